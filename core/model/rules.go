@@ -1,0 +1,44 @@
+package model
+
+// Severity of a readiness finding.
+type Severity string
+
+const (
+	Blocker Severity = "blocker" // Clio would refuse or drop the record: fix before upload
+	Warning Severity = "warning" // will import, but probably wrong
+	Info    Severity = "info"    // worth knowing
+)
+
+// Rule ids of readiness findings. They are stable strings: the demo firm's
+// ground truth, the project file, reports and the CLI's JSON all use them.
+const (
+	RuleContactMissingName     = "contact.missing_name"  // person without first/last name, company without name
+	RuleMatterMissingClient    = "matter.missing_client" // no client at all
+	RuleMatterMissingDesc      = "matter.missing_description"
+	RuleMatterMissingNumber    = "matter.missing_number"
+	RuleMatterInvalidStatus    = "matter.invalid_status" // not Open/Pending/Closed after value maps
+	RuleMatterCloseBeforeOpen  = "matter.close_before_open"
+	RuleOrphanClient           = "orphan.client"  // matter's client reference matches no contact
+	RuleOrphanMatter           = "orphan.matter"  // time entry/note/task/email/event/balance whose matter matches no matter
+	RuleOrphanContact          = "orphan.contact" // contact note/relationship whose contact matches no contact
+	RuleTimeMissingUser        = "time.missing_user"
+	RuleTimeMissingDate        = "time.missing_date"
+	RuleTimeMissingQuantity    = "time.missing_quantity"
+	RuleTimeMissingRate        = "time.missing_rate"
+	RuleTimeBadDuration        = "time.bad_duration" // negative, zero or absurd (> 24 h in one entry)
+	RuleCalendarMissingField   = "calendar.missing_field"
+	RuleCalendarEndBeforeStart = "calendar.end_before_start"
+	RuleCalendarMissingOwner   = "calendar.missing_owner"
+	RuleNoteMissingParent      = "note.missing_parent"
+	RuleTaskMissingName        = "task.missing_name"
+	RuleEmailInvalid           = "email.invalid"     // not an e-mail address (often a phone number)
+	RulePhoneInvalid           = "phone.invalid"     // cannot be parsed for the firm's country
+	RuleDateOutOfRange         = "date.out_of_range" // before 1900 or far in the future
+	RuleDateAmbiguous          = "date.ambiguous"    // day/month order cannot be told from the column
+	RuleNameWrongColumn        = "name.wrong_column" // e.g. a company name in last_name, "Smith, John" in first name
+	RuleExcelMangled           = "number.excel_mangled"
+	RuleUserUnmatched          = "user.unmatched" // legacy user/initials not matched to a Clio user
+	RuleCustomFieldName        = "custom_field.name_too_long"
+	RuleDuplicateContact       = "duplicate.contact"
+	RuleBalanceNegative        = "balance.negative" // trust balance below zero: a ledger error in the old system
+)
