@@ -412,3 +412,28 @@ func joinNonEmpty(parts ...string) string {
 	}
 	return out
 }
+
+// LedgerKind names an accounting-history line. Ledger lines are never
+// migrated themselves; they are kept (as exclusions) so the one-line A/R and
+// trust balances can be computed from them and checked against them.
+type LedgerKind string
+
+const (
+	LedgerInvoice         LedgerKind = "invoice"          // raises the matter's receivable
+	LedgerPayment         LedgerKind = "payment"          // lowers it
+	LedgerCredit          LedgerKind = "credit"           // write-off or credit note: lowers it
+	LedgerTrustDeposit    LedgerKind = "trust_deposit"    // raises the trust balance
+	LedgerTrustWithdrawal LedgerKind = "trust_withdrawal" // lowers it (incl. transfers to operating)
+	LedgerOperating       LedgerKind = "operating"        // operating-account transaction: history only
+)
+
+// LedgerLine is one parsed row of an invoice, payment or trust ledger.
+// Amount is positive; Kind says which way it moves the balance.
+type LedgerLine struct {
+	Kind      LedgerKind `json:"kind"`
+	Matter    Ref        `json:"matter,omitempty"`
+	Contact   Ref        `json:"contact,omitempty"`
+	Amount    Cents      `json:"amount_cents"`
+	Date      string     `json:"date,omitempty"`
+	Reference string     `json:"reference,omitempty"` // invoice or cheque number, as text
+}
