@@ -1,0 +1,193 @@
+// Package vcard reads vCard files (2.1 as old Outlook writes them, 3.0 and
+// 4.0) and turns each card into a Clio contact (plus a contact note when the
+// card has a NOTE).
+//
+// The package does its own line handling rather than using go-vcard's decoder:
+// go-vcard does not understand vCard 2.1's ENCODING=QUOTED-PRINTABLE, CHARSET=
+// or bare TYPE parameters, and a decoder error there ends the whole file where
+// we want one rejected card with its line number. Unfolding, quoted-printable
+// (mime/quotedprintable, with a lenient fallback) and charset conversion
+// (golang.org/x/text) are done here, card by card, while streaming.
+package vcard
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"handover/core/model"
+)
+
+// Item is one card, as read, and what it became.
+type Item struct {
+	Num     int64          // 1-based card number in the file
+	Locator string         // "line 120": where the card's BEGIN:VCARD is
+	Raw     string         // the verbatim text of the card
+	Records []model.Record // Entity, Key and Data set (Prov is filled by the caller)
+	Reject  string         // non-empty: the card could not be read; plain words with the position
+	Empty   bool           // a card with no usable content
+	// Excluded is non-empty when the card was read but deliberately not
+	// migrated (plain words). The vCard reader never sets it today; it exists
+	// so that Item is the same in the vcard, ical and mail packages.
+	Excluded string
+}
+
+// Options tune Read. AttachmentDir and DefaultTZ are unused by vCard and exist
+// so Options is the same in the vcard, ical and mail packages.
+type Options struct {
+	AttachmentDir string
+	DefaultTZ     *time.Location
+	// MaxItemBytes caps the size of one card (a card with a huge PHOTO, or a
+	// file with no END:VCARD). A larger card is rejected with its position;
+	// reading continues. 0 means DefaultMaxItemBytes.
+	MaxItemBytes int64
+}
+
+// DefaultMaxItemBytes is the per-card size cap used when Options.MaxItemBytes is 0.
+const DefaultMaxItemBytes = 16 << 20
+
+// Detect reports whether head (the first bytes of a file) looks like a vCard
+// file: BEGIN:VCARD first, after an optional byte-order mark and blank space.
+func Detect(head []byte) bool {
+	h := bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	h = bytes.TrimLeft(h, " \t\r\n")
+	return len(h) >= 11 && bytes.EqualFold(h[:11], []byte("BEGIN:VCARD"))
+}
+
+// Read streams cards from r and calls emit once per card, in order. Text
+// outside BEGIN:VCARD ... END:VCARD is ignored. A card that cannot be read
+// becomes an Item with Reject set and reading goes on; Read returns an error
+// only when r fails, ctx is cancelled or emit returns an error.
+func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error) error {
+	maxBytes := opts.MaxItemBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxItemBytes
+	}
+	lr := &lineReader{br: bufio.NewReaderSize(r, 64<<10), max: maxBytes}
+	var num int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line, err := lr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("vcard: reading line %d: %w", lr.lineNo+1, err)
+		}
+		if !isMarker(line, "BEGIN") {
+			continue // blank lines or junk between cards
+		}
+		num++
+		start := lr.lineNo
+		it := Item{Num: num, Locator: fmt.Sprintf("line %d", start)}
+		lines := []string{line}
+		size := int64(len(line))
+		depth, tooBig, ended := 1, false, false
+		for !ended {
+			l, err := lr.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("vcard: reading line %d: %w", lr.lineNo+1, err)
+			}
+			switch {
+			case isMarker(l, "BEGIN"): // 2.1 AGENT may embed a card
+				depth++
+			case isMarker(l, "END"):
+				depth--
+				ended = depth == 0
+			}
+			size += int64(len(l)) + 2
+			if size > maxBytes || lr.truncated {
+				tooBig = true
+				lines = nil
+			}
+			if !tooBig {
+				lines = append(lines, l)
+			}
+			if lr.lineNo%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+		switch {
+		case tooBig:
+			it.Raw = line + "\r\n[...]"
+			it.Reject = fmt.Sprintf("card %d at line %d is larger than %d bytes (lines %d-%d): not read", num, start, maxBytes, start, lr.lineNo)
+		case !ended:
+			it.Raw = strings.Join(lines, "\r\n")
+			it.Reject = fmt.Sprintf("card %d at line %d has no END:VCARD: the file ends at line %d in the middle of the card", num, start, lr.lineNo)
+		default:
+			it.Raw = strings.Join(lines, "\r\n")
+			safeBuild(&it, lines, start)
+		}
+		if err := emit(it); err != nil {
+			return err
+		}
+	}
+}
+
+// build turns a card's lines into records; a variable so a test can make it panic.
+var build = buildCard
+
+// safeBuild runs build and turns a panic (a bug, here or in a library) into a
+// rejected card instead of ending the whole import.
+func safeBuild(it *Item, lines []string, start int64) {
+	defer func() {
+		if p := recover(); p != nil {
+			it.Records, it.Empty = nil, false
+			it.Reject = fmt.Sprintf("card %d at line %d could not be read (internal error: %v)", it.Num, start, p)
+		}
+	}()
+	build(it, lines, start)
+}
+
+func isMarker(line, kw string) bool {
+	l := strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
+	i := strings.IndexByte(l, ':')
+	if i < 0 {
+		return false
+	}
+	return strings.EqualFold(strings.TrimSpace(l[:i]), kw) && strings.EqualFold(strings.TrimSpace(l[i+1:]), "VCARD")
+}
+
+// lineReader returns physical lines without their CR LF, counting them.
+// A line longer than max is cut and truncated is set.
+type lineReader struct {
+	br        *bufio.Reader
+	lineNo    int64
+	max       int64
+	truncated bool
+}
+
+func (lr *lineReader) next() (string, error) {
+	lr.truncated = false
+	var buf []byte
+	for {
+		frag, err := lr.br.ReadSlice('\n')
+		if int64(len(buf)) < lr.max {
+			buf = append(buf, frag...)
+		} else {
+			lr.truncated = true
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF && len(buf) > 0 {
+			err = nil
+		}
+		if err != nil {
+			return "", err
+		}
+		lr.lineNo++
+		buf = bytes.TrimSuffix(buf, []byte("\n"))
+		buf = bytes.TrimSuffix(buf, []byte("\r"))
+		return string(buf), nil
+	}
+}
