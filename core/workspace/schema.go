@@ -1,0 +1,156 @@
+package workspace
+
+// applicationID marks a SQLite file as a Handover project ("HAND").
+const applicationID = 0x48414E44
+
+// migrations[i] takes a project file from schema version i to i+1. Append
+// only: a released migration is never edited, so every project file can be
+// carried forward from whatever version wrote it.
+var migrations = []string{
+	// 0 → 1: the first schema.
+	`
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- One row per file (or database) read.
+CREATE TABLE sources(
+  id          INTEGER PRIMARY KEY,
+  path        TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  sha256      TEXT NOT NULL,
+  format      TEXT NOT NULL,
+  encoding    TEXT NOT NULL DEFAULT '',
+  delimiter   TEXT NOT NULL DEFAULT '',
+  header_row  INTEGER NOT NULL DEFAULT 0,
+  system      TEXT NOT NULL DEFAULT '',
+  profile     TEXT NOT NULL DEFAULT '',
+  detection   TEXT NOT NULL DEFAULT '{}', -- JSON: what was guessed and the mapping plan
+  options     TEXT NOT NULL DEFAULT '{}', -- JSON: the user's overrides (encoding, delimiter, header row, profile)
+  exported_at TEXT NOT NULL DEFAULT '',   -- when the old system wrote it (file time or asked)
+  ingested_at TEXT NOT NULL,
+  rows        INTEGER NOT NULL DEFAULT 0,
+  records     INTEGER NOT NULL DEFAULT 0,
+  excluded    INTEGER NOT NULL DEFAULT 0,
+  rejected    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sources_sha ON sources(sha256);
+
+-- Column names, shared by the rows of one table/sheet of a source.
+CREATE TABLE headers(
+  id        INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  locator   TEXT NOT NULL DEFAULT '',
+  names     TEXT NOT NULL -- JSON array
+);
+
+-- Every input row and what became of it: a record, an exclusion (with a
+-- reason) or a reject (with a reason). raw and data are written once and never
+-- edited; cleaning writes effective/state instead. Derived rows (a company
+-- named on a person's row, balances computed from ledgers) have derived=1 and
+-- are not counted as rows read.
+CREATE TABLE rows(
+  id          INTEGER PRIMARY KEY,
+  source_id   INTEGER REFERENCES sources(id) ON DELETE CASCADE,
+  row_no      INTEGER NOT NULL DEFAULT 0,
+  locator     TEXT NOT NULL DEFAULT '',
+  header_id   INTEGER REFERENCES headers(id) ON DELETE CASCADE,
+  raw         TEXT,
+  outcome     TEXT NOT NULL CHECK(outcome IN ('record','excluded','rejected')),
+  derived     INTEGER NOT NULL DEFAULT 0,
+  entity      TEXT NOT NULL DEFAULT '',
+  key         TEXT,
+  data        TEXT,
+  reason      TEXT NOT NULL DEFAULT '',
+  detail      TEXT NOT NULL DEFAULT '',
+  ledger      TEXT,
+  effective   TEXT,
+  state       TEXT NOT NULL DEFAULT 'active' CHECK(state IN ('active','excluded','merged')),
+  state_note  TEXT NOT NULL DEFAULT '',
+  merged_into TEXT
+);
+CREATE INDEX rows_source ON rows(source_id, row_no);
+CREATE UNIQUE INDEX rows_record_key ON rows(entity, key) WHERE outcome = 'record';
+CREATE INDEX rows_outcome ON rows(outcome, entity);
+
+CREATE VIEW records AS
+  SELECT id, entity, key, source_id, row_no, locator, derived,
+         coalesce(effective, data) AS data, data AS original, state, state_note, merged_into
+  FROM rows WHERE outcome = 'record';
+CREATE VIEW exclusions AS
+  SELECT id, source_id, row_no, locator, entity, reason, detail, raw, data, ledger
+  FROM rows WHERE outcome = 'excluded';
+CREATE VIEW rejects AS
+  SELECT id, source_id, row_no, locator, reason, detail, raw
+  FROM rows WHERE outcome = 'rejected';
+
+-- Readiness findings. origin 'ingest' rows are observations only the
+-- importer could make (an Excel-mangled cell); 'check' rows are rewritten by
+-- every check run.
+CREATE TABLE findings(
+  id         INTEGER PRIMARY KEY,
+  origin     TEXT NOT NULL DEFAULT 'check',
+  rule       TEXT NOT NULL,
+  severity   TEXT NOT NULL CHECK(severity IN ('blocker','warning','info')),
+  entity     TEXT NOT NULL DEFAULT '',
+  record_key TEXT NOT NULL DEFAULT '',
+  row_id     INTEGER,
+  source     TEXT NOT NULL DEFAULT '',
+  row_no     INTEGER NOT NULL DEFAULT 0,
+  field      TEXT NOT NULL DEFAULT '',
+  value      TEXT NOT NULL DEFAULT '',
+  message    TEXT NOT NULL,
+  fix        TEXT NOT NULL DEFAULT '',
+  detail     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX findings_rule ON findings(severity, rule);
+CREATE INDEX findings_row ON findings(row_id);
+
+-- The cleaning recipe: operations keyed by stable record identity so they
+-- replay after a fresher export is re-imported.
+CREATE TABLE operations(
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  entity      TEXT NOT NULL DEFAULT '',
+  targets     TEXT NOT NULL DEFAULT '[]', -- JSON array of record keys
+  payload     TEXT NOT NULL DEFAULT '{}',
+  created_at  TEXT NOT NULL,
+  undone      INTEGER NOT NULL DEFAULT 0,
+  status      TEXT NOT NULL DEFAULT '',   -- 'applied' or why it no longer applies
+  note        TEXT NOT NULL DEFAULT ''
+);
+
+-- Mappings the user confirmed, remembered for the next file with the same header.
+CREATE TABLE remembered_mappings(
+  header TEXT PRIMARY KEY,
+  target TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE upload_runs(
+  id          INTEGER PRIMARY KEY,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT '',
+  base_url    TEXT NOT NULL,
+  state       TEXT NOT NULL DEFAULT 'running',
+  summary     TEXT NOT NULL DEFAULT '{}'
+);
+
+-- The upload journal: 'sending' is committed before the request that creates a
+-- record, 'created' with Clio's id after it, so a crash never doubles a record.
+CREATE TABLE upload_journal(
+  entity     TEXT NOT NULL,
+  record_key TEXT NOT NULL,
+  state      TEXT NOT NULL CHECK(state IN ('planned','sending','created','linked','skipped','failed','reverted')),
+  clio_id    TEXT NOT NULL DEFAULT '',
+  clio_etag  TEXT NOT NULL DEFAULT '',
+  attempt_at TEXT NOT NULL DEFAULT '',
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  run_id     INTEGER,
+  PRIMARY KEY(entity, record_key)
+) WITHOUT ROWID;
+`,
+}
+
+// SchemaVersion is the schema this build writes.
+var SchemaVersion = len(migrations)

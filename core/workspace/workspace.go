@@ -1,0 +1,239 @@
+// Package workspace is the project file: one SQLite database (NAME.handover)
+// holding the sources read, every input row and what became of it, findings,
+// the cleaning recipe and the upload journal.
+//
+// Opening a file that is not a Handover project, was written by a newer
+// Handover, or is damaged fails with a plain message and changes nothing:
+// the file is checked read-only before it is ever opened for writing.
+package workspace
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+)
+
+// Workspace is an open project file. It is safe for concurrent use; SQLite
+// serialises the writers.
+type Workspace struct {
+	db   *sql.DB
+	path string
+}
+
+// Errors a caller may want to tell apart.
+var (
+	ErrNotProject = errors.New("not a Handover project")
+	ErrTooNew     = errors.New("project made by a newer Handover")
+	ErrCorrupt    = errors.New("project file is damaged")
+	ErrExists     = errors.New("file already exists")
+)
+
+// Create makes a new, empty project file. It refuses to overwrite anything.
+func Create(path string) (*Workspace, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("%s: %w: choose another name, or open it instead", path, ErrExists)
+		}
+		return nil, fmt.Errorf("cannot create the project file %s: %w", path, err)
+	}
+	f.Close()
+	w, err := open(path)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	if err := w.migrate(0); err != nil {
+		w.Close()
+		os.Remove(path)
+		return nil, err
+	}
+	return w, nil
+}
+
+// Open opens an existing project, carrying an older schema forward.
+func Open(path string) (*Workspace, error) {
+	version, err := inspect(path)
+	if err != nil {
+		return nil, err
+	}
+	w, err := open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.migrate(version); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// OpenOrCreate opens path if it exists, else creates it.
+func OpenOrCreate(path string) (*Workspace, error) {
+	if _, err := os.Stat(path); err == nil {
+		return Open(path)
+	}
+	return Create(path)
+}
+
+// Path is the project file's location.
+func (w *Workspace) Path() string { return w.path }
+
+// DB gives the core packages that own a part of the schema (check, clean,
+// upload) direct access. The UI never uses it.
+func (w *Workspace) DB() *sql.DB { return w.db }
+
+// Close checkpoints the WAL into the main file and closes it, so the
+// project is one file again when the app is not running.
+func (w *Workspace) Close() error {
+	if w == nil || w.db == nil {
+		return nil
+	}
+	w.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	err := w.db.Close()
+	w.db = nil
+	return err
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		q.Set("mode", "ro")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+func open(path string) (*Workspace, error) {
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &Workspace{db: db, path: path}, nil
+}
+
+// inspect checks, without writing anything, that path is a Handover project
+// this build can open, and returns its schema version.
+func inspect(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return 0, fmt.Errorf("%s does not exist: check the name, or start a new migration", path)
+		}
+		return 0, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	head := make([]byte, 100)
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	if n < 100 || !bytes.HasPrefix(head, []byte("SQLite format 3\x00")) {
+		return 0, fmt.Errorf("%s: %w (it is not a SQLite database); open a .handover file made by Handover", path, ErrNotProject)
+	}
+	appID := uint32(head[68])<<24 | uint32(head[69])<<16 | uint32(head[70])<<8 | uint32(head[71])
+	if appID != applicationID {
+		return 0, fmt.Errorf("%s: %w (it is a database made by another program); open a .handover file made by Handover", path, ErrNotProject)
+	}
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
+	}
+	defer db.Close()
+	var check string
+	if err := db.QueryRow(`PRAGMA quick_check`).Scan(&check); err != nil || check != "ok" {
+		if err == nil {
+			err = errors.New(check)
+		}
+		return 0, fmt.Errorf("%s: %w (%v); restore it from a backup, or start again from the original export files", path, ErrCorrupt, err)
+	}
+	var v string
+	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("%s: %w (no schema version: %v)", path, ErrCorrupt, err)
+	}
+	version, err := strconv.Atoi(v)
+	if err != nil || version < 1 {
+		return 0, fmt.Errorf("%s: %w (bad schema version %q)", path, ErrCorrupt, v)
+	}
+	if version > SchemaVersion {
+		return 0, fmt.Errorf("%s: %w (file version %d, this Handover knows up to %d): install the latest Handover to open it",
+			path, ErrTooNew, version, SchemaVersion)
+	}
+	return version, nil
+}
+
+func (w *Workspace) migrate(from int) error {
+	for v := from; v < SchemaVersion; v++ {
+		tx, err := w.db.Begin()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(migrations[v]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("upgrade project schema %d→%d: %w", v, v+1, err)
+		}
+		if _, err := tx.Exec(`INSERT INTO meta(key, value) VALUES('schema_version', ?)
+			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, strconv.Itoa(v+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if v == 0 {
+			if _, err := tx.Exec(`INSERT INTO meta(key, value) VALUES('app', 'handover'), ('created_at', ?)`,
+				time.Now().UTC().Format(time.RFC3339)); err != nil {
+				tx.Rollback()
+				return err
+			}
+			if _, err := tx.Exec(fmt.Sprintf(`PRAGMA application_id = %d`, applicationID)); err != nil {
+				tx.Rollback()
+				return err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Setting reads a project setting ("" when unset).
+func (w *Workspace) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := w.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetSetting stores a project setting. Secrets never go here: they live in
+// the OS keyring (core/secrets).
+func (w *Workspace) SetSetting(ctx context.Context, key, value string) error {
+	_, err := w.db.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES(?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// Well-known settings keys.
+const (
+	SettingFirmName      = "firm_name"
+	SettingCountry       = "country"       // ISO 3166 code for phone parsing, e.g. "US"
+	SettingCutoffAckBy   = "cutoff_ack_by" // who acknowledged "stop using the old system"
+	SettingCutoffAckAt   = "cutoff_ack_at" // when (RFC 3339)
+	SettingCutoff        = "cutoff"        // the acknowledged cut-off time (RFC 3339)
+	SettingExportTime    = "export_time"   // when the user says the export was taken (RFC 3339)
+	SettingOldSystemName = "old_system"    // shown in the "stop using" banner
+)
