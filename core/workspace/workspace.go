@@ -92,16 +92,27 @@ func (w *Workspace) Path() string { return w.path }
 // upload) direct access. The UI never uses it.
 func (w *Workspace) DB() *sql.DB { return w.db }
 
-// Close checkpoints the WAL into the main file and closes it, so the
-// project is one file again when the app is not running.
+// Close folds the write-ahead log back into the main file and leaves the
+// project as one self-contained file (easy to copy or back up) while the app
+// is not running.
 func (w *Workspace) Close() error {
 	if w == nil || w.db == nil {
 		return nil
 	}
-	w.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	err := w.db.Close()
 	w.db = nil
-	return err
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: w.path}).EscapedPath()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Exec(`PRAGMA journal_mode = DELETE`); err != nil {
+		return fmt.Errorf("closing %s: %w", w.path, err)
+	}
+	return nil
 }
 
 func dsn(path string, readOnly bool) string {
