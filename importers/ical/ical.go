@@ -1,0 +1,416 @@
+// Package ical reads iCalendar files (RFC 5545: Outlook, Google Calendar,
+// Apple, DAVx5 exports) and turns each VEVENT into a Clio calendar event.
+//
+// The reader streams: it unfolds and splits content lines itself and handles
+// one VEVENT at a time, so a damaged event is one rejected item with its line
+// number, not a failed file, and a large calendar is never held in memory.
+// (golang-ical parses a whole calendar at once and stops at the first error,
+// which is why it is not used here.) VTIMEZONE definitions are read as they
+// stream past and used for the events that follow them.
+package ical
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"handover/core/model"
+)
+
+// Item is one VEVENT, as read, and what it became.
+type Item struct {
+	Num     int64          // 1-based VEVENT number in the file
+	Locator string         // "line 120": where the event's BEGIN:VEVENT is
+	Raw     string         // the verbatim text of the event
+	Records []model.Record // Entity, Key and Data set (Prov is filled by the caller)
+	Reject  string         // non-empty: the event could not be read; plain words with the position
+	Empty   bool           // an event with no usable content (no summary, description or location)
+	// Excluded is non-empty when the event was read correctly but is
+	// deliberately not migrated, in plain words. Today: ExcludedCancelled.
+	// Such an item has no records; it is neither a reject (nothing is wrong
+	// with the file) nor empty. A caller can count it under
+	// model.DeletedInSource.
+	Excluded string
+}
+
+// ExcludedCancelled is Item.Excluded for STATUS:CANCELLED events.
+const ExcludedCancelled = "cancelled in the source calendar"
+
+// Options tune Read.
+type Options struct {
+	AttachmentDir string // unused by iCalendar (same Options in vcard, ical, mail)
+	// DefaultTZ is the zone for floating times (no TZID, no Z). When nil, the
+	// calendar's X-WR-TIMEZONE is used if it names a known zone, else time.Local.
+	// A non-nil DefaultTZ wins over X-WR-TIMEZONE.
+	DefaultTZ *time.Location
+	// MaxItemBytes caps one VEVENT; a larger one is rejected with its position
+	// and reading goes on. 0 means DefaultMaxItemBytes.
+	MaxItemBytes int64
+}
+
+// DefaultMaxItemBytes is the per-event size cap used when Options.MaxItemBytes is 0.
+const DefaultMaxItemBytes = 16 << 20
+
+// Detect reports whether head looks like an iCalendar file: BEGIN:VCALENDAR
+// first, after an optional byte-order mark and blank space.
+func Detect(head []byte) bool {
+	h := bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	h = bytes.TrimLeft(h, " \t\r\n")
+	return len(h) >= 15 && bytes.EqualFold(h[:15], []byte("BEGIN:VCALENDAR"))
+}
+
+// Read streams VEVENTs from r and calls emit once per event, in order. Other
+// components (VTODO, VJOURNAL, VFREEBUSY) are skipped. An event that cannot
+// be read becomes an Item with Reject set and reading goes on; Read returns an
+// error only when r fails, ctx is cancelled or emit returns an error.
+func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error) error {
+	maxBytes := opts.MaxItemBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxItemBytes
+	}
+	u := &unfolder{lr: lineReader{br: bufio.NewReaderSize(r, 64<<10), max: maxBytes}}
+	zones := newZones()
+	var (
+		stack   []string // open components, upper case
+		num     int64
+		ev      *eventBuf
+		tz      *vtimezone
+		tzSub   *observance
+		calZone *time.Location
+	)
+	floating := func() *time.Location {
+		switch {
+		case opts.DefaultTZ != nil:
+			return opts.DefaultTZ
+		case calZone != nil:
+			return calZone
+		}
+		return time.Local
+	}
+	finish := func(it Item) error { return emit(it) }
+	for n := 0; ; n++ {
+		if n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		ll, err := u.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("ical: reading line %d: %w", u.lr.lineNo+1, err)
+		}
+		if ev != nil {
+			ev.raw = append(ev.raw, ll.phys...)
+			for _, p := range ll.phys {
+				ev.size += int64(len(p)) + 2
+			}
+			if ev.size > maxBytes || ll.truncated {
+				ev.tooBig = true
+				ev.raw = ev.raw[:1]
+			}
+		}
+		p, ok := parseLine(ll.text)
+		if !ok {
+			continue
+		}
+		p.line = ll.line
+		switch p.name {
+		case "BEGIN":
+			comp := strings.ToUpper(strings.TrimSpace(p.value))
+			stack = append(stack, comp)
+			switch {
+			case comp == "VEVENT" && ev == nil:
+				num++
+				ev = &eventBuf{num: num, line: ll.line, depth: len(stack), raw: ll.phys}
+				for _, ph := range ll.phys {
+					ev.size += int64(len(ph)) + 2
+				}
+			case comp == "VTIMEZONE" && ev == nil:
+				tz = &vtimezone{}
+			case (comp == "STANDARD" || comp == "DAYLIGHT") && tz != nil:
+				tzSub = &observance{}
+			}
+			continue
+		case "END":
+			comp := strings.ToUpper(strings.TrimSpace(p.value))
+			// Pop to the matching BEGIN; an END without one is ignored.
+			i := len(stack) - 1
+			for i >= 0 && stack[i] != comp {
+				i--
+			}
+			if i < 0 {
+				continue
+			}
+			stack = stack[:i]
+			if ev != nil && len(stack) < ev.depth {
+				if err := finish(ev.item(zones, floating())); err != nil {
+					return err
+				}
+				ev = nil
+			}
+			if tzSub != nil && (comp == "STANDARD" || comp == "DAYLIGHT") {
+				if tz != nil {
+					tz.obs = append(tz.obs, *tzSub)
+				}
+				tzSub = nil
+			}
+			if tz != nil && comp == "VTIMEZONE" {
+				zones.add(tz)
+				tz, tzSub = nil, nil
+			}
+			continue
+		}
+		switch {
+		case ev != nil:
+			if len(stack) == ev.depth && !ev.tooBig { // not inside a VALARM
+				ev.props = append(ev.props, p)
+			}
+		case tzSub != nil:
+			tzSub.set(p)
+		case tz != nil:
+			if p.name == "TZID" {
+				tz.id = unquote(p.value)
+			}
+		case len(stack) == 1 && p.name == "X-WR-TIMEZONE":
+			if loc, err := time.LoadLocation(strings.TrimSpace(p.value)); err == nil && strings.TrimSpace(p.value) != "" {
+				calZone = loc
+			}
+		}
+	}
+	if ev != nil {
+		it := Item{Num: ev.num, Locator: fmt.Sprintf("line %d", ev.line), Raw: strings.Join(ev.raw, "\r\n")}
+		it.Reject = fmt.Sprintf("event %d at line %d has no END:VEVENT: the file ends at line %d in the middle of the event", ev.num, ev.line, u.lr.lineNo)
+		return finish(it)
+	}
+	return nil
+}
+
+type eventBuf struct {
+	num    int64
+	line   int64
+	depth  int
+	raw    []string
+	size   int64
+	tooBig bool
+	props  []prop
+}
+
+func (e *eventBuf) item(z *zones, floating *time.Location) Item {
+	it := Item{Num: e.num, Locator: fmt.Sprintf("line %d", e.line), Raw: strings.Join(e.raw, "\r\n")}
+	if e.tooBig {
+		it.Raw += "\r\n[...]"
+		it.Reject = fmt.Sprintf("event %d at line %d is too large to read", e.num, e.line)
+		return it
+	}
+	safeBuild(&it, e.props, z, floating)
+	return it
+}
+
+// build turns an event's properties into records; a variable so a test can make it panic.
+var build = buildEvent
+
+func safeBuild(it *Item, props []prop, z *zones, floating *time.Location) {
+	defer func() {
+		if p := recover(); p != nil {
+			it.Records, it.Empty, it.Excluded = nil, false, ""
+			it.Reject = fmt.Sprintf("event %d at %s could not be read (internal error: %v)", it.Num, it.Locator, p)
+		}
+	}()
+	build(it, props, z, floating)
+}
+
+// prop is one unfolded content line. value is raw (TEXT escapes still in).
+type prop struct {
+	name   string
+	params map[string]string // upper-case keys, quotes removed
+	value  string
+	line   int64
+}
+
+func parseLine(l string) (prop, bool) {
+	head, val, ok := cutUnquoted(l, ':')
+	if !ok {
+		return prop{}, false
+	}
+	p := parseHead(head, val)
+	if p.name == "" {
+		return prop{}, false
+	}
+	// A date-time value never holds a colon, but an unquoted TZID may
+	// ("TZID=(UTC+01:00) Amsterdam:2021..."): for these, cut at the last one.
+	if dateProps[p.name] && p.params["TZID"] != "" && strings.Contains(val, ":") {
+		i := strings.LastIndexByte(l, ':')
+		p = parseHead(l[:i], l[i+1:])
+	}
+	return p, true
+}
+
+func parseHead(head, val string) prop {
+	p := prop{params: map[string]string{}, value: val}
+	first := true
+	for {
+		b, a, more := cutUnquoted(head, ';')
+		if first {
+			p.name = strings.ToUpper(strings.TrimSpace(b))
+			first = false
+		} else if k, v, ok := strings.Cut(b, "="); ok {
+			p.params[strings.ToUpper(strings.TrimSpace(k))] = unquote(v)
+		}
+		if !more {
+			break
+		}
+		head = a
+	}
+	return p
+}
+
+var dateProps = map[string]bool{"DTSTART": true, "DTEND": true, "EXDATE": true, "RECURRENCE-ID": true, "RDATE": true, "DUE": true}
+
+func unquote(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	return s
+}
+
+func cutUnquoted(s string, sep byte) (before, after string, found bool) {
+	inQ := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			inQ = !inQ
+		case sep:
+			if !inQ {
+				return s[:i], s[i+1:], true
+			}
+		}
+	}
+	return s, "", false
+}
+
+// unescapeText undoes RFC 5545 §3.3.11 TEXT escaping.
+func unescapeText(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) {
+			switch s[i+1] {
+			case 'n', 'N':
+				b.WriteByte('\n')
+				i++
+				continue
+			case ',', ';', '\\', ':':
+				b.WriteByte(s[i+1])
+				i++
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// logical is one unfolded line and the physical lines it came from.
+type logical struct {
+	text      string
+	phys      []string
+	line      int64
+	truncated bool
+}
+
+// unfolder joins continuation lines (RFC 5545 §3.1: CRLF followed by one
+// space or tab is removed).
+type unfolder struct {
+	lr      lineReader
+	pending *string
+	pendNo  int64
+}
+
+func (u *unfolder) next() (logical, error) {
+	var first string
+	var firstNo int64
+	if u.pending != nil {
+		first, firstNo, u.pending = *u.pending, u.pendNo, nil
+	} else {
+		l, err := u.lr.next()
+		if err != nil {
+			return logical{}, err
+		}
+		first, firstNo = l, u.lr.lineNo
+	}
+	ll := logical{text: first, phys: []string{first}, line: firstNo, truncated: u.lr.truncated}
+	var b *strings.Builder
+	for {
+		l, err := u.lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return logical{}, err
+		}
+		if l != "" && (l[0] == ' ' || l[0] == '\t') {
+			if b == nil {
+				b = &strings.Builder{}
+				b.WriteString(first)
+			}
+			if int64(b.Len()) < u.lr.max {
+				b.WriteString(l[1:])
+			} else {
+				ll.truncated = true
+			}
+			ll.phys = append(ll.phys, l)
+			ll.truncated = ll.truncated || u.lr.truncated
+			continue
+		}
+		u.pending, u.pendNo = &l, u.lr.lineNo
+		break
+	}
+	if b != nil {
+		ll.text = b.String()
+	}
+	return ll, nil
+}
+
+// lineReader returns physical lines without their line end, counting them.
+type lineReader struct {
+	br        *bufio.Reader
+	lineNo    int64
+	max       int64
+	truncated bool
+}
+
+func (lr *lineReader) next() (string, error) {
+	lr.truncated = false
+	var buf []byte
+	for {
+		frag, err := lr.br.ReadSlice('\n')
+		if int64(len(buf)) < lr.max {
+			buf = append(buf, frag...)
+		} else {
+			lr.truncated = true
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF && len(buf) > 0 {
+			err = nil
+		}
+		if err != nil {
+			return "", err
+		}
+		lr.lineNo++
+		buf = bytes.TrimSuffix(buf, []byte("\n"))
+		buf = bytes.TrimSuffix(buf, []byte("\r"))
+		return string(buf), nil
+	}
+}
