@@ -423,7 +423,18 @@ func (s *Server) dispatch(ar *apiReq) (resp apiResp) {
 	ar.fields = sels
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.checkFieldsLocked(def.schema, sels); e != nil {
+	schema := def.schema
+	switch ar.sub {
+	case "related_contacts", "client":
+		schema = "Contact"
+	case "email_addresses":
+		schema = "EmailAddress"
+	case "phone_numbers":
+		schema = "PhoneNumber"
+	case "list":
+		schema = "Document"
+	}
+	if e := s.checkFieldsLocked(schema, sels); e != nil {
 		err = e
 		return
 	}

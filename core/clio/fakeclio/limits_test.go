@@ -1,0 +1,158 @@
+package fakeclio
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRateLimitHeadersAnd429(t *testing.T) {
+	clk := newClock()
+	c := start(t, Options{RateLimit: 5, Window: 60 * time.Second, Now: clk.Now})
+	reset := strconv.FormatInt(clk.Now().Add(60*time.Second).Unix(), 10)
+	for i := 0; i < 5; i++ {
+		r := c.must(200, "GET", "/users.json", nil)
+		if r.header.Get("X-RateLimit-Limit") != "5" || r.header.Get("X-RateLimit-Remaining") != strconv.Itoa(4-i) || r.header.Get("X-RateLimit-Reset") != reset {
+			t.Fatalf("request %d headers: limit %q remaining %q reset %q (want %s)", i, r.header.Get("X-RateLimit-Limit"), r.header.Get("X-RateLimit-Remaining"), r.header.Get("X-RateLimit-Reset"), reset)
+		}
+	}
+	clk.Add(15 * time.Second)
+	r := c.must(429, "GET", "/users.json", nil)
+	if r.header.Get("Retry-After") != "45" || r.header.Get("X-RateLimit-Remaining") != "0" || !strings.Contains(r.errMsg(), "RateLimited") {
+		t.Fatalf("429: retry-after %q remaining %q %s", r.header.Get("Retry-After"), r.header.Get("X-RateLimit-Remaining"), r.raw)
+	}
+	// Another token has its own window.
+	other := *c
+	other.tok, _ = c.s.IssueToken("other")
+	other.must(200, "GET", "/users.json", nil)
+	clk.Add(46 * time.Second)
+	r = c.must(200, "GET", "/users.json", nil)
+	if r.header.Get("X-RateLimit-Remaining") != "4" {
+		t.Fatalf("new window remaining %q", r.header.Get("X-RateLimit-Remaining"))
+	}
+	st := c.s.Snapshot()
+	if st.RateLimited != 1 || st.MaxRequestsInWindow != 7 {
+		t.Fatalf("counters: 429s %d max/window %d", st.RateLimited, st.MaxRequestsInWindow)
+	}
+}
+
+func TestRateLimitRealClockAndMaintenanceDrop(t *testing.T) {
+	c := start(t, Options{RateLimit: 3, Window: time.Second, Faults: Faults{MaintenanceLimit: 1, MaintenanceAfter: 3}})
+	for i := 0; i < 3; i++ {
+		c.must(200, "GET", "/users.json", nil)
+	}
+	r := c.must(429, "GET", "/users.json", nil)
+	if r.header.Get("X-RateLimit-Limit") != "1" || r.header.Get("Retry-After") != "1" {
+		t.Fatalf("maintenance limit: %q retry %q", r.header.Get("X-RateLimit-Limit"), r.header.Get("Retry-After"))
+	}
+	time.Sleep(1100 * time.Millisecond)
+	c.must(200, "GET", "/users.json", nil)
+	c.must(429, "GET", "/users.json", nil)
+}
+
+func TestDocumentThreeStepUpload(t *testing.T) {
+	clk := newClock()
+	c := start(t, Options{Now: clk.Now})
+	mid := c.matter(c.person("Ada", "Lovelace"), "Engine")
+	create := func(name string) (int64, map[string]any) {
+		d := c.must(201, "POST", "/documents.json?fields=id,name,content_type,latest_document_version{uuid,put_url,put_headers,fully_uploaded}",
+			data(map[string]any{"name": name, "parent": map[string]any{"id": mid, "type": "Matter"}})).data()
+		return idOf(d["id"]), d["latest_document_version"].(map[string]any)
+	}
+	id, v := create("Engagement Letter.pdf")
+	uuid, putURL := str(v["uuid"]), str(v["put_url"])
+	if !strings.HasPrefix(putURL, c.base+"/s3/") || v["fully_uploaded"] != false {
+		t.Fatalf("version: %v", v)
+	}
+	hdrs := map[string]string{}
+	for _, h := range v["put_headers"].([]any) {
+		m := h.(map[string]any)
+		hdrs[str(m["name"])] = str(m["value"])
+	}
+	if hdrs["Content-Type"] != "application/pdf" || hdrs["x-amz-server-side-encryption"] != "AES256" {
+		t.Fatalf("put_headers %v", hdrs)
+	}
+	put := func(u string, h map[string]string, body []byte) (int, string) {
+		req, _ := http.NewRequest("PUT", u, bytes.NewReader(body))
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	patch := data(map[string]any{"uuid": uuid, "fully_uploaded": true})
+	path := fmt.Sprintf("/documents/%d.json?fields=id,latest_document_version{fully_uploaded,size}", id)
+	r := c.must(422, "PATCH", path, patch)
+	if !strings.Contains(r.errMsg(), "UploadNotFoundError") {
+		t.Fatalf("before PUT: %s", r.errMsg())
+	}
+	content := []byte("%PDF-1.4 engagement letter")
+	if st, body := put(putURL, map[string]string{"Content-Type": "application/octet-stream", "x-amz-server-side-encryption": "AES256"}, content); st != 403 || !strings.Contains(body, "SignatureDoesNotMatch") {
+		t.Fatalf("wrong content-type: %d %s", st, body)
+	}
+	if st, _ := put(putURL, map[string]string{"Content-Type": "application/pdf"}, content); st != 403 {
+		t.Fatalf("missing sse header: %d", st)
+	}
+	withAuth := map[string]string{"Authorization": "Bearer " + c.tok}
+	for k, v := range hdrs {
+		withAuth[k] = v
+	}
+	if st, _ := put(putURL, withAuth, content); st != 400 {
+		t.Fatalf("bearer token on PUT: %d", st)
+	}
+	if st, _ := put(strings.Replace(putURL, "X-Amz-Signature=", "X-Amz-Signature=00", 1), hdrs, content); st != 403 {
+		t.Fatalf("tampered signature: %d", st)
+	}
+	if st, body := put(putURL, hdrs, content); st != 200 {
+		t.Fatalf("PUT: %d %s", st, body)
+	}
+	d := c.must(200, "PATCH", path, patch).data()
+	lv := d["latest_document_version"].(map[string]any)
+	if lv["fully_uploaded"] != true || idOf(lv["size"]) != int64(len(content)) {
+		t.Fatalf("after PATCH: %v", d)
+	}
+	c.must(422, "PATCH", path, patch) // already uploaded
+	dl := c.must(200, "GET", fmt.Sprintf("/documents/%d/download", id), nil)
+	if !bytes.Equal(dl.raw, content) {
+		t.Fatalf("download %q", dl.raw)
+	}
+	if got, ok := c.s.Content(uuid); !ok || !bytes.Equal(got, content) {
+		t.Fatal("Content()")
+	}
+	st := c.s.Snapshot()
+	if u := st.Uploads[uuid]; !u.Completed || u.DocumentID != id || u.SHA256 == "" {
+		t.Fatalf("snapshot upload %+v", u)
+	}
+
+	// Expired put_url → 403; injected UploadTimeoutError is retryable.
+	id2, v2 := create("notes.txt")
+	clk.Add(11 * time.Minute)
+	h2 := map[string]string{"Content-Type": "text/plain", "x-amz-server-side-encryption": "AES256"}
+	if st, body := put(str(v2["put_url"]), h2, []byte("x")); st != 403 || !strings.Contains(body, "expired") {
+		t.Fatalf("expired: %d %s", st, body)
+	}
+	c.s.SetFaults(Faults{UploadTimeouts: 1})
+	_, v3 := create("notes2.txt")
+	if st, _ := put(str(v3["put_url"]), h2, []byte("y")); st != 200 {
+		t.Fatal("put v3")
+	}
+	if id2 <= id {
+		t.Fatalf("ids %d %d", id, id2)
+	}
+	p3 := fmt.Sprintf("/documents/%d.json", idOf(c.must(200, "GET", "/documents.json?order=id(desc)&limit=1", nil).list()[0]["id"]))
+	r = c.must(422, "PATCH", p3, data(map[string]any{"uuid": v3["uuid"], "fully_uploaded": true}))
+	if !strings.Contains(r.errMsg(), "UploadTimeoutError") {
+		t.Fatalf("%s", r.errMsg())
+	}
+	c.must(200, "PATCH", p3, data(map[string]any{"uuid": v3["uuid"], "fully_uploaded": true}))
+}
