@@ -37,7 +37,7 @@ var (
 	reNumber   = regexp.MustCompile(`^[-+(]?[$€£]?\s?[\d.,' ]+%?\)?$`)
 	rePage     = regexp.MustCompile(`(?i)^page\s+\d+(\s+of\s+\d+)?$`)
 	reTotal    = regexp.MustCompile(`(?i)^(grand\s+totals?|sub-?\s?totals?|totals?)(\s+(for|of)\b.*)?\s*:?$`)
-	reSummary  = regexp.MustCompile(`(?i)summary|total|report|chart|pivot|dashboard|instruction|read\s?me|cover|notes?\b|info`)
+	reSummary  = regexp.MustCompile(`(?i)summary|total|report|chart|pivot|dashboard|instruction|read\s?me|cover`)
 )
 
 // isLabel says whether a cell reads like a column title rather than a value.

@@ -2,7 +2,6 @@ package tabular
 
 import "errors"
 
-func openXLSX(path string, opts Options) (Reader, error)   { return nil, errors.New("todo") }
 func openDBF(path string, opts Options) (Reader, error)    { return nil, errors.New("todo") }
 func openSQLite(path string, opts Options) (Reader, error) { return nil, errors.New("todo") }
 func openMDB(path string, opts Options) (Reader, error)    { return nil, errors.New("todo") }

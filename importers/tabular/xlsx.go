@@ -1,0 +1,666 @@
+package tabular
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// ErrPasswordProtected is returned for encrypted workbooks.
+var ErrPasswordProtected = errors.New("this workbook is password-protected: open it in Excel, remove the password (File > Info > Protect Workbook), save, and add it again")
+
+// xlsxXMLInMemory: worksheet and shared-string parts bigger than this are
+// unzipped to temporary files by excelize instead of being held in memory.
+const xlsxXMLInMemory = 1 << 20
+
+type dateKind int
+
+const (
+	notDate dateKind = iota
+	isDate           // has day/month/year parts
+	isTime           // time of day only
+)
+
+type xlsxReader struct {
+	f          *excelize.File
+	zr         *zip.ReadCloser
+	info       Info
+	opts       Options
+	sheets     []string
+	paths      map[string]string // sheet name -> part name in the zip
+	next       int               // index of the next sheet to open
+	cur        *xlsxSheet
+	queue      []Row
+	dateStyles map[int]dateKind
+	date1904   bool
+}
+
+type xlsxSheet struct {
+	table  *Table
+	rows   *excelize.Rows
+	meta   *sheetMeta
+	num    int64 // row number of the last row read
+	width  int
+	done   bool
+	header bool
+}
+
+func damagedWorkbook(err error) error {
+	return fmt.Errorf("this workbook is damaged or is not a real .xlsx file (%v): open it in Excel and save it again as .xlsx, then add it again", err)
+}
+
+func openXLSX(p string, opts Options) (Reader, error) {
+	head := make([]byte, 8)
+	if fh, err := os.Open(p); err == nil {
+		n, _ := io.ReadFull(fh, head)
+		fh.Close()
+		head = head[:n]
+	}
+	if bytes.HasPrefix(head, magicCFB) {
+		return nil, ErrPasswordProtected
+	}
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return nil, damagedWorkbook(err)
+	}
+	paths, err := sheetPaths(&zr.Reader)
+	if err != nil {
+		zr.Close()
+		return nil, damagedWorkbook(err)
+	}
+	f, err := excelize.OpenFile(p, excelize.Options{UnzipXMLSizeLimit: xlsxXMLInMemory, UnzipSizeLimit: 16 << 30})
+	if err != nil {
+		zr.Close()
+		if errors.Is(err, excelize.ErrWorkbookPassword) || errors.Is(err, excelize.ErrWorkbookFileFormat) {
+			return nil, ErrPasswordProtected
+		}
+		return nil, damagedWorkbook(err)
+	}
+	r := &xlsxReader{f: f, zr: zr, opts: opts, paths: paths, info: Info{Format: FormatXLSX, Encoding: "utf-8", Guessed: map[string]string{}}}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		r.date1904 = *props.Date1904
+	}
+	r.dateStyles = dateStyleIDs(f)
+	for _, name := range f.GetSheetList() {
+		if opts.Sheet != "" && !strings.EqualFold(name, opts.Sheet) {
+			continue
+		}
+		r.sheets = append(r.sheets, name)
+		if vis, err := f.GetSheetVisible(name); err == nil && !vis {
+			r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' is hidden in Excel; its rows are read too", name))
+		}
+	}
+	if opts.Sheet != "" && len(r.sheets) == 0 {
+		r.Close()
+		return nil, fmt.Errorf("the workbook has no sheet named %q (sheets: %s)", opts.Sheet, strings.Join(f.GetSheetList(), ", "))
+	}
+	// Prepare the first sheet now so Info is meaningful straight after Open.
+	if err := r.openNextSheet(); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// sheetPaths maps sheet names to their worksheet part, from workbook.xml and its rels.
+func sheetPaths(zr *zip.Reader) (map[string]string, error) {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := readZipXML(zr, "xl/workbook.xml", &wb); err != nil {
+		return nil, err
+	}
+	if err := readZipXML(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
+		return nil, err
+	}
+	targets := map[string]string{}
+	for _, rel := range rels.Rels {
+		t := rel.Target
+		if strings.HasPrefix(t, "/") {
+			t = strings.TrimPrefix(t, "/")
+		} else {
+			t = path.Join("xl", t)
+		}
+		targets[rel.ID] = t
+	}
+	out := map[string]string{}
+	for _, s := range wb.Sheets {
+		out[s.Name] = targets[s.RID]
+	}
+	return out, nil
+}
+
+func findZipFile(zr *zip.Reader, name string) *zip.File {
+	for _, f := range zr.File {
+		if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), name) {
+			return f
+		}
+	}
+	return nil
+}
+
+func readZipXML(zr *zip.Reader, name string, v any) error {
+	zf := findZipFile(zr, name)
+	if zf == nil {
+		return fmt.Errorf("%s is missing", name)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return xml.NewDecoder(io.LimitReader(rc, 64<<20)).Decode(v)
+}
+
+// dateStyleIDs lists the cell styles whose number format shows a date or time.
+func dateStyleIDs(f *excelize.File) map[int]dateKind {
+	out := map[int]dateKind{}
+	for id := 0; id < 1<<16; id++ {
+		st, err := f.GetStyle(id)
+		if err != nil || st == nil {
+			break
+		}
+		k := notDate
+		if st.CustomNumFmt != nil {
+			k = classifyNumFmt(*st.CustomNumFmt)
+		} else {
+			k = builtinDateKind(st.NumFmt)
+		}
+		if k != notDate {
+			out[id] = k
+		}
+	}
+	return out
+}
+
+func builtinDateKind(id int) dateKind {
+	switch {
+	case id >= 14 && id <= 17, id == 22, id >= 27 && id <= 36, id >= 50 && id <= 58:
+		return isDate
+	case id >= 18 && id <= 21, id == 45, id == 47:
+		return isTime
+	}
+	return notDate // 46 is [h]:mm:ss, an elapsed time: keep as shown
+}
+
+// classifyNumFmt reads a custom number format code such as "dd/mm/yyyy",
+// "[$-409]mmmm d, yyyy;@" or "h:mm AM/PM".
+func classifyNumFmt(code string) dateKind {
+	if i := strings.IndexByte(code, ';'); i >= 0 {
+		code = code[:i]
+	}
+	var b strings.Builder
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		switch c {
+		case '"':
+			j := strings.IndexByte(code[i+1:], '"')
+			if j < 0 {
+				i = len(code)
+			} else {
+				i += j + 1
+			}
+		case '\\', '_', '*':
+			i++
+		case '[':
+			j := strings.IndexByte(code[i:], ']')
+			if j < 0 {
+				i = len(code)
+				continue
+			}
+			inner := strings.ToLower(code[i+1 : i+j])
+			if inner == "h" || inner == "hh" || inner == "m" || inner == "mm" || inner == "s" || inner == "ss" {
+				return notDate // elapsed time: keep as shown
+			}
+			i += j
+		default:
+			b.WriteByte(c | 0x20)
+		}
+	}
+	s := b.String()
+	if strings.ContainsAny(s, "dy") {
+		return isDate
+	}
+	if strings.ContainsAny(s, "hs") {
+		return isTime
+	}
+	return notDate
+}
+
+// excelDate turns a serial date into ISO text.
+func excelDate(raw string, kind dateKind, date1904 bool) (string, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 2958466 {
+		return "", false
+	}
+	t, err := excelize.ExcelDateToTime(v, date1904)
+	if err != nil {
+		return "", false
+	}
+	t = t.Round(time.Second)
+	switch {
+	case v < 1 && kind == isTime:
+		return t.Format("15:04:05"), true
+	case t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && kind == isDate:
+		return t.Format("2006-01-02"), true
+	default:
+		return t.Format("2006-01-02T15:04:05"), true
+	}
+}
+
+func (r *xlsxReader) Info() Info { return r.info }
+
+func (r *xlsxReader) Close() error {
+	if r.cur != nil {
+		r.closeSheet()
+	}
+	var err error
+	if r.f != nil {
+		err = r.f.Close()
+		r.f = nil
+	}
+	if r.zr != nil {
+		r.zr.Close()
+		r.zr = nil
+	}
+	return err
+}
+
+func (r *xlsxReader) closeSheet() {
+	if r.cur.rows != nil {
+		r.cur.rows.Close()
+	}
+	if r.cur.meta != nil {
+		r.cur.meta.Close()
+	}
+	r.cur = nil
+}
+
+func (r *xlsxReader) Next() (Row, error) { return safeNext(r.nextRow) }
+
+func (r *xlsxReader) nextRow() (Row, error) {
+	for len(r.queue) == 0 {
+		if r.f == nil {
+			return Row{}, errors.New("reader is closed")
+		}
+		if r.cur == nil {
+			if r.next >= len(r.sheets) {
+				return Row{}, io.EOF
+			}
+			if err := r.openNextSheet(); err != nil {
+				return Row{}, err
+			}
+			continue
+		}
+		if r.cur.done {
+			r.closeSheet()
+			continue
+		}
+		num, cells, ok, err := r.readSheetRow()
+		if err != nil {
+			return Row{}, err
+		}
+		if !ok {
+			r.cur.done = true
+			continue
+		}
+		r.queue = append(r.queue, r.rowFor(num, cells))
+	}
+	row := r.queue[0]
+	r.queue[0] = Row{}
+	r.queue = r.queue[1:]
+	return row, nil
+}
+
+// readSheetRow returns the next physical row of the current sheet with date
+// cells turned into ISO text.
+func (r *xlsxReader) readSheetRow() (int64, []string, bool, error) {
+	s := r.cur
+	if !s.rows.Next() {
+		if err := s.rows.Error(); err != nil {
+			return 0, nil, false, fmt.Errorf("sheet '%s' after row %d: %w", s.table.Name, s.num, err)
+		}
+		return 0, nil, false, nil
+	}
+	s.num++
+	cells, err := s.rows.Columns()
+	if err != nil {
+		return 0, nil, false, fmt.Errorf("sheet '%s' row %d: %w", s.table.Name, s.num, err)
+	}
+	if s.meta != nil {
+		for col, raw := range s.meta.dates(s.num) {
+			if col < len(cells) {
+				if iso, ok := excelDate(raw.v, raw.kind, r.date1904); ok {
+					cells[col] = iso
+				}
+			}
+		}
+	}
+	return s.num, cells, true, nil
+}
+
+func (r *xlsxReader) openNextSheet() error {
+	name := r.sheets[r.next]
+	r.next++
+	rows, err := r.f.Rows(name)
+	if err != nil {
+		r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' has no cells to read (%v)", name, err))
+		return nil
+	}
+	s := &xlsxSheet{table: &Table{Name: name}, rows: rows}
+	r.cur = s
+	if len(r.dateStyles) > 0 {
+		if part := r.paths[name]; part != "" {
+			if zf := findZipFile(&r.zr.Reader, part); zf != nil {
+				if m, err := newSheetMeta(zf, r.dateStyles); err == nil {
+					s.meta = m
+				}
+			}
+		}
+	}
+	// Read ahead the detection window.
+	var buf [][]string
+	var nums []int64
+	for len(buf) < detectWindow || (r.opts.HeaderRow > 0 && (len(nums) == 0 || nums[len(nums)-1] < int64(r.opts.HeaderRow))) {
+		num, cells, ok, err := r.readSheetRow()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			s.done = true
+			break
+		}
+		buf = append(buf, cells)
+		nums = append(nums, num)
+	}
+	if len(buf) == 0 {
+		r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' is empty", name))
+		return nil
+	}
+	hdr := -1
+	switch {
+	case r.opts.HeaderRow > 0:
+		for i, n := range nums {
+			if n == int64(r.opts.HeaderRow) {
+				hdr = i
+			}
+		}
+		if hdr < 0 {
+			return fmt.Errorf("sheet '%s' has no row %d to use as the header", name, r.opts.HeaderRow)
+		}
+	case r.opts.HeaderRow < 0:
+	default:
+		var why string
+		hdr, why = findHeader(buf, nums)
+		r.info.Guessed["header: "+name] = why
+	}
+	if hdr >= 0 {
+		s.header = true
+		s.table.Header = cleanHeader(buf[hdr][:filledWidth(buf[hdr])])
+		s.table.HeaderRow = int(nums[hdr])
+	} else {
+		w := 0
+		for _, b := range buf {
+			w = max(w, filledWidth(b))
+		}
+		s.table.Header = columnNames(w)
+	}
+	s.width = len(s.table.Header)
+	if r.info.HeaderRow == 0 {
+		r.info.HeaderRow = s.table.HeaderRow
+	}
+
+	if why, notTable := r.notATable(s, buf, hdr, nums); notTable {
+		r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' is %s, not data", name, why))
+		for i, cells := range buf {
+			kind := NotData
+			if nonEmpty(cells) == 0 {
+				kind = Empty
+			}
+			r.queue = append(r.queue, Row{Table: s.table, Num: nums[i], Kind: kind, Values: cells,
+				Reason: fmt.Sprintf("sheet '%s' row %d: the sheet is %s, not data", name, nums[i], why)})
+		}
+		return nil
+	}
+	for i, cells := range buf {
+		switch {
+		case i == hdr:
+			continue
+		case i < hdr:
+			kind, reason := NotData, fmt.Sprintf("sheet '%s' row %d is above the header row %d: report title or notes", name, nums[i], s.table.HeaderRow)
+			if nonEmpty(cells) == 0 {
+				kind, reason = Empty, fmt.Sprintf("sheet '%s' row %d is empty (above the header)", name, nums[i])
+			}
+			r.queue = append(r.queue, Row{Table: s.table, Num: nums[i], Kind: kind, Values: cells, Reason: reason})
+		default:
+			r.queue = append(r.queue, r.rowFor(nums[i], cells))
+		}
+	}
+	return nil
+}
+
+// notATable decides whether a short sheet is a summary/report page rather than a table.
+func (r *xlsxReader) notATable(s *xlsxSheet, buf [][]string, hdr int, nums []int64) (string, bool) {
+	if !s.done || r.opts.Sheet != "" || r.opts.HeaderRow != 0 {
+		return "", false
+	}
+	score := 0
+	var why []string
+	if reSummary.MatchString(s.table.Name) {
+		score += 2
+		why = append(why, "its name says so")
+	}
+	if len(buf) <= 20 {
+		score++
+		why = append(why, fmt.Sprintf("it has only %d rows", len(buf)))
+	}
+	if hdr < 0 {
+		score += 2
+		why = append(why, "no row looks like column titles")
+	}
+	data, totals := 0, 0
+	for i, cells := range buf {
+		if i <= hdr {
+			continue
+		}
+		switch k, _ := classify(cells, s.table.Header); k {
+		case Data:
+			data++
+		case NotData:
+			totals++
+		}
+	}
+	if data < 2 {
+		score++
+		why = append(why, fmt.Sprintf("only %d row(s) look like records", data))
+	}
+	if totals > 0 {
+		score++
+		why = append(why, "it has totals rows")
+	}
+	if score < 3 {
+		return "", false
+	}
+	kind := "a summary"
+	if strings.Contains(strings.ToLower(s.table.Name), "report") {
+		kind = "a report page"
+	}
+	return fmt.Sprintf("%s (%s)", kind, strings.Join(why, ", ")), true
+}
+
+func (r *xlsxReader) rowFor(num int64, cells []string) Row {
+	s := r.cur
+	row := Row{Table: s.table, Num: num, Values: cells}
+	kind, why := classify(cells, headerIf(s))
+	switch kind {
+	case Empty:
+		row.Kind, row.Reason = Empty, fmt.Sprintf("sheet '%s' row %d is empty", s.table.Name, num)
+		return row
+	case NotData:
+		row.Kind, row.Reason = NotData, fmt.Sprintf("sheet '%s' row %d %s", s.table.Name, num, why)
+		return row
+	}
+	vals, ok := fitValues(cells, s.width, true)
+	if !ok {
+		row.Kind = Rejected
+		row.Reason = fmt.Sprintf("sheet '%s' row %d has values in %d columns, the header has %d", s.table.Name, num, filledWidth(cells), s.width)
+		return row
+	}
+	row.Kind, row.Values = Data, vals
+	return row
+}
+
+func headerIf(s *xlsxSheet) []string {
+	if !s.header {
+		return nil
+	}
+	return s.table.Header
+}
+
+// ---- sheet metadata stream: which cells carry a date style ----
+
+type metaCell struct {
+	v    string
+	kind dateKind
+}
+
+type sheetMeta struct {
+	rc      io.ReadCloser
+	dec     *xml.Decoder
+	styles  map[int]dateKind
+	pending int64 // row number of the buffered row, 0 = none
+	cells   map[int]metaCell
+	lastRow int64
+	done    bool
+}
+
+func newSheetMeta(zf *zip.File, styles map[int]dateKind) (*sheetMeta, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	return &sheetMeta{rc: rc, dec: xml.NewDecoder(rc), styles: styles}, nil
+}
+
+func (m *sheetMeta) Close() { m.rc.Close() }
+
+// dates returns the date-styled numeric cells (0-based column -> raw value) of row n.
+func (m *sheetMeta) dates(n int64) map[int]metaCell {
+	for {
+		if m.pending != 0 {
+			if m.pending == n {
+				m.pending = 0
+				return m.cells
+			}
+			if m.pending > n {
+				return nil
+			}
+			m.pending = 0
+		}
+		if m.done || !m.readRow() {
+			m.done = true
+			return nil
+		}
+	}
+}
+
+func (m *sheetMeta) readRow() bool {
+	for {
+		tok, err := m.dec.RawToken()
+		if err != nil {
+			return false
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "row" {
+			continue
+		}
+		num := m.lastRow + 1
+		if v := attr(se, "r"); v != "" {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+				num = n
+			}
+		}
+		m.lastRow = num
+		m.pending = num
+		m.cells = nil
+		col := -1
+		var cur *metaCell
+		curCol := 0
+		inV := false
+		for {
+			tok, err := m.dec.RawToken()
+			if err != nil {
+				return true
+			}
+			switch t := tok.(type) {
+			case xml.StartElement:
+				switch t.Name.Local {
+				case "c":
+					col++
+					if ref := attr(t, "r"); ref != "" {
+						if c, _, err := excelize.CellNameToCoordinates(ref); err == nil {
+							col = c - 1
+						}
+					}
+					cur = nil
+					typ := attr(t, "t")
+					if sid, err := strconv.Atoi(attr(t, "s")); err == nil && (typ == "" || typ == "n") {
+						if k, ok := m.styles[sid]; ok {
+							cur, curCol = &metaCell{kind: k}, col
+						}
+					}
+				case "v":
+					inV = cur != nil
+				}
+			case xml.CharData:
+				if inV {
+					cur.v += string(t)
+				}
+			case xml.EndElement:
+				switch t.Name.Local {
+				case "v":
+					inV = false
+				case "c":
+					if cur != nil && cur.v != "" {
+						if m.cells == nil {
+							m.cells = map[int]metaCell{}
+						}
+						m.cells[curCol] = *cur
+					}
+					cur = nil
+				case "row":
+					return true
+				}
+			}
+		}
+	}
+}
+
+func attr(se xml.StartElement, name string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
