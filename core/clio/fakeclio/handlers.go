@@ -48,8 +48,8 @@ func (s *Server) seed() {
 		ur.data["default_calendar_id"] = cal.id
 		s.users = append(s.users, u)
 	}
-	for _, pa := range []string{"Family", "Litigation", "Real Estate", "Wills and Estates"} {
-		s.insertLocked("practice_areas", map[string]any{"name": pa, "category": pa})
+	for _, pa := range [][2]string{{"Family", "family"}, {"Litigation", "civil_litigation"}, {"Real Estate", "real_estate"}, {"Wills and Estates", "wills_and_estates"}} {
+		s.insertLocked("practice_areas", map[string]any{"name": pa[0], "category": pa[1]})
 	}
 	s.insertLocked("bank_accounts", map[string]any{"name": "Operating Account", "type": "Operating", "currency": "USD", "balance": 0.0, "default_account": true})
 }

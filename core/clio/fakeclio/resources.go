@@ -46,7 +46,7 @@ func init() {
 		"users":     ro("User"),
 		"calendars": ro("Calendar"),
 		"practice_areas": rw("PracticeArea", rules{required: []string{"name"},
-			enums: map[string][]string{"category": {"Family", "Litigation", "Corporate", "Criminal", "Immigration", "Personal Injury", "Real Estate", "Wills and Estates", "Other"}}}),
+			enums: map[string][]string{"category": practiceCategories}}),
 		"custom_fields": rw("CustomField", rules{required: []string{"name", "parent_type", "field_type"},
 			enums: map[string][]string{"parent_type": {"Contact", "Matter"}, "field_type": {"checkbox", "contact", "currency", "date", "time", "email", "matter", "numeric", "picklist", "text_area", "text_line", "url"}}}),
 		"activity_descriptions": rw("ActivityDescription", rules{required: []string{"name"}}),
@@ -54,12 +54,11 @@ func init() {
 			enums: map[string][]string{"type": {"Person", "Company"}},
 			refs:  []string{"company"},
 			nested: map[string][]string{
-				"email_addresses": {"Work", "Home", "Other"},
-				"phone_numbers":   {"Work", "Home", "Mobile", "Fax", "Pager", "Skype", "Other"},
-				"addresses":       {"Work", "Home", "Billing", "Other"},
-				"web_sites":       {"Work", "Personal", "Other"},
-				"instant_messengers": {"Other", "AIM", "Jabber / GTalk", "Windows Live Messenger", "Skype", "Yahoo", "Facebook",
-					"X", "Twitter", "Instagram", "Linkedin", "WhatsApp"},
+				"email_addresses":    {"Work", "Home", "Other"},
+				"phone_numbers":      {"Work", "Home", "Mobile", "Fax", "Pager", "Skype", "Other"},
+				"addresses":          {"Work", "Home", "Billing", "Other"},
+				"web_sites":          {"Work", "Personal", "Twitter", "Facebook", "LinkedIn", "Instant Messenger", "Other"},
+				"instant_messengers": {"Work", "Personal", "Other"},
 			},
 			dates: []string{"date_of_birth"}}),
 		"matters": rw("Matter", rules{required: []string{"client", "description"},
@@ -103,6 +102,18 @@ func init() {
 	resources["documents"].hook = documentHook
 	resources["custom_fields"].hook = customFieldHook
 }
+
+// practiceCategories is PracticeArea.category's enum in openapi.json.
+var practiceCategories = strings.Fields(`administrative admiralty_and_maritime anti_trust_and_competition appellate
+	banking_and_finance bankruptcy business_formation_and_compliance civil_litigation civil_rights_and_constitutional
+	collections_and_debt commercial_and_sale_of_goods commercial_litigation construction consumer_protection contracts
+	corporate_litigation criminal disability_and_social_security education elder employment_and_labor
+	energy_and_environmental ethics family food_and_drug general_practice government healthcare immigration
+	in_house_counsel insurance intellectual_property international juvenile legal_aid mediation_and_arbitration
+	medical_malpractice military multi_practice non_profit_and_pro_bono other personal_injury
+	privacy_and_information_security private_client product_liability real_estate science_and_technology
+	securities_and_mergers_and_acquisitions small_claims sports_and_entertainment_and_gaming tax telecommunications
+	traffic_offenses transportation tribal trusts wills_and_estates workers_compensation`)
 
 var (
 	dateRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
