@@ -329,3 +329,10 @@ func (s *Stager) Abort() {
 	s.insFind.Close()
 	s.tx.Rollback()
 }
+
+// TableFinding records an observation about a whole table (e.g. a date
+// column whose day/month order cannot be told), pointing at row.
+func (s *Stager) TableFinding(ctx context.Context, f Finding, row int64) error {
+	_, err := s.insFind.ExecContext(ctx, f.Rule, string(f.Severity), "", "", nil, s.info.Name, row, f.Field, f.Value, f.Message, f.Fix)
+	return err
+}
