@@ -1,0 +1,341 @@
+package mapping
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"handover/core/model"
+)
+
+// cell is one non-empty value of a row with the column it came from.
+type cell struct {
+	col int // index into p.Columns
+	v   string
+}
+
+type rowCtx struct {
+	p        *Plan
+	row      []string
+	findings []Finding
+	reject   string
+}
+
+func (r *rowCtx) at(i int) string {
+	ci := r.p.Columns[i].Index
+	if ci < 0 || ci >= len(r.row) {
+		return ""
+	}
+	return strings.TrimSpace(r.row[ci])
+}
+
+// all returns the non-empty values of every column mapped to target.
+func (r *rowCtx) all(target string) []cell {
+	var out []cell
+	for i, c := range r.p.Columns {
+		if c.Target == target {
+			if v := r.at(i); v != "" {
+				out = append(out, cell{i, v})
+			}
+		}
+	}
+	return out
+}
+
+// get returns the first non-empty value of target.
+func (r *rowCtx) get(target string) string {
+	c, _ := r.getCell(target)
+	return c.v
+}
+
+func (r *rowCtx) getCell(target string) (cell, bool) {
+	if cs := r.all(target); len(cs) > 0 {
+		return cs[0], true
+	}
+	return cell{col: -1}, false
+}
+
+func (r *rowCtx) has(target string) bool {
+	for _, c := range r.p.Columns {
+		if c.Target == target {
+			return true
+		}
+	}
+	return false
+}
+
+// hint describes the row in a few words for reject messages.
+func (r *rowCtx) hint() string {
+	var parts []string
+	for i, c := range r.p.Columns {
+		if v := r.at(i); v != "" && c.Target != "skip" {
+			if len(v) > 30 {
+				v = v[:27] + "..."
+			}
+			parts = append(parts, c.Header+"="+v)
+			if len(parts) == 3 {
+				break
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (r *rowCtx) fail(c cell, what, todo string) {
+	if r.reject != "" {
+		return
+	}
+	r.reject = fmt.Sprintf("Column %q has %q, which is not %s (row: %s). %s", r.p.Columns[c.col].Header, c.v, what, r.hint(), todo)
+}
+
+// date reads target as YYYY-MM-DD ("" when blank); unreadable values reject the row.
+func (r *rowCtx) date(target string) (string, scanned) {
+	c, ok := r.getCell(target)
+	if !ok {
+		return "", scanned{}
+	}
+	s := scanDate(c.v)
+	if s.shape == shapeBlank {
+		return "", s
+	}
+	ord := r.p.DateOrder
+	if c.col < len(r.p.order) && r.p.order[c.col] != "" {
+		ord = r.p.order[c.col]
+	}
+	iso, ok := s.resolve(ord)
+	if !ok {
+		r.fail(c, "a date", "Write it like 2024-03-15 (or as the rest of the column does), then re-import.")
+		return "", s
+	}
+	if s.shape == shapeAB && c.col < len(r.p.ambiguous) && r.p.ambiguous[c.col] {
+		r.findings = append(r.findings, Finding{Rule: model.RuleDateAmbiguous, Field: target, Value: c.v, Message: fmt.Sprintf("%q read as %s (%s); the column does not show which order it uses.", c.v, iso, orderWords(ord))})
+	}
+	return iso, s
+}
+
+func (r *rowCtx) money(target string) (model.Cents, bool) {
+	c, ok := r.getCell(target)
+	if !ok {
+		return 0, false
+	}
+	dc := c.col < len(r.p.decComma) && r.p.decComma[c.col]
+	v, err := ParseCents(c.v, dc)
+	if err != nil {
+		r.fail(c, "an amount", "Write it like 1234.50 or 1,234.50 (negative: -125.00 or (125.00)), then re-import.")
+		return 0, false
+	}
+	return v, true
+}
+
+func (r *rowCtx) mapValue(target, mapKey string) string {
+	v := r.get(target)
+	if v == "" {
+		return ""
+	}
+	if m, ok := r.p.values[mapKey][Normalize(v)]; ok {
+		return m
+	}
+	return v
+}
+
+func (r *rowCtx) yes(target string) (bool, bool) {
+	c, ok := r.getCell(target)
+	if !ok {
+		return false, false
+	}
+	b, known := yesNo(c.v)
+	return b, known
+}
+
+// appended returns "Label: value" lines for append:<Label> columns.
+func (r *rowCtx) appended() string {
+	var lines []string
+	for i, c := range r.p.Columns {
+		if strings.HasPrefix(c.Target, "append:") {
+			if v := r.at(i); v != "" {
+				lines = append(lines, strings.TrimPrefix(c.Target, "append:")+": "+v)
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func joinText(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "\n\n")
+}
+
+func (r *rowCtx) customs() map[string]string {
+	var m map[string]string
+	for i, c := range r.p.Columns {
+		if strings.HasPrefix(c.Target, "custom:") {
+			if v := r.at(i); v != "" {
+				if m == nil {
+					m = map[string]string{}
+				}
+				name := strings.TrimPrefix(c.Target, "custom:")
+				if old, ok := m[name]; ok {
+					v = old + "; " + v
+				}
+				m[name] = v
+			}
+		}
+	}
+	return m
+}
+
+// Map turns one row into records, an exclusion or a reject (pass 2). It never panics.
+func (p *Plan) Map(row []string) Outcome {
+	if p == nil || p.prof == nil {
+		return Outcome{Reject: "The table has no mapping yet: choose a profile first."}
+	}
+	if len(p.order) != len(p.Columns) || len(p.obs) != len(p.Columns) {
+		p.settle()
+	}
+	r := &rowCtx{p: p, row: row}
+	blank := true
+	for _, v := range row {
+		if strings.TrimSpace(v) != "" {
+			blank = false
+			break
+		}
+	}
+	if blank {
+		return Outcome{Excluded: model.EmptyRow, Entity: p.Entity}
+	}
+	if p.notData(r) {
+		return Outcome{Excluded: model.NotData, Entity: p.Entity}
+	}
+	if p.kind == "" {
+		return Outcome{Reject: "This table's record type is not chosen (contacts, matters, time entries, ...): pick a profile or map the columns, then re-import."}
+	}
+	for i, c := range p.Columns {
+		if isIdentTarget(c.Target) {
+			if v := r.at(i); v != "" && p.mangledValue(i, v) {
+				r.findings = append(r.findings, Finding{Rule: model.RuleExcelMangled, Field: c.Target, Value: v, Message: fmt.Sprintf("Column %q has %q, which looks like a number Excel turned into a date; kept as written.", c.Header, v)})
+			}
+		}
+	}
+	var out Outcome
+	switch p.kind {
+	case "ledger:ar", "ledger:trust":
+		out = p.mapLedger(r)
+	case "contacts":
+		out = p.mapContact(r)
+	case "matters":
+		out = p.mapMatter(r)
+	case "tasks":
+		out = p.mapTask(r)
+	case "notes":
+		out = p.mapNote(r)
+	case "calendar_events":
+		out = p.mapEvent(r)
+	case "phone_logs":
+		out = p.mapPhone(r)
+	case "time_entries":
+		out = p.mapTime(r)
+	default:
+		out = Outcome{Reject: "Unknown record type " + p.kind}
+	}
+	if r.reject != "" && out.Excluded == "" {
+		out = Outcome{Reject: r.reject}
+	}
+	if out.Reject == "" && out.Excluded == "" {
+		if del, _ := r.yes("deleted"); del {
+			out = Outcome{Excluded: model.DeletedInSource, Entity: p.Entity, Excl: firstData(out.Records)}
+		}
+	}
+	out.Findings = append(out.Findings, r.findings...)
+	return out
+}
+
+func firstData(rs []model.Record) any {
+	if len(rs) == 0 {
+		return nil
+	}
+	return rs[0].Data
+}
+
+var reNotData = regexp.MustCompile(`(?i)^(?:(?:grand|sub)[\s-]*)?totals?\b|^(?:summe|gesamt|gesamtsumme|zwischensumme)\b|^(?:page|seite)\s+\d+|^report\s+(?:generated|printed|run)\b|^printed\s+(?:on|by)\b|^end\s+of\s+report\b|^\*+\s*end\b`)
+
+// notData spots repeated header rows and total/footer lines.
+func (p *Plan) notData(r *rowCtx) bool {
+	same, nonEmpty := 0, 0
+	first := ""
+	for i, c := range p.Columns {
+		v := r.at(i)
+		if v == "" {
+			continue
+		}
+		nonEmpty++
+		if first == "" {
+			first = v
+		}
+		if Normalize(v) == Normalize(c.Header) {
+			same++
+		}
+	}
+	if nonEmpty >= 2 && same*2 > nonEmpty && !p.headerless {
+		return true
+	}
+	return nonEmpty <= 3 && len(p.Columns) > 3 && reNotData.MatchString(first)
+}
+
+// legacyID returns the row's id for its key.
+func (r *rowCtx) legacyID() string {
+	keys := r.p.prof.Keys
+	if len(keys) == 0 {
+		if r.p.kind == "matters" {
+			keys = []string{"matter", "id"}
+		} else {
+			keys = []string{"id"}
+		}
+	}
+	for _, k := range keys {
+		if v := r.get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// key builds Record.Key. Without an id column it is a hash of the row's
+// non-empty values paired with their normalised headers, sorted, with values
+// trimmed, space-collapsed and lower-cased: the same row in a fresher export
+// (even with columns reordered or added empty) gets the same key. Identical
+// rows within one table get "-2", "-3"… so real repeats are not collapsed.
+func (r *rowCtx) key(e model.Entity) string {
+	if id := r.legacyID(); id != "" {
+		return r.p.Profile + ":" + string(e) + ":" + id
+	}
+	var pairs []string
+	for i, c := range r.p.Columns {
+		if v := r.at(i); v != "" && c.Target != "skip" {
+			pairs = append(pairs, Normalize(c.Header)+"="+strings.ToLower(strings.Join(strings.Fields(v), " ")))
+		}
+	}
+	sort.Strings(pairs)
+	sum := sha256.Sum256([]byte(strings.Join(pairs, "\x1f")))
+	h := hex.EncodeToString(sum[:8])
+	if r.p.seenHash == nil {
+		r.p.seenHash = map[string]int{}
+	}
+	r.p.seenHash[string(e)+h]++
+	if n := r.p.seenHash[string(e)+h]; n > 1 {
+		h += "-" + strconv.Itoa(n)
+	}
+	return r.p.Profile + ":" + string(e) + ":h:" + h
+}
+
+func rec(e model.Entity, key string, data any) model.Record {
+	return model.Record{Entity: e, Key: key, Data: data}
+}

@@ -1,0 +1,546 @@
+package mapping
+
+import (
+	"regexp"
+	"strings"
+
+	"handover/core/model"
+)
+
+var reTarget = regexp.MustCompile(`^(emails|phones|address)\[([A-Za-z]+|[1-9])\](?:\.(\w+))?$`)
+
+// splitMulti splits Google's " ::: " multi-values and ';'-separated lists.
+func splitMulti(v string) []string {
+	var out []string
+	for _, a := range strings.Split(v, ":::") {
+		for _, b := range strings.Split(a, ";") {
+			if b = strings.TrimSpace(b); b != "" {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+var companyWords = map[string]bool{
+	"llc": true, "llp": true, "inc": true, "ltd": true, "limited": true, "corp": true, "corporation": true, "co": true, "company": true,
+	"gmbh": true, "ag": true, "kg": true, "plc": true, "pc": true, "pllc": true, "lp": true, "group": true, "associates": true, "bank": true,
+	"partners": true, "partnership": true, "university": true, "foundation": true, "services": true, "holdings": true, "trust": true,
+	"insurance": true, "agency": true, "department": true, "county": true, "city": true, "council": true, "society": true, "church": true, "clinic": true, "hospital": true,
+}
+
+func looksCompany(s string) bool {
+	if strings.Contains(s, "&") {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == ',' || r == '.' }) {
+		if companyWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+var prefixes = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "prof": true, "herr": true, "frau": true, "hon": true, "rev": true, "mx": true}
+
+// splitName reads "Smith, John Q." or "Dr. John Q. Smith".
+func splitName(full string) (prefix, first, middle, last string) {
+	full = strings.Join(strings.Fields(full), " ")
+	if l, f, ok := strings.Cut(full, ","); ok && strings.TrimSpace(f) != "" {
+		last = strings.TrimSpace(l)
+		ws := strings.Fields(f)
+		if len(ws) > 0 && prefixes[strings.ToLower(strings.TrimSuffix(ws[0], "."))] {
+			prefix, ws = ws[0], ws[1:]
+		}
+		if len(ws) > 0 {
+			first = ws[0]
+			middle = strings.Join(ws[1:], " ")
+		}
+		return
+	}
+	ws := strings.Fields(full)
+	if len(ws) > 1 && prefixes[strings.ToLower(strings.TrimSuffix(ws[0], "."))] {
+		prefix, ws = ws[0], ws[1:]
+	}
+	switch len(ws) {
+	case 0:
+	case 1:
+		last = ws[0]
+	default:
+		first, last = ws[0], ws[len(ws)-1]
+		middle = strings.Join(ws[1:len(ws)-1], " ")
+	}
+	return
+}
+
+func (p *Plan) mapContact(r *rowCtx) Outcome {
+	c := &model.Contact{
+		Prefix: r.get("prefix"), FirstName: r.get("first_name"), MiddleName: r.get("middle_name"),
+		LastName: r.get("last_name"), Title: r.get("title"),
+	}
+	company := r.get("company")
+	full := r.get("full_name")
+	typ := r.mapValue("contact_type", "contact_type")
+	if typ != "Person" && typ != "Company" {
+		typ = ""
+	}
+	if c.FirstName == "" && c.LastName == "" && full != "" {
+		if typ == "Company" || (typ == "" && looksCompany(full)) {
+			if company == "" {
+				company = full
+			}
+			typ = "Company"
+		} else {
+			pre, f, m, l := splitName(full)
+			c.FirstName, c.MiddleName, c.LastName = f, m, l
+			if c.Prefix == "" {
+				c.Prefix = pre
+			}
+		}
+	}
+	if typ == "" {
+		typ = "Person"
+		if c.FirstName == "" && c.LastName == "" && company != "" {
+			typ = "Company"
+		}
+	}
+	c.Type = typ
+	if typ == "Company" {
+		c.Name = company
+		if c.Name == "" {
+			c.Name = strings.TrimSpace(strings.Join([]string{c.FirstName, c.MiddleName, c.LastName}, " "))
+			c.Name = strings.Join(strings.Fields(c.Name), " ")
+		}
+		c.FirstName, c.MiddleName, c.LastName = "", "", ""
+	} else if company != "" {
+		c.Company = model.Ref{Kind: "name", Value: company}
+	}
+
+	// labelled values
+	labelOf := func(kind, slot string) string {
+		if slot[0] >= '1' && slot[0] <= '9' {
+			if l := r.get(kind + "[" + slot + "].label"); l != "" {
+				return clioLabel(kind, l)
+			}
+			if kind == "phones" {
+				return "Other"
+			}
+			return "Other"
+		}
+		return slot
+	}
+	addrs := map[string]*model.Address{}
+	var addrOrder []string
+	for i, col := range p.Columns {
+		m := reTarget.FindStringSubmatch(col.Target)
+		if m == nil || m[3] == "label" {
+			continue
+		}
+		v := r.at(i)
+		if v == "" {
+			continue
+		}
+		kind, slot, part := m[1], m[2], m[3]
+		switch kind {
+		case "emails":
+			for _, e := range splitMulti(v) {
+				c.Emails = append(c.Emails, model.Email{Name: labelOf(kind, slot), Address: e})
+			}
+		case "phones":
+			for _, ph := range strings.Split(v, ":::") {
+				if ph = strings.TrimSpace(ph); ph != "" {
+					c.Phones = append(c.Phones, model.Phone{Name: labelOf(kind, slot), Number: ph})
+				}
+			}
+		case "address":
+			a := addrs[slot]
+			if a == nil {
+				a = &model.Address{Name: labelOf(kind, slot)}
+				addrs[slot] = a
+				addrOrder = append(addrOrder, slot)
+			}
+			switch part {
+			case "street", "street2", "street3":
+				if a.Street != "" {
+					a.Street += "\n"
+				}
+				a.Street += v
+			case "city":
+				a.City = v
+			case "province":
+				a.Province = v
+			case "postal_code":
+				a.PostalCode = v
+			case "country":
+				a.Country = v
+			}
+		}
+	}
+	for _, s := range addrOrder {
+		c.Addresses = append(c.Addresses, *addrs[s])
+	}
+	if len(c.Emails) > 0 {
+		c.Emails[0].Default = true
+	}
+	if len(c.Phones) > 0 {
+		c.Phones[0].Default = true
+	}
+	for _, w := range r.all("web_site") {
+		c.WebSites = append(c.WebSites, splitMulti(w.v)...)
+	}
+	c.CustomFields = r.customs()
+	if dc, ok := r.getCell("date_of_birth"); ok {
+		s := scanDate(dc.v)
+		if s.shape != shapeBlank {
+			ord := p.DateOrder
+			if dc.col < len(p.order) && p.order[dc.col] != "" {
+				ord = p.order[dc.col]
+			}
+			if iso, ok := s.resolve(ord); ok {
+				c.DateOfBirth = iso
+			} else {
+				// a birthday is not worth rejecting a contact over: keep it as written
+				if c.CustomFields == nil {
+					c.CustomFields = map[string]string{}
+				}
+				c.CustomFields[p.Columns[dc.col].Header] = dc.v
+				r.findings = append(r.findings, Finding{Rule: "date.unreadable", Field: "date_of_birth", Value: dc.v, Message: "Not a date; kept as a custom field."})
+			}
+		}
+	}
+	key := r.key(model.Contacts)
+	out := Outcome{Records: []model.Record{rec(model.Contacts, key, c)}}
+	if notes := joinText(valuesOf(r.all("notes"))...); notes != "" {
+		ref := model.Ref{Kind: "name", Value: model.DisplayName(c)}
+		if id := r.legacyID(); id != "" {
+			ref = model.Ref{Kind: "id", Value: id}
+		}
+		out.Records = append(out.Records, rec(model.Notes, key+":note", &model.Note{Type: "Contact", Contact: ref, Subject: "Notes from " + p.System, Detail: notes}))
+	}
+	if c.Type == "Company" {
+		if p.seenCompany == nil {
+			p.seenCompany = map[string]bool{}
+		}
+		p.seenCompany[Normalize(c.Name)] = true
+	} else if company != "" {
+		n := Normalize(company)
+		if p.seenCompany == nil {
+			p.seenCompany = map[string]bool{}
+		}
+		if n != "" && !p.seenCompany[n] {
+			p.seenCompany[n] = true
+			out.Records = append(out.Records, rec(model.Contacts, p.Profile+":contacts:company:"+n, &model.Contact{Type: "Company", Name: company}))
+		}
+	}
+	return out
+}
+
+func valuesOf(cs []cell) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.v)
+	}
+	return out
+}
+
+func (p *Plan) clientRef(r *rowCtx) model.Ref {
+	if v := r.get("client"); v != "" {
+		return model.Ref{Kind: "id", Value: v}
+	}
+	if v := r.get("client_name"); v != "" {
+		return model.Ref{Kind: "name", Value: v}
+	}
+	return model.Ref{}
+}
+
+func matterRef(r *rowCtx) model.Ref {
+	if v := r.get("matter"); v != "" {
+		return model.Ref{Kind: "number", Value: v}
+	}
+	return model.Ref{}
+}
+
+func (p *Plan) mapMatter(r *rowCtx) Outcome {
+	m := &model.Matter{
+		DisplayNumber:       r.get("matter"),
+		Description:         r.get("description"),
+		Client:              p.clientRef(r),
+		Status:              r.mapValue("status", "status"),
+		PracticeArea:        r.get("practice_area"),
+		ResponsibleAttorney: r.get("responsible_attorney"),
+		OriginatingAttorney: r.get("originating_attorney"),
+		ClientReference:     r.get("client_reference"),
+		Location:            r.get("location"),
+		CustomFields:        r.customs(),
+	}
+	m.OpenDate, _ = r.date("open_date")
+	m.CloseDate, _ = r.date("close_date")
+	m.PendingDate, _ = r.date("pending_date")
+	if b, known := r.yes("billable"); known && r.get("billable") != "" {
+		m.Billable = &b
+	}
+	key := r.key(model.Matters)
+	out := Outcome{Records: []model.Record{rec(model.Matters, key, m)}}
+	if notes := joinText(valuesOf(r.all("notes"))...); notes != "" {
+		out.Records = append(out.Records, rec(model.Notes, key+":note", &model.Note{Type: "Matter", Matter: model.Ref{Kind: "number", Value: m.DisplayNumber}, Subject: "Notes from " + p.System, Detail: notes, Date: m.OpenDate}))
+	}
+	return out
+}
+
+func (p *Plan) mapTask(r *rowCtx) Outcome {
+	t := &model.Task{
+		Name:        r.get("subject"),
+		Description: joinText(r.get("description"), r.appended()),
+		Matter:      matterRef(r),
+		Assignee:    r.get("user"),
+		Priority:    r.mapValue("priority", "priority"),
+		Status:      r.mapValue("status", "task.status"),
+	}
+	t.DueAt, _ = r.date("due_date")
+	return Outcome{Records: []model.Record{rec(model.Tasks, r.key(model.Tasks), t)}}
+}
+
+func (p *Plan) mapNote(r *rowCtx) Outcome {
+	n := &model.Note{Type: "Matter", Matter: matterRef(r), Subject: r.get("subject"), Detail: joinText(r.get("body"), r.appended()), Author: r.get("user")}
+	if n.Matter.IsZero() {
+		if v := r.get("contact"); v != "" || (r.has("contact") && !r.has("matter")) {
+			n.Type = "Contact"
+			n.Contact = model.Ref{Kind: "name", Value: v}
+		}
+	}
+	n.Date, _ = r.date("date")
+	return Outcome{Records: []model.Record{rec(model.Notes, r.key(model.Notes), n)}}
+}
+
+// clock finds the time of day for a date-time built from a date column
+// (its own time part or Excel fraction) and a time column.
+func (r *rowCtx) clock(timeTarget string, s scanned) (string, bool) {
+	if c, ok := r.getCell(timeTarget); ok {
+		if t, ok := parseTime(c.v); ok {
+			return t, true
+		}
+		// a time column may also hold a full date-time
+		if ds := scanDate(c.v); ds.rest != "" {
+			if t, ok := parseTime(ds.rest); ok {
+				return t, true
+			}
+		}
+		r.fail(c, "a time of day", "Write it like 14:30 or 2:30 PM, then re-import.")
+		return "", false
+	}
+	if s.rest != "" {
+		if t, ok := parseTime(s.rest); ok {
+			return t, true
+		}
+	}
+	if s.serial && s.frac != "" {
+		if t, ok := parseTime("0." + s.frac); ok {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+func (p *Plan) mapEvent(r *rowCtx) Outcome {
+	e := &model.CalendarEvent{
+		Summary:     r.get("subject"),
+		Description: joinText(r.get("description"), r.appended()),
+		Location:    r.get("location"),
+		Matter:      matterRef(r),
+		Owner:       r.get("user"),
+	}
+	sd, ss := r.date("start_date")
+	ed, es := r.date("end_date")
+	st, hasST := r.clock("start_time", ss)
+	et, hasET := r.clock("end_time", es)
+	allDay, known := r.yes("all_day")
+	if !known {
+		if c, ok := r.getCell("all_day"); ok {
+			r.fail(c, "yes or no", "Write True/False (or Yes/No), then re-import.")
+		}
+	}
+	if !r.has("all_day") && !hasST && !hasET {
+		allDay = true // a date without any time is an all-day event
+	}
+	if ed == "" {
+		ed = sd
+	}
+	e.AllDay = allDay
+	if allDay {
+		e.StartAt, e.EndAt = sd, ed
+	} else {
+		if !hasST {
+			st = "00:00:00"
+		}
+		if !hasET {
+			et = st
+		}
+		if sd != "" {
+			e.StartAt = sd + "T" + st
+		}
+		if ed != "" {
+			e.EndAt = ed + "T" + et
+		}
+	}
+	return Outcome{Records: []model.Record{rec(model.CalendarEvents, r.key(model.CalendarEvents), e)}}
+}
+
+func (p *Plan) mapPhone(r *rowCtx) Outcome {
+	c := &model.Communication{
+		Subject: r.get("subject"),
+		Body:    joinText(r.get("body"), r.appended()),
+		Matter:  matterRef(r),
+		From:    r.get("caller"),
+		User:    r.get("user"),
+	}
+	if c.From != "" {
+		c.Contact = model.Ref{Kind: "name", Value: c.From}
+	}
+	if c.Subject == "" {
+		c.Subject = "Phone call"
+		if c.From != "" {
+			c.Subject += " with " + c.From
+		}
+	}
+	d, s := r.date("date")
+	if d != "" {
+		c.ReceivedAt = d
+		if t, ok := r.clock("time", s); ok {
+			c.ReceivedAt = d + "T" + t
+		}
+	}
+	return Outcome{Records: []model.Record{rec(model.PhoneLogs, r.key(model.PhoneLogs), c)}}
+}
+
+// billed decides whether a time row is billed history: the profile's history
+// columns (a listed word, or "*" for any value), else a yes in a Billed column
+// or any invoice number.
+func (p *Plan) billed(r *rowCtx) bool {
+	if len(p.prof.History) > 0 {
+		for t, words := range p.prof.History {
+			v := r.get(t)
+			if v == "" {
+				continue
+			}
+			for _, w := range words {
+				if w == "*" || Normalize(w) == Normalize(v) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if v := r.get("billed"); v != "" {
+		if b, _ := yesNo(v); b {
+			return true
+		}
+		switch Normalize(v) {
+		case "billed", "invoiced", "paid":
+			return true
+		}
+	}
+	return r.get("invoice") != ""
+}
+
+func (p *Plan) mapTime(r *rowCtx) Outcome {
+	t := &model.TimeEntry{
+		Type:     "TimeEntry",
+		User:     r.get("user"),
+		Matter:   matterRef(r),
+		Note:     joinText(r.get("description"), r.appended()),
+		Activity: r.get("activity"),
+	}
+	if v := r.mapValue("entry_type", "entry_type"); v == "ExpenseEntry" {
+		t.Type = v
+	}
+	t.Date, _ = r.date("date")
+	if c, ok := r.getCell("hours"); ok {
+		dc := c.col < len(p.decComma) && p.decComma[c.col]
+		sec, err := ParseHours(c.v, dc)
+		if err != nil {
+			r.fail(c, "a number of hours", "Write hours like 1.5 or 1:30, then re-import.")
+		}
+		t.Seconds = sec
+	}
+	rate, hasRate := r.money("rate")
+	amount, hasAmount := r.money("amount")
+	switch {
+	case hasRate:
+		t.Price = rate
+	case t.Type == "ExpenseEntry" && hasAmount:
+		t.Price = amount
+	case hasAmount && t.Seconds > 0 && (int64(amount)*3600)%t.Seconds == 0:
+		t.Price = model.Cents(int64(amount) * 3600 / t.Seconds) // exact rate from amount ÷ hours
+	case hasAmount && r.get("hours") == "":
+		t.Type, t.Price = "ExpenseEntry", amount // an amount without hours is an expense or flat fee
+	}
+	if b, known := r.yes("billable"); known && r.get("billable") != "" {
+		t.NonBillable = !b
+	}
+	if p.billed(r) {
+		r.reject = "" // billed history is left out anyway; parse problems do not matter
+		return Outcome{Excluded: model.BilledHistory, Entity: model.TimeEntries, Excl: t}
+	}
+	return Outcome{Records: []model.Record{rec(model.TimeEntries, r.key(model.TimeEntries), t)}}
+}
+
+func (p *Plan) mapLedger(r *rowCtx) Outcome {
+	trust := p.kind == "ledger:trust"
+	line := &model.LedgerLine{Matter: matterRef(r), Reference: r.get("ledger.reference")}
+	if v := r.get("client"); v != "" {
+		line.Contact = model.Ref{Kind: "id", Value: v}
+	} else if v := r.get("client_name"); v != "" {
+		line.Contact = model.Ref{Kind: "name", Value: v}
+	}
+	line.Date, _ = r.date("date")
+	amt, ok := r.money("ledger.amount")
+	if !ok && r.reject == "" {
+		return Outcome{Reject: "This ledger row has no amount (row: " + r.hint() + "). Fill in the Amount or delete the row, then re-import."}
+	}
+	tc, hasType := r.getCell("ledger.type")
+	var kind model.LedgerKind
+	if hasType {
+		v, known := p.values["ledger.type"][Normalize(tc.v)]
+		if !known {
+			r.fail(tc, "a known transaction type", "Map it to Invoice, Payment, Credit (A/R) or Deposit, Withdrawal (trust) for this table, then re-import.")
+			return Outcome{Reject: r.reject}
+		}
+		kind = model.LedgerKind(v)
+	}
+	neg := amt < 0
+	if neg {
+		amt = -amt
+	}
+	switch {
+	case kind == "" && trust:
+		kind = model.LedgerTrustDeposit
+		if neg {
+			kind = model.LedgerTrustWithdrawal
+		}
+	case kind == "":
+		kind = model.LedgerInvoice
+		if neg {
+			kind = model.LedgerPayment
+		}
+	case neg: // a negative amount reverses the type's direction
+		switch kind {
+		case model.LedgerTrustDeposit:
+			kind = model.LedgerTrustWithdrawal
+		case model.LedgerTrustWithdrawal:
+			kind = model.LedgerTrustDeposit
+		case model.LedgerInvoice:
+			kind = model.LedgerCredit
+		case model.LedgerPayment, model.LedgerCredit:
+			kind = model.LedgerInvoice
+		}
+	}
+	line.Kind, line.Amount = kind, amt
+	ent := model.ARBalances
+	if trust {
+		ent = model.TrustBalances
+	}
+	if r.reject != "" {
+		return Outcome{Reject: r.reject}
+	}
+	return Outcome{Excluded: model.AccountingHistory, Entity: ent, Ledger: line, Excl: line}
+}

@@ -1,0 +1,554 @@
+// Package mapping turns a table read from a legacy export (header + rows of
+// text) into Clio records, exclusions with their ledger lines, or rejects.
+//
+// Use: Choose picks a profile (or maps a generic table) and returns a Plan;
+// the user may edit it (SetColumn); Observe is called on every row (pass 1,
+// date-format and Excel-damage evidence), Finish settles per-column decisions
+// and warnings, and Map turns each row into an Outcome (pass 2).
+//
+// Keys and references (the readiness checker and the upload engine rely on them):
+//
+//	Record.Key = "<profile>:<entity>:<legacy id>" when the table has an id column
+//	             (contacts: the id column; matters: the matter number; others: an id column),
+//	           = "<profile>:<entity>:h:<hash>" otherwise (see rowHash), and
+//	           = "<profile>:contacts:company:<normalised name>" for a company contact
+//	             derived from a person's Company column.
+//	The legacy id is therefore everything after the second ':' of a key.
+//	Ref{Kind:"number"}  a matter number as written (Matter.DisplayNumber)
+//	Ref{Kind:"id"}      a legacy contact id (the id part of a contact key)
+//	Ref{Kind:"name"}    a contact or company name as written
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hbollon/go-edlib"
+
+	"handover/core/model"
+)
+
+// Via says how a column's target was chosen.
+type Via string
+
+const (
+	ViaProfile    Via = "profile"
+	ViaExact      Via = "exact"
+	ViaAlias      Via = "alias"
+	ViaRemembered Via = "remembered"
+	ViaFuzzy      Via = "fuzzy"
+	ViaUser       Via = "user"
+	ViaNone       Via = "" // not recognised: custom-field / append candidate
+)
+
+// FuzzyThreshold is the least Jaro-Winkler similarity of normalised headers for a fuzzy match.
+const FuzzyThreshold = 0.88
+
+// RuleNoTimeZone flags date-times written without a zone: they are kept as local
+// time without an offset ("2024-03-15T10:00:00") until the firm's zone is applied.
+const RuleNoTimeZone = "datetime.no_zone"
+
+// RuleUnmapped flags columns that no profile, alias or memory recognised.
+const RuleUnmapped = "column.unmapped"
+
+// RuleUnknownTable flags a table whose record type could not be told.
+const RuleUnknownTable = "table.unknown"
+
+// Column is one source column and where its values go.
+type Column struct {
+	Index      int
+	Header     string
+	Target     string
+	Confidence float64
+	Via        Via
+	Samples    []string
+}
+
+// Warning is a table-level observation shown before import.
+type Warning struct {
+	Rule    string
+	Column  string
+	Message string
+}
+
+// Finding is a row-level observation the checker cannot re-derive later.
+type Finding struct {
+	Rule    string
+	Field   string
+	Value   string
+	Message string
+}
+
+// Memory maps Normalize(header) → target, remembered per project from the
+// user's earlier choices. It wins over every automatic match (it only ever
+// holds decisions a person made); a "" target means "leave this column out".
+type Memory map[string]string
+
+// Outcome is what one row becomes.
+type Outcome struct {
+	Records  []model.Record
+	Excluded model.Reason
+	Entity   model.Entity
+	Ledger   *model.LedgerLine
+	Excl     any
+	Reject   string
+	Findings []Finding
+}
+
+// Plan is the mapping of one table.
+type Plan struct {
+	Profile    string
+	System     string
+	Entity     model.Entity
+	Ledger     model.LedgerKind // ledger tables: the kind used when a row has no Type
+	Columns    []Column
+	Unmapped   []string
+	DateOrder  string            // default order for a/b/y dates in this table
+	DateOrders map[string]string // per date column header: MDY | DMY | YMD
+	Warnings   []Warning
+
+	prof         *profile
+	kind         string
+	values       map[string]map[string]string
+	headerless   bool
+	obs          []colObs
+	rows         int
+	finished     bool
+	decComma     []bool
+	order        []string
+	ambiguous    []bool
+	seenHash     map[string]int
+	seenCompany  map[string]bool
+	baseWarnings int
+}
+
+type colObs struct {
+	dmy, mdy, ambig, dotted, definite, bad int
+	commaDec, pointDec                     int
+	dashedID, mangled, serialish, nonEmpty int
+}
+
+// Choose picks the profile for a table and maps its columns. force names a
+// profile to use ("generic" included) instead of detection.
+func Choose(file, table string, header []string, sample [][]string, mem Memory, force string) (*Plan, error) {
+	if err := load(); err != nil {
+		return nil, err
+	}
+	headerless := isHeaderless(header)
+	var prof *profile
+	if force != "" {
+		prof = byName[force]
+		if prof == nil {
+			var names []string
+			for _, p := range allProfile {
+				names = append(names, p.Name)
+			}
+			return nil, fmt.Errorf("no profile %q (known: %s)", force, strings.Join(names, ", "))
+		}
+	} else {
+		prof = detect(file, table, header, sample, headerless)
+	}
+	p := &Plan{Profile: prof.Name, System: prof.System, prof: prof, headerless: headerless}
+	if prof.Name == "generic" {
+		best, bestScore, full := "", -1.0, false
+		for _, k := range kinds {
+			cols := mapColumns(header, sample, mem, nil, k, headerless)
+			sc, ok := scoreKind(k, cols, file, table)
+			if sc > bestScore {
+				best, bestScore, full = k, sc, ok
+			}
+		}
+		if !full {
+			best = ""
+		}
+		p.kind = best
+		p.Columns = mapColumns(header, sample, mem, nil, best, headerless)
+		if best == "" {
+			p.Warnings = append(p.Warnings, Warning{Rule: RuleUnknownTable, Message: "Could not tell what this table holds (contacts, matters, time, ...): choose a profile or map the columns by hand."})
+		}
+	} else {
+		p.kind = prof.kind()
+		p.Columns = mapColumns(header, sample, mem, prof, p.kind, headerless)
+	}
+	p.applyKind()
+	return p, nil
+}
+
+func (p *Plan) applyKind() {
+	p.Entity = kindEntity(p.kind)
+	p.Ledger = ""
+	switch p.kind {
+	case "ledger:ar":
+		p.Ledger = model.LedgerInvoice
+		p.Entity = ""
+	case "ledger:trust":
+		p.Ledger = model.LedgerTrustDeposit
+		p.Entity = ""
+	}
+	p.values = map[string]map[string]string{}
+	merge := func(src map[string]map[string]string) {
+		for t, m := range src {
+			if p.values[t] == nil {
+				p.values[t] = map[string]string{}
+			}
+			for w, v := range m {
+				p.values[t][Normalize(w)] = v
+			}
+		}
+	}
+	merge(defaultValues)
+	merge(kindValues[p.kind])
+	if p.prof.Name != "generic" {
+		merge(p.prof.Values)
+	}
+	p.DateOrder = p.prof.DateOrder
+	if p.DateOrder == "" {
+		p.DateOrder = "MDY"
+	}
+	p.refresh()
+}
+
+// refresh recomputes Unmapped and per-column state after the columns changed.
+func (p *Plan) refresh() {
+	p.Unmapped = nil
+	for _, c := range p.Columns {
+		if c.Via == ViaNone && c.Target != "skip" {
+			p.Unmapped = append(p.Unmapped, c.Header)
+		}
+	}
+	n := len(p.Columns)
+	if len(p.obs) != n {
+		p.obs = make([]colObs, n)
+		p.rows = 0
+	}
+	p.finished = false
+	p.settle()
+}
+
+func isHeaderless(header []string) bool {
+	if len(header) == 0 {
+		return false
+	}
+	for i, h := range header {
+		if strings.TrimSpace(h) != strconv.Itoa(i+1) {
+			return false
+		}
+	}
+	return true
+}
+
+var reWord = regexp.MustCompile(`[a-z0-9]+`)
+
+func hasHint(file, table string, hints []string) bool {
+	words := reWord.FindAllString(strings.ToLower(file+" "+table), -1)
+	for _, h := range hints {
+		h = strings.ToLower(h)
+		for _, w := range words {
+			if w == h || (len(h) >= 4 && strings.Contains(w, h)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func detect(file, table string, header []string, sample [][]string, headerless bool) *profile {
+	norm := map[string]int{}
+	for i, h := range header {
+		if _, dup := norm[Normalize(h)]; !dup {
+			norm[Normalize(h)] = i
+		}
+	}
+	var best *profile
+	bestScore := 0.0
+	for _, pr := range allProfile {
+		if pr.Name == "generic" {
+			continue
+		}
+		score := 0.0
+		if headerless {
+			h := pr.Detect.Headerless
+			if h == nil || h.Columns != len(header) {
+				continue
+			}
+			ok := true
+			for i, re := range pr.patterns {
+				match, seen := 0, 0
+				for _, r := range sample {
+					if i < len(r) {
+						v := strings.TrimSpace(r[i])
+						if v == "" && !re.MatchString("") {
+							continue
+						}
+						seen++
+						if re.MatchString(v) {
+							match++
+						}
+					}
+				}
+				if seen > 0 && float64(match) < 0.8*float64(seen) {
+					ok = false
+				}
+			}
+			if !ok {
+				continue
+			}
+			score = 10
+		} else {
+			bestSet := -1
+			for _, set := range pr.required {
+				all := true
+				for _, h := range set {
+					if _, ok := norm[h]; !ok {
+						all = false
+						break
+					}
+				}
+				if all && len(set) > bestSet {
+					bestSet = len(set)
+				}
+			}
+			if bestSet < 0 {
+				continue
+			}
+			score = 10 * float64(bestSet)
+			for n := range norm {
+				if _, ok := pr.aliases[n]; ok {
+					score++
+				}
+			}
+			for target, words := range pr.Detect.ValueHints {
+				for n, i := range norm {
+					if pr.aliases[n] != target {
+						continue
+					}
+					hit, seen := 0, 0
+					for _, r := range sample {
+						if i < len(r) && strings.TrimSpace(r[i]) != "" {
+							seen++
+							for _, w := range words {
+								if Normalize(r[i]) == Normalize(w) {
+									hit++
+									break
+								}
+							}
+						}
+					}
+					if seen > 0 && hit*2 >= seen {
+						score += 5
+					}
+				}
+			}
+		}
+		if hasHint(file, table, pr.Detect.FileHints) {
+			score += 3
+		}
+		if score > bestScore {
+			best, bestScore = pr, score
+		}
+	}
+	if best == nil {
+		return byName["generic"]
+	}
+	return best
+}
+
+// exactTargets: plain target names a header may spell out ("First Name" = first_name).
+func exactTarget(n, kind string) string {
+	for t := range simpleTargets {
+		if Normalize(t) == n && targetFits(t, kind) {
+			return t
+		}
+	}
+	return ""
+}
+
+func digitsOf(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// fuzzy finds the alias of kind most similar to n (Jaro-Winkler ≥ FuzzyThreshold).
+// Headers that differ in their digits ("Phone 2" vs "Phone 1") never match.
+func fuzzy(n, kind string) (string, float64) {
+	if len([]rune(n)) < 4 {
+		return "", 0
+	}
+	cands := make([]string, 0, len(kindAlias[kind]))
+	for a := range kindAlias[kind] {
+		cands = append(cands, a)
+	}
+	sort.Strings(cands)
+	best, bestSim := "", 0.0
+	for _, a := range cands {
+		if digitsOf(a) != digitsOf(n) {
+			continue
+		}
+		sim := float64(edlib.JaroWinklerSimilarity(n, a))
+		if sim > bestSim {
+			best, bestSim = a, sim
+		}
+	}
+	if bestSim >= FuzzyThreshold && best != "" {
+		return kindAlias[kind][best], bestSim
+	}
+	return "", 0
+}
+
+func samplesOf(sample [][]string, i int) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range sample {
+		if i < len(r) {
+			v := strings.TrimSpace(r[i])
+			if v != "" && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+				if len(out) == 3 {
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// mapColumns maps each header: memory, then the profile's own aliases, then
+// exact target names, aliases from every profile of the same kind, fuzzy;
+// anything left becomes a custom-field (contacts, matters) or appended-text
+// candidate and is listed in Unmapped.
+func mapColumns(header []string, sample [][]string, mem Memory, prof *profile, kind string, headerless bool) []Column {
+	cols := make([]Column, len(header))
+	used := map[string]bool{}
+	for i, h := range header {
+		name := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if headerless && prof != nil && i < len(prof.Names) {
+			name = prof.Names[i]
+		}
+		if name == "" {
+			name = "Column " + strconv.Itoa(i+1)
+		}
+		c := Column{Index: i, Header: name, Samples: samplesOf(sample, i)}
+		n := Normalize(name)
+		if t, ok := mem[n]; ok && (t == "" || validTarget(t)) {
+			if t == "" {
+				t = "skip"
+			}
+			c.Target, c.Via, c.Confidence = t, ViaRemembered, 1
+		} else if t, ok := profAlias(prof, n); ok {
+			c.Target, c.Via, c.Confidence = t, ViaProfile, 1
+		} else if t := exactTarget(n, kind); t != "" && kind != "" {
+			c.Target, c.Via, c.Confidence = t, ViaExact, 1
+		} else if t, ok := kindAlias[kind][n]; ok && kind != "" {
+			c.Target, c.Via, c.Confidence = t, ViaAlias, 0.95
+		} else if t, sim := fuzzy(n, kind); t != "" && kind != "" {
+			c.Target, c.Via, c.Confidence = t, ViaFuzzy, sim
+		}
+		if c.Target != "" && c.Via == ViaFuzzy && used[c.Target] && singleTarget(c.Target) {
+			c.Target, c.Via, c.Confidence = "", ViaNone, 0 // a fuzzy guess never takes a target already taken
+		}
+		if c.Target == "" {
+			c.Target = fallbackTarget(kind, name)
+		}
+		used[c.Target] = true
+		cols[i] = c
+	}
+	return cols
+}
+
+func profAlias(prof *profile, n string) (string, bool) {
+	if prof == nil {
+		return "", false
+	}
+	t, ok := prof.aliases[n]
+	return t, ok
+}
+
+// singleTarget: targets that hold one value (a second column would be ignored).
+func singleTarget(t string) bool {
+	return !strings.HasPrefix(t, "emails[") && !strings.HasPrefix(t, "phones[") && !strings.HasPrefix(t, "custom:") && !strings.HasPrefix(t, "append:") && t != "skip"
+}
+
+func fallbackTarget(kind, header string) string {
+	switch kind {
+	case "contacts", "matters":
+		return "custom:" + header
+	case "tasks", "notes", "calendar_events", "phone_logs", "time_entries":
+		return "append:" + header
+	}
+	return ""
+}
+
+func scoreKind(k string, cols []Column, file, table string) (float64, bool) {
+	mapped := map[string]bool{}
+	sum := 0.0
+	for _, c := range cols {
+		if c.Via != ViaNone && c.Target != "skip" && targetFits(c.Target, k) {
+			mapped[c.Target] = true
+			sum += c.Confidence
+		}
+	}
+	groups := kindRequired[k]
+	ok := 0
+	for _, g := range groups {
+		for _, t := range g {
+			if mapped[t] {
+				ok++
+				break
+			}
+		}
+	}
+	score := 100*float64(ok)/float64(len(groups)) + sum
+	if k == "ledger:trust" && hasHint(file, table, []string{"trust", "iolta"}) {
+		score += 5
+	}
+	return score, ok == len(groups)
+}
+
+// SetColumn records a user's choice for a column (by header as shown, or by
+// the raw header name "1", "2"… of a headerless file). An empty target leaves
+// the column out on purpose.
+func (p *Plan) SetColumn(header, target string) {
+	if target == "" {
+		target = "skip"
+	}
+	if !validTarget(target) {
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleUnmapped, Column: header, Message: fmt.Sprintf("%q is not a known field; column %q left as it was.", target, header)})
+		return
+	}
+	n := Normalize(header)
+	for i := range p.Columns {
+		c := &p.Columns[i]
+		if c.Header == header || Normalize(c.Header) == n || strconv.Itoa(c.Index+1) == header {
+			c.Target, c.Via, c.Confidence = target, ViaUser, 1
+		}
+	}
+	p.refresh()
+}
+
+// Remember returns the plan's decisions as Memory entries (user and remembered
+// choices only), for the lead to store with the project.
+func (p *Plan) Remember() Memory {
+	m := Memory{}
+	for _, c := range p.Columns {
+		if c.Via == ViaUser || c.Via == ViaRemembered {
+			t := c.Target
+			if t == "skip" {
+				t = ""
+			}
+			m[Normalize(c.Header)] = t
+		}
+	}
+	return m
+}
+
+var errNoKind = errors.New("no record type chosen for this table")

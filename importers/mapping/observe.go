@@ -1,0 +1,213 @@
+package mapping
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"handover/core/model"
+)
+
+var (
+	reDashedID   = regexp.MustCompile(`^[A-Za-z]{0,4}\d{1,6}[-./]\d{1,6}[A-Za-z]?$`)
+	reMonthish   = regexp.MustCompile(`^(\d{1,2}[-\s/.](\p{L}{3,9})([-\s/.]\d{2,4})?|(\p{L}{3,9})[-\s/.]\d{1,4})$`)
+	reSlashDate  = regexp.MustCompile(`^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$`)
+	reSerialOnly = regexp.MustCompile(`^\d{5}$`)
+	reCommaDec   = regexp.MustCompile(`\d,\d{1,2}\)?$|^\(?[^,]*\d\.\d{3},\d`)
+	rePointDec   = regexp.MustCompile(`\d\.\d{1,2}\)?$|^\(?[^.]*\d,\d{3}\.\d`)
+)
+
+// monthish reports a value Excel made out of an identifier ("1-Jan", "Jan-01", "16-Jan-01").
+func monthish(v string) bool {
+	m := reMonthish.FindStringSubmatch(v)
+	if m == nil {
+		return false
+	}
+	w := m[2]
+	if w == "" {
+		w = m[4]
+	}
+	_, ok := monthNames[strings.ToLower(w)]
+	return ok
+}
+
+// Observe gathers evidence from one row (pass 1; call it on every row).
+func (p *Plan) Observe(row []string) {
+	if len(p.obs) != len(p.Columns) {
+		p.obs = make([]colObs, len(p.Columns))
+	}
+	p.rows++
+	p.finished = false
+	for i, c := range p.Columns {
+		if c.Index >= len(row) {
+			continue
+		}
+		v := strings.TrimSpace(row[c.Index])
+		if v == "" {
+			continue
+		}
+		o := &p.obs[i]
+		o.nonEmpty++
+		switch {
+		case isDateTarget(c.Target):
+			s := scanDate(v)
+			switch s.shape {
+			case shapeDefinite:
+				o.definite++
+			case shapeAB:
+				switch {
+				case s.a > 12 && s.b <= 12:
+					o.dmy++
+				case s.b > 12 && s.a <= 12:
+					o.mdy++
+				case s.a <= 12 && s.b <= 12:
+					o.ambig++
+				default:
+					o.bad++
+				}
+				if s.dotted {
+					o.dotted++
+				}
+			case shapeBad:
+				o.bad++
+			}
+		case isMoneyTarget(c.Target) || c.Target == "hours":
+			if reCommaDec.MatchString(v) && !strings.Contains(v, ".") || strings.Contains(v, ".") && strings.Contains(v, ",") && strings.LastIndex(v, ",") > strings.LastIndex(v, ".") {
+				o.commaDec++
+			} else if rePointDec.MatchString(v) {
+				o.pointDec++
+			}
+		}
+		if isIdentTarget(c.Target) {
+			switch {
+			case reDashedID.MatchString(v) && !reSlashDate.MatchString(v):
+				o.dashedID++
+			case monthish(v):
+				o.mangled++
+			case reSerialOnly.MatchString(v) || reSlashDate.MatchString(v):
+				o.serialish++
+			}
+		}
+	}
+}
+
+// Finish settles per-column decisions from what Observe saw and adds the
+// table's warnings. It may be called more than once.
+func (p *Plan) Finish() {
+	p.settle()
+	p.finished = true
+	p.seenHash = map[string]int{}
+	p.seenCompany = map[string]bool{}
+}
+
+func (p *Plan) settle() {
+	if len(p.obs) != len(p.Columns) {
+		p.obs = make([]colObs, len(p.Columns))
+	}
+	// drop warnings computed by an earlier settle, keep Choose's
+	var keep []Warning
+	for _, w := range p.Warnings {
+		if w.Rule == RuleUnknownTable {
+			keep = append(keep, w)
+		}
+	}
+	p.Warnings = keep
+	n := len(p.Columns)
+	p.order = make([]string, n)
+	p.ambiguous = make([]bool, n)
+	p.decComma = make([]bool, n)
+	p.DateOrders = map[string]string{}
+	hint := p.prof.DateOrder
+	hasTime := false
+	for i, c := range p.Columns {
+		o := p.obs[i]
+		p.decComma[i] = p.prof.DecimalComma
+		if o.commaDec > 0 && o.pointDec == 0 {
+			p.decComma[i] = true
+		} else if o.pointDec > 0 && o.commaDec == 0 {
+			p.decComma[i] = false
+		} else if o.commaDec > 0 && o.pointDec > 0 {
+			p.decComma[i] = o.commaDec > o.pointDec
+			p.Warnings = append(p.Warnings, Warning{Rule: "amount.mixed_decimal", Column: c.Header, Message: fmt.Sprintf("Column %q mixes decimal commas (%d values) and decimal points (%d values); reading it with a decimal %s. Check the amounts.", c.Header, o.commaDec, o.pointDec, map[bool]string{true: "comma", false: "point"}[p.decComma[i]])})
+		}
+		if c.Target == "time" || c.Target == "start_time" || c.Target == "end_time" {
+			hasTime = true
+		}
+		if !isDateTarget(c.Target) {
+			continue
+		}
+		ord := p.DateOrder
+		switch {
+		case o.dmy > 0 && o.mdy == 0:
+			ord = "DMY"
+		case o.mdy > 0 && o.dmy == 0:
+			ord = "MDY"
+		case o.dmy > 0 && o.mdy > 0:
+			ord = "MDY"
+			if o.dmy > o.mdy {
+				ord = "DMY"
+			}
+			p.Warnings = append(p.Warnings, Warning{Rule: model.RuleDateAmbiguous, Column: c.Header, Message: fmt.Sprintf("Column %q mixes day-first (%d values) and month-first (%d values) dates; reading it as %s, so the other rows are rejected or wrong. Check the source.", c.Header, o.dmy, o.mdy, orderWords(ord))})
+		case o.ambig > 0 && hint == "":
+			if o.dotted*2 > o.ambig {
+				ord = "DMY"
+			}
+			p.ambiguous[i] = true
+			p.Warnings = append(p.Warnings, Warning{Rule: model.RuleDateAmbiguous, Column: c.Header, Message: fmt.Sprintf("Every date in column %q could be day-first or month-first (no day above 12). Reading them as %s; each row keeps the date as written in its findings. Set the order if that is wrong.", c.Header, orderWords(ord))})
+		case o.ambig > 0 && hint != "":
+			ord = hint
+			if ord == "YMD" {
+				ord = "MDY"
+				if o.dotted*2 > o.ambig {
+					ord = "DMY"
+				}
+			}
+		}
+		p.order[i] = ord
+		p.DateOrders[c.Header] = ord
+		if o.bad > 0 {
+			p.Warnings = append(p.Warnings, Warning{Rule: "date.unreadable", Column: c.Header, Message: fmt.Sprintf("%d value(s) in column %q are not dates; those rows are rejected.", o.bad, c.Header)})
+		}
+	}
+	for i, c := range p.Columns {
+		o := p.obs[i]
+		if isIdentTarget(c.Target) && o.mangled+o.serialish > 0 && (o.mangled > 0 || o.dashedID > 0) {
+			p.Warnings = append(p.Warnings, Warning{Rule: model.RuleExcelMangled, Column: c.Header, Message: fmt.Sprintf("%d value(s) in column %q look like dates Excel made out of numbers such as 16-1001; they are kept as written. Re-export without opening the file in Excel, or correct them.", o.mangled+o.serialish, c.Header)})
+		}
+	}
+	if hasTime && (p.kind == "calendar_events" || p.kind == "phone_logs") {
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleNoTimeZone, Message: "Times in this table have no time zone; they are kept as local times without an offset (e.g. 2024-03-15T10:00:00) until the firm's time zone is applied."})
+	}
+	if len(p.Unmapped) > 0 {
+		what := "become custom fields"
+		switch p.kind {
+		case "tasks", "notes", "calendar_events", "phone_logs", "time_entries":
+			what = "are added to the record's text as \"Column: value\" lines"
+		case "", "ledger:ar", "ledger:trust":
+			what = "are not used (this record type has no place for them)"
+		}
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleUnmapped, Column: strings.Join(p.Unmapped, ", "), Message: fmt.Sprintf("%d column(s) were not recognised and %s unless you map them: %s.", len(p.Unmapped), what, strings.Join(p.Unmapped, ", "))})
+	}
+}
+
+func orderWords(o string) string {
+	switch o {
+	case "DMY":
+		return "day/month/year"
+	case "YMD":
+		return "year-month-day"
+	}
+	return "month/day/year"
+}
+
+// mangledValue reports whether v in identifier column i looks like Excel damage.
+func (p *Plan) mangledValue(i int, v string) bool {
+	if monthish(v) {
+		return true
+	}
+	if i < len(p.obs) && (reSerialOnly.MatchString(v) || reSlashDate.MatchString(v)) {
+		o := p.obs[i]
+		return o.dashedID > 0 && o.dashedID*2 >= o.nonEmpty-o.serialish-o.mangled
+	}
+	return false
+}

@@ -1,0 +1,126 @@
+package mapping
+
+import (
+	"regexp"
+	"strings"
+
+	"handover/core/model"
+)
+
+// Target names. A Column.Target is one of these, a labelled contact value
+// (emails[Work], phones[Mobile], address[Home].city; a digit instead of the
+// label means "label taken from the column <kind>[n].label", as Google does),
+// "custom:<Name>" (a custom field on a contact or matter), "append:<Label>"
+// (added as a "Label: value" line to the record's main text, for types that
+// have no custom fields), "skip" (known and deliberately not migrated, e.g.
+// Outlook's "E-mail Type") or "" (not mapped).
+var simpleTargets = map[string][]string{
+	// identity and links
+	"id":          {"contacts", "matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries"},
+	"matter":      {"matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"},
+	"client":      {"matters", "time_entries", "ledger:ar", "ledger:trust"},
+	"client_name": {"matters", "time_entries", "ledger:ar", "ledger:trust"},
+	"contact":     {"notes"},
+	"deleted":     {"contacts", "matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"},
+	// contacts
+	"full_name": {"contacts"}, "prefix": {"contacts"}, "first_name": {"contacts"}, "middle_name": {"contacts"},
+	"last_name": {"contacts"}, "company": {"contacts"}, "title": {"contacts"}, "contact_type": {"contacts"},
+	"date_of_birth": {"contacts"}, "web_site": {"contacts"},
+	"notes": {"contacts", "matters"},
+	// matters
+	"description": {"matters", "tasks", "calendar_events", "time_entries"},
+	"status":      {"matters", "tasks"},
+	"open_date":   {"matters"}, "close_date": {"matters"}, "pending_date": {"matters"}, "practice_area": {"matters"},
+	"responsible_attorney": {"matters"}, "originating_attorney": {"matters"}, "client_reference": {"matters"},
+	"location": {"matters", "calendar_events"},
+	"billable": {"matters", "time_entries"},
+	// tasks, notes, calendar, phone logs
+	"subject":  {"tasks", "notes", "calendar_events", "phone_logs"},
+	"body":     {"notes", "phone_logs"},
+	"user":     {"tasks", "notes", "calendar_events", "phone_logs", "time_entries"},
+	"due_date": {"tasks"}, "priority": {"tasks"},
+	"date":       {"notes", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"},
+	"time":       {"phone_logs"},
+	"start_date": {"calendar_events"}, "start_time": {"calendar_events"}, "end_date": {"calendar_events"},
+	"end_time": {"calendar_events"}, "all_day": {"calendar_events"},
+	"caller": {"phone_logs"},
+	// time entries
+	"hours": {"time_entries"}, "rate": {"time_entries"}, "amount": {"time_entries"}, "billed": {"time_entries"},
+	"invoice": {"time_entries"}, "activity": {"time_entries"}, "entry_type": {"time_entries"},
+	// ledgers
+	"ledger.type": {"ledger:ar", "ledger:trust"}, "ledger.amount": {"ledger:ar", "ledger:trust"},
+	"ledger.reference": {"ledger:ar", "ledger:trust"},
+}
+
+var (
+	reEmailT = regexp.MustCompile(`^emails\[(Work|Home|Other|[1-9])\](\.label)?$`)
+	rePhoneT = regexp.MustCompile(`^phones\[(Work|Home|Mobile|Fax|Pager|Skype|Other|[1-9])\](\.label)?$`)
+	reAddrT  = regexp.MustCompile(`^address\[(Work|Home|Billing|Other|[1-9])\]\.(street|street2|street3|city|province|postal_code|country|label)$`)
+)
+
+var kinds = []string{"contacts", "matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"}
+
+// kindRequired: groups of targets; a table is of that kind when each group has one mapped target.
+var kindRequired = map[string][][]string{
+	"contacts":        {{"first_name", "last_name", "full_name", "company"}},
+	"matters":         {{"matter"}, {"description", "client", "client_name", "status", "open_date"}},
+	"tasks":           {{"subject"}, {"due_date", "priority", "status", "user"}},
+	"notes":           {{"body"}, {"matter", "contact"}},
+	"calendar_events": {{"start_date"}, {"subject"}},
+	"phone_logs":      {{"caller"}, {"date", "time"}},
+	"time_entries":    {{"hours"}, {"date"}},
+	"ledger:ar":       {{"ledger.amount"}, {"ledger.type"}, {"matter", "client", "client_name"}},
+	"ledger:trust":    {{"ledger.amount"}, {"ledger.type"}, {"matter", "client", "client_name"}},
+}
+
+func validTarget(t string) bool {
+	switch {
+	case t == "skip":
+		return true
+	case strings.HasPrefix(t, "custom:"), strings.HasPrefix(t, "append:"):
+		return len(t) > 7
+	case reEmailT.MatchString(t), rePhoneT.MatchString(t), reAddrT.MatchString(t):
+		return true
+	}
+	_, ok := simpleTargets[t]
+	return ok
+}
+
+// targetFits reports whether target t means something for records of kind k.
+func targetFits(t, k string) bool {
+	switch {
+	case t == "skip" || t == "":
+		return true
+	case strings.HasPrefix(t, "custom:"):
+		return k == "contacts" || k == "matters"
+	case strings.HasPrefix(t, "append:"):
+		return k == "tasks" || k == "notes" || k == "calendar_events" || k == "phone_logs" || k == "time_entries"
+	case reEmailT.MatchString(t), rePhoneT.MatchString(t), reAddrT.MatchString(t):
+		return k == "contacts"
+	}
+	for _, x := range simpleTargets[t] {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func isDateTarget(t string) bool {
+	switch t {
+	case "open_date", "close_date", "pending_date", "date", "due_date", "start_date", "end_date", "date_of_birth":
+		return true
+	}
+	return false
+}
+
+func isMoneyTarget(t string) bool { return t == "rate" || t == "amount" || t == "ledger.amount" }
+
+func isIdentTarget(t string) bool { return t == "matter" || t == "id" || t == "client" }
+
+func kindEntity(k string) model.Entity {
+	if strings.HasPrefix(k, "ledger:") {
+		return ""
+	}
+	return model.Entity(k)
+}

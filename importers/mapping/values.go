@@ -1,0 +1,245 @@
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"handover/core/model"
+)
+
+// ParseCents reads money written as text into exact integer cents, never via
+// a float: "1,234.50" → 123450, "(125.00)" → -12500, "-$5" → -500,
+// "125.00 CR" → -12500. With decimalComma, "$ 1.234,50" → 123450. More than two
+// decimals are accepted only when the extra digits are zeros.
+func ParseCents(s string, decimalComma bool) (model.Cents, error) {
+	orig := s
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
+	if s == "" {
+		return 0, errors.New("empty")
+	}
+	neg := false
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		neg, s = true, strings.TrimSpace(s[1:len(s)-1])
+	}
+	up := strings.ToUpper(s)
+	if strings.HasSuffix(up, "CR") {
+		neg, s = !neg, strings.TrimSpace(s[:len(s)-2])
+	} else if strings.HasSuffix(up, "DR") {
+		s = strings.TrimSpace(s[:len(s)-2])
+	}
+	// Strip currency signs/codes and signs in any order around the number.
+	for changed := true; changed; {
+		changed = false
+		for _, c := range []string{"$", "€", "£", "USD", "CAD", "AUD", "EUR", "GBP", "CHF", "Fr.", "R$"} {
+			if strings.HasPrefix(s, c) {
+				s, changed = strings.TrimSpace(s[len(c):]), true
+			}
+			if strings.HasSuffix(s, c) {
+				s, changed = strings.TrimSpace(s[:len(s)-len(c)]), true
+			}
+		}
+		if strings.HasPrefix(s, "-") {
+			neg, s, changed = !neg, strings.TrimSpace(s[1:]), true
+		} else if strings.HasSuffix(s, "-") {
+			neg, s, changed = !neg, strings.TrimSpace(s[:len(s)-1]), true
+		} else if strings.HasPrefix(s, "+") {
+			s, changed = strings.TrimSpace(s[1:]), true
+		}
+	}
+	dec, thou := ".", ","
+	if decimalComma {
+		dec, thou = ",", "."
+	}
+	s = strings.NewReplacer(" ", "", "'", "", "’", "").Replace(s)
+	if strings.Count(s, dec) > 1 {
+		return 0, fmt.Errorf("%q is not an amount", orig)
+	}
+	intPart, frac, _ := strings.Cut(s, dec)
+	if strings.Contains(intPart, thou) {
+		groups := strings.Split(intPart, thou)
+		for i, g := range groups {
+			if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) {
+				return 0, fmt.Errorf("%q is not an amount (thousands separators in the wrong places)", orig)
+			}
+		}
+		intPart = strings.Join(groups, "")
+	}
+	if intPart == "" && frac == "" {
+		return 0, fmt.Errorf("%q is not an amount", orig)
+	}
+	if !allDigits(intPart) || !allDigits(frac) {
+		return 0, fmt.Errorf("%q is not an amount", orig)
+	}
+	for len(frac) > 2 && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
+	if len(frac) > 2 {
+		return 0, fmt.Errorf("%q has more than two decimals", orig)
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	intPart = strings.TrimLeft(intPart, "0")
+	if len(intPart) > 15 {
+		return 0, fmt.Errorf("%q is too large", orig)
+	}
+	v, err := strconv.ParseInt("0"+intPart+frac, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not an amount", orig)
+	}
+	if neg {
+		v = -v
+	}
+	return model.Cents(v), nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var reClock = regexp.MustCompile(`^(-)?(\d{1,4}):(\d{2})(?::(\d{2}))?$`)
+
+// ParseHours reads a duration into whole seconds without floats: decimal hours
+// "1.5" → 5400, "0.1" → 360 (rounded to the nearest second), clock form
+// "0:45" → 2700, "1:30:15" → 5415; a trailing "h"/"hrs"/"hours" is allowed.
+func ParseHours(s string, decimalComma bool) (int64, error) {
+	orig := s
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, suf := range []string{"hours", "hour", "hrs", "hr", "h", "std."} {
+		if strings.HasSuffix(s, suf) {
+			s = strings.TrimSpace(strings.TrimSuffix(s, suf))
+			break
+		}
+	}
+	if m := reClock.FindStringSubmatch(s); m != nil {
+		h, _ := strconv.ParseInt(m[2], 10, 64)
+		mi, _ := strconv.ParseInt(m[3], 10, 64)
+		var sec int64
+		if m[4] != "" {
+			sec, _ = strconv.ParseInt(m[4], 10, 64)
+		}
+		if mi > 59 || sec > 59 {
+			return 0, fmt.Errorf("%q is not a duration", orig)
+		}
+		v := h*3600 + mi*60 + sec
+		if m[1] != "" {
+			v = -v
+		}
+		return v, nil
+	}
+	neg := false
+	if strings.HasPrefix(s, "-") {
+		neg, s = true, s[1:]
+	}
+	if decimalComma {
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	if (intPart == "" && frac == "") || !allDigits(intPart) || !allDigits(frac) || len(intPart) > 6 || len(frac) > 9 {
+		return 0, fmt.Errorf("%q is not a number of hours", orig)
+	}
+	h, _ := strconv.ParseInt("0"+intPart, 10, 64)
+	v := h * 3600
+	if frac != "" {
+		f, _ := strconv.ParseInt(frac, 10, 64)
+		den := int64(1)
+		for range len(frac) {
+			den *= 10
+		}
+		v += (f*3600*2 + den) / (2 * den) // round half up to the second
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+// yes/no words in the languages the profiles cover.
+var yesWords = map[string]bool{"y": true, "yes": true, "true": true, "1": true, "x": true, "ja": true, "j": true, "wahr": true, "oui": true, "si": true, "checked": true, "on": true, "✓": true, "-1": true}
+var noWords = map[string]bool{"n": true, "no": true, "false": true, "0": true, "nein": true, "falsch": true, "non": true, "off": true, "unchecked": true}
+
+// yesNo returns (value, known).
+func yesNo(s string) (bool, bool) {
+	w := strings.ToLower(strings.TrimSpace(s))
+	if yesWords[w] {
+		return true, true
+	}
+	if noWords[w] || w == "" {
+		return false, true
+	}
+	return false, false
+}
+
+// Default value maps (normalised source word → value), per target; profiles add to them.
+var defaultValues = map[string]map[string]string{
+	"status": { // matter status → Clio's three words (task status is mapped separately)
+		"open": "Open", "active": "Open", "current": "Open", "new": "Open", "inprogress": "Open", "ongoing": "Open", "aktiv": "Open", "offen": "Open",
+		"pending": "Pending", "onhold": "Pending", "hold": "Pending", "suspended": "Pending", "waiting": "Pending", "intake": "Pending", "prospect": "Pending", "potential": "Pending", "ruhend": "Pending",
+		"closed": "Closed", "inactive": "Closed", "archived": "Closed", "done": "Closed", "completed": "Closed", "complete": "Closed", "finished": "Closed",
+		"dormant": "Closed", "settled": "Closed", "disabled": "Closed", "geschlossen": "Closed", "abgeschlossen": "Closed", "inaktiv": "Closed",
+	},
+	"task.status": {
+		"complete": "complete", "completed": "complete", "done": "complete", "closed": "complete", "finished": "complete", "erledigt": "complete", "y": "complete", "yes": "complete", "true": "complete", "x": "complete",
+		"inprogress": "in_progress", "started": "in_progress", "working": "in_progress", "inbearbeitung": "in_progress",
+		"inreview": "in_review", "review": "in_review",
+		"pending": "pending", "open": "pending", "notstarted": "pending", "new": "pending", "todo": "pending", "n": "pending", "no": "pending", "false": "pending", "offen": "pending",
+	},
+	"priority": {
+		"high": "High", "urgent": "High", "1": "High", "hoch": "High", "a": "High", "critical": "High",
+		"normal": "Normal", "medium": "Normal", "2": "Normal", "mittel": "Normal", "b": "Normal", "standard": "Normal",
+		"low": "Low", "3": "Low", "niedrig": "Low", "c": "Low",
+	},
+	"contact_type": {
+		"person": "Person", "individual": "Person", "people": "Person", "personal": "Person", "privat": "Person",
+		"company": "Company", "business": "Company", "organization": "Company", "organisation": "Company", "firm": "Company", "corporation": "Company", "firma": "Company", "unternehmen": "Company",
+	},
+	"entry_type": {"time": "TimeEntry", "timeentry": "TimeEntry", "fee": "TimeEntry", "expense": "ExpenseEntry", "expenseentry": "ExpenseEntry", "disbursement": "ExpenseEntry", "cost": "ExpenseEntry"},
+}
+
+// label maps for Google-style "E-mail 1 - Type" columns.
+func clioLabel(kind, raw string) string {
+	w := Normalize(raw)
+	switch kind {
+	case "phones":
+		switch {
+		case strings.Contains(w, "fax"):
+			return "Fax"
+		case strings.Contains(w, "mobil"), strings.Contains(w, "cell"), strings.Contains(w, "handy"):
+			return "Mobile"
+		case strings.Contains(w, "pager"):
+			return "Pager"
+		case strings.Contains(w, "skype"):
+			return "Skype"
+		case strings.Contains(w, "work"), strings.Contains(w, "business"), strings.Contains(w, "office"), strings.Contains(w, "main"), strings.Contains(w, "gesch"):
+			return "Work"
+		case strings.Contains(w, "home"), strings.Contains(w, "privat"):
+			return "Home"
+		}
+		return "Other"
+	case "address":
+		switch {
+		case strings.Contains(w, "bill"):
+			return "Billing"
+		case strings.Contains(w, "work"), strings.Contains(w, "business"), strings.Contains(w, "office"), strings.Contains(w, "gesch"):
+			return "Work"
+		case strings.Contains(w, "home"), strings.Contains(w, "privat"):
+			return "Home"
+		}
+		return "Other"
+	}
+	switch {
+	case strings.Contains(w, "work"), strings.Contains(w, "business"), strings.Contains(w, "office"), strings.Contains(w, "gesch"):
+		return "Work"
+	case strings.Contains(w, "home"), strings.Contains(w, "privat"), strings.Contains(w, "personal"):
+		return "Home"
+	}
+	return "Other"
+}
