@@ -182,3 +182,5 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
 }
+
+func nilStore() secrets.Store { return secrets.Memory() }
