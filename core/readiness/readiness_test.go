@@ -1,0 +1,80 @@
+package readiness
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"handover/core/model"
+	"handover/core/workspace"
+)
+
+func TestBannerCutoffAndNotMigratedCounts(t *testing.T) {
+	ctx := context.Background()
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "r.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	exported := time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC)
+	stage := func(name string, at time.Time, rows []workspace.Row) {
+		st, err := ws.BeginSource(ctx, workspace.SourceInfo{Path: "/" + name, Name: name, Format: "csv", System: "PCLaw", ExportedAt: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if err := st.Stage(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := st.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := model.Ref{Kind: "number", Value: "16-1001"}
+	stage("ar.csv", exported, []workspace.Row{
+		{Num: 2, Excluded: model.AccountingHistory, Ledger: &model.LedgerLine{Kind: model.LedgerInvoice, Matter: m, Amount: 1000}},
+		{Num: 3, Excluded: model.AccountingHistory, Ledger: &model.LedgerLine{Kind: model.LedgerPayment, Matter: m, Amount: 400}},
+		{Num: 4, Excluded: model.BilledHistory, Entity: model.TimeEntries},
+	})
+	stage("old.csv", exported.Add(-10*24*time.Hour), []workspace.Row{{Num: 2, Excluded: model.EmptyRow}})
+
+	now := exported.Add(72 * time.Hour)
+	r, err := Gather(ctx, ws, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Banner, "Stop using PCLaw") || r.AgeText != "3 days ago" || r.Cutoff.Acknowledged {
+		t.Fatalf("banner %q age %q ack %v", r.Banner, r.AgeText, r.Cutoff.Acknowledged)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "different times") {
+		t.Fatalf("warnings = %q", r.Warnings)
+	}
+	got := map[string]int64{}
+	for _, n := range r.NotMigrate {
+		got[n.What] = n.Count
+	}
+	if got["Invoices and A/R ledger lines"] != 1 || got["Payments"] != 1 || got["Billed time entries"] != 1 || got["Billable rates"] != -1 {
+		t.Fatalf("not migrated = %+v", r.NotMigrate)
+	}
+
+	if err := Acknowledge(ctx, ws, " ", exported, now); err == nil {
+		t.Fatal("an anonymous acknowledgement was accepted")
+	}
+	if err := Acknowledge(ctx, ws, "Pat Office", exported, now); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = Gather(ctx, ws, now)
+	if !r.Cutoff.Acknowledged || r.Cutoff.By != "Pat Office" || !r.Cutoff.Cutoff.Equal(exported) {
+		t.Fatalf("cutoff = %+v", r.Cutoff)
+	}
+	found := false
+	for _, w := range r.Warnings {
+		found = found || strings.Contains(w, "old.csv was exported")
+	}
+	if !found {
+		t.Fatalf("no warning for a source older than the cut-off: %q", r.Warnings)
+	}
+}
