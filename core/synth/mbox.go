@@ -3,6 +3,7 @@ package synth
 import (
 	"encoding/base64"
 	"fmt"
+	"mime"
 	"strings"
 	"time"
 
@@ -71,13 +72,13 @@ func (g *gen) mbox() error {
 		s := i % period
 		t = t.Add(time.Duration(2+r.IntN(40)) * time.Hour).Add(time.Duration(r.IntN(3600)) * time.Second)
 		j := g.goodMatter(r.IntN(g.nMatters))
-		if i == 0 {
-			j = 0
+		if i == 0 || s == mslotLatin1 {
+			j = g.goodMatter(i / period * period) // the block's first matter: Müller's in block 0
 		}
 		m := g.matterAt(j)
 		cl := g.pclawClient(m.ClientIdx)
 		law := Lawyers[r.IntN(4)]
-		from, to := fmt.Sprintf("%s <%s>", law.Name(), law.Email), fmt.Sprintf("%s <%s>", asciiFold(cl.Display()), cl.Email)
+		from, to := fmt.Sprintf("%s <%s>", mime.QEncoding.Encode("utf-8", law.Name()), law.Email), fmt.Sprintf("%s <%s>", mime.QEncoding.Encode("utf-8", cl.Display()), cl.Email)
 		envFrom := law.Email
 		if r.IntN(2) == 0 {
 			from, to = to, from

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"handover/core/model"
@@ -68,7 +69,7 @@ func (g *gen) otherNotes() error {
 		}
 		subj := noteSubjects[r.IntN(len(noteSubjects))]
 		cl := g.pclawClient(m.ClientIdx).Display()
-		text := fmt.Sprintf("%s: discussed next steps with %s.", subj, cl)
+		text := fmt.Sprintf("%s: discussed next steps with %s.", subj, strings.TrimSuffix(cl, "."))
 		num := m.Number
 		switch i % period {
 		case nslotNoParent:

@@ -54,7 +54,7 @@ var lastNames = []string{
 	"O'Brien", "Olsen", "Owens", "Patel", "Perry", "Pierce", "Quinn", "Ramírez", "Reyes", "Richter",
 	"Rossi", "Russell", "Schäfer", "Schneider", "Shaw", "Silva", "Sullivan", "Tanaka", "Thompson", "Torres",
 	"Turner", "Vasquez", "Vogel", "Wagner", "Wallace", "Weber", "Wheeler", "Yamamoto", "Young", "Zimmermann",
-	"Åberg", "Bergström", "Costa", "Dubois", "Ferreira", "Hansen", "Ivanova", "Jovanović", "Kaplan", "Lambert",
+	"Åberg", "Bergström", "Costa", "Dubois", "Ferreira", "Hansen", "Ivanova", "Jovanovic", "Kaplan", "Lambert",
 	"Mendoza",
 }
 

@@ -59,7 +59,8 @@ func (g *gen) pclawAR() error {
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14}) // m/d/yyyy
+	dateFmt := "mm/dd/yyyy"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	if err != nil {
 		return err
 	}
