@@ -3,7 +3,6 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -135,13 +134,10 @@ func looksLikeDBF(head []byte, size int64) bool {
 	if month > 12 || day > 31 {
 		return false
 	}
-	hdrLen := int(binary.LittleEndian.Uint16(head[8:10]))
-	recLen := int(binary.LittleEndian.Uint16(head[10:12]))
-	if hdrLen < 33 || recLen < 1 || int64(hdrLen) > size {
-		return false
-	}
-	// The field descriptor array is terminated by 0x0D; the first descriptor
-	// has a printable name and a known type.
+	// Header and record lengths are not checked here: a table with a damaged
+	// header is still a DBF, and Open explains what is wrong with it.
+	_ = size
+	// The first field descriptor has a printable name and a known type.
 	name := head[32:43]
 	if name[0] < 0x20 || name[0] > 0x7E {
 		return false
