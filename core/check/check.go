@@ -1,0 +1,297 @@
+// Package check runs the readiness rules over a project and writes what it
+// finds (rule, severity, record, source file and row, field, value, message,
+// suggested fix) as findings. It streams: only compact indexes (matter
+// numbers, contact ids and names, distinct legacy users, the few fields
+// duplicate detection needs per contact) are held in memory, never the
+// records themselves.
+package check
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"handover/core/balances"
+	"handover/core/model"
+	"handover/core/workspace"
+)
+
+// Rule ids this package uses that core/model does not define (yet).
+const (
+	RuleEnumInvalid = "enum.invalid" // a value outside Clio's fixed list (contact type, note type, labels, task priority/status, activity type)
+	RuleDateInvalid = "date.invalid" // a date that cannot be read at all
+)
+
+// Options tunes a check run.
+type Options struct {
+	Country string    // ISO 3166 region for phone numbers; "" = the project's setting, else "US"
+	Now     time.Time // "today" for date ranges; zero = time.Now()
+	// ClioUsers are the Clio users' names, emails or initials (once signed
+	// in; "Name <email>" is understood too). Empty: users cannot be matched
+	// yet, so each legacy user is an info finding rather than a blocker.
+	ClioUsers []string
+	// AsOf is the cut-off stamped on recomputed balances (YYYY-MM-DD); ""
+	// = the project's cut-off or export time, else Now's date.
+	AsOf string
+	// SkipBalances leaves the derived balances as they are instead of
+	// recomputing them from the ledgers first.
+	SkipBalances bool
+	// MaxBlock caps how many contacts one duplicate-blocking key may gather
+	// before it is skipped (with an info finding); 0 = 500.
+	MaxBlock int
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Ready    bool                     `json:"ready"` // no blockers (from the check or from reading the files)
+	Counts   workspace.Counts         `json:"counts"`
+	Summary  workspace.FindingSummary `json:"summary"`
+	Balances balances.Summary         `json:"balances"`
+	Clusters int                      `json:"duplicate_clusters"`
+}
+
+func (o *Options) defaults(ctx context.Context, ws *workspace.Workspace) {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Country == "" {
+		o.Country, _ = ws.Setting(ctx, workspace.SettingCountry)
+	}
+	o.Country = strings.ToUpper(strings.TrimSpace(o.Country))
+	if o.Country == "" {
+		o.Country = "US"
+	}
+	if o.MaxBlock <= 0 {
+		o.MaxBlock = 500
+	}
+	if o.AsOf == "" {
+		for _, k := range []string{workspace.SettingCutoff, workspace.SettingExportTime} {
+			if v, _ := ws.Setting(ctx, k); v != "" {
+				if t, ok := parseDate(v); ok {
+					o.AsOf = t.Format("2006-01-02")
+					break
+				}
+			}
+		}
+	}
+	if o.AsOf == "" {
+		o.AsOf = o.Now.Format("2006-01-02")
+	}
+}
+
+// Run checks the whole project and replaces the check's findings in one
+// transaction (findings made while reading files stay). progress, if not
+// nil, is called with a stage name and how far it is.
+func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress func(stage string, done, total int64)) (Result, error) {
+	var res Result
+	opts.defaults(ctx, ws)
+	if progress == nil {
+		progress = func(string, int64, int64) {}
+	}
+	if !opts.SkipBalances {
+		progress("balances", 0, 1)
+		bs, err := balances.Recompute(ctx, ws, opts.AsOf)
+		if err != nil {
+			return res, fmt.Errorf("computing balances: %w", err)
+		}
+		res.Balances = bs
+		progress("balances", 1, 1)
+	}
+	counts, err := ws.Counts(ctx)
+	if err != nil {
+		return res, err
+	}
+	c, err := newChecker(ctx, ws, opts)
+	if err != nil {
+		return res, err
+	}
+	fw, err := ws.ReplaceFindings(ctx)
+	if err != nil {
+		return res, err
+	}
+	c.em.fw = fw
+	var total, done int64
+	for _, e := range model.Entities {
+		total += counts.Records[e]
+	}
+	for _, e := range model.Entities {
+		stage := string(e)
+		progress(stage, done, total)
+		err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: e}, func(r workspace.StoredRecord) error {
+			done++
+			if done%5000 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				progress(stage, done, total)
+			}
+			return c.record(r)
+		})
+		if err != nil {
+			fw.Abort()
+			return res, err
+		}
+	}
+	progress("duplicates", done, total)
+	steps := []func() error{
+		func() error { n, err := c.duplicates(); res.Clusters = n; return err },
+		c.unmatchedUsers,
+		c.customFields,
+		func() error { return c.negativeTrust(res.Balances.Negative) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			fw.Abort()
+			return res, err
+		}
+	}
+	if err := fw.Commit(); err != nil {
+		return res, err
+	}
+	progress("done", total, total)
+	res.Counts = counts
+	res.Summary, err = ws.SummarizeFindings(ctx, workspace.FindingFilter{})
+	if err != nil {
+		return res, err
+	}
+	res.Ready = res.Summary.BySeverity[model.Blocker] == 0
+	return res, nil
+}
+
+// emitter writes findings with the record's provenance filled in.
+type emitter struct {
+	ctx     context.Context
+	fw      *workspace.FindingWriter
+	systems map[int64]string // source id → the old system's name, for fixes
+}
+
+func (e *emitter) add(r workspace.StoredRecord, rule string, sev model.Severity, field, value, msg, fix string, detail map[string]any) error {
+	return e.fw.Add(e.ctx, workspace.StoredFinding{
+		Rule: rule, Severity: sev, Entity: r.Entity, RecordKey: r.Key, RowID: r.ID,
+		Source: r.Prov.Source, Row: r.Prov.Row, Field: field, Value: value,
+		Message: msg, Fix: fix, Detail: detail,
+	})
+}
+
+// system names the old system a record came from, for suggested fixes.
+func (e *emitter) system(r workspace.StoredRecord) string {
+	if s := e.systems[r.Prov.SourceID]; s != "" {
+		return s
+	}
+	return "the old system"
+}
+
+// index holds what references are matched against: compact sets only.
+type index struct {
+	contactIDs, contactNames, contactKeys, contactEmails map[string]struct{}
+	matterNumbers, matterIDs, matterKeys                 map[string]struct{}
+}
+
+func legacyID(key string) string {
+	if i := strings.LastIndexByte(key, ':'); i >= 0 {
+		return key[i+1:]
+	}
+	return key
+}
+
+func normNumber(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+func (ix *index) addContact(r workspace.StoredRecord, c *model.Contact) {
+	ix.contactKeys[r.Key] = struct{}{}
+	ix.contactIDs[legacyID(r.Key)] = struct{}{}
+	for _, n := range []string{
+		c.Name, model.DisplayName(c), c.FirstName + " " + c.LastName, c.LastName + " " + c.FirstName,
+		c.LastName + " " + c.FirstName + " " + c.MiddleName,
+	} {
+		if f := normRefName(n); f != "" {
+			ix.contactNames[f] = struct{}{}
+		}
+	}
+	for _, e := range c.Emails {
+		if a := normEmail(e.Address); a != "" {
+			ix.contactEmails[a] = struct{}{}
+		}
+	}
+}
+
+func (ix *index) addMatter(r workspace.StoredRecord, m *model.Matter) {
+	ix.matterKeys[r.Key] = struct{}{}
+	ix.matterIDs[legacyID(r.Key)] = struct{}{}
+	if n := normNumber(m.DisplayNumber); n != "" {
+		ix.matterNumbers[n] = struct{}{}
+	}
+}
+
+func has(m map[string]struct{}, k string) bool { _, ok := m[k]; return ok }
+
+// contactExists resolves a contact reference the way the upload will.
+func (ix *index) contactExists(ref model.Ref) bool {
+	v := strings.TrimSpace(ref.Value)
+	switch ref.Kind {
+	case "id":
+		return has(ix.contactIDs, v)
+	case "name":
+		return has(ix.contactNames, normRefName(v))
+	case "key":
+		return has(ix.contactKeys, v)
+	case "email":
+		return has(ix.contactEmails, normEmail(v))
+	}
+	return has(ix.contactIDs, v) || has(ix.contactKeys, v) || has(ix.contactNames, normRefName(v)) || has(ix.contactEmails, normEmail(v))
+}
+
+func (ix *index) matterExists(ref model.Ref) bool {
+	v := strings.TrimSpace(ref.Value)
+	switch ref.Kind {
+	case "number":
+		return has(ix.matterNumbers, normNumber(v))
+	case "id":
+		return has(ix.matterIDs, v)
+	case "key":
+		return has(ix.matterKeys, v)
+	}
+	return has(ix.matterNumbers, normNumber(v)) || has(ix.matterIDs, v) || has(ix.matterKeys, v)
+}
+
+type checker struct {
+	ctx      context.Context
+	ws       *workspace.Workspace
+	opts     Options
+	em       *emitter
+	ix       index
+	userUses map[string]*userUse
+	cf       map[string]*fieldUse
+	dup      *dupCollector
+}
+
+func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*checker, error) {
+	srcs, err := ws.Sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	systems := map[int64]string{}
+	old, _ := ws.Setting(ctx, workspace.SettingOldSystemName)
+	for _, s := range srcs {
+		systems[s.ID] = firstNonEmpty(s.System, old)
+	}
+	set := func() map[string]struct{} { return map[string]struct{}{} }
+	return &checker{
+		ctx: ctx, ws: ws, opts: opts,
+		em: &emitter{ctx: ctx, systems: systems},
+		ix: index{contactIDs: set(), contactNames: set(), contactKeys: set(), contactEmails: set(),
+			matterNumbers: set(), matterIDs: set(), matterKeys: set()},
+		userUses: map[string]*userUse{},
+		cf:       map[string]*fieldUse{},
+		dup:      newDupCollector(opts),
+	}, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(x) != "" {
+			return strings.TrimSpace(x)
+		}
+	}
+	return ""
+}
