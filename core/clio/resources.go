@@ -340,18 +340,20 @@ type ContactInput struct {
 	CustomFieldValues []CustomFieldValueInput `json:"custom_field_values,omitempty"`
 }
 
+// EmailAddress as Clio returns it (the write-side flag default_email reads back as primary).
 type EmailAddress struct {
-	ID           ID     `json:"id"`
-	Name         string `json:"name"`
-	Address      string `json:"address"`
-	DefaultEmail bool   `json:"default_email"`
+	ID      ID     `json:"id"`
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	Primary bool   `json:"primary"`
 }
 
+// PhoneNumber as Clio returns it (default_number reads back as primary).
 type PhoneNumber struct {
-	ID            ID     `json:"id"`
-	Name          string `json:"name"`
-	Number        string `json:"number"`
-	DefaultNumber bool   `json:"default_number"`
+	ID      ID     `json:"id"`
+	Name    string `json:"name"`
+	Number  string `json:"number"`
+	Primary bool   `json:"primary"`
 }
 
 type Contact struct {
@@ -365,7 +367,7 @@ type Contact struct {
 	PhoneNumbers   []PhoneNumber  `json:"phone_numbers"`
 }
 
-const ContactFields = "id,etag,type,name,first_name,last_name,created_at,email_addresses{id,name,address,default_email},phone_numbers{id,name,number,default_number}"
+const ContactFields = "id,etag,type,name,first_name,last_name,created_at,email_addresses{id,name,address,primary},phone_numbers{id,name,number,primary}"
 
 func (c *Client) CreateContact(ctx context.Context, in ContactInput) (*Contact, error) {
 	return create[Contact](ctx, c, "contacts", in, ContactFields)
