@@ -210,13 +210,6 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 	}
 	key := r.key(model.Contacts)
 	out := Outcome{Records: []model.Record{rec(model.Contacts, key, c)}}
-	if notes := joinText(valuesOf(r.all("notes"))...); notes != "" {
-		ref := model.Ref{Kind: "name", Value: model.DisplayName(c)}
-		if id := r.legacyID(); id != "" {
-			ref = model.Ref{Kind: "id", Value: id}
-		}
-		out.Records = append(out.Records, rec(model.Notes, key+":note", &model.Note{Type: "Contact", Contact: ref, Subject: "Notes from " + p.System, Detail: notes}))
-	}
 	if c.Type == "Company" {
 		if p.seenCompany == nil {
 			p.seenCompany = map[string]bool{}
@@ -231,6 +224,13 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 			p.seenCompany[n] = true
 			out.Records = append(out.Records, rec(model.Contacts, p.Profile+":contacts:company:"+n, &model.Contact{Type: "Company", Name: company}))
 		}
+	}
+	if notes := joinText(valuesOf(r.all("notes"))...); notes != "" {
+		ref := model.Ref{Kind: "name", Value: model.DisplayName(c)}
+		if id := r.legacyID(); id != "" {
+			ref = model.Ref{Kind: "id", Value: id}
+		}
+		out.Records = append(out.Records, rec(model.Notes, key+":note", &model.Note{Type: "Contact", Contact: ref, Subject: "Notes from " + p.System, Detail: notes}))
 	}
 	return out
 }
