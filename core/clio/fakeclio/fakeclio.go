@@ -94,7 +94,8 @@ type Options struct {
 	Region               string           // informational: us|eu|ca|au (default us)
 	Clients              []Client         // registered at New
 	Now                  func() time.Time // injectable clock (default time.Now)
-	UploadURLTTL         time.Duration    // lifetime of document put_url (default 10 min)
+	UploadURLTTL         time.Duration    // lifetime of a document put_url (default 10 min, as the schema says)
+	MultipartURLTTL      time.Duration    // lifetime of a multipart part put_url (default 8 h, as the narrative says)
 	RefuseClientDelete   bool             // DELETE /contacts/{id} → 422 while the contact is a client of a matter
 	MaxCodeAge           time.Duration    // authorization code lifetime (default 10 min)
 	DefaultVersion       string           // X-API-VERSION when omitted (default 4.0.13)
@@ -205,6 +206,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.UploadURLTTL <= 0 {
 		opts.UploadURLTTL = 10 * time.Minute
+	}
+	if opts.MultipartURLTTL <= 0 {
+		opts.MultipartURLTTL = 8 * time.Hour
 	}
 	if opts.MaxCodeAge <= 0 {
 		opts.MaxCodeAge = 10 * time.Minute

@@ -120,13 +120,24 @@ func (s *Server) createLocked(ar *apiReq, def *resource) (apiResp, *apiErr) {
 	if ar.data == nil {
 		return apiResp{}, badArg("the body must be {\"data\": {...}}")
 	}
+	if ar.coll == "documents" {
+		if p, _ := ar.data["parent"].(map[string]any); p != nil && p["type"] == "Document" {
+			return s.addVersionLocked(ar, idOf(p))
+		}
+	}
 	data, e := s.prepareLocked(ar, def, nil)
 	if e != nil {
 		return apiResp{}, e
 	}
+	var parts []any
+	if ar.coll == "documents" {
+		if parts, e = checkMultiparts(ar.data["multiparts"]); e != nil {
+			return apiResp{}, e
+		}
+	}
 	r := s.insertLocked(ar.coll, data)
 	if ar.coll == "documents" {
-		s.newVersionLocked(ar, r)
+		s.newVersionLocked(ar, r, parts)
 	}
 	s.counters.Creates[ar.coll]++
 	return apiResp{status: 201, body: map[string]any{"data": s.projectLocked(s.fullLocked(ar.coll, r), ar.fields)}}, nil

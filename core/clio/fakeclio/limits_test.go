@@ -2,6 +2,8 @@ package fakeclio
 
 import (
 	"bytes"
+	"crypto/md5"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -155,4 +157,92 @@ func TestDocumentThreeStepUpload(t *testing.T) {
 		t.Fatalf("%s", r.errMsg())
 	}
 	c.must(200, "PATCH", p3, data(map[string]any{"uuid": v3["uuid"], "fully_uploaded": true}))
+}
+
+func TestMultipartUploadAndNewVersion(t *testing.T) {
+	c := start(t, Options{})
+	mid := c.matter(c.person("Ada", "Lovelace"), "Engine")
+	p1 := bytes.Repeat([]byte("a"), MinPartSize)
+	p2 := []byte("tail part")
+	p3 := []byte("-third")
+	md5b64 := func(b []byte) string { s := md5.Sum(b); return base64.StdEncoding.EncodeToString(s[:]) }
+	d := c.must(201, "POST", "/documents.json?fields=id,latest_document_version{uuid,multiparts,put_headers}", data(map[string]any{
+		"name": "big.pdf", "parent": map[string]any{"id": mid, "type": "Matter"},
+		"multiparts": []any{
+			map[string]any{"part_number": 1, "content_length": fmt.Sprint(len(p1)), "content_md5": md5b64(p1)},
+			map[string]any{"part_number": 2, "content_length": fmt.Sprint(len(p2)), "content_md5": md5b64(p2)},
+		}})).data()
+	id := idOf(d["id"])
+	v := d["latest_document_version"].(map[string]any)
+	uuid := str(v["uuid"])
+	parts := v["multiparts"].([]any)
+	if len(parts) != 2 {
+		t.Fatalf("multiparts %v", v)
+	}
+	putPart := func(p map[string]any, body []byte, override map[string]string) int {
+		req, _ := http.NewRequest("PUT", str(p["put_url"]), bytes.NewReader(body))
+		for _, h := range p["put_headers"].([]any) {
+			m := h.(map[string]any)
+			if str(m["name"]) != "Content-Length" {
+				req.Header.Set(str(m["name"]), str(m["value"]))
+			}
+		}
+		for k, v := range override {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	part := func(i int) map[string]any { return parts[i].(map[string]any) }
+	if st := putPart(part(1), []byte("tail parX"), nil); st != 400 {
+		t.Fatalf("bad digest: %d", st)
+	}
+	if st := putPart(part(0), p1, nil); st != 200 {
+		t.Fatalf("part 1: %d", st)
+	}
+	path := fmt.Sprintf("/documents/%d.json?fields=id,latest_document_version{fully_uploaded,size}", id)
+	if r := c.must(422, "PATCH", path, data(map[string]any{"uuid": uuid, "fully_uploaded": true})); !strings.Contains(r.errMsg(), "part 2") {
+		t.Fatalf("missing part: %s", r.errMsg())
+	}
+	if st := putPart(part(1), p2, nil); st != 200 {
+		t.Fatalf("part 2: %d", st)
+	}
+	// One more part, declared with PATCH fully_uploaded=false.
+	more := c.must(200, "PATCH", fmt.Sprintf("/documents/%d.json?fields=latest_document_version{multiparts}", id), data(map[string]any{"uuid": uuid, "fully_uploaded": false,
+		"multiparts": []any{map[string]any{"part_number": 3, "content_length": fmt.Sprint(len(p3))}}})).data()
+	np := more["latest_document_version"].(map[string]any)["multiparts"].([]any)[0].(map[string]any)
+	if st := putPart(np, p3, nil); st != 200 {
+		t.Fatalf("part 3: %d", st)
+	}
+	// Part 2 is under 5 MB but not last → EntityTooSmall.
+	c.must(422, "PATCH", path, data(map[string]any{"uuid": uuid, "fully_uploaded": true}))
+	if st := putPart(part(1), p2, map[string]string{"Content-MD5": md5b64(p2)}); st != 200 {
+		t.Fatal(st)
+	}
+	// Re-declare the upload as two parts by sending a new version instead.
+	nv := c.must(201, "POST", "/documents.json?fields=id,latest_document_version{uuid,put_url,put_headers,version_number}", data(map[string]any{
+		"name": "big-v2.pdf", "parent": map[string]any{"id": id, "type": "Document"}})).data()
+	lv := nv["latest_document_version"].(map[string]any)
+	if idOf(nv["id"]) != id || idOf(lv["version_number"]) != 2 || str(lv["put_url"]) == "" {
+		t.Fatalf("new version: %v", nv)
+	}
+	req, _ := http.NewRequest("PUT", str(lv["put_url"]), bytes.NewReader(p2))
+	req.Header.Set("Content-Type", "application/pdf")
+	req.Header.Set("x-amz-server-side-encryption", "AES256")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("put v2: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	c.must(200, "PATCH", path, data(map[string]any{"uuid": lv["uuid"], "fully_uploaded": "true"}))
+	if dl := c.must(200, "GET", fmt.Sprintf("/documents/%d/download.json", id), nil); !bytes.Equal(dl.raw, p2) {
+		t.Fatalf("download v2: %q", dl.raw)
+	}
+	if st := c.s.Snapshot(); st.Count("documents") != 1 || st.Creates["document_versions"] != 1 {
+		t.Fatalf("documents %d versions %v", st.Count("documents"), st.Creates)
+	}
 }

@@ -791,9 +791,6 @@ func documentHook(s *Server, ar *apiReq, in, out map[string]any, old *record) *a
 		if e != nil {
 			return e
 		}
-		if old == nil && p["type"] == "Document" {
-			return unprocessable("to add a version POST with parent type Document is not supported by fakeclio; create a new document")
-		}
 		out["parent"] = p
 		delete(out, "matter")
 		delete(out, "contact")
@@ -804,9 +801,7 @@ func documentHook(s *Server, ar *apiReq, in, out map[string]any, old *record) *a
 			out["contact"] = map[string]any{"id": p["id"]}
 		}
 	}
-	if _, ok := in["multiparts"]; ok {
-		return unprocessable("multipart uploads are not supported by fakeclio; upload in one PUT")
-	}
+	delete(out, "multiparts")
 	delete(out, "uuid")
 	delete(out, "fully_uploaded")
 	if old != nil {
