@@ -71,7 +71,7 @@ type table struct {
 	crlf     bool
 	quoteAll bool
 	cp1252   bool
-	row      int64 // rows written so far; after Write, the 1-based number of that row
+	line     int64 // physical lines written so far
 }
 
 func (g *gen) table(rel string, enc string, delim byte, crlf, quoteAll bool) (*table, error) {
@@ -88,7 +88,9 @@ func (g *gen) table(rel string, enc string, delim byte, crlf, quoteAll bool) (*t
 
 var cp1252 = charmap.Windows1252.NewEncoder()
 
-// Rec writes one record and returns its 1-based row number.
+// Rec writes one record and returns its row number as importers/tabular
+// reports it: the 1-based physical line on which the record starts (equal to
+// the record ordinal unless an earlier quoted field held a line break).
 func (t *table) Rec(fields ...string) int64 {
 	var b strings.Builder
 	for i, f := range fields {
@@ -117,8 +119,9 @@ func (t *table) Rec(fields ...string) int64 {
 		s = enc
 	}
 	t.WriteString(s)
-	t.row++
-	return t.row
+	start := t.line + 1
+	t.line += int64(strings.Count(s, "\n"))
+	return start
 }
 
 func newBuf(f *os.File) *bufio.Writer { return bufio.NewWriterSize(f, 64<<10) }

@@ -11,7 +11,7 @@ import (
 const (
 	tslotNoName    = 4 // task without a name
 	nslotNoParent  = 3 // note with neither matter nor contact
-	nslotMultiLine = 6 // note text with a line break inside quotes
+	nslotMultiLine = 2 // note text with a line break inside quotes
 )
 
 var taskNames = []string{"File motion to compel", "Send engagement letter", "Order title search", "Draft will", "Calendar hearing",

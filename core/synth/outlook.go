@@ -124,8 +124,9 @@ func (g *gen) outlookContacts() error {
 		}
 		switch s {
 		case oslotBadEmail:
-			if p.IsCompany {
-				p = g.personAt(g.nClients + k + 1)
+			if p.IsCompany { // make it a person: the name is still this index's own
+				p.IsCompany, p.Company = false, ""
+				p.Email = strings.ToLower(asciiFold(p.First+"."+strings.ReplaceAll(p.Last, "'", ""))) + "@example.com"
 				fill(p)
 			}
 			bad := strings.NewReplacer("(", "", ") ", "-").Replace(p.Phone)
@@ -142,8 +143,9 @@ func (g *gen) outlookContacts() error {
 			v["Notes"] = "met at bar association lunch"
 			pl = &Planted{Rule: model.RuleContactMissingName, Field: "name", Value: v["E-mail Address"], Note: "no first, last or company name"}
 		case oslotWrongColumn:
-			if p.IsCompany {
-				p = g.personAt(g.nClients + k + 1)
+			if p.IsCompany { // make it a person: the name is still this index's own
+				p.IsCompany, p.Company = false, ""
+				p.Email = strings.ToLower(asciiFold(p.First+"."+strings.ReplaceAll(p.Last, "'", ""))) + "@example.com"
 				fill(p)
 			}
 			last := "Smith"

@@ -212,7 +212,7 @@ func (g *gen) matterAt(j int) matter {
 	} else if m.Status == "Closed" {
 		m.Close = day(m.Open, 30+r.IntN(900))
 		if m.Close.After(asOf) {
-			m.Close = day(asOf, -r.IntN(60)-1)
+			m.Close = day(asOf, -1) // openings end in 2026-09, so still after the opening
 		}
 	}
 	return m
@@ -425,6 +425,7 @@ func (g *gen) pclawTrust() error {
 		}
 		var run model.Cents
 		for _, l := range ls {
+			l.Date = notAfter(l.Date, asOf)
 			row := t.Rec(mdy(l.Date), m.Number, cl, l.Type, l.Amount.String(), l.Ref)
 			lines++
 			if l.Type == "Deposit" {

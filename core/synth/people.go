@@ -166,6 +166,14 @@ func asciiFold(s string) string {
 // mdy formats a date as MM/DD/YYYY.
 func mdy(t time.Time) string { return t.Format("01/02/2006") }
 
+// notAfter caps t at limit (ledgers end at the export cut-off).
+func notAfter(t, limit time.Time) time.Time {
+	if t.After(limit) {
+		return limit
+	}
+	return t
+}
+
 // day returns a date n days after base.
 func day(base time.Time, n int) time.Time { return base.AddDate(0, 0, n) }
 

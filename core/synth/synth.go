@@ -54,8 +54,10 @@ type Planted struct {
 	// reports it: for a CSV with a header the header is row 1; for headerless
 	// files the first data row is row 1; xlsx: the sheet row; DBF: the record
 	// number (deleted records count); ics: the VEVENT ordinal; vcf: the card
-	// ordinal; mbox: the message ordinal. CSV rows are records, not lines (a
-	// quoted field may hold a line break).
+	// ordinal; mbox: the message ordinal. For CSV it is the physical line on
+	// which the record starts, as importers/tabular reports it: after a quoted
+	// field holding a line break (other/notes.csv) it runs ahead of the record
+	// ordinal.
 	Row    int64        `json:"row"`
 	Entity model.Entity `json:"entity"`
 	Field  string       `json:"field,omitempty"`

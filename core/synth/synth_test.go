@@ -130,9 +130,16 @@ func TestWindows1252Bytes(t *testing.T) {
 	}
 }
 
-// rowsOf returns each row's fields as the importers count rows: CSV records
-// (header included), VEVENT blocks, vCards, mbox messages.
+// rowsOf returns each row's fields in file order: CSV records (header
+// included), VEVENT blocks, vCards, mbox messages.
 func rowsOf(t *testing.T, dir, rel string, ft FileTruth) [][]string {
+	rows, _ := numberedRowsOf(t, dir, rel, ft)
+	return rows
+}
+
+// numberedRowsOf also returns each row's number as Planted.Row counts it
+// (for CSV the line on which the record starts).
+func numberedRowsOf(t *testing.T, dir, rel string, ft FileTruth) ([][]string, []int64) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
 	if err != nil {
@@ -147,6 +154,7 @@ func rowsOf(t *testing.T, dir, rel string, ft FileTruth) [][]string {
 		b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	}
 	var rows [][]string
+	var nums []int64
 	switch filepath.Ext(rel) {
 	case ".csv":
 		r := csv.NewReader(bytes.NewReader(b))
@@ -160,7 +168,9 @@ func rowsOf(t *testing.T, dir, rel string, ft FileTruth) [][]string {
 			if err != nil {
 				t.Fatalf("%s: %v", rel, err)
 			}
+			line, _ := r.FieldPos(0)
 			rows = append(rows, rec)
+			nums = append(nums, int64(line))
 		}
 	case ".ics", ".vcf":
 		begin := map[string]string{".ics": "BEGIN:VEVENT", ".vcf": "BEGIN:VCARD"}[filepath.Ext(rel)]
@@ -176,7 +186,12 @@ func rowsOf(t *testing.T, dir, rel string, ft FileTruth) [][]string {
 	default:
 		t.Fatalf("no row reader for %s", rel)
 	}
-	return rows
+	if nums == nil {
+		for i := range rows {
+			nums = append(nums, int64(i+1))
+		}
+	}
+	return rows, nums
 }
 
 func TestTruthMatchesFiles(t *testing.T) {
@@ -264,7 +279,11 @@ func TestPlantedRowsPointAtTheirValue(t *testing.T) {
 	for _, contacts := range []int{60, 2500} {
 		t.Run(fmt.Sprint(contacts), func(t *testing.T) {
 			dir, tr := genFirm(t, contacts, 3)
-			cache := map[string][][]string{}
+			type numbered struct {
+				rows [][]string
+				nums []int64
+			}
+			cache := map[string]numbered{}
 			perRule := map[string]int{}
 			for _, p := range tr.Planted {
 				perRule[p.Rule]++
@@ -279,16 +298,17 @@ func TestPlantedRowsPointAtTheirValue(t *testing.T) {
 				if !p.Entity.Valid() || p.Value == "" {
 					t.Errorf("planted %+v: bad entity or empty value", p)
 				}
-				rows, ok := cache[p.File]
+				c, ok := cache[p.File]
 				if !ok {
-					rows = rowsOf(t, dir, p.File, ft)
-					cache[p.File] = rows
+					c.rows, c.nums = numberedRowsOf(t, dir, p.File, ft)
+					cache[p.File] = c
 				}
-				if p.Row < 1 || int(p.Row) > len(rows) {
-					t.Errorf("planted %s at %s row %d: file has %d rows", p.Rule, p.File, p.Row, len(rows))
+				i, found := slices.BinarySearch(c.nums, p.Row)
+				if !found {
+					t.Errorf("planted %s at %s row %d: no record starts there", p.Rule, p.File, p.Row)
 					continue
 				}
-				row := rows[p.Row-1]
+				row := c.rows[i]
 				if !slices.ContainsFunc(row, func(f string) bool { return strings.Contains(f, p.Value) }) {
 					t.Errorf("planted %s at %s row %d: %q not in %q", p.Rule, p.File, p.Row, p.Value, row)
 				}
@@ -336,9 +356,13 @@ func TestDuplicatesShareAPhoneOrEmail(t *testing.T) {
 		i := strings.LastIndex(ref, ":")
 		rel := ref[:i]
 		n, _ := strconv.Atoi(ref[i+1:])
-		rows := rowsOf(t, dir, rel, tr.Files[rel])
+		rows, nums := numberedRowsOf(t, dir, rel, tr.Files[rel])
+		k, found := slices.BinarySearch(nums, int64(n))
+		if !found {
+			t.Fatalf("duplicate ref %s: no record starts there", ref)
+		}
 		out := map[string]bool{}
-		for _, f := range rows[n-1] {
+		for _, f := range rows[k] {
 			f = strings.TrimSpace(f[strings.LastIndex(f, ":")+1:])
 			if strings.Contains(f, "@") {
 				out[strings.ToLower(f)] = true

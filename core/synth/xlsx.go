@@ -105,7 +105,7 @@ func (g *gen) pclawAR() error {
 		num := matterNumber(j)
 		var bal model.Cents
 		for _, l := range ls {
-			if err := put(excelize.Cell{StyleID: dateStyle, Value: l.Date}, num, l.Type, l.Ref,
+			if err := put(excelize.Cell{StyleID: dateStyle, Value: notAfter(l.Date, asOf)}, num, l.Type, l.Ref,
 				excelize.Cell{StyleID: moneyStyle, Value: float64(l.Amount) / 100}); err != nil {
 				return err
 			}
