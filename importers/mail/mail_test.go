@@ -461,3 +461,19 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// Old mail: an unknown top-level transfer encoding and 8-bit text with no
+// charset. The message is kept; the bytes are read as Windows-1252.
+func TestLegacyEncodingQuirks(t *testing.T) {
+	in := "From: a@b.example\nSubject: Caf\xe9 [2020-17]\nDate: Thu, 1 Feb 2001 08:15:00 -0500\nContent-Transfer-Encoding: 8-bit\n\nR\xe9sum\xe9 \x93quoted\x94\n"
+	c, _ := email(t, read(t, in, Options{})[0])
+	if c.Subject != "Café [2020-17]" || c.Body != "Résumé “quoted”" || c.Matter.Value != "2020-17" || c.ReceivedAt != "2001-02-01T08:15:00-05:00" {
+		t.Errorf("%+v", c)
+	}
+	// A part with an unknown transfer encoding inside a multipart is rejected, with words.
+	in = "From: a@b.example\nSubject: uu\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 x\n--b--\n"
+	it := read(t, in, Options{})[0]
+	if !strings.Contains(it.Reject, "message 1 (offset 0)") || !strings.Contains(it.Reject, "MIME part") {
+		t.Errorf("reject %q", it.Reject)
+	}
+}

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // every charset x/text knows, for bodies and encoded words
 	gomail "github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 	"golang.org/x/text/encoding/charmap"
 
 	"handover/core/model"
@@ -71,6 +73,56 @@ func readOne(m *msgReader, num, off int64, opts Options) (Item, error) {
 	return it, nil
 }
 
+// openMessage is gomail.CreateReader, except that a top-level
+// Content-Transfer-Encoding go-message does not know ("7-bit", "8-bit",
+// "x-uuencode", ...) is dropped instead of failing the whole message: the
+// body then comes through as it is written.
+func openMessage(r io.Reader) (*gomail.Reader, error) {
+	lr := &headerLimit{r: r, n: 1 << 20}
+	br := bufio.NewReader(lr)
+	th, err := textproto.ReadHeader(br)
+	if err != nil {
+		return nil, err
+	}
+	lr.n = -1
+	h := message.Header{Header: th}
+	switch cte := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))); cte {
+	case "", "7bit", "8bit", "binary", "base64", "quoted-printable":
+		if cte != "" {
+			h.Set("Content-Transfer-Encoding", cte)
+		}
+	case "quoted printable", "qp":
+		h.Set("Content-Transfer-Encoding", "quoted-printable")
+	default:
+		h.Del("Content-Transfer-Encoding")
+	}
+	e, err := message.New(h, br)
+	if err != nil && !message.IsUnknownCharset(err) {
+		return nil, err
+	}
+	return gomail.NewReader(e), nil
+}
+
+// headerLimit bounds the header block (as go-message does) but not the body.
+type headerLimit struct {
+	r io.Reader
+	n int64 // -1: no limit
+}
+
+func (l *headerLimit) Read(p []byte) (int, error) {
+	if l.n == 0 {
+		return 0, errors.New("the message header is larger than 1 MB")
+	}
+	if l.n > 0 && int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	if l.n > 0 {
+		l.n -= int64(n)
+	}
+	return n, err
+}
+
 type parsed struct {
 	records []model.Record
 	empty   bool
@@ -103,8 +155,8 @@ func MatterFromText(s string) string {
 }
 
 func parseMessage(r io.Reader, it *Item, opts Options) (parsed, error) {
-	mr, err := gomail.CreateReader(r)
-	if err != nil && !message.IsUnknownCharset(err) {
+	mr, err := openMessage(r)
+	if err != nil {
 		return parsed{}, fmt.Errorf("cannot read the message header: %v", err)
 	}
 	h := mr.Header
