@@ -24,7 +24,7 @@ export LANG=C.UTF-8
 if [ "${1:-}" = __gui ]; then
   shot=$2
   applog=$3
-  /usr/bin/handover >"$applog" 2>&1 &
+  LANG=en_US.UTF-8 /usr/bin/handover >"$applog" 2>&1 &
   pid=$!
   wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Handover$' | head -n1)
   if [ -z "$wid" ]; then
@@ -145,7 +145,7 @@ check "installed: hicolor icon + shared-mime-info XML" \
 if [ -f /usr/share/mime/globs2 ]; then
   check "update-mime-database knows *.handover" grep -q 'application/x-handover:\*\.handover' /usr/share/mime/globs2
 fi
-got=$(/usr/bin/handover --version 2>&1)
+got=$(/usr/bin/handover --version 2>build/dist-check/version.stderr)
 say "/usr/bin/handover --version -> $got"
 if [ "$got" = "handover $VERSION" ]; then
   result PASS "/usr/bin/handover --version = 'handover $VERSION'"
