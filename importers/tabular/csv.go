@@ -78,7 +78,7 @@ type csvUnit struct {
 }
 
 type csvReader struct {
-	f        *os.File
+	f        io.ReadCloser
 	info     Info
 	table    *Table
 	cr       *csv.Reader
@@ -109,16 +109,13 @@ func openCSV(path string, opts Options) (Reader, error) {
 }
 
 // newCSVReader reads CSV text from f (which it closes on Close). name is the Table name.
-func newCSVReader(f *os.File, opts Options, name string) (*csvReader, error) {
-	head := make([]byte, csvSampleSize)
-	n, err := io.ReadFull(f, head)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+func newCSVReader(f io.ReadCloser, opts Options, name string) (*csvReader, error) {
+	br := bufio.NewReaderSize(f, csvSampleSize)
+	head, err := br.Peek(csvSampleSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, err
 	}
-	head = head[:n]
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
+	head = bytes.Clone(head)
 	info := Info{Format: FormatCSV, Guessed: map[string]string{}}
 
 	// Encoding.
@@ -140,16 +137,16 @@ func newCSVReader(f *os.File, opts Options, name string) (*csvReader, error) {
 		info.Guessed["encoding"] = enc.reason
 	}
 	info.Encoding = enc.name
-	var src io.Reader = f
+	var src io.Reader = br
 	if enc.bom > 0 {
-		if _, err := f.Seek(int64(enc.bom), io.SeekStart); err != nil {
+		if _, err := br.Discard(enc.bom); err != nil {
 			return nil, err
 		}
 	}
 	e, _ := encodingByName(enc.name)
 	r := &csvReader{f: f, info: info}
 	if e != nil {
-		src = transform.NewReader(f, e.NewDecoder())
+		src = bufio.NewReaderSize(transform.NewReader(br, e.NewDecoder()), csvBufSize)
 		r.checkFD = enc.name == "utf-16le" || enc.name == "utf-16be"
 	} else {
 		r.checkU8 = true
@@ -170,7 +167,7 @@ func newCSVReader(f *os.File, opts Options, name string) (*csvReader, error) {
 	}
 	r.info.Delimiter = string(delim)
 
-	r.rec = &recorder{r: bufio.NewReaderSize(src, csvBufSize), max: MaxRecordBytes}
+	r.rec = &recorder{r: src, max: MaxRecordBytes}
 	r.cr = csv.NewReader(r.rec)
 	r.cr.Comma = delim
 	r.cr.FieldsPerRecord = -1
