@@ -117,6 +117,11 @@ func buildEvent(it *Item, props []prop, z *zones, floating *time.Location) {
 	default: // a DATE-TIME start without end is an instant
 		end = start
 	}
+	if start.date && !end.t.After(start.t) {
+		// DTEND equal to DTSTART on an all-day event (Lotus Notes, some Outlook
+		// versions) means "that day": RFC 5545's DTEND is exclusive.
+		end = when{t: start.t.AddDate(0, 0, 1), date: true}
+	}
 	if end.t.Before(start.t) {
 		it.Reject = fmt.Sprintf("event %d at %s (%q) ends (%s) before it starts (%s)", it.Num, it.Locator, ev.Summary, end.format(), start.format())
 		return

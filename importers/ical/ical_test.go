@@ -251,6 +251,12 @@ DTSTART;VALUE=DATE:20240301
 SUMMARY:Office closed
 END:VEVENT
 BEGIN:VEVENT
+UID:sameday@example.com
+DTSTART;VALUE=DATE:20240302
+DTEND;VALUE=DATE:20240302
+SUMMARY:Same-day DTEND
+END:VEVENT
+BEGIN:VEVENT
 UID:nostart@example.com
 SUMMARY:No start
 END:VEVENT
@@ -283,7 +289,7 @@ func TestEventFeatures(t *testing.T) {
 		t.Skip("no tzdata")
 	}
 	items := read(t, features, Options{}) // no DefaultTZ: X-WR-TIMEZONE applies to floating times
-	if len(items) != 11 {
+	if len(items) != 12 {
 		t.Fatalf("%d items", len(items))
 	}
 	ev, key := event(t, items[0])
@@ -312,10 +318,15 @@ func TestEventFeatures(t *testing.T) {
 	if !ev.AllDay || ev.StartAt != "2024-03-01" || ev.EndAt != "2024-03-02" {
 		t.Errorf("all-day without DTEND lasts one day: %+v", ev)
 	}
+	ev, _ = event(t, items[5])
+	if ev.StartAt != "2024-03-02" || ev.EndAt != "2024-03-03" {
+		t.Errorf("all-day DTEND == DTSTART means that one day: %+v", ev)
+	}
+	items = append(items[:5], items[6:]...)
 	if r := items[5].Reject; !strings.Contains(r, "no start time") {
 		t.Errorf("no start: %q", r)
 	}
-	if r := items[6].Reject; !strings.Contains(r, "line 52") || !strings.Contains(r, "DTSTART") {
+	if r := items[6].Reject; !strings.Contains(r, "line 58") || !strings.Contains(r, "DTSTART") {
 		t.Errorf("bad start: %q", r)
 	}
 	if r := items[7].Reject; !strings.Contains(r, "before it starts") {
@@ -327,7 +338,7 @@ func TestEventFeatures(t *testing.T) {
 	if _, key := event(t, items[9]); !strings.HasPrefix(key, "ical:") {
 		t.Errorf("no-UID key %q", key)
 	}
-	if r := items[10].Reject; !strings.Contains(r, "no END:VEVENT") || items[10].Num != 11 {
+	if r := items[10].Reject; !strings.Contains(r, "no END:VEVENT") || items[10].Num != 12 {
 		t.Errorf("truncated: %q", r)
 	}
 	// DefaultTZ wins over X-WR-TIMEZONE.

@@ -265,6 +265,11 @@ func TestEMLEncodedWordsCharsetsHTML(t *testing.T) {
 func TestDates(t *testing.T) {
 	for in, want := range map[string]string{
 		"Mon, 6 Jan 2020 09:00:00 +0100":        "2020-01-06T09:00:00+01:00",
+		"Mon, 6 Jan 2020 09:00:00 EST":          "2020-01-06T09:00:00-05:00",
+		"Mon, 6 Jan 2020 09:00:00 pdt":          "2020-01-06T09:00:00-07:00",
+		"Mon, 6 Jan 2020 09:00:00 XYZT":         "", // an unknown zone name is not taken as UTC
+		"Monday, 6 January 2020 09:00:00 -0500": "2020-01-06T09:00:00-05:00",
+		"Mon, 6 Jan 2020 9:00:00 -0500 (EST)":   "2020-01-06T09:00:00-05:00",
 		"6 Jan 2020 09:00:00 GMT":               "2020-01-06T09:00:00Z",
 		"Mon, 06 Jan 2020 09:00:00 +0000 (GMT)": "2020-01-06T09:00:00Z",
 		"Mon,6 Jan 2020 09:00:00 -0800":         "2020-01-06T09:00:00-08:00",

@@ -324,6 +324,8 @@ var dateLayouts = []string{
 	"Mon, 2 Jan 06 15:04:05 -0700",
 	"Mon, 2 Jan 06 15:04:05 MST",
 	"Mon, 2 January 2006 15:04:05 -0700",
+	"Monday, 2 January 2006 15:04:05 -0700",
+	"Monday, 2 Jan 2006 15:04:05 -0700",
 	"Mon Jan 2 15:04:05 2006",
 	"Mon Jan 2 15:04:05 -0700 2006",
 	"Mon, 2 Jan 2006 15:04:05",
@@ -338,16 +340,27 @@ var dateComment = regexp.MustCompile(`\s*\([^)]*\)\s*$`)
 // readiness check to flag (guessing a date would put it in the wrong place
 // in the matter's history without anyone noticing).
 func parseDate(v string) string {
-	v = strings.TrimSpace(v)
+	v = dateComment.ReplaceAllString(strings.TrimSpace(v), "")
+	v = strings.Join(strings.Fields(strings.ReplaceAll(v, ",", ", ")), " ")
+	v = strings.ReplaceAll(v, ", ,", ",")
 	if v == "" {
 		return ""
+	}
+	// A zone written as a name: Go's time.Parse would silently take an
+	// unknown name as UTC, so names are replaced by their offsets here and a
+	// name we do not know makes the date unreadable rather than wrong.
+	if i := strings.LastIndexByte(v, ' '); i > 0 {
+		if z := strings.ToUpper(v[i+1:]); isAlpha(z) {
+			off, ok := zoneNames[z]
+			if !ok {
+				return ""
+			}
+			v = v[:i+1] + off
+		}
 	}
 	if t, err := gomailParseDate(v); err == nil {
 		return t.Format(time.RFC3339)
 	}
-	v = dateComment.ReplaceAllString(v, "")
-	v = strings.Join(strings.Fields(strings.ReplaceAll(v, ",", ", ")), " ")
-	v = strings.ReplaceAll(v, ", ,", ",")
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, v); err == nil {
 			if t.Year() < 100 {
@@ -357,6 +370,27 @@ func parseDate(v string) string {
 		}
 	}
 	return ""
+}
+
+// zoneNames are the zone names RFC 5322 §4.3 allows (obsolete syntax) and
+// a few more that mail software wrote in their place.
+var zoneNames = map[string]string{
+	"UT": "+0000", "UTC": "+0000", "GMT": "+0000", "Z": "+0000",
+	"EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
+	"MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700",
+	"AKST": "-0900", "AKDT": "-0800", "HST": "-1000",
+	"WET": "+0000", "WEST": "+0100", "BST": "+0100", "CET": "+0100", "CEST": "+0200",
+	"MET": "+0100", "MEST": "+0200", "EET": "+0200", "EEST": "+0300",
+	"JST": "+0900", "AEST": "+1000", "AEDT": "+1100", "NZST": "+1200", "NZDT": "+1300",
+}
+
+func isAlpha(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func gomailParseDate(v string) (time.Time, error) {
