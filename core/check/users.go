@@ -47,8 +47,10 @@ type userMatcher struct {
 func newUserMatcher(clio []string) *userMatcher {
 	m := &userMatcher{forms: map[string]map[int]bool{}, names: clio}
 	add := func(form string, i int) {
-		form = fold(form)
-		if form == "" {
+		if !strings.HasPrefix(form, "@") {
+			form = fold(form)
+		}
+		if form == "" || form == "@" {
 			return
 		}
 		if m.forms[form] == nil {

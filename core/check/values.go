@@ -103,8 +103,12 @@ func phoneCheck(s, country string) (e164 string, ok bool, problem string) {
 	if err == nil && phonenumbers.IsValidNumber(n) {
 		return phonenumbers.Format(n, phonenumbers.E164), true, ""
 	}
+	// A foreign number written nationally starts with its trunk prefix 0
+	// (GB 020…, DE 030…); only then is another country's reading a fair
+	// suggestion (a US-style 10-digit number is not "really British").
+	trunk := strings.HasPrefix(strings.TrimLeft(s, " ("), "0") && !strings.HasPrefix(strings.TrimLeft(s, " ("), "00")
 	for _, reg := range otherRegions {
-		if reg == country || strings.HasPrefix(s, "+") {
+		if reg == country || !trunk {
 			continue
 		}
 		if m, err := phonenumbers.Parse(s, reg); err == nil && phonenumbers.IsValidNumber(m) {
