@@ -185,6 +185,9 @@ type Server struct {
 	users    []User
 	regionID string
 
+	matterNums    map[string]int64 // display_number → matter id
+	clientMatters map[int64]int    // contact id → number of matters it is the client of
+
 	ln       net.Listener
 	srv      *http.Server
 	baseURL  string
@@ -226,18 +229,20 @@ func New(opts Options) (*Server, error) {
 		opts.Logf = func(string, ...any) {}
 	}
 	s := &Server{
-		opts:     opts,
-		now:      opts.Now,
-		colls:    map[string]*collection{},
-		nextID:   map[string]int64{},
-		clients:  map[string]*Client{},
-		codes:    map[string]*authCode{},
-		access:   map[string]*token{},
-		refresh:  map[string]*grant{},
-		windows:  map[string]*rateWindow{},
-		uploads:  map[string]*upload{},
-		closed:   make(chan struct{}),
-		regionID: opts.Region + "-" + randHex(4),
+		opts:          opts,
+		now:           opts.Now,
+		colls:         map[string]*collection{},
+		nextID:        map[string]int64{},
+		clients:       map[string]*Client{},
+		codes:         map[string]*authCode{},
+		access:        map[string]*token{},
+		refresh:       map[string]*grant{},
+		windows:       map[string]*rateWindow{},
+		uploads:       map[string]*upload{},
+		matterNums:    map[string]int64{},
+		clientMatters: map[int64]int{},
+		closed:        make(chan struct{}),
+		regionID:      opts.Region + "-" + randHex(4),
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -54,6 +54,22 @@ func (s *Server) seed() {
 	s.insertLocked("bank_accounts", map[string]any{"name": "Operating Account", "type": "Operating", "currency": "USD", "balance": 0.0, "default_account": true})
 }
 
+// indexMatterLocked keeps the display-number and client indexes of matters.
+func (s *Server) indexMatterLocked(r *record, delta int) {
+	dn := str(r.data["display_number"])
+	if delta > 0 {
+		s.matterNums[dn] = r.id
+	} else if s.matterNums[dn] == r.id {
+		delete(s.matterNums, dn)
+	}
+	if c := idOf(r.data["client"]); c != 0 {
+		s.clientMatters[c] += delta
+		if s.clientMatters[c] <= 0 {
+			delete(s.clientMatters, c)
+		}
+	}
+}
+
 // computeLocked adds fields derived on read.
 func (s *Server) computeLocked(coll string, r *record, out map[string]any) {
 	if coll == "documents" {
@@ -139,6 +155,9 @@ func (s *Server) createLocked(ar *apiReq, def *resource) (apiResp, *apiErr) {
 	if ar.coll == "documents" {
 		s.newVersionLocked(ar, r, parts)
 	}
+	if ar.coll == "matters" {
+		s.indexMatterLocked(r, 1)
+	}
 	s.counters.Creates[ar.coll]++
 	return apiResp{status: 201, body: map[string]any{"data": s.projectLocked(s.fullLocked(ar.coll, r), ar.fields)}}, nil
 }
@@ -163,6 +182,10 @@ func (s *Server) updateLocked(ar *apiReq, def *resource) (apiResp, *apiErr) {
 	if e != nil {
 		return apiResp{}, e
 	}
+	if ar.coll == "matters" {
+		s.indexMatterLocked(r, -1)
+		defer s.indexMatterLocked(r, 1)
+	}
 	r.data = data
 	s.touchLocked(r)
 	s.counters.Updates[ar.coll]++
@@ -177,16 +200,12 @@ func (s *Server) deleteLocked(ar *apiReq, def *resource) (apiResp, *apiErr) {
 		return apiResp{}, errf(404, "NotFound", "%s %d not found", strings.TrimSuffix(ar.coll, "s"), ar.id)
 	}
 	if ar.coll == "contacts" && s.opts.RefuseClientDelete {
-		var nums []string
-		for _, id := range s.coll("matters").ids() {
-			m := s.colls["matters"].recs[id]
-			if idOf(m.data["client"]) == r.id {
-				nums = append(nums, str(m.data["display_number"]))
-			}
+		if n := s.clientMatters[r.id]; n > 0 {
+			return apiResp{}, unprocessable("Contact cannot be deleted: it is the client of %d matter(s)", n)
 		}
-		if len(nums) > 0 {
-			return apiResp{}, unprocessable("Contact cannot be deleted: it is the client of matter(s) %s", strings.Join(nums, ", "))
-		}
+	}
+	if ar.coll == "matters" {
+		s.indexMatterLocked(r, -1)
 	}
 	if def.trash {
 		r.deleted = true
@@ -380,31 +399,44 @@ func (s *Server) listLocked(ar *apiReq, def *resource) (apiResp, *apiErr) {
 		cur = &c
 	}
 	c := s.coll(ar.coll)
-	var matched []*record
 	all := c.ids()
-	for i := range all {
+	cursorMode := !offsetMode
+	total := -1
+	if cursorMode && cur == nil {
+		total = 0
+		for _, id := range all {
+			if s.matchLocked(ar, c.recs[id], ids) {
+				total++
+			}
+		}
+	}
+	// In cursor mode start right after the cursor and stop once a page
+	// (plus one, to know whether there is more) is found.
+	startAt := 0
+	if cur != nil {
+		if desc {
+			startAt = len(all) - sort.Search(len(all), func(i int) bool { return all[i] >= cur.after })
+		} else {
+			startAt = sort.Search(len(all), func(i int) bool { return all[i] > cur.after })
+		}
+	}
+	var matched []*record
+	for i := startAt; i < len(all); i++ {
 		id := all[i]
 		if desc {
 			id = all[len(all)-1-i]
 		}
-		if cur != nil && ((!desc && id <= cur.after) || (desc && id >= cur.after)) {
-			continue
-		}
 		r := c.recs[id]
 		if s.matchLocked(ar, r, ids) {
 			matched = append(matched, r)
+			if cursorMode && len(matched) > limit {
+				break
+			}
 		}
 	}
-	if field != "id" {
-		sort.SliceStable(matched, func(i, j int) bool {
-			a, b := sortKey(s, ar.coll, matched[i], field), sortKey(s, ar.coll, matched[j], field)
-			if desc {
-				return a > b
-			}
-			return a < b
-		})
+	if total < 0 && offsetMode {
+		total = len(matched)
 	}
-	total := len(matched)
 	page := matched
 	if offsetMode {
 		if offset > len(page) {
@@ -448,7 +480,7 @@ func (s *Server) listLocked(ar *apiReq, def *resource) (apiResp, *apiErr) {
 		paging["next"] = link(map[string]string{"page_token": encodeCursor(cursor{after: page[len(page)-1].id, desc: desc})})
 	}
 	meta := map[string]any{"paging": paging}
-	if cur == nil {
+	if total >= 0 {
 		meta["records"] = total
 	}
 	return apiResp{status: 200, body: map[string]any{"data": data, "meta": meta}}, nil

@@ -30,14 +30,14 @@ func (c *fakeClock) Add(d time.Duration) {
 }
 
 type tclient struct {
-	t    *testing.T
+	t    testing.TB
 	s    *Server
 	base string
 	tok  string
 	hc   *http.Client
 }
 
-func start(t *testing.T, opts Options) *tclient {
+func start(t testing.TB, opts Options) *tclient {
 	t.Helper()
 	if opts.RateLimit == 0 {
 		opts.RateLimit = 100000

@@ -510,11 +510,8 @@ func matterHook(s *Server, ar *apiReq, in, out map[string]any, old *record) *api
 		if strings.TrimSpace(d) == "" {
 			return unprocessable("Display number can't be blank")
 		}
-		for _, id := range s.coll("matters").ids() {
-			r := s.colls["matters"].recs[id]
-			if (old == nil || r.id != old.id) && r.data["display_number"] == d {
-				return unprocessable("Display number has already been taken")
-			}
+		if other, ok := s.matterNums[d]; ok && (old == nil || other != old.id) {
+			return unprocessable("Display number has already been taken")
 		}
 		out["custom_number"] = d
 	}

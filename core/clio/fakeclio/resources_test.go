@@ -221,6 +221,25 @@ func TestPagingCursorAndOffset(t *testing.T) {
 	if pages != 3 || len(seen) != 450 {
 		t.Fatalf("pages %d records %d", pages, len(seen))
 	}
+	// Cursor pages keep the filters and work descending too.
+	follow := func(first string) (ids []int64, pages int) {
+		next := first
+		for next != "" {
+			r := c.must(200, "GET", next, nil)
+			pages++
+			for _, d := range r.list() {
+				ids = append(ids, idOf(d["id"]))
+			}
+			next = str(r.body["meta"].(map[string]any)["paging"].(map[string]any)["next"])
+		}
+		return
+	}
+	if ids, pages := follow("/contacts.json?order=id(asc)&limit=3&query=p00"); len(ids) != 10 || pages != 4 {
+		t.Fatalf("filtered cursor: %d ids in %d pages", len(ids), pages)
+	}
+	if ids, pages := follow("/contacts.json?order=id(desc)&limit=200"); len(ids) != 450 || pages != 3 || ids[0] != last || ids[1] >= ids[0] {
+		t.Fatalf("desc cursor: %d ids in %d pages", len(ids), pages)
+	}
 	// Offset mode.
 	r := c.must(200, "GET", "/contacts.json?offset=400&limit=100&order=id(asc)", nil)
 	if len(r.list()) != 50 || r.body["meta"].(map[string]any)["paging"].(map[string]any)["next"] != nil {
