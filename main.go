@@ -5,14 +5,16 @@ package main
 
 import (
 	"os"
+	"strings"
 
 	"handover/cli"
 	"handover/ui/desktop"
 )
 
 func main() {
-	if len(os.Args) < 2 {
-		desktop.Run()
+	// No arguments, or only a project file (double-click): the desktop app.
+	if len(os.Args) < 2 || (len(os.Args) == 2 && strings.HasSuffix(os.Args[1], ".handover")) {
+		desktop.Run(os.Args[1:]...)
 		return
 	}
 	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))

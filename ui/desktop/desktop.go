@@ -1,24 +1,40 @@
-// Package desktop starts the Fyne application (the real driver). The screens
-// live in package ui so they can be tested headless.
+// Package desktop starts the Fyne application with the real (GLFW) driver.
+// The screens live in package ui so they can be tested headless.
 package desktop
 
 import (
+	"os"
+	"path/filepath"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
+
+	"handover/core/workspace"
+	"handover/ui"
 )
 
-// Run opens the main window and blocks until it is closed.
-func Run() {
-	a := app.NewWithID("com.handover.app")
+// AppID is the application id (preferences folder, desktop entry, installers).
+const AppID = "com.handover.app"
+
+// Run opens the main window and blocks until it is closed. A .handover path
+// (from a double-click on a project file) is opened straight away.
+func Run(args ...string) {
+	a := app.NewWithID(AppID)
 	w := a.NewWindow("Handover")
-	w.SetContent(container.NewVBox(
-		widget.NewLabelWithStyle("Handover — move your firm to Clio", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		widget.NewButton("Start a new migration", func() {}),
-		widget.NewButton("Open a migration", func() {}),
-		widget.NewButton("Try the demo firm", func() {}),
-	))
-	w.Resize(fyne.NewSize(1024, 700))
+	u := ui.New(a, w)
+	for _, p := range args {
+		if filepath.Ext(p) == ".handover" {
+			if _, err := os.Stat(p); err == nil {
+				if ws, err := workspace.Open(p); err == nil {
+					u.OpenProject(ws)
+				} else {
+					u.ShowError("Could not open "+filepath.Base(p), err)
+				}
+			}
+		}
+	}
+	w.SetCloseIntercept(func() { u.Close(); w.Close() })
+	w.Resize(fyne.NewSize(1180, 760))
+	w.SetMaster()
 	w.ShowAndRun()
 }

@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"handover/core/model"
+	"handover/core/workspace"
+	"handover/importers/ingest"
+	"handover/importers/tabular"
+)
+
+func init() {
+	register(&command{
+		name:    "ingest",
+		summary: "read exported files or folders into a project (creating it if needed)",
+		usage:   "ingest -w PROJECT.handover PATH... [--profile NAME] [--encoding E] [--delimiter D] [--header-row N] [--json]",
+		run:     runIngest,
+	})
+}
+
+// interruptible cancels the context on Ctrl-C, so a long read stops cleanly
+// (the file being read is rolled back; earlier files stay).
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+func openProject(path string, create bool) (*workspace.Workspace, error) {
+	if path == "" {
+		return nil, usagef("-w PROJECT.handover is required")
+	}
+	if create {
+		return workspace.OpenOrCreate(path)
+	}
+	return workspace.Open(path)
+}
+
+// ingestJSON is the CLI contract's shape (DESIGN.md).
+type ingestJSON struct {
+	Sources  []ingest.SourceResult  `json:"sources"`
+	Counts   map[model.Entity]int64 `json:"counts"`
+	Excluded map[model.Reason]int64 `json:"excluded"`
+	Rejected int64                  `json:"rejected"`
+	Rows     int64                  `json:"rows"`
+	Balances any                    `json:"balances"`
+}
+
+func runIngest(e *env, args []string) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	wsPath := fs.String("w", "", "project file")
+	profile := fs.String("profile", "", "mapping profile to use instead of detection")
+	encoding := fs.String("encoding", "", "force the text encoding: utf-8, utf-16le, utf-16be, windows-1252, cp437, cp850")
+	delim := fs.String("delimiter", "", "force the delimiter: , ; tab |")
+	headerRow := fs.Int("header-row", 0, "1-based row of the header; -1 for a file without one")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	paths, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return usagef("name at least one file or folder to read")
+	}
+	opts := ingest.Options{Profile: *profile, Tabular: tabular.Options{Encoding: *encoding, HeaderRow: *headerRow}}
+	switch *delim {
+	case "":
+	case "tab", `\t`:
+		opts.Tabular.Delimiter = '\t'
+	default:
+		r, n := utf8.DecodeRuneInString(*delim)
+		if n != len(*delim) {
+			return usagef("--delimiter takes one character (or 'tab'), got %q", *delim)
+		}
+		opts.Tabular.Delimiter = r
+	}
+	ws, err := openProject(*wsPath, true)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	ctx, cancel := interruptible()
+	defer cancel()
+	if isTerminal(e.stderr) && !*asJSON {
+		opts.Progress = terminalProgress(e.stderr)
+	}
+	res, err := ingest.Run(ctx, ws, paths, opts)
+	if err != nil {
+		return err
+	}
+	counts, err := ws.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e.stdout, ingestJSON{Sources: res.Sources, Counts: counts.Records, Excluded: counts.Excluded,
+			Rejected: counts.Rejected, Rows: counts.Rows, Balances: res.Balances})
+	}
+	printSources(e.stdout, res.Sources)
+	fmt.Fprintln(e.stdout)
+	printCounts(e.stdout, counts)
+	return nil
+}
+
+func terminalProgress(w io.Writer) func(ingest.Progress) {
+	last := ""
+	return func(p ingest.Progress) {
+		line := fmt.Sprintf("%s %s %d", p.Stage, p.File, p.Done)
+		if p.Total > 0 {
+			line += fmt.Sprintf("/%d", p.Total)
+		}
+		if line != last {
+			fmt.Fprintf(w, "\r%-100.100s", line)
+			last = line
+		}
+		if p.Stage == "balances" {
+			fmt.Fprintf(w, "\r%-100s\r", "")
+		}
+	}
+}
+
+func printSources(w io.Writer, srcs []ingest.SourceResult) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FILE\tFORMAT\tENCODING\tRECOGNISED AS\tROWS\tRECORDS\tEXCLUDED\tREJECTED\t")
+	for _, s := range srcs {
+		if s.Skipped != "" {
+			fmt.Fprintf(tw, "%s\tskipped: %s\t\t\t\t\t\t\t\n", s.Path, s.Skipped)
+			continue
+		}
+		as := s.Profile
+		if s.System != "" {
+			as = s.System + " (" + s.Profile + ")"
+		}
+		note := ""
+		if s.Unchanged {
+			note = " (unchanged)"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t\n", s.Path, note, s.Format, s.Encoding, as, s.Rows, s.Records, s.Excluded, s.Rejected)
+	}
+	tw.Flush()
+	for _, s := range srcs {
+		for _, wn := range s.Warnings {
+			fmt.Fprintf(w, "  ! %s: %s\n", s.Path, wn)
+		}
+	}
+}
+
+func printCounts(w io.Writer, c workspace.Counts) {
+	fmt.Fprintln(w, "Records ready for Clio:")
+	var total int64
+	for _, e := range model.Entities {
+		fmt.Fprintf(w, "  %-24s %8d\n", e.Label(), c.Records[e])
+		total += c.Records[e]
+	}
+	fmt.Fprintf(w, "  %-24s %8d\n", "Total", total)
+	var reasons []string
+	for r, n := range c.Excluded {
+		if n > 0 {
+			reasons = append(reasons, string(r))
+		}
+	}
+	sort.Strings(reasons)
+	fmt.Fprintln(w, "Left out, with the reason:")
+	if len(reasons) == 0 {
+		fmt.Fprintln(w, "  nothing")
+	}
+	for _, r := range reasons {
+		fmt.Fprintf(w, "  %-24s %8d  %s\n", r, c.Excluded[model.Reason(r)], model.Reason(r).Explain())
+	}
+	fmt.Fprintf(w, "Rejected rows (could not be read): %d\n", c.Rejected)
+	var out int64
+	for _, n := range c.Excluded {
+		out += n
+	}
+	fmt.Fprintf(w, "Rows read: %d = %s\n", c.Rows, strings.TrimSpace(fmt.Sprintf("records, exclusions and rejects (%d left out in all)", out+c.Rejected)))
+}

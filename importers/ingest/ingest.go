@@ -1,0 +1,357 @@
+// Package ingest reads the files a firm hands over into the project: it finds
+// what each file is from its content, maps its rows onto Clio's types, and
+// stages every row as a record, an exclusion or a reject.
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"handover/core/balances"
+	"handover/core/model"
+	"handover/core/workspace"
+	"handover/importers/ical"
+	"handover/importers/mail"
+	"handover/importers/mapping"
+	"handover/importers/tabular"
+	"handover/importers/vcard"
+)
+
+// Options steer an ingest. The zero value detects everything.
+type Options struct {
+	Profile  string          // force a mapping profile for tabular files ("" = detect)
+	Tabular  tabular.Options // encoding / delimiter / header row / sheet overrides
+	Progress func(Progress)  // called from the ingesting goroutine
+	// AttachmentDir receives e-mail attachments (content-addressed); default
+	// is "<project>.files" beside the project file.
+	AttachmentDir string
+}
+
+// Progress reports work on one file. Total is -1 while unknown.
+type Progress struct {
+	File  string
+	Stage string // "hashing", "scanning", "reading", "balances"
+	Done  int64
+	Total int64
+}
+
+// SourceResult is the account of one file.
+type SourceResult struct {
+	Path      string   `json:"path"`
+	Format    string   `json:"format"`
+	Encoding  string   `json:"encoding,omitempty"`
+	Delimiter string   `json:"delimiter,omitempty"`
+	Profile   string   `json:"profile,omitempty"`
+	System    string   `json:"system,omitempty"`
+	Rows      int64    `json:"rows"`
+	Records   int64    `json:"records"`
+	Excluded  int64    `json:"excluded"`
+	Rejected  int64    `json:"rejected"`
+	Tables    []Table  `json:"tables,omitempty"`
+	Unchanged bool     `json:"unchanged,omitempty"` // same content as already read: nothing to do
+	Skipped   string   `json:"skipped,omitempty"`   // not a data file Handover reads (in a folder)
+	Warnings  []string `json:"warnings,omitempty"`
+}
+
+// Table is one sheet or database table of a source and how it was mapped.
+type Table struct {
+	Name     string           `json:"name,omitempty"`
+	Profile  string           `json:"profile"`
+	System   string           `json:"system,omitempty"`
+	Entity   model.Entity     `json:"entity,omitempty"`
+	Ledger   model.LedgerKind `json:"ledger,omitempty"`
+	Columns  []mapping.Column `json:"columns"`
+	Unmapped []string         `json:"unmapped,omitempty"`
+	Warnings []string         `json:"warnings,omitempty"`
+}
+
+// Result is the account of a whole ingest.
+type Result struct {
+	Sources  []SourceResult   `json:"sources"`
+	Balances balances.Summary `json:"balances"`
+}
+
+// Run reads every path (files, or folders walked recursively) into ws. A
+// file that cannot be read at all stops the run with an error naming it;
+// what was read before stays in the project (each file is all-or-nothing).
+func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Options) (Result, error) {
+	var res Result
+	files, skipped, err := expand(paths)
+	if err != nil {
+		return res, err
+	}
+	res.Sources = append(res.Sources, skipped...)
+	if opts.AttachmentDir == "" {
+		opts.AttachmentDir = ws.Path() + ".files"
+	}
+	mem, err := ws.Remembered(ctx)
+	if err != nil {
+		return res, err
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		sr, err := ingestFile(ctx, ws, f, mapping.Memory(mem), opts)
+		if err != nil {
+			return res, err
+		}
+		res.Sources = append(res.Sources, sr)
+	}
+	report(opts, Progress{Stage: "balances", Total: -1})
+	asOf, _ := ws.Setting(ctx, workspace.SettingCutoff)
+	if len(asOf) >= 10 {
+		asOf = asOf[:10]
+	}
+	res.Balances, err = balances.Recompute(ctx, ws, asOf)
+	return res, err
+}
+
+// expand turns the arguments into files. Folders are walked; their files
+// that are not data (README, images) are listed as skipped with a reason,
+// while a file named on the command line that cannot be read is an error.
+func expand(paths []string) ([]string, []SourceResult, error) {
+	var files []string
+	var skipped []SourceResult
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", p, describeOpenError(err))
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var inDir []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if strings.HasPrefix(d.Name(), ".") || isCompanionFile(path) {
+				return nil
+			}
+			if _, _, ok := sniff(path); !ok {
+				skipped = append(skipped, SourceResult{Path: path, Skipped: "not a data file Handover reads (CSV, Excel, DBF, SQLite, Access, vCard, iCalendar, mbox or e-mail)"})
+				return nil
+			}
+			inDir = append(inDir, path)
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		sort.Strings(inDir)
+		files = append(files, inDir...)
+	}
+	return files, skipped, nil
+}
+
+// isCompanionFile: memo and index files belong to their .dbf table.
+func isCompanionFile(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".fpt", ".dbt", ".cdx", ".mdx", ".ntx", ".idx", ".ldb", ".laccdb":
+		return true
+	}
+	return false
+}
+
+func describeOpenError(err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return errors.New("no such file or folder: check the path")
+	case errors.Is(err, fs.ErrPermission):
+		return errors.New("permission denied: copy the file somewhere you can read it, or ask your administrator")
+	}
+	return err
+}
+
+// sniff decides what a file is from its first bytes (and, for tables, its structure).
+func sniff(path string) (kind, format string, ok bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", "", false
+	}
+	head := make([]byte, 8192)
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	head = head[:n]
+	switch {
+	case vcard.Detect(head):
+		return "vcard", "vcard", true
+	case ical.Detect(head):
+		return "ical", "ical", true
+	case mail.Detect(head):
+		if strings.HasPrefix(string(head), "From ") {
+			return "mail", "mbox", true
+		}
+		return "mail", "eml", true
+	}
+	format, err = tabular.Detect(path)
+	if err != nil || format == "" {
+		return "", "", false
+	}
+	return "tabular", format, true
+}
+
+func report(opts Options, p Progress) {
+	if opts.Progress != nil {
+		opts.Progress(p)
+	}
+}
+
+func hashFile(ctx context.Context, path string, opts Options) (string, int64, time.Time, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, time.Time{}, fmt.Errorf("%s: %w", path, describeOpenError(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", 0, time.Time{}, err
+	}
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	var done int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", 0, time.Time{}, err
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		done += int64(n)
+		report(opts, Progress{File: path, Stage: "hashing", Done: done, Total: st.Size()})
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", 0, time.Time{}, fmt.Errorf("%s: read failed after %d bytes: %w", path, done, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), st.Size(), st.ModTime(), nil
+}
+
+func ingestFile(ctx context.Context, ws *workspace.Workspace, path string, mem mapping.Memory, opts Options) (SourceResult, error) {
+	abs, _ := filepath.Abs(path)
+	sr := SourceResult{Path: path}
+	kind, format, ok := sniff(path)
+	if !ok {
+		return sr, fmt.Errorf("%s: not a file Handover can read. It reads CSV/TSV, Excel .xlsx, dBase/FoxPro .dbf, SQLite and Access databases, vCard .vcf, iCalendar .ics, .mbox and .eml; export the data from the old system in one of these formats", path)
+	}
+	sr.Format = format
+	sha, size, mtime, err := hashFile(ctx, path, opts)
+	if err != nil {
+		return sr, err
+	}
+	if prev, err := ws.SourceByHash(ctx, sha); err != nil {
+		return sr, err
+	} else if prev != nil && prev.Path == abs && opts.Profile == "" && opts.Tabular == (tabular.Options{}) {
+		sr = fromSource(*prev)
+		sr.Path, sr.Unchanged = path, true
+		return sr, nil
+	}
+	info := workspace.SourceInfo{Path: abs, Name: filepath.Base(path), Size: size, SHA256: sha, Format: format, ExportedAt: mtime}
+	switch kind {
+	case "tabular":
+		return ingestTable(ctx, ws, path, info, mem, opts)
+	default:
+		return ingestItems(ctx, ws, path, kind, info, opts)
+	}
+}
+
+func fromSource(s workspace.Source) SourceResult {
+	return SourceResult{Path: s.Path, Format: s.Format, Encoding: s.Encoding, Delimiter: s.Delimiter, Profile: s.Profile,
+		System: s.System, Rows: s.Counts.Rows, Records: s.Counts.Records, Excluded: s.Counts.Excluded, Rejected: s.Counts.Rejected}
+}
+
+// withProv fills provenance on records the mappers made.
+func withProv(recs []model.Record, sourceID int64, name string, row int64, loc string) []model.Record {
+	for i := range recs {
+		recs[i].Prov = model.Provenance{SourceID: sourceID, Source: name, Row: row, Locator: loc}
+	}
+	return recs
+}
+
+// ingestItems handles vCard, iCalendar and mail: one item per card, event or message.
+func ingestItems(ctx context.Context, ws *workspace.Workspace, path, kind string, info workspace.SourceInfo, opts Options) (SourceResult, error) {
+	sr := SourceResult{Path: path, Format: info.Format}
+	f, err := os.Open(path)
+	if err != nil {
+		return sr, fmt.Errorf("%s: %w", path, describeOpenError(err))
+	}
+	defer f.Close()
+	info.Encoding = "utf-8"
+	switch kind {
+	case "vcard":
+		info.System, info.Profile = "vCard", "vcard"
+	case "ical":
+		info.System, info.Profile = "iCalendar", "ical"
+	case "mail":
+		info.System, info.Profile = "E-mail", info.Format
+	}
+	st, err := ws.BeginSource(ctx, info)
+	if err != nil {
+		return sr, err
+	}
+	defer st.Abort()
+	var n int64
+	stage := func(num int64, loc, raw string, recs []model.Record, excluded, reject string, empty bool) error {
+		n++
+		report(opts, Progress{File: path, Stage: "reading", Done: n, Total: -1})
+		row := workspace.Row{Num: num, Locator: loc, Raw: []string{raw}}
+		switch {
+		case reject != "":
+			row.Reject = reject
+		case excluded != "":
+			row.Excluded, row.Detail = model.DeletedInSource, excluded
+		case empty || len(recs) == 0:
+			row.Excluded = model.EmptyRow
+		default:
+			row.Records = withProv(recs, st.SourceID(), info.Name, num, loc)
+		}
+		return st.Stage(ctx, row)
+	}
+	switch kind {
+	case "vcard":
+		err = vcard.Read(ctx, bufio.NewReaderSize(f, 1<<20), vcard.Options{}, func(it vcard.Item) error {
+			return stage(it.Num, it.Locator, it.Raw, it.Records, it.Excluded, it.Reject, it.Empty)
+		})
+	case "ical":
+		err = ical.Read(ctx, bufio.NewReaderSize(f, 1<<20), ical.Options{}, func(it ical.Item) error {
+			return stage(it.Num, it.Locator, it.Raw, it.Records, it.Excluded, it.Reject, it.Empty)
+		})
+	case "mail":
+		if err := os.MkdirAll(opts.AttachmentDir, 0o700); err != nil {
+			return sr, fmt.Errorf("cannot create the attachments folder %s: %w", opts.AttachmentDir, err)
+		}
+		err = mail.Read(ctx, bufio.NewReaderSize(f, 1<<20), mail.Options{AttachmentDir: opts.AttachmentDir}, func(it mail.Item) error {
+			return stage(it.Num, it.Locator, it.Raw, it.Records, it.Excluded, it.Reject, it.Empty)
+		})
+	}
+	if err != nil {
+		return sr, fmt.Errorf("%s: %w (nothing from this file was saved)", path, err)
+	}
+	c, err := st.Commit(ctx)
+	if err != nil {
+		return sr, err
+	}
+	sr.Profile, sr.System, sr.Encoding = info.Profile, info.System, info.Encoding
+	sr.Rows, sr.Records, sr.Excluded, sr.Rejected = c.Rows, c.Records, c.Excluded, c.Rejected
+	return sr, nil
+}

@@ -1,0 +1,261 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"handover/core/model"
+	"handover/core/workspace"
+	"handover/importers/mapping"
+	"handover/importers/tabular"
+)
+
+const sampleRows = 50
+
+type tableState struct {
+	table  tabular.Table
+	sample [][]string
+	plan   *mapping.Plan
+	header int64 // id of the stored header
+	first  int64 // first data row number (for table-level findings)
+}
+
+// ingestTable reads a table-shaped file twice: the first pass picks each
+// table's mapping and learns its date formats from all the values (so a
+// day/month question is settled by the whole column, never guessed from the
+// first rows); the second pass maps and stages every row. Neither pass holds
+// more than a sample in memory.
+func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info workspace.SourceInfo, mem mapping.Memory, opts Options) (SourceResult, error) {
+	sr := SourceResult{Path: path, Format: info.Format}
+	tables, order, rows, rinfo, err := scan(ctx, path, mem, opts)
+	if err != nil {
+		return sr, err
+	}
+	info.Encoding, info.Delimiter, info.HeaderRow = rinfo.Encoding, rinfo.Delimiter, rinfo.HeaderRow
+	detection := map[string]any{"guessed": rinfo.Guessed, "notes": rinfo.Notes}
+	var tabs []Table
+	for _, name := range order {
+		t := tables[name]
+		tab := Table{Name: t.table.Name, Profile: t.plan.Profile, System: t.plan.System, Entity: t.plan.Entity,
+			Ledger: t.plan.Ledger, Columns: t.plan.Columns, Unmapped: t.plan.Unmapped}
+		for _, w := range t.plan.Warnings {
+			tab.Warnings = append(tab.Warnings, w.Message)
+		}
+		tabs = append(tabs, tab)
+		if info.Profile == "" || info.Profile == "generic" {
+			info.Profile, info.System = t.plan.Profile, t.plan.System
+		}
+	}
+	detection["tables"] = tabs
+	info.Detection = detection
+	info.Options = map[string]any{"tabular": opts.Tabular, "profile": opts.Profile}
+
+	st, err := ws.BeginSource(ctx, info)
+	if err != nil {
+		return sr, err
+	}
+	defer st.Abort()
+	r, err := tabular.Open(path, opts.Tabular)
+	if err != nil {
+		return sr, err
+	}
+	defer r.Close()
+	var done int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return sr, err
+		}
+		row, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return sr, fmt.Errorf("%s: %w (nothing from this file was saved)", path, err)
+		}
+		done++
+		if done%1000 == 0 {
+			report(opts, Progress{File: path, Stage: "reading", Done: done, Total: rows})
+		}
+		t := tables[tableKey(row.Table)]
+		if t != nil && t.header == 0 {
+			if t.header, err = st.Header(ctx, t.table.Name, t.table.Header); err != nil {
+				return sr, err
+			}
+			for _, w := range t.plan.Warnings {
+				if w.Rule == "" {
+					continue
+				}
+				if err := st.TableFinding(ctx, workspace.Finding{Rule: w.Rule, Severity: severityOf(w.Rule), Field: w.Column,
+					Message: w.Message}, t.first); err != nil {
+					return sr, err
+				}
+			}
+		}
+		if err := st.Stage(ctx, stageRow(row, t, st.SourceID(), info.Name)); err != nil {
+			return sr, err
+		}
+	}
+	report(opts, Progress{File: path, Stage: "reading", Done: done, Total: rows})
+	c, err := st.Commit(ctx)
+	if err != nil {
+		return sr, err
+	}
+	sr.Encoding, sr.Delimiter, sr.Profile, sr.System, sr.Tables = info.Encoding, info.Delimiter, info.Profile, info.System, tabs
+	sr.Rows, sr.Records, sr.Excluded, sr.Rejected = c.Rows, c.Records, c.Excluded, c.Rejected
+	for _, t := range tabs {
+		sr.Warnings = append(sr.Warnings, t.Warnings...)
+	}
+	return sr, nil
+}
+
+func tableKey(t *tabular.Table) string {
+	if t == nil {
+		return ""
+	}
+	return t.Name + "\x00" + strconv.Itoa(t.HeaderRow)
+}
+
+// scan is the first pass.
+func scan(ctx context.Context, path string, mem mapping.Memory, opts Options) (map[string]*tableState, []string, int64, tabular.Info, error) {
+	r, err := tabular.Open(path, opts.Tabular)
+	if err != nil {
+		return nil, nil, 0, tabular.Info{}, err
+	}
+	defer r.Close()
+	tables := map[string]*tableState{}
+	var order []string
+	var rows int64
+	choose := func(t *tableState) error {
+		if t.plan != nil {
+			return nil
+		}
+		p, err := mapping.Choose(baseName(path), t.table.Name, t.table.Header, t.sample, mem, opts.Profile)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		t.plan = p
+		for _, s := range t.sample {
+			p.Observe(s)
+		}
+		t.sample = nil
+		return nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, 0, r.Info(), err
+		}
+		row, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, 0, r.Info(), fmt.Errorf("%s: %w", path, err)
+		}
+		rows++
+		if rows%5000 == 0 {
+			report(opts, Progress{File: path, Stage: "scanning", Done: rows, Total: -1})
+		}
+		if row.Kind != tabular.Data || row.Table == nil {
+			continue
+		}
+		k := tableKey(row.Table)
+		t := tables[k]
+		if t == nil {
+			t = &tableState{table: *row.Table, first: row.Num}
+			tables[k] = t
+			order = append(order, k)
+		}
+		if t.plan == nil {
+			t.sample = append(t.sample, append([]string(nil), row.Values...))
+			if len(t.sample) >= sampleRows {
+				if err := choose(t); err != nil {
+					return nil, nil, 0, r.Info(), err
+				}
+			}
+			continue
+		}
+		t.plan.Observe(row.Values)
+	}
+	for _, k := range order {
+		if err := choose(tables[k]); err != nil {
+			return nil, nil, 0, r.Info(), err
+		}
+		tables[k].plan.Finish()
+	}
+	return tables, order, rows, r.Info(), nil
+}
+
+// stageRow turns a physical row into its outcome.
+func stageRow(row tabular.Row, t *tableState, sourceID int64, name string) workspace.Row {
+	out := workspace.Row{Num: row.Num, Raw: row.Values}
+	if row.Table != nil {
+		out.Locator = row.Table.Name
+	}
+	if t != nil {
+		out.Header = t.header
+	}
+	switch row.Kind {
+	case tabular.Empty:
+		out.Excluded, out.Detail = model.EmptyRow, row.Reason
+		return out
+	case tabular.NotData:
+		out.Excluded, out.Detail = model.NotData, row.Reason
+		return out
+	case tabular.Deleted:
+		out.Excluded, out.Detail = model.DeletedInSource, row.Reason
+		if t != nil {
+			out.Entity = t.plan.Entity
+		}
+		return out
+	case tabular.Rejected:
+		out.Reject = row.Reason
+		if out.Reject == "" {
+			out.Reject = fmt.Sprintf("row %d could not be read", row.Num)
+		}
+		return out
+	}
+	if t == nil || t.plan == nil {
+		out.Reject = "internal error: no mapping for this table"
+		return out
+	}
+	o := t.plan.Map(row.Values)
+	switch {
+	case o.Reject != "":
+		out.Reject = o.Reject
+	case o.Excluded != "":
+		out.Excluded, out.Entity, out.Excl, out.Ledger = o.Excluded, o.Entity, o.Excl, o.Ledger
+	case len(o.Records) > 0:
+		out.Records = withProv(o.Records, sourceID, name, row.Num, out.Locator)
+	default:
+		out.Reject = "Handover could not tell what this row is: choose the table's type on the Mapping screen (or --profile)"
+	}
+	for _, f := range o.Findings {
+		out.Findings = append(out.Findings, workspace.Finding{Rule: f.Rule, Severity: severityOf(f.Rule), Field: f.Field,
+			Value: f.Value, Message: f.Message})
+	}
+	return out
+}
+
+func severityOf(rule string) model.Severity {
+	switch rule {
+	case model.RuleExcelMangled, model.RuleDateAmbiguous:
+		return model.Warning
+	case mapping.RuleUnmapped:
+		return model.Info
+	case mapping.RuleUnknownTable:
+		return model.Blocker
+	}
+	return model.Warning
+}
+
+func baseName(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == '/' || path[i] == '\\' {
+			return path[i+1:]
+		}
+	}
+	return path
+}
