@@ -59,7 +59,7 @@ const MaxBodyBytes = 4 << 20
 
 const maxRawHeader = 64 << 10
 
-var knownHeader = regexp.MustCompile(`(?i)^(from|to|cc|date|subject|received|return-path|message-id|mime-version|delivered-to|reply-to|sender|x-[a-z0-9-]+|content-type|thread-topic|x-mailer|in-reply-to|references)\s*:`)
+var knownHeader = regexp.MustCompile(`(?i)^(from|to|cc|date|subject|received|return-path|message-id|mime-version|delivered-to|reply-to|sender|content-type|thread-topic|x-mailer|in-reply-to|references)\s*:`)
 var headerLine = regexp.MustCompile(`^[!-9;-~]+[ \t]*:`)
 
 // Detect reports whether head looks like a mailbox ("From " separator line
@@ -70,6 +70,9 @@ func Detect(head []byte) bool {
 	h = bytes.TrimLeft(h, "\r\n")
 	if bytes.HasPrefix(h, []byte("From ")) {
 		return true
+	}
+	if len(h) >= 6 && bytes.EqualFold(h[:6], []byte("BEGIN:")) { // vCard, iCalendar
+		return false
 	}
 	known := false
 	lines := bytes.Split(h, []byte("\n"))
