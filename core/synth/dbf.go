@@ -239,7 +239,7 @@ func (g *gen) abacusNames() error {
 	if err != nil {
 		return err
 	}
-	deleted := 0
+	deleted, notes := 0, 0
 	for a := 0; a < g.nAbacus; a++ {
 		r := g.rng("abacus", a)
 		p := g.abacusPerson(a)
@@ -257,6 +257,9 @@ func (g *gen) abacusNames() error {
 		if a == 0 {
 			note = abacusNotes[4]
 		}
+		if note != "" && !del {
+			notes++
+		}
 		if err := w.Write(del, fmt.Sprintf("N%05d", a+1), name, p.First, p.Last, company, p.Phone, p.Email, added, note); err != nil {
 			w.Close()
 			return err
@@ -267,7 +270,8 @@ func (g *gen) abacusNames() error {
 	}
 	g.addFile(rel, FileTruth{Entity: model.Contacts, Format: "abacus-dbf", Encoding: EncCP1252, Header: false,
 		Rows: g.nAbacus, Records: g.nAbacus - deleted, Excluded: map[model.Reason]int{model.DeletedInSource: deleted},
-		Note: "Visual FoxPro table (0x30, code page 0x03) with memo file NAMES.FPT (512-byte blocks); fields ID, NAME (\"Last, First\"), FIRST, LAST, COMPANY, PHONE, EMAIL, ADDED (date), NOTES (memo, stays on the contact); row = record number incl. deleted records"})
+		Also: map[model.Entity]int{model.Notes: notes},
+		Note: "Visual FoxPro table (0x30, code page 0x03) with memo file NAMES.FPT (512-byte blocks); fields ID, NAME (\"Last, First\"), FIRST, LAST, COMPANY, PHONE, EMAIL, ADDED (date), NOTES (memo; non-empty on a live record → a contact note, also.notes); row = record number incl. deleted records"})
 	return nil
 }
 

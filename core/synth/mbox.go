@@ -133,8 +133,7 @@ func (g *gen) mbox() error {
 		return err
 	}
 	g.addFile(rel, FileTruth{Entity: model.Emails, Format: "mboxrd", Encoding: EncUTF8, Header: false,
-		Rows: g.nMsgs, Records: g.nMsgs,
+		Rows: g.nMsgs, Records: g.nMsgs, Also: map[model.Entity]int{model.Documents: attachments},
 		Note: fmt.Sprintf("mboxrd, LF; row = message ordinal; subjects carry [matter] tags (one per block untagged); one ISO-8859-1 quoted-printable body; one body line escaped as \">From \"; %d attachment(s) engagement-letter.pdf → documents", attachments)})
-	g.truth.Counts[model.Documents] += attachments
 	return nil
 }

@@ -40,6 +40,13 @@ func intl(phone string) string {
 	return "+1 " + strings.NewReplacer("(", "", ") ", "-").Replace(phone)
 }
 
+var outlookNotes = []string{
+	"Met at the bar association lunch.",
+	"Referred by Helen Lane; prefers phone calls in the morning.",
+	"Spouse: see related contact. Do not send mail to the home address.",
+	"Assistant handles scheduling - copy her on all e-mails.",
+}
+
 var jobTitles = []string{"", "", "CFO", "Owner", "Paralegal", "Property Manager", "Office Manager", "Director", "Attorney", "Accountant"}
 
 func (g *gen) outlookContacts() error {
@@ -49,7 +56,7 @@ func (g *gen) outlookContacts() error {
 		return err
 	}
 	t.Rec(outlookHeader...)
-	empties := 0
+	empties, notes := 0, 0
 	for k := 0; k < g.nOutlook; k++ {
 		b, s := k/period, k%period
 		r := g.rng("outlook", k)
@@ -140,7 +147,6 @@ func (g *gen) outlookContacts() error {
 				v[h] = ""
 			}
 			v["E-mail Address"] = fmt.Sprintf("frontdesk%d@example.com", b+1)
-			v["Notes"] = "met at bar association lunch"
 			pl = &Planted{Rule: model.RuleContactMissingName, Field: "name", Value: v["E-mail Address"], Note: "no first, last or company name"}
 		case oslotWrongColumn:
 			if p.IsCompany { // make it a person: the name is still this index's own
@@ -158,6 +164,12 @@ func (g *gen) outlookContacts() error {
 			pl = &Planted{Rule: model.RuleNameWrongColumn, Field: "first_name", Value: last + ", John", Note: "\"Last, First\" typed into First Name"}
 		case oslotEmpty:
 			v = map[string]string{}
+		}
+		if s >= numOutlookSpecials && k%5 == 2 {
+			v["Notes"] = outlookNotes[(k/5)%len(outlookNotes)]
+		}
+		if v["Notes"] != "" {
+			notes++
 		}
 		fields := make([]string, len(outlookHeader))
 		for i, h := range outlookHeader {
@@ -180,7 +192,8 @@ func (g *gen) outlookContacts() error {
 	}
 	g.addFile(rel, FileTruth{Entity: model.Contacts, Format: "outlook-contacts-csv", Encoding: EncCP1252, Delimiter: ",", Header: true,
 		Rows: g.nOutlook, Records: g.nOutlook - empties, Excluded: map[model.Reason]int{model.EmptyRow: empties},
-		Note: "Outlook \"Export to a file\" (English headers, every field quoted, CRLF); Notes stay on the contact, no Note records"})
+		Also: map[model.Entity]int{model.Notes: notes},
+		Note: "Outlook \"Export to a file\" (English headers, every field quoted, CRLF); a non-empty Notes column becomes a contact note (also.notes)"})
 	return nil
 }
 

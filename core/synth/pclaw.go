@@ -268,7 +268,7 @@ func (g *gen) pclawMatters() error {
 	}
 	g.addFile(rel, FileTruth{Entity: model.Matters, Format: "pclaw-matters", Encoding: EncCP1252, Delimiter: ",", Header: false,
 		Rows: g.nMatters, Records: g.nMatters,
-		Note: "no header row; columns MATTER, CLIENT, TYPE_OF_LAW, MATTER DESCRIPTION, DATE OPENED (MM/DD/YYYY), ASSIGN. LAWYER, RESPON. LAWYER, STATUS, DATE CLOSED; CRLF; status values Active/Inactive/Closed/On Hold map to Open/Pending/Closed/Pending"})
+		Note: "no header row; columns MATTER, CLIENT, TYPE_OF_LAW, MATTER DESCRIPTION, DATE OPENED (MM/DD/YYYY), ASSIGN. LAWYER, RESPON. LAWYER, STATUS, DATE CLOSED; CRLF; STATUS Active/Inactive/Closed/On Hold are all valid after value maps (Active→Open, Closed→Closed, On Hold→Pending, Inactive→Closed or Pending); Dormant is not"})
 	return nil
 }
 

@@ -68,16 +68,19 @@ type Planted struct {
 // FileTruth describes one generated file and what an importer should make of
 // it: Rows = Records + sum(Excluded) + Rejected.
 type FileTruth struct {
-	Entity    model.Entity         `json:"entity"`
-	Format    string               `json:"format"`              // source system / layout, e.g. "pclaw-clients"
-	Encoding  string               `json:"encoding"`            // utf-8, utf-8-bom, windows-1252, binary
-	Delimiter string               `json:"delimiter,omitempty"` // for CSVs
-	Header    bool                 `json:"header"`              // first row is a header row
-	Rows      int                  `json:"rows"`                // data rows/records/messages, excluding the header row
-	Records   int                  `json:"records"`             // records of Entity produced by the file
-	Excluded  map[model.Reason]int `json:"excluded,omitempty"`
-	Rejected  int                  `json:"rejected"`
-	Note      string               `json:"note,omitempty"`
+	Entity    model.Entity `json:"entity"`
+	Format    string       `json:"format"`              // source system / layout, e.g. "pclaw-clients"
+	Encoding  string       `json:"encoding"`            // utf-8, utf-8-bom, windows-1252, binary
+	Delimiter string       `json:"delimiter,omitempty"` // for CSVs
+	Header    bool         `json:"header"`              // first row is a header row
+	Rows      int          `json:"rows"`                // data rows/records/messages, excluding the header row
+	Records   int          `json:"records"`             // records of Entity produced by the file
+	// Also counts records of other types the same rows yield: a contact's
+	// Notes column or memo becomes a contact Note, a mail attachment a Document.
+	Also     map[model.Entity]int `json:"also,omitempty"`
+	Excluded map[model.Reason]int `json:"excluded,omitempty"`
+	Rejected int                  `json:"rejected"`
+	Note     string               `json:"note,omitempty"`
 }
 
 // Truth is the ground truth of a generated firm.
@@ -269,6 +272,9 @@ func (g *gen) dup(cluster, ref string) {
 func (g *gen) addFile(path string, ft FileTruth) {
 	g.truth.Files[path] = ft
 	g.truth.Counts[ft.Entity] += ft.Records
+	for e, n := range ft.Also {
+		g.truth.Counts[e] += n
+	}
 }
 
 func ref(file string, row int64) string { return fmt.Sprintf("%s:%d", file, row) }

@@ -218,6 +218,9 @@ func TestTruthMatchesFiles(t *testing.T) {
 					t.Errorf("%s: rows %d != records %d + excluded %d + rejected %d", rel, ft.Rows, ft.Records, ex, ft.Rejected)
 				}
 				perEntity[ft.Entity] += ft.Records
+				for e, n := range ft.Also {
+					perEntity[e] += n
+				}
 				if ext := filepath.Ext(rel); ext == ".xlsx" || ext == ".DBF" {
 					continue
 				}
@@ -470,6 +473,10 @@ func TestBalancesRecomputeFromLedgers(t *testing.T) {
 	}
 	if sum != total {
 		t.Errorf("Total row %s, lines add up to %s", total, sum)
+	}
+	summary, _ := f.GetRows("Summary")
+	if nd := tr.Files["pclaw/ar-ledger.xlsx"].Excluded[model.NotData]; nd != 3+len(summary) {
+		t.Errorf("not_data %d, want 2 titles + Total + %d summary rows", nd, len(summary))
 	}
 	if lines != tr.Files["pclaw/ar-ledger.xlsx"].Excluded[model.AccountingHistory] {
 		t.Errorf("%d ledger lines, truth says %d", lines, tr.Files["pclaw/ar-ledger.xlsx"].Excluded[model.AccountingHistory])

@@ -166,7 +166,7 @@ func (g *gen) pclawAR() error {
 		return err
 	}
 	g.addFile(rel, FileTruth{Entity: model.ARBalances, Format: "pclaw-ar-ledger", Encoding: EncBinary, Header: true,
-		Rows: lines + 1, Records: 0, Excluded: map[model.Reason]int{model.AccountingHistory: lines, model.NotData: 1},
-		Note: "sheet \"A-R Ledger\": rows 1-2 report title, row 3 header Date|Matter|Type|Reference|Amount, data from row 4 (dates are date cells, matter numbers text cells, amounts numbers, all positive), last row \"Total\" (not_data); sheet \"Summary\" is not data; A/R = Invoice - Payment - Credit per matter, derived balances only where non-zero"})
+		Rows: lines + 3 + len(summary), Records: 0, Excluded: map[model.Reason]int{model.AccountingHistory: lines, model.NotData: 3 + len(summary)},
+		Note: "sheet \"A-R Ledger\": rows 1-2 report title, row 3 header Date|Matter|Type|Reference|Amount, data from row 4 (dates are date cells, matter numbers text cells, amounts numbers, all positive), last row \"Total\"; not_data = the 2 title rows + Total + the 6 rows of sheet \"Summary\" (rows counts every non-header row of the workbook); A/R = Invoice - Payment - Credit per matter, derived balances only where non-zero"})
 	return nil
 }
