@@ -23,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -359,8 +358,8 @@ func detect(file, table string, header []string, sample [][]string, headerless b
 
 // exactTargets: plain target names a header may spell out ("First Name" = first_name).
 func exactTarget(n, kind string) string {
-	for t := range simpleTargets {
-		if Normalize(t) == n && targetFits(t, kind) {
+	for _, t := range exactNames[n] {
+		if targetFits(t, kind) {
 			return t
 		}
 	}
@@ -383,13 +382,8 @@ func fuzzy(n, kind string) (string, float64) {
 	if len([]rune(n)) < 4 {
 		return "", 0
 	}
-	cands := make([]string, 0, len(kindAlias[kind]))
-	for a := range kindAlias[kind] {
-		cands = append(cands, a)
-	}
-	sort.Strings(cands)
 	best, bestSim := "", 0.0
-	for _, a := range cands {
+	for _, a := range kindCands[kind] {
 		if digitsOf(a) != digitsOf(n) {
 			continue
 		}

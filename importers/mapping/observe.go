@@ -39,7 +39,7 @@ func (p *Plan) Observe(row []string) {
 	p.rows++
 	p.finished = false
 	for i, c := range p.Columns {
-		if c.Index >= len(row) {
+		if c.Index < 0 || c.Index >= len(row) {
 			continue
 		}
 		v := strings.TrimSpace(row[c.Index])
@@ -48,8 +48,9 @@ func (p *Plan) Observe(row []string) {
 		}
 		o := &p.obs[i]
 		o.nonEmpty++
-		switch {
-		case isDateTarget(c.Target):
+		// Evidence is kept for every column, whatever its target, so a later
+		// SetColumn (e.g. to a date field) still has it.
+		{
 			s := scanDate(v)
 			switch s.shape {
 			case shapeDefinite:
@@ -71,14 +72,15 @@ func (p *Plan) Observe(row []string) {
 			case shapeBad:
 				o.bad++
 			}
-		case isMoneyTarget(c.Target) || c.Target == "hours":
+		}
+		{
 			if reCommaDec.MatchString(v) && !strings.Contains(v, ".") || strings.Contains(v, ".") && strings.Contains(v, ",") && strings.LastIndex(v, ",") > strings.LastIndex(v, ".") {
 				o.commaDec++
 			} else if rePointDec.MatchString(v) {
 				o.pointDec++
 			}
 		}
-		if isIdentTarget(c.Target) {
+		{
 			switch {
 			case reDashedID.MatchString(v) && !reSlashDate.MatchString(v):
 				o.dashedID++
@@ -126,7 +128,7 @@ func (p *Plan) settle() {
 			p.decComma[i] = true
 		} else if o.pointDec > 0 && o.commaDec == 0 {
 			p.decComma[i] = false
-		} else if o.commaDec > 0 && o.pointDec > 0 {
+		} else if o.commaDec > 0 && o.pointDec > 0 && (isMoneyTarget(c.Target) || c.Target == "hours") {
 			p.decComma[i] = o.commaDec > o.pointDec
 			p.Warnings = append(p.Warnings, Warning{Rule: "amount.mixed_decimal", Column: c.Header, Message: fmt.Sprintf("Column %q mixes decimal commas (%d values) and decimal points (%d values); reading it with a decimal %s. Check the amounts.", c.Header, o.commaDec, o.pointDec, map[bool]string{true: "comma", false: "point"}[p.decComma[i]])})
 		}

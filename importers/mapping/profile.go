@@ -90,6 +90,8 @@ var (
 	byName     map[string]*profile
 	kindAlias  map[string]map[string]string // kind → normalised alias → target (union over profiles)
 	kindValues map[string]map[string]map[string]string
+	kindCands  map[string][]string // sorted aliases per kind, for fuzzy matching
+	exactNames map[string][]string // Normalize(target) → targets
 )
 
 func load() error {
@@ -146,6 +148,20 @@ func loadFrom(fsys fs.FS) error {
 				kindValues[k][t][Normalize(w)] = v
 			}
 		}
+	}
+	kindCands = map[string][]string{}
+	for k, m := range kindAlias {
+		for a := range m {
+			kindCands[k] = append(kindCands[k], a)
+		}
+		sort.Strings(kindCands[k])
+	}
+	exactNames = map[string][]string{}
+	for t := range simpleTargets {
+		exactNames[Normalize(t)] = append(exactNames[Normalize(t)], t)
+	}
+	for _, ts := range exactNames {
+		sort.Strings(ts)
 	}
 	if byName["generic"] == nil {
 		return fmt.Errorf("no generic profile")

@@ -163,8 +163,8 @@ func ParseHours(s string, decimalComma bool) (int64, error) {
 }
 
 // yes/no words in the languages the profiles cover.
-var yesWords = map[string]bool{"y": true, "yes": true, "true": true, "1": true, "x": true, "ja": true, "j": true, "wahr": true, "oui": true, "si": true, "checked": true, "on": true, "✓": true, "-1": true, "t": true}
-var noWords = map[string]bool{"n": true, "no": true, "false": true, "0": true, "nein": true, "falsch": true, "non": true, "off": true, "unchecked": true, "f": true}
+var yesWords = map[string]bool{"y": true, "yes": true, "true": true, "1": true, "x": true, "ja": true, "j": true, "wahr": true, "oui": true, "si": true, "checked": true, "on": true, "✓": true, "-1": true, "t": true, "ein": true}
+var noWords = map[string]bool{"n": true, "no": true, "false": true, "0": true, "nein": true, "falsch": true, "non": true, "off": true, "unchecked": true, "f": true, "aus": true}
 
 // yesNo returns (value, known).
 func yesNo(s string) (bool, bool) {
