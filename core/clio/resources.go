@@ -483,8 +483,8 @@ func (c *Client) CreateRelationship(ctx context.Context, in RelationshipInput) (
 type TaskInput struct {
 	Name           string `json:"name"`
 	Description    string `json:"description"`
-	Assignee       Ref    `json:"assignee"` // {id, type: User|Contact}
-	DueAt          string `json:"due_at,omitempty"`
+	Assignee       Ref    `json:"assignee"`         // {id, type: User|Contact}
+	DueAt          string `json:"due_at,omitempty"` // the spec types it date-time in requests ("2024-03-15T00:00:00-05:00"); Clio reads back a date
 	Matter         *Ref   `json:"matter,omitempty"`
 	Priority       string `json:"priority,omitempty"` // High|Normal|Low
 	Status         string `json:"status,omitempty"`   // pending|in_progress|in_review|complete
