@@ -123,6 +123,16 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 		switch p.name {
 		case "BEGIN":
 			comp := strings.ToUpper(strings.TrimSpace(p.value))
+			if comp == "VEVENT" && ev != nil {
+				// Events do not nest: the open one lacks its END:VEVENT.
+				keep := max(0, min(len(ev.raw), len(ev.raw)-len(ll.phys)))
+				it := Item{Num: ev.num, Locator: fmt.Sprintf("line %d", ev.line), Raw: strings.Join(ev.raw[:keep], "\r\n")}
+				it.Reject = fmt.Sprintf("event %d at line %d has no END:VEVENT: the next event begins at line %d", ev.num, ev.line, ll.line)
+				if err := finish(it); err != nil {
+					return err
+				}
+				stack, ev = stack[:ev.depth-1], nil
+			}
 			stack = append(stack, comp)
 			switch {
 			case comp == "VEVENT" && ev == nil:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -345,6 +346,24 @@ func TestEventFeatures(t *testing.T) {
 	ev, _ = event(t, read(t, features, Options{DefaultTZ: time.UTC})[3])
 	if ev.StartAt != "2024-01-05T15:00:00Z" {
 		t.Errorf("DefaultTZ: %s", ev.StartAt)
+	}
+}
+
+func TestMissingEndVEvent(t *testing.T) {
+	in := "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nSUMMARY:One\nDTSTART:20240101T100000Z\n" +
+		"BEGIN:VEVENT\nUID:2\nSUMMARY:Two\nDTSTART:20240102T100000Z\nEND:VEVENT\n" +
+		"BEGIN:VEVENT\nUID:3\nSUMMARY:Three\nDTSTART:20240103T100000Z\nEND:VEVENT\nEND:VCALENDAR\n"
+	items := read(t, in, Options{})
+	if len(items) != 3 {
+		t.Fatalf("%d items", len(items))
+	}
+	if r := items[0].Reject; r != "event 1 at line 2 has no END:VEVENT: the next event begins at line 6" || strings.Contains(items[0].Raw, "Two") {
+		t.Errorf("reject %q raw %q", r, items[0].Raw)
+	}
+	for i, want := range []string{"Two", "Three"} {
+		if ev, key := event(t, items[i+1]); ev.Summary != want || key != strconv.Itoa(i+2) {
+			t.Errorf("event %d: %q %q", i+2, ev.Summary, key)
+		}
 	}
 }
 

@@ -307,8 +307,20 @@ func buildCard(it *Item, lines []string, start int64) {
 	var emails []model.Email
 	var phones []model.Phone
 	var emailPref, phonePref = -1, -1
+	depth := 0
 	for i := range props {
 		p := &props[i]
+		switch p.name {
+		case "BEGIN":
+			depth++
+			continue
+		case "END":
+			depth--
+			continue
+		}
+		if depth > 1 { // inside a card embedded with AGENT: not this contact's data
+			continue
+		}
 		switch p.name {
 		case "N":
 			nParts = splitEscaped(p.value, ';')

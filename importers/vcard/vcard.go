@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -69,16 +70,23 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 	}
 	lr := &lineReader{br: bufio.NewReaderSize(r, 64<<10), max: maxBytes}
 	var num int64
+	var pending *string // a BEGIN:VCARD line that ended the previous card
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		line, err := lr.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("vcard: reading line %d: %w", lr.lineNo+1, err)
+		var line string
+		if pending != nil {
+			line, pending = *pending, nil
+		} else {
+			l, err := lr.next()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("vcard: reading line %d: %w", lr.lineNo+1, err)
+			}
+			line = l
 		}
 		if !isMarker(line, "BEGIN") {
 			continue // blank lines or junk between cards
@@ -88,8 +96,8 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 		it := Item{Num: num, Locator: fmt.Sprintf("line %d", start)}
 		lines := []string{line}
 		size := int64(len(line))
-		depth, tooBig, ended := 1, false, false
-		for !ended {
+		depth, tooBig, ended, agent := 1, false, false, false
+		for !ended && pending == nil {
 			l, err := lr.next()
 			if err == io.EOF {
 				break
@@ -98,12 +106,16 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 				return fmt.Errorf("vcard: reading line %d: %w", lr.lineNo+1, err)
 			}
 			switch {
-			case isMarker(l, "BEGIN"): // 2.1 AGENT may embed a card
+			case isMarker(l, "BEGIN") && agent: // vCard 2.1 AGENT: a card embedded on the next lines
 				depth++
+			case isMarker(l, "BEGIN"): // the previous card lacks its END:VCARD
+				pending = &l
+				continue
 			case isMarker(l, "END"):
 				depth--
 				ended = depth == 0
 			}
+			agent = agentLine.MatchString(l)
 			size += int64(len(l)) + 2
 			if size > maxBytes || lr.truncated {
 				tooBig = true
@@ -120,6 +132,9 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 		case tooBig:
 			it.Raw = line + "\r\n[...]"
 			it.Reject = fmt.Sprintf("card %d at line %d is larger than %d bytes (lines %d-%d): not read", num, start, maxBytes, start, lr.lineNo)
+		case pending != nil:
+			it.Raw = strings.Join(lines, "\r\n")
+			it.Reject = fmt.Sprintf("card %d at line %d has no END:VCARD: the next card begins at line %d", num, start, lr.lineNo)
 		case !ended:
 			it.Raw = strings.Join(lines, "\r\n")
 			it.Reject = fmt.Sprintf("card %d at line %d has no END:VCARD: the file ends at line %d in the middle of the card", num, start, lr.lineNo)
@@ -132,6 +147,9 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 		}
 	}
 }
+
+// agentLine is a vCard 2.1 "AGENT:" property with its value (a whole card) on the following lines.
+var agentLine = regexp.MustCompile(`(?i)^\s*([a-z0-9-]+\.)?AGENT(;[^:]*)?:\s*$`)
 
 // build turns a card's lines into records; a variable so a test can make it panic.
 var build = buildCard

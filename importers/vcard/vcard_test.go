@@ -276,6 +276,26 @@ func TestMultipleCardsNumbering(t *testing.T) {
 	}
 }
 
+func TestMissingEndAndAgent(t *testing.T) {
+	in := "BEGIN:VCARD\nVERSION:2.1\nN:First;Ann\n" + // no END:VCARD
+		"BEGIN:VCARD\nVERSION:2.1\nN:Second;Bob\nAGENT:\nBEGIN:VCARD\nVERSION:2.1\nN:Assistant;Cy\nTEL:555\nEND:VCARD\nEND:VCARD\n" +
+		"BEGIN:VCARD\nVERSION:3.0\nN:Third;Di\nEND:VCARD\n"
+	items := readAll(t, in)
+	if len(items) != 3 {
+		t.Fatalf("%d items", len(items))
+	}
+	if r := items[0].Reject; !strings.Contains(r, "card 1 at line 1 has no END:VCARD: the next card begins at line 4") {
+		t.Errorf("reject %q", r)
+	}
+	c := contact(t, items[1])
+	if c.LastName != "Second" || c.FirstName != "Bob" || len(c.Phones) != 0 || items[1].Locator != "line 4" {
+		t.Errorf("AGENT card: %+v (the embedded card's data must not leak in)", c)
+	}
+	if c := contact(t, items[2]); c.LastName != "Third" || items[2].Num != 3 {
+		t.Errorf("third: %+v", c)
+	}
+}
+
 func TestOversizedCardRejectedAndReadingContinues(t *testing.T) {
 	big := "BEGIN:VCARD\nVERSION:3.0\nFN:Big Photo\nPHOTO;ENCODING=b:" + strings.Repeat("A", 5000) + "\nEND:VCARD\n"
 	var items []Item
