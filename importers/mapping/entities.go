@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"handover/core/model"
@@ -81,7 +82,12 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 	company := r.get("company")
 	full := r.get("full_name")
 	typ := r.mapValue("contact_type", "contact_type")
+	var keepType *cell
 	if typ != "Person" && typ != "Company" {
+		if typ != "" { // e.g. "Opposing Counsel": not a contact type, kept as a custom field
+			c, _ := r.getCell("contact_type")
+			keepType = &c
+		}
 		typ = ""
 	}
 	if c.FirstName == "" && c.LastName == "" && full != "" {
@@ -189,6 +195,12 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 		c.WebSites = append(c.WebSites, splitMulti(w.v)...)
 	}
 	c.CustomFields = r.customs()
+	if keepType != nil {
+		if c.CustomFields == nil {
+			c.CustomFields = map[string]string{}
+		}
+		c.CustomFields[p.Columns[keepType.col].Header] = keepType.v
+	}
 	if dc, ok := r.getCell("date_of_birth"); ok {
 		s := scanDate(dc.v)
 		if s.shape != shapeBlank {
@@ -230,9 +242,19 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 		if id := r.legacyID(); id != "" {
 			ref = model.Ref{Kind: "id", Value: id}
 		}
-		out.Records = append(out.Records, rec(model.Notes, key+":note", &model.Note{Type: "Contact", Contact: ref, Subject: "Notes from " + p.System, Detail: notes}))
+		out.Records = append(out.Records, rec(model.Notes, noteKey(key, "contact"), &model.Note{Type: "Contact", Contact: ref, Subject: "Notes from " + p.System, Detail: notes}))
 	}
 	return out
+}
+
+// noteKey turns "<profile>:contacts:<id>" into "<profile>:notes:contact:<id>"
+// for the note made from a contact's or matter's Notes column.
+func noteKey(parentKey, kind string) string {
+	parts := strings.SplitN(parentKey, ":", 3)
+	if len(parts) != 3 {
+		return parentKey + ":note"
+	}
+	return parts[0] + ":notes:" + kind + ":" + parts[2]
 }
 
 func valuesOf(cs []cell) []string {
@@ -282,7 +304,7 @@ func (p *Plan) mapMatter(r *rowCtx) Outcome {
 	key := r.key(model.Matters)
 	out := Outcome{Records: []model.Record{rec(model.Matters, key, m)}}
 	if notes := joinText(valuesOf(r.all("notes"))...); notes != "" {
-		out.Records = append(out.Records, rec(model.Notes, key+":note", &model.Note{Type: "Matter", Matter: model.Ref{Kind: "number", Value: m.DisplayNumber}, Subject: "Notes from " + p.System, Detail: notes, Date: m.OpenDate}))
+		out.Records = append(out.Records, rec(model.Notes, noteKey(key, "matter"), &model.Note{Type: "Matter", Matter: model.Ref{Kind: "number", Value: m.DisplayNumber}, Subject: "Notes from " + p.System, Detail: notes, Date: m.OpenDate}))
 	}
 	return out
 }
@@ -417,30 +439,49 @@ func (p *Plan) mapPhone(r *rowCtx) Outcome {
 // or any invoice number.
 func (p *Plan) billed(r *rowCtx) bool {
 	if len(p.prof.History) > 0 {
-		for t, words := range p.prof.History {
-			v := r.get(t)
-			if v == "" {
+		targets := make([]string, 0, len(p.prof.History))
+		for t := range p.prof.History {
+			targets = append(targets, t)
+		}
+		sort.Strings(targets)
+		for _, t := range targets {
+			c, ok := r.getCell(t)
+			if !ok {
 				continue
 			}
-			for _, w := range words {
-				if w == "*" || Normalize(w) == Normalize(v) {
+			star := false
+			for _, w := range p.prof.History[t] {
+				if w == "*" {
+					star = true
+				}
+				if w == "*" || Normalize(w) == Normalize(c.v) {
 					return true
 				}
+			}
+			if !star && !unbilledWords[Normalize(c.v)] {
+				r.fail(c, "a billed/unbilled marker", "Billed time is left out and unbilled time is imported, so this must be clear: write Y or N (or Billed/Unbilled), then re-import.")
 			}
 		}
 		return false
 	}
-	if v := r.get("billed"); v != "" {
-		if b, _ := yesNo(v); b {
+	if c, ok := r.getCell("billed"); ok {
+		if b, _ := yesNo(c.v); b {
 			return true
 		}
-		switch Normalize(v) {
+		switch Normalize(c.v) {
 		case "billed", "invoiced", "paid":
 			return true
+		}
+		if !unbilledWords[Normalize(c.v)] {
+			r.fail(c, "a billed/unbilled marker", "Billed time is left out and unbilled time is imported, so this must be clear: write Y or N (or Billed/Unbilled), then re-import.")
 		}
 	}
 	return r.get("invoice") != ""
 }
+
+// unbilledWords mark time that is not on an invoice yet.
+var unbilledWords = map[string]bool{"n": true, "no": true, "false": true, "0": true, "f": true, "nein": true, "unbilled": true, "notbilled": true,
+	"open": true, "draft": true, "pending": true, "approved": true, "wip": true, "workinprogress": true, "new": true, "submitted": true, "offen": true}
 
 func (p *Plan) mapTime(r *rowCtx) Outcome {
 	t := &model.TimeEntry{

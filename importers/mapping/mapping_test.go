@@ -619,3 +619,40 @@ func TestForceUnknownProfile(t *testing.T) {
 		t.Error("expected error")
 	}
 }
+
+func TestUnclearBilledMarkerRejected(t *testing.T) {
+	h := strings.Split("Date,Lawyer,Matter,Hours,Rate,Amount,Description,Billed,Invoice", ",")
+	_, outs := run(t, "time.csv", h, [][]string{{"2024-03-15", "JS", "16-1001", "1", "100", "", "x", "Partly", ""}}, nil, "")
+	if r := outs[0].Reject; !strings.Contains(r, `"Billed"`) || !strings.Contains(r, "Partly") {
+		t.Errorf("%+v", outs[0])
+	}
+}
+
+func TestContactTypeKeptAndNoteKey(t *testing.T) {
+	h := []string{"MyCase ID", "First Name", "Last Name", "Contact Type", "Private Notes"}
+	_, outs := run(t, "mycase.csv", h, [][]string{{"77", "Al", "Bo", "Opposing Counsel", "Difficult"}}, nil, "")
+	c := outs[0].Records[0].Data.(*model.Contact)
+	if c.Type != "Person" || c.CustomFields["Contact Type"] != "Opposing Counsel" {
+		t.Errorf("%+v", c)
+	}
+	if len(outs[0].Records) != 2 || outs[0].Records[1].Key != "mycase-contacts:notes:contact:77" || outs[0].Records[1].Data.(*model.Note).Contact != (model.Ref{Kind: "id", Value: "77"}) {
+		t.Errorf("%+v", outs[0].Records)
+	}
+}
+
+func TestSetColumnAfterObserveSettlesDates(t *testing.T) {
+	h := []string{"Matter", "Client", "Description", "Status", "Opened On"}
+	rows := [][]string{{"1", "C", "d", "Open", "25/12/2020"}, {"2", "C", "d", "Open", "01/02/2021"}}
+	p, _ := Choose("m.csv", "", h, rows, nil, "")
+	for _, r := range rows {
+		p.Observe(r)
+	}
+	p.SetColumn("Opened On", "open_date")
+	p.Finish()
+	if p.DateOrders["Opened On"] != "DMY" {
+		t.Fatalf("%+v", p.DateOrders)
+	}
+	if m := p.Map(rows[1]).Records[0].Data.(*model.Matter); m.OpenDate != "2021-02-01" {
+		t.Errorf("%+v", m)
+	}
+}
