@@ -463,25 +463,35 @@ func contactHook(s *Server, ar *apiReq, in, out map[string]any, old *record) *ap
 	}
 	delete(out, "primary_email_address")
 	delete(out, "primary_phone_number")
-	if emails, _ := out["email_addresses"].([]any); len(emails) > 0 {
-		p := emails[0].(map[string]any)
-		for _, e := range emails {
-			if e.(map[string]any)["default_email"] == true {
-				p = e.(map[string]any)
-			}
-		}
+	if p := markPrimary(out["email_addresses"], "default_email"); p != nil {
 		out["primary_email_address"] = p["address"]
 	}
-	if phones, _ := out["phone_numbers"].([]any); len(phones) > 0 {
-		p := phones[0].(map[string]any)
-		for _, e := range phones {
-			if e.(map[string]any)["default_number"] == true {
-				p = e.(map[string]any)
-			}
-		}
+	if p := markPrimary(out["phone_numbers"], "default_number"); p != nil {
 		out["primary_phone_number"] = p["number"]
 	}
 	return nil
+}
+
+// markPrimary sets `primary` (the read-side name of the write-only
+// default_email / default_number flag) on a nested array: the last item
+// flagged default wins, else the first item. It returns the primary item.
+func markPrimary(v any, flag string) map[string]any {
+	items, _ := v.([]any)
+	if len(items) == 0 {
+		return nil
+	}
+	p := items[0].(map[string]any)
+	for _, e := range items {
+		if m := e.(map[string]any); m[flag] == true {
+			p = m
+		}
+	}
+	for _, e := range items {
+		m := e.(map[string]any)
+		m["primary"] = m["id"] == p["id"]
+		delete(m, flag)
+	}
+	return p
 }
 
 var matterStatus = map[string]string{"open": "Open", "pending": "Pending", "closed": "Closed"}

@@ -34,7 +34,7 @@ func TestContactValidation(t *testing.T) {
 		t.Fatalf("nested company: %v", comp)
 	}
 	email := d["email_addresses"].([]any)[0].(map[string]any)
-	if email["name"] != "Work" || email["id"] == nil {
+	if email["name"] != "Work" || email["id"] == nil || email["primary"] != nil {
 		t.Fatalf("email: %v", email)
 	}
 	pid := idOf(d["id"])
@@ -44,8 +44,8 @@ func TestContactValidation(t *testing.T) {
 	c.must(200, "PATCH", fmt.Sprintf("/contacts/%d.json", pid), data(map[string]any{"email_addresses": []any{
 		map[string]any{"id": email["id"], "_destroy": true},
 		map[string]any{"name": "Home", "address": "ada@home.example"}}}))
-	got := c.must(200, "GET", fmt.Sprintf("/contacts/%d?fields=email_addresses", pid), nil).data()["email_addresses"].([]any)
-	if len(got) != 1 || got[0].(map[string]any)["address"] != "ada@home.example" {
+	got := c.must(200, "GET", fmt.Sprintf("/contacts/%d?fields=email_addresses{address,primary}", pid), nil).data()["email_addresses"].([]any)
+	if len(got) != 1 || got[0].(map[string]any)["address"] != "ada@home.example" || got[0].(map[string]any)["primary"] != true {
 		t.Fatalf("after nested patch: %v", got)
 	}
 	// query matches names and emails.

@@ -53,7 +53,11 @@ func TestSpecValidationCleanRun(t *testing.T) {
 	d := c.must(201, "POST", "/documents.json?fields=id,name,latest_document_version{uuid,put_url,put_headers}", data(map[string]any{"name": "a.pdf", "parent": map[string]any{"id": mid, "type": "Matter"}})).data()
 	c.must(200, "GET", "/documents.json?fields=id,name,content_type,size", nil)
 	c.must(200, "GET", fmt.Sprintf("/contacts.json?fields=id,name&order=id(asc)&limit=1&query=%s", "Ada"), nil)
+	c.must(200, "GET", "/contacts.json?fields=id&offset=1&limit=1&order=name(asc)", nil)
+	c.must(200, "GET", fmt.Sprintf("/matters.json?fields=id&created_since=2020-01-01T00:00:00Z&updated_since=2020-01-01T00:00:00Z&ids[]=%d", mid), nil)
 	c.must(204, "DELETE", fmt.Sprintf("/documents/%d.json", idOf(d["id"])), nil)
+	c.must(200, "GET", "/documents.json?fields=id,deleted_at&include_deleted=true", nil)
+	c.must(404, "DELETE", "/tasks/999999.json", nil)
 	c.must(404, "GET", fmt.Sprintf("/documents/%d.json", idOf(d["id"])), nil)
 	c.must(422, "POST", "/contacts.json", data(map[string]any{"type": "Person", "title": "Dr"}))
 	for _, v := range c.s.Snapshot().SpecViolations {
