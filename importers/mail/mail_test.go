@@ -396,7 +396,11 @@ func TestEmptyAndBlankInput(t *testing.T) {
 	if items := read(t, "\n\n\r\n", Options{}); len(items) != 0 {
 		t.Errorf("blank file: %d items", len(items))
 	}
-	items := read(t, "From x Mon Jan  6 09:00:00 2020\n\n", Options{})
+	items := read(t, "From a Mon Jan  6 09:00:00 2020\nFrom b Mon Jan  6 09:00:00 2020\nSubject: x\n\nbody\n", Options{})
+	if len(items) != 2 || !items[0].Empty || items[0].Reject != "" || items[1].Locator != "message 2 (offset 32)" {
+		t.Errorf("zero-byte message: %+v", items)
+	}
+	items = read(t, "From x Mon Jan  6 09:00:00 2020\n\n", Options{})
 	if len(items) != 1 || !items[0].Empty {
 		t.Errorf("empty message: %+v", items)
 	}

@@ -57,6 +57,8 @@ func readOne(m *msgReader, num, off int64, opts Options) (Item, error) {
 	switch {
 	case m.tooBig:
 		it.Reject = fmt.Sprintf("%s is larger than the %d MB limit (%d bytes): not read", it.Locator, m.limit>>20, m.total)
+	case m.total == 0: // two "From " lines in a row
+		it.Empty = true
 	case m.inHeader && m.eof:
 		it.Reject = fmt.Sprintf("%s is cut off: the file ends inside its header (truncated file?)", it.Locator)
 	case m.inHeader:
