@@ -83,7 +83,7 @@ func (g *gen) outlookContacts() error {
 			v["Mobile Phone"] = intl(phoneFor(g.nClients + g.nOutlook + g.nAbacus + 100000 + k))
 		}
 		var pl *Planted
-		cluster := ""
+		cluster, dupField, dupValue, dupNote := "", "", "", ""
 		if b*period+slotWalsh < g.nClients {
 			switch s {
 			case oslotMuller:
@@ -91,6 +91,7 @@ func (g *gen) outlookContacts() error {
 				fill(sp)
 				v["Business Phone"] = intl(sp.Phone)
 				cluster = fmt.Sprintf("%d-%d", b, slotMuller)
+				dupField, dupValue, dupNote = "email", sp.Email, "same e-mail as PCLaw client "+clientNumber(b*period+slotMuller)+"; phone written +1 ..."
 			case oslotBob:
 				sp := g.special(b, slotSmith)
 				fill(sp)
@@ -99,6 +100,7 @@ func (g *gen) outlookContacts() error {
 				v["E-mail Address"] = "bob." + strings.ToLower(asciiFold(sp.Last)) + "@example.net"
 				v["E-mail Display Name"] = "Bob " + sp.Last
 				cluster = fmt.Sprintf("%d-%d", b, slotSmith)
+				dupField, dupValue, dupNote = "phone", v["Business Phone"], "\"Bob\" is PCLaw client "+clientNumber(b*period+slotSmith)+" \"Robert "+sp.Last+"\": same phone in another format"
 			case oslotJSmith:
 				sp := g.special(b, slotJSmith)
 				fill(sp)
@@ -107,12 +109,14 @@ func (g *gen) outlookContacts() error {
 				v["Business Phone"] = ""
 				v["Mobile Phone"] = intl(sp.Phone)
 				cluster = fmt.Sprintf("%d-%d", b, slotJSmith)
+				dupField, dupValue, dupNote = "email", v["E-mail Address"], "PCLaw client "+clientNumber(b*period+slotJSmith)+" has "+sp.Email+": e-mail differs only in case"
 			case oslotWalsh:
 				sp := g.special(b, slotWalsh)
 				fill(sp)
 				v["First Name"] = sp.First + " "
 				v["Last Name"] = sp.Last + "  "
 				cluster = fmt.Sprintf("%d-%d", b, slotWalsh)
+				dupField, dupValue, dupNote = "name", v["Last Name"], "PCLaw client "+clientNumber(b*period+slotWalsh)+" with trailing spaces in the names"
 			case oslotChen:
 				sp := g.special(b, slotChen)
 				fill(sp)
@@ -120,6 +124,7 @@ func (g *gen) outlookContacts() error {
 				v["E-mail Address"] = "mchen" + fmt.Sprint(b+1) + "@example.org"
 				v["E-mail Display Name"] = "Michael J. " + sp.Last
 				cluster = fmt.Sprintf("%d-%d", b, slotChen)
+				dupField, dupValue, dupNote = "middle_name", "J.", "PCLaw client "+clientNumber(b*period+slotChen)+" plus a middle initial; same phone"
 			case oslotAcme:
 				sp := g.special(b, slotAcme)
 				fill(sp)
@@ -127,6 +132,7 @@ func (g *gen) outlookContacts() error {
 				v["Business Phone"] = dotted(sp.Phone)
 				v["E-mail Address"], v["E-mail Display Name"], v["E-mail Type"] = "", "", ""
 				cluster = fmt.Sprintf("%d-%d", b, slotAcme)
+				dupField, dupValue, dupNote = "name", v["Company"], "PCLaw client "+clientNumber(b*period+slotAcme)+" \""+sp.Company+"\"; same phone in another format"
 			}
 		}
 		switch s {
@@ -185,6 +191,9 @@ func (g *gen) outlookContacts() error {
 		}
 		if cluster != "" {
 			g.dup(cluster, ref(rel, row))
+			if g.want[FormatPCLaw] {
+				g.plant(Planted{Rule: model.RuleDuplicateContact, File: rel, Row: row, Entity: model.Contacts, Field: dupField, Value: dupValue, Note: dupNote})
+			}
 		}
 	}
 	if err := t.Close(); err != nil {
@@ -250,6 +259,8 @@ func (g *gen) outlookVCF() error {
 		return err
 	}
 	g.dup(fmt.Sprintf("%d-%d", 0, slotMuller), ref(rel, 1))
+	g.plant(Planted{Rule: model.RuleDuplicateContact, File: rel, Row: 1, Entity: model.Contacts, Field: "email", Value: m.Email,
+		Note: "vCard of Harald Müller, also an Outlook CSV contact (and PCLaw client 1001)"})
 	g.addFile(rel, FileTruth{Entity: model.Contacts, Format: "vcard-2.1", Encoding: EncCP1252, Header: false,
 		Rows: len(cards), Records: len(cards),
 		Note: "vCard 2.1 as old Outlook writes it: N/FN/ORG with CHARSET=Windows-1252;ENCODING=QUOTED-PRINTABLE; file itself is ASCII; row = card ordinal; card 1 duplicates Harald Müller"})

@@ -123,6 +123,7 @@ func Generate(dir string, opts Options) (*Truth, error) {
 		}
 	}
 	g := newGen(dir, opts)
+	g.want = want
 	steps := []struct {
 		format string
 		fn     func() error
@@ -221,6 +222,7 @@ type gen struct {
 
 	// duplicate clusters being assembled across files, by cluster key
 	dupClusters map[string][]string
+	want        map[string]bool // formats being written
 }
 
 func newGen(dir string, opts Options) *gen {

@@ -327,7 +327,7 @@ func TestPlantedRowsPointAtTheirValue(t *testing.T) {
 				model.RuleBalanceNegative: 1, model.RuleEmailInvalid: 1, model.RulePhoneInvalid: 1,
 				model.RuleContactMissingName: 1, model.RuleNameWrongColumn: 1, model.RuleCalendarEndBeforeStart: 1,
 				model.RuleCalendarMissingOwner: 1, model.RuleNoteMissingParent: 1, model.RuleTaskMissingName: 1,
-				model.RuleDateAmbiguous: 1,
+				model.RuleDateAmbiguous: 1, model.RuleDuplicateContact: 7,
 			}
 			if contacts == 60 {
 				if !maps.Equal(perRule, want) {
