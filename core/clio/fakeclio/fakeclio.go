@@ -1,13 +1,3 @@
-// Package fakeclio is a local, in-memory Clio Manage API v4 for tests,
-// benchmarks and rehearsals (CLIO-API.md §8).
-//
-// One Server is one Clio region: it has its own OAuth clients, tokens and
-// data, so a token issued by one Server is rejected (401 invalid_token) by
-// any other Server. To rehearse several regions, start one Server per region.
-//
-// OAuth lives at /oauth/{authorize,token,deauthorize}, the API at /api/v4/...
-// (paths with or without the .json suffix), and the fake object storage used
-// by document uploads at /s3/....
 package fakeclio
 
 import (

@@ -72,6 +72,9 @@ func (s *Server) indexMatterLocked(r *record, delta int) {
 
 // computeLocked adds fields derived on read.
 func (s *Server) computeLocked(coll string, r *record, out map[string]any) {
+	if coll == "contacts" {
+		out["is_client"] = s.clientMatters[r.id] > 0
+	}
 	if coll == "documents" {
 		if v, ok := out["latest_document_version"].(map[string]any); ok {
 			if u := s.uploads[str(v["uuid"])]; u != nil {
