@@ -656,3 +656,9 @@ func TestSetColumnAfterObserveSettlesDates(t *testing.T) {
 		t.Errorf("%+v", m)
 	}
 }
+
+func TestMonthLikeIDsNotAllFlagged(t *testing.T) {
+	if !monthish("1-Jan") || !monthish("Jan-01") || !monthish("16-Jan-01") || monthish("MAR-1001") || monthish("ABC-12") {
+		t.Error("monthish")
+	}
+}

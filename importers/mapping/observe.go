@@ -10,7 +10,7 @@ import (
 
 var (
 	reDashedID   = regexp.MustCompile(`^[A-Za-z]{0,4}\d{1,6}[-./]\d{1,6}[A-Za-z]?$`)
-	reMonthish   = regexp.MustCompile(`^(\d{1,2}[-\s/.](\p{L}{3,9})([-\s/.]\d{2,4})?|(\p{L}{3,9})[-\s/.]\d{1,4})$`)
+	reMonthish   = regexp.MustCompile(`^(\d{1,2}[-\s/.](\p{L}{3,9})([-\s/.]\d{2,4})?|(\p{L}{3,9})[-\s/.]\d{2})$`)
 	reSlashDate  = regexp.MustCompile(`^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$`)
 	reSerialOnly = regexp.MustCompile(`^\d{5}$`)
 	reCommaDec   = regexp.MustCompile(`\d,\d{1,2}\)?$|^\(?[^,]*\d\.\d{3},\d`)
@@ -173,7 +173,7 @@ func (p *Plan) settle() {
 	}
 	for i, c := range p.Columns {
 		o := p.obs[i]
-		if isIdentTarget(c.Target) && o.mangled+o.serialish > 0 && (o.mangled > 0 || o.dashedID > 0) {
+		if isIdentTarget(c.Target) && (o.mangled > 0 || o.serialish > 0 && p.dashedColumn(i)) {
 			p.Warnings = append(p.Warnings, Warning{Rule: model.RuleExcelMangled, Column: c.Header, Message: fmt.Sprintf("%d value(s) in column %q look like dates Excel made out of numbers such as 16-1001; they are kept as written. Re-export without opening the file in Excel, or correct them.", o.mangled+o.serialish, c.Header)})
 		}
 	}
@@ -207,9 +207,14 @@ func (p *Plan) mangledValue(i int, v string) bool {
 	if monthish(v) {
 		return true
 	}
-	if i < len(p.obs) && (reSerialOnly.MatchString(v) || reSlashDate.MatchString(v)) {
-		o := p.obs[i]
-		return o.dashedID > 0 && o.dashedID*2 >= o.nonEmpty-o.serialish-o.mangled
+	return (reSerialOnly.MatchString(v) || reSlashDate.MatchString(v)) && p.dashedColumn(i)
+}
+
+// dashedColumn: most undamaged values of column i look like 16-1001.
+func (p *Plan) dashedColumn(i int) bool {
+	if i >= len(p.obs) {
+		return false
 	}
-	return false
+	o := p.obs[i]
+	return o.dashedID > 0 && o.dashedID*2 >= o.nonEmpty-o.serialish-o.mangled
 }
