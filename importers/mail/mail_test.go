@@ -487,3 +487,23 @@ func TestLegacyEncodingQuirks(t *testing.T) {
 		t.Errorf("reject %q", it.Reject)
 	}
 }
+
+func TestAttachmentFilenames(t *testing.T) {
+	for cd, want := range map[string]string{
+		`attachment; filename="=?UTF-8?Q?Gutachten_M=C3=BCller.docx?="`: "Gutachten Müller.docx",
+		`attachment; filename*=iso-8859-1''Jos%E9.pdf`:                  "José.pdf",
+		`attachment; filename=my scan (2).pdf; size=10`:                 "my scan (2).pdf",
+		`attachment; filename="C:\Users\bob\Desktop\brief.doc"`:         "brief.doc",
+		`attachment`: "attachment-1.txt",
+	} {
+		in := "From: a@b.example\nSubject: f\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\nContent-Disposition: " + cd + "\n\nhello\n--b--\n"
+		items := read(t, in, Options{})
+		if len(items) != 1 || len(items[0].Records) != 2 {
+			t.Errorf("%s: %+v", cd, items)
+			continue
+		}
+		if d := items[0].Records[1].Data.(*model.Document); cleanName(d.Name) != want || d.Size != 5 {
+			t.Errorf("%s: name %q size %d, want %q", cd, d.Name, d.Size, want)
+		}
+	}
+}

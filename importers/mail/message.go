@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,7 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // every charset x/text knows, for bodies and encoded words
+	"github.com/emersion/go-message/charset" // imported also for its side effect: every charset x/text knows, for bodies and encoded words
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 	"golang.org/x/text/encoding/charmap"
@@ -449,7 +450,9 @@ func filenameOf(h message.Header) string {
 			if m[2] != "" {
 				v = m[2]
 			}
-			if d, err := new(mime.WordDecoder).DecodeHeader(v); err == nil {
+			if cs, rest, ok := strings.Cut(v, "''"); ok && strings.Contains(m[0], "*") {
+				v = decode2231(cs, rest) // RFC 2231 in a charset mime.ParseMediaType does not decode
+			} else if d, err := new(mime.WordDecoder).DecodeHeader(v); err == nil {
 				v = d
 			}
 			if v = strings.Trim(v, `"' `); v != "" {
@@ -458,6 +461,22 @@ func filenameOf(h message.Header) string {
 		}
 	}
 	return ""
+}
+
+// decode2231 decodes an RFC 2231 extended value (charset”percent-encoded).
+func decode2231(cs, v string) string {
+	if i := strings.Index(cs, "'"); i >= 0 { // charset'language
+		cs = cs[:i]
+	}
+	if u, err := url.PathUnescape(v); err == nil {
+		v = u
+	}
+	if r, err := charset.Reader(cs, strings.NewReader(v)); err == nil {
+		if b, err := io.ReadAll(r); err == nil {
+			return string(b)
+		}
+	}
+	return v
 }
 
 // cleanName keeps the last path element of a sender-supplied file name.
@@ -475,18 +494,21 @@ func cleanName(name string) string {
 	return strings.TrimSpace(name)
 }
 
+var commonExt = map[string]string{
+	"text/plain": ".txt", "text/html": ".html", "message/rfc822": ".eml", "image/jpeg": ".jpg",
+	"application/pdf": ".pdf", "application/msword": ".doc", "text/calendar": ".ics",
+	"application/octet-stream": "",
+}
+
 // storeAttachment streams body to opts.AttachmentDir/<sha256>: a temporary
 // file is written while hashing, then renamed. The same content arriving
 // twice is stored once.
 func storeAttachment(body io.Reader, h message.Header, ct string, n int, dir string) (*model.Document, error) {
 	doc := &model.Document{Name: cleanName(filenameOf(h)), ContentType: ct}
 	if doc.Name == "" {
-		ext := ""
-		if exts, _ := mime.ExtensionsByType(ct); len(exts) > 0 {
+		ext, ok := commonExt[ct]
+		if exts, _ := mime.ExtensionsByType(ct); !ok && len(exts) > 0 {
 			ext = exts[0]
-		}
-		if ct == "message/rfc822" {
-			ext = ".eml"
 		}
 		doc.Name = fmt.Sprintf("attachment-%d%s", n, ext)
 	}
