@@ -13,7 +13,6 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -50,7 +49,6 @@ type Client struct {
 
 	requests, retries, rateLimited, refreshes, maybeCommitted atomic.Int64
 	waitRate, waitBackoff                                     atomic.Int64 // ns
-	statsMu                                                   sync.Mutex
 }
 
 // Option configures a Client.
@@ -242,7 +240,8 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, q url.Values,
 	refreshed := false
 	attempts, n429 := 0, 0
 	for {
-		if err := c.wait(ctx, time.Until(c.pacer.reserve(time.Now())), WaitRateLimit); err != nil {
+		at, why := c.pacer.reserve(time.Now())
+		if err := c.wait(ctx, time.Until(at), why); err != nil {
 			c.pacer.done(nil, time.Now())
 			return nil, err
 		}

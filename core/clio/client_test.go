@@ -250,7 +250,7 @@ func TestRetryAfterOn429(t *testing.T) {
 	if n.Load() != 2 || st.RateLimited != 1 || st.Requests != 2 {
 		t.Fatalf("n=%d stats=%+v", n.Load(), st)
 	}
-	if len(waited) != 1 || waited[0] < 900*time.Millisecond || waited[0] > 1100*time.Millisecond || st.RateLimitWait < 900*time.Millisecond {
+	if len(waited) != 1 || reasons[0] != WaitRetryAfter || waited[0] < 900*time.Millisecond || waited[0] > 1100*time.Millisecond || st.RateLimitWait < 900*time.Millisecond {
 		t.Fatalf("waits %v %v", waited, reasons)
 	}
 }
@@ -442,6 +442,49 @@ func TestRedact(t *testing.T) {
 			t.Errorf("Redact(%q) = %q", in, out)
 		}
 	}
+	if out := Redact("/contacts.json?postal_code=62701&page_token=abc"); out != "/contacts.json?postal_code=62701&page_token=abc" {
+		t.Errorf("over-redacted: %q", out)
+	}
 }
 
-var _ = httptest.NewServer
+func TestPOSTNeverSentIsRetried(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	base := dead.URL
+	dead.Close() // connection refused: nothing can have reached Clio
+	c, _ := New(base, StaticToken("static-token-123456"), fastRetry())
+	_, err := c.CreateContact(context.Background(), ContactInput{Type: "Company", Name: "X"})
+	if err == nil || errors.Is(err, ErrMaybeCommitted) {
+		t.Fatalf("err = %v", err)
+	}
+	if st := c.Stats(); st.Retries != 3 || st.Requests != 4 {
+		t.Fatalf("stats = %+v", st)
+	}
+}
+
+func TestPacerHoldsEveryoneWhenBudgetIsGone(t *testing.T) {
+	p := newPacer(100 * time.Millisecond)
+	now := time.Unix(1_700_000_000, 0)
+	h := http.Header{}
+	h.Set("X-RateLimit-Limit", "50")
+	h.Set("X-RateLimit-Remaining", "0")
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(now.Add(10*time.Second).Unix(), 10))
+	p.reserve(now)
+	p.done(h, now)
+	a, why := p.reserve(now)
+	b, _ := p.reserve(now.Add(time.Millisecond))
+	want := now.Add(10*time.Second + 100*time.Millisecond)
+	if !a.Equal(want) || b.Before(want) || why != WaitRateLimit {
+		t.Fatalf("a=%v b=%v want %v (%s)", a.Sub(now), b.Sub(now), want.Sub(now), why)
+	}
+	// With 9 left and 10 s to go, requests are spaced ~1.1 s apart, not burst.
+	p = newPacer(0)
+	h.Set("X-RateLimit-Remaining", "9")
+	p.reserve(now)
+	p.done(h, now)
+	t1, _ := p.reserve(now)
+	p.done(nil, now)
+	t2, _ := p.reserve(now)
+	if gap := t2.Sub(t1); gap < time.Second || gap > 1200*time.Millisecond {
+		t.Fatalf("gap = %v", gap)
+	}
+}

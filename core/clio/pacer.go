@@ -14,33 +14,36 @@ import (
 // after the previous one. So a long run uses the whole budget without ever
 // bursting into a 429 and then sitting idle.
 type pacer struct {
-	mu        sync.Mutex
-	known     bool      // remaining/reset describe the current window
-	limit     int       // X-RateLimit-Limit
-	remaining int       // X-RateLimit-Remaining at the last response
-	reset     time.Time // local time of the window's end
-	inflight  int       // reserved requests whose response has not come back
-	last      time.Time // send time of the last reserved request
-	blocked   time.Time // Retry-After: nothing before this
-	margin    time.Duration
-	skew      time.Duration // server clock minus local clock, when large
+	mu         sync.Mutex
+	known      bool      // remaining/reset describe the current window
+	limit      int       // X-RateLimit-Limit
+	remaining  int       // X-RateLimit-Remaining at the last response
+	reset      time.Time // local time of the window's end
+	inflight   int       // reserved requests whose response has not come back
+	last       time.Time // send time of the last reserved request
+	blocked    time.Time // Retry-After or a used-up window: nothing before this
+	blockedWhy string
+	margin     time.Duration
+	skew       time.Duration // server clock minus local clock, when large
 }
 
 func newPacer(margin time.Duration) *pacer { return &pacer{margin: margin} }
 
-// reserve returns when the caller may send its request (≥ now).
-func (p *pacer) reserve(now time.Time) time.Time {
+// reserve returns when the caller may send its request (≥ now) and why it
+// has to wait: WaitRetryAfter while a Retry-After holds, else WaitRateLimit.
+func (p *pacer) reserve(now time.Time) (time.Time, string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	at := now
+	at, why := now, WaitRateLimit
 	if p.blocked.After(at) {
-		at = p.blocked
+		at, why = p.blocked, p.blockedWhy
 	}
 	if p.known && at.Before(p.reset) {
 		left := p.remaining - p.inflight
 		if left <= 0 {
-			// Budget used up: wait for the window to end.
+			// Budget used up: everyone waits for the window to end.
 			at = p.reset.Add(p.margin)
+			p.blocked, p.blockedWhy = at, WaitRateLimit
 		} else {
 			gap := p.reset.Sub(at) / time.Duration(left)
 			if next := p.last.Add(gap); next.After(at) {
@@ -54,7 +57,7 @@ func (p *pacer) reserve(now time.Time) time.Time {
 	}
 	p.last = at
 	p.inflight++
-	return at
+	return at, why
 }
 
 // done records the response (nil header when the request failed).
@@ -102,7 +105,7 @@ func (p *pacer) block(t time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if t.After(p.blocked) {
-		p.blocked = t
+		p.blocked, p.blockedWhy = t, WaitRetryAfter
 	}
 	p.known = false
 }

@@ -29,7 +29,7 @@ func rememberSecret(v string) {
 }
 
 var (
-	reQuery  = regexp.MustCompile(`(?i)((?:access_token|refresh_token|client_secret|code|token|id_token|password|x-amz-signature|x-amz-credential|x-amz-security-token|signature)=)[^&\s"']+`)
+	reQuery  = regexp.MustCompile(`(?i)((?:^|[?&;,\s"'])(?:access_token|refresh_token|client_secret|code|token|id_token|password|x-amz-signature|x-amz-credential|x-amz-security-token|signature)=)[^&\s"']+`)
 	reBearer = regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9\-._~+/=]+`)
 	reJSON   = regexp.MustCompile(`(?i)("(?:access_token|refresh_token|client_secret|token|code)"\s*:\s*")[^"]*`)
 )
