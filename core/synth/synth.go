@@ -73,7 +73,7 @@ type FileTruth struct {
 	Encoding  string       `json:"encoding"`            // utf-8, utf-8-bom, windows-1252, binary
 	Delimiter string       `json:"delimiter,omitempty"` // for CSVs
 	Header    bool         `json:"header"`              // first row is a header row
-	Rows      int          `json:"rows"`                // data rows/records/messages, excluding the header row
+	Rows      int          `json:"rows"`                // rows/records/cards/events/messages the reader reports, header row excluded (xlsx: title, Total and Summary rows too)
 	Records   int          `json:"records"`             // records of Entity produced by the file
 	// Also counts records of other types the same rows yield: a contact's
 	// Notes column or memo becomes a contact Note, a mail attachment a Document.
