@@ -444,17 +444,25 @@ func mapColumns(header []string, sample [][]string, mem Memory, prof *profile, k
 			c.Target, c.Via, c.Confidence = t, ViaExact, 1
 		} else if t, ok := kindAlias[kind][n]; ok && kind != "" {
 			c.Target, c.Via, c.Confidence = t, ViaAlias, 0.95
-		} else if t, sim := fuzzy(n, kind); t != "" && kind != "" {
-			c.Target, c.Via, c.Confidence = t, ViaFuzzy, sim
 		}
-		if c.Target != "" && c.Via == ViaFuzzy && used[c.Target] && singleTarget(c.Target) {
-			c.Target, c.Via, c.Confidence = "", ViaNone, 0 // a fuzzy guess never takes a target already taken
+		if c.Target != "" {
+			used[c.Target] = true
+		}
+		cols[i] = c
+	}
+	// Fuzzy guesses come second so they never take a field a sure match has,
+	// and never two columns for one single-valued field.
+	for i := range cols {
+		c := &cols[i]
+		if c.Target == "" && kind != "" {
+			if t, sim := fuzzy(Normalize(c.Header), kind); t != "" && !(used[t] && singleTarget(t)) {
+				c.Target, c.Via, c.Confidence = t, ViaFuzzy, sim
+				used[t] = true
+			}
 		}
 		if c.Target == "" {
-			c.Target = fallbackTarget(kind, name)
+			c.Target = fallbackTarget(kind, c.Header)
 		}
-		used[c.Target] = true
-		cols[i] = c
 	}
 	return cols
 }

@@ -662,3 +662,40 @@ func TestMonthLikeIDsNotAllFlagged(t *testing.T) {
 		t.Error("monthish")
 	}
 }
+
+func TestMoreProfileRows(t *testing.T) {
+	h := strings.Split("Display Name,Number,CompanyName,First Name,Middle Name,Last Name,Email,Fax,Home,Mobile,Office Phone,Address,ContactNotes,CompanyNotes,Website,AssignedTo,Tags,URL", ",")
+	row := []string{"Doe, Jane", "0042", "", "Jane", "", "Doe", "jane@x.org", "", "", "555-1", "555-2", "1 Main St, Springfield", "VIP", "", "x.org", "JS", "family", "https://pp/1"}
+	p, outs := run(t, "pp-contacts.csv", h, [][]string{row}, nil, "")
+	if p.Profile != "practicepanther-contacts" {
+		t.Fatal(p.Profile)
+	}
+	c := outs[0].Records[0].Data.(*model.Contact)
+	if outs[0].Records[0].Key != "practicepanther-contacts:contacts:0042" || c.FirstName != "Jane" || c.Phones[0].Name != "Mobile" || c.Phones[1].Name != "Work" ||
+		c.CustomFields["Tags"] != "family" || c.CustomFields["Display Name"] != "Doe, Jane" || c.Addresses[0].Street != "1 Main St, Springfield" || c.WebSites[0] != "x.org" {
+		t.Errorf("%+v", c)
+	}
+	if col(p, "URL").Target != "skip" || len(p.Unmapped) != 0 {
+		t.Errorf("%+v %v", col(p, "URL"), p.Unmapped)
+	}
+
+	h = strings.Split("MyCase ID,Case Name,Case Number,Billing Contact,Status,Practice Area,Open Date,Lead Attorney,Description", ",")
+	p, outs = run(t, "cases.csv", h, [][]string{{"9", "Doe v. Roe", "2024-0007", "Jane Doe", "Open", "Family", "01/31/2024", "JS", "Custody"}}, nil, "")
+	m := outs[0].Records[0].Data.(*model.Matter)
+	if p.Profile != "mycase-cases" || m.DisplayNumber != "2024-0007" || m.Client != (model.Ref{Kind: "name", Value: "Jane Doe"}) || m.OpenDate != "2024-01-31" || m.Status != "Open" || m.ResponsibleAttorney != "JS" {
+		t.Errorf("%s %+v", p.Profile, m)
+	}
+	if outs[0].Records[0].Key != "mycase-cases:matters:2024-0007" || len(outs[0].Records) != 2 || outs[0].Records[1].Key != "mycase-cases:notes:matter:2024-0007" {
+		t.Errorf("%+v", outs[0].Records)
+	}
+
+	h = strings.Split("First Name,Middle Name,Last Name,Organization Name,Organization Title,Birthday,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Address 1 - Label,Address 1 - Street,Address 1 - City,Address 1 - Postal Code", ",")
+	row = []string{"Ann", "", "Lee", "Lee & Co", "Partner", "1980-02-29", "* myContacts ::: Clients", "Work", "ann@lee.co", "* Home", "ann@home.net", "Work Fax", "555", "Home", "2 Oak", "Denver", "80202"}
+	p, outs = run(t, "contacts.csv", h, [][]string{row}, nil, "")
+	c = outs[0].Records[0].Data.(*model.Contact)
+	if p.Profile != "google-contacts" || c.DateOfBirth != "1980-02-29" || c.Title != "Partner" || c.Company.Value != "Lee & Co" ||
+		len(c.Emails) != 2 || c.Emails[0].Name != "Work" || c.Emails[1].Name != "Home" || c.Phones[0].Name != "Fax" ||
+		c.Addresses[0].Name != "Home" || c.Addresses[0].City != "Denver" || c.CustomFields["Labels"] != "* myContacts ::: Clients" {
+		t.Errorf("%s %+v", p.Profile, c)
+	}
+}
