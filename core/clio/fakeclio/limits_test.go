@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -244,5 +245,31 @@ func TestMultipartUploadAndNewVersion(t *testing.T) {
 	}
 	if st := c.s.Snapshot(); st.Count("documents") != 1 || st.Creates["document_versions"] != 1 {
 		t.Fatalf("documents %d versions %v", st.Count("documents"), st.Creates)
+	}
+}
+
+func TestRateLimitUnderConcurrency(t *testing.T) {
+	c := start(t, Options{RateLimit: 20, Window: time.Minute})
+	var mu sync.Mutex
+	counts := map[int]int{}
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := c.try("POST", "/contacts.json", data(map[string]any{"type": "Company", "name": "Racer"}))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			counts[r.status]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	st := c.s.Snapshot()
+	if counts[201] != 20 || counts[429] != 30 || st.Count("contacts") != 20 || st.RateLimited != 30 {
+		t.Fatalf("statuses %v, stored %d, 429s %d", counts, st.Count("contacts"), st.RateLimited)
 	}
 }
