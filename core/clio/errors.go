@@ -67,7 +67,10 @@ func (e *MaybeCommittedError) Unwrap() []error { return []error{ErrMaybeCommitte
 // ErrNotSignedIn: no usable Clio sign-in is stored for this host.
 var ErrNotSignedIn = errors.New("not signed in to Clio (or Clio no longer accepts the saved sign-in): sign in again")
 
-var reField = regexp.MustCompile(`^(?:[A-Za-z ]*(?:failed|error|invalid)[^:]*:\s*)?([A-Z][A-Za-z_ ]{0,40}?)\s+(?:can't|cannot|can not|is|are|must|has|have|should|does|was)\b`)
+var (
+	reField      = regexp.MustCompile(`^(?:[A-Za-z ]*(?:failed|error|invalid)[^:]*:\s*)?([A-Z][A-Za-z_ ]{0,40}?)\s+(?:can't|cannot|can not|is|are|must|has|have|should|does|was|with|name|type|id)\b`)
+	reAttributes = regexp.MustCompile(`(?i)invalid attributes? present for an? \w+:\s*([a-z_]+)`)
+)
 
 // parseAPIError builds an APIError from a response body in any of the shapes
 // Clio uses: {"error":{"type","message"}}, OAuth {"error","error_description"},
@@ -114,7 +117,9 @@ func parseAPIError(status int, method, rawURL string, body []byte, h http.Header
 		e.Message = strings.TrimSpace(string(body))
 	}
 	if e.Field == "" && status == http.StatusUnprocessableEntity {
-		if m := reField.FindStringSubmatch(e.Message); m != nil {
+		if m := reAttributes.FindStringSubmatch(e.Message); m != nil {
+			e.Field = m[1]
+		} else if m := reField.FindStringSubmatch(e.Message); m != nil {
 			e.Field = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(m[1])), " ", "_")
 		}
 	}

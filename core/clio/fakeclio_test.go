@@ -300,3 +300,38 @@ func TestFakeClioRateLimitNo429(t *testing.T) {
 	}
 	t.Logf("50 requests at 20/2s: waited %s for the rate limit", c.Stats().RateLimitWait)
 }
+
+func TestFakeClioValidationErrorsNameTheField(t *testing.T) {
+	srv, base := startFake(t, fakeclio.Options{RateLimit: 100000})
+	ts, _ := issued(t, srv, base, time.Hour)
+	c, _ := New(base, ts)
+	ctx := context.Background()
+	ct, err := c.CreateContact(ctx, ContactInput{Type: "Company", Name: "Acme"})
+	must(t, err)
+	cases := []struct {
+		create func() error
+		field  string
+	}{
+		{func() error { _, err := c.CreateMatter(ctx, MatterInput{Client: Ref{ID: ct.ID}}); return err }, "description"},
+		{func() error {
+			_, err := c.CreateMatter(ctx, MatterInput{Client: Ref{ID: ct.ID}, Description: "x", Status: "Archived"})
+			return err
+		}, "status"},
+		{func() error {
+			_, err := c.CreateCalendarEntry(ctx, CalendarEntryInput{Summary: "s", StartAt: "2024-05-01T09:00:00Z", EndAt: "2024-05-01T10:00:00Z", CalendarOwner: Ref{ID: 987654}})
+			return err
+		}, "calendar_owner"},
+	}
+	for i, tc := range cases {
+		err := tc.create()
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.Status != 422 || ae.Field != tc.field {
+			t.Errorf("case %d: want 422 on %q, got %v (field %q)", i, tc.field, err, func() string {
+				if ae != nil {
+					return ae.Field
+				}
+				return ""
+			}())
+		}
+	}
+}
