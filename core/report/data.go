@@ -1,0 +1,377 @@
+// Package report writes the readiness report an office manager works from:
+// an XLSX (every finding and every row left out, streamed so memory stays
+// flat) and a self-contained printable HTML page with the same content.
+package report
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"handover/core/model"
+	"handover/core/workspace"
+)
+
+type typeRow struct {
+	Entity                            model.Entity
+	Label                             string
+	Records, Ready, Blocked, Excluded int64
+}
+
+type reasonRow struct {
+	Reason  model.Reason
+	Explain string
+	Rows    int64
+}
+
+type ruleRow struct {
+	Rule     string
+	Severity model.Severity // the worst severity it has
+	Count    int64
+	Sheet    string
+}
+
+type notMigrated struct {
+	Item    string
+	Rows    int64 // -1: not counted (not in the data as rows)
+	Instead string
+}
+
+// summary is everything on the first page.
+type summary struct {
+	Firm, Project, OldSystem, ExportTime, Cutoff string
+	Types                                        []typeRow
+	Rows, Rejected, ExcludedTotal                int64
+	Reasons                                      []reasonRow
+	ARTotal, TrustTotal                          model.Cents
+	ARLines, TrustLines                          int64
+	Findings                                     workspace.FindingSummary
+	Rules                                        []ruleRow
+	NotMigrated                                  []notMigrated
+	Sources                                      []workspace.Source
+}
+
+func (s summary) Severity(sev model.Severity) int64 { return s.Findings.BySeverity[sev] }
+
+// activeFinding keeps findings on records the user excluded or merged out.
+const activeFinding = `(f.row_id IS NULL OR f.row_id NOT IN (SELECT id FROM rows WHERE outcome = 'record' AND state != 'active'))`
+
+func sevRank(s model.Severity) int {
+	switch s {
+	case model.Blocker:
+		return 0
+	case model.Warning:
+		return 1
+	}
+	return 2
+}
+
+func gather(ctx context.Context, ws *workspace.Workspace) (summary, error) {
+	var s summary
+	db := ws.DB()
+	s.Firm, _ = ws.Setting(ctx, workspace.SettingFirmName)
+	s.OldSystem, _ = ws.Setting(ctx, workspace.SettingOldSystemName)
+	s.ExportTime, _ = ws.Setting(ctx, workspace.SettingExportTime)
+	s.Cutoff, _ = ws.Setting(ctx, workspace.SettingCutoff)
+	s.Project = strings.TrimSuffix(filepath.Base(ws.Path()), ".handover")
+	if s.Firm == "" {
+		s.Firm = s.Project
+	}
+	var err error
+	if s.Sources, err = ws.Sources(ctx); err != nil {
+		return s, err
+	}
+	counts, err := ws.Counts(ctx)
+	if err != nil {
+		return s, err
+	}
+	s.Rows, s.Rejected = counts.Rows, counts.Rejected
+
+	blocked, err := groupCount(ctx, db, `SELECT f.entity, count(DISTINCT f.row_id) FROM findings f
+		WHERE f.severity = 'blocker' AND f.row_id IN (SELECT id FROM rows WHERE outcome = 'record' AND state = 'active')
+		GROUP BY f.entity`)
+	if err != nil {
+		return s, err
+	}
+	excluded, err := groupCount(ctx, db, `SELECT entity, count(*) FROM rows
+		WHERE derived = 0 AND (outcome = 'excluded' OR (outcome = 'record' AND state != 'active')) GROUP BY entity`)
+	if err != nil {
+		return s, err
+	}
+	for _, e := range model.Entities {
+		t := typeRow{Entity: e, Label: e.Label(), Records: counts.Records[e], Blocked: blocked[string(e)], Excluded: excluded[string(e)]}
+		t.Ready = max(t.Records-t.Blocked, 0)
+		s.Types = append(s.Types, t)
+	}
+	if n := excluded[""]; n > 0 {
+		s.Types = append(s.Types, typeRow{Label: "Other rows (titles, totals, unknown)", Excluded: n})
+	}
+	for _, r := range model.Reasons {
+		if n := counts.Excluded[r]; n > 0 {
+			s.Reasons = append(s.Reasons, reasonRow{r, r.Explain(), n})
+			s.ExcludedTotal += n
+		}
+	}
+	for r, n := range counts.Excluded { // reasons this build does not know, still counted
+		if !knownReason(r) && n > 0 {
+			s.Reasons = append(s.Reasons, reasonRow{r, r.Explain(), n})
+			s.ExcludedTotal += n
+		}
+	}
+
+	for _, e := range []model.Entity{model.ARBalances, model.TrustBalances} {
+		err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: e}, func(r workspace.StoredRecord) error {
+			switch b := r.Data.(type) {
+			case *model.ARBalance:
+				s.ARTotal += b.Amount
+				s.ARLines++
+			case *model.TrustBalance:
+				s.TrustTotal += b.Amount
+				s.TrustLines++
+			}
+			return nil
+		})
+		if err != nil {
+			return s, err
+		}
+	}
+
+	if s.Findings, err = ws.SummarizeFindings(ctx, workspace.FindingFilter{}); err != nil {
+		return s, err
+	}
+	worst := map[string]model.Severity{}
+	rows, err := db.QueryContext(ctx, `SELECT f.rule, f.severity FROM findings f WHERE `+activeFinding+` GROUP BY f.rule, f.severity`)
+	if err != nil {
+		return s, err
+	}
+	for rows.Next() {
+		var rule, sev string
+		if err := rows.Scan(&rule, &sev); err != nil {
+			rows.Close()
+			return s, err
+		}
+		if w, ok := worst[rule]; !ok || sevRank(model.Severity(sev)) < sevRank(w) {
+			worst[rule] = model.Severity(sev)
+		}
+	}
+	rows.Close()
+	used := map[string]bool{"Summary": true, "Excluded": true, "What won't be migrated": true}
+	for rule, n := range s.Findings.ByRule {
+		s.Rules = append(s.Rules, ruleRow{Rule: rule, Severity: worst[rule], Count: n})
+	}
+	sort.Slice(s.Rules, func(i, j int) bool {
+		a, b := s.Rules[i], s.Rules[j]
+		if sevRank(a.Severity) != sevRank(b.Severity) {
+			return sevRank(a.Severity) < sevRank(b.Severity)
+		}
+		return a.Rule < b.Rule
+	})
+	for i := range s.Rules {
+		s.Rules[i].Sheet = sheetName(s.Rules[i].Rule, used)
+	}
+
+	kinds, err := groupCount(ctx, db, `SELECT coalesce(json_extract(ledger, '$.kind'), ''), count(*) FROM rows
+		WHERE outcome = 'excluded' AND ledger IS NOT NULL GROUP BY 1`)
+	if err != nil {
+		return s, err
+	}
+	s.NotMigrated = notMigratedRows(s, counts, kinds)
+	return s, nil
+}
+
+func knownReason(r model.Reason) bool {
+	for _, x := range model.Reasons {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func groupCount(ctx context.Context, db *sql.DB, q string) (map[string]int64, error) {
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var k sql.NullString
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k.String] += n
+	}
+	return out, rows.Err()
+}
+
+// sheetName makes a valid, unique Excel sheet name (≤ 31 characters, none
+// of []:*?/\).
+func sheetName(s string, used map[string]bool) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 31 {
+		s = string(r[:31])
+	}
+	base := s
+	for i := 2; used[strings.ToLower(s)]; i++ {
+		suf := fmt.Sprintf(" (%d)", i)
+		r := []rune(base)
+		if len(r)+len(suf) > 31 {
+			r = r[:31-len(suf)]
+		}
+		s = string(r) + suf
+	}
+	used[strings.ToLower(s)] = true
+	return s
+}
+
+func notMigratedRows(s summary, c workspace.Counts, kinds map[string]int64) []notMigrated {
+	k := func(l model.LedgerKind) int64 { return kinds[string(l)] }
+	unparsed := c.Excluded[model.AccountingHistory] - (k(model.LedgerInvoice) + k(model.LedgerPayment) + k(model.LedgerCredit) +
+		k(model.LedgerTrustDeposit) + k(model.LedgerTrustWithdrawal) + k(model.LedgerOperating))
+	return []notMigrated{
+		{"Invoices and historical bills", k(model.LedgerInvoice),
+			fmt.Sprintf("Not migrated. Clio gets one \"balance brought forward\" line per matter (%d matters, %s in total), which you then bill in Clio.", s.ARLines, s.ARTotal)},
+		{"Payments and credits / write-offs", k(model.LedgerPayment) + k(model.LedgerCredit),
+			"Not migrated; they are already taken off the A/R balance per matter."},
+		{"Billed time entries", c.Excluded[model.BilledHistory],
+			"Not migrated (already invoiced). Only unbilled time is imported. Invoice all outstanding time in the old system before the export."},
+		{"Trust transactions (deposits, withdrawals, transfers)", k(model.LedgerTrustDeposit) + k(model.LedgerTrustWithdrawal),
+			fmt.Sprintf("Not migrated. Clio gets one trust balance per matter or contact (%d balances, %s in total). Create the trust account in Clio first.", s.TrustLines, s.TrustTotal)},
+		{"Operating account transactions", k(model.LedgerOperating),
+			"Not migrated. Keep the old system's reports for your accountant."},
+		{"Other accounting history (A/R ledgers, statements)", max(unparsed, 0),
+			"Not migrated; keep a copy of the old system's ledgers and reports."},
+		{"Billing rates", -1, "Not migrated. Re-enter rates in Clio (per user, per matter or per activity)."},
+		{"Reports", -1, "Not migrated. Run the reports you need in the old system before you stop using it and keep them as PDFs; Clio has its own reports."},
+		{"User permissions", -1, "Not migrated. Add users in Clio and set their permissions there."},
+		{"Settings (numbering, templates, preferences)", -1, "Not migrated. Set up Clio's firm settings yourself; watch for custom fields already in a preconfigured Clio account."},
+		{"Other rows Clio cannot import (rates, reports, settings files)", c.Excluded[model.NotMigratable],
+			model.NotMigratable.Explain()},
+	}
+}
+
+// findingRow is a finding with the values of the row it is about.
+type findingRow struct {
+	Rule, Severity, Source, Field, Value, Message, Fix, Key string
+	Row                                                     int64
+	Values                                                  []string // "Header: value"
+}
+
+// eachFindingRow streams findings (of one rule, or all when rule is "")
+// blockers first, then by file and row; limit 0 = all.
+func eachFindingRow(ctx context.Context, ws *workspace.Workspace, rule string, limit int, fn func(findingRow) error) error {
+	q := `SELECT f.rule, f.severity, f.source, f.row_no, f.field, f.value, f.message, f.fix, f.record_key,
+		coalesce(r.raw, ''), coalesce(h.names, ''), coalesce(r.effective, r.data, ''), coalesce(r.ledger, '')
+		FROM findings f LEFT JOIN rows r ON r.id = f.row_id LEFT JOIN headers h ON h.id = r.header_id
+		WHERE ` + activeFinding
+	var args []any
+	if rule != "" {
+		q += ` AND f.rule = ?`
+		args = append(args, rule)
+	}
+	q += ` ORDER BY CASE f.severity WHEN 'blocker' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.rule, f.source, f.row_no, f.id`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := ws.DB().QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f findingRow
+		var raw, header, data, ledger string
+		if err := rows.Scan(&f.Rule, &f.Severity, &f.Source, &f.Row, &f.Field, &f.Value, &f.Message, &f.Fix, &f.Key,
+			&raw, &header, &data, &ledger); err != nil {
+			return err
+		}
+		f.Values = values(raw, header, data, ledger)
+		if err := fn(f); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// values labels a row's original values with its column names; a record
+// with no raw row (derived: a company named on a person's row, a computed
+// balance) shows its fields instead.
+func values(raw, header, data, ledger string) []string {
+	var vals, names []string
+	if raw != "" {
+		json.Unmarshal([]byte(raw), &vals)
+		if header != "" {
+			json.Unmarshal([]byte(header), &names)
+		}
+		out := make([]string, len(vals))
+		for i, v := range vals {
+			if i < len(names) && names[i] != "" {
+				out[i] = names[i] + ": " + v
+			} else {
+				out[i] = fmt.Sprintf("column %d: %s", i+1, v)
+			}
+		}
+		return out
+	}
+	src := data
+	if src == "" {
+		src = ledger
+	}
+	var m map[string]any
+	if json.Unmarshal([]byte(src), &m) != nil {
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		switch v := m[k].(type) {
+		case map[string]any:
+			if val, ok := v["value"]; ok {
+				out = append(out, fmt.Sprintf("%s: %v", k, val))
+			}
+		case []any:
+			b, _ := json.Marshal(v)
+			out = append(out, k+": "+string(b))
+		default:
+			out = append(out, fmt.Sprintf("%s: %v", k, v))
+		}
+	}
+	return out
+}
+
+// leftOutValues labels an excluded or rejected row's values.
+func leftOutValues(o workspace.OutcomeRow) []string {
+	h, _ := json.Marshal(o.Header)
+	r, _ := json.Marshal(o.Raw)
+	if len(o.Raw) == 0 {
+		r = nil
+	}
+	if len(o.Header) == 0 {
+		h = nil
+	}
+	return values(string(r), string(h), string(o.Data), "")
+}
+
+// reasonText explains an exclusion reason, or gives a reject's reason as is.
+func reasonText(o workspace.OutcomeRow) string {
+	if o.Outcome == "rejected" {
+		return "Could not be read: " + o.Reason
+	}
+	return model.Reason(o.Reason).Explain()
+}

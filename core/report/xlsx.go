@@ -1,0 +1,264 @@
+package report
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"handover/core/model"
+	"handover/core/workspace"
+)
+
+// text makes a cell that Excel shows as typed: always a string cell, so a
+// value starting with =, +, - or @ is never taken as a formula.
+func text(s string) excelize.Cell { return excelize.Cell{Value: s} }
+
+type sheet struct {
+	sw    *excelize.StreamWriter
+	row   int
+	bold  int
+	money int
+}
+
+func (s *sheet) add(vals ...any) error {
+	s.row++
+	cells := make([]any, len(vals))
+	for i, v := range vals {
+		switch x := v.(type) {
+		case string:
+			cells[i] = text(x)
+		case model.Cents:
+			cells[i] = excelize.Cell{Value: float64(x) / 100, StyleID: s.money}
+		default:
+			cells[i] = v
+		}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, s.row)
+	return s.sw.SetRow(cell, cells)
+}
+
+func (s *sheet) heading(vals ...string) error {
+	s.row++
+	cells := make([]any, len(vals))
+	for i, v := range vals {
+		cells[i] = excelize.Cell{Value: v, StyleID: s.bold}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, s.row)
+	return s.sw.SetRow(cell, cells)
+}
+
+func (s *sheet) blank() { s.row++ }
+
+// WriteXLSX writes the readiness report as an Excel workbook: a Summary
+// sheet, one sheet per finding rule (every finding, with the row's original
+// values), an Excluded sheet (every row left out, with its reason) and a
+// "What won't be migrated" sheet. Rows are streamed: memory stays flat.
+func WriteXLSX(ctx context.Context, ws *workspace.Workspace, w io.Writer) error {
+	s, err := gather(ctx, ws)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	money, err := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
+	if err != nil {
+		return err
+	}
+	if err := f.SetSheetName("Sheet1", "Summary"); err != nil {
+		return err
+	}
+	newSheet := func(name string, widths ...float64) (*sheet, error) {
+		if name != "Summary" {
+			if _, err := f.NewSheet(name); err != nil {
+				return nil, err
+			}
+		}
+		sw, err := f.NewStreamWriter(name)
+		if err != nil {
+			return nil, err
+		}
+		for i, wd := range widths {
+			if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+				return nil, err
+			}
+		}
+		return &sheet{sw: sw, bold: bold, money: money}, nil
+	}
+
+	// Summary.
+	sum, err := newSheet("Summary", 44, 14, 14, 14, 14, 90)
+	if err != nil {
+		return err
+	}
+	if err := writeSummary(sum, s); err != nil {
+		return err
+	}
+	if err := sum.sw.Flush(); err != nil {
+		return err
+	}
+
+	// One sheet per rule.
+	for _, r := range s.Rules {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sh, err := newSheet(r.Sheet, 10, 22, 7, 16, 24, 60, 60, 30, 30, 30, 30, 30)
+		if err != nil {
+			return err
+		}
+		if err := sh.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+		if err := sh.heading("Severity", "Source file", "Row", "Field", "Value", "Message", "Suggested fix", "Original values →"); err != nil {
+			return err
+		}
+		err = eachFindingRow(ctx, ws, r.Rule, 0, func(fr findingRow) error {
+			vals := []any{fr.Severity, fr.Source, fr.Row, fr.Field, fr.Value, fr.Message, fr.Fix}
+			if fr.Row == 0 {
+				vals[2] = ""
+			}
+			for _, v := range fr.Values {
+				vals = append(vals, v)
+			}
+			return sh.add(vals...)
+		})
+		if err != nil {
+			return err
+		}
+		if err := sh.sw.Flush(); err != nil {
+			return err
+		}
+	}
+
+	// Excluded.
+	ex, err := newSheet("Excluded", 22, 7, 10, 16, 60, 40, 30, 30, 30, 30, 30)
+	if err != nil {
+		return err
+	}
+	if err := ex.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := ex.heading("Source file", "Row", "Outcome", "Type", "Reason", "Detail", "Original values →"); err != nil {
+		return err
+	}
+	err = ws.EachLeftOut(ctx, func(o workspace.OutcomeRow) error {
+		typ := ""
+		if o.Entity != "" {
+			typ = o.Entity.Label()
+		}
+		src := o.Source
+		if o.Locator != "" {
+			src += " (" + o.Locator + ")"
+		}
+		vals := []any{src, o.Row, o.Outcome, typ, reasonText(o), o.Detail}
+		for _, v := range leftOutValues(o) {
+			vals = append(vals, v)
+		}
+		return ex.add(vals...)
+	})
+	if err != nil {
+		return err
+	}
+	if err := ex.sw.Flush(); err != nil {
+		return err
+	}
+
+	// What won't be migrated.
+	nm, err := newSheet("What won't be migrated", 50, 14, 110)
+	if err != nil {
+		return err
+	}
+	if err := nm.heading("What", "Rows in your data", "What happens instead"); err != nil {
+		return err
+	}
+	for _, r := range s.NotMigrated {
+		var n any = r.Rows
+		if r.Rows < 0 {
+			n = "—"
+		}
+		if err := nm.add(r.Item, n, r.Instead); err != nil {
+			return err
+		}
+	}
+	if err := nm.sw.Flush(); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
+	_, err = f.WriteTo(w)
+	return err
+}
+
+func writeSummary(sh *sheet, s summary) error {
+	add := sh.add
+	steps := []func() error{
+		func() error { return sh.heading("Readiness report for the move to Clio") },
+		func() error { return add("Firm", s.Firm) },
+		func() error {
+			if s.OldSystem == "" {
+				return nil
+			}
+			return add("Old system", s.OldSystem)
+		},
+		func() error {
+			if s.ExportTime == "" {
+				return nil
+			}
+			return add("Export taken", s.ExportTime)
+		},
+		func() error {
+			return add("Stop using the old system now", "Anything entered in the old system after the export is not migrated.")
+		},
+		func() error { return add("Files read", int64(len(s.Sources))) },
+		func() error { return add("Rows read", s.Rows) },
+		func() error { sh.blank(); return sh.heading("Records", "Ready", "Blocked", "Excluded", "Total") },
+	}
+	for _, t := range s.Types {
+		steps = append(steps, func() error { return add(t.Label, t.Ready, t.Blocked, t.Excluded, t.Records) })
+	}
+	steps = append(steps,
+		func() error { return add("Rows that could not be read", "", "", "", s.Rejected) },
+		func() error { sh.blank(); return sh.heading("Left out", "Rows", "", "", "", "Why") },
+	)
+	for _, r := range s.Reasons {
+		steps = append(steps, func() error { return add(string(r.Reason), r.Rows, "", "", "", r.Explain) })
+	}
+	steps = append(steps,
+		func() error { sh.blank(); return sh.heading("Balances", "Amount", "Lines") },
+		func() error { return add("Accounts receivable (A/R) total", s.ARTotal, s.ARLines) },
+		func() error { return add("Trust total", s.TrustTotal, s.TrustLines) },
+		func() error { sh.blank(); return sh.heading("Findings", "Count") },
+		func() error { return add("Blockers (fix before upload)", s.Severity(model.Blocker)) },
+		func() error { return add("Warnings (will import, probably wrong)", s.Severity(model.Warning)) },
+		func() error { return add("Info (worth knowing)", s.Severity(model.Info)) },
+		func() error { sh.blank(); return sh.heading("Rule", "Count", "Severity", "Sheet") },
+	)
+	for _, r := range s.Rules {
+		steps = append(steps, func() error { return add(r.Rule, r.Count, string(r.Severity), r.Sheet) })
+	}
+	for _, st := range steps {
+		if err := st(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// plainSeverity is the word shown for a severity.
+func plainSeverity(s string) string {
+	switch model.Severity(s) {
+	case model.Blocker:
+		return "Blocker"
+	case model.Warning:
+		return "Warning"
+	case model.Info:
+		return "Info"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
