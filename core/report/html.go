@@ -17,7 +17,7 @@ const HTMLLimit = 2000
 
 type htmlData struct {
 	summary
-	FindingRows     []findingRow
+	FindingRows   []findingRow
 	FindingsTotal int64
 	Excluded      []excludedRow
 	ExcludedAll   int64

@@ -261,4 +261,3 @@ func plainSeverity(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
-
