@@ -90,6 +90,11 @@ type Options struct {
 	MaxCodeAge           time.Duration    // authorization code lifetime (default 10 min)
 	DefaultVersion       string           // X-API-VERSION when omitted (default 4.0.13)
 	DisableFieldsCatalog bool             // accept any field name in `fields` (no spec needed)
+	// Forbidden lists what the app's permissions do not allow: "contacts"
+	// (any request to the collection) or "contacts:write" (POST/PATCH/DELETE)
+	// → 403 ForbiddenError, as when a scope is missing.
+	Forbidden []string
+	Latency   time.Duration // added to every /api/v4 request (benchmarks, pacing tests)
 }
 
 // SpecViolation is one request or response that did not match openapi.json.

@@ -257,6 +257,21 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if s.opts.Latency > 0 {
+		select {
+		case <-time.After(s.opts.Latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	for _, f := range s.opts.Forbidden {
+		coll, mode, _ := strings.Cut(f, ":")
+		if coll == ar.coll && (mode == "" || mode == "write" && r.Method != http.MethodGet && r.Method != http.MethodHead) {
+			writeJSON(w, 403, errBody("ForbiddenError", "You do not have permission to perform this action: the application lacks the "+coll+" permission"))
+			return
+		}
+	}
+
 	// Body.
 	if r.Body != nil {
 		b, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))

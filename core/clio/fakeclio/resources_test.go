@@ -354,3 +354,18 @@ func TestDeleteAndTrash(t *testing.T) {
 		t.Fatalf("deletes %v", st.Deletes)
 	}
 }
+
+func TestForbiddenScopesAndIfModifiedSince(t *testing.T) {
+	c := start(t, Options{Forbidden: []string{"bank_transactions", "contacts:write"}})
+	c.must(200, "GET", "/contacts.json", nil)
+	r := c.must(403, "POST", "/contacts.json", data(map[string]any{"type": "Company", "name": "Acme"}))
+	if !strings.Contains(r.errMsg(), "ForbiddenError") {
+		t.Fatalf("%s", r.errMsg())
+	}
+	c.must(403, "GET", "/bank_transactions.json", nil)
+	u := c.s.Users()[0]
+	r = c.must(200, "GET", fmt.Sprintf("/users/%d.json", u.ID), nil)
+	lm := r.header.Get("Last-Modified")
+	c.must(304, "GET", fmt.Sprintf("/users/%d.json", u.ID), nil, "If-Modified-Since", lm)
+	c.must(200, "GET", fmt.Sprintf("/users/%d.json", u.ID), nil, "If-Modified-Since", "Mon, 01 Jan 2001 00:00:00 GMT")
+}
