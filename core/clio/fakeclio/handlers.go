@@ -260,6 +260,18 @@ func (s *Server) matchLocked(ar *apiReq, r *record, ids map[int64]bool) bool {
 				ok = true
 			}
 		}
+		if !ok && (p == "contact_id" || p == "user_id") {
+			// communications: a sender or receiver of that kind.
+			kind := map[string]string{"contact_id": "Contact", "user_id": "User"}[p]
+			for _, f := range []string{"senders", "receivers"} {
+				for _, e := range asSlice(r.data[f]) {
+					m, _ := e.(map[string]any)
+					if idOf(m) == want && str(m["type"]) == kind {
+						ok = true
+					}
+				}
+			}
+		}
 		if !ok {
 			return false
 		}

@@ -138,6 +138,12 @@ func TestOtherResourcesValidation(t *testing.T) {
 	c.must(422, "POST", "/communications.json", data(comm))
 	comm["received_at"] = "2023-09-12T14:30:00Z"
 	c.must(201, "POST", "/communications.json", data(comm))
+	if l := c.must(200, "GET", fmt.Sprintf("/communications.json?contact_id=%d", cl), nil).list(); len(l) != 1 {
+		t.Fatalf("communications by contact: %v", l)
+	}
+	if l := c.must(200, "GET", fmt.Sprintf("/communications.json?contact_id=%d", users[0].ID), nil).list(); len(l) != 0 {
+		t.Fatalf("a user id is not a contact id: %v", l)
+	}
 
 	// Activities: quantity in seconds.
 	a := c.must(201, "POST", "/activities.json?fields=id,quantity,quantity_in_hours,total,price,user", data(map[string]any{
