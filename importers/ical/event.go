@@ -122,10 +122,9 @@ func buildEvent(it *Item, props []prop, z *zones, floating *time.Location) {
 		// versions) means "that day": RFC 5545's DTEND is exclusive.
 		end = when{t: start.t.AddDate(0, 0, 1), date: true}
 	}
-	if end.t.Before(start.t) {
-		it.Reject = fmt.Sprintf("event %d at %s (%q) ends (%s) before it starts (%s)", it.Num, it.Locator, ev.Summary, end.format(), start.format())
-		return
-	}
+	// An event that ends before it starts is kept as read: the readiness
+	// check flags it (calendar.end_before_start) with its file and row, where
+	// the user can fix the time, instead of the event vanishing as a reject.
 	ev.StartAt, ev.EndAt = start.format(), end.format()
 
 	var ex []string
