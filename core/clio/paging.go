@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // PageSize is the largest page Clio serves on most index endpoints.
@@ -95,4 +96,15 @@ func Collect[T any](ctx context.Context, c *Client, path string, q url.Values) (
 	var out []T
 	err := Each(ctx, c, path, q, func(t T) error { out = append(out, t); return nil })
 	return out, err
+}
+
+// CreatedSince returns q plus created_since=t (RFC 3339), for finding what
+// an interrupted run may have created ("look it up before sending again").
+func CreatedSince(t time.Time, q url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = v
+	}
+	out.Set("created_since", t.UTC().Format(time.RFC3339))
+	return out
 }
