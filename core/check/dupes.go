@@ -120,6 +120,17 @@ func newDupCollector(opts Options) *dupCollector {
 }
 
 func (d *dupCollector) add(r workspace.StoredRecord, c *model.Contact) {
+	var phones []string
+	for _, p := range c.Phones {
+		if e := e164(p.Number, d.opts.Country); e != "" {
+			phones = append(phones, e)
+		}
+	}
+	d.addParsed(r, c, phones)
+}
+
+// addParsed is add with the contact's valid phone numbers already in E.164.
+func (d *dupCollector) addParsed(r workspace.StoredRecord, c *model.Contact, e164s []string) {
 	x := dcon{id: r.ID, key: r.Key, name: model.DisplayName(c), sourceID: r.Prov.SourceID, row: r.Prov.Row}
 	if s, ok := d.src[r.Prov.Source]; ok {
 		x.source = s
@@ -139,8 +150,8 @@ func (d *dupCollector) add(r workspace.StoredRecord, c *model.Contact) {
 			x.emails = append(x.emails, a)
 		}
 	}
-	for _, p := range c.Phones {
-		if e := e164(p.Number, d.opts.Country); e != "" && !contains(x.phones, e) {
+	for _, e := range e164s {
+		if !contains(x.phones, e) {
 			x.phones = append(x.phones, e)
 		}
 	}

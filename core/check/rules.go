@@ -22,7 +22,6 @@ func (c *checker) record(r workspace.StoredRecord) error {
 	switch v := r.Data.(type) {
 	case *model.Contact:
 		c.ix.addContact(r, v)
-		c.dup.add(r, v)
 		return c.contact(r, v)
 	case *model.Matter:
 		c.ix.addMatter(r, v)
@@ -194,6 +193,7 @@ func (c *checker) contact(r workspace.StoredRecord, v *model.Contact) error {
 			return err
 		}
 	}
+	var valid []string // E.164 forms, for duplicate detection
 	for _, p := range v.Phones {
 		if err := c.enum(r, W, "phone label", p.Name, "Work", "Home", "Mobile", "Fax", "Pager", "Skype", "Other"); err != nil {
 			return err
@@ -204,6 +204,7 @@ func (c *checker) contact(r workspace.StoredRecord, v *model.Contact) error {
 		}
 		sug, ok, problem := phoneCheck(n, c.opts.Country)
 		if ok {
+			valid = append(valid, sug)
 			continue
 		}
 		fix := fmt.Sprintf("Correct the number in %s and export again, or fix it here", sys)
@@ -221,6 +222,7 @@ func (c *checker) contact(r workspace.StoredRecord, v *model.Contact) error {
 			return err
 		}
 	}
+	c.dup.addParsed(r, v, valid)
 	if _, _, err := c.date(r, "date_of_birth", v.DateOfBirth, false); err != nil {
 		return err
 	}
