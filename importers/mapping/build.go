@@ -111,9 +111,6 @@ func (r *rowCtx) date(target string) (string, scanned) {
 		r.fail(c, "a date", "Write it like 2024-03-15 (or as the rest of the column does), then re-import.")
 		return "", s
 	}
-	if s.shape == shapeAB && c.col < len(r.p.ambiguous) && r.p.ambiguous[c.col] {
-		r.findings = append(r.findings, Finding{Rule: model.RuleDateAmbiguous, Field: target, Value: c.v, Message: fmt.Sprintf("%q read as %s (%s); the column does not show which order it uses.", c.v, iso, orderWords(ord))})
-	}
 	return iso, s
 }
 
@@ -221,7 +218,11 @@ func (p *Plan) Map(row []string) Outcome {
 	for i, c := range p.Columns {
 		if isIdentTarget(c.Target) {
 			if v := r.at(i); v != "" && p.mangledValue(i, v) {
-				r.findings = append(r.findings, Finding{Rule: model.RuleExcelMangled, Field: c.Target, Value: v, Message: fmt.Sprintf("Column %q has %q, which looks like a number Excel turned into a date; kept as written.", c.Header, v)})
+				field := c.Target
+				if field == "matter" && p.kind == "matters" {
+					field = "display_number"
+				}
+				r.findings = append(r.findings, Finding{Rule: model.RuleExcelMangled, Field: field, Value: v, Message: fmt.Sprintf("Column %q has %q, which looks like a number Excel turned into a date; kept as written.", c.Header, v)})
 			}
 		}
 	}

@@ -91,7 +91,7 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 		typ = ""
 	}
 	if c.FirstName == "" && c.LastName == "" && full != "" {
-		if typ == "Company" || (typ == "" && looksCompany(full)) {
+		if typ == "Company" || (typ == "" && (looksCompany(full) || Normalize(full) == Normalize(company))) {
 			if company == "" {
 				company = full
 			}

@@ -67,10 +67,13 @@ type Column struct {
 	Samples    []string
 }
 
-// Warning is a table-level observation shown before import.
+// Warning is a table-level observation shown before import. Rule is empty
+// for summaries of row-level findings (the rows carry those findings), so a
+// caller that stores warnings with a rule as findings never counts one twice.
 type Warning struct {
 	Rule    string
 	Column  string
+	Value   string // an example value (date.ambiguous: the column's first value)
 	Message string
 }
 
@@ -129,6 +132,7 @@ type colObs struct {
 	dmy, mdy, ambig, dotted, definite, bad int
 	commaDec, pointDec                     int
 	dashedID, mangled, serialish, nonEmpty int
+	firstAmbig                             string
 }
 
 // Choose picks the profile for a table and maps its columns. force names a

@@ -63,6 +63,9 @@ func (p *Plan) Observe(row []string) {
 					o.mdy++
 				case s.a <= 12 && s.b <= 12:
 					o.ambig++
+					if o.firstAmbig == "" {
+						o.firstAmbig = v
+					}
 				default:
 					o.bad++
 				}
@@ -155,7 +158,7 @@ func (p *Plan) settle() {
 				ord = "DMY"
 			}
 			p.ambiguous[i] = true
-			p.Warnings = append(p.Warnings, Warning{Rule: model.RuleDateAmbiguous, Column: c.Header, Message: fmt.Sprintf("Every date in column %q could be day-first or month-first (no day above 12). Reading them as %s; each row keeps the date as written in its findings. Set the order if that is wrong.", c.Header, orderWords(ord))})
+			p.Warnings = append(p.Warnings, Warning{Rule: model.RuleDateAmbiguous, Column: c.Header, Value: o.firstAmbig, Message: fmt.Sprintf("Every date in column %q could be day-first or month-first (no day above 12, e.g. %q). Reading them as %s (the default); the rows keep the text as written. Set the order if that is wrong.", c.Header, o.firstAmbig, orderWords(ord))})
 		case o.ambig > 0 && hint != "":
 			ord = hint
 			if ord == "YMD" {
@@ -168,13 +171,13 @@ func (p *Plan) settle() {
 		p.order[i] = ord
 		p.DateOrders[c.Header] = ord
 		if o.bad > 0 {
-			p.Warnings = append(p.Warnings, Warning{Rule: "date.unreadable", Column: c.Header, Message: fmt.Sprintf("%d value(s) in column %q are not dates; those rows are rejected.", o.bad, c.Header)})
+			p.Warnings = append(p.Warnings, Warning{Column: c.Header, Message: fmt.Sprintf("%d value(s) in column %q are not dates; those rows are rejected.", o.bad, c.Header)})
 		}
 	}
 	for i, c := range p.Columns {
 		o := p.obs[i]
 		if isIdentTarget(c.Target) && (o.mangled > 0 || o.serialish > 0 && p.dashedColumn(i)) {
-			p.Warnings = append(p.Warnings, Warning{Rule: model.RuleExcelMangled, Column: c.Header, Message: fmt.Sprintf("%d value(s) in column %q look like dates Excel made out of numbers such as 16-1001; they are kept as written. Re-export without opening the file in Excel, or correct them.", o.mangled+o.serialish, c.Header)})
+			p.Warnings = append(p.Warnings, Warning{Column: c.Header, Message: fmt.Sprintf("%d value(s) in column %q look like dates Excel made out of numbers such as 16-1001; they are kept as written. Re-export without opening the file in Excel, or correct them.", o.mangled+o.serialish, c.Header)})
 		}
 	}
 	if hasTime && (p.kind == "calendar_events" || p.kind == "phone_logs") {

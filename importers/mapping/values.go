@@ -184,13 +184,13 @@ var defaultValues = map[string]map[string]string{
 		"open": "Open", "active": "Open", "current": "Open", "new": "Open", "inprogress": "Open", "ongoing": "Open", "aktiv": "Open", "offen": "Open",
 		"pending": "Pending", "onhold": "Pending", "hold": "Pending", "suspended": "Pending", "waiting": "Pending", "intake": "Pending", "prospect": "Pending", "potential": "Pending", "ruhend": "Pending",
 		"closed": "Closed", "inactive": "Closed", "archived": "Closed", "done": "Closed", "completed": "Closed", "complete": "Closed", "finished": "Closed",
-		"dormant": "Closed", "settled": "Closed", "disabled": "Closed", "geschlossen": "Closed", "abgeschlossen": "Closed", "inaktiv": "Closed",
+		"settled": "Closed", "disabled": "Closed", "geschlossen": "Closed", "abgeschlossen": "Closed", "inaktiv": "Closed",
 	},
 	"task.status": {
 		"complete": "complete", "completed": "complete", "done": "complete", "closed": "complete", "finished": "complete", "erledigt": "complete", "y": "complete", "yes": "complete", "true": "complete", "x": "complete",
 		"inprogress": "in_progress", "started": "in_progress", "working": "in_progress", "inbearbeitung": "in_progress",
 		"inreview": "in_review", "review": "in_review",
-		"pending": "pending", "open": "pending", "notstarted": "pending", "new": "pending", "todo": "pending", "n": "pending", "no": "pending", "false": "pending", "offen": "pending",
+		"pending": "pending", "open": "pending", "waitingonsomeoneelse": "pending", "waiting": "pending", "deferred": "pending", "notstarted": "pending", "new": "pending", "todo": "pending", "n": "pending", "no": "pending", "false": "pending", "offen": "pending",
 	},
 	"priority": {
 		"high": "High", "urgent": "High", "1": "High", "hoch": "High", "a": "High", "critical": "High",
