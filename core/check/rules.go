@@ -54,6 +54,37 @@ func (c *checker) record(r workspace.StoredRecord) error {
 	return nil
 }
 
+// noun is the singular, capitalised name of a record type for messages.
+func noun(e model.Entity) string {
+	switch e {
+	case model.Contacts:
+		return "Contact"
+	case model.Matters:
+		return "Matter"
+	case model.Relationships:
+		return "Related contact"
+	case model.Tasks:
+		return "Task"
+	case model.Notes:
+		return "Note"
+	case model.CalendarEvents:
+		return "Calendar event"
+	case model.Emails:
+		return "E-mail"
+	case model.PhoneLogs:
+		return "Phone log"
+	case model.TimeEntries:
+		return "Time entry"
+	case model.ARBalances:
+		return "A/R balance"
+	case model.TrustBalances:
+		return "Trust balance"
+	case model.Documents:
+		return "Document"
+	}
+	return string(e)
+}
+
 // errs runs checks in order and stops at the first write error.
 func errs(fs ...error) error {
 	for _, err := range fs {
@@ -325,7 +356,7 @@ func (c *checker) orphanMatter(r workspace.StoredRecord, ref model.Ref, field st
 		return nil
 	}
 	return c.em.add(r, model.RuleOrphanMatter, B, field, ref.Value,
-		fmt.Sprintf("%s %q points to matter %q, which is not in the data", strings.TrimSuffix(r.Entity.Label(), "s"), model.DisplayName(r.Data), ref.Value),
+		fmt.Sprintf("%s %q points to matter %q, which is not in the data", noun(r.Entity), model.DisplayName(r.Data), ref.Value),
 		fmt.Sprintf("Add matter %s in %s and export again, correct the matter number, or exclude this record here", ref.Value, c.em.system(r)), nil)
 }
 
@@ -335,9 +366,9 @@ func (c *checker) orphanContact(r workspace.StoredRecord, ref model.Ref, field s
 	if ref.IsZero() && !required || !ref.IsZero() && c.ix.contactExists(ref) {
 		return nil
 	}
-	msg := fmt.Sprintf("%s %q points to contact %q, which is not in the data", strings.TrimSuffix(r.Entity.Label(), "s"), model.DisplayName(r.Data), ref.Value)
+	msg := fmt.Sprintf("%s %q points to contact %q, which is not in the data", noun(r.Entity), model.DisplayName(r.Data), ref.Value)
 	if ref.IsZero() {
-		msg = fmt.Sprintf("%s %q names no contact", strings.TrimSuffix(r.Entity.Label(), "s"), model.DisplayName(r.Data))
+		msg = fmt.Sprintf("%s %q names no contact", noun(r.Entity), model.DisplayName(r.Data))
 	}
 	return c.em.add(r, model.RuleOrphanContact, B, field, ref.Value, msg,
 		fmt.Sprintf("Add the contact in %s and export again, or pick the contact here", c.em.system(r)), nil)
