@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -205,4 +206,50 @@ func template_escape(s string) string {
 		return s
 	}
 	return strings.NewReplacer("'", "&#39;", `"`, "&#34;").Replace(s)
+}
+
+func TestXLSXSameInputSameBytes(t *testing.T) {
+	ws := project(t)
+	var a, b bytes.Buffer
+	if err := WriteXLSX(context.Background(), ws, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteXLSX(context.Background(), ws, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two reports of the same project differ: the package would not be reproducible")
+	}
+}
+
+func TestHTMLCapsLongTables(t *testing.T) {
+	ctx := context.Background()
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "big.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	st, _ := ws.BeginSource(ctx, workspace.SourceInfo{Path: "/x/c.csv", Name: "c.csv", Format: "csv"})
+	n := HTMLLimit + 5
+	for i := 0; i < n; i++ { // contacts with no name: one blocker each
+		st.Stage(ctx, workspace.Row{Num: int64(i + 2), Raw: []string{"x"}, Records: []model.Record{{Entity: model.Contacts,
+			Key: "x:contacts:" + strconv.Itoa(i), Data: &model.Contact{Type: "Person"}}}})
+	}
+	if _, err := st.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := check.Run(ctx, ws, check.Options{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteHTML(ctx, ws, &buf); err != nil {
+		t.Fatal(err)
+	}
+	h := buf.String()
+	if !strings.Contains(h, "see the XLSX for all 2005") {
+		t.Error("no cap note")
+	}
+	if got := strings.Count(h, `<td class="blocker">Blocker</td><td>c.csv</td>`); got != HTMLLimit {
+		t.Errorf("%d finding rows on the page, want %d", got, HTMLLimit)
+	}
 }
