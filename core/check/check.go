@@ -32,7 +32,8 @@ type Options struct {
 	// yet, so each legacy user is an info finding rather than a blocker.
 	ClioUsers []string
 	// AsOf is the cut-off stamped on recomputed balances (YYYY-MM-DD); ""
-	// = the project's cut-off or export time, else Now's date.
+	// = the project's cut-off, else its export time, else left blank (as
+	// ingest does) until the user acknowledges a cut-off.
 	AsOf string
 	// SkipBalances leaves the derived balances as they are instead of
 	// recomputing them from the ledgers first.
@@ -74,9 +75,6 @@ func (o *Options) defaults(ctx context.Context, ws *workspace.Workspace) {
 				}
 			}
 		}
-	}
-	if o.AsOf == "" {
-		o.AsOf = o.Now.Format("2006-01-02")
 	}
 }
 
