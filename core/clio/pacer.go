@@ -45,7 +45,10 @@ func (p *pacer) reserve(now time.Time) (time.Time, string) {
 			at = p.reset.Add(p.margin)
 			p.blocked, p.blockedWhy = at, WaitRateLimit
 		} else {
-			gap := p.reset.Sub(at) / time.Duration(left)
+			// left+1 slots: the last request still lands inside this
+			// window, a gap before Reset (Reset is whole seconds and
+			// clocks differ, so aiming at Reset itself is a coin toss).
+			gap := p.reset.Sub(at) / time.Duration(left+1)
 			if next := p.last.Add(gap); next.After(at) {
 				at = next
 			}
