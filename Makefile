@@ -1,7 +1,8 @@
 # Handover — make targets. `make demo` and `make test` are the two a newcomer needs.
 SHELL := /bin/bash
 GO ?= go
-export LANG ?= C.UTF-8
+# en_US: Fyne cannot parse the "C" locale and logs an error at start-up.
+export LANG := en_US.UTF-8
 export CGO_ENABLED ?= 1
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0-dev)
 LDFLAGS := -X handover/cli.Version=$(VERSION)

@@ -4,7 +4,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
+
+// DemoExportTime is when the fictional firm exported its data (the evening of
+// its cut-off day, 20 November 2026, New York time). The extracted files carry
+// it as their modification time, which is how Handover tells a file's export
+// time.
+var DemoExportTime = time.Date(2026, 11, 20, 22, 30, 0, 0, time.UTC)
 
 // ExtractDemo writes the demo firm's export files (not the ground truth,
 // which stays inside the binary for tests) into dir/exports and returns that
@@ -33,7 +40,10 @@ func ExtractDemo(dir string) (string, error) {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(target, b, 0o644)
+		if err := os.WriteFile(target, b, 0o644); err != nil {
+			return err
+		}
+		return os.Chtimes(target, DemoExportTime, DemoExportTime)
 	})
 	return out, err
 }

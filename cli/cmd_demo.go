@@ -70,7 +70,7 @@ func runDemo(e *env, args []string) error {
 	fmt.Fprintln(w)
 	printReadiness(w, res.Readines)
 	fmt.Fprintln(w)
-	printCounts(w, workspace.Counts{Records: res.Ingest.Counts, Excluded: res.Ingest.Excluded, Rejected: res.Ingest.Rejected, Rows: res.Ingest.Rows})
+	printCounts(w, res.Check.Counts)
 	b := res.Check.Balances
 	fmt.Fprintf(w, "Balances brought forward: A/R $%s on %d matters, trust $%s on %d matters or clients (from %d ledger lines).\n", b.ARTotal, b.ARBalances, b.TrustTotal, b.TrustBalances, b.Lines)
 	fmt.Fprintln(w)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"sort"
-	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
 
@@ -174,9 +173,6 @@ func printCounts(w io.Writer, c workspace.Counts) {
 		fmt.Fprintf(w, "  %-24s %8d  %s\n", r, c.Excluded[model.Reason(r)], model.Reason(r).Explain())
 	}
 	fmt.Fprintf(w, "Rejected rows (could not be read): %d\n", c.Rejected)
-	var out int64
-	for _, n := range c.Excluded {
-		out += n
-	}
-	fmt.Fprintf(w, "Rows read: %d = %s\n", c.Rows, strings.TrimSpace(fmt.Sprintf("records, exclusions and rejects (%d left out in all)", out+c.Rejected)))
+	fmt.Fprintf(w, "Every one of the %d rows read is accounted for: %d became records, %d were left out with a reason, %d were rejected with a reason.\n",
+		c.Rows, c.RowsKept, c.Rows-c.RowsKept-c.Rejected, c.Rejected)
 }

@@ -4,7 +4,7 @@
 # (so the real-window smoke test can open the app and take a screenshot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export LANG=${LANG:-C.UTF-8}
+export LANG=en_US.UTF-8
 export HANDOVER_REAL_KEYRING=1
 export HANDOVER_BIN=$PWD/build/handover
 mkdir -p build/screenshots

@@ -72,7 +72,7 @@ func Gather(ctx context.Context, ws *workspace.Workspace, now time.Time) (Readin
 	}
 	systems := map[string]bool{}
 	for _, s := range srcs {
-		if s.System != "" {
+		if s.System != "" && namesASystem(s.Profile) {
 			systems[s.System] = true
 		}
 		t, err := time.Parse(time.RFC3339, s.ExportedAt)
@@ -180,4 +180,18 @@ func ago(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 	}
+}
+
+// namesASystem tells whether a source's profile identifies the practice
+// management system it came from (PCLaw, Outlook…), as opposed to a generic
+// format (a task list, a calendar file, a mailbox) whose origin is unknown.
+func namesASystem(profile string) bool {
+	if strings.HasPrefix(profile, "generic") {
+		return false
+	}
+	switch profile {
+	case "", "vcard", "ical", "mbox", "eml", "ar-ledger", "trust-ledger":
+		return false
+	}
+	return true
 }

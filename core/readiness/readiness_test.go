@@ -20,7 +20,7 @@ func TestBannerCutoffAndNotMigratedCounts(t *testing.T) {
 	defer ws.Close()
 	exported := time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC)
 	stage := func(name string, at time.Time, rows []workspace.Row) {
-		st, err := ws.BeginSource(ctx, workspace.SourceInfo{Path: "/" + name, Name: name, Format: "csv", System: "PCLaw", ExportedAt: at})
+		st, err := ws.BeginSource(ctx, workspace.SourceInfo{Path: "/" + name, Name: name, Format: "csv", System: "PCLaw", Profile: "pclaw-time", ExportedAt: at})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -95,7 +95,8 @@ type Counts struct {
 	Records  map[model.Entity]int64 `json:"counts"`
 	Excluded map[model.Reason]int64 `json:"excluded"`
 	Rejected int64                  `json:"rejected"`
-	Rows     int64                  `json:"rows"` // input rows read, all sources
+	Rows     int64                  `json:"rows"`         // input rows read, all sources
+	RowsKept int64                  `json:"rows_records"` // of those, rows that became records (cleaning aside)
 }
 
 // Counts computes the project's counts.
@@ -135,7 +136,7 @@ func (w *Workspace) Counts(ctx context.Context) (Counts, error) {
 	if err := rows.Err(); err != nil {
 		return c, err
 	}
-	err = w.db.QueryRowContext(ctx, `SELECT count(*) FROM rows WHERE derived = 0`).Scan(&c.Rows)
+	err = w.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(outcome = 'record'), 0) FROM rows WHERE derived = 0`).Scan(&c.Rows, &c.RowsKept)
 	return c, err
 }
 
