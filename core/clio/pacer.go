@@ -10,8 +10,8 @@ import (
 
 // pacer spreads requests evenly over what is left of Clio's rate-limit
 // window, from the X-RateLimit-Limit/Remaining/Reset headers of the last
-// response: with R requests left and T until Reset, the next request goes T/R
-// after the previous one. So a long run uses the whole budget without ever
+// response: with R requests left and T until Reset, the next request goes
+// T/(R+1) after the previous one. So a long run uses the whole budget without ever
 // bursting into a 429 and then sitting idle.
 type pacer struct {
 	mu         sync.Mutex
