@@ -104,6 +104,14 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 			}
 		}
 	}
+	// "Display As" (PCLaw) says who the client is: when it is the firm name,
+	// the row is the company and the names are its contact person.
+	display := r.get("display_as")
+	contactPerson := ""
+	if typ == "" && company != "" && display != "" && Normalize(display) == Normalize(company) && (c.FirstName != "" || c.LastName != "") {
+		typ = "Company"
+		contactPerson = strings.Join(strings.Fields(strings.Join([]string{c.Prefix, c.FirstName, c.MiddleName, c.LastName}, " ")), " ")
+	}
 	if typ == "" {
 		typ = "Person"
 		if c.FirstName == "" && c.LastName == "" && company != "" {
@@ -195,6 +203,19 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 		c.WebSites = append(c.WebSites, splitMulti(w.v)...)
 	}
 	c.CustomFields = r.customs()
+	extra := map[string]string{}
+	if contactPerson != "" {
+		extra["Contact Person"] = contactPerson
+	}
+	if display != "" && !derivable(display, c, company) {
+		extra["Display As"] = display
+	}
+	for k, v := range extra {
+		if c.CustomFields == nil {
+			c.CustomFields = map[string]string{}
+		}
+		c.CustomFields[k] = v
+	}
 	if keepType != nil {
 		if c.CustomFields == nil {
 			c.CustomFields = map[string]string{}
@@ -255,6 +276,18 @@ func noteKey(parentKey, kind string) string {
 		return parentKey + ":note"
 	}
 	return parts[0] + ":notes:" + kind + ":" + parts[2]
+}
+
+// derivable reports whether a "Display As" value says nothing new: the
+// company name, "Last, First" or "First Last".
+func derivable(display string, c *model.Contact, company string) bool {
+	d := Normalize(display)
+	for _, s := range []string{company, c.Name, c.LastName + c.FirstName, c.FirstName + c.LastName, c.LastName + c.FirstName + c.MiddleName, c.FirstName + c.MiddleName + c.LastName} {
+		if s != "" && Normalize(s) == d {
+			return true
+		}
+	}
+	return false
 }
 
 func valuesOf(cs []cell) []string {

@@ -159,8 +159,13 @@ func TestHeaderlessPCLaw(t *testing.T) {
 	if len(c.Emails) != 1 || c.Emails[0].Address != "jane@example.com" || !c.Emails[0].Default {
 		t.Errorf("emails: %+v", c.Emails)
 	}
-	if c.CustomFields["Display As"] != "Doe, Jane" {
+	if len(c.CustomFields) != 0 { // "Doe, Jane" says nothing the names do not
 		t.Errorf("custom: %+v", c.CustomFields)
+	}
+	// A client row with names and a firm whose Display As is the firm: the company, names as its contact person.
+	p2, o2 := run(t, "clients.csv", headerless(13), [][]string{{"1009", "Ann", "Lee", "Lee Dental", "", "Lee Dental", "", "", "", "", "", "", ""}}, nil, "pclaw-clients")
+	if c := o2[0].Records[0].Data.(*model.Contact); p2.Profile != "pclaw-clients" || len(o2[0].Records) != 1 || c.Type != "Company" || c.Name != "Lee Dental" || c.CustomFields["Contact Person"] != "Ann Lee" {
+		t.Errorf("firm client: %+v", o2[0].Records)
 	}
 	co := outs[1].Records[0].Data.(*model.Contact)
 	if co.Type != "Company" || co.Name != "Acme LLP" || len(outs[1].Records) != 1 {

@@ -25,7 +25,7 @@ var simpleTargets = map[string][]string{
 	// contacts
 	"full_name": {"contacts"}, "prefix": {"contacts"}, "first_name": {"contacts"}, "middle_name": {"contacts"},
 	"last_name": {"contacts"}, "company": {"contacts"}, "title": {"contacts"}, "contact_type": {"contacts"},
-	"date_of_birth": {"contacts"}, "web_site": {"contacts"},
+	"date_of_birth": {"contacts"}, "web_site": {"contacts"}, "display_as": {"contacts"},
 	"notes": {"contacts", "matters"},
 	// matters
 	"description": {"matters", "tasks", "calendar_events", "time_entries"},
