@@ -27,7 +27,12 @@ var (
 // Detect tells the format from the file's content (magic bytes, structure),
 // not from its extension. It returns "" and a nil error for files that are not
 // tabular (vCard, iCalendar, mail, documents, images...).
-func Detect(path string) (string, error) {
+func Detect(path string) (format string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			format, err = "", fmt.Errorf("%s: could not be examined (internal error: %v)", path, p)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
@@ -127,7 +132,7 @@ var dbfVersions = map[byte]bool{
 }
 
 func looksLikeDBF(head []byte, size int64) bool {
-	if len(head) < 33 || !dbfVersions[head[0]] {
+	if len(head) < 44 || !dbfVersions[head[0]] {
 		return false
 	}
 	month, day := head[2], head[3]
