@@ -123,6 +123,7 @@ type Plan struct {
 	decComma     []bool
 	order        []string
 	ambiguous    []bool
+	userOrder    map[string]string // header → order the user chose
 	seenHash     map[string]int
 	seenCompany  map[string]bool
 	baseWarnings int
@@ -539,6 +540,31 @@ func (p *Plan) SetColumn(header, target string) {
 		}
 	}
 	p.refresh()
+}
+
+// SetDateOrder records the user's day/month order for a date column
+// ("MDY", "DMY" or "YMD"); it replaces the inferred one and its warning.
+func (p *Plan) SetDateOrder(header, order string) error {
+	switch order {
+	case "MDY", "DMY", "YMD":
+	default:
+		return fmt.Errorf("date order must be MDY, DMY or YMD, not %q", order)
+	}
+	found := false
+	for _, c := range p.Columns {
+		if c.Header == header || strconv.Itoa(c.Index+1) == header {
+			header, found = c.Header, true
+		}
+	}
+	if !found {
+		return fmt.Errorf("no column %q", header)
+	}
+	if p.userOrder == nil {
+		p.userOrder = map[string]string{}
+	}
+	p.userOrder[header] = order
+	p.settle()
+	return nil
 }
 
 // Remember returns the plan's decisions as Memory entries (user and remembered

@@ -704,3 +704,24 @@ func TestMoreProfileRows(t *testing.T) {
 		t.Errorf("%s %+v", p.Profile, c)
 	}
 }
+
+func TestSetDateOrder(t *testing.T) {
+	h := strings.Split("Date,Time,Matter,Caller,Staff,Subject,Notes", ",")
+	rows := [][]string{{"03/05/2026", "9:00 AM", "1", "A", "JS", "", ""}}
+	p, _ := run(t, "phone.csv", h, rows, nil, "")
+	if !hasWarning(p, model.RuleDateAmbiguous, "Date") {
+		t.Fatal(p.Warnings)
+	}
+	if err := p.SetDateOrder("Date", "DMY"); err != nil {
+		t.Fatal(err)
+	}
+	if hasWarning(p, model.RuleDateAmbiguous, "Date") {
+		t.Error("still warned")
+	}
+	if c := p.Map(rows[0]).Records[0].Data.(*model.Communication); c.ReceivedAt != "2026-05-03T09:00:00" {
+		t.Error(c.ReceivedAt)
+	}
+	if p.SetDateOrder("Date", "XYZ") == nil || p.SetDateOrder("Nope", "DMY") == nil {
+		t.Error("bad input accepted")
+	}
+}

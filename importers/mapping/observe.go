@@ -143,6 +143,8 @@ func (p *Plan) settle() {
 		}
 		ord := p.DateOrder
 		switch {
+		case p.userOrder[c.Header] != "":
+			ord = p.userOrder[c.Header]
 		case o.dmy > 0 && o.mdy == 0:
 			ord = "DMY"
 		case o.mdy > 0 && o.dmy == 0:
