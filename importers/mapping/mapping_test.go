@@ -377,6 +377,7 @@ func TestParseCents(t *testing.T) {
 		{"1,234.50", false, 123450}, {"(125.00)", false, -12500}, {"$ 1.234,50", true, 123450}, {"-$5", false, -500},
 		{"125.00 CR", false, -12500}, {"0.1", false, 10}, {".5", false, 50}, {"1 234,5", true, 123450}, {"€1.000.000,00", true, 100000000},
 		{"2.500", false, 250}, {"1234", false, 123400}, {"12.3400", false, 1234}, {"99-", false, -9900},
+		{"1234.4999999999998", false, 123450}, {"0.1000000000000001", false, 10}, {"-2.0049999999", false, -200},
 	}
 	for _, c := range ok {
 		got, err := ParseCents(c.in, c.comma)
@@ -392,7 +393,7 @@ func TestParseCents(t *testing.T) {
 }
 
 func TestParseHours(t *testing.T) {
-	for in, want := range map[string]int64{"1.5": 5400, "0:45": 2700, "1:30:15": 5415, "0.1": 360, "2": 7200, "0.333": 1199, "1.25h": 4500, ".25": 900} {
+	for in, want := range map[string]int64{"1.5": 5400, "0:45": 2700, "1:30:15": 5415, "0.1": 360, "2": 7200, "0.333": 1199, "1.25h": 4500, ".25": 900, "1.4999999999999998": 5400} {
 		got, err := ParseHours(in, false)
 		if err != nil || got != want {
 			t.Errorf("ParseHours(%q) = %d, %v; want %d", in, got, err, want)
@@ -723,5 +724,26 @@ func TestSetDateOrder(t *testing.T) {
 	}
 	if p.SetDateOrder("Date", "XYZ") == nil || p.SetDateOrder("Nope", "DMY") == nil {
 		t.Error("bad input accepted")
+	}
+}
+
+func TestGermanCalendarRow(t *testing.T) {
+	h := strings.Split("Betreff,Beginnt am,Beginnt um,Endet am,Endet um,Ganztägiges Ereignis,Besprechungsplanung,Beschreibung,Ort", ",")
+	rows := [][]string{
+		{"Verhandlung", "15.03.2024", "10:00:00", "15.03.2024", "11:30:00", "Aus", "Dr. Weber", "Termin", "Saal 3"},
+		{"Urlaub", "02.04.2024", "", "03.04.2024", "", "Ein", "Dr. Weber", "", ""},
+	}
+	p, outs := run(t, "kalender.csv", h, rows, nil, "")
+	if p.Profile != "outlook-calendar" || p.DateOrders["Beginnt am"] != "DMY" {
+		t.Fatalf("%s %+v", p.Profile, p.DateOrders)
+	}
+	e := outs[0].Records[0].Data.(*model.CalendarEvent)
+	if e.Summary != "Verhandlung" || e.StartAt != "2024-03-15T10:00:00" || e.EndAt != "2024-03-15T11:30:00" || e.AllDay || e.Owner != "Dr. Weber" || e.Location != "Saal 3" {
+		t.Errorf("%+v", e)
+	}
+	// 02.04 is read day-first like the rest of the column, not guessed.
+	e = outs[1].Records[0].Data.(*model.CalendarEvent)
+	if !e.AllDay || e.StartAt != "2024-04-02" || e.EndAt != "2024-04-03" {
+		t.Errorf("%+v", e)
 	}
 }

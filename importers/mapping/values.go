@@ -76,6 +76,13 @@ func ParseCents(s string, decimalComma bool) (model.Cents, error) {
 	for len(frac) > 2 && frac[len(frac)-1] == '0' {
 		frac = frac[:len(frac)-1]
 	}
+	roundUp := false
+	if len(frac) >= 7 {
+		// Binary-float noise from a spreadsheet cell (1234.4999999999998):
+		// nobody writes money with seven decimals, so round half up to cents.
+		roundUp = frac[2] >= '5'
+		frac = frac[:2]
+	}
 	if len(frac) > 2 {
 		return 0, fmt.Errorf("%q has more than two decimals", orig)
 	}
@@ -89,6 +96,9 @@ func ParseCents(s string, decimalComma bool) (model.Cents, error) {
 	v, err := strconv.ParseInt("0"+intPart+frac, 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not an amount", orig)
+	}
+	if roundUp {
+		v++
 	}
 	if neg {
 		v = -v
@@ -143,7 +153,10 @@ func ParseHours(s string, decimalComma bool) (int64, error) {
 		s = strings.Replace(s, ",", ".", 1)
 	}
 	intPart, frac, _ := strings.Cut(s, ".")
-	if (intPart == "" && frac == "") || !allDigits(intPart) || !allDigits(frac) || len(intPart) > 6 || len(frac) > 9 {
+	if len(frac) > 12 && allDigits(frac) {
+		frac = frac[:12] // float noise below a nanosecond-hour; rounding to the second follows
+	}
+	if (intPart == "" && frac == "") || !allDigits(intPart) || !allDigits(frac) || len(intPart) > 6 || len(frac) > 12 {
 		return 0, fmt.Errorf("%q is not a number of hours", orig)
 	}
 	h, _ := strconv.ParseInt("0"+intPart, 10, 64)
