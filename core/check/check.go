@@ -19,8 +19,8 @@ import (
 
 // Rule ids this package uses that core/model does not define (yet).
 const (
-	RuleEnumInvalid = "enum.invalid" // a value outside Clio's fixed list (contact type, note type, labels, task priority/status, activity type)
-	RuleDateInvalid = "date.invalid" // a date that cannot be read at all
+	RuleEnumInvalid = model.RuleEnumInvalid
+	RuleDateInvalid = model.RuleDateInvalid
 )
 
 // Options tunes a check run.

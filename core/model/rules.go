@@ -41,4 +41,6 @@ const (
 	RuleCustomFieldName        = "custom_field.name_too_long"
 	RuleDuplicateContact       = "duplicate.contact"
 	RuleBalanceNegative        = "balance.negative" // trust balance below zero: a ledger error in the old system
+	RuleEnumInvalid            = "enum.invalid"     // a value outside Clio's fixed list (contact type, note type, labels, task priority/status, activity type)
+	RuleDateInvalid            = "date.invalid"     // a date that cannot be read at all
 )
