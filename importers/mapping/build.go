@@ -152,10 +152,14 @@ func (r *rowCtx) yes(target string) (bool, bool) {
 func (r *rowCtx) appended() string {
 	var lines []string
 	for i, c := range r.p.Columns {
-		if strings.HasPrefix(c.Target, "append:") {
-			if v := r.at(i); v != "" {
-				lines = append(lines, strings.TrimPrefix(c.Target, "append:")+": "+v)
-			}
+		label := strings.TrimPrefix(c.Target, "append:")
+		if r.p.stray(i) {
+			label = c.Header
+		} else if !strings.HasPrefix(c.Target, "append:") {
+			continue
+		}
+		if v := r.at(i); v != "" {
+			lines = append(lines, label+": "+v)
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -174,12 +178,15 @@ func joinText(parts ...string) string {
 func (r *rowCtx) customs() map[string]string {
 	var m map[string]string
 	for i, c := range r.p.Columns {
-		if strings.HasPrefix(c.Target, "custom:") {
+		if strings.HasPrefix(c.Target, "custom:") || r.p.stray(i) {
 			if v := r.at(i); v != "" {
 				if m == nil {
 					m = map[string]string{}
 				}
 				name := strings.TrimPrefix(c.Target, "custom:")
+				if r.p.stray(i) {
+					name = c.Header
+				}
 				if old, ok := m[name]; ok {
 					v = old + "; " + v
 				}

@@ -159,18 +159,26 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 	p := &Plan{Profile: prof.Name, System: prof.System, prof: prof, headerless: headerless}
 	if prof.Name == "generic" {
 		best, bestScore, full := "", -1.0, false
+		var bestCols []Column
 		for _, k := range kinds {
 			cols := mapColumns(header, sample, mem, nil, k, headerless)
 			sc, ok := scoreKind(k, cols, file, table)
 			if sc > bestScore {
-				best, bestScore, full = k, sc, ok
+				best, bestScore, full, bestCols = k, sc, ok, cols
 			}
 		}
+		p.Columns = bestCols
 		if !full {
+			// Keep the closest guesses on show, but map no row until the
+			// user says what the table holds (SetEntity or a profile).
 			best = ""
+			for i := range p.Columns {
+				if p.Columns[i].Via == ViaNone {
+					p.Columns[i].Target = ""
+				}
+			}
 		}
 		p.kind = best
-		p.Columns = mapColumns(header, sample, mem, nil, best, headerless)
 		if best == "" {
 			p.Warnings = append(p.Warnings, Warning{Rule: RuleUnknownTable, Message: "Could not tell what this table holds (contacts, matters, time, ...): choose a profile or map the columns by hand."})
 		}
@@ -219,8 +227,8 @@ func (p *Plan) applyKind() {
 // refresh recomputes Unmapped and per-column state after the columns changed.
 func (p *Plan) refresh() {
 	p.Unmapped = nil
-	for _, c := range p.Columns {
-		if c.Via == ViaNone && c.Target != "skip" {
+	for i, c := range p.Columns {
+		if (c.Via == ViaNone && c.Target != "skip") || p.stray(i) {
 			p.Unmapped = append(p.Unmapped, c.Header)
 		}
 	}
@@ -231,6 +239,14 @@ func (p *Plan) refresh() {
 	}
 	p.finished = false
 	p.settle()
+}
+
+// stray reports a column whose target means nothing for this table's record
+// type (e.g. a user picked a matter field on a contacts table). Its values are
+// kept like an unrecognised column's: custom field or appended text.
+func (p *Plan) stray(i int) bool {
+	t := p.Columns[i].Target
+	return p.kind != "" && t != "" && !targetFits(t, p.kind)
 }
 
 func isHeaderless(header []string) bool {
@@ -540,6 +556,45 @@ func (p *Plan) SetColumn(header, target string) {
 		}
 	}
 	p.refresh()
+}
+
+// SetEntity says what each row of the table is: an entity name
+// ("contacts", "matters", ...) or "ledger:ar" / "ledger:trust" for
+// accounting history. Columns keep their targets; unrecognised ones become
+// custom-field or appended-text candidates for the new type.
+func (p *Plan) SetEntity(kind string) error {
+	ok := false
+	for _, k := range kinds {
+		ok = ok || k == kind
+	}
+	if !ok {
+		return fmt.Errorf("unknown record type %q (one of %s)", kind, strings.Join(kinds, ", "))
+	}
+	p.kind = kind
+	headers := make([]string, len(p.Columns))
+	for i, c := range p.Columns {
+		headers[i] = c.Header
+	}
+	var prof *profile
+	if p.prof.Name != "generic" && p.prof.kind() == kind {
+		prof = p.prof
+	}
+	fresh := mapColumns(headers, nil, nil, prof, kind, false)
+	for i := range p.Columns {
+		if v := p.Columns[i].Via; v != ViaUser && v != ViaRemembered {
+			fresh[i].Index, fresh[i].Samples = p.Columns[i].Index, p.Columns[i].Samples
+			p.Columns[i] = fresh[i]
+		}
+	}
+	var keep []Warning
+	for _, w := range p.Warnings {
+		if w.Rule != RuleUnknownTable {
+			keep = append(keep, w)
+		}
+	}
+	p.Warnings = keep
+	p.applyKind()
+	return nil
 }
 
 // SetDateOrder records the user's day/month order for a date column

@@ -747,3 +747,37 @@ func TestGermanCalendarRow(t *testing.T) {
 		t.Errorf("%+v", e)
 	}
 }
+
+func TestSetEntityOnUnknownTable(t *testing.T) {
+	h := []string{"Ref", "Who", "When"}
+	rows := [][]string{{"A1", "Jane Doe", "2024-01-02"}}
+	p, outs := run(t, "x.csv", h, rows, nil, "")
+	if p.Entity != "" || outs[0].Reject == "" || !hasWarning(p, RuleUnknownTable, "") {
+		t.Fatalf("%+v %+v", p, outs[0])
+	}
+	if p.SetEntity("nonsense") == nil {
+		t.Error("bad kind accepted")
+	}
+	p.SetColumn("Who", "full_name")
+	if err := p.SetEntity("contacts"); err != nil {
+		t.Fatal(err)
+	}
+	p.Finish()
+	o := p.Map(rows[0])
+	c := o.Records[0].Data.(*model.Contact)
+	if hasWarning(p, RuleUnknownTable, "") || c.FirstName != "Jane" || c.LastName != "Doe" || c.CustomFields["Ref"] != "A1" || c.CustomFields["When"] != "2024-01-02" {
+		t.Errorf("%+v %+v", c, p.Warnings)
+	}
+}
+
+func TestStrayTargetIsKeptNotDropped(t *testing.T) {
+	h := []string{"First Name", "Last Name", "Follow Up"}
+	rows := [][]string{{"Ann", "Lee", "2024-05-01"}}
+	p, _ := Choose("c.csv", "", h, rows, nil, "")
+	p.SetColumn("Follow Up", "due_date") // a task field on a contacts table
+	p.Finish()
+	c := p.Map(rows[0]).Records[0].Data.(*model.Contact)
+	if c.CustomFields["Follow Up"] != "2024-05-01" || len(p.Unmapped) != 1 {
+		t.Errorf("%+v %v", c.CustomFields, p.Unmapped)
+	}
+}

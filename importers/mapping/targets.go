@@ -18,8 +18,8 @@ var simpleTargets = map[string][]string{
 	// identity and links
 	"id":          {"contacts", "matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries"},
 	"matter":      {"matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"},
-	"client":      {"matters", "time_entries", "ledger:ar", "ledger:trust"},
-	"client_name": {"matters", "time_entries", "ledger:ar", "ledger:trust"},
+	"client":      {"matters", "ledger:ar", "ledger:trust"},
+	"client_name": {"matters", "ledger:ar", "ledger:trust"},
 	"contact":     {"notes"},
 	"deleted":     {"contacts", "matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"},
 	// contacts
