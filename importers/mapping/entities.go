@@ -210,6 +210,9 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 	if display != "" && !derivable(display, c, company) {
 		extra["Display As"] = display
 	}
+	if fc, ok := r.getCell("full_name"); ok && !derivable(fc.v, c, company) {
+		extra[p.Columns[fc.col].Header] = fc.v // a full name that says more than the name parts
+	}
 	for k, v := range extra {
 		if c.CustomFields == nil {
 			c.CustomFields = map[string]string{}
@@ -282,7 +285,8 @@ func noteKey(parentKey, kind string) string {
 // company name, "Last, First" or "First Last".
 func derivable(display string, c *model.Contact, company string) bool {
 	d := Normalize(display)
-	for _, s := range []string{company, c.Name, c.LastName + c.FirstName, c.FirstName + c.LastName, c.LastName + c.FirstName + c.MiddleName, c.FirstName + c.MiddleName + c.LastName} {
+	for _, s := range []string{company, c.Name, c.LastName + c.FirstName, c.FirstName + c.LastName, c.LastName + c.FirstName + c.MiddleName, c.FirstName + c.MiddleName + c.LastName,
+		c.Prefix + c.FirstName + c.MiddleName + c.LastName, c.LastName + c.Prefix + c.FirstName + c.MiddleName} {
 		if s != "" && Normalize(s) == d {
 			return true
 		}
@@ -357,7 +361,11 @@ func (p *Plan) mapTask(r *rowCtx) Outcome {
 
 func (p *Plan) mapNote(r *rowCtx) Outcome {
 	n := &model.Note{Type: "Matter", Matter: matterRef(r), Subject: r.get("subject"), Detail: joinText(r.get("body"), r.appended()), Author: r.get("user")}
-	if n.Matter.IsZero() {
+	if !n.Matter.IsZero() {
+		if v := r.get("contact"); v != "" { // a matter note about a contact: keep who it was about
+			n.Detail = joinText(n.Detail, "Contact: "+v)
+		}
+	} else {
 		if v := r.get("contact"); v != "" || (r.has("contact") && !r.has("matter")) {
 			n.Type = "Contact"
 			n.Contact = model.Ref{Kind: "name", Value: v}
