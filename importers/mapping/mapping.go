@@ -124,6 +124,7 @@ type Plan struct {
 	order        []string
 	ambiguous    []bool
 	userOrder    map[string]string // header → order the user chose
+	normHeader   []string
 	seenHash     map[string]int
 	seenCompany  map[string]bool
 	baseWarnings int
@@ -227,6 +228,10 @@ func (p *Plan) applyKind() {
 // refresh recomputes Unmapped and per-column state after the columns changed.
 func (p *Plan) refresh() {
 	p.Unmapped = nil
+	p.normHeader = make([]string, len(p.Columns))
+	for i, c := range p.Columns {
+		p.normHeader[i] = Normalize(c.Header)
+	}
 	for i, c := range p.Columns {
 		if (c.Via == ViaNone && c.Target != "skip") || p.stray(i) {
 			p.Unmapped = append(p.Unmapped, c.Header)

@@ -48,6 +48,9 @@ func (p *Plan) Observe(row []string) {
 		}
 		o := &p.obs[i]
 		o.nonEmpty++
+		if len(v) > 40 || strings.IndexAny(v, "0123456789") < 0 {
+			continue // no date, amount or identifier evidence in text without digits
+		}
 		// Evidence is kept for every column, whatever its target, so a later
 		// SetColumn (e.g. to a date field) still has it.
 		{
