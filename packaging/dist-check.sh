@@ -52,7 +52,7 @@ FAILED=0
 now() { date +%s; }
 say() { printf '[dist-check %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 result() { # result PASS|FAIL "what" seconds
-  printf '%-4s %-58s %5ss\n' "$1" "$2" "${3:--}" >>"$SUMMARY"
+  printf '%-4s %-66s %s\n' "$1" "$2" "${3:+$3 s}" >>"$SUMMARY"
   [ "$1" = PASS ] || FAILED=1
   say "$1 $2"
 }
@@ -173,8 +173,10 @@ else
   result FAIL "screenshot $shot is missing or blank"
 fi
 if grep -q 'panic:\|Error in Fyne call thread' build/screenshots/installed-app.log 2>/dev/null; then
-  result FAIL "app log clean (build/screenshots/installed-app.log)"
+  result FAIL "app log has a panic or a Fyne threading error (build/screenshots/installed-app.log)"
 fi
+check "installed desktop entry starts one instance per file (Exec=handover %f)" \
+  grep -qx 'Exec=handover %f' /usr/share/applications/com.handover.app.desktop
 
 if [ "${DIST_CHECK_KEEP:-0}" != 1 ]; then
   check "apt-get remove -y handover" $SUDO apt-get remove -y handover

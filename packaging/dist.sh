@@ -76,6 +76,7 @@ linux() {
   (cd "$src" && GOARCH=amd64 "$TOOLS/fyne" package --target linux --release) >"$WORK/fyne-linux.log" 2>&1 ||
     { tail -n 40 "$WORK/fyne-linux.log" >&2; die "linux build failed"; }
   mkdir -p "$DIST"
+  rm -f "$DIST"/handover-*-linux-amd64.tar.xz "$DIST"/handover_*_amd64.deb # older versions
   tarball=$DIST/handover-$VERSION-linux-amd64.tar.xz
   mv -f "$src/Handover.tar.xz" "$tarball"
   t1=$(now)
@@ -93,6 +94,9 @@ linux() {
   grep -q '^MimeType=application/x-handover;' "$desktop" || die "desktop entry lacks MimeType"
   install -Dm0755 "$bin" "$root/usr/bin/handover"
   install -Dm0644 "$desktop" "$root/usr/share/applications/$APP_ID.desktop"
+  # fyne writes "Exec=handover %F" (all selected files in one call); main.go opens exactly one
+  # .handover file, so let the desktop start one instance per file
+  sed -i 's/^Exec=handover %F$/Exec=handover %f/' "$root/usr/share/applications/$APP_ID.desktop"
   install -Dm0644 packaging/linux/handover-mime.xml "$root/usr/share/mime/packages/$APP_ID.xml"
   for s in 16 24 32 48 64 128 256 512; do
     install -Dm0644 "assets/icon/png/handover-$s.png" "$root/usr/share/icons/hicolor/${s}x$s/apps/$APP_ID.png"
@@ -131,6 +135,7 @@ windows() {
     { tail -n 40 "$WORK/fyne-windows.log" >&2; die "windows build failed"; }
   out=$ROOT/build/windows
   mkdir -p "$out" "$DIST"
+  rm -f "$DIST"/Handover-*-setup.exe # older versions
   mv -f "$src/Handover.exe" "$out/handover.exe"
   # handover-cli.exe: the same binary with the console subsystem, so `handover-cli --version`
   # prints in cmd.exe/PowerShell and they wait for it (see packaging/pesubsys)
