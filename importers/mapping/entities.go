@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -588,6 +589,12 @@ func (p *Plan) mapLedger(r *rowCtx) Outcome {
 			return Outcome{Reject: r.reject}
 		}
 		kind = model.LedgerKind(v)
+		switch kind {
+		case model.LedgerInvoice, model.LedgerPayment, model.LedgerCredit, model.LedgerTrustDeposit, model.LedgerTrustWithdrawal, model.LedgerOperating:
+		default:
+			r.fail(tc, "a known transaction type", fmt.Sprintf("It is mapped to %q, which is not a ledger kind; map it to invoice, payment, credit, trust_deposit or trust_withdrawal.", v))
+			return Outcome{Reject: r.reject}
+		}
 	}
 	neg := amt < 0
 	if neg {

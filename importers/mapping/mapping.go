@@ -602,6 +602,21 @@ func (p *Plan) SetEntity(kind string) error {
 	return nil
 }
 
+// SetValue adds or changes one value-map entry for this table: the source
+// word (compared normalised) in a column mapped to target becomes value, e.g.
+// SetValue("ledger.type", "Payment", "trust_withdrawal") or
+// SetValue("status", "Dormant", "Closed"). Matter status uses target
+// "status"; task status "task.status".
+func (p *Plan) SetValue(target, source, value string) {
+	if p.values == nil {
+		p.values = map[string]map[string]string{}
+	}
+	if p.values[target] == nil {
+		p.values[target] = map[string]string{}
+	}
+	p.values[target][Normalize(source)] = value
+}
+
 // SetDateOrder records the user's day/month order for a date column
 // ("MDY", "DMY" or "YMD"); it replaces the inferred one and its warning.
 func (p *Plan) SetDateOrder(header, order string) error {

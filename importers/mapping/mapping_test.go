@@ -781,3 +781,16 @@ func TestStrayTargetIsKeptNotDropped(t *testing.T) {
 		t.Errorf("%+v %v", c.CustomFields, p.Unmapped)
 	}
 }
+
+func TestSetValue(t *testing.T) {
+	h := strings.Split("Date;Matter;Client;Type;Amount;Reference", ";")
+	rows := [][]string{{"2024-01-02", "16-1001", "Doe", "Payment", "10.00", ""}}
+	p, outs := run(t, "trust.csv", h, rows, nil, "trust-ledger")
+	if !strings.Contains(outs[0].Reject, "Payment") {
+		t.Fatalf("%+v", outs[0])
+	}
+	p.SetValue("ledger.type", "payment", string(model.LedgerTrustWithdrawal))
+	if l := p.Map(rows[0]).Ledger; l == nil || l.Kind != model.LedgerTrustWithdrawal {
+		t.Errorf("%+v", l)
+	}
+}
