@@ -190,7 +190,7 @@ func WriteXLSX(ctx context.Context, ws *workspace.Workspace, w io.Writer) error 
 		return err
 	}
 	f.SetActiveSheet(0)
-	_, err = f.WriteTo(w)
+	err = writeSorted(f, w)
 	return err
 }
 
