@@ -188,7 +188,7 @@ type Contact struct {
 	LastName     string            `json:"last_name,omitempty"`
 	Name         string            `json:"name,omitempty"` // company name (Company only)
 	Title        string            `json:"title,omitempty"`
-	Company      Ref               `json:"company,omitempty"` // employer, for a Person
+	Company      Ref               `json:"company,omitzero"` // employer, for a Person
 	DateOfBirth  string            `json:"date_of_birth,omitempty"`
 	Emails       []Email           `json:"email_addresses,omitempty"`
 	Phones       []Phone           `json:"phone_numbers,omitempty"`
@@ -201,7 +201,7 @@ type Contact struct {
 type Matter struct {
 	DisplayNumber       string            `json:"display_number,omitempty"` // the legacy matter number, kept as text
 	Description         string            `json:"description,omitempty"`
-	Client              Ref               `json:"client,omitempty"`
+	Client              Ref               `json:"client,omitzero"`
 	Status              string            `json:"status,omitempty"` // Open|Pending|Closed
 	OpenDate            string            `json:"open_date,omitempty"`
 	CloseDate           string            `json:"close_date,omitempty"`
@@ -225,7 +225,7 @@ type Relationship struct {
 type Task struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
-	Matter      Ref    `json:"matter,omitempty"`
+	Matter      Ref    `json:"matter,omitzero"`
 	Assignee    string `json:"assignee,omitempty"` // legacy user name/initials
 	DueAt       string `json:"due_at,omitempty"`   // YYYY-MM-DD
 	Priority    string `json:"priority,omitempty"` // High|Normal|Low
@@ -235,8 +235,8 @@ type Task struct {
 // Note belongs to a matter or a contact (Type says which).
 type Note struct {
 	Type    string `json:"type"` // Matter|Contact
-	Matter  Ref    `json:"matter,omitempty"`
-	Contact Ref    `json:"contact,omitempty"`
+	Matter  Ref    `json:"matter,omitzero"`
+	Contact Ref    `json:"contact,omitzero"`
 	Subject string `json:"subject,omitempty"`
 	Detail  string `json:"detail,omitempty"`
 	Date    string `json:"date,omitempty"`
@@ -252,7 +252,7 @@ type CalendarEvent struct {
 	AllDay         bool   `json:"all_day,omitempty"`
 	TimeZone       string `json:"time_zone,omitempty"`       // IANA zone of the original (TZID)
 	RecurrenceRule string `json:"recurrence_rule,omitempty"` // RFC 5545 RRULE value, kept verbatim
-	Matter         Ref    `json:"matter,omitempty"`
+	Matter         Ref    `json:"matter,omitzero"`
 	Owner          string `json:"calendar_owner,omitempty"` // legacy user name/initials/email
 }
 
@@ -261,10 +261,10 @@ type Communication struct {
 	Subject    string   `json:"subject"`
 	Body       string   `json:"body,omitempty"`
 	ReceivedAt string   `json:"received_at"` // RFC 3339
-	Matter     Ref      `json:"matter,omitempty"`
+	Matter     Ref      `json:"matter,omitzero"`
 	From       string   `json:"from,omitempty"`
 	To         []string `json:"to,omitempty"`
-	Contact    Ref      `json:"contact,omitempty"`
+	Contact    Ref      `json:"contact,omitzero"`
 	User       string   `json:"user,omitempty"` // legacy user who made/took the call
 	MessageID  string   `json:"message_id,omitempty"`
 }
@@ -277,7 +277,7 @@ type TimeEntry struct {
 	Seconds     int64  `json:"quantity_seconds"`
 	Price       Cents  `json:"price_cents"`
 	User        string `json:"user,omitempty"` // legacy user name/initials
-	Matter      Ref    `json:"matter,omitempty"`
+	Matter      Ref    `json:"matter,omitzero"`
 	Note        string `json:"note,omitempty"`
 	Activity    string `json:"activity_description,omitempty"`
 	NonBillable bool   `json:"non_billable,omitempty"`
@@ -295,8 +295,8 @@ type ARBalance struct {
 // TrustBalance is the one trust line per matter (or per contact when the
 // ledger has no matter).
 type TrustBalance struct {
-	Matter  Ref    `json:"matter,omitempty"`
-	Contact Ref    `json:"contact,omitempty"`
+	Matter  Ref    `json:"matter,omitzero"`
+	Contact Ref    `json:"contact,omitzero"`
 	Amount  Cents  `json:"amount_cents"`
 	AsOf    string `json:"as_of,omitempty"`
 	Lines   int    `json:"ledger_lines"`
@@ -308,9 +308,9 @@ type Document struct {
 	Size        int64  `json:"size,omitempty"`
 	SHA256      string `json:"sha256,omitempty"`
 	ContentType string `json:"content_type,omitempty"`
-	Matter      Ref    `json:"matter,omitempty"`
-	Contact     Ref    `json:"contact,omitempty"`
-	Email       Ref    `json:"email,omitempty"` // the email it was attached to
+	Matter      Ref    `json:"matter,omitzero"`
+	Contact     Ref    `json:"contact,omitzero"`
+	Email       Ref    `json:"email,omitzero"` // the email it was attached to
 	ReceivedAt  string `json:"received_at,omitempty"`
 }
 
@@ -431,8 +431,8 @@ const (
 // Amount is positive; Kind says which way it moves the balance.
 type LedgerLine struct {
 	Kind      LedgerKind `json:"kind"`
-	Matter    Ref        `json:"matter,omitempty"`
-	Contact   Ref        `json:"contact,omitempty"`
+	Matter    Ref        `json:"matter,omitzero"`
+	Contact   Ref        `json:"contact,omitzero"`
 	Amount    Cents      `json:"amount_cents"`
 	Date      string     `json:"date,omitempty"`
 	Reference string     `json:"reference,omitempty"` // invoice or cheque number, as text
