@@ -1,22 +1,46 @@
 // Package mapping turns a table read from a legacy export (header + rows of
 // text) into Clio records, exclusions with their ledger lines, or rejects.
 //
-// Use: Choose picks a profile (or maps a generic table) and returns a Plan;
-// the user may edit it (SetColumn); Observe is called on every row (pass 1,
-// date-format and Excel-damage evidence), Finish settles per-column decisions
-// and warnings, and Map turns each row into an Outcome (pass 2).
+// Use: Choose picks a profile (embedded JSON in importers/profiles) or maps a
+// generic table, and returns a Plan; the user may edit it (SetColumn,
+// SetEntity, SetDateOrder, SetValue); Observe is called on every row (pass 1:
+// date-order, decimal-comma and Excel-damage evidence), Finish settles the
+// per-column decisions and warnings, and Map turns each row into an Outcome
+// (pass 2). Map never panics and every Outcome is exactly one of: records,
+// an exclusion, or a reject.
+//
+// Column matching, in order: Memory (the user's earlier choices, keyed by
+// Normalize(header)), the chosen profile's aliases, an exact target name,
+// aliases of every profile of the same record type, then Jaro-Winkler ≥ 0.88
+// on normalised headers (Via fuzzy, Confidence = similarity, never taking a
+// field a surer match has). Anything left becomes custom:<Header> on contacts
+// and matters, append:<Header> ("Header: value" lines in the main text) on
+// tasks, notes, events, phone logs and time entries, and is listed in
+// Unmapped: no column is dropped silently ("skip" marks the few a profile
+// knows are meaningless, e.g. Outlook's "E-mail Type").
 //
 // Keys and references (the readiness checker and the upload engine rely on them):
 //
 //	Record.Key = "<profile>:<entity>:<legacy id>" when the table has an id column
-//	             (contacts: the id column; matters: the matter number; others: an id column),
-//	           = "<profile>:<entity>:h:<hash>" otherwise (see rowHash), and
-//	           = "<profile>:contacts:company:<normalised name>" for a company contact
-//	             derived from a person's Company column.
-//	The legacy id is therefore everything after the second ':' of a key.
+//	             (contacts: the id column; matters: the matter number, else an id column;
+//	             others: an id column),
+//	           = "<profile>:<entity>:h:<hash>" otherwise (see rowCtx.key: stable across
+//	             re-exports for unchanged rows; identical rows get -2, -3 …),
+//	           = "<profile>:contacts:company:<normalised name>" for the company contact
+//	             derived from a person's Company column (emitted once per Plan pass:
+//	             Finish resets the set; the store should also upsert by Key), and
+//	           = "<profile>:notes:contact:<id>" / "<profile>:notes:matter:<id>" for the
+//	             note made from a contact's or matter's Notes column.
+//	The legacy id is everything after the second ':' of a key.
 //	Ref{Kind:"number"}  a matter number as written (Matter.DisplayNumber)
 //	Ref{Kind:"id"}      a legacy contact id (the id part of a contact key)
 //	Ref{Kind:"name"}    a contact or company name as written
+//
+// Values: money is parsed exactly into cents (ParseCents), hours into seconds
+// (ParseHours), identifiers stay text, dates become YYYY-MM-DD (see dates.go
+// for how a column's day/month order is decided and flagged), date+time pairs
+// become local RFC 3339 without an offset ("2024-03-15T10:00:00", warned as
+// RuleNoTimeZone).
 package mapping
 
 import (
