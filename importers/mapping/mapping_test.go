@@ -794,3 +794,17 @@ func TestSetValue(t *testing.T) {
 		t.Errorf("%+v", l)
 	}
 }
+
+func TestTargets(t *testing.T) {
+	ts := strings.Join(Targets("contacts"), " ")
+	if !strings.Contains(ts, "first_name") || !strings.Contains(ts, "phones[Mobile]") || strings.Contains(ts, "hours") {
+		t.Error(ts)
+	}
+	for _, k := range kinds {
+		for _, x := range Targets(k) {
+			if !validTarget(x) || !targetFits(x, k) {
+				t.Errorf("%s: %s", k, x)
+			}
+		}
+	}
+}

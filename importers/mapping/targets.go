@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"handover/core/model"
@@ -123,4 +124,31 @@ func kindEntity(k string) model.Entity {
 		return ""
 	}
 	return model.Entity(k)
+}
+
+// Targets lists the fields a column of a table of kind can go to (an entity
+// name, or "ledger:ar"/"ledger:trust"), for a mapping screen's choices;
+// custom:<Header>, append:<Header> and "skip" come on top.
+func Targets(kind string) []string {
+	var out []string
+	for t := range simpleTargets {
+		if targetFits(t, kind) {
+			out = append(out, t)
+		}
+	}
+	if kind == "contacts" {
+		for _, l := range []string{"Work", "Home", "Other"} {
+			out = append(out, "emails["+l+"]")
+		}
+		for _, l := range []string{"Work", "Home", "Mobile", "Fax", "Pager", "Skype", "Other"} {
+			out = append(out, "phones["+l+"]")
+		}
+		for _, l := range []string{"Work", "Home", "Billing", "Other"} {
+			for _, part := range []string{"street", "street2", "street3", "city", "province", "postal_code", "country"} {
+				out = append(out, "address["+l+"]."+part)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
