@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -9,7 +10,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -20,10 +20,6 @@ import (
 // ErrPasswordProtected is returned for encrypted workbooks.
 var ErrPasswordProtected = errors.New("this workbook is password-protected: open it in Excel, remove the password (File > Info > Protect Workbook), save, and add it again")
 
-// xlsxXMLInMemory: worksheet and shared-string parts bigger than this are
-// unzipped to temporary files by excelize instead of being held in memory.
-const xlsxXMLInMemory = 1 << 20
-
 type dateKind int
 
 const (
@@ -33,23 +29,23 @@ const (
 )
 
 type xlsxReader struct {
-	f          *excelize.File
-	zr         *zip.ReadCloser
-	info       Info
-	opts       Options
-	sheets     []string
-	paths      map[string]string // sheet name -> part name in the zip
-	next       int               // index of the next sheet to open
-	cur        *xlsxSheet
-	queue      []Row
-	dateStyles map[int]dateKind
-	date1904   bool
+	zr     *zip.ReadCloser
+	wb     *workbookMeta
+	info   Info
+	opts   Options
+	sheets []wbSheet
+	next   int // index of the next sheet to open
+	cur    *xlsxSheet
+	queue  []Row
+	styles []styleInfo
+	sst    *sharedStrings
+	fm     *numFormatter
+	closed bool
 }
 
 type xlsxSheet struct {
 	table  *Table
-	rows   *excelize.Rows
-	meta   *sheetMeta
+	rows   *sheetStream
 	num    int64 // row number of the last row read
 	width  int
 	done   bool
@@ -74,80 +70,42 @@ func openXLSX(p string, opts Options) (Reader, error) {
 	if err != nil {
 		return nil, damagedWorkbook(err)
 	}
-	paths, err := sheetPaths(&zr.Reader)
+	wb, err := readWorkbook(&zr.Reader)
 	if err != nil {
 		zr.Close()
 		return nil, damagedWorkbook(err)
 	}
-	f, err := excelize.OpenFile(p, excelize.Options{UnzipXMLSizeLimit: xlsxXMLInMemory, UnzipSizeLimit: 16 << 30})
-	if err != nil {
-		zr.Close()
-		if errors.Is(err, excelize.ErrWorkbookPassword) || errors.Is(err, excelize.ErrWorkbookFileFormat) {
-			return nil, ErrPasswordProtected
-		}
-		return nil, damagedWorkbook(err)
-	}
-	r := &xlsxReader{f: f, zr: zr, opts: opts, paths: paths, info: Info{Format: FormatXLSX, Encoding: "utf-8", Guessed: map[string]string{}}}
-	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		r.date1904 = *props.Date1904
-	}
-	r.dateStyles = dateStyleIDs(f)
-	for _, name := range f.GetSheetList() {
-		if opts.Sheet != "" && !strings.EqualFold(name, opts.Sheet) {
+	r := &xlsxReader{zr: zr, wb: wb, opts: opts, fm: &numFormatter{}, info: Info{Format: FormatXLSX, Encoding: "utf-8", Guessed: map[string]string{}}}
+	r.styles = readStyles(&zr.Reader, wb.stylesPart)
+	var names []string
+	for _, sh := range wb.sheets {
+		names = append(names, sh.name)
+		if opts.Sheet != "" && !strings.EqualFold(sh.name, opts.Sheet) {
 			continue
 		}
-		r.sheets = append(r.sheets, name)
-		if vis, err := f.GetSheetVisible(name); err == nil && !vis {
-			r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' is hidden in Excel; its rows are read too", name))
+		r.sheets = append(r.sheets, sh)
+		if sh.hidden {
+			r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' is hidden in Excel; its rows are read too", sh.name))
 		}
 	}
 	if opts.Sheet != "" && len(r.sheets) == 0 {
 		r.Close()
-		return nil, fmt.Errorf("the workbook has no sheet named %q (sheets: %s)", opts.Sheet, strings.Join(f.GetSheetList(), ", "))
+		return nil, fmt.Errorf("the workbook has no sheet named %q (sheets: %s)", opts.Sheet, strings.Join(names, ", "))
+	}
+	if len(r.sheets) > 0 {
+		if r.sst, err = loadSharedStrings(&zr.Reader, wb.sstPart); err != nil {
+			r.Close()
+			return nil, damagedWorkbook(err)
+		}
 	}
 	// Prepare the first sheet now so Info is meaningful straight after Open.
-	if err := r.openNextSheet(); err != nil {
-		r.Close()
-		return nil, err
+	if len(r.sheets) > 0 {
+		if err := r.openNextSheet(); err != nil {
+			r.Close()
+			return nil, err
+		}
 	}
 	return r, nil
-}
-
-// sheetPaths maps sheet names to their worksheet part, from workbook.xml and its rels.
-func sheetPaths(zr *zip.Reader) (map[string]string, error) {
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if err := readZipXML(zr, "xl/workbook.xml", &wb); err != nil {
-		return nil, err
-	}
-	if err := readZipXML(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
-		return nil, err
-	}
-	targets := map[string]string{}
-	for _, rel := range rels.Rels {
-		t := rel.Target
-		if strings.HasPrefix(t, "/") {
-			t = strings.TrimPrefix(t, "/")
-		} else {
-			t = path.Join("xl", t)
-		}
-		targets[rel.ID] = t
-	}
-	out := map[string]string{}
-	for _, s := range wb.Sheets {
-		out[s.Name] = targets[s.RID]
-	}
-	return out, nil
 }
 
 func findZipFile(zr *zip.Reader, name string) *zip.File {
@@ -170,27 +128,6 @@ func readZipXML(zr *zip.Reader, name string, v any) error {
 	}
 	defer rc.Close()
 	return xml.NewDecoder(io.LimitReader(rc, 64<<20)).Decode(v)
-}
-
-// dateStyleIDs lists the cell styles whose number format shows a date or time.
-func dateStyleIDs(f *excelize.File) map[int]dateKind {
-	out := map[int]dateKind{}
-	for id := 0; id < 1<<16; id++ {
-		st, err := f.GetStyle(id)
-		if err != nil || st == nil {
-			break
-		}
-		k := notDate
-		if st.CustomNumFmt != nil {
-			k = classifyNumFmt(*st.CustomNumFmt)
-		} else {
-			k = builtinDateKind(st.NumFmt)
-		}
-		if k != notDate {
-			out[id] = k
-		}
-	}
-	return out
 }
 
 func builtinDateKind(id int) dateKind {
@@ -274,24 +211,21 @@ func (r *xlsxReader) Close() error {
 	if r.cur != nil {
 		r.closeSheet()
 	}
-	var err error
-	if r.f != nil {
-		err = r.f.Close()
-		r.f = nil
-	}
+	r.closed = true
+	r.sst.close()
+	r.sst = nil
+	r.fm.close()
 	if r.zr != nil {
-		r.zr.Close()
+		err := r.zr.Close()
 		r.zr = nil
+		return err
 	}
-	return err
+	return nil
 }
 
 func (r *xlsxReader) closeSheet() {
 	if r.cur.rows != nil {
-		r.cur.rows.Close()
-	}
-	if r.cur.meta != nil {
-		r.cur.meta.Close()
+		r.cur.rows.close()
 	}
 	r.cur = nil
 }
@@ -300,7 +234,7 @@ func (r *xlsxReader) Next() (Row, error) { return safeNext(r.nextRow) }
 
 func (r *xlsxReader) nextRow() (Row, error) {
 	for len(r.queue) == 0 {
-		if r.f == nil {
+		if r.closed {
 			return Row{}, errors.New("reader is closed")
 		}
 		if r.cur == nil {
@@ -332,52 +266,35 @@ func (r *xlsxReader) nextRow() (Row, error) {
 	return row, nil
 }
 
-// readSheetRow returns the next physical row of the current sheet with date
-// cells turned into ISO text.
+// readSheetRow returns the next physical row of the current sheet.
 func (r *xlsxReader) readSheetRow() (int64, []string, bool, error) {
 	s := r.cur
-	if !s.rows.Next() {
-		if err := s.rows.Error(); err != nil {
-			return 0, nil, false, fmt.Errorf("sheet '%s' after row %d: %w", s.table.Name, s.num, err)
-		}
-		return 0, nil, false, nil
-	}
-	s.num++
-	cells, err := s.rows.Columns()
+	num, cells, ok, err := s.rows.next()
 	if err != nil {
-		return 0, nil, false, fmt.Errorf("sheet '%s' row %d: %w", s.table.Name, s.num, err)
+		return 0, nil, false, fmt.Errorf("sheet '%s': %w", s.table.Name, err)
 	}
-	if s.meta != nil {
-		for col, raw := range s.meta.dates(s.num) {
-			if col < len(cells) {
-				if iso, ok := excelDate(raw.v, raw.kind, r.date1904); ok {
-					cells[col] = iso
-				}
-			}
-		}
+	if ok {
+		s.num = num
 	}
-	return s.num, cells, true, nil
+	return num, cells, ok, nil
 }
 
 func (r *xlsxReader) openNextSheet() error {
-	name := r.sheets[r.next]
+	sh := r.sheets[r.next]
+	name := sh.name
 	r.next++
-	rows, err := r.f.Rows(name)
-	if err != nil {
-		r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' has no cells to read (%v)", name, err))
+	zf := findZipFile(&r.zr.Reader, sh.part)
+	if zf == nil || !strings.Contains(sh.part, "worksheets/") {
+		r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' has no cells to read (it is a chart or macro sheet, or missing)", name))
 		return nil
 	}
-	s := &xlsxSheet{table: &Table{Name: name}, rows: rows}
-	r.cur = s
-	if len(r.dateStyles) > 0 {
-		if part := r.paths[name]; part != "" {
-			if zf := findZipFile(&r.zr.Reader, part); zf != nil {
-				if m, err := newSheetMeta(zf, r.dateStyles); err == nil {
-					s.meta = m
-				}
-			}
-		}
+	rc, err := zf.Open()
+	if err != nil {
+		return damagedWorkbook(err)
 	}
+	st := &sheetStream{rc: rc, dec: xml.NewDecoder(bufio.NewReaderSize(rc, 1<<16)), sst: r.sst, styles: r.styles, fm: r.fm, date1904: r.wb.date1904}
+	s := &xlsxSheet{table: &Table{Name: name}, rows: st}
+	r.cur = s
 	// Read ahead the detection window.
 	var buf [][]string
 	var nums []int64
@@ -535,125 +452,6 @@ func headerIf(s *xlsxSheet) []string {
 		return nil
 	}
 	return s.table.Header
-}
-
-// ---- sheet metadata stream: which cells carry a date style ----
-
-type metaCell struct {
-	v    string
-	kind dateKind
-}
-
-type sheetMeta struct {
-	rc      io.ReadCloser
-	dec     *xml.Decoder
-	styles  map[int]dateKind
-	pending int64 // row number of the buffered row, 0 = none
-	cells   map[int]metaCell
-	lastRow int64
-	done    bool
-}
-
-func newSheetMeta(zf *zip.File, styles map[int]dateKind) (*sheetMeta, error) {
-	rc, err := zf.Open()
-	if err != nil {
-		return nil, err
-	}
-	return &sheetMeta{rc: rc, dec: xml.NewDecoder(rc), styles: styles}, nil
-}
-
-func (m *sheetMeta) Close() { m.rc.Close() }
-
-// dates returns the date-styled numeric cells (0-based column -> raw value) of row n.
-func (m *sheetMeta) dates(n int64) map[int]metaCell {
-	for {
-		if m.pending != 0 {
-			if m.pending == n {
-				m.pending = 0
-				return m.cells
-			}
-			if m.pending > n {
-				return nil
-			}
-			m.pending = 0
-		}
-		if m.done || !m.readRow() {
-			m.done = true
-			return nil
-		}
-	}
-}
-
-func (m *sheetMeta) readRow() bool {
-	for {
-		tok, err := m.dec.RawToken()
-		if err != nil {
-			return false
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || se.Name.Local != "row" {
-			continue
-		}
-		num := m.lastRow + 1
-		if v := attr(se, "r"); v != "" {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
-				num = n
-			}
-		}
-		m.lastRow = num
-		m.pending = num
-		m.cells = nil
-		col := -1
-		var cur *metaCell
-		curCol := 0
-		inV := false
-		for {
-			tok, err := m.dec.RawToken()
-			if err != nil {
-				return true
-			}
-			switch t := tok.(type) {
-			case xml.StartElement:
-				switch t.Name.Local {
-				case "c":
-					col++
-					if ref := attr(t, "r"); ref != "" {
-						if c, _, err := excelize.CellNameToCoordinates(ref); err == nil {
-							col = c - 1
-						}
-					}
-					cur = nil
-					typ := attr(t, "t")
-					if sid, err := strconv.Atoi(attr(t, "s")); err == nil && (typ == "" || typ == "n") {
-						if k, ok := m.styles[sid]; ok {
-							cur, curCol = &metaCell{kind: k}, col
-						}
-					}
-				case "v":
-					inV = cur != nil
-				}
-			case xml.CharData:
-				if inV {
-					cur.v += string(t)
-				}
-			case xml.EndElement:
-				switch t.Name.Local {
-				case "v":
-					inV = false
-				case "c":
-					if cur != nil && cur.v != "" {
-						if m.cells == nil {
-							m.cells = map[int]metaCell{}
-						}
-						m.cells[curCol] = *cur
-					}
-					cur = nil
-				case "row":
-					return true
-				}
-			}
-		}
-	}
 }
 
 func attr(se xml.StartElement, name string) string {
