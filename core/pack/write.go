@@ -1,0 +1,473 @@
+package pack
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"handover/core/model"
+	"handover/core/report"
+	"handover/core/workspace"
+)
+
+// packer writes the entries of one package in their fixed order.
+type packer struct {
+	ctx         context.Context
+	ws          *workspace.Workspace
+	z           *zipOut
+	m           *Manifest
+	opts        Options
+	done, total int64
+}
+
+func (p *packer) tick() error {
+	p.done++
+	if p.done%1000 == 0 {
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
+		if p.opts.Progress != nil {
+			p.opts.Progress(p.done, p.total)
+		}
+	}
+	return nil
+}
+
+func (p *packer) run() error {
+	c, err := p.ws.Counts(p.ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range c.Records {
+		p.total += n
+	}
+	for _, n := range c.Excluded {
+		p.total += n
+	}
+	p.total += c.Rejected
+	if p.opts.Progress != nil {
+		p.opts.Progress(0, p.total)
+	}
+	asOf := ""
+	if t, ok := parseTime(p.m.Cutoff.Cutoff); ok {
+		asOf = t.Format("2006-01-02")
+	}
+	cw := &clioWriter{ctx: p.ctx, ws: p.ws, z: p.z, contacts: newContactIndex(), matters: newMatterIndex(), asOf: asOf}
+	steps := []func() error{cw.write, p.data, p.documents, p.excluded, p.reports}
+	for _, s := range steps {
+		if err := s(); err != nil {
+			return err
+		}
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if p.opts.Progress != nil {
+		p.opts.Progress(p.done, max(p.done, p.total))
+	}
+	return nil
+}
+
+// DataLine is one line of data/<type>.jsonl: the cleaned record, its key,
+// where it came from, and the values as imported when cleaning changed them.
+type DataLine struct {
+	Key        string           `json:"key"`
+	ID         int64            `json:"id"`
+	Entity     model.Entity     `json:"entity"`
+	Provenance model.Provenance `json:"provenance"`
+	Derived    bool             `json:"derived,omitempty"`
+	Data       any              `json:"data"`
+	Original   any              `json:"original,omitempty"`
+}
+
+// DataFiles are the data/ entries in zip (name) order.
+func DataFiles() []model.Entity {
+	es := append([]model.Entity(nil), model.Entities...)
+	sort.Slice(es, func(i, j int) bool { return es[i] < es[j] })
+	return es
+}
+
+func marshalLine(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func (p *packer) data() error {
+	for _, e := range DataFiles() {
+		f, err := p.z.jsonl("data/" + string(e) + ".jsonl")
+		if err != nil {
+			return err
+		}
+		var n int64
+		err = eachWithOriginal(p.ctx, p.ws, e, func(r, orig workspace.StoredRecord) error {
+			line := DataLine{Key: r.Key, ID: r.ID, Entity: e, Provenance: r.Prov, Derived: r.Derived, Data: r.Data}
+			if r.Cleaned {
+				line.Original = orig.Data
+			}
+			switch v := r.Data.(type) {
+			case *model.ARBalance:
+				p.m.Balances.AR.Cents += v.Amount
+				p.m.Balances.ARLines++
+			case *model.TrustBalance:
+				p.m.Balances.Trust.Cents += v.Amount
+				p.m.Balances.TrustLines++
+			}
+			b, err := marshalLine(line)
+			if err != nil {
+				return err
+			}
+			n++
+			if err := f.line(b); err != nil {
+				return err
+			}
+			return p.tick()
+		})
+		if err != nil {
+			return err
+		}
+		if err := f.close(); err != nil {
+			return err
+		}
+		p.m.Counts[e] = n
+	}
+	p.m.Balances.AR.Formatted = p.m.Balances.AR.Cents.String()
+	p.m.Balances.Trust.Formatted = p.m.Balances.Trust.Cents.String()
+	return nil
+}
+
+// eachWithOriginal streams the active records of e together with their
+// values as imported: two cursors in the same (id) order, so nothing is
+// held in memory.
+func eachWithOriginal(parent context.Context, ws *workspace.Workspace, e model.Entity, fn func(r, orig workspace.StoredRecord) error) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	ch := make(chan workspace.StoredRecord, 256)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		errc <- ws.EachRecord(ctx, workspace.RecordFilter{Entity: e, Original: true}, func(r workspace.StoredRecord) error {
+			select {
+			case ch <- r:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	changed := errors.New("the project changed while it was being packaged: package it again")
+	err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: e}, func(r workspace.StoredRecord) error {
+		o, ok := <-ch
+		if !ok || o.ID != r.ID {
+			return changed
+		}
+		return fn(r, o)
+	})
+	if err == nil {
+		if _, more := <-ch; more {
+			err = changed
+		}
+	}
+	cancel()
+	for range ch {
+	}
+	gerr := <-errc
+	if err != nil {
+		return err
+	}
+	if gerr != nil && !errors.Is(gerr, context.Canceled) {
+		return gerr
+	}
+	return parent.Err()
+}
+
+type docFile struct {
+	sha, path, ext string
+	status         string // included | missing | changed
+	actual         string
+}
+
+var errMissing = errors.New("missing")
+
+func docExt(name string) string {
+	ext := strings.ToLower(filepath.Ext(name))
+	if len(ext) < 2 || len(ext) > 9 {
+		return ""
+	}
+	for _, r := range ext[1:] {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return ""
+		}
+	}
+	return ext
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func (p *packer) documents() error {
+	d := &p.m.Documents
+	if p.opts.SkipDocuments {
+		return nil
+	}
+	d.Included = true
+	byPath := map[string]*docFile{} // one entry per file on disk
+	bySHA := map[string]*docFile{}
+	missing := func(r workspace.StoredRecord, doc *model.Document, reason string) {
+		d.Missing = append(d.Missing, MissingFile{Key: r.Key, Name: doc.Name, Path: doc.Path, Reason: reason})
+	}
+	err := p.ws.EachRecord(p.ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
+		doc := r.Data.(*model.Document)
+		if doc.Path == "" || strings.HasPrefix(doc.Path, "email:") {
+			missing(r, doc, "the file's bytes were not kept when it was read")
+			return nil
+		}
+		if df, ok := byPath[doc.Path]; ok {
+			if df.sha == "" {
+				missing(r, doc, "the file is not on this computer any more")
+			}
+			return nil
+		}
+		sha := strings.ToLower(doc.SHA256)
+		st, err := os.Stat(doc.Path)
+		if err != nil || !st.Mode().IsRegular() {
+			missing(r, doc, "the file is not on this computer any more")
+			byPath[doc.Path] = &docFile{status: "missing"}
+			return nil
+		}
+		if len(sha) != 64 {
+			if sha, err = hashFile(doc.Path); err != nil {
+				missing(r, doc, "the file cannot be read: "+err.Error())
+				byPath[doc.Path] = &docFile{status: "missing"}
+				return nil
+			}
+		}
+		df := bySHA[sha]
+		if df == nil {
+			df = &docFile{sha: sha, path: doc.Path, ext: docExt(doc.Name)}
+			bySHA[sha] = df
+		}
+		byPath[doc.Path] = df
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	shas := make([]string, 0, len(bySHA))
+	for s := range bySHA {
+		shas = append(shas, s)
+	}
+	sort.Strings(shas)
+	for _, s := range shas {
+		df := bySHA[s]
+		if err := p.copyDocument(df); err != nil {
+			return err
+		}
+		if df.status != "missing" {
+			d.Files++
+		}
+	}
+	// Files that changed or vanished since being read are named per record.
+	err = p.ws.EachRecord(p.ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
+		doc := r.Data.(*model.Document)
+		if df := byPath[doc.Path]; df != nil && df.sha != "" {
+			switch df.status {
+			case "missing":
+				missing(r, doc, "the file is not on this computer any more")
+			case "changed":
+				missing(r, doc, "the file changed since it was read (SHA-256 now "+df.actual+"): the package holds the bytes as they are now")
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(d.Missing, func(i, j int) bool { return d.Missing[i].Key < d.Missing[j].Key })
+	f, err := p.z.csv("documents/index.csv", false, []string{"key", "name", "matter", "contact", "email", "size", "sha256", "file", "status"},
+		text, text, text, text, text, number)
+	if err != nil {
+		return err
+	}
+	err = p.ws.EachRecord(p.ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
+		doc := r.Data.(*model.Document)
+		file, status := "", "missing"
+		if df := byPath[doc.Path]; df != nil && df.sha != "" && df.status != "missing" {
+			file, status = "documents/"+df.sha+df.ext, df.status
+		}
+		return f.row(r.Key, doc.Name, doc.Matter.Value, doc.Contact.Value, doc.Email.Value, itoa(doc.Size), doc.SHA256, file, status)
+	})
+	if err != nil {
+		return err
+	}
+	return f.close()
+}
+
+// copyDocument streams one file into documents/<sha256><ext>, checking its
+// SHA-256 while copying.
+func (p *packer) copyDocument(df *docFile) error {
+	src, err := os.Open(df.path)
+	if err != nil {
+		df.status = "missing"
+		return nil
+	}
+	defer src.Close()
+	e, err := p.z.create("documents/"+df.sha+df.ext, true)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 256<<10)
+	for {
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
+		n, rerr := src.Read(buf)
+		if n > 0 {
+			if _, err := e.Write(buf[:n]); err != nil {
+				return err
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return fmt.Errorf("reading the document %s: %w", df.path, rerr)
+		}
+	}
+	e.done()
+	got := e.z.files[len(e.z.files)-1].SHA256
+	df.status = "included"
+	if got != df.sha {
+		df.status, df.actual = "changed", got
+	}
+	p.m.Documents.Bytes += e.n
+	return nil
+}
+
+var leftOutHeader = []string{"source", "row", "locator", "outcome", "entity", "reason", "explanation", "detail", "values"}
+
+func (p *packer) excluded() error {
+	cf, err := p.z.csv("excluded/rows.csv", true, leftOutHeader, text, number)
+	if err != nil {
+		return err
+	}
+	var n int64
+	err = p.ws.EachLeftOut(p.ctx, func(o workspace.OutcomeRow) error {
+		n++
+		return cf.row(o.Source, itoa(o.Row), o.Locator, o.Outcome, string(o.Entity), o.Reason, explain(o), o.Detail, joinValues(o))
+	})
+	if err != nil {
+		return err
+	}
+	if err := cf.close(); err != nil {
+		return err
+	}
+	jf, err := p.z.jsonl("excluded/rows.jsonl")
+	if err != nil {
+		return err
+	}
+	err = p.ws.EachLeftOut(p.ctx, func(o workspace.OutcomeRow) error {
+		b, err := marshalLine(o)
+		if err != nil {
+			return err
+		}
+		if err := jf.line(b); err != nil {
+			return err
+		}
+		return p.tick()
+	})
+	if err != nil {
+		return err
+	}
+	p.m.LeftOutRows = n
+	return jf.close()
+}
+
+func explain(o workspace.OutcomeRow) string {
+	if o.Outcome == "rejected" {
+		return "The row could not be read as a record."
+	}
+	return model.Reason(o.Reason).Explain()
+}
+
+// joinValues shows a row's raw values as "Header: value" pairs for people;
+// excluded/rows.jsonl keeps them exactly.
+func joinValues(o workspace.OutcomeRow) string {
+	var b strings.Builder
+	for i, v := range o.Raw {
+		if v == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(" | ")
+		}
+		if i < len(o.Header) && o.Header[i] != "" {
+			b.WriteString(o.Header[i])
+			b.WriteString(": ")
+		}
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+func (p *packer) reports() error {
+	if p.m.Blockers != nil {
+		f, err := p.z.jsonl("report/blockers.jsonl")
+		if err != nil {
+			return err
+		}
+		err = p.ws.EachFinding(p.ctx, workspace.FindingFilter{Severity: model.Blocker}, func(s workspace.StoredFinding) error {
+			b, err := marshalLine(s)
+			if err != nil {
+				return err
+			}
+			return f.line(b)
+		})
+		if err != nil {
+			return err
+		}
+		if err := f.close(); err != nil {
+			return err
+		}
+	}
+	e, err := p.z.create("report/readiness.html", false)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteHTML(p.ctx, p.ws, e); err != nil {
+		return fmt.Errorf("readiness report (HTML): %w", err)
+	}
+	e.done()
+	e, err = p.z.create("report/readiness.xlsx", true)
+	if err != nil {
+		return err
+	}
+	if err := stableXLSX(p.ctx, p.ws, e, p.z.mod); err != nil {
+		return fmt.Errorf("readiness report (XLSX): %w", err)
+	}
+	e.done()
+	return nil
+}
