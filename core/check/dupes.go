@@ -274,8 +274,7 @@ func (d *dupCollector) cluster(ctx context.Context) ([]rawCluster, []skippedBloc
 	for i := range parent {
 		parent[i] = int32(i)
 	}
-	var find func(int32) int32
-	find = func(x int32) int32 {
+	find := func(x int32) int32 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]

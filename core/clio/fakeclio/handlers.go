@@ -501,23 +501,6 @@ func (s *Server) listLocked(ar *apiReq, def *resource) (apiResp, *apiErr) {
 	return apiResp{status: 200, body: map[string]any{"data": data, "meta": meta}}, nil
 }
 
-func sortKey(s *Server, coll string, r *record, field string) string {
-	switch field {
-	case "created_at":
-		return r.created.Format(time.RFC3339Nano)
-	case "updated_at":
-		return r.updated.Format(time.RFC3339Nano)
-	}
-	v := r.data[field]
-	if f, ok := num(v); ok {
-		return fmt.Sprintf("%020.4f", f)
-	}
-	if m, ok := v.(map[string]any); ok {
-		return fmt.Sprint(m["name"], m["id"])
-	}
-	return strings.ToLower(fmt.Sprint(v))
-}
-
 func (s *Server) folderListLocked(ar *apiReq) (apiResp, *apiErr) {
 	pid, _ := strconv.ParseInt(ar.q.Get("parent_id"), 10, 64)
 	var data []any
