@@ -93,6 +93,7 @@ func (ix *contactIndex) find(ref model.Ref) (names, bool) {
 // 02-matters.csv writes as custom_number (what Clio's importers match on).
 type matterIndex struct {
 	numbers               []string
+	clients               []names
 	byKey, byID, byNumber map[string]int32
 }
 
@@ -102,9 +103,10 @@ func newMatterIndex() *matterIndex {
 
 func normNumber(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
-func (ix *matterIndex) add(key string, m *model.Matter) {
+func (ix *matterIndex) add(key string, m *model.Matter, client names) {
 	i := int32(len(ix.numbers))
 	ix.numbers = append(ix.numbers, m.DisplayNumber)
+	ix.clients = append(ix.clients, client)
 	setOnce(ix.byKey, key, i)
 	setOnce(ix.byID, legacyID(key), i)
 	setOnce(ix.byNumber, normNumber(m.DisplayNumber), i)
@@ -113,9 +115,28 @@ func (ix *matterIndex) add(key string, m *model.Matter) {
 // number is the display number for ref; an unresolved number reference is
 // written as given (the readiness check reports the orphan).
 func (ix *matterIndex) number(ref model.Ref) string {
+	i, ok := ix.find(ref)
+	if ok && ix.numbers[i] != "" {
+		return ix.numbers[i]
+	}
+	if ref.Kind == "number" || ref.Kind == "" {
+		return strings.TrimSpace(ref.Value)
+	}
+	return ""
+}
+
+// client is the matter's client as written in the contacts file.
+func (ix *matterIndex) client(ref model.Ref) names {
+	if i, ok := ix.find(ref); ok {
+		return ix.clients[i]
+	}
+	return names{}
+}
+
+func (ix *matterIndex) find(ref model.Ref) (int32, bool) {
 	v := strings.TrimSpace(ref.Value)
 	if v == "" {
-		return ""
+		return 0, false
 	}
 	var i int32
 	var ok bool
@@ -133,13 +154,7 @@ func (ix *matterIndex) number(ref model.Ref) string {
 			}
 		}
 	}
-	if ok && ix.numbers[i] != "" {
-		return ix.numbers[i]
-	}
-	if ref.Kind == "number" || ref.Kind == "" {
-		return v
-	}
-	return ""
+	return i, ok
 }
 
 // contactNames is how a contact appears in the contacts file.
@@ -267,12 +282,12 @@ func (c *clioWriter) mattersCSV() error {
 		"custom_number", "note", "client_first_name", "client_last_name", "client_company_name"}
 	return c.file("clio-import/02-matters.csv", header, nil, model.Matters, func(f *csvFile, r workspace.StoredRecord) error {
 		m := r.Data.(*model.Matter)
-		c.matters.add(r.Key, m)
 		cl := c.client(m.Client)
-		company := cl.company
 		if cl.first != "" || cl.last != "" {
-			company = "" // a person client is matched by name; their employer is not the client
+			cl.company = "" // a person client is matched by name; their employer is not the client
 		}
+		c.matters.add(r.Key, m, cl)
+		company := cl.company
 		return f.row(m.Status, m.Location, m.ClientReference, m.Description, usDate(m.OpenDate), usDate(m.CloseDate),
 			usDate(m.PendingDate), m.DisplayNumber, "", cl.first, cl.last, company)
 	})
@@ -372,6 +387,9 @@ func (c *clioWriter) trustCSV() error {
 	return c.file("clio-import/trust-balances.csv", header, kinds, model.TrustBalances, func(f *csvFile, r workspace.StoredRecord) error {
 		b := r.Data.(*model.TrustBalance)
 		cl := c.client(b.Contact)
+		if b.Contact.IsZero() {
+			cl = c.matters.client(b.Matter)
+		}
 		asOf := b.AsOf
 		if asOf == "" {
 			asOf = c.asOf

@@ -16,6 +16,7 @@
 package pack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -275,11 +276,14 @@ func write(ctx context.Context, ws *workspace.Workspace, w io.Writer, opts Optio
 		return Manifest{}, err
 	}
 	m.Files = z.files
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
+	var mb bytes.Buffer
+	enc := json.NewEncoder(&mb)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
 		return Manifest{}, err
 	}
-	if err := z.writeAll("manifest.json", append(b, '\n')); err != nil {
+	if err := z.writeAll("manifest.json", mb.Bytes()); err != nil {
 		return Manifest{}, err
 	}
 	if err := z.close(); err != nil {
