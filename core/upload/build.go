@@ -1,0 +1,525 @@
+package upload
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"handover/core/clio"
+	"handover/core/model"
+	"handover/core/workspace"
+)
+
+const fixParent = "upload the parent record first (fix why it was skipped or failed), then upload again"
+
+// build turns a record into its create request. A non-empty skip says why it
+// is not sent. A nil request with no skip means the record was settled
+// (linked) here.
+func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *request, skip, fix string) {
+	switch d := r.Data.(type) {
+	case *model.Contact:
+		return e.buildContact(ctx, r, d)
+	case *model.Matter:
+		return e.buildMatter(ctx, d)
+	case *model.Relationship:
+		m, s := e.matterID(d.Matter)
+		if s != "" {
+			return nil, s, fixParent
+		}
+		c, s := e.contactID(d.Contact)
+		if s != "" {
+			return nil, s, fixParent
+		}
+		return &request{coll: "relationships", body: clio.RelationshipInput{Matter: clio.Ref{ID: m}, Contact: clio.Ref{ID: c}, Description: d.Description}}, "", ""
+	case *model.Task:
+		u, s := e.user(d.Assignee, "assignee")
+		if s != "" {
+			return nil, s, fixUser
+		}
+		in := clio.TaskInput{Name: d.Name, Description: d.Description, Assignee: clio.Ref{ID: u.ID, Type: "User"},
+			Priority: d.Priority, Status: d.Status}
+		if in.Description == "" {
+			in.Description = d.Name // required by Clio
+		}
+		if d.DueAt != "" {
+			in.DueAt = dateTime(d.DueAt, "")
+		}
+		if !d.Matter.IsZero() {
+			m, s := e.matterID(d.Matter)
+			if s != "" {
+				return nil, s, fixParent
+			}
+			in.Matter = clio.RefTo(m)
+		}
+		return &request{coll: "tasks", body: in}, "", ""
+	case *model.Note:
+		in := clio.NoteInput{Type: d.Type, Subject: d.Subject, Detail: d.Detail, Date: d.Date}
+		if d.Type == "Contact" {
+			c, s := e.contactID(d.Contact)
+			if s != "" {
+				return nil, s, fixParent
+			}
+			in.Contact = clio.RefTo(c)
+		} else {
+			in.Type = "Matter"
+			m, s := e.matterID(d.Matter)
+			if s != "" {
+				return nil, s, fixParent
+			}
+			in.Matter = clio.RefTo(m)
+		}
+		return &request{coll: "notes", body: in}, "", ""
+	case *model.CalendarEvent:
+		u, s := e.user(d.Owner, "calendar owner")
+		if s != "" {
+			return nil, s, fixUser
+		}
+		cal := e.calendars[u.ID]
+		if cal == 0 {
+			return nil, fmt.Sprintf("Clio user %s has no calendar Handover can see", u.Email), "share the user's calendar with the signed-in user as Editor in Clio, then upload again"
+		}
+		in := clio.CalendarEntryInput{Summary: d.Summary, StartAt: dateTime(d.StartAt, d.TimeZone), EndAt: dateTime(d.EndAt, d.TimeZone),
+			CalendarOwner: clio.Ref{ID: cal}, Description: d.Description, Location: d.Location, RecurrenceRule: d.RecurrenceRule,
+			SendEmailNotification: clio.Bool(false)}
+		if d.AllDay {
+			in.AllDay = clio.Bool(true)
+		}
+		if !d.Matter.IsZero() {
+			m, s := e.matterID(d.Matter)
+			if s != "" {
+				return nil, s, fixParent
+			}
+			in.Matter = clio.RefTo(m)
+		}
+		return &request{coll: "calendar_entries", body: in}, "", ""
+	case *model.Communication:
+		return e.buildCommunication(r.Entity, d)
+	case *model.TimeEntry:
+		u, s := e.user(d.User, "user")
+		if s != "" {
+			return nil, s, fixUser
+		}
+		typ := d.Type
+		if typ == "" {
+			typ = "TimeEntry"
+		}
+		in := clio.ActivityInput{Type: typ, Date: d.Date, Price: clio.Float(dollars(d.Price)), User: clio.RefTo(u.ID), Note: d.Note,
+			NonBillable: clio.Bool(d.NonBillable)}
+		in.Quantity = clio.Seconds(d.Seconds)
+		if typ != "TimeEntry" && d.Seconds <= 0 {
+			in.Quantity = clio.Float(1)
+		}
+		if !d.Matter.IsZero() {
+			m, s := e.matterID(d.Matter)
+			if s != "" {
+				return nil, s, fixParent
+			}
+			in.Matter = clio.RefTo(m)
+		}
+		if d.Activity != "" {
+			id, err := e.ensureActivityDescription(ctx, d.Activity)
+			if err != nil {
+				return nil, "activity description " + d.Activity + " could not be created: " + err.Error(), "upload again"
+			}
+			in.ActivityDescription = clio.RefTo(id)
+		}
+		return &request{coll: "activities", body: in}, "", ""
+	case *model.ARBalance:
+		mk := e.ix.matterKey(d.Matter)
+		m, s := e.matterID(d.Matter)
+		if s != "" {
+			return nil, s, fixParent
+		}
+		ad, err := e.ensureActivityDescription(ctx, BalanceActivity)
+		if err != nil {
+			return nil, "the activity description for balances could not be created: " + err.Error(), "upload again"
+		}
+		in := clio.ActivityInput{Type: "TimeEntry", Date: asOf(d.AsOf), Quantity: clio.Seconds(3600), Price: clio.Float(dollars(d.Amount)),
+			Matter: clio.RefTo(m), NonBillable: clio.Bool(false), ActivityDescription: clio.RefTo(ad),
+			Note: fmt.Sprintf("Balance brought forward from previous software as of %s (%d ledger lines)", asOf(d.AsOf), d.Lines)}
+		if mt := e.ix.matters[mk]; mt != nil {
+			if u := e.users.user(mt.ResponsibleAttorney); u != nil {
+				in.User = clio.RefTo(u.ID)
+			}
+		}
+		return &request{coll: "activities", body: in}, "", ""
+	case *model.TrustBalance:
+		if e.trustAccount == 0 {
+			return nil, e.trustProblem, "create one trust bank account in Clio, then upload again"
+		}
+		in := clio.BankTransactionInput{Amount: dollars(d.Amount), BankAccount: clio.Ref{ID: e.trustAccount}, Date: asOf(d.AsOf),
+			Description: "Trust balance brought forward from previous software as of " + asOf(d.AsOf)}
+		if !d.Matter.IsZero() {
+			m, s := e.matterID(d.Matter)
+			if s != "" {
+				return nil, s, fixParent
+			}
+			in.Matter = clio.RefTo(m)
+			if mt := e.ix.matters[e.ix.matterKey(d.Matter)]; mt != nil {
+				if c, s := e.contactID(mt.Client); s == "" {
+					in.Client = clio.RefTo(c)
+				}
+			}
+		}
+		if !d.Contact.IsZero() {
+			c, s := e.contactID(d.Contact)
+			if s != "" {
+				return nil, s, fixParent
+			}
+			in.Client = clio.RefTo(c)
+		}
+		return &request{coll: "bank_transactions", body: in}, "", ""
+	case *model.Document:
+		in := clio.DocumentInput{Name: d.Name, ContentType: d.ContentType, ReceivedAt: dateTime(d.ReceivedAt, "")}
+		switch {
+		case !d.Matter.IsZero():
+			m, s := e.matterID(d.Matter)
+			if s != "" {
+				return nil, s, fixParent
+			}
+			in.Parent = clio.Ref{ID: m, Type: "Matter"}
+		case !d.Contact.IsZero():
+			c, s := e.contactID(d.Contact)
+			if s != "" {
+				return nil, s, fixParent
+			}
+			in.Parent = clio.Ref{ID: c, Type: "Contact"}
+		default:
+			return nil, "the document belongs to no matter or contact", "attach it to a matter or contact on the Clean screen"
+		}
+		st, err := os.Stat(d.Path)
+		if err != nil {
+			return nil, "the document's file is missing: " + d.Path, "add the source again so Handover can read the file"
+		}
+		return &request{coll: "documents", body: in, doc: &docUpload{path: d.Path, size: st.Size()}}, "", ""
+	}
+	return nil, fmt.Sprintf("Handover cannot upload %s records", r.Entity), ""
+}
+
+const fixUser = "match the legacy user to a Clio user (user map), then upload again"
+
+func (e *engine) user(legacy, what string) (*clio.User, string) {
+	if strings.TrimSpace(legacy) == "" {
+		return nil, "no " + what + ": Clio needs one"
+	}
+	u := e.users.user(legacy)
+	if u == nil {
+		return nil, fmt.Sprintf("legacy user %q (%s) matches no Clio user", legacy, what)
+	}
+	return u, ""
+}
+
+func (e *engine) matterID(ref model.Ref) (clio.ID, string) {
+	k := e.ix.matterKey(ref)
+	if k == "" {
+		return 0, fmt.Sprintf("matter %q is not in the project", ref.Value)
+	}
+	id := e.ids[model.Matters][k]
+	if id == 0 {
+		return 0, fmt.Sprintf("parent not uploaded: matter %s was skipped or failed", ref.Value)
+	}
+	return id, ""
+}
+
+func (e *engine) contactID(ref model.Ref) (clio.ID, string) {
+	k := e.ix.contactKey(ref)
+	if k == "" {
+		return 0, fmt.Sprintf("contact %q is not in the project", ref.Value)
+	}
+	id := e.ids[model.Contacts][k]
+	if id == 0 {
+		return 0, fmt.Sprintf("parent not uploaded: contact %s was skipped or failed", ref.Value)
+	}
+	return id, ""
+}
+
+func (e *engine) buildContact(ctx context.Context, r *workspace.StoredRecord, d *model.Contact) (*request, string, string) {
+	in := clio.ContactInput{Type: d.Type, DateOfBirth: d.DateOfBirth, Title: d.Title}
+	if d.Type == "Company" {
+		in.Name = d.Name
+	} else {
+		in.Type = "Person"
+		in.Prefix, in.FirstName, in.MiddleName, in.LastName = d.Prefix, d.FirstName, d.MiddleName, d.LastName
+		if !d.Company.IsZero() {
+			if id, s := e.contactID(d.Company); s == "" {
+				in.Company = clio.RefTo(id)
+			}
+		}
+	}
+	for _, em := range d.Emails {
+		if strings.TrimSpace(em.Address) == "" {
+			continue
+		}
+		x := clio.EmailAddressInput{Name: label(em.Name, "Work", "Home", "Other"), Address: strings.TrimSpace(em.Address)}
+		if em.Default {
+			x.DefaultEmail = clio.Bool(true)
+		}
+		in.EmailAddresses = append(in.EmailAddresses, x)
+	}
+	for _, p := range d.Phones {
+		if strings.TrimSpace(p.Number) == "" {
+			continue
+		}
+		x := clio.PhoneNumberInput{Name: label(p.Name, "Work", "Home", "Mobile", "Fax", "Pager", "Skype", "Other"), Number: strings.TrimSpace(p.Number)}
+		if p.Default {
+			x.DefaultNumber = clio.Bool(true)
+		}
+		in.PhoneNumbers = append(in.PhoneNumbers, x)
+	}
+	for _, a := range d.Addresses {
+		in.Addresses = append(in.Addresses, clio.AddressInput{Name: label(a.Name, "Work", "Home", "Billing", "Other"),
+			Street: a.Street, City: a.City, Province: a.Province, PostalCode: a.PostalCode, Country: a.Country})
+	}
+	for _, w := range d.WebSites {
+		if strings.TrimSpace(w) != "" {
+			in.WebSites = append(in.WebSites, clio.WebSiteInput{Name: "Work", Address: strings.TrimSpace(w)})
+		}
+	}
+	// A contact already in Clio is linked, not created again.
+	if e.existing != nil {
+		if m := e.existing.match(d); m != nil {
+			if e.dry {
+				e.ids[model.Contacts][r.Key] = m.id
+				e.existing.claim(m.id)
+				e.plan.Matched = append(e.plan.Matched, ContactMatch{Key: r.Key, Name: contactName(d), ClioID: int64(m.id), ClioName: m.name, By: m.by})
+				e.count(r, outLinked, "", "")
+				return nil, "", ""
+			}
+			if err := e.j.set(ctx, string(model.Contacts), r.Key, StateLinked, m.id.String(), m.etag, "matched by "+m.by); err != nil {
+				return nil, "the journal could not be written: " + err.Error(), "upload again"
+			}
+			e.ids[model.Contacts][r.Key] = m.id
+			e.existing.claim(m.id)
+			e.own("contacts", m.id)
+			e.count(r, outLinked, "", "")
+			return nil, "", ""
+		}
+	}
+	return &request{coll: "contacts", body: in}, "", ""
+}
+
+func (e *engine) buildMatter(ctx context.Context, d *model.Matter) (*request, string, string) {
+	c, s := e.contactID(d.Client)
+	if s != "" {
+		return nil, s, fixParent
+	}
+	in := clio.MatterInput{Client: clio.Ref{ID: c}, Description: d.Description, Status: strings.ToLower(d.Status),
+		OpenDate: d.OpenDate, CloseDate: d.CloseDate, PendingDate: d.PendingDate, Billable: d.Billable, Location: d.Location}
+	// The legacy number always survives in client_reference; display_number
+	// is sent too while the account accepts it (manual numbering).
+	in.ClientReference = d.ClientReference
+	if d.DisplayNumber != "" {
+		if in.ClientReference == "" {
+			in.ClientReference = d.DisplayNumber
+		} else if e.numbering < 0 {
+			in.ClientReference = d.ClientReference + " (legacy no. " + d.DisplayNumber + ")"
+		}
+		if e.numbering >= 0 {
+			in.DisplayNumber = d.DisplayNumber
+		}
+	}
+	if d.ResponsibleAttorney != "" {
+		u, s := e.user(d.ResponsibleAttorney, "responsible attorney")
+		if s != "" {
+			return nil, s, fixUser
+		}
+		in.ResponsibleAttorney = clio.RefTo(u.ID)
+	}
+	if d.OriginatingAttorney != "" {
+		u, s := e.user(d.OriginatingAttorney, "originating attorney")
+		if s != "" {
+			return nil, s, fixUser
+		}
+		in.OriginatingAttorney = clio.RefTo(u.ID)
+	}
+	if d.PracticeArea != "" {
+		id, err := e.ensurePracticeArea(ctx, d.PracticeArea)
+		if err != nil {
+			return nil, "practice area " + d.PracticeArea + " could not be created: " + err.Error(), "upload again"
+		}
+		in.PracticeArea = clio.RefTo(id)
+	}
+	return &request{coll: "matters", body: in}, "", ""
+}
+
+func (e *engine) buildCommunication(ent model.Entity, d *model.Communication) (*request, string, string) {
+	in := clio.CommunicationInput{Type: "EmailCommunication", Subject: d.Subject, Body: d.Body, ReceivedAt: dateTime(d.ReceivedAt, "")}
+	if in.Subject == "" {
+		in.Subject = "(no subject)"
+	}
+	if strings.TrimSpace(in.Body) == "" {
+		in.Body = in.Subject
+	}
+	party := func(addr string) *clio.Ref {
+		if u := e.users.byEmail(addr); u != nil {
+			return &clio.Ref{ID: u.ID, Type: "User"}
+		}
+		if k := e.ix.contactByEmail[normEmail(addr)]; k != "" {
+			if id := e.ids[model.Contacts][k]; id != 0 {
+				return &clio.Ref{ID: id, Type: "Contact"}
+			}
+		}
+		return nil
+	}
+	if ent == model.PhoneLogs {
+		in.Type = "PhoneCommunication"
+		if !d.Contact.IsZero() {
+			if c, s := e.contactID(d.Contact); s == "" {
+				in.Senders = append(in.Senders, clio.Ref{ID: c, Type: "Contact"})
+			}
+		}
+		if d.User != "" {
+			u, s := e.user(d.User, "user")
+			if s != "" {
+				return nil, s, fixUser
+			}
+			in.Receivers = append(in.Receivers, clio.Ref{ID: u.ID, Type: "User"})
+		}
+	} else {
+		if p := party(d.From); p != nil {
+			in.Senders = append(in.Senders, *p)
+		}
+		for _, t := range d.To {
+			if p := party(t); p != nil {
+				in.Receivers = append(in.Receivers, *p)
+			}
+		}
+		if !d.Contact.IsZero() && len(in.Senders)+len(in.Receivers) == 0 {
+			if c, s := e.contactID(d.Contact); s == "" {
+				in.Receivers = append(in.Receivers, clio.Ref{ID: c, Type: "Contact"})
+			}
+		}
+	}
+	if !d.Matter.IsZero() {
+		m, s := e.matterID(d.Matter)
+		if s != "" {
+			return nil, s, fixParent
+		}
+		in.Matter = clio.RefTo(m)
+	}
+	return &request{coll: "communications", body: in}, "", ""
+}
+
+func label(v string, allowed ...string) string {
+	for _, a := range allowed {
+		if strings.EqualFold(v, a) {
+			return a
+		}
+	}
+	return "Other"
+}
+
+func asOf(s string) string {
+	if s == "" {
+		return time.Now().Format("2006-01-02")
+	}
+	return s
+}
+
+// dateTime gives Clio an ISO date-time: dates become local midnight, times
+// without a zone are read in zone (IANA) or this computer's zone.
+func dateTime(s, zone string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.Format(time.RFC3339)
+	}
+	loc := time.Local
+	if zone != "" {
+		if l, err := time.LoadLocation(zone); err == nil {
+			loc = l
+		}
+	}
+	for _, f := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(f, s, loc); err == nil {
+			return t.Format(time.RFC3339)
+		}
+	}
+	return s
+}
+
+// ---- things the import creates once ----
+
+func (e *engine) ensurePracticeArea(ctx context.Context, name string) (clio.ID, error) {
+	return e.ensureSetup(ctx, setupPracticeArea, name, e.practiceAreas, func() (clio.ID, string, error) {
+		p, err := e.c.CreatePracticeArea(ctx, clio.PracticeAreaInput{Name: strings.TrimSpace(name)})
+		if err != nil {
+			return 0, "", err
+		}
+		return p.ID, p.Etag, nil
+	}, func() (map[string]clio.ID, error) {
+		pas, err := e.c.PracticeAreas(ctx)
+		m := map[string]clio.ID{}
+		for _, p := range pas {
+			m[strings.ToLower(strings.TrimSpace(p.Name))] = p.ID
+		}
+		return m, err
+	})
+}
+
+func (e *engine) ensureActivityDescription(ctx context.Context, name string) (clio.ID, error) {
+	return e.ensureSetup(ctx, setupActivityDesc, name, e.activityDescs, func() (clio.ID, string, error) {
+		a, err := e.c.CreateActivityDescription(ctx, clio.ActivityDescriptionInput{Name: strings.TrimSpace(name)})
+		if err != nil {
+			return 0, "", err
+		}
+		return a.ID, a.Etag, nil
+	}, func() (map[string]clio.ID, error) {
+		ads, err := e.c.ActivityDescriptions(ctx)
+		m := map[string]clio.ID{}
+		for _, a := range ads {
+			m[strings.ToLower(strings.TrimSpace(a.Name))] = a.ID
+		}
+		return m, err
+	})
+}
+
+// ensureSetup finds a named record or creates it once, with the same journal
+// protocol as records (the lookup is by name).
+func (e *engine) ensureSetup(ctx context.Context, kind, name string, have map[string]clio.ID, create func() (clio.ID, string, error), relist func() (map[string]clio.ID, error)) (clio.ID, error) {
+	k := strings.ToLower(strings.TrimSpace(name))
+	if id := have[k]; id != 0 {
+		return id, nil
+	}
+	if e.dry {
+		e.dryReqs++
+		e.dryID--
+		have[k] = e.dryID
+		e.plan.Setup = append(e.plan.Setup, fmt.Sprintf("create %s %q", strings.TrimPrefix(kind, "setup:"), name))
+		return e.dryID, nil
+	}
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		if jr := e.j.get(kind, k); jr != nil && jr.State == StateSending || attempt > 0 {
+			m, err := relist()
+			if err != nil {
+				return 0, err
+			}
+			if id := m[k]; id != 0 {
+				have[k] = id
+				return id, e.j.set(ctx, kind, k, StateCreated, id.String(), "", "")
+			}
+		}
+		if _, err := e.j.sending(ctx, kind, k); err != nil {
+			return 0, err
+		}
+		id, etag, err := create()
+		if err == nil {
+			have[k] = id
+			e.own(collectionOf(kind, k), id)
+			return id, e.j.set(ctx, kind, k, StateCreated, id.String(), etag, "")
+		}
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		if msg, _, definite := definiteFailure(err); definite {
+			return 0, fmt.Errorf("%s", msg)
+		}
+	}
+	return 0, fmt.Errorf("Clio did not answer")
+}
+
+func dollars(c model.Cents) float64 { return float64(c) / 100 }

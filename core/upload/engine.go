@@ -1,0 +1,564 @@
+package upload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"handover/core/clio"
+	"handover/core/model"
+	"handover/core/readiness"
+	"handover/core/workspace"
+)
+
+// engine runs (or, dry, simulates) one upload.
+type engine struct {
+	ws   *workspace.Workspace
+	c    *clio.Client
+	opts Options
+	dry  bool
+
+	ix    *index
+	users *userSet
+	j     *journal
+	rec   *Reconciliation
+	plan  *PlanResult
+	stat0 clio.Stats
+
+	blockers  map[string]string // entity/key → blocker message
+	fileBlock []string          // blockers not tied to one record
+
+	ids   map[model.Entity]map[string]clio.ID // project key → Clio id (created or linked)
+	known map[string]map[clio.ID]bool         // Clio collection → ids this import owns or linked
+
+	calendars     map[clio.ID]clio.ID // user id → calendar id
+	practiceAreas map[string]clio.ID  // lower name → id
+	activityDescs map[string]clio.ID  // lower name → id
+	trustAccount  clio.ID
+	trustProblem  string
+	numbering     int // 0 unknown, 1 manual (display_number accepted), -1 automatic
+
+	existing *clioContacts // contacts that were in Clio before this import
+
+	dryID    clio.ID
+	dryReqs  int64
+	progress Progress
+}
+
+// kinds of outcome of one record
+const (
+	outCreated = iota
+	outLinked
+	outSkipped
+	outFailed
+)
+
+func newEngine(ctx context.Context, ws *workspace.Workspace, c *clio.Client, opts Options, dry bool) (*engine, error) {
+	e := &engine{ws: ws, c: c, opts: opts, dry: dry, rec: newRecon(), plan: &PlanResult{},
+		blockers: map[string]string{}, ids: map[model.Entity]map[string]clio.ID{}, known: map[string]map[clio.ID]bool{},
+		calendars: map[clio.ID]clio.ID{}, practiceAreas: map[string]clio.ID{}, activityDescs: map[string]clio.ID{}}
+	e.stat0 = c.Stats()
+	var err error
+	if e.ix, err = buildIndex(ctx, ws); err != nil {
+		return nil, err
+	}
+	for _, ent := range model.Entities {
+		e.rec.Planned[ent] = e.ix.total[ent]
+		e.ids[ent] = map[string]clio.ID{}
+	}
+	if e.j, err = loadJournal(ctx, ws.DB(), dry); err != nil {
+		return nil, err
+	}
+	for _, m := range e.j.rows {
+		for _, r := range m {
+			if r.ClioID == "" || (r.State != StateCreated && r.State != StateLinked) {
+				continue
+			}
+			var id clio.ID
+			fmt.Sscan(r.ClioID, &id)
+			if ent := model.Entity(r.Entity); ent.Valid() {
+				e.ids[ent][r.Key] = id
+			}
+			e.own(collectionOf(r.Entity, r.Key), id)
+		}
+	}
+	err = ws.EachFinding(ctx, workspace.FindingFilter{Severity: model.Blocker}, func(f workspace.StoredFinding) error {
+		if f.Rule == model.RuleUserUnmatched {
+			return nil // decided here against the real Clio users
+		}
+		if f.RecordKey == "" || f.Entity == "" {
+			e.fileBlock = append(e.fileBlock, f.Message)
+			return nil
+		}
+		k := string(f.Entity) + "/" + f.RecordKey
+		if _, ok := e.blockers[k]; !ok {
+			e.blockers[k] = f.Message
+		}
+		return nil
+	})
+	return e, err
+}
+
+func (e *engine) own(coll string, id clio.ID) {
+	if coll == "" || id == 0 {
+		return
+	}
+	m := e.known[coll]
+	if m == nil {
+		m = map[clio.ID]bool{}
+		e.known[coll] = m
+	}
+	m[id] = true
+}
+
+// collectionOf maps a journal entity to its Clio collection.
+func collectionOf(entity, key string) string {
+	switch model.Entity(entity) {
+	case model.Contacts:
+		return "contacts"
+	case model.Matters:
+		return "matters"
+	case model.Relationships:
+		return "relationships"
+	case model.Tasks:
+		return "tasks"
+	case model.Notes:
+		return "notes"
+	case model.CalendarEvents:
+		return "calendar_entries"
+	case model.Emails, model.PhoneLogs:
+		return "communications"
+	case model.TimeEntries, model.ARBalances:
+		return "activities"
+	case model.TrustBalances:
+		return "bank_transactions"
+	case model.Documents:
+		return "documents"
+	}
+	switch entity {
+	case setupPracticeArea:
+		return "practice_areas"
+	case setupActivityDesc:
+		return "activity_descriptions"
+	}
+	return ""
+}
+
+// journal entities for what the import creates to make room for the records
+const (
+	setupPracticeArea = "setup:practice_areas"
+	setupActivityDesc = "setup:activity_descriptions"
+)
+
+// preflight loads the Clio side (users, calendars, practice areas, activity
+// descriptions, bank accounts, existing contacts) and collects blockers.
+func (e *engine) preflight(ctx context.Context) error {
+	users, err := e.c.Users(ctx)
+	if err != nil {
+		return fmt.Errorf("reading Clio's users: %w", err)
+	}
+	e.users = resolveUsers(users, e.ix, e.opts.UserMap)
+	for _, u := range users {
+		if u.DefaultCalendarID != 0 {
+			e.calendars[u.ID] = u.DefaultCalendarID
+		}
+	}
+	if e.ix.total[model.CalendarEvents] > 0 {
+		cals, err := e.c.Calendars(ctx, "UserCalendar")
+		if err != nil {
+			return fmt.Errorf("reading Clio's calendars: %w", err)
+		}
+		for _, u := range users {
+			if e.calendars[u.ID] != 0 {
+				continue
+			}
+			for _, cal := range cals {
+				if normName(cal.Name) == normName(u.Name) {
+					e.calendars[u.ID] = cal.ID
+				}
+			}
+		}
+	}
+	if e.needPracticeAreas() {
+		pas, err := e.c.PracticeAreas(ctx)
+		if err != nil {
+			return fmt.Errorf("reading Clio's practice areas: %w", err)
+		}
+		for _, p := range pas {
+			e.practiceAreas[strings.ToLower(strings.TrimSpace(p.Name))] = p.ID
+		}
+	}
+	if e.ix.total[model.ARBalances] > 0 || e.ix.total[model.TimeEntries] > 0 {
+		ads, err := e.c.ActivityDescriptions(ctx)
+		if err != nil {
+			return fmt.Errorf("reading Clio's activity descriptions: %w", err)
+		}
+		for _, a := range ads {
+			e.activityDescs[strings.ToLower(strings.TrimSpace(a.Name))] = a.ID
+		}
+	}
+	if e.ix.total[model.TrustBalances] > 0 {
+		bas, err := e.c.BankAccounts(ctx)
+		if err != nil {
+			return fmt.Errorf("reading Clio's bank accounts: %w", err)
+		}
+		var trust []clio.BankAccount
+		for _, b := range bas {
+			if b.Type == "Trust" {
+				trust = append(trust, b)
+			}
+		}
+		switch len(trust) {
+		case 0:
+			e.trustProblem = "there is no trust bank account in Clio: create one trust account in Clio first (Accounts → New bank account → Trust), then upload"
+		case 1:
+			e.trustAccount = trust[0].ID
+		default:
+			e.trustProblem = fmt.Sprintf("Clio has %d trust bank accounts: keep exactly one trust account for the opening balances, then upload", len(trust))
+		}
+	}
+	if e.ix.total[model.Contacts] > 0 {
+		if e.existing, err = loadClioContacts(ctx, e.c, e.known["contacts"]); err != nil {
+			return fmt.Errorf("reading the contacts already in Clio: %w", err)
+		}
+	}
+	return nil
+}
+
+func (e *engine) needPracticeAreas() bool {
+	for _, m := range e.ix.matters {
+		if m.PracticeArea != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// refusals lists what stops a real run.
+func (e *engine) refusals(ctx context.Context) ([]string, error) {
+	var out []string
+	rd, err := readiness.Gather(ctx, e.ws, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if !rd.Cutoff.Acknowledged {
+		out = append(out, "the cut-off is not acknowledged: confirm that the firm has stopped using the old system (anything entered after the export is not migrated), then upload")
+	}
+	if !e.opts.AllowBlockers {
+		if n := len(e.blockers) + len(e.fileBlock); n > 0 {
+			out = append(out, fmt.Sprintf("%d blocker finding(s) remain: fix them on the Readiness screen (or upload with --allow-blockers to skip those records)", n))
+		}
+		for _, u := range e.users.unmatched() {
+			msg := fmt.Sprintf("legacy user %q (%d records) matches no Clio user: add it to the user map (legacy,clio_email)", u.Legacy, u.Records)
+			if u.Problem != "" {
+				msg = u.Problem + fmt.Sprintf(" (%d records)", u.Records)
+			}
+			out = append(out, msg)
+		}
+		if e.trustProblem != "" {
+			out = append(out, e.trustProblem)
+		}
+	}
+	if e.opts.Workers > 1 {
+		out = append(out, "Workers > 1 is not supported: records are sent one at a time so parents always exist before their children")
+	}
+	return out, nil
+}
+
+// ---- running ----
+
+func (e *engine) run(ctx context.Context) error {
+	for _, ent := range model.Entities {
+		e.progress = Progress{Entity: ent, Total: e.ix.total[ent]}
+		if e.ix.total[ent] == 0 {
+			continue
+		}
+		var err error
+		if ent == model.Contacts {
+			// companies first, so persons can link to their employer
+			err = e.eachRecord(ctx, ent, func(r *workspace.StoredRecord) error {
+				if c := r.Data.(*model.Contact); c.Type == "Company" {
+					return e.one(ctx, r)
+				}
+				return nil
+			})
+			if err == nil {
+				err = e.eachRecord(ctx, ent, func(r *workspace.StoredRecord) error {
+					if c := r.Data.(*model.Contact); c.Type != "Company" {
+						return e.one(ctx, r)
+					}
+					return nil
+				})
+			}
+		} else {
+			err = e.eachRecord(ctx, ent, func(r *workspace.StoredRecord) error { return e.one(ctx, r) })
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachRecord collects a type's records before handling them, so no read
+// transaction stays open while the journal is written.
+func (e *engine) eachRecord(ctx context.Context, ent model.Entity, fn func(*workspace.StoredRecord) error) error {
+	var recs []workspace.StoredRecord
+	if err := e.ws.EachRecord(ctx, workspace.RecordFilter{Entity: ent}, func(r workspace.StoredRecord) error {
+		recs = append(recs, r)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i := range recs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(&recs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// one takes a record to a final state (or returns an error that stops the run).
+func (e *engine) one(ctx context.Context, r *workspace.StoredRecord) error {
+	ent := r.Entity
+	jr := e.j.get(string(ent), r.Key)
+	if jr != nil && (jr.State == StateCreated || jr.State == StateLinked) {
+		if jr.State == StateCreated {
+			e.count(r, outCreated, "", "")
+		} else {
+			e.count(r, outLinked, "", "")
+		}
+		return nil
+	}
+	if msg, ok := e.blockers[string(ent)+"/"+r.Key]; ok {
+		return e.skip(ctx, r, "blocker: "+msg, "fix the finding on the Readiness screen and upload again")
+	}
+	req, skip, fix := e.build(ctx, r)
+	if skip != "" {
+		return e.skip(ctx, r, skip, fix)
+	}
+	if req == nil {
+		return nil // already counted (e.g. linked)
+	}
+	return e.send(ctx, r, req)
+}
+
+func (e *engine) skip(ctx context.Context, r *workspace.StoredRecord, why, fix string) error {
+	if err := e.j.set(ctx, string(r.Entity), r.Key, StateSkipped, "", "", why); err != nil {
+		return err
+	}
+	e.count(r, outSkipped, why, fix)
+	return nil
+}
+
+func (e *engine) count(r *workspace.StoredRecord, out int, msg, fix string) {
+	ent := r.Entity
+	f := Failure{Entity: ent, Key: r.Key, Name: model.DisplayName(r.Data), Source: r.Prov.Source, Row: r.Prov.Row, Message: msg, Fix: fix}
+	switch out {
+	case outCreated:
+		e.rec.Created[ent]++
+		e.progress.Created++
+	case outLinked:
+		e.rec.Linked[ent]++
+		e.progress.Linked++
+	case outSkipped:
+		e.rec.Skipped[ent]++
+		e.progress.Skipped++
+		e.rec.Skips = append(e.rec.Skips, f)
+	case outFailed:
+		e.rec.Failed[ent]++
+		e.progress.Failed++
+		e.rec.Failures = append(e.rec.Failures, f)
+	}
+	e.progress.Done++
+	if e.opts.Progress != nil {
+		st := e.c.Stats()
+		e.progress.Waiting = st.RateLimitWait + st.BackoffWait - e.stat0.RateLimitWait - e.stat0.BackoffWait
+		e.opts.Progress(e.progress)
+	}
+}
+
+// request is one create to make.
+type request struct {
+	coll   string // Clio collection
+	body   any    // the clio.*Input
+	doc    *docUpload
+	onDone func(id clio.ID) // e.g. remember a contact's id
+}
+
+type docUpload struct {
+	path string
+	size int64
+}
+
+// send creates the record with the journal protocol.
+func (e *engine) send(ctx context.Context, r *workspace.StoredRecord, req *request) error {
+	ent := string(r.Entity)
+	if e.dry {
+		e.dryReqs++
+		if req.doc != nil {
+			e.dryReqs++ // the fully_uploaded PATCH (the PUT goes to storage, not the API)
+		}
+		e.dryID--
+		e.ids[r.Entity][r.Key] = e.dryID
+		e.count(r, outCreated, "", "")
+		return nil
+	}
+	jr := e.j.get(ent, r.Key)
+	if jr != nil && jr.State == StateSending {
+		// Left over from an interrupted run: look before sending again.
+		id, etag, found, err := e.lookup(ctx, req, jr.AttemptAt)
+		if err != nil {
+			return e.transient(err, "looking up a record an interrupted run may have created")
+		}
+		if found {
+			return e.created(ctx, r, req, id, etag)
+		}
+	}
+	for {
+		jr, err := e.j.sending(ctx, ent, r.Key)
+		if err != nil {
+			return err
+		}
+		id, etag, err := e.create(ctx, req)
+		if err == nil {
+			return e.created(ctx, r, req, id, etag)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err() // stays `sending`: looked up on resume
+		}
+		if msg, fix, definite := definiteFailure(err); definite {
+			if err := e.j.set(ctx, ent, r.Key, StateFailed, "", "", msg); err != nil {
+				return err
+			}
+			e.count(r, outFailed, msg, fix)
+			return nil
+		}
+		// The create may have reached Clio: look before sending again.
+		if settleDelay > 0 {
+			if e.opts.OnWait != nil {
+				e.opts.OnWait(settleDelay, "Clio's answer was lost: checking whether the record was created")
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(settleDelay):
+			}
+		}
+		id, etag, found, lerr := e.lookup(ctx, req, jr.AttemptAt)
+		if lerr != nil {
+			return e.transient(lerr, "looking up a record whose create was not answered")
+		}
+		if found {
+			return e.created(ctx, r, req, id, etag)
+		}
+		if jr.Attempts >= maxAttempts {
+			msg := fmt.Sprintf("Clio did not answer %d attempts to create it (last: %v); it was not created", jr.Attempts, clio.RedactError(err))
+			if err := e.j.set(ctx, ent, r.Key, StateFailed, "", "", msg); err != nil {
+				return err
+			}
+			e.count(r, outFailed, msg, "upload again later: it will be retried")
+			return nil
+		}
+	}
+}
+
+// transient stops the run on an error that is not the record's fault (the
+// network, Clio down, signed out): the journal lets the next run carry on.
+func (e *engine) transient(err error, what string) error {
+	return fmt.Errorf("%s: %w (the upload stopped here; run it again to continue, nothing will be doubled)", what, err)
+}
+
+func (e *engine) created(ctx context.Context, r *workspace.StoredRecord, req *request, id clio.ID, etag string) error {
+	if err := e.j.set(ctx, string(r.Entity), r.Key, StateCreated, id.String(), etag, ""); err != nil {
+		return err
+	}
+	e.ids[r.Entity][r.Key] = id
+	e.own(req.coll, id)
+	if req.onDone != nil {
+		req.onDone(id)
+	}
+	e.count(r, outCreated, "", "")
+	return nil
+}
+
+// definiteFailure tells a 4xx answer (the record was refused and not
+// created) from anything that may have left it created.
+func definiteFailure(err error) (msg, fix string, ok bool) {
+	var ae *clio.APIError
+	if errors.Is(err, clio.ErrMaybeCommitted) || !errors.As(err, &ae) {
+		return "", "", false
+	}
+	if ae.Status < 400 || ae.Status >= 500 || ae.Status == http.StatusTooManyRequests ||
+		ae.Status == http.StatusUnauthorized || ae.Status == http.StatusRequestTimeout {
+		return "", "", false
+	}
+	msg = ae.Message
+	if msg == "" {
+		msg = ae.Error()
+	}
+	if ae.Field != "" && !strings.Contains(msg, ae.Field) {
+		msg = ae.Field + ": " + msg
+	}
+	fix = "correct the record on the Clean screen (or in the old system and export again), then upload again: only this record will be sent"
+	if ae.Status == http.StatusForbidden {
+		fix = "the Clio app lacks permission for this kind of record: give it the permission in Clio's developer settings, sign in again and upload again"
+	}
+	return clio.Redact(msg), fix, true
+}
+
+// create sends one create request.
+func (e *engine) create(ctx context.Context, req *request) (clio.ID, string, error) {
+	if req.doc != nil {
+		return e.uploadDocument(ctx, req)
+	}
+	if req.coll == "matters" {
+		return e.createMatter(ctx, req)
+	}
+	var out clio.Record
+	if err := e.c.Create(ctx, req.coll, req.body, "id,etag", &out); err != nil {
+		return 0, "", err
+	}
+	return out.ID, out.Etag, nil
+}
+
+func (e *engine) uploadDocument(ctx context.Context, req *request) (clio.ID, string, error) {
+	in := req.body.(clio.DocumentInput)
+	f, err := os.Open(req.doc.path)
+	if err != nil {
+		return 0, "", &clio.APIError{Status: 400, Message: "the document's file cannot be read: " + err.Error()}
+	}
+	defer f.Close()
+	doc, err := e.c.UploadDocument(ctx, in, f, req.doc.size)
+	if err != nil {
+		var ue *clio.UploadError
+		if errors.As(err, &ue) && ue.Doc != nil && ue.Doc.ID != 0 {
+			// The document record exists but its bytes did not arrive: remove the
+			// incomplete record so a new attempt does not leave an empty twin.
+			if derr := e.c.Delete(context.WithoutCancel(ctx), "documents", ue.Doc.ID); derr != nil && !clio.IsStatus(derr, 404) {
+				return 0, "", fmt.Errorf("%w (and the incomplete document %d could not be removed: %v)", err, ue.Doc.ID, derr)
+			}
+			var ae *clio.APIError
+			if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != 429 {
+				return 0, "", err
+			}
+			return 0, "", &clio.MaybeCommittedError{Method: "POST", URL: "/documents.json", Cause: err}
+		}
+		return 0, "", err
+	}
+	return doc.ID, doc.Etag, nil
+}
+
+// isNetErr reports transport-level errors.
+func isNetErr(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne)
+}

@@ -1,0 +1,323 @@
+package upload
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"handover/core/clio"
+	"handover/core/model"
+	"handover/core/workspace"
+)
+
+// index is what the engine keeps in memory about the project: how legacy
+// references resolve to record keys, and the legacy users in use.
+type index struct {
+	total map[model.Entity]int64
+
+	contactByKey   map[string]*model.Contact
+	contactByID    map[string]string // last ':'-part of the key → key
+	contactByName  map[string]string // normalised display name → key (first wins)
+	contactByEmail map[string]string // normalised e-mail → key (first wins)
+
+	matterByNumber map[string]string // display number → key
+	matters        map[string]*model.Matter
+
+	// legacy users: normalised legacy string → the string as written and how
+	// many records use it
+	legacy      map[string]*legacyUse
+	legacyOrder []string
+}
+
+type legacyUse struct {
+	Name    string
+	Records int64
+	Fields  map[string]int64
+}
+
+func buildIndex(ctx context.Context, ws *workspace.Workspace) (*index, error) {
+	ix := &index{
+		total:        map[model.Entity]int64{},
+		contactByKey: map[string]*model.Contact{}, contactByID: map[string]string{},
+		contactByName: map[string]string{}, contactByEmail: map[string]string{},
+		matterByNumber: map[string]string{}, matters: map[string]*model.Matter{},
+		legacy: map[string]*legacyUse{},
+	}
+	err := ws.EachRecord(ctx, workspace.RecordFilter{}, func(r workspace.StoredRecord) error {
+		ix.total[r.Entity]++
+		use := func(field, v string) {
+			if strings.TrimSpace(v) == "" {
+				return
+			}
+			k := normUser(v)
+			u := ix.legacy[k]
+			if u == nil {
+				u = &legacyUse{Name: strings.TrimSpace(v), Fields: map[string]int64{}}
+				ix.legacy[k] = u
+				ix.legacyOrder = append(ix.legacyOrder, k)
+			}
+			u.Records++
+			u.Fields[string(r.Entity)+"."+field]++
+		}
+		switch d := r.Data.(type) {
+		case *model.Contact:
+			ix.contactByKey[r.Key] = d
+			id := r.Key
+			if i := strings.LastIndex(id, ":"); i >= 0 {
+				id = id[i+1:]
+			}
+			if _, ok := ix.contactByID[id]; !ok {
+				ix.contactByID[id] = r.Key
+			}
+			if n := normName(contactName(d)); n != "" {
+				if _, ok := ix.contactByName[n]; !ok {
+					ix.contactByName[n] = r.Key
+				}
+			}
+			for _, e := range d.Emails {
+				if n := normEmail(e.Address); n != "" {
+					if _, ok := ix.contactByEmail[n]; !ok {
+						ix.contactByEmail[n] = r.Key
+					}
+				}
+			}
+		case *model.Matter:
+			ix.matters[r.Key] = d
+			if d.DisplayNumber != "" {
+				if _, ok := ix.matterByNumber[d.DisplayNumber]; !ok {
+					ix.matterByNumber[d.DisplayNumber] = r.Key
+				}
+			}
+			use("responsible_attorney", d.ResponsibleAttorney)
+			use("originating_attorney", d.OriginatingAttorney)
+		case *model.Task:
+			use("assignee", d.Assignee)
+		case *model.CalendarEvent:
+			use("calendar_owner", d.Owner)
+		case *model.TimeEntry:
+			use("user", d.User)
+		case *model.Communication:
+			if r.Entity == model.PhoneLogs {
+				use("user", d.User)
+			}
+		}
+		return nil
+	})
+	return ix, err
+}
+
+// contactKey resolves a legacy contact reference to a project key ("" if none).
+func (ix *index) contactKey(ref model.Ref) string {
+	switch ref.Kind {
+	case "key":
+		if _, ok := ix.contactByKey[ref.Value]; ok {
+			return ref.Value
+		}
+	case "id":
+		return ix.contactByID[ref.Value]
+	case "name":
+		return ix.contactByName[normName(ref.Value)]
+	case "email":
+		return ix.contactByEmail[normEmail(ref.Value)]
+	case "":
+		return ""
+	}
+	if k := ix.contactByID[ref.Value]; k != "" {
+		return k
+	}
+	return ix.contactByName[normName(ref.Value)]
+}
+
+func (ix *index) matterKey(ref model.Ref) string {
+	if ref.IsZero() {
+		return ""
+	}
+	return ix.matterByNumber[ref.Value]
+}
+
+func contactName(c *model.Contact) string {
+	if c.Type == "Company" {
+		return c.Name
+	}
+	s := strings.TrimSpace(c.FirstName + " " + c.LastName)
+	if s == "" {
+		return c.Name
+	}
+	return s
+}
+
+var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// normName: case, accents, punctuation and spacing do not matter.
+func normName(s string) string {
+	s, _, _ = transform.String(foldAccents, s)
+	s = strings.ToLower(s)
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '&':
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func normUser(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+
+func normPhone(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	if len(d) == 11 && d[0] == '1' {
+		d = d[1:]
+	}
+	return d
+}
+
+// ---- users ----
+
+// UserMatch is how one legacy user resolved.
+type UserMatch struct {
+	Legacy    string           `json:"legacy"`
+	Records   int64            `json:"records"`
+	Fields    map[string]int64 `json:"fields,omitempty"`
+	ClioID    int64            `json:"clio_id,omitempty"`
+	ClioName  string           `json:"clio_name,omitempty"`
+	ClioEmail string           `json:"clio_email,omitempty"`
+	How       string           `json:"how,omitempty"` // email|name|initials|user map; "" = unmatched
+	Problem   string           `json:"problem,omitempty"`
+}
+
+type userSet struct {
+	users   []clio.User
+	byLegal map[string]*clio.User // normalised legacy → user
+	matches []UserMatch
+}
+
+func (s *userSet) unmatched() []UserMatch {
+	var out []UserMatch
+	for _, m := range s.matches {
+		if m.ClioID == 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func resolveUsers(users []clio.User, ix *index, userMap map[string]string) *userSet {
+	s := &userSet{users: users, byLegal: map[string]*clio.User{}}
+	mapped := map[string]string{}
+	for k, v := range userMap {
+		mapped[normUser(k)] = normEmail(v)
+	}
+	keys := append([]string(nil), ix.legacyOrder...)
+	sort.SliceStable(keys, func(i, j int) bool { return ix.legacy[keys[i]].Records > ix.legacy[keys[j]].Records })
+	for _, k := range keys {
+		lu := ix.legacy[k]
+		m := UserMatch{Legacy: lu.Name, Records: lu.Records, Fields: lu.Fields}
+		var hit *clio.User
+		if email, ok := mapped[k]; ok {
+			for i := range users {
+				if normEmail(users[i].Email) == email {
+					hit = &users[i]
+				}
+			}
+			if hit == nil {
+				m.Problem = fmt.Sprintf("the user map sends %q to %s, which is not a user of this Clio account", lu.Name, email)
+			} else {
+				m.How = "user map"
+			}
+		} else {
+			hit, m.How, m.Problem = autoMatch(users, k)
+		}
+		if hit != nil {
+			if !hit.Enabled {
+				m.Problem = fmt.Sprintf("%q matches Clio user %s, who is disabled", lu.Name, hit.Email)
+				hit = nil
+				m.How = ""
+			} else {
+				m.ClioID, m.ClioName, m.ClioEmail = int64(hit.ID), hit.Name, hit.Email
+				s.byLegal[k] = hit
+			}
+		}
+		s.matches = append(s.matches, m)
+	}
+	return s
+}
+
+func autoMatch(users []clio.User, k string) (*clio.User, string, string) {
+	type rule struct {
+		how string
+		f   func(u *clio.User) bool
+	}
+	rules := []rule{
+		{"email", func(u *clio.User) bool { return normEmail(u.Email) == k }},
+		{"name", func(u *clio.User) bool {
+			return normName(u.Name) == normName(k) || normName(u.FirstName+" "+u.LastName) == normName(k) ||
+				normName(u.LastName+" "+u.FirstName) == normName(k)
+		}},
+		{"initials", func(u *clio.User) bool {
+			ini := u.Initials
+			if ini == "" && u.FirstName != "" && u.LastName != "" {
+				ini = string([]rune(u.FirstName)[:1]) + string([]rune(u.LastName)[:1])
+			}
+			return ini != "" && strings.EqualFold(ini, k)
+		}},
+	}
+	for _, r := range rules {
+		var hits []*clio.User
+		for i := range users {
+			if r.f(&users[i]) {
+				hits = append(hits, &users[i])
+			}
+		}
+		if len(hits) == 1 {
+			return hits[0], r.how, ""
+		}
+		if len(hits) > 1 {
+			return nil, "", fmt.Sprintf("%q matches %d Clio users by %s: say which in the user map", k, len(hits), r.how)
+		}
+	}
+	return nil, "", ""
+}
+
+// user returns the Clio user for a legacy string, or nil.
+func (s *userSet) user(legacy string) *clio.User {
+	if strings.TrimSpace(legacy) == "" {
+		return nil
+	}
+	return s.byLegal[normUser(legacy)]
+}
+
+// byEmail finds a Clio user by e-mail address (for e-mail senders/receivers).
+func (s *userSet) byEmail(addr string) *clio.User {
+	a := normEmail(addr)
+	for i := range s.users {
+		if a != "" && normEmail(s.users[i].Email) == a {
+			return &s.users[i]
+		}
+	}
+	if u := s.byLegal[normUser(addr)]; u != nil {
+		return u
+	}
+	return nil
+}
