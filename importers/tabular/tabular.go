@@ -5,6 +5,20 @@
 // table's header comes out of Reader.Next exactly once, with a Kind. Nothing is
 // dropped silently, so "rows read = records + exclusions + rejects" can be
 // checked for every file.
+//
+// Detection (Detect) looks at content only: "SQLite format 3" → sqlite;
+// "Standard Jet DB"/"Standard ACE DB" at offset 4 → mdb; a zip holding
+// xl/workbook.xml (or a damaged zip naming xl/ parts) → xlsx; an OLE file with
+// an EncryptionInfo stream → xlsx (Open explains the password); an OLE file
+// with a Workbook stream → xls (Open asks for .xlsx); a dBase/FoxPro version
+// byte with a plausible date and first field descriptor → dbf; text that is
+// not vCard/iCalendar/mail/XML/JSON/PDF → csv.
+//
+// Row numbers: CSV Num is the physical line where the record starts (blank
+// lines come out as Empty rows, a multi-line record counts once at its first
+// line); Options.HeaderRow for CSV is such a line number. XLSX Num is the
+// Excel row number (rows missing from the sheet XML come out Empty). DBF Num
+// is the record number; SQLite Num is the position in rowid order.
 package tabular
 
 import (

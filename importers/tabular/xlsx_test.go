@@ -214,3 +214,58 @@ func TestClassifyNumFmt(t *testing.T) {
 		}
 	}
 }
+
+// A hand-written package exercising what other tools (not excelize) write:
+// inline strings, rich text with phonetic runs, _x000D_ escapes, booleans,
+// errors, the 1904 date system, a hidden sheet and a chart sheet.
+func TestXLSXHandWrittenParts(t *testing.T) {
+	ns := `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
+	data := zipWith(map[string]string{
+		"[Content_Types].xml": `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+		"xl/workbook.xml": `<workbook ` + ns + `><workbookPr date1904="1"/><sheets>` +
+			`<sheet name="Data" sheetId="1" r:id="rId1"/><sheet name="Old" sheetId="2" state="hidden" r:id="rId2"/><sheet name="Chart" sheetId="3" r:id="rId3"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
+			`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet2.xml"/>` +
+			`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" Target="chartsheets/sheet1.xml"/>` +
+			`<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="strings.xml"/>` +
+			`<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
+		"xl/strings.xml": `<sst ` + ns + `><si><t>Name</t></si><si><t>Joined</t></si><si><r><t>Ta</t></r><r><t>naka</t></r><rPh><t>タナカ</t></rPh></si><si><t>line1_x000D_` + "\n" + `line2</t></si><si><t>Flag</t></si><si><t>Err</t></si></sst>`,
+		"xl/styles.xml":  `<styleSheet ` + ns + `><numFmts><numFmt numFmtId="170" formatCode="yyyy\-mm\-dd"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="170"/><xf numFmtId="49"/></cellXfs></styleSheet>`,
+		"xl/worksheets/sheet1.xml": `<worksheet ` + ns + `><sheetData>` +
+			`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>4</v></c><c r="D1" t="s"><v>5</v></c></row>` +
+			`<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" s="1"><v>0</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" t="e"><v>#N/A</v></c></row>` +
+			`<row r="4"><c r="A4" t="inlineStr"><is><t>Inline &amp; more</t></is></c><c r="B4" s="1"><v>43000</v></c><c r="C4" s="2" t="s"><v>3</v></c></row>` +
+			`</sheetData></worksheet>`,
+		"xl/worksheets/sheet2.xml": `<worksheet ` + ns + `><sheetData><row r="1"><c t="inlineStr"><is><t>Only</t></is></c></row></sheetData></worksheet>`,
+	})
+	p := writeFile(t, "other.xlsx", data)
+	info, rows := readAll(t, p, Options{})
+	var data1 []Row
+	for _, r := range rows {
+		if r.Table.Name == "Data" {
+			data1 = append(data1, r)
+		}
+	}
+	if len(data1) != 3 {
+		t.Fatalf("Data rows %+v", data1)
+	}
+	if got := data1[0].Values; !reflect.DeepEqual(got, []string{"Tanaka", "1904-01-01", "TRUE", "#N/A"}) {
+		t.Errorf("row 2 %q", got)
+	}
+	if data1[1].Kind != Empty || data1[1].Num != 3 {
+		t.Errorf("missing row 3 should come out Empty: %+v", data1[1])
+	}
+	if got := data1[2].Values; !reflect.DeepEqual(got, []string{"Inline & more", "2021-09-23", "line1\r\nline2", ""}) {
+		t.Errorf("row 4 %q", got)
+	}
+	notes := strings.Join(info.Notes, "\n")
+	if !strings.Contains(notes, "sheet 'Old' is hidden") || !strings.Contains(notes, "sheet 'Chart' has no cells") {
+		t.Errorf("notes %q", info.Notes)
+	}
+	// Forced header row on one sheet.
+	_, rows = readAll(t, p, Options{Sheet: "Data", HeaderRow: 2})
+	if len(rows) != 3 || rows[0].Kind != NotData || rows[0].Num != 1 || rows[2].Table.Header[0] != "Tanaka" {
+		t.Errorf("forced header: %+v", rows)
+	}
+}
