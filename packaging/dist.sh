@@ -6,6 +6,9 @@
 #   packaging/dist.sh all       both, in parallel (each is mostly one single-threaded cgo
 #                               compile of go-gl, so two at once nearly halves the wall time)
 #
+# Source: the working tree (tracked + untracked files, like `go build`), or with
+# DIST_SOURCE=head exactly the committed HEAD (git archive; version without -dirty), which
+# is what a release should use and what to use while colleagues' edits don't compile.
 # Version: see packaging/version.sh (git describe; `VERSION=1.2.3 packaging/dist.sh all`).
 # Signing: see packaging/sign.sh (SIGN_CERT + SIGN_KEY, else "signing skipped").
 #
@@ -57,7 +60,9 @@ stage() {
   src=$WORK/src-$1
   rm -rf "$src"
   mkdir -p "$src"
-  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  if [ "${DIST_SOURCE:-worktree}" = head ]; then
+    git archive --format=tar HEAD | tar -xf - -C "$src"
+  elif git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     # --ignore-failed-read: skip files that are tracked but deleted in the working tree
     git ls-files -z --cached --others --exclude-standard |
       tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$src"

@@ -3,6 +3,7 @@
 #   VERSION  what people see: `git describe --tags --always --dirty` without a
 #            leading "v" (e.g. 0.1.0, 0.1.0-3-gabc1234-dirty, abc1234);
 #            fallback 0.0.0-dev outside git. An exported VERSION wins (make VERSION=...).
+#            With DIST_SOURCE=head (build the committed HEAD) there is no --dirty.
 #   SEMVER   x.y.z: from VERSION when it starts with one, else FyneApp.toml's Version
 #   BUILD    commit count (monotonic on main), 1 outside git
 #   NUMVER   SEMVER.BUILD: Windows version resources (VIProductVersion, fyne's FileVersion)
@@ -14,7 +15,9 @@ set -eu
 cd "$(dirname "$0")/.."
 
 if [ -z "${VERSION:-}" ]; then
-  VERSION=$(git describe --tags --always --dirty 2>/dev/null || true)
+  dirty=--dirty
+  [ "${DIST_SOURCE:-worktree}" != head ] || dirty=
+  VERSION=$(git describe --tags --always $dirty 2>/dev/null || true)
   [ -n "$VERSION" ] || VERSION=0.0.0-dev
 fi
 VERSION=${VERSION#v}
