@@ -1,0 +1,65 @@
+package upload
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"handover/core/clio/fakeclio"
+	"handover/core/model"
+)
+
+func TestRefusesWithoutAllowBlockers(t *testing.T) {
+	f := startFake(t, fakeclio.Options{})
+	ws := openWS(t, demoProject(t))
+	_, err := Run(context.Background(), ws, f.client, Options{})
+	var ref *Refusal
+	if !errors.As(err, &ref) || !errors.Is(err, ErrRefused) {
+		t.Fatalf("want a refusal, got %v", err)
+	}
+	t.Logf("refusal: %v", err)
+	// the planted unknown user "XX" is listed
+	found := false
+	for _, r := range ref.Reasons {
+		if contains(r, `"XX"`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("unmatched user XX not listed: %v", ref.Reasons)
+	}
+	if st := f.srv.Snapshot(); len(st.Creates) > 1 { // the test's trust account only
+		t.Errorf("refused run created records: %v", st.Creates)
+	}
+}
+
+func contains(s, sub string) bool { return len(s) >= len(sub) && (s == sub || indexOf(s, sub) >= 0) }
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestUploadDemo(t *testing.T) {
+	f := startFake(t, fakeclio.Options{})
+	ws := openWS(t, demoProject(t))
+	rec, err := Run(context.Background(), ws, f.client, Options{AllowBlockers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range model.Entities {
+		t.Logf("%-16s planned %3d created %3d linked %3d skipped %3d failed %3d", e, rec.Planned[e], rec.Created[e], rec.Linked[e], rec.Skipped[e], rec.Failed[e])
+	}
+	for _, x := range rec.Failures {
+		t.Logf("failed: %s %s (%s row %d): %s", x.Entity, x.Key, x.Source, x.Row, x.Message)
+	}
+	for _, x := range rec.Skips {
+		t.Logf("skipped: %s %s: %s", x.Entity, x.Key, x.Message)
+	}
+	t.Logf("requests %d notes %v", rec.Requests, rec.Notes)
+	specViolations(t, f)
+}
