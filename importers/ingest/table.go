@@ -34,6 +34,12 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 	if err != nil {
 		return sr, err
 	}
+	if rows == 0 {
+		// Only a header line, or a text file that is not a table at all (a
+		// README beside the exports): nothing to account for.
+		sr.Skipped = "no rows to read (only a header line, or not a table)"
+		return sr, nil
+	}
 	info.Encoding, info.Delimiter, info.HeaderRow = rinfo.Encoding, rinfo.Delimiter, rinfo.HeaderRow
 	detection := map[string]any{"guessed": rinfo.Guessed, "notes": rinfo.Notes}
 	var tabs []Table
