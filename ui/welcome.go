@@ -24,6 +24,8 @@ type welcome struct {
 	recent  *fyne.Container
 
 	NewButton, OpenButton, DemoButton *widget.Button
+	// Pending is the demo's background task (tests wait on it).
+	Pending *Task
 }
 
 func newWelcome(ui *App) *welcome {
@@ -135,7 +137,7 @@ func (w *welcome) demo() {
 		}
 		dir = filepath.Join(base, "Handover", "demo")
 	}
-	w.ui.RunTask("Preparing the demo firm", func(ctx context.Context, report func(Progress)) error {
+	w.Pending = w.ui.RunTask("Preparing the demo firm", func(ctx context.Context, report func(Progress)) error {
 		_, err := OpenDemo(ctx, dir, report)
 		return err
 	}, func(err error) {

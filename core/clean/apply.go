@@ -89,7 +89,7 @@ func (a *applier) apply(ctx context.Context, op Op) error {
 		}
 		// Lists (e-mails, phones, addresses, web sites) are united, so a merge
 		// never loses a way to reach the client.
-		for _, list := range []string{"email_addresses", "phone_numbers", "addresses", "web_sites"} {
+		for _, list := range MergeUnites {
 			for _, r := range recs[1:] {
 				survivor.fields[list] = unite(survivor.fields[list], r.fields[list])
 			}

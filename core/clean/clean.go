@@ -33,6 +33,11 @@ const (
 	MapValues Kind = "map"       // replace values of a field (status words, user initials → user)
 )
 
+// MergeUnites lists the contact fields a Merge unites instead of choosing one
+// record's value (Op.Choose does not apply to them): a merge never loses a way
+// to reach the client. The Clean screen shows them as "all kept".
+var MergeUnites = []string{"email_addresses", "phone_numbers", "addresses", "web_sites"}
+
 // Normalisations available to Normalize.
 const (
 	NormPhones   = "phones"    // E.164 for the firm's country where the number parses

@@ -5,6 +5,7 @@ package desktop
 import (
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -32,6 +33,9 @@ func Run(args ...string) {
 				}
 			}
 		}
+	}
+	if os.Getenv("HANDOVER_TOUR") == "1" { // scripts/screenshots.sh
+		ui.Tour(u, 1500*time.Millisecond)
 	}
 	w.SetCloseIntercept(func() { u.Close(); w.Close() })
 	w.Resize(fyne.NewSize(1180, 760))

@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"handover/core/workspace"
+)
+
+// Tour opens the demo firm and walks through every step on a timer, printing
+// "SHOT NN-name" on stdout when a screen is ready to be photographed (see
+// scripts/screenshots.sh). It saves nothing itself. ui/desktop calls it only
+// when HANDOVER_TOUR=1.
+func Tour(u *App, pause time.Duration) {
+	shot := func(name string) {
+		time.Sleep(pause)
+		fmt.Println("SHOT " + name)
+		time.Sleep(pause)
+	}
+	// wait runs start on the UI goroutine and waits for the task it starts
+	wait := func(start func() *Task) {
+		var t *Task
+		fyne.DoAndWait(func() { t = start() })
+		if t != nil {
+			t.Wait()
+		}
+	}
+	do := func(f func()) { fyne.DoAndWait(f) }
+	go func() {
+		time.Sleep(2 * time.Second)
+		shot("01-welcome")
+		dir := filepath.Join(os.TempDir(), "handover-tour")
+		path, err := OpenDemo(context.Background(), dir, func(Progress) {})
+		if err != nil {
+			fmt.Println("TOUR FAILED", err)
+			return
+		}
+		ws, err := workspace.Open(path)
+		if err != nil {
+			fmt.Println("TOUR FAILED", err)
+			return
+		}
+		do(func() { u.OpenProject(ws) })
+		do(func() {
+			if s, ok := u.screens[StepSources].(*sources); ok {
+				s.table.Select(tableCell(7))
+			}
+		})
+		shot("02-sources")
+		do(func() {
+			u.Show(StepMapping)
+			if m, ok := u.screens[StepMapping].(*mappingScreen); ok {
+				m.SelectTable("contacts.csv")
+			}
+		})
+		shot("03-mapping")
+		do(func() { u.Show(StepReadiness) })
+		shot("04-readiness")
+		r, _ := u.screens[StepReadiness].(*readinessScreen)
+		if r != nil {
+			wait(r.RunCheck)
+			shot("05-readiness-problems")
+			do(func() { r.tabs.SelectIndex(0) })
+			shot("06-readiness-overview")
+			do(func() {
+				r.tabs.SelectIndex(1)
+				if f, ok := r.FindingAt(0); ok {
+					r.ShowRecord(f)
+				}
+			})
+			shot("07-record")
+			do(func() {
+				for _, o := range u.Win.Canvas().Overlays().List() {
+					o.Hide()
+				}
+				for u.Win.Canvas().Overlays().Top() != nil {
+					u.Win.Canvas().Overlays().Remove(u.Win.Canvas().Overlays().Top())
+				}
+			})
+		}
+		var c *cleanScreen
+		do(func() {
+			u.Show(StepClean)
+			c, _ = u.screens[StepClean].(*cleanScreen)
+		})
+		if c != nil && c.Pending != nil {
+			c.Pending.Wait()
+		}
+		shot("08-clean")
+		do(func() { u.Show(StepPackage) })
+		shot("09-package")
+		do(func() { u.Show(StepUpload) })
+		shot("10-upload")
+		do(func() { u.Show(StepReview) })
+		shot("11-review")
+		fmt.Println("TOUR DONE")
+	}()
+}
+
+func tableCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 0} }

@@ -1,0 +1,267 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"handover/core/model"
+)
+
+// Small presentation helpers shared by the screens: headings, cards, a bar
+// chart drawn with rectangles, and turning a record into "field: value" lines.
+
+func boldLabel(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func sectionTitle(s string) *widget.Label {
+	l := boldLabel(s)
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// themed returns a theme colour (follows light/dark).
+func themed(name fyne.ThemeColorName) color.Color {
+	return fyne.CurrentApp().Settings().Theme().Color(name, fyne.CurrentApp().Settings().ThemeVariant())
+}
+
+// tint is c at a low opacity, for backgrounds behind normal text.
+func tint(c color.Color, alpha uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha}
+}
+
+// boxed draws a rounded, tinted box with a coloured border around content.
+func boxed(content fyne.CanvasObject, c fyne.ThemeColorName) fyne.CanvasObject {
+	bg := canvas.NewRectangle(tint(themed(c), 0x30))
+	bg.StrokeColor = themed(c)
+	bg.StrokeWidth = 2
+	bg.CornerRadius = 6
+	return container.NewStack(bg, container.NewPadded(content))
+}
+
+// statCard is a number over a caption, in a light box.
+func statCard(n int64, caption string) fyne.CanvasObject {
+	num := widget.NewLabelWithStyle(count(n), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	num.SizeName = theme.SizeNameHeadingText
+	cap := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
+	bg := canvas.NewRectangle(themed(theme.ColorNameInputBackground))
+	bg.CornerRadius = 6
+	return container.NewStack(bg, container.NewVBox(num, cap))
+}
+
+// barItem is one bar of a chart.
+type barItem struct {
+	Label string
+	Value int64
+	Color fyne.ThemeColorName
+}
+
+// barLayout sizes its only object to a fraction of the available width.
+type barLayout struct{ frac float32 }
+
+func (b barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		w := size.Width * b.frac
+		if b.frac > 0 && w < 2 {
+			w = 2
+		}
+		o.Resize(fyne.NewSize(w, size.Height-6))
+		o.Move(fyne.NewPos(0, 3))
+	}
+}
+
+func (b barLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(60, 24) }
+
+// barChart draws one horizontal bar per item, scaled to the largest: a
+// picture of the numbers, with the numbers beside it.
+func barChart(items []barItem, labelWidth float32) fyne.CanvasObject {
+	var max int64
+	for _, it := range items {
+		if it.Value > max {
+			max = it.Value
+		}
+	}
+	rows := container.NewVBox()
+	for _, it := range items {
+		frac := float32(0)
+		if max > 0 {
+			frac = float32(it.Value) / float32(max)
+		}
+		c := it.Color
+		if c == "" {
+			c = theme.ColorNamePrimary
+		}
+		rect := canvas.NewRectangle(themed(c))
+		rect.CornerRadius = 3
+		bar := container.New(barLayout{frac: frac}, rect)
+		name := widget.NewLabel(it.Label)
+		name.Truncation = fyne.TextTruncateEllipsis
+		rows.Add(container.NewBorder(nil, nil,
+			container.NewGridWrap(fyne.NewSize(labelWidth, 30), name),
+			container.NewGridWrap(fyne.NewSize(70, 30), widget.NewLabel(count(it.Value))),
+			bar))
+	}
+	return rows
+}
+
+// severityWord is how a severity is said to an office manager.
+func severityWord(s model.Severity) string {
+	switch s {
+	case model.Blocker:
+		return "Must fix"
+	case model.Warning:
+		return "Should check"
+	case model.Info:
+		return "Good to know"
+	}
+	return string(s)
+}
+
+func severityColor(s model.Severity) fyne.ThemeColorName {
+	switch s {
+	case model.Blocker:
+		return theme.ColorNameError
+	case model.Warning:
+		return theme.ColorNameWarning
+	}
+	return theme.ColorNamePrimary
+}
+
+func severityImportance(s model.Severity) widget.Importance {
+	switch s {
+	case model.Blocker:
+		return widget.DangerImportance
+	case model.Warning:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+// field is one top-level value of a record, as text.
+type field struct {
+	Name  string // JSON name, as clean.Op wants it
+	Label string // for people
+	Value string
+}
+
+// recordFields flattens a record's data into its top-level fields, in the
+// record's own order, each rendered as one line of text.
+func recordFields(data any) []field {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	var out []field
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			break
+		}
+		name, _ := t.(string)
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			break
+		}
+		out = append(out, field{Name: name, Label: fieldLabel(name), Value: valueText(v)})
+	}
+	return out
+}
+
+func fieldLabel(name string) string {
+	name = strings.TrimSuffix(name, "_cents")
+	switch name {
+	case "email_addresses":
+		return "E-mail addresses"
+	case "phone_numbers":
+		return "Phone numbers"
+	case "web_sites":
+		return "Web sites"
+	}
+	s := strings.ReplaceAll(name, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// valueText renders a JSON value compactly: lists joined with "; ", objects
+// as "a, b (Label)", references as their value.
+func valueText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case json.Number:
+		return x.String()
+	case []any:
+		var parts []string
+		for _, e := range x {
+			if s := valueText(e); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		return strings.Join(parts, "; ")
+	case map[string]any:
+		// references {kind, value}; labelled values {name, address|number}; addresses.
+		if val, ok := x["value"]; ok {
+			return valueText(val)
+		}
+		label, _ := x["name"].(string)
+		var parts []string
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range []string{"address", "number", "street", "city", "province", "postal_code", "country"} {
+			if s := valueText(x[k]); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		if len(parts) == 0 {
+			// custom fields and anything else: "k: v"
+			for _, k := range keys {
+				if s := valueText(x[k]); s != "" {
+					parts = append(parts, k+": "+s)
+				}
+			}
+			return strings.Join(parts, ", ")
+		}
+		s := strings.Join(parts, ", ")
+		if label != "" && len(parts) > 0 {
+			s += " (" + label + ")"
+		}
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
+// plural says "1 contact" / "3 contacts" style counts.
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return count(n) + " " + many
+}
