@@ -92,6 +92,11 @@ func TestXLSXWorkbook(t *testing.T) {
 	if got, _ := Detect(p); got != FormatXLSX {
 		t.Fatalf("Detect = %q", got)
 	}
+	// Content decides, not the extension.
+	b, _ := os.ReadFile(p)
+	if got, _ := Detect(writeFile(t, "export.csv", b)); got != FormatXLSX {
+		t.Fatalf("Detect(xlsx named .csv) = %q", got)
+	}
 	info, rows := readAll(t, p, Options{})
 	if info.Format != "xlsx" || info.HeaderRow != 4 {
 		t.Fatalf("info %+v", info)
