@@ -167,6 +167,11 @@ func newCSVReader(f io.ReadCloser, opts Options, name string) (*csvReader, error
 	}
 	r.info.Delimiter = string(delim)
 
+	if strings.Contains(sample, "\r") && !strings.Contains(sample, "\n") {
+		// "CSV (Macintosh)" from old Mac Excel ends lines with CR only.
+		src = crToLF{src}
+		r.info.Guessed["line ends"] = "CR only (old Mac export): each CR is read as a line break"
+	}
 	r.rec = &recorder{r: src, max: MaxRecordBytes}
 	r.cr = csv.NewReader(r.rec)
 	r.cr.Comma = delim
@@ -517,4 +522,17 @@ func fieldCountMode(recs [][]string) int {
 		}
 	}
 	return w
+}
+
+// crToLF turns every CR into LF (for files whose lines end with CR only).
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }

@@ -399,3 +399,24 @@ func TestDetectNotTabular(t *testing.T) {
 		}
 	}
 }
+
+func TestCSVOldMacLineEnds(t *testing.T) {
+	p := writeFile(t, "mac.csv", []byte("Name,City\rAnn,\"Paris\rFrance\"\rBob,Rome\r"))
+	info, rows := readAll(t, p, Options{})
+	if info.Guessed["line ends"] == "" || len(rows) != 2 || rows[0].Values[1] != "Paris\nFrance" || rows[1].Num != 4 || rows[1].Values[0] != "Bob" {
+		t.Fatalf("info %+v rows %+v", info, rows)
+	}
+}
+
+func TestCSVPreview(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("id,name\n")
+	for i := 0; i < 500; i++ {
+		sb.WriteString("1,x\n")
+	}
+	p := writeFile(t, "p.csv", []byte(sb.String()))
+	info, rows, err := Preview(p, Options{}, 10)
+	if err != nil || len(rows) != 10 || info.Format != "csv" || rows[9].Num != 11 {
+		t.Fatalf("%v %d %+v", err, len(rows), info)
+	}
+}
