@@ -158,6 +158,11 @@ func newCSVReader(f io.ReadCloser, opts Options, name string) (*csvReader, error
 
 	// Delimiter.
 	delim := opts.Delimiter
+	if first := strings.TrimRight(firstLine(sample), " "); delim == 0 && len(first) == 5 && strings.HasPrefix(strings.ToLower(first), "sep=") {
+		// Excel's "sep=;" hint line.
+		delim = rune(first[4])
+		r.info.Guessed["delimiter"] = fmt.Sprintf("%q (the first line says %s)", string(delim), first)
+	}
 	if delim == 0 {
 		var why string
 		delim, why = sniffDelimiter(sample, len(head) == csvSampleSize)

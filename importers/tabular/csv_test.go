@@ -420,3 +420,11 @@ func TestCSVPreview(t *testing.T) {
 		t.Fatalf("%v %d %+v", err, len(rows), info)
 	}
 }
+
+func TestCSVExcelSepHint(t *testing.T) {
+	p := writeFile(t, "sep.csv", []byte("sep=;\r\nName;Amount\r\nAnn;1,50\r\n"))
+	info, rows := readAll(t, p, Options{})
+	if info.Delimiter != ";" || len(rows) != 2 || rows[0].Kind != NotData || rows[1].Values[1] != "1,50" {
+		t.Fatalf("info %+v rows %+v", info, rows)
+	}
+}

@@ -72,6 +72,13 @@ func openSQLite(path string, opts Options) (Reader, error) {
 }
 
 func (r *sqliteReader) load(opts Options) error {
+	var views int
+	if err := r.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type='view'`).Scan(&views); err != nil {
+		return err
+	}
+	if views > 0 {
+		r.info.Notes = append(r.info.Notes, fmt.Sprintf("%d view(s) are not read: views only show data from the tables that are read", views))
+	}
 	rows, err := r.db.Query(`SELECT name, COALESCE(sql,'') FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY rowid`)
 	if err != nil {
 		return err
