@@ -80,8 +80,8 @@ func newClean(ui *App) *cleanScreen {
 		})
 		c.BulkButtons[b.norm] = btn
 		help := widget.NewLabel(b.help)
-		help.Importance = widget.LowImportance
-		bulk.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(200, 36), btn), nil, help))
+		help.Truncation = fyne.TextTruncateEllipsis
+		bulk.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(190, 36), btn), nil, help))
 	}
 
 	c.recipe = widget.NewList(
@@ -109,7 +109,7 @@ func newClean(ui *App) *cleanScreen {
 	c.RedoButton = widget.NewButtonWithIcon("Redo", theme.ContentRedoIcon(), func() { c.Redo() })
 	recipeBox := container.NewBorder(
 		container.NewVBox(sectionTitle("Your fixes, in order"),
-			wrapped("The original files are never changed. Undo: Ctrl+Z, redo: Ctrl+Y.")),
+			wrapped("Your files are never changed. Undo: Ctrl+Z, redo: Ctrl+Y.")),
 		container.NewHBox(c.UndoButton, c.RedoButton), nil, nil, c.recipe)
 
 	nav := container.NewBorder(nil, nil, nil, container.NewHBox(c.PrevButton, c.NextCluster, c.FindButton), c.title)
@@ -120,7 +120,7 @@ func newClean(ui *App) *cleanScreen {
 		nil, nil, container.NewVScroll(c.compare))
 	right := container.NewBorder(bulk, nil, nil, nil, recipeBox)
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.64
+	split.Offset = 0.66
 	c.NextButton = widget.NewButtonWithIcon("Next: package", theme.NavigateNextIcon(), ui.Next)
 	c.content = container.NewBorder(nil, container.NewBorder(nil, nil, nil, c.NextButton, c.status), nil, nil, split)
 	return c
@@ -272,7 +272,7 @@ func (c *cleanScreen) show(i int) {
 	c.title.SetText(fmt.Sprintf("Possible duplicate %d of %d", i+1, len(c.clusters)))
 	c.why.SetText("Why they look the same: " + strings.Join(cl.Why, "; ") + ".")
 
-	cols := []float32{150}
+	cols := []float32{130}
 	for range cl.Members {
 		cols = append(cols, 0)
 	}
@@ -282,10 +282,13 @@ func (c *cleanScreen) show(i int) {
 	var order []string
 	labels := map[string]string{}
 	for j, m := range cl.Members {
-		head := boldLabel(fmt.Sprintf("Record %d", j+1))
-		src := widget.NewLabel(m.Prov.String())
-		src.Importance = widget.LowImportance
-		src.Wrapping = fyne.TextWrapWord
+		title := fmt.Sprintf("Record %d", j+1)
+		if j == 0 {
+			title += " (kept)"
+		}
+		head := boldLabel(title)
+		src := wrapped("from " + m.Prov.String())
+		src.TextStyle = fyne.TextStyle{Italic: true}
 		c.compare.Add(container.NewVBox(head, src))
 		fs := recordFields(m.Data)
 		fields = append(fields, fs)
@@ -346,11 +349,15 @@ func (c *cleanScreen) show(i int) {
 			if text == "" {
 				text = "(empty)"
 			}
-			chk := widget.NewCheck(text, nil)
+			chk := widget.NewCheck("", nil)
 			chk.SetChecked(j == pick)
 			chk.OnChanged = func(on bool) { c.choose(name, j, on) }
 			c.checks[name] = append(c.checks[name], chk)
-			c.compare.Add(chk)
+			val := wrapped(text)
+			if v == "" {
+				val.Importance = widget.LowImportance
+			}
+			c.compare.Add(container.NewBorder(nil, nil, chk, nil, val))
 		}
 		c.choice[name] = cl.Members[pick].Key
 	}

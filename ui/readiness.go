@@ -67,7 +67,7 @@ type readinessScreen struct {
 }
 
 var findingCols = []string{"", "Type", "File", "Row", "Problem", "What to do"}
-var findingColWidths = []float32{110, 110, 130, 50, 380, 380}
+var findingColWidths = []float32{100, 115, 115, 45, 290, 290}
 
 var severityChoices = []string{"All problems", "Must fix", "Should check", "Good to know"}
 
@@ -193,8 +193,12 @@ func (r *readinessScreen) Refresh() {
 	}
 
 	switch {
-	case !r.checked && r.sum.Total == 0:
-		r.summary.SetText("Run the check to look for problems: missing names, duplicates, records that point at nothing, bad e-mails and phone numbers, odd dates.")
+	case !r.checked:
+		msg := "Press “Run the check” to look for problems: missing names, duplicates, records that point at nothing, bad e-mails and phone numbers, odd dates."
+		if r.sum.Total > 0 {
+			msg += fmt.Sprintf(" (%s noted so far.)", plural(r.sum.Total, "problem", "problems"))
+		}
+		r.summary.SetText(msg)
 	default:
 		blockers := r.sum.BySeverity[model.Blocker]
 		if blockers == 0 {

@@ -50,14 +50,14 @@ func newReview(ui *App) *reviewScreen {
 			"Handover can still take it back in one go; records edited in Clio in the meantime make that harder."))), theme.ColorNameWarning)
 	r.content = container.NewVScroll(container.NewVBox(
 		warn,
-		sectionTitle("What goes to Clio"),
-		r.table,
-		widget.NewSeparator(),
 		sectionTitle("Readiness report"),
 		wrapped("One file for the firm's records: every problem found with the row it came from, every row left out and why, "+
 			"and what Clio does not take. Give it to whoever checks the migration."),
 		container.NewHBox(r.ExcelButton, r.WebButton),
 		r.saved,
+		widget.NewSeparator(),
+		sectionTitle("What goes to Clio"),
+		r.table,
 	))
 	return r
 }
@@ -91,7 +91,7 @@ func (r *reviewScreen) Refresh() {
 	t.Add(boldLabel("Why"))
 	for _, reason := range model.Reasons {
 		if n := counts.Excluded[reason]; n > 0 {
-			t.Add(widget.NewLabel(strings.ReplaceAll(string(reason), "_", " ")))
+			t.Add(widget.NewLabel(reasonLabel(reason)))
 			t.Add(widget.NewLabelWithStyle(count(n), fyne.TextAlignTrailing, fyne.TextStyle{}))
 			t.Add(wrapped(reason.Explain()))
 		}
@@ -161,4 +161,10 @@ func writeReport(ctx context.Context, ws *workspace.Workspace, path string) erro
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// reasonLabel is a short name for an exclusion reason (Explain says why).
+func reasonLabel(r model.Reason) string {
+	s := strings.ReplaceAll(string(r), "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -266,6 +266,11 @@ func (s *sources) selectSource(i int) {
 	for _, r := range rows {
 		s.pvRows = append(s.pvRows, r.Values)
 	}
+	if len(s.pvRows) > 0 { // the template's width would show every cell as "…"
+		for i := range s.pvRows[0] {
+			s.preview.SetColumnWidth(i, 140)
+		}
+	}
 	s.preview.Refresh()
 }
 

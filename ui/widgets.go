@@ -178,7 +178,13 @@ func recordFields(data any) []field {
 		if err := dec.Decode(&v); err != nil {
 			break
 		}
-		out = append(out, field{Name: name, Label: fieldLabel(name), Value: valueText(v)})
+		text := valueText(v)
+		if n, ok := v.(json.Number); ok && strings.HasSuffix(name, "_cents") {
+			if c, err := n.Int64(); err == nil {
+				text = model.Cents(c).String()
+			}
+		}
+		out = append(out, field{Name: name, Label: fieldLabel(name), Value: text})
 	}
 	return out
 }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Screenshots of every step of the desktop app on the demo firm, for the README
+# and for eyeballing the screens: build/screenshots/NN-step.png.
+#
+# The app does the walking itself when HANDOVER_TOUR=1 (ui/tour.go): it opens
+# the demo firm, shows each step (running the check and the duplicate search
+# on the way) and prints "SHOT NN-name" when a screen is ready; this script
+# photographs the window at each of those lines. Runs on the current DISPLAY,
+# or starts its own Xvfb when there is none.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${DISPLAY:-}" ]; then
+  exec xvfb-run -a -s '-screen 0 1280x800x24' "$0" "$@"
+fi
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v dbus-run-session >/dev/null; then
+  exec dbus-run-session -- "$0" "$@"
+fi
+
+bin=${HANDOVER_BIN:-build/handover}
+[ -x "$bin" ] || make build
+out=build/screenshots
+mkdir -p "$out"
+
+# a clean preferences folder, so "Recent migrations" shows nothing personal
+cfg=$(mktemp -d)
+export XDG_CONFIG_HOME=$cfg LANG=${LANG:-C.UTF-8} HANDOVER_TOUR=1
+[ "$LANG" = C ] && export LANG=C.UTF-8
+
+coproc APP { exec "$bin" 2>"$out/app.log"; }
+pid=$APP_PID
+trap 'kill $pid 2>/dev/null || true; rm -rf "$cfg"' EXIT
+
+wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Handover' | head -1)
+n=0
+while IFS= read -r -t 120 line <&"${APP[0]}"; do
+  case $line in
+    "SHOT "*)
+      name=${line#SHOT }
+      import -window "$wid" "$out/$name.png"
+      echo "saved $out/$name.png"
+      n=$((n + 1))
+      ;;
+    "TOUR DONE") break ;;
+    "TOUR FAILED"*) echo "$line" >&2; exit 1 ;;
+  esac
+done
+if [ "$n" -lt 8 ]; then
+  echo "FAIL screenshots: only $n screens photographed (see $out/app.log)" >&2
+  exit 1
+fi
+echo "ok   screenshots: $n screens in $out"
