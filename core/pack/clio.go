@@ -16,16 +16,58 @@ const BalanceDescription = "Balance Brought Forward from Previous Software"
 // contacts with exactly these values so Clio's importer can match them.
 type names struct{ first, last, company string }
 
-// contactIndex resolves legacy contact references to the names written in
-// the contacts file. It holds a few strings per contact, never the records.
-type contactIndex struct {
-	list                         []names
-	byKey, byID, byName, byEmail map[string]int32
+// refIndex maps a 64-bit hash of (kind, normalised value) to a record's
+// position: a few bytes per reference form, never the strings themselves,
+// so a firm with a million contacts costs tens of megabytes, not hundreds.
+// A hash collision (odds about 1 in 10^10 for a million keys) could only
+// make a name cell show another record's name; data/ is unaffected.
+type refIndex map[uint64]int32
+
+func refHash(kind byte, s string) uint64 {
+	h := uint64(14695981039346656037) ^ uint64(kind)
+	h *= 1099511628211
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
-func newContactIndex() *contactIndex {
-	return &contactIndex{byKey: map[string]int32{}, byID: map[string]int32{}, byName: map[string]int32{}, byEmail: map[string]int32{}}
+func (ix refIndex) set(kind byte, k string, v int32) {
+	if k == "" {
+		return
+	}
+	h := refHash(kind, k)
+	if _, ok := ix[h]; !ok {
+		ix[h] = v
+	}
 }
+
+func (ix refIndex) get(kind byte, k string) (int32, bool) {
+	if k == "" {
+		return 0, false
+	}
+	v, ok := ix[refHash(kind, k)]
+	return v, ok
+}
+
+// Reference kinds in a refIndex.
+const (
+	byKey byte = iota + 1
+	byID
+	byName
+	byEmail
+	byNumber
+)
+
+// contactIndex resolves legacy contact references to the names written in
+// the contacts file.
+type contactIndex struct {
+	list []names
+	ix   refIndex
+}
+
+func newContactIndex() *contactIndex { return &contactIndex{ix: refIndex{}} }
 
 func legacyID(key string) string {
 	if i := strings.LastIndexByte(key, ':'); i >= 0 {
@@ -34,90 +76,71 @@ func legacyID(key string) string {
 	return key
 }
 
-func setOnce(m map[string]int32, k string, v int32) {
-	if k == "" {
-		return
-	}
-	if _, ok := m[k]; !ok {
-		m[k] = v
-	}
-}
-
-func (ix *contactIndex) add(key string, c *model.Contact, n names) {
-	i := int32(len(ix.list))
-	ix.list = append(ix.list, n)
-	setOnce(ix.byKey, key, i)
-	setOnce(ix.byID, legacyID(key), i)
+func (ci *contactIndex) add(key string, c *model.Contact, n names) {
+	i := int32(len(ci.list))
+	ci.list = append(ci.list, n)
+	ci.ix.set(byKey, key, i)
+	ci.ix.set(byID, legacyID(key), i)
 	for _, s := range []string{c.Name, model.DisplayName(c), c.FirstName + " " + c.LastName, c.LastName + " " + c.FirstName,
 		c.LastName + " " + c.FirstName + " " + c.MiddleName} {
-		setOnce(ix.byName, fold(s), i)
+		ci.ix.set(byName, fold(s), i)
 	}
 	for _, e := range c.Emails {
-		setOnce(ix.byEmail, strings.ToLower(strings.TrimSpace(e.Address)), i)
+		ci.ix.set(byEmail, strings.ToLower(strings.TrimSpace(e.Address)), i)
 	}
 }
 
-func (ix *contactIndex) find(ref model.Ref) (names, bool) {
+func (ci *contactIndex) find(ref model.Ref) (names, bool) {
 	v := strings.TrimSpace(ref.Value)
-	if v == "" {
-		return names{}, false
-	}
-	look := func(m map[string]int32, k string) (names, bool) {
-		if i, ok := m[k]; ok {
-			return ix.list[i], true
-		}
-		return names{}, false
-	}
+	var tries [][2]any
 	switch ref.Kind {
 	case "id":
-		return look(ix.byID, v)
+		tries = [][2]any{{byID, v}}
 	case "key":
-		return look(ix.byKey, v)
+		tries = [][2]any{{byKey, v}}
 	case "name":
-		return look(ix.byName, fold(v))
+		tries = [][2]any{{byName, fold(v)}}
 	case "email":
-		return look(ix.byEmail, strings.ToLower(v))
+		tries = [][2]any{{byEmail, strings.ToLower(v)}}
+	default:
+		tries = [][2]any{{byID, v}, {byKey, v}, {byName, fold(v)}, {byEmail, strings.ToLower(v)}}
 	}
-	for _, try := range []func() (names, bool){
-		func() (names, bool) { return look(ix.byID, v) }, func() (names, bool) { return look(ix.byKey, v) },
-		func() (names, bool) { return look(ix.byName, fold(v)) }, func() (names, bool) { return look(ix.byEmail, strings.ToLower(v)) },
-	} {
-		if n, ok := try(); ok {
-			return n, true
+	for _, t := range tries {
+		if i, ok := ci.ix.get(t[0].(byte), t[1].(string)); ok {
+			return ci.list[i], true
 		}
 	}
 	return names{}, false
 }
 
 // matterIndex resolves legacy matter references to the display number that
-// 02-matters.csv writes as custom_number (what Clio's importers match on).
+// 02-matters.csv writes as custom_number (what Clio's importers match on),
+// and to the matter's client as written in the contacts file.
 type matterIndex struct {
-	numbers               []string
-	clients               []names
-	byKey, byID, byNumber map[string]int32
+	numbers []string
+	clients []names
+	ix      refIndex
 }
 
-func newMatterIndex() *matterIndex {
-	return &matterIndex{byKey: map[string]int32{}, byID: map[string]int32{}, byNumber: map[string]int32{}}
-}
+func newMatterIndex() *matterIndex { return &matterIndex{ix: refIndex{}} }
 
 func normNumber(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
-func (ix *matterIndex) add(key string, m *model.Matter, client names) {
-	i := int32(len(ix.numbers))
-	ix.numbers = append(ix.numbers, m.DisplayNumber)
-	ix.clients = append(ix.clients, client)
-	setOnce(ix.byKey, key, i)
-	setOnce(ix.byID, legacyID(key), i)
-	setOnce(ix.byNumber, normNumber(m.DisplayNumber), i)
+func (mi *matterIndex) add(key string, m *model.Matter, client names) {
+	i := int32(len(mi.numbers))
+	mi.numbers = append(mi.numbers, m.DisplayNumber)
+	mi.clients = append(mi.clients, client)
+	mi.ix.set(byKey, key, i)
+	mi.ix.set(byID, legacyID(key), i)
+	mi.ix.set(byNumber, normNumber(m.DisplayNumber), i)
 }
 
 // number is the display number for ref; an unresolved number reference is
 // written as given (the readiness check reports the orphan).
-func (ix *matterIndex) number(ref model.Ref) string {
-	i, ok := ix.find(ref)
-	if ok && ix.numbers[i] != "" {
-		return ix.numbers[i]
+func (mi *matterIndex) number(ref model.Ref) string {
+	i, ok := mi.find(ref)
+	if ok && mi.numbers[i] != "" {
+		return mi.numbers[i]
 	}
 	if ref.Kind == "number" || ref.Kind == "" {
 		return strings.TrimSpace(ref.Value)
@@ -126,35 +149,30 @@ func (ix *matterIndex) number(ref model.Ref) string {
 }
 
 // client is the matter's client as written in the contacts file.
-func (ix *matterIndex) client(ref model.Ref) names {
-	if i, ok := ix.find(ref); ok {
-		return ix.clients[i]
+func (mi *matterIndex) client(ref model.Ref) names {
+	if i, ok := mi.find(ref); ok {
+		return mi.clients[i]
 	}
 	return names{}
 }
 
-func (ix *matterIndex) find(ref model.Ref) (int32, bool) {
+func (mi *matterIndex) find(ref model.Ref) (int32, bool) {
 	v := strings.TrimSpace(ref.Value)
-	if v == "" {
-		return 0, false
-	}
-	var i int32
-	var ok bool
 	switch ref.Kind {
 	case "number":
-		i, ok = ix.byNumber[normNumber(v)]
+		return mi.ix.get(byNumber, normNumber(v))
 	case "id":
-		i, ok = ix.byID[v]
+		return mi.ix.get(byID, v)
 	case "key":
-		i, ok = ix.byKey[v]
-	default:
-		if i, ok = ix.byNumber[normNumber(v)]; !ok {
-			if i, ok = ix.byID[v]; !ok {
-				i, ok = ix.byKey[v]
-			}
-		}
+		return mi.ix.get(byKey, v)
 	}
-	return i, ok
+	if i, ok := mi.ix.get(byNumber, normNumber(v)); ok {
+		return i, true
+	}
+	if i, ok := mi.ix.get(byID, v); ok {
+		return i, true
+	}
+	return mi.ix.get(byKey, v)
 }
 
 // contactNames is how a contact appears in the contacts file.
