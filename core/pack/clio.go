@@ -419,10 +419,17 @@ func (c *clioWriter) trustCSV() error {
 const importReadme = `Handover migration package: Clio import files
 =============================================
 
-These CSV files follow Clio Manage's own import templates (Imports page:
+These CSV files are made for Clio Manage's own CSV import (Imports page:
 https://app.clio.com/imports, or ca.app.clio.com/imports in Canada, then Add).
-Do not change the header row. Dates are MM/DD/YYYY; time is in decimal hours;
-money has no thousands separator. The files are UTF-8 without a byte order mark.
+Dates are MM/DD/YYYY; time is in decimal hours; money has no thousands
+separator. The files are UTF-8 without a byte order mark.
+
+01 to 04 use the column names of Clio's published templates (contacts,
+matters, activities, balances forward): do not change their header rows.
+05 to 09 use Clio's field names because their templates' exact headers were
+not published where Handover could read them: download Clio's template for
+each from the Imports page and, if a header differs, rename that header cell
+to Clio's before importing.
 
 Import them in this order (contacts before matters, matters before what hangs
 off them):

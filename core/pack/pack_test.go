@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"filippo.io/age"
+	"github.com/xuri/excelize/v2"
 
 	"handover/assets"
 	"handover/core/check"
@@ -227,6 +228,15 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if !mf.Documents.Included || mf.Documents.Files != 1 {
 		t.Errorf("documents: %+v", mf.Documents)
+	}
+
+	// The re-zipped workbook still opens, and the HTML report is there.
+	xf, err := excelize.OpenReader(bytes.NewReader(files["report/readiness.xlsx"]))
+	if err != nil || len(xf.GetSheetList()) < 2 {
+		t.Fatalf("readiness.xlsx: %v", err)
+	}
+	if !bytes.Contains(files["report/readiness.html"], []byte("Harbor &amp; Lane LLP")) {
+		t.Error("readiness.html does not name the firm")
 	}
 
 	// Clio CSVs: exact template headers, MM/DD/YYYY, decimal hours, balances forward.
