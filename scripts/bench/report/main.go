@@ -1,0 +1,390 @@
+// Command report turns build/bench/results.tsv (written by scripts/bench.sh)
+// into BENCHMARKS.md: the machine, one table per stage with our figures next to
+// the peer tools', growth from the smallest to the largest size, and the
+// targets from the issues marked met or not met from the measured numbers.
+//
+// Text between "<!-- notes -->" and "<!-- /notes -->" in an existing
+// BENCHMARKS.md is kept, so the human commentary survives a rerun.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type result struct {
+	size        int
+	stage, tool string
+	rows, bytes int64
+	wall        float64
+	rssKB       int64
+	cpu         string
+	rc          string
+	note        string
+}
+
+func (r result) ours() bool   { return r.tool == "handover" }
+func (r result) todo() bool   { return strings.HasPrefix(r.note, "TODO") }
+func (r result) failed() bool { return r.rc != "0" && !r.todo() }
+func (r result) rssMB() float64 {
+	return float64(r.rssKB) / 1024
+}
+
+func main() {
+	in := flag.String("results", "build/bench/results.tsv", "results written by scripts/bench.sh")
+	out := flag.String("out", "BENCHMARKS.md", "markdown to write")
+	secs := flag.Int("seconds", 0, "how long the whole run took")
+	flag.Parse()
+	res, err := load(*in)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+	notes := keepNotes(*out)
+	var b strings.Builder
+	write(&b, res, *secs, notes)
+	if err := os.WriteFile(*out, []byte(b.String()), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+}
+
+func load(path string) ([]result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []result
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	first := true
+	for sc.Scan() {
+		if first {
+			first = false
+			continue
+		}
+		c := strings.Split(sc.Text(), "\t")
+		if len(c) < 10 {
+			continue
+		}
+		var r result
+		r.size, _ = strconv.Atoi(c[0])
+		r.stage, r.tool = c[1], c[2]
+		r.rows, _ = strconv.ParseInt(c[3], 10, 64)
+		r.bytes, _ = strconv.ParseInt(c[4], 10, 64)
+		r.wall, _ = strconv.ParseFloat(c[5], 64)
+		r.rssKB, _ = strconv.ParseInt(c[6], 10, 64)
+		r.cpu, r.rc, r.note = c[7], c[8], c[9]
+		out = append(out, r)
+	}
+	return out, sc.Err()
+}
+
+const notesOpen, notesClose = "<!-- notes -->", "<!-- /notes -->"
+
+func keepNotes(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	s := string(b)
+	i, j := strings.Index(s, notesOpen), strings.Index(s, notesClose)
+	if i < 0 || j < i {
+		return ""
+	}
+	return strings.TrimSpace(s[i+len(notesOpen) : j])
+}
+
+func sh(name string, args ...string) string {
+	out, err := exec.Command(name, args...).Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "model name") {
+			if _, v, ok := strings.Cut(l, ":"); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return "?"
+}
+
+func human(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return strconv.Itoa(n)
+}
+
+func rate(n int64, secs float64) string {
+	if secs <= 0 || n <= 0 {
+		return "–"
+	}
+	v := float64(n) / secs
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%.2f M", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%.1f k", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func mbps(b int64, secs float64) string {
+	if secs <= 0 || b <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", float64(b)/(1<<20)/secs)
+}
+
+var stageTitles = []struct{ stage, title, what string }{
+	{"ingest-csv", "Ingest: CSV (pclaw/time.csv)", "`handover ingest -w P time.csv --json` (detect, map with the pclaw-time profile, stage every row with provenance into the project, one transaction, recompute balances) vs `sqlite3 x.db \".import --csv time.csv t\"` (raw text rows into one table) and `mlr --icsv --ojson cat` (conversion only, output to /dev/null). Rows = data rows of the file."},
+	{"ingest-xlsx", "Ingest: xlsx (the time listing as an Excel-style workbook, rows = size ÷ 5)", "`handover ingest` of a workbook with shared strings, date-styled serial numbers and numeric cells (written by `scripts/bench/mkfiles` from the first N rows of time.csv) vs `in2csv time.xlsx > /dev/null` (csvkit, openpyxl, with type inference)."},
+	{"ingest-dbf", "Ingest: dBase/FoxPro (AbacusLaw NAMES.DBF + .FPT memo, rows = size ÷ 5)", "`handover ingest` of a Visual FoxPro table with a memo file (contacts; the abacus-names profile) vs `in2csv -f dbf NAMES.DBF > /dev/null` (csvkit, dbfread)."},
+	{"ingest-rest", "Ingest: the rest of the firm (clients, matters, trust, A/R workbook, Outlook, mbox, AbacusLaw, tasks, notes, phone log)", "Into the same project as time.csv, so that check and package see a whole firm. Not a headline figure; rows column is 0 (many files)."},
+	{"check", "Check (all readiness rules, including duplicate contacts)", "`handover check -w P --json` on the whole firm's project. Rows = records in the project."},
+	{"package", "Package", "`handover package -w P -o out.zip --allow-blockers` (Clio CSVs, full data, excluded rows, XLSX+HTML report, manifest). MB/s = zip bytes ÷ wall."},
+	{"verify", "Verify", "`handover verify out.zip`: every checksum and count against the manifest. MB/s = zip bytes ÷ wall."},
+	{"upload", "Upload (against the local Clio)", "`handover upload` against `handover fakeclio`."},
+}
+
+func write(b *strings.Builder, res []result, secs int, notes string) {
+	sizes := map[int]bool{}
+	for _, r := range res {
+		sizes[r.size] = true
+	}
+	var sz []int
+	for s := range sizes {
+		sz = append(sz, s)
+	}
+	sort.Ints(sz)
+	var szs []string
+	for _, s := range sz {
+		szs = append(szs, human(s))
+	}
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	p("# Benchmarks\n\n")
+	p("Measured by `make bench` (`scripts/bench.sh`, tables written by `scripts/bench/report`). ")
+	p("Each figure is one run of one process under `/usr/bin/time -v`: wall-clock time and that process's peak resident set size. ")
+	p("Peers run in the same run, on the same files, one after the other. Sizes are time-entry rows in the synthetic firm's `pclaw/time.csv` ")
+	p("(`go run ./core/synth/gen -contacts SIZE/10 -seed 1`); the xlsx and DBF have SIZE÷5 rows. ")
+	p("Figures on a shared 2-core VM move by ±10–20 %% between runs; read ratios, not digits.\n\n")
+	p("Rerun: `make bench` (all of %s, about 20 minutes) or `BENCH_SIZES=\"10000 100000\" make bench` (about 3 minutes). Raw numbers: `build/bench/results.tsv`.\n\n", strings.Join([]string{"10k", "100k", "1M"}, ", "))
+
+	p("## Machine\n\n")
+	commit := sh("git", "rev-parse", "--short", "HEAD")
+	if sh("git", "status", "--porcelain", "--untracked-files=no") != "" {
+		commit += " (working tree had uncommitted changes)"
+	}
+	p("| | |\n|---|---|\n")
+	p("| date | %s |\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	p("| git commit | %s |\n", commit)
+	p("| CPU | %s, `nproc` = %s (runtime.NumCPU %d) |\n", cpuModel(), sh("nproc"), runtime.NumCPU())
+	mem := sh("free", "-h")
+	for _, l := range strings.Split(mem, "\n") {
+		if strings.HasPrefix(l, "Mem:") {
+			f := strings.Fields(l)
+			if len(f) >= 7 {
+				p("| memory (`free -h`) | total %s, used %s, available %s |\n", f[1], f[2], f[6])
+			}
+		}
+	}
+	p("| Go | %s |\n", sh("go", "version"))
+	p("| peers | %s; %s; %s |\n", firstLine(sh("sqlite3", "--version"), 2), sh("mlr", "--version"), sh("in2csv", "--version"))
+	p("| sizes | %s |\n", strings.Join(szs, ", "))
+	if secs > 0 {
+		p("| whole run | %d min %02d s (generation of uncached data included) |\n", secs/60, secs%60)
+	}
+	p("\n")
+
+	p("## Targets\n\n")
+	p("| target (from the issues) | measured | verdict |\n|---|---|---|\n")
+	targets(b, res, sz)
+	p("\n")
+
+	for _, st := range stageTitles {
+		var rows []result
+		for _, r := range res {
+			if r.stage == st.stage {
+				rows = append(rows, r)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		p("## %s\n\n%s\n\n", st.title, st.what)
+		p("| size | tool | rows | wall (s) | rows/s | MB/s | peak RSS (MB) | CPU | ours ÷ this: time, RSS | note |\n")
+		p("|---|---|---:|---:|---:|---:|---:|---:|---|---|\n")
+		for _, r := range rows {
+			if r.todo() {
+				p("| %s | %s | | | | | | | | **%s** |\n", human(r.size), r.tool, r.note)
+				continue
+			}
+			ratio := ""
+			if !r.ours() {
+				if o, ok := find(res, r.size, r.stage, "handover"); ok && r.wall > 0 && r.rssKB > 0 && !o.failed() {
+					ratio = fmt.Sprintf("%.2f×, %.2f×", o.wall/r.wall, float64(o.rssKB)/float64(r.rssKB))
+				}
+			}
+			note := r.note
+			if r.failed() {
+				note = "**FAILED** " + note
+			}
+			tool := r.tool
+			if r.ours() {
+				tool = "**handover**"
+			}
+			p("| %s | %s | %d | %.2f | %s | %s | %.0f | %s%% | %s | %s |\n", human(r.size), tool, r.rows, r.wall,
+				rate(r.rows, r.wall), mbps(r.bytes, r.wall), r.rssMB(), r.cpu, ratio, note)
+		}
+		p("\n")
+	}
+
+	p("## Growth (handover only)\n\n")
+	p("How wall time and peak RSS grow with the input. Rows grow 10× per step, so time ≈ 10× per step is linear; ")
+	p("peak RSS should stay flat (streaming).\n\n")
+	p("| stage |")
+	for _, s := range sz {
+		p(" wall %s |", human(s))
+	}
+	for i := 1; i < len(sz); i++ {
+		p(" time ×%s→%s |", human(sz[i-1]), human(sz[i]))
+	}
+	for _, s := range sz {
+		p(" RSS %s (MB) |", human(s))
+	}
+	p(" RSS ×first→last |\n|---|")
+	for i := 0; i < 3*len(sz); i++ {
+		p("---:|")
+	}
+	p("\n")
+	for _, st := range stageTitles {
+		var have bool
+		for _, s := range sz {
+			if r, ok := find(res, s, st.stage, "handover"); ok && !r.todo() && !r.failed() {
+				have = true
+			}
+		}
+		if !have {
+			continue
+		}
+		p("| %s |", st.stage)
+		for _, s := range sz {
+			if r, ok := find(res, s, st.stage, "handover"); ok && !r.todo() {
+				p(" %.2f |", r.wall)
+			} else {
+				p(" – |")
+			}
+		}
+		for i := 1; i < len(sz); i++ {
+			a, ok1 := find(res, sz[i-1], st.stage, "handover")
+			c, ok2 := find(res, sz[i], st.stage, "handover")
+			if ok1 && ok2 && a.wall > 0 {
+				p(" %.1f× |", c.wall/a.wall)
+			} else {
+				p(" – |")
+			}
+		}
+		for _, s := range sz {
+			if r, ok := find(res, s, st.stage, "handover"); ok && !r.todo() {
+				p(" %.0f |", r.rssMB())
+			} else {
+				p(" – |")
+			}
+		}
+		a, ok1 := find(res, sz[0], st.stage, "handover")
+		c, ok2 := find(res, sz[len(sz)-1], st.stage, "handover")
+		if ok1 && ok2 && a.rssKB > 0 && len(sz) > 1 {
+			p(" %.2f× |\n", float64(c.rssKB)/float64(a.rssKB))
+		} else {
+			p(" – |\n")
+		}
+	}
+	p("\n## Notes\n\n%s\n%s\n%s\n", notesOpen, notes, notesClose)
+}
+
+func firstLine(s string, fields int) string {
+	f := strings.Fields(s)
+	if len(f) > fields {
+		f = f[:fields]
+	}
+	return strings.Join(f, " ")
+}
+
+func find(res []result, size int, stage, tool string) (result, bool) {
+	for _, r := range res {
+		if r.size == size && r.stage == stage && strings.HasPrefix(r.tool, tool) {
+			return r, true
+		}
+	}
+	return result{}, false
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "**met**"
+	}
+	return "**not met**"
+}
+
+func targets(b *strings.Builder, res []result, sz []int) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	// 1. CSV ingest within 1.5× of sqlite3 .import, at every size measured.
+	for _, s := range sz {
+		o, ok1 := find(res, s, "ingest-csv", "handover")
+		q, ok2 := find(res, s, "ingest-csv", "sqlite3")
+		if ok1 && ok2 && q.wall > 0 && !o.failed() && !q.failed() {
+			r := o.wall / q.wall
+			p("| CSV ingest within 1.5× of `sqlite3 .import` time (%s rows) | %.2f s vs %.2f s = **%.2f×** | %s |\n", human(s), o.wall, q.wall, r, verdict(r <= 1.5))
+		}
+	}
+	// 2. Peak RSS < 200 MB for a 1M-row CSV and a 200k-row xlsx.
+	if o, ok := find(res, 1_000_000, "ingest-csv", "handover"); ok && !o.failed() {
+		p("| peak RSS < 200 MB ingesting a 1M-row CSV | %.0f MB | %s |\n", o.rssMB(), verdict(o.rssMB() < 200))
+	} else {
+		p("| peak RSS < 200 MB ingesting a 1M-row CSV | not measured in this run (size 1M not run) | – |\n")
+	}
+	if o, ok := find(res, 1_000_000, "ingest-xlsx", "handover"); ok && !o.failed() {
+		p("| peak RSS < 200 MB ingesting a 200k-row xlsx | %.0f MB (%d rows) | %s |\n", o.rssMB(), o.rows, verdict(o.rssMB() < 200))
+	} else {
+		p("| peak RSS < 200 MB ingesting a 200k-row xlsx | not measured in this run (size 1M not run) | – |\n")
+	}
+	// 3. Duplicate detection at 1M within 15× of 100k (check wall time).
+	a, ok1 := find(res, 100_000, "check", "handover")
+	c, ok2 := find(res, 1_000_000, "check", "handover")
+	if ok1 && ok2 && a.wall > 0 && !a.failed() && !c.failed() {
+		r := c.wall / a.wall
+		p("| check incl. duplicate detection: 1M within 15× of 100k | %.2f s vs %.2f s = **%.1f×** | %s |\n", c.wall, a.wall, r, verdict(r <= 15))
+	} else {
+		p("| check incl. duplicate detection: 1M within 15× of 100k | needs sizes 100k and 1M | – |\n")
+	}
+	// 4. Package RSS flat: largest size ≤ 1.5× the smallest.
+	if len(sz) > 1 {
+		a, ok1 := find(res, sz[0], "package", "handover")
+		c, ok2 := find(res, sz[len(sz)-1], "package", "handover")
+		if ok1 && ok2 && !a.todo() && !c.todo() && !a.failed() && !c.failed() && a.rssKB > 0 {
+			r := float64(c.rssKB) / float64(a.rssKB)
+			p("| package peak RSS flat (%s ≤ 1.5× %s) | %.0f MB vs %.0f MB = **%.2f×** | %s |\n", human(sz[len(sz)-1]), human(sz[0]), c.rssMB(), a.rssMB(), r, verdict(r <= 1.5))
+		} else {
+			p("| package peak RSS flat | package not measured | – |\n")
+		}
+	}
+}
