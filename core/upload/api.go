@@ -75,8 +75,16 @@ func Plan(ctx context.Context, ws *workspace.Workspace, client *clio.Client, opt
 	p := e.plan
 	p.Users = e.users.matches
 	p.Unmatched = e.users.unmatched()
-	if p.Blockers, err = e.refusals(ctx); err != nil {
+	// The plan lists every blocker, also those AllowBlockers would skip over.
+	allow := e.opts.AllowBlockers
+	e.opts.AllowBlockers = false
+	p.Blockers, err = e.refusals(ctx)
+	e.opts.AllowBlockers = allow
+	if err != nil {
 		return nil, err
+	}
+	if allow && len(p.Blockers) > 0 {
+		p.Notes = append(p.Notes, "blockers are allowed: the records they concern are skipped (listed in skips)")
 	}
 	// Records created by an earlier run are "done"; count them apart.
 	done := map[model.Entity]int64{}
