@@ -1,0 +1,415 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"handover/core/clio"
+	"handover/core/model"
+	"handover/core/secrets"
+	"handover/core/upload"
+)
+
+func init() {
+	moreScreens = append(moreScreens, func(ui *App) { ui.setScreen(StepUpload, newUpload(ui)) })
+}
+
+// KeyringService is the OS keyring service the sign-in is kept under (the
+// CLI's `handover login` uses the same, so either can sign in for the other).
+const KeyringService = "handover"
+
+// ClioCredentials gives the build's Clio app id and secret (main sets it from
+// the CLI's build-time values); the keyring and HANDOVER_CLIO_CLIENT_ID /
+// HANDOVER_CLIO_CLIENT_SECRET come first.
+var ClioCredentials = func() (id, secret string) { return "", "" }
+
+var regionNames = map[clio.Region]string{
+	clio.US: "United States (app.clio.com)",
+	clio.EU: "Europe (eu.app.clio.com)",
+	clio.CA: "Canada (ca.app.clio.com)",
+	clio.AU: "Australia (au.app.clio.com)",
+}
+
+// uploadScreen is the Upload step: sign in, see the plan (nothing sent),
+// upload with progress and pause, the account of what arrived, and revert.
+type uploadScreen struct {
+	ui      *App
+	content fyne.CanvasObject
+	client  *clio.Client
+	base    string
+	plan    *upload.PlanResult
+	recon   *upload.Reconciliation
+
+	who     *widget.Label
+	planBox *fyne.Container
+	result  *fyne.Container
+
+	Region        *widget.Select
+	SignIn        *widget.Button
+	PlanButton    *widget.Button
+	AllowBlockers *widget.Check
+	UploadButton  *widget.Button
+	RevertButton  *widget.Button
+	NextButton    *widget.Button
+}
+
+func newUpload(ui *App) *uploadScreen {
+	u := &uploadScreen{ui: ui}
+	var names []string
+	for _, r := range clio.Regions {
+		names = append(names, regionNames[r])
+	}
+	u.Region = widget.NewSelect(names, nil)
+	u.Region.SetSelected(names[0])
+	u.Region.OnChanged = func(string) { u.client = nil; u.who.SetText("Not signed in."); u.updateButtons() }
+	u.who = widget.NewLabel("Not signed in.")
+	u.SignIn = widget.NewButtonWithIcon("Sign in to Clio…", theme.LoginIcon(), func() { u.Login() })
+	u.SignIn.Importance = widget.HighImportance
+	u.PlanButton = widget.NewButtonWithIcon("Work out the plan (nothing is sent)", theme.SearchIcon(), func() { u.Plan() })
+	u.AllowBlockers = widget.NewCheck("Upload the rest even though some records still have problems (those records are skipped and listed)", nil)
+	u.UploadButton = widget.NewButtonWithIcon("Upload to Clio", theme.UploadIcon(), u.confirmUpload)
+	u.UploadButton.Importance = widget.HighImportance
+	u.RevertButton = widget.NewButtonWithIcon("Take the upload back…", theme.ContentUndoIcon(), u.confirmRevert)
+	u.RevertButton.Importance = widget.DangerImportance
+	u.NextButton = widget.NewButtonWithIcon("Next: review", theme.NavigateNextIcon(), ui.Next)
+	u.planBox = container.NewVBox()
+	u.result = container.NewVBox()
+
+	u.content = container.NewBorder(nil, container.NewHBox(u.NextButton), nil, nil, container.NewVScroll(container.NewVBox(
+		sectionTitle("1. Sign in to Clio"),
+		wrapped("Your browser opens Clio's sign-in page. Handover keeps the sign-in in this computer's keyring, never in the project file."),
+		container.NewHBox(widget.NewLabel("Your Clio is in"), u.Region, u.SignIn),
+		u.who,
+		widget.NewSeparator(),
+		sectionTitle("2. Check the plan"),
+		wrapped("Handover asks Clio what it already has (users, contacts) and works out what it would create and how long it takes. Nothing is sent."),
+		container.NewHBox(u.PlanButton),
+		u.planBox,
+		widget.NewSeparator(),
+		sectionTitle("3. Upload"),
+		wrapped("You can pause at any time (Cancel) and continue later, even after a restart: nothing is sent twice."),
+		u.AllowBlockers,
+		container.NewHBox(u.UploadButton, u.RevertButton),
+		u.result,
+	)))
+	u.updateButtons()
+	return u
+}
+
+func (u *uploadScreen) Content() fyne.CanvasObject { return u.content }
+func (u *uploadScreen) Done() bool {
+	return u.recon != nil && !u.recon.Paused && u.recon.Check() == nil && sum(u.recon.Failed) == 0
+}
+func (u *uploadScreen) Refresh() { u.updateButtons() }
+
+// Reconciliation is the account of the last upload or revert (tests).
+func (u *uploadScreen) Reconciliation() *upload.Reconciliation { return u.recon }
+
+// PlanResult is the last plan worked out (tests).
+func (u *uploadScreen) PlanResult() *upload.PlanResult { return u.plan }
+
+// UseClient signs the screen in with an existing client (tests, rehearsals
+// against a local Clio).
+func (u *uploadScreen) UseClient(c *clio.Client, base, who string) {
+	u.client, u.base = c, base
+	u.who.SetText("Signed in to " + clio.HostOf(base) + " as " + who + ".")
+	u.updateButtons()
+}
+
+func (u *uploadScreen) updateButtons() {
+	on := u.client != nil
+	setEnabled(u.PlanButton, on)
+	setEnabled(u.UploadButton, on)
+	setEnabled(u.RevertButton, on && u.recon != nil && sum(u.recon.Created) > 0)
+}
+
+func (u *uploadScreen) region() clio.Region {
+	for r, n := range regionNames {
+		if n == u.Region.Selected {
+			return r
+		}
+	}
+	return clio.US
+}
+
+func sum(m map[model.Entity]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// Login signs in through the browser in the background.
+func (u *uploadScreen) Login() *Task {
+	base, err := clio.BaseURL(u.region(), "")
+	if err != nil {
+		u.ui.ShowError("Unknown Clio address", err)
+		return nil
+	}
+	var who *clio.User
+	var c *clio.Client
+	var keyWarn string
+	return u.ui.RunTask("Signing in to Clio", func(ctx context.Context, report func(Progress)) error {
+		report(Progress{Stage: "Opening the keyring"})
+		store, warn := secrets.Open(KeyringService) // may block on an unlock prompt: not on the UI goroutine
+		keyWarn = warn
+		id, secret := os.Getenv("HANDOVER_CLIO_CLIENT_ID"), os.Getenv("HANDOVER_CLIO_CLIENT_SECRET")
+		if id == "" {
+			id, _ = store.Get(clio.KeyClientID(base))
+		}
+		if secret == "" {
+			secret, _ = store.Get(clio.KeyClientSecret(base))
+		}
+		if id == "" || secret == "" {
+			id, secret = ClioCredentials()
+		}
+		if id == "" || secret == "" {
+			return errors.New("this copy of Handover has no Clio app credentials. Ask whoever set it up to sign in once with `handover login`")
+		}
+		report(Progress{Stage: "Waiting for you to sign in in the browser"})
+		tok, err := clio.Login(ctx, clio.LoginConfig{BaseURL: base, ClientID: id, ClientSecret: secret,
+			OpenBrowser: func(s string) error {
+				l, err := url.Parse(s)
+				if err != nil {
+					return err
+				}
+				return fyne.CurrentApp().OpenURL(l)
+			},
+			PrintURL: func(s string) {
+				report(Progress{Stage: "Waiting for you to sign in in the browser (" + clio.HostOf(base) + ")"})
+			},
+		})
+		if err != nil {
+			return clio.RedactError(err)
+		}
+		if err := clio.SaveLogin(store, base, id, secret, tok); err != nil {
+			return fmt.Errorf("signed in, but the keyring did not keep the sign-in: %w", err)
+		}
+		ts, err := clio.NewTokenSource(base, store, clio.TokenSourceOptions{Initial: tok})
+		if err != nil {
+			return err
+		}
+		if c, err = clio.New(base, ts); err != nil {
+			return err
+		}
+		who, err = c.WhoAmI(ctx)
+		return err
+	}, func(err error) {
+		switch {
+		case errors.Is(err, context.Canceled):
+		case errors.Is(err, clio.ErrLoginDeclined):
+			u.ui.ShowError("Clio said no", errors.New("The sign-in was declined in Clio. Press Sign in again and choose Allow."))
+		case errors.Is(err, clio.ErrLoginTimeout):
+			u.ui.ShowError("No answer from the browser", errors.New("The sign-in took too long. Press Sign in again and finish it in the browser window that opens."))
+		case err != nil:
+			u.ui.ShowError("Could not sign in to Clio", fmt.Errorf("%v\n\nCheck the internet connection and the region, then try again.", err))
+		default:
+			u.UseClient(c, base, who.Name+" <"+who.Email+">")
+			if keyWarn != "" {
+				u.who.SetText(u.who.Text + " " + keyWarn)
+			}
+		}
+	})
+}
+
+// Plan works out the upload without sending anything.
+func (u *uploadScreen) Plan() *Task {
+	ws, c := u.ui.project, u.client
+	opts := upload.Options{AllowBlockers: u.AllowBlockers.Checked}
+	var p *upload.PlanResult
+	return u.ui.RunTask("Working out the plan", func(ctx context.Context, report func(Progress)) error {
+		report(Progress{Stage: "Asking Clio what it already has"})
+		var err error
+		p, err = upload.Plan(ctx, ws, c, opts)
+		return err
+	}, func(err error) {
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				u.ui.ShowError("Could not work out the plan", fmt.Errorf("%v\n\nNothing was sent. Check the connection and try again.", clio.RedactError(err)))
+			}
+			return
+		}
+		u.plan = p
+		u.showPlan()
+	})
+}
+
+func (u *uploadScreen) showPlan() {
+	p := u.plan
+	b := u.planBox
+	b.RemoveAll()
+	g := container.New(&formLayout{cols: []float32{200, 90, 110, 130, 90}},
+		boldLabel("Type"), boldLabel("Records"), boldLabel("New in Clio"), boldLabel("Already in Clio"), boldLabel("Skipped"))
+	for _, t := range p.Types {
+		if t.Records == 0 {
+			continue
+		}
+		g.Add(widget.NewLabel(t.Entity.Label()))
+		g.Add(widget.NewLabel(count(t.Records)))
+		g.Add(widget.NewLabel(count(t.Creates)))
+		g.Add(widget.NewLabel(count(t.Links + t.Done)))
+		g.Add(widget.NewLabel(count(t.Skips)))
+	}
+	b.Add(g)
+	b.Add(wrapped(fmt.Sprintf("About %s at Clio's current pace (%s requests; %s during Clio's busy hours, %s off-peak).",
+		span(p.Estimate), count(p.Requests), span(p.EstimatePeak), span(p.EstimateOffPeak))))
+	if len(p.Unmatched) > 0 {
+		var names []string
+		for _, m := range p.Unmatched {
+			names = append(names, fmt.Sprintf("%s (%s)", m.Legacy, plural(m.Records, "record", "records")))
+		}
+		w := wrapped("People in your old system Handover could not find among the Clio users: " + strings.Join(names, ", ") +
+			". Add them as users in Clio (or match them with `handover upload --user-map`), then work out the plan again.")
+		w.Importance = widget.DangerImportance
+		b.Add(w)
+	}
+	for _, s := range p.Blockers {
+		w := wrapped("• " + s)
+		w.Importance = widget.WarningImportance
+		b.Add(w)
+	}
+	for _, s := range p.Notes {
+		b.Add(wrapped("• " + s))
+	}
+	b.Refresh()
+}
+
+func span(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "a minute"
+	case d < time.Hour:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()+0.5))
+	}
+	return fmt.Sprintf("%.1f hours", d.Hours())
+}
+
+func (u *uploadScreen) confirmUpload() {
+	dialog.ShowConfirm("Upload to "+clio.HostOf(u.base)+"?",
+		"Handover creates the records in your Clio account now. You can pause (Cancel) and continue later; nothing is sent twice. "+
+			"Until you confirm the result, “Take the upload back” deletes what it created.",
+		func(ok bool) {
+			if ok {
+				u.Upload()
+			}
+		}, u.ui.Win)
+}
+
+// Upload sends the project to Clio; Cancel pauses it.
+func (u *uploadScreen) Upload() *Task {
+	ws, c := u.ui.project, u.client
+	opts := upload.Options{AllowBlockers: u.AllowBlockers.Checked}
+	var rec *upload.Reconciliation
+	return u.ui.RunTask("Uploading to Clio", func(ctx context.Context, report func(Progress)) error {
+		opts.Progress = func(p upload.Progress) {
+			stage := fmt.Sprintf("Sending %s — %d created, %d already there, %d skipped, %d failed",
+				strings.ToLower(p.Entity.Label()), p.Created, p.Linked, p.Skipped, p.Failed)
+			if p.Waiting > time.Second {
+				stage += fmt.Sprintf(" (waited %s for Clio's limit)", p.Waiting.Round(time.Second))
+			}
+			report(Progress{Stage: stage, Done: p.Done, Total: p.Total})
+		}
+		var err error
+		rec, err = upload.Run(ctx, ws, c, opts)
+		return err
+	}, func(err error) {
+		if rec != nil {
+			u.recon = rec
+			u.showRecon("What arrived in Clio")
+		}
+		switch {
+		case errors.Is(err, upload.ErrRefused):
+			u.ui.ShowError("The upload did not start", fmt.Errorf("%v\n\nNothing was sent.", err))
+		case errors.Is(err, context.Canceled) || (rec != nil && rec.Paused):
+			dialog.ShowInformation("Upload paused", "Press Upload to Clio again to continue where it stopped: nothing will be sent twice.", u.ui.Win)
+		case err != nil:
+			u.ui.ShowError("The upload stopped", fmt.Errorf("%v\n\nWhat was sent is kept. Press Upload again to continue: nothing will be sent twice.", clio.RedactError(err)))
+		}
+		u.updateButtons()
+		u.ui.RefreshSteps()
+	})
+}
+
+func (u *uploadScreen) showRecon(title string) {
+	r := u.recon
+	b := u.result
+	b.RemoveAll()
+	b.Add(boldLabel(title))
+	g := container.New(&formLayout{cols: []float32{200, 80, 80, 110, 80, 80, 80}},
+		boldLabel("Type"), boldLabel("Planned"), boldLabel("Created"), boldLabel("Already there"), boldLabel("Skipped"), boldLabel("Failed"), boldLabel("Deleted"))
+	for _, e := range model.Entities {
+		if r.Planned[e] == 0 && r.Deleted[e] == 0 {
+			continue
+		}
+		g.Add(widget.NewLabel(e.Label()))
+		for _, m := range []map[model.Entity]int64{r.Planned, r.Created, r.Linked, r.Skipped, r.Failed, r.Deleted} {
+			l := widget.NewLabel(count(m[e]))
+			g.Add(l)
+		}
+	}
+	b.Add(g)
+	if err := r.Check(); err != nil {
+		w := wrapped("The numbers do not add up: " + err.Error())
+		w.Importance = widget.DangerImportance
+		b.Add(w)
+	}
+	for i, f := range r.Failures {
+		if i == 20 {
+			b.Add(widget.NewLabel(fmt.Sprintf("… and %d more in the readiness report.", len(r.Failures)-20)))
+			break
+		}
+		w := wrapped(fmt.Sprintf("• %s %s (%s row %d): %s — %s", f.Entity.Label(), f.Name, f.Source, f.Row, f.Message, f.Fix))
+		w.Importance = widget.DangerImportance
+		b.Add(w)
+	}
+	for _, f := range r.Refused {
+		b.Add(wrapped(fmt.Sprintf("• Not deleted: %s %s — %s", f.Entity.Label(), f.Name, f.Message)))
+	}
+	b.Refresh()
+}
+
+func (u *uploadScreen) confirmRevert() {
+	dialog.ShowConfirm("Take the whole upload back?",
+		"Handover deletes from Clio every record this upload created (documents go to Clio's trash). Contacts that were already in Clio are not touched. "+
+			"Records someone changed in Clio since are kept and listed.",
+		func(ok bool) {
+			if ok {
+				u.Revert()
+			}
+		}, u.ui.Win)
+}
+
+// Revert deletes what the upload created.
+func (u *uploadScreen) Revert() *Task {
+	ws, c := u.ui.project, u.client
+	var rec *upload.Reconciliation
+	return u.ui.RunTask("Taking the upload back", func(ctx context.Context, report func(Progress)) error {
+		var err error
+		rec, err = upload.Revert(ctx, ws, c, false, func(p upload.Progress) {
+			report(Progress{Stage: "Deleting " + strings.ToLower(p.Entity.Label()), Done: p.Done, Total: p.Total})
+		})
+		return err
+	}, func(err error) {
+		if rec != nil {
+			u.recon = rec
+			u.showRecon("What was taken back")
+		}
+		if err != nil && !errors.Is(err, context.Canceled) {
+			u.ui.ShowError("The revert stopped", fmt.Errorf("%v\n\nPress “Take the upload back” again to finish it.", clio.RedactError(err)))
+		}
+		u.updateButtons()
+		u.ui.RefreshSteps()
+	})
+}
