@@ -11,6 +11,7 @@ import (
 
 	"handover/assets"
 	"handover/core/check"
+	"handover/core/pack"
 	"handover/core/readiness"
 	"handover/core/report"
 	"handover/core/workspace"
@@ -121,6 +122,21 @@ func RunDemo(ctx context.Context, dir string, progress io.Writer) (DemoResult, e
 	res.Readines, err = readiness.Gather(ctx, ws, time.Now())
 	if err != nil {
 		return res, err
+	}
+	// The demo goes all the way to a package. A real firm acknowledges the
+	// cut-off itself and fixes its blockers first; the demo records its
+	// planted blockers in the manifest instead (--allow-blockers).
+	if err := readiness.Acknowledge(ctx, ws, "Demo (acknowledged automatically)", assets.DemoExportTime, time.Now()); err != nil {
+		return res, err
+	}
+	res.Package = filepath.Join(dir, "harbor-lane-package.zip")
+	if _, err := pack.WriteFile(ctx, ws, res.Package, pack.Options{AppVersion: Version, AllowBlockers: true}); err != nil {
+		return res, fmt.Errorf("packaging the demo: %w", err)
+	}
+	if rep, err := pack.VerifyFile(ctx, res.Package, ""); err != nil {
+		return res, fmt.Errorf("verifying the demo package: %w", err)
+	} else if !rep.OK {
+		return res, fmt.Errorf("the demo package did not verify: %+v", rep)
 	}
 	for _, r := range []struct {
 		name  string

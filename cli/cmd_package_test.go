@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"handover/core/workspace"
 )
 
 func TestPackageAndVerify(t *testing.T) {
@@ -19,6 +21,15 @@ func TestPackageAndVerify(t *testing.T) {
 	}
 	ws := res.Project
 	out := filepath.Join(dir, "firm.zip")
+	// The demo acknowledges its cut-off by itself; a real project starts without.
+	p, err := workspace.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{workspace.SettingCutoffAckBy, workspace.SettingCutoffAckAt, workspace.SettingCutoff} {
+		p.SetSetting(context.Background(), k, "")
+	}
+	p.Close()
 
 	code, _, stderr := run("package", "-w", ws, "-o", out)
 	if code != 1 || !strings.Contains(stderr, "cut-off is not acknowledged") || !strings.Contains(stderr, "handover cutoff -w") {
