@@ -272,7 +272,7 @@ func (c *cleanScreen) show(i int) {
 	c.title.SetText(fmt.Sprintf("Possible duplicate %d of %d", i+1, len(c.clusters)))
 	c.why.SetText("Why they look the same: " + strings.Join(cl.Why, "; ") + ".")
 
-	cols := []float32{130}
+	cols := []float32{140}
 	for range cl.Members {
 		cols = append(cols, 0)
 	}
@@ -320,7 +320,7 @@ func (c *cleanScreen) show(i int) {
 			continue
 		}
 		name := name
-		lab := widget.NewLabel(labels[name])
+		lab := wrapped(labels[name])
 		c.compare.Add(lab)
 		if same {
 			for _, v := range vals {

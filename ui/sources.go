@@ -63,6 +63,7 @@ func newSources(ui *App) *sources {
 			src := s.list[id.Row-1]
 			l.SetText(sourceCell(src, id.Col))
 		})
+	s.table.StickyRowCount = 1 // the column titles stay in view
 	for i, w := range []float32{230, 200, 70, 110, 70, 70, 80, 80} {
 		s.table.SetColumnWidth(i, w)
 	}

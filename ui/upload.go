@@ -89,7 +89,7 @@ func newUpload(ui *App) *uploadScreen {
 	u.content = container.NewBorder(nil, container.NewHBox(u.NextButton), nil, nil, container.NewVScroll(container.NewVBox(
 		sectionTitle("1. Sign in to Clio"),
 		wrapped("Your browser opens Clio's sign-in page. Handover keeps the sign-in in this computer's keyring, never in the project file."),
-		container.NewHBox(widget.NewLabel("Your Clio is in"), u.Region, u.SignIn),
+		container.NewHBox(widget.NewLabel("Your Clio is in"), container.NewGridWrap(fyne.NewSize(290, 38), u.Region), u.SignIn),
 		u.who,
 		widget.NewSeparator(),
 		sectionTitle("2. Check the plan"),
