@@ -277,26 +277,6 @@ func (e *engine) buildContact(ctx context.Context, r *workspace.StoredRecord, d 
 			in.WebSites = append(in.WebSites, clio.WebSiteInput{Name: "Work", Address: strings.TrimSpace(w)})
 		}
 	}
-	// A contact already in Clio is linked, not created again.
-	if e.existing != nil {
-		if m := e.existing.match(d); m != nil {
-			if e.dry {
-				e.ids[model.Contacts][r.Key] = m.id
-				e.existing.claim(m.id)
-				e.plan.Matched = append(e.plan.Matched, ContactMatch{Key: r.Key, Name: contactName(d), ClioID: int64(m.id), ClioName: m.name, By: m.by})
-				e.count(r, outLinked, "", "")
-				return nil, "", ""
-			}
-			if err := e.j.set(ctx, string(model.Contacts), r.Key, StateLinked, m.id.String(), m.etag, "matched by "+m.by); err != nil {
-				return nil, "the journal could not be written: " + err.Error(), "upload again"
-			}
-			e.ids[model.Contacts][r.Key] = m.id
-			e.existing.claim(m.id)
-			e.own("contacts", m.id)
-			e.count(r, outLinked, "", "")
-			return nil, "", ""
-		}
-	}
 	return &request{coll: "contacts", body: in}, "", ""
 }
 

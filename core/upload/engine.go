@@ -43,7 +43,8 @@ type engine struct {
 	trustProblem  string
 	numbering     int // 0 unknown, 1 manual (display_number accepted), -1 automatic
 
-	existing *clioContacts // contacts that were in Clio before this import
+	existing *clioContacts    // contacts that were in Clio before this import
+	minted   map[clio.ID]bool // contacts this import created (never matched as "already in Clio")
 
 	dryID    clio.ID
 	dryReqs  int64
@@ -61,7 +62,7 @@ const (
 func newEngine(ctx context.Context, ws *workspace.Workspace, c *clio.Client, opts Options, dry bool) (*engine, error) {
 	e := &engine{ws: ws, c: c, opts: opts, dry: dry, rec: newRecon(), plan: &PlanResult{},
 		blockers: map[string]string{}, ids: map[model.Entity]map[string]clio.ID{}, known: map[string]map[clio.ID]bool{},
-		calendars: map[clio.ID]clio.ID{}, practiceAreas: map[string]clio.ID{}, activityDescs: map[string]clio.ID{}}
+		minted: map[clio.ID]bool{}, calendars: map[clio.ID]clio.ID{}, practiceAreas: map[string]clio.ID{}, activityDescs: map[string]clio.ID{}}
 	e.stat0 = c.Stats()
 	var err error
 	if e.ix, err = buildIndex(ctx, ws); err != nil {
@@ -85,6 +86,9 @@ func newEngine(ctx context.Context, ws *workspace.Workspace, c *clio.Client, opt
 				e.ids[ent][r.Key] = id
 			}
 			e.own(collectionOf(r.Entity, r.Key), id)
+			if r.Entity == string(model.Contacts) && r.State == StateCreated {
+				e.minted[id] = true
+			}
 		}
 	}
 	err = ws.EachFinding(ctx, workspace.FindingFilter{Severity: model.Blocker}, func(f workspace.StoredFinding) error {
@@ -223,7 +227,7 @@ func (e *engine) preflight(ctx context.Context) error {
 		}
 	}
 	if e.ix.total[model.Contacts] > 0 {
-		if e.existing, err = loadClioContacts(ctx, e.c, e.known["contacts"]); err != nil {
+		if e.existing, err = loadClioContacts(ctx, e.c, e.minted); err != nil {
 			return fmt.Errorf("reading the contacts already in Clio: %w", err)
 		}
 	}
@@ -280,13 +284,16 @@ func (e *engine) run(ctx context.Context) error {
 		}
 		var err error
 		if ent == model.Contacts {
+			err = e.settleContacts(ctx)
 			// companies first, so persons can link to their employer
-			err = e.eachRecord(ctx, ent, func(r *workspace.StoredRecord) error {
-				if c := r.Data.(*model.Contact); c.Type == "Company" {
-					return e.one(ctx, r)
-				}
-				return nil
-			})
+			if err == nil {
+				err = e.eachRecord(ctx, ent, func(r *workspace.StoredRecord) error {
+					if c := r.Data.(*model.Contact); c.Type == "Company" {
+						return e.one(ctx, r)
+					}
+					return nil
+				})
+			}
 			if err == nil {
 				err = e.eachRecord(ctx, ent, func(r *workspace.StoredRecord) error {
 					if c := r.Data.(*model.Contact); c.Type != "Company" {
@@ -345,10 +352,86 @@ func (e *engine) one(ctx context.Context, r *workspace.StoredRecord) error {
 	if skip != "" {
 		return e.skip(ctx, r, skip, fix)
 	}
-	if req == nil {
-		return nil // already counted (e.g. linked)
+	if !e.dry && jr != nil && jr.State == StateSending {
+		// Left over from an interrupted run: look before anything else.
+		found, err := e.settle(ctx, r, req, jr)
+		if err != nil {
+			return err
+		}
+		if found {
+			e.count(r, outCreated, "", "")
+			return nil
+		}
+	}
+	if r.Entity == model.Contacts && e.existing != nil {
+		if linked, err := e.link(ctx, r); linked || err != nil {
+			return err
+		}
 	}
 	return e.send(ctx, r, req)
+}
+
+// settle looks up a record left `sending` and, when Clio has it, journals it
+// `created` (without counting it).
+func (e *engine) settle(ctx context.Context, r *workspace.StoredRecord, req *request, jr *jrow) (bool, error) {
+	id, etag, found, err := e.lookup(ctx, req, jr.AttemptAt)
+	if err != nil {
+		return false, e.transient(err, "looking up a record an interrupted run may have created")
+	}
+	if !found {
+		return false, nil
+	}
+	if err := e.j.set(ctx, string(r.Entity), r.Key, StateCreated, id.String(), etag, ""); err != nil {
+		return false, err
+	}
+	e.ids[r.Entity][r.Key] = id
+	e.own(req.coll, id)
+	if r.Entity == model.Contacts {
+		e.minted[id] = true
+	}
+	return true, nil
+}
+
+// settleContacts resolves contacts left `sending` before any contact is
+// matched to an existing Clio contact, so a half-created contact is never
+// mistaken for one the firm already had.
+func (e *engine) settleContacts(ctx context.Context) error {
+	if e.dry {
+		return nil
+	}
+	return e.eachRecord(ctx, model.Contacts, func(r *workspace.StoredRecord) error {
+		jr := e.j.get(string(r.Entity), r.Key)
+		if jr == nil || jr.State != StateSending {
+			return nil
+		}
+		req, skip, _ := e.build(ctx, r)
+		if skip != "" || req == nil {
+			return nil
+		}
+		_, err := e.settle(ctx, r, req, jr)
+		return err
+	})
+}
+
+// link journals a contact that is already in Clio as `linked`.
+func (e *engine) link(ctx context.Context, r *workspace.StoredRecord) (bool, error) {
+	d := r.Data.(*model.Contact)
+	m := e.existing.match(d, e.minted)
+	if m == nil {
+		return false, nil
+	}
+	e.ids[model.Contacts][r.Key] = m.id
+	if e.dry {
+		e.plan.Matched = append(e.plan.Matched, ContactMatch{Key: r.Key, Name: contactName(d), ClioID: int64(m.id), ClioName: m.name, By: m.by})
+	} else {
+		if err := e.j.set(ctx, string(model.Contacts), r.Key, StateLinked, m.id.String(), m.etag, "matched by "+m.by); err != nil {
+			return false, err
+		}
+		e.own("contacts", m.id)
+		e.rec.Notes = append(e.rec.Notes, fmt.Sprintf("contact %q is already in Clio (id %d, by %s): linked, not created", contactName(d), m.id, m.by))
+	}
+	e.count(r, outLinked, "", "")
+	return true, nil
 }
 
 func (e *engine) skip(ctx context.Context, r *workspace.StoredRecord, why, fix string) error {
@@ -412,17 +495,6 @@ func (e *engine) send(ctx context.Context, r *workspace.StoredRecord, req *reque
 		e.count(r, outCreated, "", "")
 		return nil
 	}
-	jr := e.j.get(ent, r.Key)
-	if jr != nil && jr.State == StateSending {
-		// Left over from an interrupted run: look before sending again.
-		id, etag, found, err := e.lookup(ctx, req, jr.AttemptAt)
-		if err != nil {
-			return e.transient(err, "looking up a record an interrupted run may have created")
-		}
-		if found {
-			return e.created(ctx, r, req, id, etag)
-		}
-	}
 	for {
 		jr, err := e.j.sending(ctx, ent, r.Key)
 		if err != nil {
@@ -483,6 +555,9 @@ func (e *engine) created(ctx context.Context, r *workspace.StoredRecord, req *re
 	}
 	e.ids[r.Entity][r.Key] = id
 	e.own(req.coll, id)
+	if r.Entity == model.Contacts {
+		e.minted[id] = true
+	}
 	if req.onDone != nil {
 		req.onDone(id)
 	}

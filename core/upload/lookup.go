@@ -304,9 +304,12 @@ func (cc *clioContacts) claim(id clio.ID) { cc.claimed[id] = true }
 
 // match finds the Clio contact a project contact already is: by e-mail, then
 // by exact (normalised) name, with a phone in common when both have phones.
-func (cc *clioContacts) match(d *model.Contact) *contactHit {
+func (cc *clioContacts) match(d *model.Contact, own map[clio.ID]bool) *contactHit {
 	for _, em := range d.Emails {
 		for _, x := range cc.byEmail[normEmail(em.Address)] {
+			if own[x.id] {
+				continue
+			}
 			return &contactHit{id: x.id, etag: x.etag, name: x.name, by: "e-mail " + normEmail(em.Address)}
 		}
 	}
@@ -321,6 +324,9 @@ func (cc *clioContacts) match(d *model.Contact) *contactHit {
 		}
 	}
 	for _, x := range cc.byName[n] {
+		if own[x.id] {
+			continue
+		}
 		if len(mine) == 0 || len(x.phones) == 0 {
 			return &contactHit{id: x.id, etag: x.etag, name: x.name, by: "name"}
 		}
