@@ -258,9 +258,9 @@ func (e *engine) refusals(ctx context.Context) ([]string, error) {
 			out = append(out, fmt.Sprintf("%d blocker finding(s) remain: fix them on the Readiness screen (or upload with --allow-blockers to skip those records)", n))
 		}
 		for _, u := range e.users.unmatched() {
-			msg := fmt.Sprintf("legacy user %q (%d records) matches no Clio user: add it to the user map (legacy,clio_email)", u.Legacy, u.Records)
+			msg := fmt.Sprintf("legacy user %q (%s) matches no Clio user: add it to the user map (legacy,clio_email)", u.Legacy, plural(u.Records, "record", "records"))
 			if u.Problem != "" {
-				msg = u.Problem + fmt.Sprintf(" (%d records)", u.Records)
+				msg = u.Problem + " (" + plural(u.Records, "record", "records") + ")"
 			}
 			out = append(out, msg)
 		}
@@ -345,23 +345,26 @@ func (e *engine) one(ctx context.Context, r *workspace.StoredRecord) error {
 		}
 		return nil
 	}
+	if !e.dry && jr != nil && jr.State == StateSending {
+		// Left over from an interrupted run: look before anything else (even
+		// if a blocker was found since, what may exist in Clio must be known).
+		if req, skip, _ := e.build(ctx, r); skip == "" && req != nil {
+			found, err := e.settle(ctx, r, req, jr)
+			if err != nil {
+				return err
+			}
+			if found {
+				e.count(r, outCreated, "", "")
+				return nil
+			}
+		}
+	}
 	if msg, ok := e.blockers[string(ent)+"/"+r.Key]; ok {
 		return e.skip(ctx, r, "blocker: "+msg, "fix the finding on the Readiness screen and upload again")
 	}
 	req, skip, fix := e.build(ctx, r)
 	if skip != "" {
 		return e.skip(ctx, r, skip, fix)
-	}
-	if !e.dry && jr != nil && jr.State == StateSending {
-		// Left over from an interrupted run: look before anything else.
-		found, err := e.settle(ctx, r, req, jr)
-		if err != nil {
-			return err
-		}
-		if found {
-			e.count(r, outCreated, "", "")
-			return nil
-		}
 	}
 	if r.Entity == model.Contacts && e.existing != nil {
 		if linked, err := e.link(ctx, r); linked || err != nil {

@@ -93,11 +93,19 @@ type Reconciliation struct {
 	Paused   bool                   `json:"paused,omitempty"`
 }
 
+// newRecon has every type in every map (0 included), so the CLI's JSON
+// always names all twelve types.
 func newRecon() *Reconciliation {
-	return &Reconciliation{
+	r := &Reconciliation{
 		Planned: map[model.Entity]int64{}, Created: map[model.Entity]int64{}, Linked: map[model.Entity]int64{},
 		Skipped: map[model.Entity]int64{}, Failed: map[model.Entity]int64{}, Deleted: map[model.Entity]int64{},
 	}
+	for _, e := range model.Entities {
+		for _, m := range []map[model.Entity]int64{r.Planned, r.Created, r.Linked, r.Skipped, r.Failed, r.Deleted} {
+			m[e] = 0
+		}
+	}
+	return r
 }
 
 // Check verifies that every planned record is accounted for.
