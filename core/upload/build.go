@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -277,6 +278,11 @@ func (e *engine) buildContact(ctx context.Context, r *workspace.StoredRecord, d 
 			in.WebSites = append(in.WebSites, clio.WebSiteInput{Name: "Work", Address: strings.TrimSpace(w)})
 		}
 	}
+	cfv, err := e.customFieldValues(ctx, "Contact", d.CustomFields)
+	if err != nil {
+		return nil, err.Error(), "upload again"
+	}
+	in.CustomFieldValues = cfv
 	return &request{coll: "contacts", body: in}, "", ""
 }
 
@@ -321,6 +327,11 @@ func (e *engine) buildMatter(ctx context.Context, d *model.Matter) (*request, st
 		}
 		in.PracticeArea = clio.RefTo(id)
 	}
+	cfv, err := e.customFieldValues(ctx, "Matter", d.CustomFields)
+	if err != nil {
+		return nil, err.Error(), "upload again"
+	}
+	in.CustomFieldValues = cfv
 	return &request{coll: "matters", body: in}, "", ""
 }
 
@@ -503,3 +514,48 @@ func (e *engine) ensureSetup(ctx context.Context, kind, name string, have map[st
 }
 
 func dollars(c model.Cents) float64 { return float64(c) / 100 }
+
+func cfKey(parent, name string) string {
+	return strings.ToLower(parent) + "/" + strings.ToLower(strings.TrimSpace(name))
+}
+
+// customFieldValues turns a record's legacy custom fields into Clio custom
+// field values, creating a text field (once) for each name Clio lacks.
+// Names longer than Clio's 32 characters are shortened.
+func (e *engine) customFieldValues(ctx context.Context, parent string, fields map[string]string) ([]clio.CustomFieldValueInput, error) {
+	names := make([]string, 0, len(fields))
+	for n, v := range fields {
+		if strings.TrimSpace(n) != "" && strings.TrimSpace(v) != "" {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var out []clio.CustomFieldValueInput
+	for _, n := range names {
+		name := strings.TrimSpace(n)
+		if r := []rune(name); len(r) > 32 {
+			name = string(r[:32])
+		}
+		id, err := e.ensureSetup(ctx, setupCustomField, parent+"/"+name, e.customFieldsByKey(), func() (clio.ID, string, error) {
+			cf, err := e.c.CreateCustomField(ctx, clio.CustomFieldInput{Name: name, ParentType: parent, FieldType: "text_line"})
+			if err != nil {
+				return 0, "", err
+			}
+			return cf.ID, cf.Etag, nil
+		}, func() (map[string]clio.ID, error) {
+			cfs, err := e.c.CustomFields(ctx, "")
+			m := map[string]clio.ID{}
+			for _, cf := range cfs {
+				m[cfKey(cf.ParentType, cf.Name)] = cf.ID
+			}
+			return m, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("custom field %q could not be created: %v", name, err)
+		}
+		out = append(out, clio.CustomFieldValueInput{CustomField: clio.RefTo(id), Value: strings.TrimSpace(fields[n])})
+	}
+	return out, nil
+}
+
+func (e *engine) customFieldsByKey() map[string]clio.ID { return e.customFields }

@@ -39,6 +39,7 @@ type engine struct {
 	calendars     map[clio.ID]clio.ID // user id → calendar id
 	practiceAreas map[string]clio.ID  // lower name → id
 	activityDescs map[string]clio.ID  // lower name → id
+	customFields  map[string]clio.ID  // "contact/<lower name>" → definition id
 	trustAccount  clio.ID
 	trustProblem  string
 	numbering     int // 0 unknown, 1 manual (display_number accepted), -1 automatic
@@ -62,7 +63,7 @@ const (
 func newEngine(ctx context.Context, ws *workspace.Workspace, c *clio.Client, opts Options, dry bool) (*engine, error) {
 	e := &engine{ws: ws, c: c, opts: opts, dry: dry, rec: newRecon(), plan: &PlanResult{},
 		blockers: map[string]string{}, ids: map[model.Entity]map[string]clio.ID{}, known: map[string]map[clio.ID]bool{},
-		minted: map[clio.ID]bool{}, calendars: map[clio.ID]clio.ID{}, practiceAreas: map[string]clio.ID{}, activityDescs: map[string]clio.ID{}}
+		minted: map[clio.ID]bool{}, calendars: map[clio.ID]clio.ID{}, practiceAreas: map[string]clio.ID{}, activityDescs: map[string]clio.ID{}, customFields: map[string]clio.ID{}}
 	e.stat0 = c.Stats()
 	var err error
 	if e.ix, err = buildIndex(ctx, ws); err != nil {
@@ -149,6 +150,8 @@ func collectionOf(entity, key string) string {
 		return "practice_areas"
 	case setupActivityDesc:
 		return "activity_descriptions"
+	case setupCustomField:
+		return "custom_fields"
 	}
 	return ""
 }
@@ -157,6 +160,7 @@ func collectionOf(entity, key string) string {
 const (
 	setupPracticeArea = "setup:practice_areas"
 	setupActivityDesc = "setup:activity_descriptions"
+	setupCustomField  = "setup:custom_fields"
 )
 
 // preflight loads the Clio side (users, calendars, practice areas, activity
@@ -204,6 +208,15 @@ func (e *engine) preflight(ctx context.Context) error {
 		}
 		for _, a := range ads {
 			e.activityDescs[strings.ToLower(strings.TrimSpace(a.Name))] = a.ID
+		}
+	}
+	if e.ix.customFields {
+		cfs, err := e.c.CustomFields(ctx, "")
+		if err != nil {
+			return fmt.Errorf("reading Clio's custom fields: %w", err)
+		}
+		for _, cf := range cfs {
+			e.customFields[cfKey(cf.ParentType, cf.Name)] = cf.ID
 		}
 	}
 	if e.ix.total[model.TrustBalances] > 0 {

@@ -35,8 +35,8 @@ func getMap(t *testing.T, c *clio.Client, coll string, id clio.ID, fields string
 }
 
 var readFields = map[string]string{
-	"contacts":          "id,type,name,first_name,last_name,company{id},email_addresses{address,name},phone_numbers{number,name},addresses{street,city,postal_code}",
-	"matters":           "id,display_number,description,status,open_date,close_date,client{id},responsible_attorney{id},client_reference,practice_area{id,name}",
+	"contacts":          "id,type,name,first_name,last_name,company{id},email_addresses{address,name},phone_numbers{number,name},addresses{street,city,postal_code},custom_field_values{id,value}",
+	"matters":           "id,display_number,description,status,open_date,close_date,client{id},responsible_attorney{id},client_reference,practice_area{id,name},custom_field_values{id,value}",
 	"tasks":             "id,name,description,due_at,priority,status,assignee{id},matter{id}",
 	"notes":             "id,type,subject,detail,date,matter{id},contact{id}",
 	"calendar_entries":  "id,summary,start_at,end_at,all_day,location,matter{id},calendar_owner{id}",
@@ -107,8 +107,23 @@ func TestFidelity(t *testing.T) {
 		coll := collectionOf(string(r.Entity), r.Key)
 		m := getMap(t, f.client, coll, id, readFields[coll])
 		checked[r.Entity]++
+		cfv := func(want map[string]string) {
+			var w, g []string
+			for _, v := range want {
+				if strings.TrimSpace(v) != "" {
+					w = append(w, strings.TrimSpace(v))
+				}
+			}
+			for _, x := range asList(m["custom_field_values"]) {
+				g = append(g, str(x["value"]))
+			}
+			sort.Strings(w)
+			sort.Strings(g)
+			eq(r, "custom_field_values", g, w)
+		}
 		switch d := r.Data.(type) {
 		case *model.Contact:
+			cfv(d.CustomFields)
 			eq(r, "type", m["type"], d.Type)
 			if d.Type == "Company" {
 				eq(r, "name", m["name"], d.Name)
@@ -140,6 +155,7 @@ func TestFidelity(t *testing.T) {
 			eq(r, "phones", gotP, wantP)
 			eq(r, "addresses", len(asList(m["addresses"])), len(d.Addresses))
 		case *model.Matter:
+			cfv(d.CustomFields)
 			eq(r, "display_number", m["display_number"], d.DisplayNumber)
 			eq(r, "description", m["description"], d.Description)
 			eq(r, "status", strings.ToLower(str(m["status"])), strings.ToLower(d.Status))

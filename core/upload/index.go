@@ -33,6 +33,8 @@ type index struct {
 	// many records use it
 	legacy      map[string]*legacyUse
 	legacyOrder []string
+
+	customFields bool // some contact or matter has custom field values
 }
 
 type legacyUse struct {
@@ -67,6 +69,7 @@ func buildIndex(ctx context.Context, ws *workspace.Workspace) (*index, error) {
 		}
 		switch d := r.Data.(type) {
 		case *model.Contact:
+			ix.customFields = ix.customFields || len(d.CustomFields) > 0
 			ix.contactByKey[r.Key] = d
 			id := r.Key
 			if i := strings.LastIndex(id, ":"); i >= 0 {
@@ -88,6 +91,7 @@ func buildIndex(ctx context.Context, ws *workspace.Workspace) (*index, error) {
 				}
 			}
 		case *model.Matter:
+			ix.customFields = ix.customFields || len(d.CustomFields) > 0
 			ix.matters[r.Key] = d
 			if d.DisplayNumber != "" {
 				if _, ok := ix.matterByNumber[d.DisplayNumber]; !ok {

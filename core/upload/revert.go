@@ -20,7 +20,7 @@ func revertOrder() []string {
 	for i := len(model.Entities) - 1; i >= 0; i-- {
 		out = append(out, string(model.Entities[i]))
 	}
-	return append(out, setupActivityDesc, setupPracticeArea)
+	return append(out, setupActivityDesc, setupPracticeArea, setupCustomField)
 }
 
 // Revert deletes what this import created (journal `created`; never `linked`

@@ -42,6 +42,9 @@ func TestRevert(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := f.srv.Snapshot()
+	if before.Count("custom_fields") == 0 {
+		t.Errorf("the demo's custom fields (Added, Assigned Lawyer, …) were not created")
+	}
 
 	rv, err := Revert(ctx, ws, f.client, false, nil)
 	if err != nil {
@@ -81,7 +84,7 @@ func TestRevert(t *testing.T) {
 	if n := after.Count("contacts"); n != 2 {
 		t.Errorf("%d contacts left, want 2 (the linked one and the refused client)", n)
 	}
-	for _, c := range []string{"activities", "tasks", "notes", "calendar_entries", "communications", "bank_transactions", "documents", "activity_descriptions"} {
+	for _, c := range []string{"activities", "tasks", "notes", "calendar_entries", "communications", "bank_transactions", "documents", "activity_descriptions", "custom_fields"} {
 		if n := after.Count(c); n != 0 {
 			t.Errorf("%s: %d left after revert", c, n)
 		}
