@@ -159,12 +159,16 @@ func (ui *App) Show(s Step) {
 	if sc == nil {
 		ui.body.Objects = []fyne.CanvasObject{widget.NewLabel(s.Title() + " is not available in this version.")}
 	} else {
-		sc.Refresh()
 		ui.body.Objects = []fyne.CanvasObject{sc.Content()}
 	}
 	ui.body.Refresh()
 	ui.steps.Select(int(s))
 	ui.steps.Refresh()
+	// Last: a screen may start background work in Refresh (Clean looks for
+	// duplicates), and nothing of the switch should run after that work.
+	if sc != nil {
+		sc.Refresh()
+	}
 }
 
 // Next moves to the following step.

@@ -172,8 +172,10 @@ func sureness(c mapping.Column) (string, widget.Importance) {
 	switch {
 	case c.Target == "" || c.Target == "skip":
 		return "left out", widget.LowImportance
+	case c.Via == mapping.ViaNone && strings.HasPrefix(c.Target, "append:"):
+		return "kept as text", widget.MediumImportance
 	case c.Via == mapping.ViaNone:
-		return "new field", widget.MediumImportance
+		return "custom field", widget.MediumImportance
 	case c.Via == mapping.ViaUser:
 		return "your choice", widget.SuccessImportance
 	case c.Via == mapping.ViaRemembered:
@@ -238,7 +240,7 @@ func (m *mappingScreen) showTable(i int) {
 			likely++
 		case "guess":
 			guess++
-		case "new field":
+		case "custom field", "kept as text":
 			extra++
 		default:
 			out++
