@@ -197,3 +197,36 @@ func crashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRevertAfterCrash: an upload killed mid-create, then reverted straight
+// away: the revert finds the half-sent record and Clio ends as it began.
+func TestRevertAfterCrash(t *testing.T) {
+	for i, target := range []int{70, 150} {
+		f := startFake(t, fakeclio.Options{Latency: 500 * time.Microsecond})
+		seedExisting(t, f)
+		path := demoProject(t)
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashKill$")
+		cmd.Env = append(os.Environ(), "HANDOVER_UPLOAD_CHILD=1", "HANDOVER_TEST_WS="+path, "HANDOVER_TEST_URL="+f.url, "HANDOVER_TEST_TOKEN="+f.token)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); f.srv.Snapshot().APIRequests < target && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		ws := openWS(t, path)
+		if _, err := Revert(context.Background(), ws, f.client, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		st := f.srv.Snapshot()
+		for _, c := range []string{"matters", "activities", "tasks", "notes", "calendar_entries", "communications", "bank_transactions", "documents", "custom_fields", "activity_descriptions"} {
+			if n := st.Count(c); n != 0 {
+				t.Errorf("trial %d: %s: %d left after revert", i, c, n)
+			}
+		}
+		if n := st.Count("contacts"); n != 2 {
+			t.Errorf("trial %d: %d contacts left, want the 2 that were there before", i, n)
+		}
+	}
+}

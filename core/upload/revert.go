@@ -35,6 +35,16 @@ func Revert(ctx context.Context, ws *workspace.Workspace, client *clio.Client, f
 	}
 	rec := newRecon()
 	stat0 := client.Stats()
+	// A crash may have left a record `sending` that Clio did create: find
+	// those first, so the revert deletes them too.
+	if hasSending(j) {
+		if err := settleAll(ctx, ws, client); err != nil {
+			return nil, err
+		}
+		if j, err = loadJournal(ctx, ws.DB(), false); err != nil {
+			return nil, err
+		}
+	}
 	runID, err := startRun(ctx, ws.DB(), client.BaseURL(), "reverting")
 	if err != nil {
 		return nil, err
@@ -135,4 +145,45 @@ func revert(ctx context.Context, ws *workspace.Workspace, c *clio.Client, j *jou
 func sameEtag(a, b string) bool {
 	norm := func(s string) string { return strings.Trim(strings.TrimPrefix(strings.TrimSpace(s), "W/"), `"`) }
 	return norm(a) == norm(b)
+}
+
+func hasSending(j *journal) bool {
+	for _, m := range j.rows {
+		for _, r := range m {
+			if r.State == StateSending {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// settleAll looks up every record left `sending` (in upload order, so
+// parents are known) and journals the ones Clio has as `created`.
+func settleAll(ctx context.Context, ws *workspace.Workspace, c *clio.Client) error {
+	e, err := newEngine(ctx, ws, c, Options{AllowBlockers: true}, false)
+	if err != nil {
+		return err
+	}
+	if err := e.preflight(ctx); err != nil {
+		return err
+	}
+	for _, ent := range model.Entities {
+		err := e.eachRecord(ctx, ent, func(r *workspace.StoredRecord) error {
+			jr := e.j.get(string(ent), r.Key)
+			if jr == nil || jr.State != StateSending {
+				return nil
+			}
+			req, skip, _ := e.build(ctx, r)
+			if skip != "" || req == nil {
+				return nil
+			}
+			_, err := e.settle(ctx, r, req, jr)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
