@@ -299,7 +299,7 @@ func (e *engine) buildMatter(ctx context.Context, d *model.Matter) (*request, st
 	if d.DisplayNumber != "" {
 		if in.ClientReference == "" {
 			in.ClientReference = d.DisplayNumber
-		} else if e.numbering < 0 {
+		} else if !strings.Contains(in.ClientReference, d.DisplayNumber) {
 			in.ClientReference = d.ClientReference + " (legacy no. " + d.DisplayNumber + ")"
 		}
 		if e.numbering >= 0 {

@@ -63,3 +63,36 @@ func TestUploadDemo(t *testing.T) {
 	t.Logf("requests %d notes %v", rec.Requests, rec.Notes)
 	specViolations(t, f)
 }
+
+// TestClioRefusalsFailRecords: Clio refuses every note (403, as when the app
+// lacks the permission): each note fails with Clio's message and its source
+// row, the run goes on, and the numbers still add up.
+func TestClioRefusalsFailRecords(t *testing.T) {
+	f := startFake(t, fakeclio.Options{Forbidden: []string{"notes:write"}})
+	ws := openWS(t, demoProject(t))
+	rec, err := Run(context.Background(), ws, f.client, Options{AllowBlockers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Failed[model.Notes] == 0 || rec.Created[model.Notes] != 0 {
+		t.Fatalf("notes: created %d failed %d", rec.Created[model.Notes], rec.Failed[model.Notes])
+	}
+	if rec.Created[model.TimeEntries] == 0 {
+		t.Errorf("the run stopped at the notes")
+	}
+	for _, f := range rec.Failures {
+		if f.Entity != model.Notes || f.Source == "" || f.Row == 0 || f.Message == "" || f.Fix == "" {
+			t.Errorf("failure without entity/source/row/message/fix: %+v", f)
+		}
+	}
+	t.Logf("e.g. %+v", rec.Failures[0])
+	if err := rec.Check(); err != nil {
+		t.Error(err)
+	}
+	// failed rows are journaled with Clio's message, and a later run retries them
+	var n int
+	ws.DB().QueryRow(`SELECT count(*) FROM upload_journal WHERE entity='notes' AND state='failed' AND last_error <> ''`).Scan(&n)
+	if int64(n) != rec.Failed[model.Notes] {
+		t.Errorf("%d failed notes journaled, want %d", n, rec.Failed[model.Notes])
+	}
+}
