@@ -325,25 +325,16 @@ func (e *engine) run(ctx context.Context) error {
 	return nil
 }
 
-// eachRecord collects a type's records before handling them, so no read
-// transaction stays open while the journal is written.
+// eachRecord streams a type's records (memory stays flat however many
+// there are). The project is in WAL mode, so the journal is written on
+// another connection while this read is open.
 func (e *engine) eachRecord(ctx context.Context, ent model.Entity, fn func(*workspace.StoredRecord) error) error {
-	var recs []workspace.StoredRecord
-	if err := e.ws.EachRecord(ctx, workspace.RecordFilter{Entity: ent}, func(r workspace.StoredRecord) error {
-		recs = append(recs, r)
-		return nil
-	}); err != nil {
-		return err
-	}
-	for i := range recs {
+	return e.ws.EachRecord(ctx, workspace.RecordFilter{Entity: ent}, func(r workspace.StoredRecord) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := fn(&recs[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(&r)
+	})
 }
 
 // one takes a record to a final state (or returns an error that stops the run).
