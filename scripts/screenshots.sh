@@ -19,17 +19,17 @@ fi
 
 bin=${HANDOVER_BIN:-build/handover}
 [ -x "$bin" ] || make build
-out=build/screenshots
+out=${SHOTS_DIR:-build/screenshots} # FYNE_THEME=light SHOTS_DIR=build/screenshots-light for the light look
 mkdir -p "$out"
 
 # a clean preferences folder, so "Recent migrations" shows nothing personal
 cfg=$(mktemp -d)
-export XDG_CONFIG_HOME=$cfg LANG=${LANG:-C.UTF-8} HANDOVER_TOUR=1
-[ "$LANG" = C ] && export LANG=C.UTF-8
+export XDG_CONFIG_HOME=$cfg HANDOVER_TOUR=1
+case ${LANG:-C} in C | C.* | POSIX) export LANG=en_US.UTF-8 ;; esac # Fyne cannot parse "C"
 
 coproc APP { exec "$bin" 2>"$out/app.log"; }
 pid=$APP_PID
-trap 'kill $pid 2>/dev/null || true; rm -rf "$cfg"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$cfg"' EXIT
 
 wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Handover' | head -1)
 n=0

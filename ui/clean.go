@@ -79,8 +79,7 @@ func newClean(ui *App) *cleanScreen {
 			c.Pending = c.ui.applyOp(clean.Op{Kind: clean.Normalize, Entity: model.Contacts, Norm: b.norm}, c.afterOp)
 		})
 		c.BulkButtons[b.norm] = btn
-		help := widget.NewLabel(b.help)
-		help.Truncation = fyne.TextTruncateEllipsis
+		help := wrapped(b.help)
 		bulk.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(190, 36), btn), nil, help))
 	}
 

@@ -10,6 +10,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"handover/core/clio"
+	"handover/core/clio/fakeclio"
+	"handover/core/synth"
 	"handover/core/workspace"
 )
 
@@ -93,9 +96,38 @@ func Tour(u *App, pause time.Duration) {
 			c.Pending.Wait()
 		}
 		shot("08-clean")
-		do(func() { u.Show(StepPackage) })
+		if r != nil {
+			do(func() {
+				u.Show(StepReadiness)
+				r.AckName.SetText("Dana Reyes")
+				r.AckCheck.SetChecked(true)
+				r.acknowledge()
+			})
+		}
+		var p *packageScreen
+		do(func() {
+			u.Show(StepPackage)
+			p, _ = u.screens[StepPackage].(*packageScreen)
+		})
+		if p != nil {
+			do(func() {
+				p.Passphrase.SetText("copper lantern meadow violin")
+				p.Confirm.SetText("copper lantern meadow violin")
+				p.AllowBlockers.SetChecked(true)
+			})
+			wait(p.Create)
+		}
 		shot("09-package")
-		do(func() { u.Show(StepUpload) })
+		var up *uploadScreen
+		do(func() {
+			u.Show(StepUpload)
+			up, _ = u.screens[StepUpload].(*uploadScreen)
+		})
+		if up != nil {
+			if err := tourClio(up, wait, do); err != nil {
+				fmt.Println("TOUR: no local Clio:", err)
+			}
+		}
 		shot("10-upload")
 		do(func() { u.Show(StepReview) })
 		shot("11-review")
@@ -104,3 +136,36 @@ func Tour(u *App, pause time.Duration) {
 }
 
 func tableCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 0} }
+
+// tourClio signs the Upload screen in to a local, in-memory Clio (fakeclio)
+// with the demo firm's lawyers as users, and uploads to it: nothing leaves
+// the machine.
+func tourClio(up *uploadScreen, wait func(func() *Task), do func(func())) error {
+	var users []fakeclio.User
+	for _, l := range synth.Lawyers {
+		users = append(users, fakeclio.User{FirstName: l.First, LastName: l.Last, Initials: l.Initials, Email: l.Email})
+	}
+	srv, err := fakeclio.New(fakeclio.Options{RateLimit: 100000, Window: time.Second, Users: users, DisableFieldsCatalog: true})
+	if err != nil {
+		return err
+	}
+	base, err := srv.Start()
+	if err != nil {
+		return err
+	}
+	tok, _ := srv.IssueToken("handover-tour")
+	c, err := clio.New(base, clio.StaticToken(tok))
+	if err != nil {
+		return err
+	}
+	if _, err := c.CreateBankAccount(context.Background(), clio.BankAccountInput{Type: "Trust", Currency: "USD", Name: "IOLTA Trust"}); err != nil {
+		return err
+	}
+	do(func() {
+		up.UseClient(c, base, "Dana Reyes <dana@harborlane.example> (local rehearsal Clio)")
+		up.AllowBlockers.SetChecked(true)
+	})
+	wait(up.Plan)
+	wait(up.Upload)
+	return nil
+}

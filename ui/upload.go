@@ -86,7 +86,7 @@ func newUpload(ui *App) *uploadScreen {
 	u.planBox = container.NewVBox()
 	u.result = container.NewVBox()
 
-	u.content = container.NewBorder(nil, container.NewHBox(u.NextButton), nil, nil, container.NewVScroll(container.NewVBox(
+	u.scroll = container.NewVScroll(container.NewVBox(
 		sectionTitle("1. Sign in to Clio"),
 		wrapped("Your browser opens Clio's sign-in page. Handover keeps the sign-in in this computer's keyring, never in the project file."),
 		container.NewHBox(widget.NewLabel("Your Clio is in"), container.NewGridWrap(fyne.NewSize(290, 38), u.Region), u.SignIn),
@@ -102,7 +102,8 @@ func newUpload(ui *App) *uploadScreen {
 		u.AllowBlockers,
 		container.NewHBox(u.UploadButton, u.RevertButton),
 		u.result,
-	)))
+	))
+	u.content = container.NewBorder(nil, container.NewHBox(u.NextButton), nil, nil, u.scroll)
 	u.updateButtons()
 	return u
 }
@@ -378,6 +379,7 @@ func (u *uploadScreen) showRecon(title string) {
 		b.Add(wrapped(fmt.Sprintf("• Not deleted: %s %s — %s", f.Entity.Label(), f.Name, f.Message)))
 	}
 	b.Refresh()
+	u.scroll.ScrollToBottom() // the outcome is what the user waits for
 }
 
 func (u *uploadScreen) confirmRevert() {
