@@ -51,6 +51,7 @@ type uploadScreen struct {
 	plan    *upload.PlanResult
 	recon   *upload.Reconciliation
 
+	scroll  *container.Scroll
 	who     *widget.Label
 	planBox *fyne.Container
 	result  *fyne.Container
