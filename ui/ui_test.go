@@ -404,3 +404,64 @@ func TestPackageWritesAndChecksAnEncryptedPackage(t *testing.T) {
 		t.Errorf("package holds %d contacts, project %d", p.Verified().Counts[model.Contacts], counts.Records[model.Contacts])
 	}
 }
+
+// A bulk fix shows as original vs cleaned values; "Leave this record out"
+// excludes the record a finding points at (and Undo takes it back).
+func TestBulkFixAndLeaveOut(t *testing.T) {
+	u := demoApp(t)
+	ctx := context.Background()
+	u.Show(StepClean)
+	c := u.Screen(StepClean).(*cleanScreen)
+	c.Pending.Wait()
+	test.Tap(c.BulkButtons["phones"])
+	c.Pending.Wait()
+	if ops := c.Ops(); len(ops) != 1 || ops[0].Norm != "phones" {
+		t.Fatalf("recipe after Tidy phone numbers: %+v", ops)
+	}
+	var cleaned *workspace.StoredRecord
+	u.Project().EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts}, func(r workspace.StoredRecord) error {
+		if r.Cleaned && cleaned == nil {
+			cleaned = &r
+		}
+		return nil
+	})
+	if cleaned == nil {
+		t.Fatal("no contact changed by Tidy phone numbers")
+	}
+	orig, now := valueOfFields(originalFields(ctx, u.Project(), model.Contacts, cleaned.Key), "phone_numbers"), valueOf(cleaned.Data, "phone_numbers")
+	if orig == now || !strings.Contains(now, "+1") {
+		t.Errorf("phones as read %q, after the fix %q", orig, now)
+	}
+
+	u.Show(StepReadiness)
+	r := u.Screen(StepReadiness).(*readinessScreen)
+	r.RunCheck().Wait()
+	r.Type.SetSelected(model.Contacts.Label())
+	f, ok := r.FindingAt(0)
+	if !ok || f.RecordKey == "" {
+		t.Fatalf("no contact finding with a record: %+v", f)
+	}
+	before := contacts(t, u)
+	r.LeaveOut(f).Wait()
+	if got := contacts(t, u); got != before-1 {
+		t.Errorf("contacts after leaving one out: %d, before %d", got, before)
+	}
+	rec, _ := u.Project().RecordByKey(ctx, model.Contacts, f.RecordKey)
+	if rec == nil || rec.State != "excluded" {
+		t.Errorf("record state after Leave out: %+v", rec)
+	}
+	u.Show(StepClean)
+	c.Undo().Wait()
+	if got := contacts(t, u); got != before {
+		t.Errorf("after Undo: %d contacts, want %d", got, before)
+	}
+}
+
+func valueOfFields(fs []field, name string) string {
+	for _, f := range fs {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
+}
