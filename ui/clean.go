@@ -485,6 +485,7 @@ func (c *cleanScreen) undoRedo(undo bool) *Task {
 			c.ui.ShowError("Could not "+strings.ToLower(title[:4])+" the fix", err)
 		}
 		if did && err == nil {
+			ws.SetSetting(context.Background(), settingCheckStale, "1")
 			gone := c.dismissed()
 			c.clusters = c.clusters[:0]
 			for _, cl := range found {
@@ -513,6 +514,8 @@ func (ui *App) applyOp(op clean.Op, after func()) *Task {
 			dialog.ShowInformation("Stopped", "The fix was not applied.", ui.Win)
 		case err != nil:
 			ui.ShowError("The fix could not be applied", fmt.Errorf("%v\n\nNothing was changed. Try again, or undo your last fix first.", err))
+		default:
+			ws.SetSetting(context.Background(), settingCheckStale, "1")
 		}
 		if after != nil {
 			after()

@@ -149,6 +149,14 @@ func newReadiness(ui *App) *readinessScreen {
 	return r
 }
 
+// settingLastCheck is when the check last ran to the end (RFC 3339); re-reading
+// a file clears it, since the findings no longer match the data.
+const settingLastCheck = "ui_last_check"
+
+// settingCheckStale is set when a fix changed the records after the last
+// check: the list of problems may be out of date.
+const settingCheckStale = "ui_check_stale"
+
 func (r *readinessScreen) Content() fyne.CanvasObject { return r.content }
 func (r *readinessScreen) Done() bool                 { return r.checked && r.info.Cutoff.Acknowledged }
 
@@ -170,6 +178,8 @@ func (r *readinessScreen) Refresh() {
 		return
 	}
 	r.info = info
+	last, _ := ws.Setting(ctx, settingLastCheck)
+	r.checked = last != ""
 	r.counts, _ = ws.Counts(ctx)
 	r.sum, _ = ws.SummarizeFindings(ctx, workspace.FindingFilter{})
 
@@ -207,6 +217,9 @@ func (r *readinessScreen) Refresh() {
 			r.summary.SetText(fmt.Sprintf("%s must be fixed (or the records left out) before the upload; %s should be checked; %s good to know.",
 				plural(blockers, "problem", "problems"), count(r.sum.BySeverity[model.Warning]), count(r.sum.BySeverity[model.Info])))
 		}
+	}
+	if stale, _ := ws.Setting(ctx, settingCheckStale); stale != "" && r.checked {
+		r.summary.SetText("You made fixes since the last check: run it again to bring this list up to date. " + r.summary.Text)
 	}
 	r.problemsTab.Text = fmt.Sprintf("Problems to fix (%s)", count(r.sum.Total))
 	r.tabs.Refresh()
@@ -412,6 +425,8 @@ func (r *readinessScreen) RunCheck() *Task {
 			r.ui.ShowError("The check could not finish", fmt.Errorf("%v\n\nThe previous results are kept. Try again; if it fails again, send this message to your support contact.", err))
 		default:
 			r.checked = true
+			ws.SetSetting(context.Background(), settingLastCheck, time.Now().Format(time.RFC3339))
+			ws.SetSetting(context.Background(), settingCheckStale, "")
 		}
 		r.Refresh()
 		r.ui.RefreshSteps()

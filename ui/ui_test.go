@@ -446,6 +446,9 @@ func TestBulkFixAndLeaveOut(t *testing.T) {
 	if got := contacts(t, u); got != before-1 {
 		t.Errorf("contacts after leaving one out: %d, before %d", got, before)
 	}
+	if !strings.Contains(r.summary.Text, "run it again") {
+		t.Errorf("after a fix the Readiness summary does not ask for a new check: %q", r.summary.Text)
+	}
 	rec, _ := u.Project().RecordByKey(ctx, model.Contacts, f.RecordKey)
 	if rec == nil || rec.State != "excluded" {
 		t.Errorf("record state after Leave out: %+v", rec)
