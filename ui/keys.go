@@ -6,7 +6,11 @@ import (
 )
 
 func init() {
-	moreScreens = append(moreScreens, func(ui *App) { ui.addShortcuts() })
+	moreScreens = append(moreScreens, func(ui *App) {
+		ui.addShortcuts()
+		// light/dark follows the system: repaint the drawn boxes and bars too
+		ui.FyneApp.Settings().AddListener(func(fyne.Settings) { fyne.Do(repaintAll) })
+	})
 }
 
 // addShortcuts puts the keyboard shortcuts on the window: next/previous step

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"sort"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -41,10 +42,59 @@ func tint(c color.Color, alpha uint8) color.Color {
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha}
 }
 
+// paint is a rectangle coloured from the theme, repainted when the system
+// switches between light and dark (see repaintAll).
+type paint struct {
+	rect         *canvas.Rectangle
+	fill, stroke fyne.ThemeColorName
+	alpha        uint8 // fill opacity; 0 = opaque
+}
+
+var (
+	paintsMu sync.Mutex
+	paints   []paint
+)
+
+func (p paint) apply() {
+	if p.fill != "" {
+		c := themed(p.fill)
+		if p.alpha != 0 {
+			c = tint(c, p.alpha)
+		}
+		p.rect.FillColor = c
+	}
+	if p.stroke != "" {
+		p.rect.StrokeColor = themed(p.stroke)
+	}
+}
+
+// themedRect makes a rectangle that keeps following the theme.
+func themedRect(fill fyne.ThemeColorName, alpha uint8, stroke fyne.ThemeColorName) *canvas.Rectangle {
+	p := paint{rect: canvas.NewRectangle(nil), fill: fill, stroke: stroke, alpha: alpha}
+	p.apply()
+	paintsMu.Lock()
+	paints = append(paints, p)
+	if len(paints) > 4000 { // screens rebuild their charts: forget the oldest
+		paints = append([]paint(nil), paints[len(paints)-2000:]...)
+	}
+	paintsMu.Unlock()
+	return p.rect
+}
+
+// repaintAll recolours every themed rectangle (on a light/dark switch).
+func repaintAll() {
+	paintsMu.Lock()
+	ps := append([]paint(nil), paints...)
+	paintsMu.Unlock()
+	for _, p := range ps {
+		p.apply()
+		p.rect.Refresh()
+	}
+}
+
 // boxed draws a rounded, tinted box with a coloured border around content.
 func boxed(content fyne.CanvasObject, c fyne.ThemeColorName) fyne.CanvasObject {
-	bg := canvas.NewRectangle(tint(themed(c), 0x30))
-	bg.StrokeColor = themed(c)
+	bg := themedRect(c, 0x30, c)
 	bg.StrokeWidth = 2
 	bg.CornerRadius = 6
 	return container.NewStack(bg, container.NewPadded(content))
@@ -55,7 +105,7 @@ func statCard(n int64, caption string) fyne.CanvasObject {
 	num := widget.NewLabelWithStyle(count(n), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	num.SizeName = theme.SizeNameHeadingText
 	cap := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
-	bg := canvas.NewRectangle(themed(theme.ColorNameInputBackground))
+	bg := themedRect(theme.ColorNameInputBackground, 0, "")
 	bg.CornerRadius = 6
 	return container.NewStack(bg, container.NewVBox(num, cap))
 }
@@ -102,7 +152,7 @@ func barChart(items []barItem, labelWidth float32) fyne.CanvasObject {
 		if c == "" {
 			c = theme.ColorNamePrimary
 		}
-		rect := canvas.NewRectangle(themed(c))
+		rect := themedRect(c, 0, "")
 		rect.CornerRadius = 3
 		bar := container.New(barLayout{frac: frac}, rect)
 		name := widget.NewLabel(it.Label)
