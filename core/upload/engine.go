@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -502,7 +501,7 @@ func (e *engine) send(ctx context.Context, r *workspace.StoredRecord, req *reque
 		e.count(r, outCreated, "", "")
 		return nil
 	}
-	for {
+	for try := 1; ; try++ {
 		jr, err := e.j.sending(ctx, ent, r.Key)
 		if err != nil {
 			return err
@@ -539,8 +538,8 @@ func (e *engine) send(ctx context.Context, r *workspace.StoredRecord, req *reque
 		if found {
 			return e.created(ctx, r, req, id, etag)
 		}
-		if jr.Attempts >= maxAttempts {
-			msg := fmt.Sprintf("Clio did not answer %d attempts to create it (last: %v); it was not created", jr.Attempts, clio.RedactError(err))
+		if try >= maxAttempts {
+			msg := fmt.Sprintf("Clio did not answer %d attempts to create it (last: %v); it was not created", try, clio.RedactError(err))
 			if err := e.j.set(ctx, ent, r.Key, StateFailed, "", "", msg); err != nil {
 				return err
 			}
@@ -637,10 +636,4 @@ func (e *engine) uploadDocument(ctx context.Context, req *request) (clio.ID, str
 		return 0, "", err
 	}
 	return doc.ID, doc.Etag, nil
-}
-
-// isNetErr reports transport-level errors.
-func isNetErr(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne)
 }
