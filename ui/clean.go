@@ -70,7 +70,7 @@ func newClean(ui *App) *cleanScreen {
 	bulk := container.NewVBox(sectionTitle("Fix all contacts at once"))
 	for _, b := range []struct{ norm, label, help string }{
 		{clean.NormPhones, "Tidy phone numbers", "(555) 123-4567 → +15551234567"},
-		{clean.NormEmails, "Tidy e-mail addresses", "“ Bob@Example.COM ” → bob@example.com"},
+		{clean.NormEmails, "Tidy e-mail addresses", "BOB@X.COM → bob@x.com"},
 		{clean.NormNameCase, "Fix name capitals", "JOHN SMITH → John Smith"},
 		{clean.NormTrim, "Remove stray spaces", "“Smith  ” → “Smith”"},
 	} {

@@ -144,7 +144,7 @@ func newReadiness(ui *App) *readinessScreen {
 	r.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("What is ready", theme.InfoIcon(), container.NewVScroll(r.overview)),
 		r.problemsTab)
-	top := container.NewVBox(bannerBox, container.NewBorder(nil, nil, r.RunButton, nil, r.summary))
+	top := container.NewVBox(bannerBox, container.NewBorder(nil, nil, container.NewVBox(r.RunButton), nil, r.summary))
 	r.content = container.NewBorder(top, container.NewHBox(r.NextButton), nil, nil, r.tabs)
 	return r
 }
@@ -232,7 +232,7 @@ func (r *readinessScreen) buildOverview() {
 	o.RemoveAll()
 
 	o.Add(sectionTitle("Ready for Clio"))
-	cards := container.NewGridWrap(fyne.NewSize(150, 84))
+	cards := container.NewGridWrap(fyne.NewSize(150, 70))
 	var bars []barItem
 	for _, e := range model.Entities {
 		n := r.counts.Records[e]

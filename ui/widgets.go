@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -103,11 +104,11 @@ func boxed(content fyne.CanvasObject, c fyne.ThemeColorName) fyne.CanvasObject {
 // statCard is a number over a caption, in a light box.
 func statCard(n int64, caption string) fyne.CanvasObject {
 	num := widget.NewLabelWithStyle(count(n), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	num.SizeName = theme.SizeNameHeadingText
+	num.SizeName = theme.SizeNameSubHeadingText
 	cap := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
 	bg := themedRect(theme.ColorNameInputBackground, 0, "")
 	bg.CornerRadius = 6
-	return container.NewStack(bg, container.NewVBox(num, cap))
+	return container.NewStack(bg, container.New(layout.NewCustomPaddedVBoxLayout(0), num, cap))
 }
 
 // barItem is one bar of a chart.
@@ -154,6 +155,9 @@ func barChart(items []barItem, labelWidth float32) fyne.CanvasObject {
 		}
 		rect := themedRect(c, 0, "")
 		rect.CornerRadius = 3
+		if it.Value == 0 {
+			rect.Hide()
+		}
 		bar := container.New(barLayout{frac: frac}, rect)
 		name := widget.NewLabel(it.Label)
 		name.Truncation = fyne.TextTruncateEllipsis
