@@ -167,6 +167,15 @@ func (u *uploadScreen) Login() *Task {
 		report(Progress{Stage: "Opening the keyring"})
 		store, warn := secrets.Open(KeyringService) // may block on an unlock prompt: not on the UI goroutine
 		keyWarn = warn
+		// a sign-in kept from before (here or by `handover login`) needs no browser
+		if ts, err := clio.NewTokenSource(base, store, clio.TokenSourceOptions{}); err == nil {
+			if c, err = clio.New(base, ts); err == nil {
+				report(Progress{Stage: "Checking the saved sign-in"})
+				if who, err = c.WhoAmI(ctx); err == nil {
+					return nil
+				}
+			}
+		}
 		id, secret := os.Getenv("HANDOVER_CLIO_CLIENT_ID"), os.Getenv("HANDOVER_CLIO_CLIENT_SECRET")
 		if id == "" {
 			id, _ = store.Get(clio.KeyClientID(base))
