@@ -264,9 +264,10 @@ func (m *mappingScreen) showTable(i int) {
 		for l := range opts {
 			labels = append(labels, l)
 		}
+		leaveOut := targetLabel("skip")
 		sort.Slice(labels, func(a, b int) bool {
-			if (labels[a][0] == 0xe2) != (labels[b][0] == 0xe2) { // "— leave out —" last
-				return labels[b][0] == 0xe2
+			if (labels[a] == leaveOut) != (labels[b] == leaveOut) { // "leave this column out" last
+				return labels[b] == leaveOut
 			}
 			return labels[a] < labels[b]
 		})

@@ -619,8 +619,8 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 		})
 		action.Importance = widget.DangerImportance
 	}
-	close := widget.NewButton("Close", func() { d.Hide() })
-	content := container.NewBorder(nil, container.NewHBox(action, close), nil, nil, container.NewVScroll(body))
+	closeButton := widget.NewButton("Close", func() { d.Hide() })
+	content := container.NewBorder(nil, container.NewHBox(action, closeButton), nil, nil, container.NewVScroll(body))
 	d = dialog.NewCustomWithoutButtons(f.Entity.Label()+": "+model.DisplayName(rec.Data), content, r.ui.Win)
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()

@@ -105,10 +105,10 @@ func boxed(content fyne.CanvasObject, c fyne.ThemeColorName) fyne.CanvasObject {
 func statCard(n int64, caption string) fyne.CanvasObject {
 	num := widget.NewLabelWithStyle(count(n), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	num.SizeName = theme.SizeNameSubHeadingText
-	cap := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
+	what := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
 	bg := themedRect(theme.ColorNameInputBackground, 0, "")
 	bg.CornerRadius = 6
-	return container.NewStack(bg, container.New(layout.NewCustomPaddedVBoxLayout(0), num, cap))
+	return container.NewStack(bg, container.New(layout.NewCustomPaddedVBoxLayout(0), num, what))
 }
 
 // barItem is one bar of a chart.
