@@ -211,3 +211,11 @@ func openBrowser(u string) error {
 	}
 	return cmd.Start()
 }
+
+// AppCredentials is the Clio app id and secret this copy of Handover signs
+// in with when none is saved in the keyring: the environment first, then the
+// build's defaults. The desktop app uses it too.
+func AppCredentials() (id, secret string) {
+	return firstNonEmpty(os.Getenv("HANDOVER_CLIO_CLIENT_ID"), ClioClientID),
+		firstNonEmpty(os.Getenv("HANDOVER_CLIO_CLIENT_SECRET"), ClioClientSecret)
+}
