@@ -255,7 +255,7 @@ func measure(ctx context.Context, zf *zip.File) (File, error) {
 	}
 	defer rc.Close()
 	ch := &countingHash{h: sha256.New()}
-	var src io.Reader = io.TeeReader(rc, ch)
+	src := io.Reader(io.TeeReader(rc, ch))
 	isCSV := strings.HasSuffix(zf.Name, ".csv")
 	var rows int64
 	var rerr error

@@ -200,8 +200,6 @@ type docFile struct {
 	actual         string
 }
 
-var errMissing = errors.New("missing")
-
 func docExt(name string) string {
 	ext := strings.ToLower(filepath.Ext(name))
 	if len(ext) < 2 || len(ext) > 9 {

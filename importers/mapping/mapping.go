@@ -44,7 +44,6 @@
 package mapping
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -137,21 +136,20 @@ type Plan struct {
 	DateOrders map[string]string // per date column header: MDY | DMY | YMD
 	Warnings   []Warning
 
-	prof         *profile
-	kind         string
-	values       map[string]map[string]string
-	headerless   bool
-	obs          []colObs
-	rows         int
-	finished     bool
-	decComma     []bool
-	order        []string
-	ambiguous    []bool
-	userOrder    map[string]string // header → order the user chose
-	normHeader   []string
-	seenHash     map[string]int
-	seenCompany  map[string]bool
-	baseWarnings int
+	prof        *profile
+	kind        string
+	values      map[string]map[string]string
+	headerless  bool
+	obs         []colObs
+	rows        int
+	finished    bool
+	decComma    []bool
+	order       []string
+	ambiguous   []bool
+	userOrder   map[string]string // header → order the user chose
+	normHeader  []string
+	seenHash    map[string]int
+	seenCompany map[string]bool
 }
 
 type colObs struct {
@@ -681,5 +679,3 @@ func (p *Plan) Remember() Memory {
 	}
 	return m
 }
-
-var errNoKind = errors.New("no record type chosen for this table")

@@ -48,7 +48,7 @@ func (p *Plan) Observe(row []string) {
 		}
 		o := &p.obs[i]
 		o.nonEmpty++
-		if len(v) > 40 || strings.IndexAny(v, "0123456789") < 0 {
+		if len(v) > 40 || !strings.ContainsAny(v, "0123456789") {
 			continue // no date, amount or identifier evidence in text without digits
 		}
 		// Evidence is kept for every column, whatever its target, so a later

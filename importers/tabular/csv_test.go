@@ -299,12 +299,12 @@ func TestCSVInvalidUTF8RowRejected(t *testing.T) {
 	data := "name,city\nJosé,Paris\nBad\xff,Rome\nOK,Oslo\n"
 	p := writeFile(t, "mixed.csv", []byte(data))
 	// The sample is not valid UTF-8, so detection picks 1252 and nothing is rejected...
-	info, rows := readAll(t, p, Options{})
+	info, _ := readAll(t, p, Options{})
 	if info.Encoding == "utf-8" {
 		t.Fatalf("detected utf-8 for invalid bytes")
 	}
 	// ...but when the user forces UTF-8 the bad row is rejected, not mangled.
-	_, rows = readAll(t, p, Options{Encoding: "utf-8"})
+	_, rows := readAll(t, p, Options{Encoding: "utf-8"})
 	if rows[1].Kind != Rejected || !strings.Contains(rows[1].Reason, "0xFF") || rows[2].Kind != Data {
 		t.Fatalf("rows %+v", rows)
 	}

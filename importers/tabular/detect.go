@@ -176,10 +176,7 @@ func looksLikeDelimitedText(head []byte) bool {
 			return false
 		}
 	}
-	if looksLikeMailHeader(first) {
-		return false
-	}
-	return true
+	return !looksLikeMailHeader(first)
 }
 
 func firstLine(s string) string {

@@ -14,11 +14,10 @@ import (
 )
 
 type sqliteTable struct {
-	name    string
-	cols    []string
-	rowid   bool
-	table   *Table
-	numRows int64
+	name  string
+	cols  []string
+	rowid bool
+	table *Table
 }
 
 type sqliteReader struct {
