@@ -34,8 +34,10 @@ go build -o "$BIN/gen" ./core/synth/gen
 go build -o "$BIN/mkfiles" ./scripts/bench/mkfiles
 go build -o "$BIN/report" ./scripts/bench/report
 has() { command -v "$1" >/dev/null 2>&1; }
-hascmd() { "$H" help 2>/dev/null | grep -qE "^  $1 "; }
+HELP=$("$H" help 2>/dev/null || true)   # not piped into grep -q: under pipefail its early exit SIGPIPEs the help
+hascmd() { grep -qE "^  $1 " <<<"$HELP"; }
 start=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 printf 'size\tstage\ttool\trows\tbytes\twall_s\trss_kb\tcpu_pct\trc\tnote\n' >"$RES"
 
 # measure SIZE STAGE TOOL ROWS BYTES NOTE -- CMD...: run CMD under time -v,
@@ -148,5 +150,6 @@ for size in $SIZES; do
 done
 rm -rf "$OUT/work"/*/
 
-"$BIN/report" -results "$RES" -out BENCHMARKS.md -seconds $(( $(date +%s) - start ))
+"$BIN/report" -results "$RES" -out BENCHMARKS.md -seconds $(( $(date +%s) - start )) \
+  -load-start "$load_start" -load-end "$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: done in $(( $(date +%s) - start ))s; results in $RES and BENCHMARKS.md"

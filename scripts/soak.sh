@@ -3,8 +3,8 @@
 # and exits non-zero on any failure.
 #
 #   make soak                 # SHORT form (≈3-4 min; what .ci/run calls)
-#   SOAK=long make soak       # LONG form for nightly: 1M-row firm, 60+30 kill trials,
-#                             # 5 min per fuzz target, upload chaos with extra seeds (≈1 h)
+#   SOAK=long make soak       # LONG form for nightly: 1M-row firm, 40+20 kill trials,
+#                             # 5 min per fuzz target, upload chaos with extra seeds (≈1.5 h)
 #   SOAK_SEED=42 make soak    # replay the same kill points
 #   SOAK_ONLY="ingest package upload fuzz"   # run a subset
 #
@@ -31,8 +31,8 @@ OUT=$PWD/build/soak
 DATA=$PWD/build/bench-data
 case "$MODE" in
   short) INGEST_TRIALS=${SOAK_INGEST_TRIALS:-10}; PACK_TRIALS=${SOAK_PACK_TRIALS:-10}; FUZZTIME=${SOAK_FUZZTIME:-5s}
-         ING_CONTACTS=10000; PACK_CONTACTS=1000 ;;
-  long)  INGEST_TRIALS=${SOAK_INGEST_TRIALS:-60}; PACK_TRIALS=${SOAK_PACK_TRIALS:-30}; FUZZTIME=${SOAK_FUZZTIME:-5m}
+         ING_CONTACTS=5000; PACK_CONTACTS=1000 ;;
+  long)  INGEST_TRIALS=${SOAK_INGEST_TRIALS:-40}; PACK_TRIALS=${SOAK_PACK_TRIALS:-20}; FUZZTIME=${SOAK_FUZZTIME:-5m}
          ING_CONTACTS=100000; PACK_CONTACTS=10000 ;;
   *) echo "soak: SOAK must be short or long" >&2; exit 2 ;;
 esac
@@ -50,7 +50,8 @@ ok()   { passed=$((passed + 1)); echo "  ok   $*"; }
 bad()  { failed=$((failed + 1)); echo "  FAIL $*"; echo "FAIL $*" >>"$SUM"; }
 note() { echo "$*" | tee -a "$SUM"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-hascmd() { "$H" help 2>/dev/null | grep -qE "^  $1 "; }
+HELP=$("$H" help 2>/dev/null)   # not piped into grep -q: under pipefail its early exit would SIGPIPE the help
+hascmd() { grep -qE "^  $1 " <<<"$HELP"; }
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 echo "soak: $MODE form, seed $SEED (SOAK_SEED=$SEED replays the kill points)"
 
@@ -94,7 +95,7 @@ if want ingest; then
     rm -rf "$p" "$p"-* "$p.files"
     run_killed $(( T * 11 / 10 )) "$H" ingest -w "$p" "${files[@]}"
     killed=$((killed + KILLED))
-    present=$(ls "$p" 2>/dev/null && "$WSCHECK" -w "$p" -dump "$w/t$i-state.json" 2>/dev/null | sed 's/.*ok: //')
+    present=$([ -e "$p" ] && "$WSCHECK" -w "$p" -dump "$w/t$i-state.json" 2>/dev/null | sed 's/.*ok: //')
     if "$WSCHECK" -w "$p" -expect "$w/clean-state.json" >>"$LOG" 2>&1; then
       ok "ingest trial $i: killed at ${KILL_AT} ms (killed=$KILLED): project consistent, no half source (${present:-no project file})"
       [ -n "$present" ] && [ "${present%% *}" != "${#files[@]}" ] && half=$((half + 1))

@@ -42,6 +42,8 @@ func main() {
 	in := flag.String("results", "build/bench/results.tsv", "results written by scripts/bench.sh")
 	out := flag.String("out", "BENCHMARKS.md", "markdown to write")
 	secs := flag.Int("seconds", 0, "how long the whole run took")
+	flag.StringVar(&loadStart, "load-start", "", "/proc/loadavg when the run started")
+	flag.StringVar(&loadEnd, "load-end", "", "/proc/loadavg when the run ended")
 	flag.Parse()
 	res, err := load(*in)
 	if err != nil {
@@ -86,8 +88,11 @@ func load(path string) ([]result, error) {
 		r.cpu, r.rc, r.note = c[7], c[8], c[9]
 		out = append(out, r)
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].size < out[j].size })
 	return out, sc.Err()
 }
+
+var loadStart, loadEnd string
 
 const notesOpen, notesClose = "<!-- notes -->", "<!-- /notes -->"
 
@@ -210,6 +215,9 @@ func write(b *strings.Builder, res []result, secs int, notes string) {
 	p("| Go | %s |\n", sh("go", "version"))
 	p("| peers | %s; %s; %s |\n", firstLine(sh("sqlite3", "--version"), 2), sh("mlr", "--version"), sh("in2csv", "--version"))
 	p("| sizes | %s |\n", strings.Join(szs, ", "))
+	if loadStart != "" || loadEnd != "" {
+		p("| load average (1/5/15 min) | at start %s, at end %s — the VM is shared with other engineers' builds and tests, so some runs had company |\n", loadStart, loadEnd)
+	}
 	if secs > 0 {
 		p("| whole run | %d min %02d s (generation of uncached data included) |\n", secs/60, secs%60)
 	}

@@ -1,0 +1,76 @@
+// Command ingestprof shows where an ingest spends its time: the wall time of
+// each stage the ingest reports (hashing, scanning, reading, balances) and,
+// with -cpuprofile, a CPU profile for `go tool pprof -top`.
+//
+//	go run ./scripts/bench/ingestprof -w /tmp/p.handover -cpuprofile /tmp/cpu.out FILE...
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"handover/core/workspace"
+	"handover/importers/ingest"
+)
+
+func main() {
+	ws := flag.String("w", "", "project file (created; must not exist)")
+	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
+	flag.Parse()
+	if *ws == "" || flag.NArg() == 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	w, err := workspace.OpenOrCreate(*ws)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer w.Close()
+	if *cpu != "" {
+		f, err := os.Create(*cpu)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
+	stage, since := "", start
+	var order []string
+	spent := map[string]time.Duration{}
+	opts := ingest.Options{Progress: func(p ingest.Progress) {
+		if p.Stage != stage {
+			if stage != "" {
+				spent[stage] += time.Since(since)
+			}
+			if _, seen := spent[p.Stage]; !seen {
+				order = append(order, p.Stage)
+				spent[p.Stage] = 0
+			}
+			stage, since = p.Stage, time.Now()
+		}
+	}}
+	res, err := ingest.Run(context.Background(), w, flag.Args(), opts)
+	if stage != "" {
+		spent[stage] += time.Since(since)
+	}
+	total := time.Since(start)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	var rows int64
+	for _, s := range res.Sources {
+		rows += s.Rows
+	}
+	fmt.Printf("ingest of %d rows: %.2f s (%.0f rows/s)\n", rows, total.Seconds(), float64(rows)/total.Seconds())
+	for _, s := range order {
+		fmt.Printf("  %-10s %6.2f s  %4.1f%%\n", s, spent[s].Seconds(), 100*spent[s].Seconds()/total.Seconds())
+	}
+}
