@@ -10,7 +10,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/metrics"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"handover/core/workspace"
@@ -40,6 +42,26 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
+	// Peak Go heap (sampled every 50 ms) next to the process's peak RSS tells
+	// Go allocations apart from SQLite's (modernc allocates outside the Go heap).
+	var peakHeap uint64
+	stop := make(chan struct{})
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > peakHeap {
+				peakHeap = v
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	start := time.Now()
 	stage, since := "", start
 	var order []string
@@ -61,6 +83,7 @@ func main() {
 		spent[stage] += time.Since(since)
 	}
 	total := time.Since(start)
+	close(stop)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -70,6 +93,9 @@ func main() {
 		rows += s.Rows
 	}
 	fmt.Printf("ingest of %d rows: %.2f s (%.0f rows/s)\n", rows, total.Seconds(), float64(rows)/total.Seconds())
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	fmt.Printf("  peak RSS %d MB, peak live Go heap %d MB (sampled)\n", ru.Maxrss/1024, peakHeap>>20)
 	for _, s := range order {
 		fmt.Printf("  %-10s %6.2f s  %4.1f%%\n", s, spent[s].Seconds(), 100*spent[s].Seconds()/total.Seconds())
 	}
