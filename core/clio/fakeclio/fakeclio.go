@@ -170,6 +170,7 @@ type Server struct {
 	codes    map[string]*authCode
 	access   map[string]*token
 	refresh  map[string]*grant
+	issued   []string // every access and refresh token handed out, for leak tests
 	windows  map[string]*rateWindow
 	uploads  map[string]*upload
 	faults   Faults

@@ -36,6 +36,7 @@ type token struct {
 func (s *Server) newGrantLocked(clientID string) *grant {
 	g := &grant{clientID: clientID, refresh: s.regionID + ".r." + randHex(20)}
 	s.refresh[g.refresh] = g
+	s.issued = append(s.issued, g.refresh)
 	return g
 }
 
@@ -43,6 +44,7 @@ func (s *Server) newAccessLocked(g *grant) string {
 	t := &token{access: s.regionID + ".a." + randHex(20), expires: s.now().Add(s.opts.AccessTokenTTL), grant: g}
 	s.access[t.access] = t
 	g.access = append(g.access, t.access)
+	s.issued = append(s.issued, t.access)
 	s.counters.TokensIssued++
 	return t.access
 }
@@ -250,6 +252,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			delete(s.refresh, g.refresh)
 			g.refresh = s.regionID + ".r." + randHex(20)
 			s.refresh[g.refresh] = g
+			s.issued = append(s.issued, g.refresh)
 			newRefresh = g.refresh
 		}
 	case "":
@@ -298,4 +301,13 @@ func (s *Server) handleDeauthorize(w http.ResponseWriter, r *http.Request) {
 		s.revokeGrantLocked(target.grant)
 	}
 	w.WriteHeader(200)
+}
+
+// IssuedTokens lists every access and refresh token this server has handed
+// out (revoked ones too), so a test can prove none of them was written
+// anywhere but the OS keyring.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
 }
