@@ -88,16 +88,21 @@ if want ingest; then
   "$H" ingest -w "$w/clean.handover" "${files[@]}" --json >"$w/clean.json" 2>>"$LOG" || bad "ingest: clean run failed"
   T=$(( $(now_ms) - s ))
   "$WSCHECK" -w "$w/clean.handover" -dump "$w/clean-state.json" >>"$LOG" 2>&1 || bad "ingest: clean project does not check"
+  # Even trials add to an existing project (made and closed cleanly with the first file),
+  # odd trials start from nothing: a new project's first seconds are their own risk.
+  "$H" ingest -w "$w/seed.handover" "${files[0]}" >>"$LOG" 2>&1 || bad "ingest: seed project failed"
   note "ingest: clean run of ${#files[@]} files ($(( $(wc -l <"$d/pclaw/time.csv") - 1 )) time rows) took ${T} ms; $INGEST_TRIALS kill -9 trials in [20, $((T * 11 / 10))] ms"
   killed=0 half=0
   for i in $(seq 1 "$INGEST_TRIALS"); do
     p=$w/t$i.handover
     rm -rf "$p" "$p"-* "$p.files"
+    kind="new project"
+    if [ $((i % 2)) = 0 ]; then cp "$w/seed.handover" "$p"; kind="existing project"; fi
     run_killed $(( T * 11 / 10 )) "$H" ingest -w "$p" "${files[@]}"
     killed=$((killed + KILLED))
     present=$([ -e "$p" ] && "$WSCHECK" -w "$p" -dump "$w/t$i-state.json" 2>/dev/null | sed 's/.*ok: //')
     if "$WSCHECK" -w "$p" -expect "$w/clean-state.json" >>"$LOG" 2>&1; then
-      ok "ingest trial $i: killed at ${KILL_AT} ms (killed=$KILLED): project consistent, no half source (${present:-no project file})"
+      ok "ingest trial $i ($kind): killed at ${KILL_AT} ms (killed=$KILLED): project consistent, no half source (${present:-no project file})"
       [ -n "$present" ] && [ "${present%% *}" != "${#files[@]}" ] && half=$((half + 1))
     else
       diag=""
@@ -107,13 +112,13 @@ if want ingest; then
         "$WSCHECK" -w "$rd/x.handover" -expect "$w/clean-state.json" >/dev/null 2>&1 && diag=" [diagnosis: after sqlite3 checkpoints the WAL the same file passes every check: the committed data is intact, only the main file's header was not yet written]"
         rm -rf "$rd"
       fi
-      bad "ingest trial $i: killed at ${KILL_AT} ms: $(tail -1 "$LOG")$diag"
+      bad "ingest trial $i ($kind): killed at ${KILL_AT} ms: $(tail -1 "$LOG")$diag"
       for f in "$p" "$p"-wal "$p"-shm; do [ -e "$f" ] && cp "$f" "$OUT/failed-ingest-$i.handover${f#"$p"}"; done
     fi
     if "$H" ingest -w "$p" "${files[@]}" >>"$LOG" 2>&1 && "$WSCHECK" -w "$p" -expect "$w/clean-state.json" -complete >>"$LOG" 2>&1; then
-      ok "ingest trial $i: re-run complete, counts equal the clean run"
+      ok "ingest trial $i ($kind): re-run complete, counts equal the clean run"
     else
-      bad "ingest trial $i: re-run after kill at ${KILL_AT} ms: $(tail -1 "$LOG")"
+      bad "ingest trial $i ($kind): re-run after kill at ${KILL_AT} ms: $(tail -1 "$LOG")"
     fi
     rm -rf "$p" "$p"-* "$p.files"
   done
