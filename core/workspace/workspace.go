@@ -38,6 +38,11 @@ var (
 )
 
 // Create makes a new, empty project file. It refuses to overwrite anything.
+//
+// The schema is written with a rollback journal, not the WAL, so it lands in
+// the main file in one atomic commit: a crash during creation leaves either
+// an empty file (which OpenOrCreate starts again) or a complete project,
+// never a file whose header is still sitting in a -wal beside it.
 func Create(path string) (*Workspace, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -47,17 +52,16 @@ func Create(path string) (*Workspace, error) {
 		return nil, fmt.Errorf("cannot create the project file %s: %w", path, err)
 	}
 	f.Close()
-	w, err := open(path)
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(DELETE)")
+	if err == nil {
+		err = (&Workspace{db: db, path: path}).migrate(0)
+		db.Close()
+	}
 	if err != nil {
 		os.Remove(path)
-		return nil, err
+		return nil, fmt.Errorf("cannot create the project file %s: %w", path, err)
 	}
-	if err := w.migrate(0); err != nil {
-		w.Close()
-		os.Remove(path)
-		return nil, err
-	}
-	return w, nil
+	return open(path)
 }
 
 // Open opens an existing project, carrying an older schema forward.
@@ -77,10 +81,16 @@ func Open(path string) (*Workspace, error) {
 	return w, nil
 }
 
-// OpenOrCreate opens path if it exists, else creates it.
+// OpenOrCreate opens path if it exists, else creates it. An empty file (a
+// creation interrupted before its first commit) is created afresh.
 func OpenOrCreate(path string) (*Workspace, error) {
-	if _, err := os.Stat(path); err == nil {
-		return Open(path)
+	if st, err := os.Stat(path); err == nil {
+		if st.Size() > 0 {
+			return Open(path)
+		}
+		if err := os.Remove(path); err != nil {
+			return nil, err
+		}
 	}
 	return Create(path)
 }

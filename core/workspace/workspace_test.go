@@ -227,8 +227,12 @@ func TestDerivedBalancesAreReplaced(t *testing.T) {
 	if err := w.ReplaceDerived(ctx, model.ARBalances, []model.Record{bal("16-1001", 12345), bal("16-1002", 5)}); err != nil {
 		t.Fatal(err)
 	}
+	before, _ := w.RecordByKey(ctx, model.ARBalances, "ar:16-1001")
 	if err := w.ReplaceDerived(ctx, model.ARBalances, []model.Record{bal("16-1001", 100)}); err != nil {
 		t.Fatal(err)
+	}
+	if after, _ := w.RecordByKey(ctx, model.ARBalances, "ar:16-1001"); after == nil || after.ID != before.ID {
+		t.Fatalf("a recomputed balance changed its id (%v → %v): packages would not be reproducible", before, after)
 	}
 	var got []model.Cents
 	w.EachRecord(ctx, RecordFilter{Entity: model.ARBalances}, func(r StoredRecord) error {
@@ -242,4 +246,27 @@ func TestDerivedBalancesAreReplaced(t *testing.T) {
 	if c.Rows != 0 {
 		t.Fatalf("derived rows counted as rows read: %d", c.Rows)
 	}
+}
+
+// A creation killed before its first commit leaves an empty file; a new
+// project's schema must be in the main file, not only in a -wal beside it.
+func TestCreateLeavesNoHeaderInTheWAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.handover")
+	w, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Read the main file while the project is still open, as a kill -9 would leave it.
+	if _, err := inspect(path); err != nil {
+		t.Fatalf("a freshly created project is not recognised from its main file: %v", err)
+	}
+	w.Close()
+
+	empty := filepath.Join(t.TempDir(), "empty.handover")
+	os.WriteFile(empty, nil, 0o600)
+	w, err = OpenOrCreate(empty)
+	if err != nil {
+		t.Fatalf("an interrupted creation (empty file) cannot be started again: %v", err)
+	}
+	w.Close()
 }
