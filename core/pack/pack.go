@@ -307,6 +307,13 @@ func WriteFile(ctx context.Context, ws *workspace.Workspace, path string, opts O
 		return Manifest{}, err
 	}
 	dir := filepath.Dir(path)
+	// A package killed mid-write (power cut, kill -9) leaves its temporary
+	// file; the next attempt at the same name clears them away.
+	if old, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(filepath.Base(path))+".*.partial")); len(old) > 0 {
+		for _, o := range old {
+			os.Remove(o)
+		}
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.partial")
 	if err != nil {
 		return Manifest{}, fmt.Errorf("cannot write in %s: %w", dir, err)
@@ -337,4 +344,9 @@ func WriteFile(ctx context.Context, ws *workspace.Workspace, path string, opts O
 		d.Close()
 	}
 	return res, nil
+}
+
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(s)
 }

@@ -749,3 +749,21 @@ func sha256Hex(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
 }
+
+func TestWriteFileClearsPartialsOfAKilledRun(t *testing.T) {
+	ws := demoProject(t)
+	dir := t.TempDir()
+	stale := filepath.Join(dir, ".firm.zip.123456.partial")
+	os.WriteFile(stale, []byte("half a package"), 0o600)
+	other := filepath.Join(dir, ".other.zip.1.partial")
+	os.WriteFile(other, []byte("not ours"), 0o600)
+	if _, err := WriteFile(context.Background(), ws, filepath.Join(dir, "firm.zip"), Options{AppVersion: "x", AllowBlockers: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("the stale partial file of an earlier killed run is still there")
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Error("a partial file of another package name was removed")
+	}
+}
