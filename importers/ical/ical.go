@@ -10,10 +10,10 @@
 package ical
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"handover/importers/lines"
 	"io"
 	"strings"
 	"time"
@@ -72,7 +72,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxItemBytes
 	}
-	u := &unfolder{lr: lineReader{br: bufio.NewReaderSize(r, 64<<10), max: maxBytes}}
+	u := &unfolder{lr: *lines.NewReader(r, maxBytes)}
 	zones := newZones()
 	var (
 		stack   []string // open components, upper case
@@ -103,7 +103,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("ical: reading line %d: %w", u.lr.lineNo+1, err)
+			return fmt.Errorf("ical: reading line %d: %w", u.lr.LineNo+1, err)
 		}
 		if ev != nil {
 			ev.raw = append(ev.raw, ll.phys...)
@@ -195,7 +195,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 	}
 	if ev != nil {
 		it := Item{Num: ev.num, Locator: fmt.Sprintf("line %d", ev.line), Raw: strings.Join(ev.raw, "\r\n")}
-		it.Reject = fmt.Sprintf("event %d at line %d has no END:VEVENT: the file ends at line %d in the middle of the event", ev.num, ev.line, u.lr.lineNo)
+		it.Reject = fmt.Sprintf("event %d at line %d has no END:VEVENT: the file ends at line %d in the middle of the event", ev.num, ev.line, u.lr.LineNo)
 		return finish(it)
 	}
 	return nil
@@ -341,7 +341,7 @@ type logical struct {
 // unfolder joins continuation lines (RFC 5545 §3.1: CRLF followed by one
 // space or tab is removed).
 type unfolder struct {
-	lr      lineReader
+	lr      lines.Reader
 	pending *string
 	pendNo  int64
 }
@@ -352,16 +352,16 @@ func (u *unfolder) next() (logical, error) {
 	if u.pending != nil {
 		first, firstNo, u.pending = *u.pending, u.pendNo, nil
 	} else {
-		l, err := u.lr.next()
+		l, err := u.lr.Next()
 		if err != nil {
 			return logical{}, err
 		}
-		first, firstNo = l, u.lr.lineNo
+		first, firstNo = l, u.lr.LineNo
 	}
-	ll := logical{text: first, phys: []string{first}, line: firstNo, truncated: u.lr.truncated}
+	ll := logical{text: first, phys: []string{first}, line: firstNo, truncated: u.lr.Truncated}
 	var b *strings.Builder
 	for {
-		l, err := u.lr.next()
+		l, err := u.lr.Next()
 		if err == io.EOF {
 			break
 		}
@@ -373,54 +373,20 @@ func (u *unfolder) next() (logical, error) {
 				b = &strings.Builder{}
 				b.WriteString(first)
 			}
-			if int64(b.Len()) < u.lr.max {
+			if int64(b.Len()) < u.lr.Max {
 				b.WriteString(l[1:])
 			} else {
 				ll.truncated = true
 			}
 			ll.phys = append(ll.phys, l)
-			ll.truncated = ll.truncated || u.lr.truncated
+			ll.truncated = ll.truncated || u.lr.Truncated
 			continue
 		}
-		u.pending, u.pendNo = &l, u.lr.lineNo
+		u.pending, u.pendNo = &l, u.lr.LineNo
 		break
 	}
 	if b != nil {
 		ll.text = b.String()
 	}
 	return ll, nil
-}
-
-// lineReader returns physical lines without their line end, counting them.
-type lineReader struct {
-	br        *bufio.Reader
-	lineNo    int64
-	max       int64
-	truncated bool
-}
-
-func (lr *lineReader) next() (string, error) {
-	lr.truncated = false
-	var buf []byte
-	for {
-		frag, err := lr.br.ReadSlice('\n')
-		if int64(len(buf)) < lr.max {
-			buf = append(buf, frag...)
-		} else {
-			lr.truncated = true
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err == io.EOF && len(buf) > 0 {
-			err = nil
-		}
-		if err != nil {
-			return "", err
-		}
-		lr.lineNo++
-		buf = bytes.TrimSuffix(buf, []byte("\n"))
-		buf = bytes.TrimSuffix(buf, []byte("\r"))
-		return string(buf), nil
-	}
 }

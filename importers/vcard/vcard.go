@@ -11,10 +11,10 @@
 package vcard
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"handover/importers/lines"
 	"io"
 	"regexp"
 	"strings"
@@ -68,7 +68,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxItemBytes
 	}
-	lr := &lineReader{br: bufio.NewReaderSize(r, 64<<10), max: maxBytes}
+	lr := &*lines.NewReader(r, maxBytes)
 	var num int64
 	var pending *string // a BEGIN:VCARD line that ended the previous card
 	for {
@@ -79,12 +79,12 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 		if pending != nil {
 			line, pending = *pending, nil
 		} else {
-			l, err := lr.next()
+			l, err := lr.Next()
 			if err == io.EOF {
 				return nil
 			}
 			if err != nil {
-				return fmt.Errorf("vcard: reading line %d: %w", lr.lineNo+1, err)
+				return fmt.Errorf("vcard: reading line %d: %w", lr.LineNo+1, err)
 			}
 			line = l
 		}
@@ -92,18 +92,18 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 			continue // blank lines or junk between cards
 		}
 		num++
-		start := lr.lineNo
+		start := lr.LineNo
 		it := Item{Num: num, Locator: fmt.Sprintf("line %d", start)}
 		lines := []string{line}
 		size := int64(len(line))
 		depth, tooBig, ended, agent := 1, false, false, false
 		for !ended && pending == nil {
-			l, err := lr.next()
+			l, err := lr.Next()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
-				return fmt.Errorf("vcard: reading line %d: %w", lr.lineNo+1, err)
+				return fmt.Errorf("vcard: reading line %d: %w", lr.LineNo+1, err)
 			}
 			switch {
 			case isMarker(l, "BEGIN") && agent: // vCard 2.1 AGENT: a card embedded on the next lines
@@ -117,27 +117,27 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 			}
 			agent = agentLine.MatchString(l)
 			size += int64(len(l)) + 2
-			if size > maxBytes || lr.truncated {
+			if size > maxBytes || lr.Truncated {
 				tooBig = true
 				lines = nil
 			}
 			if !tooBig {
 				lines = append(lines, l)
 			}
-			if lr.lineNo%4096 == 0 && ctx.Err() != nil {
+			if lr.LineNo%4096 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
 		}
 		switch {
 		case tooBig:
 			it.Raw = line + "\r\n[...]"
-			it.Reject = fmt.Sprintf("card %d at line %d is larger than %d bytes (lines %d-%d): not read", num, start, maxBytes, start, lr.lineNo)
+			it.Reject = fmt.Sprintf("card %d at line %d is larger than %d bytes (lines %d-%d): not read", num, start, maxBytes, start, lr.LineNo)
 		case pending != nil:
 			it.Raw = strings.Join(lines, "\r\n")
-			it.Reject = fmt.Sprintf("card %d at line %d has no END:VCARD: the next card begins at line %d", num, start, lr.lineNo)
+			it.Reject = fmt.Sprintf("card %d at line %d has no END:VCARD: the next card begins at line %d", num, start, lr.LineNo)
 		case !ended:
 			it.Raw = strings.Join(lines, "\r\n")
-			it.Reject = fmt.Sprintf("card %d at line %d has no END:VCARD: the file ends at line %d in the middle of the card", num, start, lr.lineNo)
+			it.Reject = fmt.Sprintf("card %d at line %d has no END:VCARD: the file ends at line %d in the middle of the card", num, start, lr.LineNo)
 		default:
 			it.Raw = strings.Join(lines, "\r\n")
 			safeBuild(&it, lines, start)
@@ -173,39 +173,4 @@ func isMarker(line, kw string) bool {
 		return false
 	}
 	return strings.EqualFold(strings.TrimSpace(l[:i]), kw) && strings.EqualFold(strings.TrimSpace(l[i+1:]), "VCARD")
-}
-
-// lineReader returns physical lines without their CR LF, counting them.
-// A line longer than max is cut and truncated is set.
-type lineReader struct {
-	br        *bufio.Reader
-	lineNo    int64
-	max       int64
-	truncated bool
-}
-
-func (lr *lineReader) next() (string, error) {
-	lr.truncated = false
-	var buf []byte
-	for {
-		frag, err := lr.br.ReadSlice('\n')
-		if int64(len(buf)) < lr.max {
-			buf = append(buf, frag...)
-		} else {
-			lr.truncated = true
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err == io.EOF && len(buf) > 0 {
-			err = nil
-		}
-		if err != nil {
-			return "", err
-		}
-		lr.lineNo++
-		buf = bytes.TrimSuffix(buf, []byte("\n"))
-		buf = bytes.TrimSuffix(buf, []byte("\r"))
-		return string(buf), nil
-	}
 }

@@ -1,0 +1,52 @@
+// Package lines reads text files line by line with bounded memory, counting
+// lines so every error can say where it is. The vCard and iCalendar readers
+// share it.
+package lines
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+)
+
+// Reader returns physical lines without their CR LF or LF. A line longer
+// than Max bytes is cut there and Truncated is set, so one enormous line
+// (a 2 GB "line" in a damaged file) never fills memory.
+type Reader struct {
+	br        *bufio.Reader
+	Max       int64
+	LineNo    int64 // lines returned so far: the number of the last one
+	Truncated bool  // the last line was longer than Max and was cut
+}
+
+// NewReader reads from r, cutting lines at max bytes.
+func NewReader(r io.Reader, max int64) *Reader {
+	return &Reader{br: bufio.NewReaderSize(r, 64<<10), Max: max}
+}
+
+// Next returns the next line, or io.EOF after the last one.
+func (lr *Reader) Next() (string, error) {
+	lr.Truncated = false
+	var buf []byte
+	for {
+		frag, err := lr.br.ReadSlice('\n')
+		if int64(len(buf)) < lr.Max {
+			buf = append(buf, frag...)
+		} else {
+			lr.Truncated = true
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF && len(buf) > 0 {
+			err = nil
+		}
+		if err != nil {
+			return "", err
+		}
+		lr.LineNo++
+		buf = bytes.TrimSuffix(buf, []byte("\n"))
+		buf = bytes.TrimSuffix(buf, []byte("\r"))
+		return string(buf), nil
+	}
+}

@@ -1,0 +1,30 @@
+package lines
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestLinesCountCutAndEndings(t *testing.T) {
+	lr := NewReader(strings.NewReader("a\r\nbb\n"+strings.Repeat("x", 200000)+"\nlast"), 100)
+	want := []struct {
+		text string
+		cut  bool
+	}{{"a", false}, {"bb", false}, {"", true}, {"last", false}}
+	for i, w := range want {
+		got, err := lr.Next()
+		if err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if w.text != "" && got != w.text || lr.Truncated != w.cut || lr.LineNo != int64(i+1) {
+			t.Fatalf("line %d = %.20q cut=%v no=%d", i+1, got, lr.Truncated, lr.LineNo)
+		}
+		if w.cut && int64(len(got)) > lr.Max+64<<10 {
+			t.Fatalf("cut line kept %d bytes", len(got))
+		}
+	}
+	if _, err := lr.Next(); err != io.EOF {
+		t.Fatalf("after the last line: %v", err)
+	}
+}
