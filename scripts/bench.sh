@@ -2,7 +2,7 @@
 # make bench: Handover's end-to-end throughput and peak memory next to peer
 # tools, on synthetic firms of 10k, 100k and 1M time-entry rows, in one run.
 #
-#   make bench                                  # all sizes (~15-20 min on a 2-core VM)
+#   make bench                                  # all sizes (~8-10 min on this 2-core VM, data cached)
 #   BENCH_SIZES="10000 100000" make bench       # shorter
 #   BENCH_SEED=7 make bench                     # another firm (data cached per size+seed)
 #   BENCH_UPLOAD_SIZES="10000" make bench       # sizes whose project is uploaded to the local Clio

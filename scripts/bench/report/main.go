@@ -192,7 +192,7 @@ func write(b *strings.Builder, res []result, secs int, notes string) {
 	p("Peers run in the same run, on the same files, one after the other. Sizes are time-entry rows in the synthetic firm's `pclaw/time.csv` ")
 	p("(`go run ./core/synth/gen -contacts SIZE/10 -seed 1`); the xlsx and DBF have SIZE÷5 rows. ")
 	p("Figures on a shared 2-core VM move by ±10–20 %% between runs; read ratios, not digits.\n\n")
-	p("Rerun: `make bench` (all of %s, about 20 minutes) or `BENCH_SIZES=\"10000 100000\" make bench` (about 3 minutes). Raw numbers: `build/bench/results.tsv`.\n\n", strings.Join([]string{"10k", "100k", "1M"}, ", "))
+	p("Rerun: `make bench` (all of %s: 8–10 minutes here, plus about a minute to generate the data the first time) or `BENCH_SIZES=\"10000 100000\" make bench` (about 4 minutes, 2.5 of them the 100k upload; `BENCH_UPLOAD_SIZES=10000` saves those). Raw numbers: `build/bench/results.tsv`.\n\n", strings.Join([]string{"10k", "100k", "1M"}, ", "))
 
 	p("## Machine\n\n")
 	commit := sh("git", "rev-parse", "--short", "HEAD")
