@@ -38,6 +38,8 @@ HELP=$("$H" help 2>/dev/null || true)   # not piped into grep -q: under pipefail
 hascmd() { grep -qE "^  $1 " <<<"$HELP"; }
 start=$(date +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+built_from=$("$H" --version 2>/dev/null | grep -o '[0-9a-f]\{7,\}\(-dirty\)\?' | head -1 || true)
+built_from=${built_from:-$(git describe --always --dirty 2>/dev/null)}   # others commit while a run is going
 printf 'size\tstage\ttool\trows\tbytes\twall_s\trss_kb\tcpu_pct\trc\tnote\n' >"$RES"
 
 # measure SIZE STAGE TOOL ROWS BYTES NOTE -- CMD...: run CMD under time -v,
@@ -151,5 +153,5 @@ done
 rm -rf "$OUT/work"/*/
 
 "$BIN/report" -results "$RES" -out BENCHMARKS.md -seconds $(( $(date +%s) - start )) \
-  -load-start "$load_start" -load-end "$(cut -d' ' -f1-3 /proc/loadavg)"
+  -commit "$built_from" -load-start "$load_start" -load-end "$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: done in $(( $(date +%s) - start ))s; results in $RES and BENCHMARKS.md"

@@ -43,6 +43,7 @@ func main() {
 	out := flag.String("out", "BENCHMARKS.md", "markdown to write")
 	secs := flag.Int("seconds", 0, "how long the whole run took")
 	flag.StringVar(&loadStart, "load-start", "", "/proc/loadavg when the run started")
+	flag.StringVar(&builtFrom, "commit", "", "the commit build/handover was built from (default: HEAD now)")
 	flag.StringVar(&loadEnd, "load-end", "", "/proc/loadavg when the run ended")
 	flag.Parse()
 	res, err := load(*in)
@@ -92,7 +93,7 @@ func load(path string) ([]result, error) {
 	return out, sc.Err()
 }
 
-var loadStart, loadEnd string
+var loadStart, loadEnd, builtFrom string
 
 const notesOpen, notesClose = "<!-- notes -->", "<!-- /notes -->"
 
@@ -195,13 +196,16 @@ func write(b *strings.Builder, res []result, secs int, notes string) {
 	p("Rerun: `make bench` (all of %s: 8–10 minutes here, plus about a minute to generate the data the first time) or `BENCH_SIZES=\"10000 100000\" make bench` (about 4 minutes, 2.5 of them the 100k upload; `BENCH_UPLOAD_SIZES=10000` saves those). Raw numbers: `build/bench/results.tsv`.\n\n", strings.Join([]string{"10k", "100k", "1M"}, ", "))
 
 	p("## Machine\n\n")
-	commit := sh("git", "rev-parse", "--short", "HEAD")
-	if sh("git", "status", "--porcelain", "--untracked-files=no") != "" {
-		commit += " (working tree had uncommitted changes)"
+	commit := builtFrom
+	if commit == "" {
+		commit = sh("git", "rev-parse", "--short", "HEAD")
+		if sh("git", "status", "--porcelain", "--untracked-files=no") != "" {
+			commit += " (working tree had uncommitted changes)"
+		}
 	}
 	p("| | |\n|---|---|\n")
 	p("| date | %s |\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
-	p("| git commit | %s |\n", commit)
+	p("| git commit (build/handover) | %s |\n", commit)
 	p("| CPU | %s, `nproc` = %s (runtime.NumCPU %d) |\n", cpuModel(), sh("nproc"), runtime.NumCPU())
 	mem := sh("free", "-h")
 	for _, l := range strings.Split(mem, "\n") {
