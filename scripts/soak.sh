@@ -15,7 +15,8 @@
 #     re-running the ingest must complete with counts equal to the clean run.
 # (2) package: kill -9 `handover package` at a random moment: no file under the
 #     final name unless complete (verify passes), the project's counts untouched,
-#     the re-run verifies; and, once, two clean runs must give the same bytes.
+#     the re-run verifies and clears the killed run's .partial temp file; and,
+#     once, two clean runs must give the same bytes.
 # (3) upload: the crash/chaos tests of core/upload (journal + local Clio, no
 #     duplicates, nothing lost), if present.
 # (4) every `func Fuzz*` in the module, for a fixed time each.
@@ -157,7 +158,6 @@ if want package; then
       killed=$((killed + KILLED))
       left=$(find "$w" -name '.out.zip.*' | wc -l)
       partials=$((partials + left))
-      find "$w" -name '.out.zip.*' -delete
       if [ -e "$z" ]; then
         if "$H" verify "$z" >>"$LOG" 2>&1 && { [ "$same" = 0 ] || [ "$(sha256sum "$z" | cut -d' ' -f1)" = "$clean" ]; }; then
           ok "package trial $i: killed at ${KILL_AT} ms (killed=$KILLED): out.zip exists and verifies"
@@ -173,11 +173,14 @@ if want package; then
       fi
       if "$H" package -w "$p" -o "$z" --allow-blockers >>"$LOG" 2>&1 && "$H" verify "$z" >>"$LOG" 2>&1 && { [ "$same" = 0 ] || [ "$(sha256sum "$z" | cut -d' ' -f1)" = "$clean" ]; }; then
         ok "package trial $i: re-run verifies$([ "$same" = 1 ] && echo ", same bytes as the clean run")"
+        stale=$(find "$w" -name '.out.zip.*' | wc -l)
+        if [ "$stale" = 0 ]; then ok "package trial $i: no temp file left after the re-run"
+        else bad "package trial $i: $stale temp file(s) .out.zip.*.partial still there after the re-run"; find "$w" -name '.out.zip.*' -delete; fi
       else
         bad "package trial $i: re-run after kill at ${KILL_AT} ms failed or differs"
       fi
     done
-    note "package: $killed of $PACK_TRIALS runs killed mid-run; $partials temp files (.out.zip.*.partial) left behind by killed runs"
+    note "package: $killed of $PACK_TRIALS runs killed mid-run; $partials of them left a temp file (.out.zip.*.partial), which the re-run must clear"
   else
     note "package: skipped (no package command in this build)"
   fi
