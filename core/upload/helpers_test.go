@@ -112,10 +112,6 @@ func lawyers() []fakeclio.User {
 	return us
 }
 
-// userMap settles the demo's legacy users that cannot be matched on their
-// own ("XX" is a planted unknown: it is left unmatched on purpose).
-func userMap() map[string]string { return map[string]string{} }
-
 type fake struct {
 	srv    *fakeclio.Server
 	url    string

@@ -263,11 +263,10 @@ type contactHit struct {
 type clioContacts struct {
 	byEmail map[string][]*clioContact
 	byName  map[string][]*clioContact
-	claimed map[clio.ID]bool
 }
 
 func loadClioContacts(ctx context.Context, c *clio.Client, own map[clio.ID]bool) (*clioContacts, error) {
-	cc := &clioContacts{byEmail: map[string][]*clioContact{}, byName: map[string][]*clioContact{}, claimed: map[clio.ID]bool{}}
+	cc := &clioContacts{byEmail: map[string][]*clioContact{}, byName: map[string][]*clioContact{}}
 	q := url.Values{"fields": {"id,etag,type,name,first_name,last_name,email_addresses{address},phone_numbers{number}"}}
 	err := listMaps(ctx, c, "/contacts.json", q, func(m map[string]any) {
 		id := idOf(m["id"])
@@ -299,8 +298,6 @@ func loadClioContacts(ctx context.Context, c *clio.Client, own map[clio.ID]bool)
 	})
 	return cc, err
 }
-
-func (cc *clioContacts) claim(id clio.ID) { cc.claimed[id] = true }
 
 // match finds the Clio contact a project contact already is: by e-mail, then
 // by exact (normalised) name, with a phone in common when both have phones.

@@ -68,7 +68,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxItemBytes
 	}
-	lr := &*lines.NewReader(r, maxBytes)
+	lr := lines.NewReader(r, maxBytes)
 	var num int64
 	var pending *string // a BEGIN:VCARD line that ended the previous card
 	for {
