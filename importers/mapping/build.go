@@ -328,7 +328,13 @@ func (r *rowCtx) key(e model.Entity) string {
 	var pairs []string
 	for i, c := range r.p.Columns {
 		if v := r.at(i); v != "" && c.Target != "skip" {
-			pairs = append(pairs, Normalize(c.Header)+"="+strings.ToLower(strings.Join(strings.Fields(v), " ")))
+			h := ""
+			if i < len(r.p.normHeader) {
+				h = r.p.normHeader[i] // normalised once per table, not per row
+			} else {
+				h = Normalize(c.Header)
+			}
+			pairs = append(pairs, h+"="+strings.ToLower(strings.Join(strings.Fields(v), " ")))
 		}
 	}
 	sort.Strings(pairs)

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -805,6 +806,30 @@ func TestTargets(t *testing.T) {
 			if !validTarget(x) || !targetFits(x, k) {
 				t.Errorf("%s: %s", k, x)
 			}
+		}
+	}
+}
+
+// decimalSep replaced two regular expressions on the hot path; it must
+// answer exactly as they did.
+func TestDecimalSepMatchesThePattern(t *testing.T) {
+	reComma := regexp.MustCompile(`\d,\d{1,2}\)?$|^\(?[^,]*\d\.\d{3},\d`)
+	rePoint := regexp.MustCompile(`\d\.\d{1,2}\)?$|^\(?[^.]*\d,\d{3}\.\d`)
+	vals := []string{"", "1", "12,5", "12,50", "12,500", "1.234,5", "1,234.5", "(125,00)", "(125.00)", "1.234.567,89",
+		"12.5", "0.75", "1,234", "1.234", ",5", ".5", "a1,23", "1,2)", "12,3a", "1.234,", "x1.234,5", "(1,234.50)", "1.2345,6"}
+	for a := 0; a < 400; a++ { // and a spread of generated shapes
+		b := []byte{}
+		for i := 0; i < a%9+1; i++ {
+			b = append(b, "0123456789.,()-"[(a*7+i*13)%15])
+		}
+		vals = append(vals, string(b))
+	}
+	for _, v := range vals {
+		if got, want := decimalSep(v, ',', '.'), reComma.MatchString(v); got != want {
+			t.Errorf("comma decimal %q: %v, pattern says %v", v, got, want)
+		}
+		if got, want := decimalSep(v, '.', ','), rePoint.MatchString(v); got != want {
+			t.Errorf("point decimal %q: %v, pattern says %v", v, got, want)
 		}
 	}
 }

@@ -14,6 +14,11 @@ import (
 // a float: "1,234.50" → 123450, "(125.00)" → -12500, "-$5" → -500,
 // "125.00 CR" → -12500. With decimalComma, "$ 1.234,50" → 123450. More than two
 // decimals are accepted only when the extra digits are zeros.
+// thousandsSpacer removes the spaces and apostrophes some locales group
+// thousands with ("1 234,50", "1'234.50"). Built once: it is on the path of
+// every amount read.
+var thousandsSpacer = strings.NewReplacer(" ", "", "'", "", "’", "")
+
 func ParseCents(s string, decimalComma bool) (model.Cents, error) {
 	orig := s
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
@@ -53,7 +58,7 @@ func ParseCents(s string, decimalComma bool) (model.Cents, error) {
 	if decimalComma {
 		dec, thou = ",", "."
 	}
-	s = strings.NewReplacer(" ", "", "'", "", "’", "").Replace(s)
+	s = thousandsSpacer.Replace(s)
 	if strings.Count(s, dec) > 1 {
 		return 0, fmt.Errorf("%q is not an amount", orig)
 	}
