@@ -100,3 +100,4 @@ func benchDupes(b *testing.B, n int) {
 
 func BenchmarkDuplicates10k(b *testing.B)  { benchDupes(b, 10000) }
 func BenchmarkDuplicates100k(b *testing.B) { benchDupes(b, 100000) }
+func BenchmarkDuplicates1M(b *testing.B)   { benchDupes(b, 1000000) }
