@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -56,6 +57,12 @@ func (s *sheet) blank() { s.row++ }
 // values), an Excluded sheet (every row left out, with its reason) and a
 // "What won't be migrated" sheet. Rows are streamed: memory stays flat.
 func WriteXLSX(ctx context.Context, ws *workspace.Workspace, w io.Writer) error {
+	return WriteXLSXAt(ctx, ws, w, time.Time{})
+}
+
+// WriteXLSXAt is WriteXLSX with every part of the workbook stamped with mod
+// (a package stamps its cut-off), so the same project gives the same bytes.
+func WriteXLSXAt(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod time.Time) error {
 	s, err := gather(ctx, ws)
 	if err != nil {
 		return err
@@ -190,8 +197,7 @@ func WriteXLSX(ctx context.Context, ws *workspace.Workspace, w io.Writer) error 
 		return err
 	}
 	f.SetActiveSheet(0)
-	err = writeSorted(f, w)
-	return err
+	return writeStable(ctx, f, w, mod)
 }
 
 func writeSummary(sh *sheet, s summary) error {
