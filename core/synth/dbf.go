@@ -222,19 +222,23 @@ var abacusNotes = []string{
 	"Opposing party in Smith v. Reyes - DO NOT CONTACT directly.", "Café owner; call after 3 pm.", "Notes: résumé on file.",
 }
 
+// AbacusNamesFields is the layout of the AbacusLaw-style NAMES table the
+// demo and the benchmarks write.
+var AbacusNamesFields = []DBFField{
+	{Name: "ID", Type: 'C', Length: 8},
+	{Name: "NAME", Type: 'C', Length: 40},
+	{Name: "FIRST", Type: 'C', Length: 20},
+	{Name: "LAST", Type: 'C', Length: 25},
+	{Name: "COMPANY", Type: 'C', Length: 40},
+	{Name: "PHONE", Type: 'C', Length: 20},
+	{Name: "EMAIL", Type: 'C', Length: 50},
+	{Name: "ADDED", Type: 'D', Length: 8},
+	{Name: "NOTES", Type: 'M', Length: 4},
+}
+
 func (g *gen) abacusNames() error {
 	const rel = "abacus/NAMES.DBF"
-	fields := []DBFField{
-		{Name: "ID", Type: 'C', Length: 8},
-		{Name: "NAME", Type: 'C', Length: 40},
-		{Name: "FIRST", Type: 'C', Length: 20},
-		{Name: "LAST", Type: 'C', Length: 25},
-		{Name: "COMPANY", Type: 'C', Length: 40},
-		{Name: "PHONE", Type: 'C', Length: 20},
-		{Name: "EMAIL", Type: 'C', Length: 50},
-		{Name: "ADDED", Type: 'D', Length: 8},
-		{Name: "NOTES", Type: 'M', Length: 4},
-	}
+	fields := AbacusNamesFields
 	w, err := NewDBFWriter(filepath.Join(g.dir, filepath.FromSlash(rel)), fields, asOf)
 	if err != nil {
 		return err

@@ -244,7 +244,7 @@ type prop struct {
 }
 
 func parseLine(l string) (prop, bool) {
-	head, val, ok := cutUnquoted(l, ':')
+	head, val, ok := lines.CutUnquoted(l, ':')
 	if !ok {
 		return prop{}, false
 	}
@@ -265,7 +265,7 @@ func parseHead(head, val string) prop {
 	p := prop{params: map[string]string{}, value: val}
 	first := true
 	for {
-		b, a, more := cutUnquoted(head, ';')
+		b, a, more := lines.CutUnquoted(head, ';')
 		if first {
 			p.name = strings.ToUpper(strings.TrimSpace(b))
 			first = false
@@ -288,21 +288,6 @@ func unquote(s string) string {
 		s = s[1 : len(s)-1]
 	}
 	return s
-}
-
-func cutUnquoted(s string, sep byte) (before, after string, found bool) {
-	inQ := false
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '"':
-			inQ = !inQ
-		case sep:
-			if !inQ {
-				return s[:i], s[i+1:], true
-			}
-		}
-	}
-	return s, "", false
 }
 
 // unescapeText undoes RFC 5545 §3.3.11 TEXT escaping.

@@ -50,3 +50,20 @@ func (lr *Reader) Next() (string, error) {
 		return string(buf), nil
 	}
 }
+
+// CutUnquoted cuts a vCard/iCalendar content line around the first sep that
+// is not inside double quotes (parameter values may quote ':' and ';').
+func CutUnquoted(s string, sep byte) (before, after string, found bool) {
+	inQ := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			inQ = !inQ
+		case sep:
+			if !inQ {
+				return s[:i], s[i+1:], true
+			}
+		}
+	}
+	return s, "", false
+}

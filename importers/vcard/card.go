@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	textlines "handover/importers/lines"
 	"io"
 	"mime/quotedprintable"
 	"strconv"
@@ -77,7 +78,7 @@ func logicalLines(lines []string, start int64) []prop {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		head, _, _ := cutUnquoted(l, ':')
+		head, _, _ := textlines.CutUnquoted(l, ':')
 		out = append(out, acc{text: l, qp: strings.Contains(strings.ToUpper(head), "QUOTED-PRINTABLE"), line: ln})
 	}
 	props := make([]prop, 0, len(out))
@@ -90,31 +91,15 @@ func logicalLines(lines []string, start int64) []prop {
 	return props
 }
 
-// cutUnquoted cuts s around the first sep that is not inside double quotes.
-func cutUnquoted(s string, sep byte) (before, after string, found bool) {
-	inQ := false
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '"':
-			inQ = !inQ
-		case sep:
-			if !inQ {
-				return s[:i], s[i+1:], true
-			}
-		}
-	}
-	return s, "", false
-}
-
 func parseLine(l string) (prop, bool) {
-	head, raw, ok := cutUnquoted(l, ':')
+	head, raw, ok := textlines.CutUnquoted(l, ':')
 	if !ok {
 		return prop{}, false
 	}
 	p := prop{params: map[string][]string{}, types: map[string]bool{}}
 	var parts []string
 	for {
-		b, a, more := cutUnquoted(head, ';')
+		b, a, more := textlines.CutUnquoted(head, ';')
 		parts = append(parts, b)
 		if !more {
 			break

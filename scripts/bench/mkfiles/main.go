@@ -204,17 +204,7 @@ var notes = []string{"", "", "", "Referred by Helen Lane.", "Prefers e-mail.", "
 // writeDBF writes n AbacusLaw NAMES records; every 500th is deleted in the
 // source and every 97th repeats an earlier person (a duplicate to find).
 func writeDBF(out string, n int) error {
-	fields := []synth.DBFField{
-		{Name: "ID", Type: 'C', Length: 8},
-		{Name: "NAME", Type: 'C', Length: 40},
-		{Name: "FIRST", Type: 'C', Length: 20},
-		{Name: "LAST", Type: 'C', Length: 25},
-		{Name: "COMPANY", Type: 'C', Length: 40},
-		{Name: "PHONE", Type: 'C', Length: 20},
-		{Name: "EMAIL", Type: 'C', Length: 50},
-		{Name: "ADDED", Type: 'D', Length: 8},
-		{Name: "NOTES", Type: 'M', Length: 4},
-	}
+	fields := synth.AbacusNamesFields
 	w, err := synth.NewDBFWriter(out, fields, time.Date(2026, 11, 20, 17, 30, 0, 0, time.UTC))
 	if err != nil {
 		return err
