@@ -41,6 +41,10 @@ while IFS= read -r -t 120 line <&"${APP[0]}"; do
       echo "saved $out/$name.png"
       n=$((n + 1))
       ;;
+    "STALLS "*)
+      # Longest wait of the UI goroutine per phase: a figure, not a pass/fail.
+      echo "$line" | tee "$out/stalls.txt"
+      ;;
     "TOUR DONE") break ;;
     "TOUR FAILED"*) echo "$line" >&2; exit 1 ;;
   esac

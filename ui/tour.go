@@ -37,7 +37,9 @@ func Tour(u *App, pause time.Duration) {
 	do := func(f func()) { fyne.DoAndWait(f) }
 	go func() {
 		time.Sleep(2 * time.Second)
+		probe := startStallProbe()
 		shot("01-welcome")
+		probe.Phase("ingest")
 		dir := filepath.Join(os.TempDir(), "handover-tour")
 		path, err := OpenDemo(context.Background(), dir, func(Progress) {})
 		if err != nil {
@@ -49,6 +51,7 @@ func Tour(u *App, pause time.Duration) {
 			fmt.Println("TOUR FAILED", err)
 			return
 		}
+		probe.Phase("screens")
 		do(func() { u.OpenProject(ws) })
 		do(func() {
 			if s, ok := u.screens[StepSources].(*sources); ok {
@@ -67,7 +70,9 @@ func Tour(u *App, pause time.Duration) {
 		shot("04-readiness")
 		r, _ := u.screens[StepReadiness].(*readinessScreen)
 		if r != nil {
+			probe.Phase("check")
 			wait(r.RunCheck)
+			probe.Phase("screens")
 			shot("05-readiness-problems")
 			do(func() { r.tabs.SelectIndex(0) })
 			shot("06-readiness-overview")
@@ -115,7 +120,9 @@ func Tour(u *App, pause time.Duration) {
 				p.Confirm.SetText("copper lantern meadow violin")
 				p.AllowBlockers.SetChecked(true)
 			})
+			probe.Phase("package")
 			wait(p.Create)
+			probe.Phase("screens")
 		}
 		shot("09-package")
 		var up *uploadScreen
@@ -124,13 +131,17 @@ func Tour(u *App, pause time.Duration) {
 			up, _ = u.screens[StepUpload].(*uploadScreen)
 		})
 		if up != nil {
-			if err := tourClio(up, wait, do); err != nil {
+			probe.Phase("upload")
+			err := tourClio(up, wait, do)
+			probe.Phase("screens")
+			if err != nil {
 				fmt.Println("TOUR: no local Clio:", err)
 			}
 		}
 		shot("10-upload")
 		do(func() { u.Show(StepReview) })
 		shot("11-review")
+		fmt.Println(probe.Report())
 		fmt.Println("TOUR DONE")
 	}()
 }
