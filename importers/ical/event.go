@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"handover/importers/lines"
 	"regexp"
 	"strconv"
 	"strings"
@@ -47,11 +48,11 @@ func buildEvent(it *Item, props []prop, z *zones, floating *time.Location) {
 		case "STATUS":
 			status = strings.ToUpper(strings.TrimSpace(p.value))
 		case "SUMMARY":
-			ev.Summary = strings.TrimSpace(unescapeText(p.value))
+			ev.Summary = strings.TrimSpace(lines.UnescapeText(p.value))
 		case "DESCRIPTION":
-			ev.Description = strings.TrimSpace(unescapeText(p.value))
+			ev.Description = strings.TrimSpace(lines.UnescapeText(p.value))
 		case "LOCATION":
-			ev.Location = strings.TrimSpace(unescapeText(p.value))
+			ev.Location = strings.TrimSpace(lines.UnescapeText(p.value))
 		case "RRULE":
 			ev.RecurrenceRule = strings.TrimSpace(p.value)
 		case "ORGANIZER":

@@ -290,31 +290,6 @@ func unquote(s string) string {
 	return s
 }
 
-// unescapeText undoes RFC 5545 §3.3.11 TEXT escaping.
-func unescapeText(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\\' && i+1 < len(s) {
-			switch s[i+1] {
-			case 'n', 'N':
-				b.WriteByte('\n')
-				i++
-				continue
-			case ',', ';', '\\', ':':
-				b.WriteByte(s[i+1])
-				i++
-				continue
-			}
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
 // logical is one unfolded line and the physical lines it came from.
 type logical struct {
 	text      string

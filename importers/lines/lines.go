@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"strings"
 )
 
 // Reader returns physical lines without their CR LF or LF. A line longer
@@ -66,4 +67,31 @@ func CutUnquoted(s string, sep byte) (before, after string, found bool) {
 		}
 	}
 	return s, "", false
+}
+
+// UnescapeText undoes the text escapes vCard and iCalendar share (RFC 6350
+// §3.4, RFC 5545 §3.3.11): \n or \N is a line break; \, \; \\ and \:
+// stand for the character itself.
+func UnescapeText(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) {
+			switch s[i+1] {
+			case 'n', 'N':
+				b.WriteByte('\n')
+				i++
+				continue
+			case ',', ';', '\\', ':':
+				b.WriteByte(s[i+1])
+				i++
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

@@ -28,3 +28,18 @@ func TestLinesCountCutAndEndings(t *testing.T) {
 		t.Fatalf("after the last line: %v", err)
 	}
 }
+
+func TestUnescapeText(t *testing.T) {
+	for in, want := range map[string]string{
+		`plain`:               "plain",
+		`a\, b\; c\\ d\: e`:   `a, b; c\ d: e`,
+		`line one\nline two`:  "line one\nline two",
+		`upper\Nbreak`:        "upper\nbreak",
+		`unknown \q kept`:     `unknown \q kept`,
+		`trailing backslash\`: `trailing backslash\`,
+	} {
+		if got := UnescapeText(in); got != want {
+			t.Errorf("UnescapeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -155,12 +155,13 @@ func unescapeOOXML(s string) string {
 	})
 }
 
-// readRichText collects the text of an <si> or <is> element, skipping phonetic runs.
-func readRichText(dec *xml.Decoder, end string) (string, error) {
+// readRichText collects the text of an <si> or <is> element, skipping phonetic
+// runs. next is the decoder's Token or RawToken, whichever the caller reads with.
+func readRichText(next func() (xml.Token, error), end string) (string, error) {
 	var b strings.Builder
 	inT, skip := 0, 0
 	for {
-		tok, err := dec.Token()
+		tok, err := next()
 		if err != nil {
 			return b.String(), err
 		}
@@ -224,7 +225,7 @@ func loadSharedStrings(zr *zip.Reader, part string) (*sharedStrings, error) {
 		if !ok || se.Name.Local != "si" {
 			continue
 		}
-		text, err := readRichText(dec, "si")
+		text, err := readRichText(dec.Token, "si")
 		if err != nil {
 			s.close()
 			return nil, fmt.Errorf("the shared strings are damaged: %v", err)
@@ -487,7 +488,7 @@ func (s *sheetStream) readCell(inlineType bool) (v, inline string, err error) {
 			case "v":
 				inV = true
 			case "is":
-				if inline, err = readRichTextRaw(s.dec); err != nil {
+				if inline, err = readRichText(s.dec.RawToken, "is"); err != nil {
 					return "", "", err
 				}
 			}
@@ -501,40 +502,6 @@ func (s *sheetStream) readCell(inlineType bool) (v, inline string, err error) {
 		case xml.CharData:
 			if inV {
 				vb.Write(t)
-			}
-		}
-	}
-}
-
-// readRichTextRaw is readRichText for a decoder used with RawToken.
-func readRichTextRaw(dec *xml.Decoder) (string, error) {
-	var b strings.Builder
-	inT, skip := 0, 0
-	for {
-		tok, err := dec.RawToken()
-		if err != nil {
-			return b.String(), err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "t":
-				inT++
-			case "rPh", "phoneticPr":
-				skip++
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "t":
-				inT--
-			case "rPh", "phoneticPr":
-				skip--
-			case "is":
-				return unescapeOOXML(b.String()), nil
-			}
-		case xml.CharData:
-			if inT > 0 && skip == 0 {
-				b.Write(t)
 			}
 		}
 	}

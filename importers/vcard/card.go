@@ -250,37 +250,13 @@ func splitEscaped(s string, sep byte) []string {
 			continue
 		}
 		if c == sep {
-			out = append(out, unescape(cur.String()))
+			out = append(out, unescapeTrim(cur.String()))
 			cur.Reset()
 			continue
 		}
 		cur.WriteByte(c)
 	}
-	return append(out, unescape(cur.String()))
-}
-
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return strings.TrimSpace(s)
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\\' && i+1 < len(s) {
-			switch s[i+1] {
-			case 'n', 'N':
-				b.WriteByte('\n')
-				i++
-				continue
-			case ',', ';', '\\', ':':
-				b.WriteByte(s[i+1])
-				i++
-				continue
-			}
-		}
-		b.WriteByte(c)
-	}
-	return strings.TrimSpace(b.String())
+	return append(out, unescapeTrim(cur.String()))
 }
 
 func buildCard(it *Item, lines []string, start int64) {
@@ -310,16 +286,16 @@ func buildCard(it *Item, lines []string, start int64) {
 		case "N":
 			nParts = splitEscaped(p.value, ';')
 		case "FN":
-			fn = unescape(p.value)
+			fn = unescapeTrim(p.value)
 		case "ORG":
 			org = strings.Join(nonEmpty(splitEscaped(p.value, ';')[:1]), "")
 		case "KIND", "X-ABSHOWAS":
-			v := strings.ToLower(unescape(p.value))
+			v := strings.ToLower(unescapeTrim(p.value))
 			isOrgKind = v == "org" || v == "organization" || v == "company"
 		case "UID":
-			uid = unescape(p.value)
+			uid = unescapeTrim(p.value)
 		case "EMAIL":
-			addr := strings.TrimPrefix(unescape(p.value), "mailto:")
+			addr := strings.TrimPrefix(unescapeTrim(p.value), "mailto:")
 			if addr == "" {
 				continue
 			}
@@ -328,7 +304,7 @@ func buildCard(it *Item, lines []string, start int64) {
 			}
 			emails = append(emails, model.Email{Name: emailLabel(p.types), Address: addr})
 		case "TEL":
-			num := unescape(p.value)
+			num := unescapeTrim(p.value)
 			num = strings.TrimPrefix(num, "tel:")
 			if num == "" {
 				continue
@@ -338,7 +314,7 @@ func buildCard(it *Item, lines []string, start int64) {
 			}
 			phones = append(phones, model.Phone{Name: phoneLabel(p.types), Number: num})
 		case "X-SKYPE", "X-SKYPE-USERNAME":
-			if v := unescape(p.value); v != "" {
+			if v := unescapeTrim(p.value); v != "" {
 				phones = append(phones, model.Phone{Name: "Skype", Number: v})
 			}
 		case "ADR":
@@ -346,25 +322,25 @@ func buildCard(it *Item, lines []string, start int64) {
 				c.Addresses = append(c.Addresses, a)
 			}
 		case "BDAY":
-			v := unescape(p.value)
+			v := unescapeTrim(p.value)
 			if d, ok := parseBirthday(v); ok {
 				c.DateOfBirth = d
 			} else if v != "" {
 				c.CustomFields["Birthday (as written)"] = v
 			}
 		case "URL":
-			if v := unescape(p.value); v != "" {
+			if v := unescapeTrim(p.value); v != "" {
 				c.WebSites = append(c.WebSites, v)
 			}
 		case "NOTE":
-			if v := unescape(p.value); v != "" {
+			if v := unescapeTrim(p.value); v != "" {
 				if note != "" {
 					note += "\n\n"
 				}
 				note += v
 			}
 		case "TITLE":
-			if v := unescape(p.value); v != "" {
+			if v := unescapeTrim(p.value); v != "" {
 				c.CustomFields["Job title"] = v
 			}
 		}
@@ -571,3 +547,6 @@ func parseBirthday(v string) (string, bool) {
 	}
 	return "", false
 }
+
+// unescapeTrim undoes vCard text escapes and trims the value.
+func unescapeTrim(s string) string { return strings.TrimSpace(textlines.UnescapeText(s)) }
