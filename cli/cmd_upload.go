@@ -51,7 +51,8 @@ func toJSON(r *upload.Reconciliation) uploadJSON {
 		Deleted: r.Deleted, Requests: r.Requests, Failures: r.Failures, Skips: r.Skips, Refused: r.Refused, Notes: r.Notes}
 }
 
-// readUserMap reads legacy,clio_email lines (a header line is allowed).
+// readUserMap reads legacy,clio_email lines (a header line is allowed). An
+// empty clio_email (or "-") leaves the legacy user unassigned on purpose.
 func readUserMap(path string) (map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -74,11 +75,14 @@ func readUserMap(path string) (map[string]string, error) {
 			continue
 		}
 		if len(rec) < 2 {
-			return nil, fmt.Errorf("user map line %d: want legacy,clio_email", line)
+			return nil, fmt.Errorf("user map line %d: want legacy,clio_email (an empty clio_email leaves the user unassigned)", line)
 		}
 		legacy, email := strings.TrimSpace(strings.TrimPrefix(rec[0], "\ufeff")), strings.TrimSpace(rec[1])
-		if line == 1 && !strings.Contains(email, "@") {
+		if line == 1 && email != "" && email != "-" && !strings.Contains(email, "@") {
 			continue // header
+		}
+		if email == "-" {
+			email = ""
 		}
 		m[legacy] = email
 	}
@@ -90,7 +94,7 @@ func runUpload(e *env, args []string) error {
 	wsPath := fs.String("w", "", "project file")
 	region := fs.String("region", "", "Clio region: us, eu, ca or au")
 	baseURL := fs.String("base-url", "", "Clio root URL instead of the region's")
-	userMap := fs.String("user-map", "", "CSV legacy,clio_email for legacy users that are not matched automatically")
+	userMap := fs.String("user-map", "", "CSV legacy,clio_email for legacy users that are not matched automatically (an empty clio_email leaves one unassigned); it wins over the matches chosen on the Upload screen, which are kept in the project and used too")
 	dry := fs.Bool("dry-run", false, "show what would be uploaded, the requests and the time; create nothing")
 	allow := fs.Bool("allow-blockers", false, "upload although blockers remain: records with blockers are skipped")
 	asJSON := fs.Bool("json", false, "print one JSON object")
@@ -247,12 +251,26 @@ func printPlan(w io.Writer, p *upload.PlanResult) {
 	for _, u := range p.Users {
 		if u.ClioID != 0 {
 			fmt.Fprintf(w, "  %-28q → %s <%s> (%s; %d records)\n", u.Legacy, u.ClioName, u.ClioEmail, u.How, u.Records)
+		} else if u.How == upload.HowUnassigned {
+			fmt.Fprintf(w, "  %-28q → left unassigned (%d records; those Clio cannot take without a person are skipped)\n", u.Legacy, u.Records)
+		} else if u.Settled() {
+			fmt.Fprintf(w, "  %-28q → no Clio user; its calendar was chosen (%d records)\n", u.Legacy, u.Records)
 		} else {
 			msg := "NOT MATCHED: add it to the user map"
 			if u.Problem != "" {
 				msg = u.Problem
 			}
 			fmt.Fprintf(w, "  %-28q → %s (%d records)\n", u.Legacy, msg, u.Records)
+		}
+	}
+	if len(p.Calendars) > 0 {
+		fmt.Fprintln(w, "Calendars:")
+	}
+	for _, c := range p.Calendars {
+		if c.CalendarID != 0 {
+			fmt.Fprintf(w, "  %-28q → %s (%s; %d events)\n", c.Legacy, c.CalendarName, c.How, c.Events)
+		} else {
+			fmt.Fprintf(w, "  %-28q → NO CALENDAR: %s (%d events)\n", c.Legacy, c.Problem, c.Events)
 		}
 	}
 	for _, m := range p.Matched {

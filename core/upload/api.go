@@ -46,12 +46,27 @@ type PlanResult struct {
 	EstimateOffPeak time.Duration   `json:"estimate_off_peak"`
 	Users           []UserMatch     `json:"users"`
 	Unmatched       []UserMatch     `json:"unmatched_users,omitempty"`
+	Calendars       []CalendarMatch `json:"calendars,omitempty"` // where each legacy calendar owner's events go
 	Matched         []ContactMatch  `json:"matched_contacts,omitempty"`
 	Setup           []string        `json:"setup,omitempty"` // practice areas / activity descriptions to create
 	Blockers        []string        `json:"blockers,omitempty"`
 	Skips           []Failure       `json:"skips,omitempty"`
 	Notes           []string        `json:"notes,omitempty"`
 	Recon           *Reconciliation `json:"-"`
+	// ClioUsers are the account's users and ClioCalendars the calendars the
+	// signed-in user may add events to (read once for the plan), to choose from.
+	ClioUsers     []clio.User     `json:"-"`
+	ClioCalendars []clio.Calendar `json:"-"`
+}
+
+// CalendarMatch is where one legacy calendar owner's events go.
+type CalendarMatch struct {
+	Legacy       string `json:"legacy"`
+	Events       int64  `json:"events"`
+	CalendarID   int64  `json:"calendar_id,omitempty"`
+	CalendarName string `json:"calendar_name,omitempty"`
+	How          string `json:"how,omitempty"` // "chosen", or "user's calendar" (the matched Clio user's own); "" = none
+	Problem      string `json:"problem,omitempty"`
 }
 
 // PeakLimit and OffPeakLimit are Clio's documented/observed per-token limits
@@ -75,6 +90,9 @@ func Plan(ctx context.Context, ws *workspace.Workspace, client *clio.Client, opt
 	p := e.plan
 	p.Users = e.users.matches
 	p.Unmatched = e.users.unmatched()
+	p.ClioUsers = e.users.users
+	p.ClioCalendars = e.calendarList
+	p.Calendars = e.calendarMatches()
 	// The plan lists every blocker, also those AllowBlockers would skip over.
 	allow := e.opts.AllowBlockers
 	e.opts.AllowBlockers = false
@@ -131,6 +149,35 @@ func Plan(ctx context.Context, ws *workspace.Workspace, client *clio.Client, opt
 	p.Recon = e.rec
 	p.Recon.Requests = p.Requests
 	return p, nil
+}
+
+// calendarMatches says, per legacy calendar owner, which Clio calendar its
+// events go in.
+func (e *engine) calendarMatches() []CalendarMatch {
+	var out []CalendarMatch
+	for _, m := range e.users.matches {
+		n := m.Fields[string(model.CalendarEvents)+".calendar_owner"]
+		if n == 0 {
+			continue
+		}
+		cm := CalendarMatch{Legacy: m.Legacy, Events: n}
+		id, problem, _ := e.calendarFor(m.Legacy)
+		cm.CalendarID, cm.Problem = int64(id), problem
+		if id != 0 {
+			cm.How = "user's calendar"
+			if e.calChoice[normUser(m.Legacy)].ID != 0 {
+				cm.How = HowChosen
+			}
+			cm.CalendarName = m.ClioName + "'s calendar"
+			for _, c := range e.calendarList {
+				if c.ID == id {
+					cm.CalendarName = c.Name
+				}
+			}
+		}
+		out = append(out, cm)
+	}
+	return out
 }
 
 // estimate is the time n requests take at limit per minute (the first

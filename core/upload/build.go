@@ -73,13 +73,9 @@ func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *req
 		}
 		return &request{coll: "notes", body: in}, "", ""
 	case *model.CalendarEvent:
-		u, s := e.user(d.Owner, "calendar owner")
+		cal, s, fix := e.calendarFor(d.Owner)
 		if s != "" {
-			return nil, s, fixUser
-		}
-		cal := e.calendars[u.ID]
-		if cal == 0 {
-			return nil, fmt.Sprintf("Clio user %s has no calendar Handover can see", u.Email), "share the user's calendar with the signed-in user as Editor in Clio, then upload again"
+			return nil, s, fix
 		}
 		in := clio.CalendarEntryInput{Summary: d.Summary, StartAt: dateTime(d.StartAt, d.TimeZone), EndAt: dateTime(d.EndAt, d.TimeZone),
 			CalendarOwner: clio.Ref{ID: cal}, Description: d.Description, Location: d.Location, RecurrenceRule: d.RecurrenceRule,
@@ -199,7 +195,7 @@ func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *req
 	return nil, fmt.Sprintf("Handover cannot upload %s records", r.Entity), ""
 }
 
-const fixUser = "match the legacy user to a Clio user (user map), then upload again"
+const fixUser = "match the legacy user to a Clio user on the Upload screen (or in the user map), then upload again"
 
 func (e *engine) user(legacy, what string) (*clio.User, string) {
 	if strings.TrimSpace(legacy) == "" {
@@ -207,9 +203,36 @@ func (e *engine) user(legacy, what string) (*clio.User, string) {
 	}
 	u := e.users.user(legacy)
 	if u == nil {
+		if e.users.isUnassigned(legacy) {
+			return nil, fmt.Sprintf("legacy user %q was left unassigned, and Clio needs a person as %s", legacy, what)
+		}
 		return nil, fmt.Sprintf("legacy user %q (%s) matches no Clio user", legacy, what)
 	}
 	return u, ""
+}
+
+// calendarFor is the Clio calendar a legacy owner's events go in: the one
+// chosen for the owner, else the matched Clio user's own calendar.
+func (e *engine) calendarFor(owner string) (clio.ID, string, string) {
+	if ch := e.calChoice[normUser(owner)]; ch.ID != 0 && strings.TrimSpace(owner) != "" {
+		for _, c := range e.calendarList {
+			if int64(c.ID) == ch.ID {
+				return c.ID, "", ""
+			}
+		}
+		return 0, fmt.Sprintf("the calendar chosen for %q (%s) is no longer in Clio, or Handover may not add events to it", owner, ch.Name),
+			"choose another calendar for it on the Upload screen, then upload again"
+	}
+	u, s := e.user(owner, "calendar owner")
+	if s != "" {
+		return 0, s, fixUser
+	}
+	cal := e.calendars[u.ID]
+	if cal == 0 {
+		return 0, fmt.Sprintf("Clio user %s has no calendar Handover can see", u.Email),
+			"share the user's calendar with the signed-in user as Editor in Clio (or choose another calendar on the Upload screen), then upload again"
+	}
+	return cal, "", ""
 }
 
 func (e *engine) matterID(ref model.Ref) (clio.ID, string) {
@@ -306,14 +329,14 @@ func (e *engine) buildMatter(ctx context.Context, d *model.Matter) (*request, st
 			in.DisplayNumber = d.DisplayNumber
 		}
 	}
-	if d.ResponsibleAttorney != "" {
+	if d.ResponsibleAttorney != "" && !e.users.isUnassigned(d.ResponsibleAttorney) {
 		u, s := e.user(d.ResponsibleAttorney, "responsible attorney")
 		if s != "" {
 			return nil, s, fixUser
 		}
 		in.ResponsibleAttorney = clio.RefTo(u.ID)
 	}
-	if d.OriginatingAttorney != "" {
+	if d.OriginatingAttorney != "" && !e.users.isUnassigned(d.OriginatingAttorney) {
 		u, s := e.user(d.OriginatingAttorney, "originating attorney")
 		if s != "" {
 			return nil, s, fixUser
@@ -361,7 +384,7 @@ func (e *engine) buildCommunication(ent model.Entity, d *model.Communication) (*
 				in.Senders = append(in.Senders, clio.Ref{ID: c, Type: "Contact"})
 			}
 		}
-		if d.User != "" {
+		if d.User != "" && !e.users.isUnassigned(d.User) {
 			u, s := e.user(d.User, "user")
 			if s != "" {
 				return nil, s, fixUser

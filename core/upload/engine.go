@@ -36,9 +36,12 @@ type engine struct {
 	known map[string]map[clio.ID]bool         // Clio collection → ids this import owns or linked
 
 	calendars     map[clio.ID]clio.ID // user id → calendar id
-	practiceAreas map[string]clio.ID  // lower name → id
-	activityDescs map[string]clio.ID  // lower name → id
-	customFields  map[string]clio.ID  // "contact/<lower name>" → definition id
+	calendarList  []clio.Calendar     // calendars the signed-in user can add events to
+	calChoice     map[string]CalendarChoice
+	choices       Choices            // saved in the project (LoadChoices)
+	practiceAreas map[string]clio.ID // lower name → id
+	activityDescs map[string]clio.ID // lower name → id
+	customFields  map[string]clio.ID // "contact/<lower name>" → definition id
 	trustAccount  clio.ID
 	trustProblem  string
 	numbering     int // 0 unknown, 1 manual (display_number accepted), -1 automatic
@@ -169,23 +172,37 @@ func (e *engine) preflight(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reading Clio's users: %w", err)
 	}
-	e.users = resolveUsers(users, e.ix, e.opts.UserMap)
+	if e.choices, err = LoadChoices(ctx, e.ws); err != nil {
+		return err
+	}
+	e.calChoice = map[string]CalendarChoice{}
+	if e.ix.total[model.CalendarEvents] > 0 {
+		for k, v := range e.choices.Calendars {
+			e.calChoice[normUser(k)] = v
+		}
+	}
+	e.users = resolveUsers(users, e.ix, mergeChoices(e.choices, e.opts.UserMap), func(k string) bool { return e.calChoice[k].ID != 0 })
 	for _, u := range users {
 		if u.DefaultCalendarID != 0 {
 			e.calendars[u.ID] = u.DefaultCalendarID
 		}
 	}
 	if e.ix.total[model.CalendarEvents] > 0 {
-		cals, err := e.c.Calendars(ctx, "UserCalendar")
+		cals, err := e.c.Calendars(ctx, "")
 		if err != nil {
 			return fmt.Errorf("reading Clio's calendars: %w", err)
+		}
+		for _, cal := range cals {
+			if cal.Permission == "" || cal.Permission == "owner" || cal.Permission == "editor" {
+				e.calendarList = append(e.calendarList, cal)
+			}
 		}
 		for _, u := range users {
 			if e.calendars[u.ID] != 0 {
 				continue
 			}
 			for _, cal := range cals {
-				if normName(cal.Name) == normName(u.Name) {
+				if cal.Type == "UserCalendar" && normName(cal.Name) == normName(u.Name) {
 					e.calendars[u.ID] = cal.ID
 				}
 			}
@@ -270,7 +287,7 @@ func (e *engine) refusals(ctx context.Context) ([]string, error) {
 			out = append(out, fmt.Sprintf("%d blocker finding(s) remain: fix them on the Readiness screen (or upload with --allow-blockers to skip those records)", n))
 		}
 		for _, u := range e.users.unmatched() {
-			msg := fmt.Sprintf("legacy user %q (%s) matches no Clio user: add it to the user map (legacy,clio_email)", u.Legacy, plural(u.Records, "record", "records"))
+			msg := fmt.Sprintf("legacy user %q (%s) matches no Clio user: choose its Clio user on the Upload screen (or add it to the user map: legacy,clio_email)", u.Legacy, plural(u.Records, "record", "records"))
 			if u.Problem != "" {
 				msg = u.Problem + " (" + plural(u.Records, "record", "records") + ")"
 			}

@@ -207,48 +207,66 @@ type UserMatch struct {
 	ClioID    int64            `json:"clio_id,omitempty"`
 	ClioName  string           `json:"clio_name,omitempty"`
 	ClioEmail string           `json:"clio_email,omitempty"`
-	How       string           `json:"how,omitempty"` // email|name|initials|user map; "" = unmatched
-	Problem   string           `json:"problem,omitempty"`
+	// How: email|name|initials (automatic), chosen (on the Upload screen),
+	// user map (--user-map), left unassigned; "" = unmatched.
+	How     string `json:"how,omitempty"`
+	Problem string `json:"problem,omitempty"`
+
+	covered bool // used only as a calendar owner, and a calendar was chosen for it
 }
 
+// Settled says whether the legacy user needs no more decision: matched to a
+// Clio user, left unassigned on purpose, or only a calendar owner whose
+// calendar was chosen.
+func (m UserMatch) Settled() bool { return m.ClioID != 0 || m.How == HowUnassigned || m.covered }
+
 type userSet struct {
-	users   []clio.User
-	byLegal map[string]*clio.User // normalised legacy → user
-	matches []UserMatch
+	users      []clio.User
+	byLegal    map[string]*clio.User // normalised legacy → user
+	unassigned map[string]bool       // normalised legacy → left unassigned on purpose
+	matches    []UserMatch
 }
 
 func (s *userSet) unmatched() []UserMatch {
 	var out []UserMatch
 	for _, m := range s.matches {
-		if m.ClioID == 0 {
+		if !m.Settled() {
 			out = append(out, m)
 		}
 	}
 	return out
 }
 
-func resolveUsers(users []clio.User, ix *index, userMap map[string]string) *userSet {
-	s := &userSet{users: users, byLegal: map[string]*clio.User{}}
-	mapped := map[string]string{}
-	for k, v := range userMap {
-		mapped[normUser(k)] = normEmail(v)
-	}
+// resolveUsers settles every legacy user: by choice (saved or user map)
+// first, else automatically. calendarChosen says whether a calendar was
+// chosen for a legacy calendar owner.
+func resolveUsers(users []clio.User, ix *index, choices map[string]userChoice, calendarChosen func(k string) bool) *userSet {
+	s := &userSet{users: users, byLegal: map[string]*clio.User{}, unassigned: map[string]bool{}}
 	keys := append([]string(nil), ix.legacyOrder...)
 	sort.SliceStable(keys, func(i, j int) bool { return ix.legacy[keys[i]].Records > ix.legacy[keys[j]].Records })
 	for _, k := range keys {
 		lu := ix.legacy[k]
 		m := UserMatch{Legacy: lu.Name, Records: lu.Records, Fields: lu.Fields}
 		var hit *clio.User
-		if email, ok := mapped[k]; ok {
-			for i := range users {
-				if normEmail(users[i].Email) == email {
-					hit = &users[i]
+		if ch, ok := choices[k]; ok {
+			switch {
+			case ch.email == "":
+				m.How = HowUnassigned
+				s.unassigned[k] = true
+			default:
+				for i := range users {
+					if normEmail(users[i].Email) == ch.email {
+						hit = &users[i]
+					}
 				}
-			}
-			if hit == nil {
-				m.Problem = fmt.Sprintf("the user map sends %q to %s, which is not a user of this Clio account", lu.Name, email)
-			} else {
-				m.How = "user map"
+				if hit == nil {
+					m.Problem = fmt.Sprintf("%q was matched to %s, who is not a user of this Clio account", lu.Name, ch.email)
+					if ch.how == HowUserMap {
+						m.Problem = fmt.Sprintf("the user map sends %q to %s, which is not a user of this Clio account", lu.Name, ch.email)
+					}
+				} else {
+					m.How = ch.how
+				}
 			}
 		} else {
 			hit, m.How, m.Problem = autoMatch(users, k)
@@ -262,6 +280,13 @@ func resolveUsers(users []clio.User, ix *index, userMap map[string]string) *user
 				m.ClioID, m.ClioName, m.ClioEmail = int64(hit.ID), hit.Name, hit.Email
 				s.byLegal[k] = hit
 			}
+		}
+		if hit == nil && m.How != HowUnassigned && calendarChosen != nil && calendarChosen(k) {
+			only := len(lu.Fields) > 0
+			for f := range lu.Fields {
+				only = only && f == string(model.CalendarEvents)+".calendar_owner"
+			}
+			m.covered = only
 		}
 		s.matches = append(s.matches, m)
 	}
@@ -303,6 +328,9 @@ func autoMatch(users []clio.User, k string) (*clio.User, string, string) {
 	}
 	return nil, "", ""
 }
+
+// isUnassigned says whether legacy was left unassigned on purpose.
+func (s *userSet) isUnassigned(legacy string) bool { return s.unassigned[normUser(legacy)] }
 
 // user returns the Clio user for a legacy string, or nil.
 func (s *userSet) user(legacy string) *clio.User {
