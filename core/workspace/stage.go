@@ -157,8 +157,60 @@ func (s *Stager) Header(ctx context.Context, locator string, names []string) (in
 	return res.LastInsertId()
 }
 
+// Encoded is a Row with its values already written as JSON. Encoding is the
+// part of staging that needs no database, so an importer can encode rows on
+// one goroutine while the Stager writes the previous ones on another.
+type Encoded struct {
+	Row
+	raw     string
+	records []string // JSON of Row.Records[i].Data
+	excl    any      // JSON of Row.Excl, or nil
+	ledger  any      // JSON of Row.Ledger, or nil
+}
+
+// Encode writes r's values as JSON. It is safe to call from any goroutine.
+func Encode(r Row) (Encoded, error) {
+	raw, err := json.Marshal(r.Raw)
+	if err != nil {
+		return Encoded{}, err
+	}
+	e := Encoded{Row: r, raw: string(raw)}
+	e.Raw = nil // encoded: the caller may reuse its slice
+	if r.Excl != nil {
+		b, err := json.Marshal(r.Excl)
+		if err != nil {
+			return Encoded{}, err
+		}
+		e.excl = string(b)
+	}
+	if r.Ledger != nil {
+		b, err := json.Marshal(r.Ledger)
+		if err != nil {
+			return Encoded{}, err
+		}
+		e.ledger = string(b)
+	}
+	for _, rec := range r.Records {
+		b, err := json.Marshal(rec.Data)
+		if err != nil {
+			return Encoded{}, err
+		}
+		e.records = append(e.records, string(b))
+	}
+	return e, nil
+}
+
 // Stage writes one row and its outcome.
 func (s *Stager) Stage(ctx context.Context, r Row) error {
+	e, err := Encode(r)
+	if err != nil {
+		return fmt.Errorf("%s row %d: %w", s.info.Name, r.Num, err)
+	}
+	return s.StageEncoded(ctx, e)
+}
+
+// StageEncoded writes one encoded row and its outcome.
+func (s *Stager) StageEncoded(ctx context.Context, r Encoded) error {
 	if s.done {
 		return errors.New("stager already finished")
 	}
@@ -175,7 +227,6 @@ func (s *Stager) Stage(ctx context.Context, r Row) error {
 	if outcomes != 1 {
 		return fmt.Errorf("%s row %d: internal error: a row needs exactly one outcome (record, exclusion or reject), got %d", s.info.Name, r.Num, outcomes)
 	}
-	raw, _ := json.Marshal(r.Raw)
 	var header any
 	if r.Header != 0 {
 		header = r.Header
@@ -183,29 +234,17 @@ func (s *Stager) Stage(ctx context.Context, r Row) error {
 	s.counts.Rows++
 	switch {
 	case r.Reject != "":
-		return s.reject(ctx, r, raw, header, r.Reject)
+		return s.reject(ctx, r, header, r.Reject)
 	case r.Excluded != "":
-		var data, ledger any
-		if r.Excl != nil {
-			b, err := json.Marshal(r.Excl)
-			if err != nil {
-				return err
-			}
-			data = string(b)
-		}
-		if r.Ledger != nil {
-			b, _ := json.Marshal(r.Ledger)
-			ledger = string(b)
-		}
-		if _, err := s.insRow.ExecContext(ctx, s.sourceID, r.Num, r.Locator, header, string(raw), "excluded", 0,
-			string(r.Entity), nil, data, string(r.Excluded), r.Detail, ledger); err != nil {
+		if _, err := s.insRow.ExecContext(ctx, s.sourceID, r.Num, r.Locator, header, r.raw, "excluded", 0,
+			string(r.Entity), nil, r.excl, string(r.Excluded), r.Detail, r.ledger); err != nil {
 			return err
 		}
 		s.counts.Excluded++
 		return nil
 	}
 	first := r.Records[0]
-	id, err := s.insertRecord(ctx, r, first, string(raw), header, 0)
+	id, err := s.insertRecord(ctx, r.Num, r.Locator, first, r.records[0], r.raw, header, 0)
 	if err != nil {
 		return err
 	}
@@ -215,12 +254,12 @@ func (s *Stager) Stage(ctx context.Context, r Row) error {
 		if prev > 0 {
 			where = fmt.Sprintf("row %d", prev)
 		}
-		return s.reject(ctx, r, raw, header, fmt.Sprintf("same %s id %q as %s: the old system exported it twice; check which one is right there", strings.TrimSuffix(first.Entity.Label(), "s"), keyID(first.Key), where))
+		return s.reject(ctx, r, header, fmt.Sprintf("same %s id %q as %s: the old system exported it twice; check which one is right there", strings.TrimSuffix(first.Entity.Label(), "s"), keyID(first.Key), where))
 	}
 	s.counts.Records++
 	s.remember(first, r.Num)
-	for _, extra := range r.Records[1:] {
-		if _, err := s.insertRecord(ctx, r, extra, "", nil, 1); err != nil {
+	for i, extra := range r.Records[1:] {
+		if _, err := s.insertRecord(ctx, r.Num, r.Locator, extra, r.records[i+1], "", nil, 1); err != nil {
 			return err
 		}
 	}
@@ -250,23 +289,19 @@ func (s *Stager) remember(rec model.Record, num int64) {
 
 // insertRecord returns 0 when the record's key is already taken; derived
 // records that collide are the same thing named twice and are skipped.
-func (s *Stager) insertRecord(ctx context.Context, r Row, rec model.Record, raw string, header any, derived int) (int64, error) {
+func (s *Stager) insertRecord(ctx context.Context, num int64, locator string, rec model.Record, data, raw string, header any, derived int) (int64, error) {
 	if !rec.Entity.Valid() {
-		return 0, fmt.Errorf("%s row %d: internal error: unknown record type %q", s.info.Name, r.Num, rec.Entity)
+		return 0, fmt.Errorf("%s row %d: internal error: unknown record type %q", s.info.Name, num, rec.Entity)
 	}
 	if rec.Key == "" {
-		return 0, fmt.Errorf("%s row %d: internal error: record without a key", s.info.Name, r.Num)
-	}
-	data, err := json.Marshal(rec.Data)
-	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("%s row %d: internal error: record without a key", s.info.Name, num)
 	}
 	var rawArg any
 	if derived == 0 {
 		rawArg = raw
 	}
-	res, err := s.insRow.ExecContext(ctx, s.sourceID, r.Num, r.Locator, header, rawArg, "record", derived,
-		string(rec.Entity), rec.Key, string(data), "", "", nil)
+	res, err := s.insRow.ExecContext(ctx, s.sourceID, num, locator, header, rawArg, "record", derived,
+		string(rec.Entity), rec.Key, data, "", "", nil)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return 0, nil
@@ -276,8 +311,8 @@ func (s *Stager) insertRecord(ctx context.Context, r Row, rec model.Record, raw 
 	return res.LastInsertId()
 }
 
-func (s *Stager) reject(ctx context.Context, r Row, raw []byte, header any, reason string) error {
-	if _, err := s.insRow.ExecContext(ctx, s.sourceID, r.Num, r.Locator, header, string(raw), "rejected", 0,
+func (s *Stager) reject(ctx context.Context, r Encoded, header any, reason string) error {
+	if _, err := s.insRow.ExecContext(ctx, s.sourceID, r.Num, r.Locator, header, r.raw, "rejected", 0,
 		"", nil, nil, reason, r.Detail, nil); err != nil {
 		return err
 	}

@@ -64,45 +64,51 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 		return sr, err
 	}
 	defer st.Abort()
-	r, err := tabular.Open(path, opts.Tabular)
-	if err != nil {
-		return sr, err
-	}
-	defer r.Close()
+	// Pass 2 runs on two goroutines: one reads, maps and encodes rows, this
+	// one writes them to SQLite, which is half the work on its own.
+	ctx2, stop := context.WithCancel(ctx)
+	batches := make(chan encodedBatch, 8)
+	defer func() { // the reader is closed before this returns
+		stop()
+		for range batches {
+		}
+	}()
+	go encodeRows(ctx2, path, opts, tables, st.SourceID(), info.Name, batches)
 	var done int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return sr, err
+	for b := range batches {
+		if b.err != nil {
+			return sr, b.err
 		}
-		row, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return sr, fmt.Errorf("%s: %w (nothing from this file was saved)", path, err)
-		}
-		done++
-		if done%1000 == 0 {
-			report(opts, Progress{File: path, Stage: "reading", Done: done, Total: rows})
-		}
-		t := tables[tableKey(row.Table)]
-		if t != nil && t.header == 0 {
-			if t.header, err = st.Header(ctx, t.table.Name, t.table.Header); err != nil {
-				return sr, err
-			}
-			for _, w := range t.plan.Warnings {
-				if w.Rule == "" {
-					continue
-				}
-				if err := st.TableFinding(ctx, workspace.Finding{Rule: w.Rule, Severity: severityOf(w.Rule), Field: w.Column,
-					Message: w.Message}, t.first); err != nil {
+		for _, e := range b.rows {
+			t := e.table
+			if t != nil && t.header == 0 {
+				if t.header, err = st.Header(ctx, t.table.Name, t.table.Header); err != nil {
 					return sr, err
 				}
+				for _, w := range t.plan.Warnings {
+					if w.Rule == "" {
+						continue
+					}
+					if err := st.TableFinding(ctx, workspace.Finding{Rule: w.Rule, Severity: severityOf(w.Rule), Field: w.Column,
+						Message: w.Message}, t.first); err != nil {
+						return sr, err
+					}
+				}
+			}
+			if t != nil {
+				e.row.Header = t.header
+			}
+			if err := st.StageEncoded(ctx, e.row); err != nil {
+				return sr, err
+			}
+			done++
+			if done%1000 == 0 {
+				report(opts, Progress{File: path, Stage: "reading", Done: done, Total: rows})
 			}
 		}
-		if err := st.Stage(ctx, stageRow(row, t, st.SourceID(), info.Name)); err != nil {
-			return sr, err
-		}
+	}
+	if err := ctx.Err(); err != nil {
+		return sr, err
 	}
 	report(opts, Progress{File: path, Stage: "reading", Done: done, Total: rows})
 	c, err := st.Commit(ctx)
@@ -115,6 +121,70 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 		sr.Warnings = append(sr.Warnings, t.Warnings...)
 	}
 	return sr, nil
+}
+
+type encodedRow struct {
+	row   workspace.Encoded
+	table *tableState // nil for rows outside any table; its header id is set by the writer
+}
+
+// encodedBatch carries rows from the encoder to the writer in groups, so the
+// channel costs little per row; err ends the stream.
+type encodedBatch struct {
+	rows []encodedRow
+	err  error
+}
+
+// encodeRows is pass 2's reading side: it reads every row, maps it with its
+// table's plan (only this goroutine touches the plans now) and encodes it,
+// then closes out. It stops early when ctx is cancelled.
+func encodeRows(ctx context.Context, path string, opts Options, tables map[string]*tableState, sourceID int64, name string, out chan<- encodedBatch) {
+	defer close(out)
+	send := func(b encodedBatch) bool {
+		select {
+		case out <- b:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	r, err := tabular.Open(path, opts.Tabular)
+	if err != nil {
+		send(encodedBatch{err: err})
+		return
+	}
+	defer r.Close()
+	const batchRows = 256
+	batch := make([]encodedRow, 0, batchRows)
+	for {
+		if ctx.Err() != nil {
+			return
+		}
+		row, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			send(encodedBatch{err: fmt.Errorf("%s: %w (nothing from this file was saved)", path, err)})
+			return
+		}
+		t := tables[tableKey(row.Table)]
+		e, err := workspace.Encode(stageRow(row, t, sourceID, name))
+		if err != nil {
+			send(encodedBatch{err: fmt.Errorf("%s row %d: %w (nothing from this file was saved)", path, row.Num, err)})
+			return
+		}
+		batch = append(batch, encodedRow{row: e, table: t})
+		if len(batch) == batchRows {
+			if !send(encodedBatch{rows: batch}) {
+				return
+			}
+			batch = make([]encodedRow, 0, batchRows)
+		}
+	}
+	if len(batch) > 0 {
+		send(encodedBatch{rows: batch})
+	}
 }
 
 func tableKey(t *tabular.Table) string {
@@ -199,9 +269,6 @@ func stageRow(row tabular.Row, t *tableState, sourceID int64, name string) works
 	out := workspace.Row{Num: row.Num, Raw: row.Values}
 	if row.Table != nil {
 		out.Locator = row.Table.Name
-	}
-	if t != nil {
-		out.Header = t.header
 	}
 	switch row.Kind {
 	case tabular.Empty:

@@ -40,6 +40,17 @@ func decimalSep(v string, dec, group byte) bool {
 	return i >= 5 && digit(i+1) && v[i-4] == group && digit(i-3) && digit(i-2) && digit(i-1) && digit(i-5)
 }
 
+// hasLetter reports whether v may hold a letter: an ASCII letter or any
+// non-ASCII byte (a month name in another script).
+func hasLetter(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i] | 0x20; c >= 'a' && c <= 'z' || v[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
 // monthish reports a value Excel made out of an identifier ("1-Jan", "Jan-01", "16-Jan-01").
 func monthish(v string) bool {
 	m := reMonthish.FindStringSubmatch(v)
@@ -110,12 +121,15 @@ func (p *Plan) Observe(row []string) {
 			}
 		}
 		{
+			// The length, separator and letter tests are necessary conditions of
+			// the patterns, checked first because this runs on every value.
+			slashDate := len(v) >= 5 && len(v) <= 10 && strings.ContainsAny(v, "/.") && reSlashDate.MatchString(v)
 			switch {
-			case reDashedID.MatchString(v) && !reSlashDate.MatchString(v):
+			case len(v) <= 18 && strings.ContainsAny(v, "-./") && reDashedID.MatchString(v) && !slashDate:
 				o.dashedID++
-			case monthish(v):
+			case hasLetter(v) && monthish(v):
 				o.mangled++
-			case reSerialOnly.MatchString(v) || reSlashDate.MatchString(v):
+			case len(v) == 5 && reSerialOnly.MatchString(v) || slashDate:
 				o.serialish++
 			}
 		}
