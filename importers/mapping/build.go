@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"regexp"
@@ -341,11 +342,19 @@ func (r *rowCtx) key(e model.Entity) string {
 	sum := sha256.Sum256([]byte(strings.Join(pairs, "\x1f")))
 	h := hex.EncodeToString(sum[:8])
 	if r.p.seenHash == nil {
-		r.p.seenHash = map[string]int{}
+		r.p.seenHash = map[model.Entity]map[uint64]uint32{}
 	}
-	r.p.seenHash[string(e)+h]++
-	if n := r.p.seenHash[string(e)+h]; n > 1 {
-		h += "-" + strconv.Itoa(n)
+	seen := r.p.seenHash[e]
+	if seen == nil {
+		seen = map[uint64]uint32{}
+		r.p.seenHash[e] = seen
+	}
+	// The 8 bytes of the hash as a number, not its hex text: this map has an
+	// entry per row, and text keys made it most of a 1M-row ingest's memory.
+	n := seen[binary.BigEndian.Uint64(sum[:8])] + 1
+	seen[binary.BigEndian.Uint64(sum[:8])] = n
+	if n > 1 {
+		h += "-" + strconv.Itoa(int(n))
 	}
 	return r.p.Profile + ":" + string(e) + ":h:" + h
 }

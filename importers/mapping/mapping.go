@@ -148,7 +148,7 @@ type Plan struct {
 	ambiguous   []bool
 	userOrder   map[string]string // header → order the user chose
 	normHeader  []string
-	seenHash    map[string]int
+	seenHash    map[model.Entity]map[uint64]uint32 // per entity: how often each row hash was seen (keys of identical rows get -2, -3…)
 	seenCompany map[string]bool
 }
 

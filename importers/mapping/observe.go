@@ -141,7 +141,7 @@ func (p *Plan) Observe(row []string) {
 func (p *Plan) Finish() {
 	p.settle()
 	p.finished = true
-	p.seenHash = map[string]int{}
+	p.seenHash = map[model.Entity]map[uint64]uint32{}
 	p.seenCompany = map[string]bool{}
 }
 
