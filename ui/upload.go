@@ -19,6 +19,7 @@ import (
 	"handover/core/model"
 	"handover/core/secrets"
 	"handover/core/upload"
+	"handover/core/workspace"
 )
 
 func init() {
@@ -53,16 +54,25 @@ type uploadScreen struct {
 
 	scroll  *container.Scroll
 	who     *widget.Label
+	keyNote *widget.Label // the sign-in is kept in memory only: why
 	planBox *fyne.Container
 	result  *fyne.Container
+	planFor *workspace.Workspace // the project the plan was worked out for
+	matches *matchEditor
 
 	Region        *widget.Select
 	SignIn        *widget.Button
+	SignOutButton *widget.Button
 	PlanButton    *widget.Button
 	AllowBlockers *widget.Check
 	UploadButton  *widget.Button
 	RevertButton  *widget.Button
 	NextButton    *widget.Button
+
+	// Pending is the last background work a button or a choice on the
+	// screen started (signing in, saving a match and working out the plan
+	// again…); tests wait for it.
+	Pending *Task
 }
 
 func newUpload(ui *App) *uploadScreen {
@@ -73,11 +83,16 @@ func newUpload(ui *App) *uploadScreen {
 	}
 	u.Region = widget.NewSelect(names, nil)
 	u.Region.SetSelected(names[0])
-	u.Region.OnChanged = func(string) { u.client = nil; u.who.SetText("Not signed in."); u.updateButtons() }
-	u.who = widget.NewLabel("Not signed in.")
-	u.SignIn = widget.NewButtonWithIcon("Sign in to Clio…", theme.LoginIcon(), func() { u.Login() })
+	u.who = widget.NewLabel(notSignedIn)
+	u.keyNote = wrapped("")
+	u.keyNote.Importance = widget.WarningImportance
+	u.keyNote.Hide()
+	u.Region.OnChanged = func(string) { u.signedOut() }
+	u.SignIn = widget.NewButtonWithIcon("Sign in to Clio…", theme.LoginIcon(), func() { u.Pending = u.Login() })
 	u.SignIn.Importance = widget.HighImportance
-	u.PlanButton = widget.NewButtonWithIcon("Work out the plan (nothing is sent)", theme.SearchIcon(), func() { u.Plan() })
+	u.SignOutButton = widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), u.confirmSignOut)
+	u.matches = newMatchEditor(u)
+	u.PlanButton = widget.NewButtonWithIcon("Work out the plan (nothing is sent)", theme.SearchIcon(), func() { u.Pending = u.Plan() })
 	u.AllowBlockers = widget.NewCheck("Upload the rest even though some records still have problems (those records are skipped and listed)", nil)
 	u.UploadButton = widget.NewButtonWithIcon("Upload to Clio", theme.UploadIcon(), u.confirmUpload)
 	u.UploadButton.Importance = widget.HighImportance
@@ -91,7 +106,8 @@ func newUpload(ui *App) *uploadScreen {
 		sectionTitle("1. Sign in to Clio"),
 		wrapped("Your browser opens Clio's sign-in page. Handover keeps the sign-in in this computer's keyring, never in the project file."),
 		container.NewHBox(widget.NewLabel("Your Clio is in"), container.NewGridWrap(fyne.NewSize(290, 38), u.Region), u.SignIn),
-		u.who,
+		container.NewHBox(u.who, u.SignOutButton),
+		u.keyNote,
 		widget.NewSeparator(),
 		sectionTitle("2. Check the plan"),
 		wrapped("Handover asks Clio what it already has (users, contacts) and works out what it would create and how long it takes. Nothing is sent."),
@@ -113,7 +129,12 @@ func (u *uploadScreen) Content() fyne.CanvasObject { return u.content }
 func (u *uploadScreen) Done() bool {
 	return u.recon != nil && !u.recon.Paused && u.recon.Check() == nil && sum(u.recon.Failed) == 0
 }
-func (u *uploadScreen) Refresh() { u.updateButtons() }
+func (u *uploadScreen) Refresh() {
+	if u.plan != nil && u.planFor != u.ui.project {
+		u.clearPlan() // worked out for another project
+	}
+	u.updateButtons()
+}
 
 // Reconciliation is the account of the last upload or revert (tests).
 func (u *uploadScreen) Reconciliation() *upload.Reconciliation { return u.recon }
@@ -121,16 +142,79 @@ func (u *uploadScreen) Reconciliation() *upload.Reconciliation { return u.recon 
 // PlanResult is the last plan worked out (tests).
 func (u *uploadScreen) PlanResult() *upload.PlanResult { return u.plan }
 
+const notSignedIn = "Not signed in."
+
 // UseClient signs the screen in with an existing client (tests, rehearsals
-// against a local Clio).
+// against a local Clio). who is the signed-in Clio user, "Name <e-mail>".
 func (u *uploadScreen) UseClient(c *clio.Client, base, who string) {
+	if u.client != nil && u.base != base {
+		u.clearPlan()
+	}
 	u.client, u.base = c, base
-	u.who.SetText("Signed in to " + clio.HostOf(base) + " as " + who + ".")
+	u.who.SetText("Signed in as " + who + " — your Clio at " + clio.HostOf(base) + ".")
 	u.updateButtons()
+}
+
+// SignedIn says whether the screen has a Clio sign-in.
+func (u *uploadScreen) SignedIn() bool { return u.client != nil }
+
+// Account is what the screen says about the sign-in (tests).
+func (u *uploadScreen) Account() string { return u.who.Text }
+
+// signedOut forgets the client and what was worked out with it.
+func (u *uploadScreen) signedOut() {
+	u.client, u.base = nil, ""
+	u.who.SetText(notSignedIn)
+	u.keyNote.Hide()
+	u.clearPlan()
+	u.updateButtons()
+}
+
+func (u *uploadScreen) clearPlan() {
+	u.plan, u.planFor = nil, nil
+	u.planBox.RemoveAll()
+	u.planBox.Refresh()
+}
+
+func (u *uploadScreen) confirmSignOut() {
+	host := clio.HostOf(u.base)
+	dialog.ShowConfirm("Sign out of Clio?",
+		"Handover removes the Clio sign-in it keeps in this computer's keyring for "+host+" and asks Clio to cancel it. "+
+			"Your project, your choices and what was already uploaded stay as they are. To upload again, sign in again.",
+		func(ok bool) {
+			if ok {
+				u.SignOut()
+			}
+		}, u.ui.Win)
+}
+
+// SignOut cancels the sign-in at Clio, removes it from the keyring and
+// resets the screen. The screen is reset even when Clio cannot be reached.
+func (u *uploadScreen) SignOut() *Task {
+	base := u.base
+	if base == "" {
+		u.signedOut()
+		return nil
+	}
+	return u.ui.RunTask("Signing out of Clio", func(ctx context.Context, report func(Progress)) error {
+		report(Progress{Stage: "Removing the sign-in from this computer's keyring"})
+		store, _ := secrets.Open(KeyringService) // may block on an unlock prompt: not on the UI goroutine
+		return clio.Logout(ctx, clio.LogoutConfig{BaseURL: base, Store: store})
+	}, func(err error) {
+		u.signedOut()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			u.ui.ShowError("Signed out, with a problem", err)
+		}
+	})
 }
 
 func (u *uploadScreen) updateButtons() {
 	on := u.client != nil
+	if on {
+		u.SignOutButton.Show()
+	} else {
+		u.SignOutButton.Hide()
+	}
 	setEnabled(u.PlanButton, on)
 	setEnabled(u.UploadButton, on)
 	setEnabled(u.RevertButton, on && u.recon != nil && sum(u.recon.Created) > 0)
@@ -229,18 +313,34 @@ func (u *uploadScreen) Login() *Task {
 		default:
 			u.UseClient(c, base, who.Name+" <"+who.Email+">")
 			if keyWarn != "" {
-				u.who.SetText(u.who.Text + " " + keyWarn)
+				u.keyNote.SetText(keyWarn)
+				u.keyNote.Show()
 			}
 		}
 	})
 }
 
 // Plan works out the upload without sending anything.
-func (u *uploadScreen) Plan() *Task {
+func (u *uploadScreen) Plan() *Task { return u.planAfter("Working out the plan", nil) }
+
+// planAfter runs before (e.g. saving a choice) and then works out the plan,
+// both off the UI goroutine.
+func (u *uploadScreen) planAfter(title string, before func(ctx context.Context, ws *workspace.Workspace) error) *Task {
 	ws, c := u.ui.project, u.client
+	if ws == nil || c == nil {
+		return nil
+	}
 	opts := upload.Options{AllowBlockers: u.AllowBlockers.Checked}
 	var p *upload.PlanResult
-	return u.ui.RunTask("Working out the plan", func(ctx context.Context, report func(Progress)) error {
+	saved := before == nil
+	return u.ui.RunTask(title, func(ctx context.Context, report func(Progress)) error {
+		if before != nil {
+			report(Progress{Stage: "Keeping your choice in the project"})
+			if err := before(ctx, ws); err != nil {
+				return err
+			}
+			saved = true
+		}
 		report(Progress{Stage: "Asking Clio what it already has"})
 		var err error
 		p, err = upload.Plan(ctx, ws, c, opts)
@@ -248,11 +348,23 @@ func (u *uploadScreen) Plan() *Task {
 	}, func(err error) {
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
-				u.ui.ShowError("Could not work out the plan", fmt.Errorf("%v\n\nNothing was sent. Check the connection and try again.", clio.RedactError(err)))
+				what := "Nothing was sent. Check the connection and try again."
+				if before != nil && saved {
+					what = "Your choice is kept. Nothing was sent. Check the connection and press “Work out the plan” again."
+				} else if before != nil {
+					what = "Your choice could not be kept. Try again."
+				}
+				u.ui.ShowError("Could not work out the plan", fmt.Errorf("%v\n\n%s", clio.RedactError(err), what))
+			}
+			if before != nil && u.plan != nil {
+				u.showPlan() // put the choices back as they are in the project
 			}
 			return
 		}
-		u.plan = p
+		if ws != u.ui.project || c != u.client {
+			return // the project or the sign-in changed meanwhile
+		}
+		u.plan, u.planFor = p, ws
 		u.showPlan()
 	})
 }
@@ -281,11 +393,13 @@ func (u *uploadScreen) showPlan() {
 		for _, m := range p.Unmatched {
 			names = append(names, fmt.Sprintf("%s (%s)", m.Legacy, plural(m.Records, "record", "records")))
 		}
-		w := wrapped("People in your old system Handover could not find among the Clio users: " + strings.Join(names, ", ") +
-			". Add them as users in Clio (or match them with `handover upload --user-map`), then work out the plan again.")
+		w := wrapped("People in your old system who still need a Clio user: " + strings.Join(names, ", ") +
+			". Choose one for each below, or “leave unassigned”. (Clio cannot add users for Handover: to add a new person, add them in Clio, then work out the plan again.)")
 		w.Importance = widget.DangerImportance
 		b.Add(w)
 	}
+	u.matches.show(p)
+	b.Add(u.matches.box)
 	for _, s := range p.Blockers {
 		w := wrapped("• " + s)
 		w.Importance = widget.WarningImportance

@@ -2,14 +2,25 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"image/png"
+	"os"
+	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/zalando/go-keyring"
 
 	"handover/core/clio"
 	"handover/core/clio/fakeclio"
 	"handover/core/model"
 	"handover/core/readiness"
+	"handover/core/secrets"
 	"handover/core/synth"
+	"handover/core/upload"
 )
 
 // The Upload screen against a local Clio: plan, upload, the numbers add up,
@@ -85,5 +96,196 @@ func TestUploadToALocalClioAndRevert(t *testing.T) {
 	}
 	if n := len(srv.Snapshot().Resources["contacts"]); n != 0 {
 		t.Errorf("%d contacts left in Clio after the revert", n)
+	}
+}
+
+// The Upload screen's sign-in, matching editor and sign-out, driven as the
+// office manager would against a local Clio: a sign-in kept in the (mock)
+// keyring is used without a browser, the plan shows who is who, choosing a
+// Clio user for the planted unknown "XX" and a calendar for Helen Lane's
+// events is kept in the project and changes the plan, and signing out
+// removes the sign-in from the keyring and resets the screen.
+func TestUploadMatchingAndSignOut(t *testing.T) {
+	keyring.MockInit()
+	u := demoApp(t)
+	ctx := context.Background()
+	if err := readiness.Acknowledge(ctx, u.Project(), "Dana Office", time.Now(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var users []fakeclio.User
+	for _, l := range synth.Lawyers {
+		users = append(users, fakeclio.User{FirstName: l.First, LastName: l.Last, Initials: l.Initials, Email: l.Email})
+	}
+	srv, err := fakeclio.New(fakeclio.Options{RateLimit: 100000, Window: time.Second, Users: users, DisableFieldsCatalog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := srv.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	srv.RegisterClient("handover-ui", "ui-secret")
+	_, refresh := srv.IssueToken("handover-ui")
+	store := secrets.Keyring(KeyringService)
+	if err := clio.SaveLogin(store, base, "handover-ui", "ui-secret", &clio.Token{RefreshToken: refresh}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(clio.EnvBaseURL, base) // the region's Clio is the local one
+
+	u.Show(StepUpload)
+	up := u.Screen(StepUpload).(*uploadScreen)
+	if up.SignedIn() || up.SignOutButton.Visible() {
+		t.Fatal("signed in before signing in")
+	}
+	test.Tap(up.SignIn)
+	up.Pending.Wait()
+	me := srv.Users()[0]
+	host := clio.HostOf(base)
+	if !up.SignedIn() || !strings.Contains(up.Account(), me.Email) || !strings.Contains(up.Account(), host) ||
+		!strings.Contains(up.Account(), me.FirstName) || !up.SignOutButton.Visible() {
+		t.Fatalf("after signing in: %q (sign-out shown %v)", up.Account(), up.SignOutButton.Visible())
+	}
+
+	test.Tap(up.PlanButton)
+	up.Pending.Wait()
+	p := up.PlanResult()
+	if p == nil {
+		t.Fatal("no plan")
+	}
+	xx := up.matches.userRow("XX")
+	hl := up.matches.userRow("HL")
+	if xx == nil || hl == nil {
+		t.Fatalf("the editor lacks XX or HL: %d rows", len(up.matches.Users))
+	}
+	if xx.Select.Selected != "" || !strings.Contains(xx.Status.Text, "Needs a choice") {
+		t.Errorf("XX before a choice: %q, %q", xx.Select.Selected, xx.Status.Text)
+	}
+	if !strings.HasPrefix(hl.Select.Selected, "Helen Lane") || !strings.Contains(hl.Status.Text, "automatically") {
+		t.Errorf("HL: %q, %q", hl.Select.Selected, hl.Status.Text)
+	}
+	if len(p.Unmatched) != 1 {
+		t.Fatalf("unmatched before the choice: %v", p.Unmatched)
+	}
+	skips := timeEntrySkips(p)
+	if shot := os.Getenv("HANDOVER_UI_SHOT"); shot != "" {
+		captureUpload(t, u, up, shot)
+	}
+
+	// choose David Kim for XX
+	dk := synth.Lawyers[3]
+	option := dk.First + " " + dk.Last + " <" + dk.Email + ">"
+	choose(xx.Select, option)
+	if up.Pending == nil {
+		t.Fatal("choosing a user started nothing")
+	}
+	up.Pending.Wait()
+	p = up.PlanResult()
+	if len(p.Unmatched) != 0 || timeEntrySkips(p) != skips-1 {
+		t.Errorf("after choosing: unmatched %v, time entries skipped %d (was %d)", p.Unmatched, timeEntrySkips(p), skips)
+	}
+	ch, err := upload.LoadChoices(ctx, u.Project())
+	if err != nil || ch.Users["XX"] != dk.Email {
+		t.Errorf("the project keeps %v (%v), want XX → %s", ch.Users, err, dk.Email)
+	}
+	if xx = up.matches.userRow("XX"); xx.Select.Selected != option || xx.Status.Text != "Your choice" {
+		t.Errorf("XX after the choice: %q, %q", xx.Select.Selected, xx.Status.Text)
+	}
+
+	// send Helen Lane's events to the firm's calendar
+	owner := synth.Lawyers[0].Email
+	cal := up.matches.calendarRow(owner)
+	if cal == nil || cal.Select.Selected != ownCalendar {
+		t.Fatalf("calendar row for %s: %+v", owner, cal)
+	}
+	firm := ""
+	for _, o := range cal.Select.Options {
+		if strings.Contains(o, "the firm's calendar") {
+			firm = o
+		}
+	}
+	choose(cal.Select, firm)
+	up.Pending.Wait()
+	var got *upload.CalendarMatch
+	for i, c := range up.PlanResult().Calendars {
+		if c.Legacy == owner {
+			got = &up.PlanResult().Calendars[i]
+		}
+	}
+	if got == nil || got.How != upload.HowChosen || got.CalendarName != "Firm Calendar" {
+		t.Errorf("calendar after the choice: %+v", got)
+	}
+
+	// sign out
+	up.SignOut().Wait()
+	for _, k := range []string{clio.KeyRefreshToken(base), clio.KeyClientID(base), clio.KeyClientSecret(base)} {
+		if _, err := store.Get(k); !errors.Is(err, secrets.ErrNotFound) {
+			t.Errorf("keyring entry %s after signing out: %v", k, err)
+		}
+		if _, err := keyring.Get(KeyringService, k); !errors.Is(err, keyring.ErrNotFound) {
+			t.Errorf("raw keyring entry %s after signing out: %v", k, err)
+		}
+	}
+	if up.SignedIn() || up.Account() != notSignedIn || !up.PlanButton.Disabled() || up.SignOutButton.Visible() || up.PlanResult() != nil {
+		t.Errorf("after signing out: %q, plan button enabled %v", up.Account(), !up.PlanButton.Disabled())
+	}
+	if len(up.planBox.Objects) != 0 {
+		t.Error("the plan is still shown after signing out")
+	}
+	// Clio was told: the refresh token no longer works
+	ts, err := clio.NewTokenSource(base, secrets.Memory(), clio.TokenSourceOptions{ClientID: "handover-ui", ClientSecret: "ui-secret",
+		Initial: &clio.Token{RefreshToken: refresh}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Token(ctx); err == nil {
+		t.Error("the refresh token still works at Clio after signing out")
+	}
+	// the choices stay in the project
+	if ch, _ := upload.LoadChoices(ctx, u.Project()); ch.Users["XX"] != dk.Email {
+		t.Errorf("signing out lost the choices: %v", ch)
+	}
+}
+
+// choose picks an option as the user does. Not SetSelected: it refreshes
+// the Select after its OnChanged has started the background work, and the
+// headless driver runs that work's UI part on the work's goroutine, which
+// the race detector rightly sees as a race that the real driver cannot have.
+func choose(s *widget.Select, option string) {
+	found := false
+	for _, o := range s.Options {
+		found = found || o == option
+	}
+	if !found {
+		panic("no option " + option)
+	}
+	s.Selected = option
+	s.OnChanged(option)
+}
+
+func timeEntrySkips(p *upload.PlanResult) int64 {
+	for _, tp := range p.Types {
+		if tp.Entity == model.TimeEntries {
+			return tp.Skips
+		}
+	}
+	return -1
+}
+
+// captureUpload writes the Upload screen, scrolled to the matching editor, as a PNG.
+func captureUpload(t *testing.T, u *App, up *uploadScreen, path string) {
+	t.Helper()
+	u.Win.Resize(fyne.NewSize(1280, 900))
+	up.scroll.Refresh()
+	// the editor sits in the plan, which sits in the scrolled column
+	up.scroll.Offset = fyne.NewPos(0, up.planBox.Position().Y+up.matches.box.Position().Y-40)
+	up.scroll.Refresh()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, u.Win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,284 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"handover/core/clio"
+	"handover/core/model"
+	"handover/core/upload"
+	"handover/core/workspace"
+)
+
+// Options of the matching Selects that are not a Clio user or calendar.
+const (
+	leaveUnassigned = "— leave unassigned —"
+	ownCalendar     = "— the person's own Clio calendar —"
+)
+
+// matchEditor is the "Who is who in Clio" part of the Upload screen: each
+// person named in the old system with the Clio user they become, and each
+// calendar owner with the Clio calendar their events go in. A change is kept
+// in the project (the command line's upload uses it too) and the plan is
+// worked out again.
+type matchEditor struct {
+	u   *uploadScreen
+	box *fyne.Container
+
+	Users     []*matchRow
+	Calendars []*matchRow
+}
+
+// matchRow is one legacy user (or calendar owner) and its Select.
+type matchRow struct {
+	Legacy string
+	Select *widget.Select
+	Status *widget.Label
+}
+
+func newMatchEditor(u *uploadScreen) *matchEditor {
+	return &matchEditor{u: u, box: container.NewVBox()}
+}
+
+// userRow and calendarRow find a row by the legacy name (tests).
+func (m *matchEditor) userRow(legacy string) *matchRow     { return findRow(m.Users, legacy) }
+func (m *matchEditor) calendarRow(legacy string) *matchRow { return findRow(m.Calendars, legacy) }
+
+func findRow(rows []*matchRow, legacy string) *matchRow {
+	for _, r := range rows {
+		if r.Legacy == legacy {
+			return r
+		}
+	}
+	return nil
+}
+
+// show rebuilds the editor from a plan.
+func (m *matchEditor) show(p *upload.PlanResult) {
+	m.box.RemoveAll()
+	m.Users, m.Calendars = nil, nil
+	if len(p.Users) == 0 {
+		return
+	}
+	// the Clio users one can choose: enabled ones, by name
+	var users []clio.User
+	for _, cu := range p.ClioUsers {
+		if cu.Enabled {
+			users = append(users, cu)
+		}
+	}
+	sort.SliceStable(users, func(i, j int) bool { return strings.ToLower(users[i].Name) < strings.ToLower(users[j].Name) })
+	userOptions := []string{leaveUnassigned}
+	emailOf := map[string]string{leaveUnassigned: ""}
+	labelOf := map[int64]string{}
+	for _, cu := range users {
+		l := cu.Name + " <" + cu.Email + ">"
+		userOptions = append(userOptions, l)
+		emailOf[l] = cu.Email
+		labelOf[int64(cu.ID)] = l
+	}
+	calChosen := map[string]bool{}
+	for _, c := range p.Calendars {
+		calChosen[c.Legacy] = c.How == upload.HowChosen
+	}
+
+	m.box.Add(sectionTitle("Who is who in Clio"))
+	m.box.Add(wrapped("Handover matched the people named in your old system to your Clio users. Check each one and change any that is wrong. " +
+		"Your choices are kept in this project; the plan is worked out again after each change."))
+	g := container.New(&formLayout{cols: []float32{200, 0, 340, 240}},
+		boldLabel("In your old system"), boldLabel("Appears on"), boldLabel("In Clio"), boldLabel(""))
+	// those that still need a choice first, then as the plan lists them (most used first)
+	rows := append([]upload.UserMatch(nil), p.Users...)
+	sort.SliceStable(rows, func(i, j int) bool { return !rows[i].Settled() && rows[j].Settled() })
+	for _, um := range rows {
+		sel := widget.NewSelect(userOptions, nil)
+		sel.PlaceHolder = "Choose a Clio user…"
+		switch {
+		case um.ClioID != 0 && labelOf[um.ClioID] != "":
+			sel.Selected = labelOf[um.ClioID]
+		case um.How == upload.HowUnassigned:
+			sel.Selected = leaveUnassigned
+		}
+		current := sel.Selected
+		sel.OnChanged = func(s string) {
+			if s == current {
+				return
+			}
+			email, legacy := emailOf[s], um.Legacy
+			m.u.Pending = m.u.planAfter("Saving your choice", func(ctx context.Context, ws *workspace.Workspace) error {
+				return upload.ChooseUser(ctx, ws, legacy, email)
+			})
+		}
+		status := widget.NewLabel(userStatus(um, calChosen[um.Legacy]))
+		status.Wrapping = fyne.TextWrapWord
+		if !um.Settled() {
+			status.Importance = widget.DangerImportance
+		} else if um.How == upload.HowUnassigned {
+			status.Importance = widget.WarningImportance
+		}
+		used := widget.NewLabel(usedFor(um.Fields))
+		used.Wrapping = fyne.TextWrapWord
+		g.Add(legacyLabel(um.Legacy))
+		g.Add(used)
+		g.Add(sel)
+		g.Add(status)
+		m.Users = append(m.Users, &matchRow{Legacy: um.Legacy, Select: sel, Status: status})
+	}
+	m.box.Add(g)
+
+	if len(p.Calendars) == 0 {
+		return
+	}
+	calOptions := []string{ownCalendar}
+	calOf := map[string]clio.Calendar{}
+	calLabel := map[int64]string{}
+	for _, c := range p.ClioCalendars {
+		l := c.Name
+		if c.Type == "AccountCalendar" {
+			l += " (the firm's calendar)"
+		}
+		if _, dup := calOf[l]; dup {
+			l = fmt.Sprintf("%s (%d)", l, c.ID)
+		}
+		calOptions = append(calOptions, l)
+		calOf[l] = c
+		calLabel[int64(c.ID)] = l
+	}
+	m.box.Add(sectionTitle("Whose calendar the events go in"))
+	m.box.Add(wrapped("Each event in Clio sits in one calendar. Normally it goes in the calendar of the person it belonged to; " +
+		"you can send a person's events to another calendar instead, for example the firm's calendar for someone who is not a Clio user."))
+	cg := container.New(&formLayout{cols: []float32{200, 0, 340, 240}},
+		boldLabel("Calendar owner"), boldLabel("Events"), boldLabel("Goes in"), boldLabel(""))
+	for _, cm := range p.Calendars {
+		sel := widget.NewSelect(calOptions, nil)
+		sel.PlaceHolder = "Choose a calendar…"
+		if cm.How == upload.HowChosen && calLabel[cm.CalendarID] != "" {
+			sel.Selected = calLabel[cm.CalendarID]
+		} else {
+			sel.Selected = ownCalendar
+		}
+		current := sel.Selected
+		sel.OnChanged = func(s string) {
+			if s == current {
+				return
+			}
+			choice, owner := upload.CalendarChoice{}, cm.Legacy
+			if c, ok := calOf[s]; ok {
+				choice = upload.CalendarChoice{ID: int64(c.ID), Name: c.Name}
+			}
+			m.u.Pending = m.u.planAfter("Saving your choice", func(ctx context.Context, ws *workspace.Workspace) error {
+				return upload.ChooseCalendar(ctx, ws, owner, choice)
+			})
+		}
+		status := widget.NewLabel(calendarStatus(cm))
+		status.Wrapping = fyne.TextWrapWord
+		if cm.CalendarID == 0 {
+			status.Importance = widget.DangerImportance
+		}
+		cg.Add(legacyLabel(cm.Legacy))
+		cg.Add(widget.NewLabel(plural(cm.Events, "event", "events")))
+		cg.Add(sel)
+		cg.Add(status)
+		m.Calendars = append(m.Calendars, &matchRow{Legacy: cm.Legacy, Select: sel, Status: status})
+	}
+	m.box.Add(cg)
+}
+
+// legacyLabel shows a name as the old system wrote it; a long e-mail breaks
+// across lines rather than running into the next column.
+func legacyLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapBreak
+	return l
+}
+
+// usedFor says in words where the old system names a person.
+func usedFor(fields map[string]int64) string {
+	order := []struct{ key, one, many string }{
+		{string(model.Matters) + ".responsible_attorney", "responsible attorney on 1 matter", "responsible attorney on %s matters"},
+		{string(model.Matters) + ".originating_attorney", "originating attorney on 1 matter", "originating attorney on %s matters"},
+		{string(model.Tasks) + ".assignee", "1 task", "%s tasks"},
+		{string(model.CalendarEvents) + ".calendar_owner", "1 calendar event", "%s calendar events"},
+		{string(model.TimeEntries) + ".user", "1 time entry", "%s time entries"},
+		{string(model.PhoneLogs) + ".user", "1 phone call", "%s phone calls"},
+	}
+	var parts []string
+	seen := map[string]bool{}
+	for _, o := range order {
+		seen[o.key] = true
+		switch n := fields[o.key]; {
+		case n == 1:
+			parts = append(parts, o.one)
+		case n > 1:
+			parts = append(parts, fmt.Sprintf(o.many, count(n)))
+		}
+	}
+	var rest int64
+	for k, n := range fields {
+		if !seen[k] {
+			rest += n
+		}
+	}
+	if rest > 0 {
+		parts = append(parts, plural(rest, "other record", "other records"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// userStatus says how a person was matched, or what is missing.
+func userStatus(um upload.UserMatch, calendarChosen bool) string {
+	switch {
+	case um.ClioID != 0:
+		switch um.How {
+		case "email":
+			return "Found automatically (same e-mail)"
+		case "name":
+			return "Found automatically (same name)"
+		case "initials":
+			return "Found automatically (same initials) — check it"
+		case upload.HowUserMap:
+			return "From the user map file"
+		}
+		return "Your choice"
+	case um.How == upload.HowUnassigned:
+		var lost []string
+		for _, f := range []struct{ key, what string }{
+			{string(model.Tasks) + ".assignee", "tasks"}, {string(model.TimeEntries) + ".user", "time entries"}, {string(model.CalendarEvents) + ".calendar_owner", "calendar events"},
+		} {
+			if um.Fields[f.key] > 0 && !(f.key == string(model.CalendarEvents)+".calendar_owner" && calendarChosen) {
+				lost = append(lost, f.what)
+			}
+		}
+		s := "Left unassigned"
+		if um.Fields[string(model.Matters)+".responsible_attorney"]+um.Fields[string(model.Matters)+".originating_attorney"] > 0 {
+			s += ": the matters go without this attorney"
+		}
+		if len(lost) > 0 {
+			s += ". Their " + strings.Join(lost, ", ") + " are not uploaded (Clio needs a person)"
+		}
+		return s
+	case um.Settled():
+		return "Not a Clio user: the events go in the calendar chosen below"
+	case um.Problem != "":
+		return "Needs a choice: " + um.Problem
+	}
+	return "Needs a choice: no Clio user has this name, e-mail or initials"
+}
+
+func calendarStatus(cm upload.CalendarMatch) string {
+	switch {
+	case cm.CalendarID == 0 && cm.Problem != "":
+		return "No calendar: " + cm.Problem
+	case cm.CalendarID == 0:
+		return "No calendar yet"
+	case cm.How == upload.HowChosen:
+		return "Your choice"
+	}
+	return "Goes in " + cm.CalendarName + " (their own calendar)"
+}
