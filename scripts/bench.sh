@@ -33,6 +33,7 @@ export TMPDIR=$OUT/work   # xlsx readers spool to temp files: keep them on the s
 go build -o "$BIN/gen" ./core/synth/gen
 go build -o "$BIN/mkfiles" ./scripts/bench/mkfiles
 go build -o "$BIN/report" ./scripts/bench/report
+go build -o "$BIN/importfloor" ./scripts/bench/importfloor
 has() { command -v "$1" >/dev/null 2>&1; }
 HELP=$("$H" help 2>/dev/null || true)   # not piped into grep -q: under pipefail its early exit SIGPIPEs the help
 hascmd() { grep -qE "^  $1 " <<<"$HELP"; }
@@ -98,6 +99,9 @@ for size in $SIZES; do
     measure "$size" ingest-csv "sqlite3 .import" "$n" "$(fsize "$csv")" "" -- sqlite3 "$w/peer.db" ".import --csv $csv t"
     rm -f "$w/peer.db"
   else todo "$size" ingest-csv "sqlite3 .import" "sqlite3 not installed"; fi
+  # The floor: the SQLite driver Handover must use doing only what .import does.
+  measure "$size" ingest-csv "modernc.org/sqlite, .import's work only" "$n" "$(fsize "$csv")" "" -- "$BIN/importfloor" "$csv"
+  measure "$size" ingest-csv "modernc.org/sqlite, .import's work, 100 rows per INSERT" "$n" "$(fsize "$csv")" "" -- "$BIN/importfloor" -batch 100 "$csv"
   if has mlr; then
     measure "$size" ingest-csv "mlr csv→json (convert only)" "$n" "$(fsize "$csv")" "" -- mlr --icsv --ojson cat "$csv"
   else todo "$size" ingest-csv "mlr csv→json (convert only)" "mlr not installed"; fi
