@@ -277,9 +277,7 @@ func captureUpload(t *testing.T, u *App, up *uploadScreen, path string) {
 	t.Helper()
 	u.Win.Resize(fyne.NewSize(1280, 900))
 	up.scroll.Refresh()
-	// the editor sits in the plan, which sits in the scrolled column
-	up.scroll.Offset = fyne.NewPos(0, up.planBox.Position().Y+up.matches.box.Position().Y-40)
-	up.scroll.Refresh()
+	up.ShowMatching()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)

@@ -46,6 +46,16 @@ func newMatchEditor(u *uploadScreen) *matchEditor {
 	return &matchEditor{u: u, box: container.NewVBox()}
 }
 
+// ShowMatching scrolls the Upload screen to the matching editor (the tour's
+// screenshot; a no-op before a plan is worked out).
+func (u *uploadScreen) ShowMatching() {
+	if len(u.matches.box.Objects) == 0 {
+		return
+	}
+	u.scroll.Offset = fyne.NewPos(0, u.planBox.Position().Y+u.matches.box.Position().Y-40)
+	u.scroll.Refresh()
+}
+
 // userRow and calendarRow find a row by the legacy name (tests).
 func (m *matchEditor) userRow(legacy string) *matchRow     { return findRow(m.Users, legacy) }
 func (m *matchEditor) calendarRow(legacy string) *matchRow { return findRow(m.Calendars, legacy) }
