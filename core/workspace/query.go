@@ -435,3 +435,27 @@ func (w *Workspace) Remember(ctx context.Context, header, target string) error {
 		ON CONFLICT(header) DO UPDATE SET target = excluded.target`, header, target)
 	return err
 }
+
+// DocumentHashes returns the SHA-256 of every document any row names, as read
+// or as cleaned: the stored attachments the project still needs.
+func (w *Workspace) DocumentHashes(ctx context.Context) (map[string]bool, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT json_extract(data, '$.sha256') FROM rows
+		WHERE entity = 'documents' AND json_valid(data)
+		UNION SELECT json_extract(effective, '$.sha256') FROM rows
+		WHERE entity = 'documents' AND json_valid(effective)`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var h sql.NullString
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		if h.Valid && h.String != "" {
+			out[h.String] = true
+		}
+	}
+	return out, rows.Err()
+}

@@ -99,6 +99,10 @@ func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Opti
 	if err != nil {
 		return res, err
 	}
+	// An ingest killed mid-mailbox leaves attachments no record names.
+	if err := sweepAttachments(ctx, ws, opts.AttachmentDir); err != nil {
+		return res, err
+	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -115,7 +119,45 @@ func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Opti
 		asOf = asOf[:10]
 	}
 	res.Balances, err = balances.Recompute(ctx, ws, asOf)
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	// A re-read source may no longer name attachments the old one did.
+	return res, sweepAttachments(ctx, ws, opts.AttachmentDir)
+}
+
+// sweepAttachments removes from dir the stored attachments no document record
+// in the project names (left by an ingest that was killed or cancelled, or by
+// a source read again), and half-written ones. Attachments are stored under
+// their SHA-256, so a name is a hash or a temporary ".incoming-" file.
+func sweepAttachments(ctx context.Context, ws *workspace.Workspace, dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the attachment folder %s: %w", dir, err)
+	}
+	keep, err := ws.DocumentHashes(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		stored := len(name) == 64 && isHex(name)
+		if e.IsDir() || !stored && !strings.HasPrefix(name, ".incoming-") || keep[name] {
+			continue // not ours, or still named by a record
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing a left-over attachment: %w", err)
+		}
+	}
+	return nil
+}
+
+func isHex(s string) bool {
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
 
 // expand turns the arguments into files. Folders are walked; their files

@@ -220,3 +220,44 @@ func TestIngestUnknownFileSaysWhatToDo(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+func TestIngestSweepsAttachmentsNoRecordNames(t *testing.T) {
+	dir := t.TempDir()
+	eml := "From: A <a@example.com>\nTo: b@example.com\nSubject: [16-1001] Contract\nDate: Mon, 2 Nov 2026 10:00:00 -0500\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n" +
+		"--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=contract.pdf\n\n%PDF-1.4 contract\n--b--\n"
+	write(t, filepath.Join(dir, "one.eml"), []byte(eml))
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "s.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ctx := context.Background()
+	if _, err := Run(ctx, ws, []string{filepath.Join(dir, "one.eml")}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	files := ws.Path() + ".files"
+	kept, err := ws.DocumentHashes(ctx)
+	if err != nil || len(kept) != 1 {
+		t.Fatalf("document hashes %v, %v: want the one attachment", kept, err)
+	}
+	// What a killed ingest leaves behind, beside a file that is not ours.
+	orphan := strings.Repeat("ab", 32)
+	for _, name := range []string{orphan, ".incoming-123", "readme.txt"} {
+		write(t, filepath.Join(files, name), []byte("x"))
+	}
+	write(t, filepath.Join(dir, "c.csv"), []byte("First Name,Last Name\nA,B\n"))
+	if _, err := Run(ctx, ws, []string{filepath.Join(dir, "c.csv")}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for h := range kept {
+		if _, err := os.Stat(filepath.Join(files, h)); err != nil {
+			t.Errorf("the attachment a record names was removed: %v", err)
+		}
+	}
+	for name, want := range map[string]bool{orphan: false, ".incoming-123": false, "readme.txt": true} {
+		if _, err := os.Stat(filepath.Join(files, name)); (err == nil) != want {
+			t.Errorf("%s: present=%v, want %v", name, err == nil, want)
+		}
+	}
+}
