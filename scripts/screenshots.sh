@@ -33,6 +33,7 @@ trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$cfg
 
 wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Handover' | head -1)
 n=0
+: >"$out/stalls.txt"
 while IFS= read -r -t 120 line <&"${APP[0]}"; do
   case $line in
     "SHOT "*)
@@ -41,9 +42,11 @@ while IFS= read -r -t 120 line <&"${APP[0]}"; do
       echo "saved $out/$name.png"
       n=$((n + 1))
       ;;
-    "STALLS "*)
-      # Longest wait of the UI goroutine per phase: a figure, not a pass/fail.
-      echo "$line" | tee "$out/stalls.txt"
+    "STALLS "* | "STALLDETAIL "* | "STALLSTACK "* | "UIWORK "* | "FRAME "*)
+      # Longest wait of the UI goroutine per phase (and what it was doing
+      # during the stalls, and the cost of a full frame): figures, not a
+      # pass/fail.
+      echo "$line" | tee -a "$out/stalls.txt"
       ;;
     "TOUR DONE") break ;;
     "TOUR FAILED"*) echo "$line" >&2; exit 1 ;;

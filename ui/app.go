@@ -70,12 +70,18 @@ type App struct {
 
 	// DemoDir is where "Try the demo firm" writes its files (tests set it).
 	DemoDir string
+
+	bg        bgJobs          // reads from the project, off the UI goroutine (bg.go)
+	readCtx   context.Context // the open project's reads; cancelled when it closes
+	stopReads context.CancelFunc
+	closed    chan struct{} // closed once the last project closed is closed
 }
 
 // New builds the main window's content on win. Screens register themselves
 // with App.setScreen; steps without a screen yet show a placeholder.
 func New(a fyne.App, win fyne.Window) *App {
 	ui := &App{FyneApp: a, Win: win}
+	ui.bg.init()
 	ui.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	ui.status = widget.NewLabel("No project open")
 	ui.status.Truncation = fyne.TextTruncateEllipsis
@@ -184,25 +190,59 @@ func (ui *App) RefreshSteps() { ui.steps.Refresh() }
 // OpenProject makes ws the open project (closing any previous one) and goes
 // to the Sources step.
 func (ui *App) OpenProject(ws *workspace.Workspace) {
-	if ui.project != nil && ui.project != ws {
-		ui.project.Close()
+	if ui.project != ws {
+		ui.Close()
 	}
 	ui.project = ws
-	name, _ := ws.Setting(context.Background(), workspace.SettingFirmName)
-	if name == "" {
-		name = strings.TrimSuffix(filepath.Base(ws.Path()), filepath.Ext(ws.Path()))
-	}
-	ui.status.SetText(fmt.Sprintf("%s — saved automatically in %s", name, ws.Path()))
-	ui.Win.SetTitle("Handover — " + name)
+	ui.readCtx, ui.stopReads = context.WithCancel(context.Background())
+	name := strings.TrimSuffix(filepath.Base(ws.Path()), filepath.Ext(ws.Path()))
+	ui.showName(name)
+	ui.background("firm-name", func(ctx context.Context) func() {
+		firm, _ := ws.Setting(ctx, workspace.SettingFirmName)
+		if firm == "" {
+			return nil
+		}
+		return func() {
+			if ui.project == ws {
+				ui.showName(firm)
+			}
+		}
+	})
 	ui.rememberRecent(ws.Path())
 	ui.Show(StepSources)
 }
 
-// Close closes the open project (the window stays).
+func (ui *App) showName(name string) {
+	ui.status.SetText(fmt.Sprintf("%s — saved automatically in %s", name, ui.project.Path()))
+	ui.Win.SetTitle("Handover — " + name)
+}
+
+// Close closes the open project (the window stays). Its reads in the
+// background are cancelled, and it is closed once they have stopped, off the
+// UI goroutine (WaitClosed waits for that).
 func (ui *App) Close() {
-	if ui.project != nil {
-		ui.project.Close()
-		ui.project = nil
+	ws := ui.project
+	if ws == nil {
+		return
+	}
+	ui.project = nil
+	ui.stopReads()
+	done := make(chan struct{})
+	ui.closed = done
+	go func() {
+		ui.Settle()
+		ws.Close()
+		close(done)
+	}()
+}
+
+// WaitClosed waits until the project last closed is closed: its file is
+// whole again (never on the UI goroutine).
+func (ui *App) WaitClosed() {
+	var done chan struct{}
+	onUI(func() { done = ui.closed })
+	if done != nil {
+		<-done
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -146,18 +147,35 @@ func (c *cleanScreen) Refresh() {
 	c.show(c.idx)
 }
 
-func (c *cleanScreen) recipeOf() *clean.Recipe {
-	country, _ := c.ui.project.Setting(context.Background(), workspace.SettingCountry)
-	return clean.Open(c.ui.project, country)
+func recipeOf(ctx context.Context, ws *workspace.Workspace) *clean.Recipe {
+	country, _ := ws.Setting(ctx, workspace.SettingCountry)
+	return clean.Open(ws, country)
 }
 
+// loadRecipe reads the fixes and the contact count in the background and
+// shows them.
 func (c *cleanScreen) loadRecipe() {
-	ctx := context.Background()
-	ops, err := c.recipeOf().Ops(ctx)
-	if err != nil {
-		c.ui.ShowError("Could not read your fixes", err)
-		return
-	}
+	ws := c.ui.project
+	c.ui.background("recipe", func(ctx context.Context) func() {
+		ops, err := recipeOf(ctx, ws).Ops(ctx)
+		var counts workspace.Counts
+		if err == nil {
+			counts, err = ws.Counts(ctx)
+		}
+		return func() {
+			if c.ui.project != ws {
+				return
+			}
+			if err != nil {
+				c.ui.ShowError("Could not read your fixes", err)
+				return
+			}
+			c.showRecipe(ops, counts.Records[model.Contacts])
+		}
+	})
+}
+
+func (c *cleanScreen) showRecipe(ops []clean.Op, contacts int64) {
 	c.ops = ops
 	c.recipe.Refresh()
 	var canUndo, canRedo bool
@@ -170,9 +188,8 @@ func (c *cleanScreen) loadRecipe() {
 	}
 	setEnabled(c.UndoButton, canUndo)
 	setEnabled(c.RedoButton, canRedo)
-	counts, _ := c.ui.project.Counts(ctx)
-	c.contacts = counts.Records[model.Contacts]
-	c.status.SetText(fmt.Sprintf("%s will be migrated; %s of your fixes in effect.", plural(c.contacts, "contact", "contacts"),
+	c.contacts = contacts
+	setText(c.status, fmt.Sprintf("%s will be migrated; %s of your fixes in effect.", plural(c.contacts, "contact", "contacts"),
 		count(int64(canUndoCount(ops)))))
 }
 
@@ -194,13 +211,24 @@ func setEnabled(b *widget.Button, on bool) {
 	}
 }
 
-func (c *cleanScreen) dismissed() map[string]bool {
-	s, _ := c.ui.project.Setting(context.Background(), settingDismissed)
+func dismissed(ctx context.Context, ws *workspace.Workspace) map[string]bool {
+	s, _ := ws.Setting(ctx, settingDismissed)
 	var ids []string
 	json.Unmarshal([]byte(s), &ids)
 	out := map[string]bool{}
 	for _, id := range ids {
 		out[id] = true
+	}
+	return out
+}
+
+// openClusters keeps the suggestions the user has not set aside.
+func openClusters(found []check.Cluster, gone map[string]bool) []check.Cluster {
+	var out []check.Cluster
+	for _, cl := range found {
+		if !gone[cl.ID] {
+			out = append(out, cl)
+		}
 	}
 	return out
 }
@@ -211,8 +239,8 @@ func (c *cleanScreen) Find() *Task {
 	var found []check.Cluster
 	c.Pending = c.ui.RunTask("Looking for duplicate contacts", func(ctx context.Context, report func(Progress)) error {
 		report(Progress{Stage: "Comparing names, e-mails and phone numbers"})
-		var err error
-		found, err = check.FindDuplicates(ctx, ws, check.Options{})
+		all, err := check.FindDuplicates(ctx, ws, check.Options{})
+		found = openClusters(all, dismissed(ctx, ws))
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -222,13 +250,7 @@ func (c *cleanScreen) Find() *Task {
 			c.show(c.idx)
 			return
 		}
-		gone := c.dismissed()
-		c.clusters = c.clusters[:0]
-		for _, cl := range found {
-			if !gone[cl.ID] {
-				c.clusters = append(c.clusters, cl)
-			}
-		}
+		c.clusters = found
 		c.searched = true
 		c.show(0)
 		c.ui.RefreshSteps()
@@ -425,21 +447,25 @@ func (c *cleanScreen) Dismiss() {
 	if len(c.clusters) == 0 {
 		return
 	}
-	ctx := context.Background()
-	gone := c.dismissed()
-	gone[c.clusters[c.idx].ID] = true
-	ids := make([]string, 0, len(gone))
-	for id := range gone {
-		ids = append(ids, id)
-	}
-	b, _ := json.Marshal(ids)
-	if err := c.ui.project.SetSetting(ctx, settingDismissed, string(b)); err != nil {
-		c.ui.ShowError("Could not save your answer", err)
-		return
-	}
+	ws := c.ui.project
+	id := c.clusters[c.idx].ID
 	c.clusters = append(c.clusters[:c.idx], c.clusters[c.idx+1:]...)
 	c.show(c.idx)
 	c.ui.RefreshSteps()
+	c.ui.background("dismiss", func(ctx context.Context) func() {
+		gone := dismissed(ctx, ws)
+		gone[id] = true
+		ids := make([]string, 0, len(gone))
+		for id := range gone {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		b, _ := json.Marshal(ids)
+		if err := ws.SetSetting(ctx, settingDismissed, string(b)); err != nil {
+			return func() { c.ui.ShowError("Could not save your answer", err) }
+		}
+		return nil
+	})
 }
 
 func (c *cleanScreen) afterOp() {
@@ -458,7 +484,6 @@ func (c *cleanScreen) undoRedo(undo bool) *Task {
 	if c.ui.project == nil {
 		return nil
 	}
-	r := c.recipeOf()
 	ws := c.ui.project
 	title := "Undoing"
 	if !undo {
@@ -468,6 +493,7 @@ func (c *cleanScreen) undoRedo(undo bool) *Task {
 	var did bool
 	c.Pending = c.ui.RunTask(title, func(ctx context.Context, report func(Progress)) error {
 		report(Progress{Stage: title + " your last fix"})
+		r := recipeOf(ctx, ws)
 		var err error
 		if undo {
 			did, err = r.Undo(ctx)
@@ -477,22 +503,17 @@ func (c *cleanScreen) undoRedo(undo bool) *Task {
 		if err != nil || !did {
 			return err
 		}
+		ws.SetSetting(ctx, settingCheckStale, "1")
 		report(Progress{Stage: "Looking for duplicate contacts again"})
-		found, err = check.FindDuplicates(ctx, ws, check.Options{})
+		all, err := check.FindDuplicates(ctx, ws, check.Options{})
+		found = openClusters(all, dismissed(ctx, ws))
 		return err
 	}, func(err error) {
 		if err != nil && !errors.Is(err, context.Canceled) {
 			c.ui.ShowError("Could not "+strings.ToLower(title[:4])+" the fix", err)
 		}
 		if did && err == nil {
-			ws.SetSetting(context.Background(), settingCheckStale, "1")
-			gone := c.dismissed()
-			c.clusters = c.clusters[:0]
-			for _, cl := range found {
-				if !gone[cl.ID] {
-					c.clusters = append(c.clusters, cl)
-				}
-			}
+			c.clusters = found
 		}
 		c.afterOp()
 	})
@@ -503,19 +524,19 @@ func (c *cleanScreen) undoRedo(undo bool) *Task {
 // the recipe can take a while on a big firm), then calls after.
 func (ui *App) applyOp(op clean.Op, after func()) *Task {
 	ws := ui.project
-	country, _ := ws.Setting(context.Background(), workspace.SettingCountry)
 	return ui.RunTask("Applying your fix", func(ctx context.Context, report func(Progress)) error {
 		report(Progress{Stage: op.Describe()})
-		_, err := clean.Open(ws, country).Add(ctx, op)
-		return err
+		if _, err := recipeOf(ctx, ws).Add(ctx, op); err != nil {
+			return err
+		}
+		ws.SetSetting(ctx, settingCheckStale, "1")
+		return nil
 	}, func(err error) {
 		switch {
 		case errors.Is(err, context.Canceled):
 			dialog.ShowInformation("Stopped", "The fix was not applied.", ui.Win)
 		case err != nil:
 			ui.ShowError("The fix could not be applied", fmt.Errorf("%v\n\nNothing was changed. Try again, or undo your last fix first.", err))
-		default:
-			ws.SetSetting(context.Background(), settingCheckStale, "1")
 		}
 		if after != nil {
 			after()

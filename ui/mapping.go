@@ -111,30 +111,43 @@ func (m *mappingScreen) Done() bool                 { return len(m.tables) > 0 &
 func (m *mappingScreen) Tables() []mapTable { return m.tables }
 
 func (m *mappingScreen) Refresh() {
-	if m.ui.project == nil {
+	ws := m.ui.project
+	if ws == nil {
 		return
 	}
-	list, err := m.ui.project.Sources(context.Background())
-	if err != nil {
-		m.ui.ShowError("Could not list the files", err)
-		return
-	}
-	m.tables = nil
-	var plain []string
-	for _, src := range list {
-		var det struct {
-			Tables []ingest.Table `json:"tables"`
+	m.ui.background("mapping", func(ctx context.Context) func() {
+		list, err := ws.Sources(ctx)
+		var tables []mapTable
+		var plain []string
+		for _, src := range list {
+			var det struct {
+				Tables []ingest.Table `json:"tables"`
+			}
+			if len(src.Detection) > 0 {
+				json.Unmarshal(src.Detection, &det)
+			}
+			if len(det.Tables) == 0 {
+				plain = append(plain, src.Name)
+			}
+			for _, t := range det.Tables {
+				tables = append(tables, mapTable{Source: src, Table: t, Count: len(det.Tables)})
+			}
 		}
-		if len(src.Detection) > 0 {
-			json.Unmarshal(src.Detection, &det)
+		return func() {
+			if m.ui.project != ws {
+				return
+			}
+			if err != nil {
+				m.ui.ShowError("Could not list the files", err)
+				return
+			}
+			m.show(tables, plain)
 		}
-		if len(det.Tables) == 0 {
-			plain = append(plain, src.Name)
-		}
-		for _, t := range det.Tables {
-			m.tables = append(m.tables, mapTable{Source: src, Table: t, Count: len(det.Tables)})
-		}
-	}
+	})
+}
+
+func (m *mappingScreen) show(tables []mapTable, plain []string) {
+	m.tables = tables
 	m.note.SetText("")
 	if len(plain) > 0 {
 		m.note.SetText("No columns to check in " + strings.Join(plain, ", ") + ": e-mail, calendar and address-card files have fixed fields.")
@@ -145,8 +158,11 @@ func (m *mappingScreen) Refresh() {
 		sel = 0
 	}
 	if len(m.tables) > 0 {
-		m.list.Select(sel)
-		m.showTable(sel)
+		if m.sel == sel {
+			m.showTable(sel) // the same table, read again
+		} else {
+			m.list.Select(sel) // OnSelected shows it
+		}
 	} else {
 		m.title.SetText("No tables yet")
 		m.summary.SetText("Add your exported files on the Sources step first.")
@@ -159,8 +175,11 @@ func (m *mappingScreen) Refresh() {
 func (m *mappingScreen) SelectTable(name string) bool {
 	for i, t := range m.tables {
 		if t.Source.Name == name {
-			m.list.Select(i)
-			m.showTable(i)
+			if m.sel == i {
+				m.showTable(i)
+			} else {
+				m.list.Select(i) // OnSelected shows it
+			}
 			return true
 		}
 	}
@@ -348,8 +367,8 @@ func (m *mappingScreen) SetTarget(t mapTable, header, target string) *Task {
 			opts.Tabular.HeaderRow = t.Source.HeaderRow
 		}
 	}
-	country, _ := ws.Setting(context.Background(), workspace.SettingCountry)
 	return m.ui.RunTask("Reading "+t.Source.Name+" again", func(ctx context.Context, report func(Progress)) error {
+		country, _ := ws.Setting(ctx, workspace.SettingCountry)
 		if err := ws.Remember(ctx, mapping.Normalize(header), remember); err != nil {
 			return err
 		}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,13 +26,6 @@ import (
 func init() {
 	moreScreens = append(moreScreens, func(ui *App) { ui.setScreen(StepReadiness, newReadiness(ui)) })
 }
-
-// findingPage is how many findings are read from the project at a time; the
-// table keeps only a few pages, so a million findings cost no memory.
-const (
-	findingPage     = 100
-	findingPagesMax = 6
-)
 
 // readinessScreen is the Readiness step: the "stop using the old system"
 // banner and its acknowledgement, what is ready, what will not be migrated,
@@ -51,9 +46,12 @@ type readinessScreen struct {
 	tabs              *container.AppTabs
 	problemsTab       *container.TabItem
 
-	filter   workspace.FindingFilter
-	total    int
-	pages    map[int][]workspace.StoredFinding
+	loaded      bool     // the summary has been read once
+	overviewKey string   // what the overview was built from (rebuilt when it changes)
+	afterLoad   []func() // run once the summary being read is shown
+
+	filter   workspace.FindingFilter // the filter chosen
+	list     *findingList            // the table's rows, for filter (findings.go)
 	shown    *widget.Label
 	Table    *widget.Table
 	Severity *widget.Select
@@ -72,7 +70,7 @@ var findingColWidths = []float32{100, 115, 115, 45, 290, 290}
 var severityChoices = []string{"All problems", "Must fix", "Should check", "Good to know"}
 
 func newReadiness(ui *App) *readinessScreen {
-	r := &readinessScreen{ui: ui, pages: map[int][]workspace.StoredFinding{}}
+	r := &readinessScreen{ui: ui}
 
 	r.banner = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.banner.SizeName = theme.SizeNameSubHeadingText
@@ -112,13 +110,9 @@ func newReadiness(ui *App) *readinessScreen {
 	r.Type.OnChanged = func(string) { r.applyFilter() }
 	r.shown = widget.NewLabel("")
 	r.Table = widget.NewTable(
-		func() (int, int) { return r.total, len(findingCols) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("placeholder text")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { r.updateCell(id, o.(*widget.Label)) })
+		func() (int, int) { return r.list.length(), len(findingCols) },
+		newTextCell,
+		r.updateCell)
 	r.Table.ShowHeaderRow = true
 	r.Table.CreateHeader = func() fyne.CanvasObject { return boldLabel("header") }
 	r.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -131,7 +125,7 @@ func newReadiness(ui *App) *readinessScreen {
 	}
 	r.Table.OnSelected = func(id widget.TableCellID) {
 		r.Table.UnselectAll()
-		if f, ok := r.FindingAt(id.Row); ok {
+		if f, ok := r.list.row(id.Row); ok { // a row on show: it is in memory
 			r.ShowRecord(f)
 		}
 	}
@@ -144,6 +138,11 @@ func newReadiness(ui *App) *readinessScreen {
 	r.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("What is ready", theme.InfoIcon(), container.NewVScroll(r.overview)),
 		r.problemsTab)
+	r.tabs.OnSelected = func(t *container.TabItem) {
+		if t == r.problemsTab {
+			r.readList() // the list is read when it is first looked at
+		}
+	}
 	top := container.NewVBox(bannerBox, container.NewBorder(nil, nil, container.NewVBox(r.RunButton), nil, r.summary))
 	r.content = container.NewBorder(top, container.NewHBox(r.NextButton), nil, nil, r.tabs)
 	return r
@@ -164,26 +163,85 @@ func (r *readinessScreen) Done() bool                 { return r.checked && r.in
 func (r *readinessScreen) Info() readiness.Readiness { return r.info }
 
 // Total is how many findings match the filter (tests).
-func (r *readinessScreen) Total() int { return r.total }
+func (r *readinessScreen) Total() int {
+	var l *findingList
+	onUI(func() { l = r.list })
+	return l.length()
+}
 
-func (r *readinessScreen) Refresh() {
+func (r *readinessScreen) Refresh() { r.reload(nil) }
+
+// reload reads what the screen shows in the background, in three parts that
+// each show as soon as they are in: the summary of the problems (quick), the
+// counts of records, and what the banner and the "won't be migrated" list
+// say (slowest on a big firm). after (if not nil) runs once the summary is
+// shown.
+func (r *readinessScreen) reload(after func()) {
 	ws := r.ui.project
 	if ws == nil {
 		return
 	}
-	ctx := context.Background()
-	info, err := readiness.Gather(ctx, ws, time.Now())
-	if err != nil {
-		r.ui.ShowError("Could not work out what is ready", fmt.Errorf("%v\n\nTry opening the project again.", err))
-		return
+	if after != nil {
+		r.afterLoad = append(r.afterLoad, after)
 	}
-	r.info = info
-	last, _ := ws.Setting(ctx, settingLastCheck)
-	r.checked = last != ""
-	r.counts, _ = ws.Counts(ctx)
-	r.sum, _ = ws.SummarizeFindings(ctx, workspace.FindingFilter{})
+	if !r.loaded {
+		setText(r.summary, "Counting the records and the problems found…")
+	}
+	r.ui.background("readiness-summary", func(ctx context.Context) func() {
+		sum, err := ws.SummarizeFindings(ctx, workspace.FindingFilter{})
+		last, _ := ws.Setting(ctx, settingLastCheck)
+		stale, _ := ws.Setting(ctx, settingCheckStale)
+		return func() {
+			if r.ui.project != ws {
+				return
+			}
+			if err != nil {
+				r.ui.ShowError("Could not count the problems", fmt.Errorf("%v\n\nTry opening the project again.", err))
+				return
+			}
+			r.loaded = true
+			r.sum, r.checked = sum, last != ""
+			r.showSummary(stale != "")
+			r.applyFilter()
+			afters := r.afterLoad
+			r.afterLoad = nil
+			for _, f := range afters {
+				f()
+			}
+		}
+	})
+	r.ui.background("readiness-counts", func(ctx context.Context) func() {
+		counts, err := ws.Counts(ctx)
+		return func() {
+			if r.ui.project != ws || err != nil {
+				return // the summary's read says what went wrong
+			}
+			r.counts = counts
+			r.showOverview()
+		}
+	})
+	r.ui.background("readiness-info", func(ctx context.Context) func() {
+		info, err := readiness.Gather(ctx, ws, time.Now())
+		return func() {
+			if r.ui.project != ws {
+				return
+			}
+			if err != nil {
+				r.ui.ShowError("Could not work out what is ready", fmt.Errorf("%v\n\nTry opening the project again.", err))
+				return
+			}
+			r.info = info
+			r.showInfo()
+			r.showOverview()
+			r.ui.RefreshSteps()
+		}
+	})
+}
 
-	r.banner.SetText(info.Banner)
+// showInfo puts the banner and the cut-off confirmation on the screen.
+func (r *readinessScreen) showInfo() {
+	info := r.info
+	setText(r.banner, info.Banner)
 	sub := "Handover only has what was in the files you exported."
 	if !info.ExportedAt.IsZero() {
 		sub = fmt.Sprintf("Your files were exported %s (%s). ", info.AgeText, info.ExportedAt.Local().Format("Mon 2 Jan 2006 at 15:04")) +
@@ -192,39 +250,58 @@ func (r *readinessScreen) Refresh() {
 	for _, w := range info.Warnings {
 		sub += "\n• " + w
 	}
-	r.bannerSub.SetText(sub)
+	setText(r.bannerSub, sub)
 	if info.Cutoff.Acknowledged {
 		r.ackForm.Hide()
 		r.ackDone.Show()
-		r.ackDoneText.SetText(fmt.Sprintf("Cut-off confirmed by %s on %s.", info.Cutoff.By, info.Cutoff.At.Local().Format("Mon 2 Jan 2006 at 15:04")))
+		setText(r.ackDoneText, fmt.Sprintf("Cut-off confirmed by %s on %s.", info.Cutoff.By, info.Cutoff.At.Local().Format("Mon 2 Jan 2006 at 15:04")))
 	} else {
 		r.ackDone.Hide()
 		r.ackForm.Show()
 	}
+}
 
+// showSummary puts the one-line summary of the problems and the count on
+// the Problems tab.
+func (r *readinessScreen) showSummary(stale bool) {
+	var msg string
 	switch {
 	case !r.checked:
-		msg := "Press “Run the check” to look for problems: missing names, duplicates, records that point at nothing, bad e-mails and phone numbers, odd dates."
+		msg = "Press “Run the check” to look for problems: missing names, duplicates, records that point at nothing, bad e-mails and phone numbers, odd dates."
 		if r.sum.Total > 0 {
 			msg += fmt.Sprintf(" (%s noted so far.)", plural(r.sum.Total, "problem", "problems"))
 		}
-		r.summary.SetText(msg)
+	case r.sum.BySeverity[model.Blocker] == 0:
+		msg = fmt.Sprintf("Nothing blocks the upload. %s to look at (%s should be checked).", plural(r.sum.Total, "finding", "findings"), count(r.sum.BySeverity[model.Warning]))
 	default:
-		blockers := r.sum.BySeverity[model.Blocker]
-		if blockers == 0 {
-			r.summary.SetText(fmt.Sprintf("Nothing blocks the upload. %s to look at (%s should be checked).", plural(r.sum.Total, "finding", "findings"), count(r.sum.BySeverity[model.Warning])))
-		} else {
-			r.summary.SetText(fmt.Sprintf("%s must be fixed (or the records left out) before the upload; %s should be checked; %s good to know.",
-				plural(blockers, "problem", "problems"), count(r.sum.BySeverity[model.Warning]), count(r.sum.BySeverity[model.Info])))
-		}
+		msg = fmt.Sprintf("%s must be fixed (or the records left out) before the upload; %s should be checked; %s good to know.",
+			plural(r.sum.BySeverity[model.Blocker], "problem", "problems"), count(r.sum.BySeverity[model.Warning]), count(r.sum.BySeverity[model.Info]))
 	}
-	if stale, _ := ws.Setting(ctx, settingCheckStale); stale != "" && r.checked {
-		r.summary.SetText("You made fixes since the last check: run it again to bring this list up to date. " + r.summary.Text)
+	if stale && r.checked {
+		msg = "You made fixes since the last check: run it again to bring this list up to date. " + msg
 	}
-	r.problemsTab.Text = fmt.Sprintf("Problems to fix (%s)", count(r.sum.Total))
-	r.tabs.Refresh()
-	r.buildOverview()
-	r.applyFilter()
+	setText(r.summary, msg)
+	if tab := fmt.Sprintf("Problems to fix (%s)", count(r.sum.Total)); tab != r.problemsTab.Text {
+		r.problemsTab.Text = tab
+		r.tabs.Refresh()
+	}
+	r.showOverview()
+}
+
+// showOverview builds the "What is ready" tab again if what it shows
+// changed (it is a few hundred widgets).
+func (r *readinessScreen) showOverview() {
+	if key := fmt.Sprint(r.counts, r.sum, r.info.NotMigrate, r.info.Reminders, r.checked); key != r.overviewKey {
+		r.overviewKey = key
+		r.buildOverview()
+	}
+}
+
+// setText changes a label's text, and only then redraws it.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
 }
 
 func (r *readinessScreen) buildOverview() {
@@ -391,12 +468,19 @@ func (r *readinessScreen) acknowledge() {
 	if cutoff.IsZero() {
 		cutoff = time.Now()
 	}
-	if err := readiness.Acknowledge(context.Background(), r.ui.project, name, cutoff, time.Now()); err != nil {
-		r.ui.ShowError("Could not save the confirmation", fmt.Errorf("%v\n\nTry again; if it keeps failing, check the project file is not read-only.", err))
-		return
-	}
-	r.Refresh()
-	r.ui.RefreshSteps()
+	ws := r.ui.project
+	r.AckButton.Disable()
+	r.ui.background("acknowledge", func(ctx context.Context) func() {
+		err := readiness.Acknowledge(ctx, ws, name, cutoff, time.Now())
+		return func() {
+			if err != nil {
+				r.updateAck()
+				r.ui.ShowError("Could not save the confirmation", fmt.Errorf("%v\n\nTry again; if it keeps failing, check the project file is not read-only.", err))
+				return
+			}
+			r.reload(r.ui.RefreshSteps)
+		}
+	})
 }
 
 var checkStages = map[string]string{
@@ -416,26 +500,30 @@ func (r *readinessScreen) RunCheck() *Task {
 			}
 			report(Progress{Stage: s, Done: done, Total: total})
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		ws.SetSetting(ctx, settingLastCheck, time.Now().Format(time.RFC3339))
+		ws.SetSetting(ctx, settingCheckStale, "")
+		return nil
 	}, func(err error) {
 		switch {
 		case errors.Is(err, context.Canceled):
 			dialog.ShowInformation("Check stopped", "The previous results are kept. Run the check again when you are ready.", r.ui.Win)
 		case err != nil:
 			r.ui.ShowError("The check could not finish", fmt.Errorf("%v\n\nThe previous results are kept. Try again; if it fails again, send this message to your support contact.", err))
-		default:
-			r.checked = true
-			ws.SetSetting(context.Background(), settingLastCheck, time.Now().Format(time.RFC3339))
-			ws.SetSetting(context.Background(), settingCheckStale, "")
 		}
-		r.Refresh()
-		r.ui.RefreshSteps()
-		if err == nil && r.sum.Total > 0 {
-			r.tabs.Select(r.problemsTab)
-		}
+		r.reload(func() {
+			r.ui.RefreshSteps()
+			if err == nil && r.sum.Total > 0 {
+				r.tabs.Select(r.problemsTab)
+			}
+		})
 	})
 }
 
+// applyFilter makes the table show the findings the two selects ask for:
+// a new list, read in the background once the Problems tab is on show.
 func (r *readinessScreen) applyFilter() {
 	if r.ui.project == nil {
 		return
@@ -453,96 +541,141 @@ func (r *readinessScreen) applyFilter() {
 		f.Entity = model.Entities[i-1]
 	}
 	r.filter = f
-	s, err := r.ui.project.SummarizeFindings(context.Background(), f)
-	if err != nil {
-		r.ui.ShowError("Could not list the problems", err)
-		return
+	if r.list != nil {
+		r.list.cancel()
 	}
-	r.total = int(s.Total)
-	r.pages = map[int][]workspace.StoredFinding{}
-	if r.total == 0 && r.sum.Total > 0 {
-		r.shown.SetText("— none of this kind.")
-	} else {
-		r.shown.SetText(fmt.Sprintf("— %s", plural(int64(r.total), "problem", "problems")))
-	}
+	r.list = newFindingList(f)
+	setText(r.shown, "")
 	r.Table.Refresh()
 	r.Table.ScrollToTop()
+	if r.tabs.Selected() == r.problemsTab {
+		r.readList()
+	}
 }
 
-// FindingAt returns the finding on row i of the table, reading its page
-// from the project when it is not cached.
-func (r *readinessScreen) FindingAt(i int) (workspace.StoredFinding, bool) {
-	if i < 0 || i >= r.total {
-		return workspace.StoredFinding{}, false
-	}
-	p := i / findingPage
-	page, ok := r.pages[p]
-	if !ok {
-		f := r.filter
-		f.Offset, f.Limit = p*findingPage, findingPage
-		page = make([]workspace.StoredFinding, 0, findingPage)
-		err := r.ui.project.EachFinding(context.Background(), f, func(sf workspace.StoredFinding) error {
-			page = append(page, sf)
-			return nil
-		})
-		if err != nil {
-			return workspace.StoredFinding{}, false
-		}
-		if len(r.pages) >= findingPagesMax { // forget the page farthest away
-			far, dist := -1, -1
-			for k := range r.pages {
-				d := k - p
-				if d < 0 {
-					d = -d
-				}
-				if d > dist {
-					far, dist = k, d
-				}
-			}
-			delete(r.pages, far)
-		}
-		r.pages[p] = page
-	}
-	if j := i - p*findingPage; j < len(page) {
-		return page[j], true
-	}
-	return workspace.StoredFinding{}, false
-}
-
-func (r *readinessScreen) updateCell(id widget.TableCellID, l *widget.Label) {
-	f, ok := r.FindingAt(id.Row)
-	l.Importance = widget.MediumImportance
-	l.TextStyle = fyne.TextStyle{}
-	if !ok {
-		l.SetText("")
+// readList starts reading the table's list (once): its count, then its rows.
+func (r *readinessScreen) readList() {
+	l, ws := r.list, r.ui.project
+	if l == nil || l.started || ws == nil {
 		return
 	}
+	l.started = true
+	parent := r.ui.readCtx
+	if parent == nil {
+		parent = context.Background()
+	}
+	listCtx, cancel := context.WithCancel(parent) // cancelled when another list replaces it
+	l.cancel = cancel
+	r.ui.background("findings-count", func(context.Context) func() {
+		s, err := ws.SummarizeFindings(listCtx, l.filter)
+		if err != nil {
+			return nil // cancelled, or the pass will say
+		}
+		l.setCount(int(s.Total))
+		return func() {
+			if r.list == l {
+				r.showShown()
+				r.Table.Refresh()
+			}
+		}
+	})
+	var mu sync.Mutex
+	var last time.Time
+	r.ui.background("findings-list", func(context.Context) func() {
+		if listCtx.Err() != nil {
+			return nil // replaced before it started
+		}
+		l.read(listCtx, ws, func() {
+			// the first rows at once, then at most four times a second
+			mu.Lock()
+			now := time.Now()
+			show := last.IsZero() || now.Sub(last) > 250*time.Millisecond
+			if show {
+				last = now
+			}
+			mu.Unlock()
+			if show {
+				onUIAsync(func() {
+					if r.list == l {
+						uiWork.time("findings-progress", r.Table.Refresh)
+					}
+				})
+			}
+		})
+		return func() {
+			if r.list != l {
+				return
+			}
+			if l.err != nil && !errors.Is(l.err, context.Canceled) {
+				r.ui.ShowError("Could not list the problems", l.err)
+			}
+			r.showShown()
+			r.Table.Refresh()
+		}
+	})
+}
+
+func (r *readinessScreen) showShown() {
+	n := r.list.length()
+	if n == 0 && r.sum.Total > 0 {
+		setText(r.shown, "— none of this kind.")
+	} else {
+		setText(r.shown, fmt.Sprintf("— %s", plural(int64(n), "problem", "problems")))
+	}
+}
+
+// FindingAt returns the finding on row i of the table, once it has been
+// read. For tests and the tour: it waits for the UI goroutine and for the
+// list, so never call it there.
+func (r *readinessScreen) FindingAt(i int) (workspace.StoredFinding, bool) {
+	var l *findingList
+	onUI(func() {
+		r.readList()
+		l = r.list
+	})
+	if l == nil || i < 0 || i >= l.length() {
+		return workspace.StoredFinding{}, false
+	}
+	return l.wait(i)
+}
+
+// updateCell draws one cell from the list in memory; a row not read yet
+// says "Reading…" (the cell callback never reads the project).
+func (r *readinessScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	f, ok := r.list.row(id.Row)
+	if !ok {
+		text := ""
+		if id.Col == 4 && r.list != nil {
+			text = "Reading…"
+			r.list.misses++
+		}
+		setCell(o, text, widget.LowImportance, false)
+		return
+	}
+	imp, bold, text := widget.MediumImportance, false, ""
 	switch id.Col {
 	case 0:
-		l.Importance = severityImportance(f.Severity)
-		l.TextStyle = fyne.TextStyle{Bold: true}
-		l.SetText(severityWord(f.Severity))
+		imp, bold, text = severityImportance(f.Severity), true, severityWord(f.Severity)
 	case 1:
-		l.SetText(f.Entity.Label())
+		text = f.Entity.Label()
 	case 2:
-		l.SetText(f.Source)
+		text = f.Source
 	case 3:
 		if f.Row > 0 {
-			l.SetText(fmt.Sprint(f.Row))
-		} else {
-			l.SetText("")
+			text = strconv.FormatInt(f.Row, 10)
 		}
 	case 4:
-		l.SetText(f.Message)
+		text = f.Message
 	case 5:
-		l.SetText(f.Fix)
+		text = f.Fix
 	}
+	setCell(o, text, imp, bold)
 }
 
 // ShowRecord opens the record a finding points at: its values as read from
-// the file beside the values after the fixes, and a way to leave it out.
+// the file beside the values after the fixes, and a way to leave it out. The
+// dialog opens at once; the record is read in the background.
 func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
-	ctx := context.Background()
 	ws := r.ui.project
 	where := f.Source
 	if f.Row > 0 {
@@ -551,30 +684,59 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 	msg := wrapped(f.Message)
 	msg.TextStyle = fyne.TextStyle{Bold: true}
 	body := container.NewVBox(msg, wrapped("What to do: "+f.Fix), widget.NewLabel("From "+where+"."))
-	var rec *workspace.StoredRecord
-	if f.RecordKey != "" && f.Entity != "" {
-		var err error
-		rec, err = ws.RecordByKey(ctx, f.Entity, f.RecordKey)
-		if err != nil {
-			r.ui.ShowError("Could not load the record", err)
-			return nil
-		}
-	}
-	if rec == nil {
-		d := dialog.NewCustom(severityWord(f.Severity)+": "+ruleLabel(f.Rule), "Close", body, r.ui.Win)
+	title := severityWord(f.Severity) + ": " + ruleLabel(f.Rule)
+	if f.RecordKey == "" || f.Entity == "" {
+		d := dialog.NewCustom(title, "Close", body, r.ui.Win)
 		d.Resize(fyne.NewSize(640, 300))
 		d.Show()
 		return d
 	}
-	cleaned := recordFields(rec.Data)
-	original := cleaned
-	if rec.Cleaned {
-		original = originalFields(ctx, ws, f.Entity, rec.Key)
-	}
+	var d dialog.Dialog
+	closeButton := widget.NewButton("Close", func() { d.Hide() })
+	buttons := container.NewHBox(closeButton)
+	loading := widget.NewLabelWithStyle("Reading the record…", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	body.Add(loading)
+	content := container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(body))
+	d = dialog.NewCustomWithoutButtons(f.Entity.Label()+": "+ruleLabel(f.Rule), content, r.ui.Win)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+	r.ui.background("record", func(ctx context.Context) func() {
+		rec, err := ws.RecordByKey(ctx, f.Entity, f.RecordKey)
+		var cleaned, original []field
+		if rec != nil {
+			cleaned = recordFields(rec.Data)
+			original = cleaned
+			if rec.Cleaned {
+				original = originalFields(ctx, ws, f.Entity, rec.Key)
+			}
+		}
+		return func() {
+			body.Remove(loading)
+			switch {
+			case err != nil:
+				d.Hide()
+				r.ui.ShowError("Could not load the record", err)
+			case rec == nil:
+				body.Add(widget.NewLabel("The record is no longer in the project (the file was read again or removed)."))
+			default:
+				r.fillRecord(f, rec, cleaned, original, body, buttons, d)
+			}
+		}
+	})
+	return d
+}
+
+// fillRecord puts a record's fields and the action that fits its state in
+// the dialog ShowRecord opened.
+func (r *readinessScreen) fillRecord(f workspace.StoredFinding, rec *workspace.StoredRecord, cleaned, original []field,
+	body, buttons *fyne.Container, d dialog.Dialog) {
 	orig := map[string]string{}
 	for _, fl := range original {
 		orig[fl.Name] = fl.Value
 	}
+	name := boldLabel(model.DisplayName(rec.Data))
+	name.SizeName = theme.SizeNameSubHeadingText
+	body.Objects = append([]fyne.CanvasObject{name}, body.Objects...)
 	grid := container.New(&formLayout{cols: []float32{170, 0, 0}})
 	grid.Add(boldLabel("Field"))
 	grid.Add(boldLabel("As read from the file"))
@@ -605,7 +767,7 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 	}
 	body.Add(widget.NewSeparator())
 	body.Add(grid)
-	var d dialog.Dialog
+	body.Refresh()
 	var action *widget.Button
 	if rec.State == "excluded" {
 		action = widget.NewButtonWithIcon("Take it back into the migration", theme.ContentUndoIcon(), func() {
@@ -619,12 +781,8 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 		})
 		action.Importance = widget.DangerImportance
 	}
-	closeButton := widget.NewButton("Close", func() { d.Hide() })
-	content := container.NewBorder(nil, container.NewHBox(action, closeButton), nil, nil, container.NewVScroll(body))
-	d = dialog.NewCustomWithoutButtons(f.Entity.Label()+": "+model.DisplayName(rec.Data), content, r.ui.Win)
-	d.Resize(fyne.NewSize(760, 520))
-	d.Show()
-	return d
+	buttons.Objects = append([]fyne.CanvasObject{action}, buttons.Objects...)
+	buttons.Refresh()
 }
 
 // LeaveOut excludes the finding's record (an undoable step of the recipe).

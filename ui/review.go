@@ -31,6 +31,7 @@ type reviewScreen struct {
 	table    *fyne.Container
 	saved    *widget.Label
 	exported bool
+	shownKey string // the counts the table shows
 
 	ExcelButton, WebButton *widget.Button
 }
@@ -66,14 +67,31 @@ func (r *reviewScreen) Content() fyne.CanvasObject { return r.content }
 func (r *reviewScreen) Done() bool                 { return r.exported }
 
 func (r *reviewScreen) Refresh() {
-	if r.ui.project == nil {
+	ws := r.ui.project
+	if ws == nil {
 		return
 	}
-	counts, err := r.ui.project.Counts(context.Background())
-	if err != nil {
-		r.ui.ShowError("Could not count the records", err)
-		return
+	r.ui.background("review", func(ctx context.Context) func() {
+		counts, err := ws.Counts(ctx)
+		return func() {
+			if r.ui.project != ws {
+				return
+			}
+			if err != nil {
+				r.ui.ShowError("Could not count the records", err)
+				return
+			}
+			r.show(counts)
+		}
+	})
+}
+
+func (r *reviewScreen) show(counts workspace.Counts) {
+	key := fmt.Sprint(counts)
+	if key == r.shownKey {
+		return // the same numbers: nothing to rebuild
 	}
+	r.shownKey = key
 	t := r.table
 	t.RemoveAll()
 	t.Add(boldLabel("Type"))

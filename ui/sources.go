@@ -47,21 +47,13 @@ func newSources(ui *App) *sources {
 	s.summary.Wrapping = fyne.TextWrapWord
 	s.table = widget.NewTable(
 		func() (int, int) { return len(s.list) + 1, len(sourceCols) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("wide placeholder")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		newTextCell,
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
 			if id.Row == 0 {
-				l.TextStyle = fyne.TextStyle{Bold: true}
-				l.SetText(sourceCols[id.Col])
+				setCell(o, sourceCols[id.Col], widget.MediumImportance, true)
 				return
 			}
-			l.TextStyle = fyne.TextStyle{}
-			src := s.list[id.Row-1]
-			l.SetText(sourceCell(src, id.Col))
+			setCell(o, sourceCell(s.list[id.Row-1], id.Col), widget.MediumImportance, false)
 		})
 	s.table.StickyRowCount = 1 // the column titles stay in view
 	for i, w := range []float32{230, 200, 70, 110, 70, 70, 80, 80} {
@@ -96,19 +88,13 @@ func newSources(ui *App) *sources {
 			}
 			return len(s.pvRows), len(s.pvRows[0])
 		},
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("placeholder")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		newTextCell,
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			l.TextStyle = fyne.TextStyle{Bold: id.Row == 0}
+			text := ""
 			if id.Col < len(s.pvRows[id.Row]) {
-				l.SetText(s.pvRows[id.Row][id.Col])
-			} else {
-				l.SetText("")
+				text = s.pvRows[id.Row][id.Col]
 			}
+			setCell(o, text, widget.MediumImportance, id.Row == 0)
 		})
 
 	overrides := container.NewHBox(widget.NewLabel("Encoding"), s.encoding, widget.NewLabel("Delimiter"), s.delimiter,
@@ -166,14 +152,26 @@ func (s *sources) Content() fyne.CanvasObject { return s.content }
 func (s *sources) Done() bool                 { return len(s.list) > 0 }
 
 func (s *sources) Refresh() {
-	if s.ui.project == nil {
+	ws := s.ui.project
+	if ws == nil {
 		return
 	}
-	list, err := s.ui.project.Sources(context.Background())
-	if err != nil {
-		s.ui.ShowError("Could not list the files", err)
-		return
-	}
+	s.ui.background("sources", func(ctx context.Context) func() {
+		list, err := ws.Sources(ctx)
+		return func() {
+			if s.ui.project != ws {
+				return
+			}
+			if err != nil {
+				s.ui.ShowError("Could not list the files", err)
+				return
+			}
+			s.show(list)
+		}
+	})
+}
+
+func (s *sources) show(list []workspace.Source) {
 	s.list = list
 	var rows, recs, excl, rej int64
 	for _, src := range list {
@@ -189,6 +187,7 @@ func (s *sources) Refresh() {
 			len(list), count(rows), count(recs), count(excl), count(rej)))
 	}
 	s.table.Refresh()
+	s.ui.RefreshSteps()
 }
 
 // Sources lists what the screen shows (tests).
@@ -253,8 +252,21 @@ func (s *sources) selectSource(i int) {
 	src := s.list[i]
 	s.reread.Enable()
 	s.remove.Enable()
+	s.pvNote.SetText("Reading the first rows of " + src.Name + "…")
+	// the file may be big or on a slow disk: read it off the UI goroutine
+	s.ui.background("preview", func(ctx context.Context) func() {
+		info, rows, err := tabular.Preview(src.Path, tabular.Options{}, 20)
+		return func() {
+			if s.selected < 0 || s.selected >= len(s.list) || s.list[s.selected].ID != src.ID {
+				return // another file was selected meanwhile
+			}
+			s.showPreview(src, info, rows, err)
+		}
+	})
+}
+
+func (s *sources) showPreview(src workspace.Source, info tabular.Info, rows []tabular.Row, err error) {
 	s.pvRows = nil
-	info, rows, err := tabular.Preview(src.Path, tabular.Options{}, 20)
 	if err != nil {
 		s.pvNote.SetText(fmt.Sprintf("%s (%s): no table preview — %v", src.Name, src.Format, err))
 		s.preview.Refresh()
@@ -311,10 +323,19 @@ func (s *sources) removeSelected() {
 		if !ok {
 			return
 		}
-		if err := s.ui.project.RemoveSource(context.Background(), src.ID); err != nil {
-			s.ui.ShowError("Could not remove the file", err)
-		}
+		ws := s.ui.project
 		s.selected = -1
-		s.Refresh()
+		s.reread.Disable()
+		s.remove.Disable()
+		// a big file's rows take a while to delete: not on the UI goroutine
+		s.ui.RunTask("Removing "+src.Name, func(ctx context.Context, report func(Progress)) error {
+			report(Progress{Stage: "Removing the rows read from " + src.Name})
+			return ws.RemoveSource(ctx, src.ID)
+		}, func(err error) {
+			if err != nil {
+				s.ui.ShowError("Could not remove the file", err)
+			}
+			s.Refresh()
+		})
 	}, s.ui.Win)
 }

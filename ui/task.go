@@ -24,6 +24,7 @@ type Progress struct {
 // Task is long work running off the UI goroutine, shown in a dialog with a
 // progress bar, counts, time left and Cancel.
 type Task struct {
+	ui     *App
 	cancel context.CancelFunc
 	done   chan struct{}
 	dlg    dialog.Dialog
@@ -37,8 +38,13 @@ type Task struct {
 	start   time.Time
 }
 
-// Wait blocks until the work and its completion callback have run (tests).
-func (t *Task) Wait() { <-t.done }
+// Wait blocks until the work and its completion callback have run, and
+// what they asked to be read again is on the screen (tests, the tour).
+// Never call it on the UI goroutine.
+func (t *Task) Wait() {
+	<-t.done
+	t.ui.Settle()
+}
 
 // Cancel asks the work to stop.
 func (t *Task) Cancel() { t.cancel() }
@@ -48,7 +54,7 @@ func (t *Task) Cancel() { t.cancel() }
 // work's error (context.Canceled when the user pressed Cancel).
 func (ui *App) RunTask(title string, work func(ctx context.Context, report func(Progress)) error, onDone func(error)) *Task {
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &Task{cancel: cancel, done: make(chan struct{}), start: time.Now()}
+	t := &Task{ui: ui, cancel: cancel, done: make(chan struct{}), start: time.Now()}
 	t.label = widget.NewLabel("Starting…")
 	t.detail = widget.NewLabel("")
 	t.bar = widget.NewProgressBar()
@@ -70,7 +76,7 @@ func (ui *App) RunTask(title string, work func(ctx context.Context, report func(
 			t.pending = nil
 			t.mu.Unlock()
 			if p != nil {
-				fyne.Do(func() { t.apply(*p) })
+				onUIAsync(func() { uiWork.time("task-progress", func() { t.apply(*p) }) })
 			}
 		}
 	}()
@@ -85,11 +91,13 @@ func (ui *App) RunTask(title string, work func(ctx context.Context, report func(
 		if errors.Is(err, context.Canceled) {
 			err = context.Canceled
 		}
-		fyne.DoAndWait(func() {
-			t.dlg.Hide()
-			if onDone != nil {
-				onDone(err)
-			}
+		onUI(func() {
+			uiWork.time("done:"+title, func() {
+				t.dlg.Hide()
+				if onDone != nil {
+					onDone(err)
+				}
+			})
 		})
 		close(t.done)
 	}()

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"sort"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -27,6 +29,7 @@ func Tour(u *App, pause time.Duration) {
 		time.Sleep(pause)
 	}
 	// wait runs start on the UI goroutine and waits for the task it starts
+	// and what it reads afterwards
 	wait := func(start func() *Task) {
 		var t *Task
 		fyne.DoAndWait(func() { t = start() })
@@ -34,10 +37,18 @@ func Tour(u *App, pause time.Duration) {
 			t.Wait()
 		}
 	}
-	do := func(f func()) { fyne.DoAndWait(f) }
+	// do runs f on the UI goroutine, timed as name, then waits for what it
+	// asked to be read in the background to be on the screen
+	do := func(name string, f func()) {
+		fyne.DoAndWait(func() { uiWork.time(name, f) })
+		u.Settle()
+		time.Sleep(100 * time.Millisecond) // a few frames: what was read is laid out
+	}
 	go func() {
 		time.Sleep(2 * time.Second)
+		stopProfile := startProfile()
 		probe := startStallProbe()
+		frameFloor(u, probe, "frame-welcome", 2*time.Second)
 		shot("01-welcome")
 		probe.Phase("ingest")
 		dir := filepath.Join(os.TempDir(), "handover-tour")
@@ -52,21 +63,21 @@ func Tour(u *App, pause time.Duration) {
 			return
 		}
 		probe.Phase("screens")
-		do(func() { u.OpenProject(ws) })
-		do(func() {
+		do("open project", func() { u.OpenProject(ws) })
+		do("select a source", func() {
 			if s, ok := u.screens[StepSources].(*sources); ok {
 				s.table.Select(tableCell(7))
 			}
 		})
 		shot("02-sources")
-		do(func() {
-			u.Show(StepMapping)
+		do("show Mapping", func() { u.Show(StepMapping) })
+		do("select a table", func() {
 			if m, ok := u.screens[StepMapping].(*mappingScreen); ok {
 				m.SelectTable("contacts.csv")
 			}
 		})
 		shot("03-mapping")
-		do(func() { u.Show(StepReadiness) })
+		do("show Readiness", func() { u.Show(StepReadiness) })
 		shot("04-readiness")
 		r, _ := u.screens[StepReadiness].(*readinessScreen)
 		if r != nil {
@@ -74,16 +85,15 @@ func Tour(u *App, pause time.Duration) {
 			wait(r.RunCheck)
 			probe.Phase("screens")
 			shot("05-readiness-problems")
-			do(func() { r.tabs.SelectIndex(0) })
+			frameFloor(u, probe, "frame-readiness", 2*time.Second)
+			do("overview tab", func() { r.tabs.SelectIndex(0) })
 			shot("06-readiness-overview")
-			do(func() {
-				r.tabs.SelectIndex(1)
-				if f, ok := r.FindingAt(0); ok {
-					r.ShowRecord(f)
-				}
-			})
+			do("problems tab", func() { r.tabs.SelectIndex(1) })
+			if f, ok := r.FindingAt(0); ok {
+				do("open a record", func() { r.ShowRecord(f) })
+			}
 			shot("07-record")
-			do(func() {
+			do("close the record", func() {
 				for _, o := range u.Win.Canvas().Overlays().List() {
 					o.Hide()
 				}
@@ -93,7 +103,7 @@ func Tour(u *App, pause time.Duration) {
 			})
 		}
 		var c *cleanScreen
-		do(func() {
+		do("show Clean", func() {
 			u.Show(StepClean)
 			c, _ = u.screens[StepClean].(*cleanScreen)
 		})
@@ -102,7 +112,7 @@ func Tour(u *App, pause time.Duration) {
 		}
 		shot("08-clean")
 		if r != nil {
-			do(func() {
+			do("confirm the cut-off", func() {
 				u.Show(StepReadiness)
 				r.AckName.SetText("Dana Reyes")
 				r.AckCheck.SetChecked(true)
@@ -110,12 +120,12 @@ func Tour(u *App, pause time.Duration) {
 			})
 		}
 		var p *packageScreen
-		do(func() {
+		do("show Package", func() {
 			u.Show(StepPackage)
 			p, _ = u.screens[StepPackage].(*packageScreen)
 		})
 		if p != nil {
-			do(func() {
+			do("fill in the package form", func() {
 				p.Passphrase.SetText("copper lantern meadow violin")
 				p.Confirm.SetText("copper lantern meadow violin")
 				p.AllowBlockers.SetChecked(true)
@@ -126,24 +136,79 @@ func Tour(u *App, pause time.Duration) {
 		}
 		shot("09-package")
 		var up *uploadScreen
-		do(func() {
+		do("show Upload", func() {
 			u.Show(StepUpload)
 			up, _ = u.screens[StepUpload].(*uploadScreen)
 		})
 		if up != nil {
 			probe.Phase("upload")
-			err := tourClio(up, wait, do)
+			err := tourClio(up, wait, func(f func()) { do("upload form", f) })
 			probe.Phase("screens")
 			if err != nil {
 				fmt.Println("TOUR: no local Clio:", err)
 			}
 		}
 		shot("10-upload")
-		do(func() { u.Show(StepReview) })
+		do("show Review", func() { u.Show(StepReview) })
 		shot("11-review")
+		stopProfile()
+		for _, l := range append(append(probe.Detail(), probe.StackReport(15)...), uiWork.Report()...) {
+			fmt.Println(l)
+		}
 		fmt.Println(probe.Report())
 		fmt.Println("TOUR DONE")
 	}()
+}
+
+// frameFloor measures what one full-window frame of the screen on show
+// costs, with nothing else to do, and prints it as "FRAME phase …": it marks
+// the window dirty, then queues no-ops back to back for 30 ms; the longest
+// of those waits is the frame. The waits also go to the probe as phase.
+func frameFloor(u *App, probe *stallProbe, phase string, d time.Duration) {
+	probe.Phase(phase)
+	p50, worst, n := frameCost(u, d)
+	probe.Phase("screens")
+	fmt.Printf("FRAME %s frames=%d p50=%dms max=%dms\n", phase, n, p50.Milliseconds(), worst.Milliseconds())
+}
+
+func frameCost(u *App, d time.Duration) (p50, worst time.Duration, n int) {
+	var per []time.Duration
+	obj := u.heading
+	for end := time.Now().Add(d); time.Now().Before(end); {
+		fyne.DoAndWait(func() { u.Win.Canvas().Refresh(obj) })
+		var m time.Duration
+		for stop := time.Now().Add(30 * time.Millisecond); time.Now().Before(stop); {
+			t := time.Now()
+			fyne.DoAndWait(func() {})
+			m = max(m, time.Since(t))
+		}
+		per = append(per, m)
+	}
+	sort.Slice(per, func(i, j int) bool { return per[i] < per[j] })
+	return per[len(per)/2], per[len(per)-1], len(per)
+}
+
+// startProfile writes a CPU profile to $HANDOVER_CPUPROFILE until the
+// returned function is called (nothing when unset).
+func startProfile() func() {
+	path := os.Getenv("HANDOVER_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cpu profile:", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "cpu profile:", err)
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 func tableCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 0} }

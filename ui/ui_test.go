@@ -25,14 +25,17 @@ func demoApp(t *testing.T) *App {
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1180, 760))
 	u := New(a, w)
-	t.Cleanup(u.Close)
 	u.DemoDir = t.TempDir()
+	t.Cleanup(func() { // before the folder goes: reads may still be running
+		u.Close()
+		u.WaitClosed()
+	})
 	wel := u.Screen(StepWelcome).(*welcome)
 	test.Tap(wel.DemoButton) // starts a background task that opens the project
 	if wel.Pending == nil {
 		t.Fatal("the demo button started nothing")
 	}
-	wel.Pending.Wait()
+	wel.Pending.Wait() // and what the Sources step reads in the background
 	if u.Project() == nil {
 		t.Fatal("the demo firm did not open")
 	}
@@ -98,6 +101,7 @@ func TestMainPathOnTheDemoFirm(t *testing.T) {
 	if u.Current() != StepMapping {
 		t.Fatalf("Next from Sources shows %v", u.Current().Title())
 	}
+	u.Settle() // the screen reads the project in the background
 	m := u.Screen(StepMapping).(*mappingScreen)
 	if len(m.Tables()) < 9 {
 		t.Fatalf("Mapping lists %d tables", len(m.Tables()))
@@ -157,6 +161,7 @@ func TestMainPathOnTheDemoFirm(t *testing.T) {
 	// appear in the table; the filter narrows them; acknowledge the cut-off.
 	test.Tap(m.NextButton)
 	r := u.Screen(StepReadiness).(*readinessScreen)
+	u.Settle()
 	for _, sys := range []string{"PCLaw", "Outlook", "AbacusLaw"} {
 		if !strings.Contains(r.banner.Text, sys) {
 			t.Errorf("banner %q does not name %s", r.banner.Text, sys)
@@ -182,6 +187,7 @@ func TestMainPathOnTheDemoFirm(t *testing.T) {
 		t.Errorf("table length %d×%d", rr, cc)
 	}
 	r.Severity.SetSelected("Must fix")
+	u.Settle() // the count of the new filter is read in the background
 	blockers := r.Total()
 	if blockers == 0 || blockers >= all {
 		t.Errorf("Must fix shows %d of %d", blockers, all)
@@ -192,6 +198,7 @@ func TestMainPathOnTheDemoFirm(t *testing.T) {
 		}
 	}
 	r.Type.SetSelected(model.Contacts.Label())
+	u.Settle()
 	if n := r.Total(); n == 0 || n >= blockers {
 		t.Errorf("Must fix in Contacts shows %d (all blockers %d)", n, blockers)
 	}
@@ -202,10 +209,12 @@ func TestMainPathOnTheDemoFirm(t *testing.T) {
 	if d := r.ShowRecord(f); d == nil {
 		t.Error("no record dialog")
 	} else {
+		u.Settle() // the record is read in the background
 		d.Hide()
 	}
 	r.Severity.SetSelected(severityChoices[0])
 	r.Type.SetSelected("All types")
+	u.Settle()
 	if r.Total() != all {
 		t.Errorf("clearing the filter shows %d, want %d", r.Total(), all)
 	}
@@ -219,6 +228,7 @@ func TestMainPathOnTheDemoFirm(t *testing.T) {
 		t.Fatalf("confirm stays disabled with a name (%q) and the box ticked (%v)", r.AckName.Text, r.AckCheck.Checked)
 	}
 	test.Tap(r.AckButton)
+	u.Settle() // saved and read back in the background
 	if !r.Info().Cutoff.Acknowledged || r.Info().Cutoff.By != "Dana Office" {
 		t.Errorf("cut-off: %+v", r.Info().Cutoff)
 	}
@@ -308,6 +318,7 @@ func TestMainPathOnTheDemoFirm(t *testing.T) {
 	if len(c.Clusters()) > 0 {
 		id := c.Clusters()[0].ID
 		test.Tap(c.NotDupButton)
+		u.Settle() // saved in the background
 		s, _ := u.Project().Setting(ctx, settingDismissed)
 		if !strings.Contains(s, id) {
 			t.Errorf("dismissed %q not stored: %q", id, s)
@@ -317,6 +328,10 @@ func TestMainPathOnTheDemoFirm(t *testing.T) {
 	// Review: counts and the report.
 	u.Show(StepReview)
 	rv := u.Screen(StepReview).(*reviewScreen)
+	u.Settle()
+	if len(rv.table.Objects) < 6 {
+		t.Errorf("Review shows %d cells of counts", len(rv.table.Objects))
+	}
 	out := filepath.Join(t.TempDir(), "report.xlsx")
 	rv.Export(out).Wait()
 	if st, err := os.Stat(out); err != nil || st.Size() < 1000 {
@@ -343,7 +358,7 @@ func TestShortcutsMoveBetweenSteps(t *testing.T) {
 	}
 }
 
-func TestFindingsTableReadsPages(t *testing.T) {
+func TestFindingsTableReadsTheListOnce(t *testing.T) {
 	u := demoApp(t)
 	u.Show(StepReadiness)
 	r := u.Screen(StepReadiness).(*readinessScreen)
@@ -351,17 +366,64 @@ func TestFindingsTableReadsPages(t *testing.T) {
 	if r.Total() == 0 {
 		t.Skip("no findings")
 	}
-	// walk every row: at most findingPagesMax pages stay cached
-	for i := 0; i < r.Total(); i++ {
-		if _, ok := r.FindingAt(i); !ok {
-			t.Fatalf("row %d missing", i)
+	// every row, in the order the project lists them; at most
+	// findingDecoded chunks stay inflated
+	var want []workspace.StoredFinding
+	u.Project().EachFinding(context.Background(), workspace.FindingFilter{}, func(f workspace.StoredFinding) error {
+		want = append(want, f)
+		return nil
+	})
+	if len(want) != r.Total() {
+		t.Fatalf("table has %d rows, project %d findings", r.Total(), len(want))
+	}
+	for i := range want {
+		got, ok := r.list.row(i)
+		if !ok || got.ID != want[i].ID || got.Message != want[i].Message || got.Fix != want[i].Fix || got.RecordKey != want[i].RecordKey {
+			t.Fatalf("row %d: %+v, want %+v", i, got, want[i])
 		}
 	}
-	if len(r.pages) > findingPagesMax {
-		t.Errorf("%d pages cached", len(r.pages))
+	if len(r.list.decoded) > findingDecoded {
+		t.Errorf("%d chunks inflated", len(r.list.decoded))
 	}
 	if _, ok := r.FindingAt(r.Total()); ok {
 		t.Error("a row past the end")
+	}
+}
+
+// The table's cell callback never reads the project: a row not read yet
+// says "Reading…", and the cell shows the finding once the list is in.
+func TestFindingsCellsNeverReadOnTheUIGoroutine(t *testing.T) {
+	u := demoApp(t)
+	u.Show(StepReadiness)
+	r := u.Screen(StepReadiness).(*readinessScreen)
+	r.RunCheck().Wait()
+	if r.Total() == 0 {
+		t.Skip("no findings")
+	}
+	first, _ := r.FindingAt(0)
+	r.applyFilter() // a new list: nothing read yet
+	cell := newTextCell()
+	r.updateCell(widget.TableCellID{Row: 0, Col: 4}, cell)
+	if got := cellText(cell); got != "Reading…" {
+		t.Errorf("a row not read yet shows %q", got)
+	}
+	u.Settle()
+	r.updateCell(widget.TableCellID{Row: 0, Col: 4}, cell)
+	if got := cellText(cell); got != first.Message {
+		t.Errorf("row 0 shows %q, want %q", got, first.Message)
+	}
+	// two filter changes in a row: the table ends up with the last one's rows
+	r.Severity.SetSelected("Should check")
+	r.Type.SetSelected(model.Contacts.Label())
+	u.Settle()
+	want, _ := u.Project().SummarizeFindings(context.Background(), workspace.FindingFilter{Severity: model.Warning, Entity: model.Contacts})
+	if int64(r.Total()) != want.Total {
+		t.Errorf("contacts that should be checked: %d rows, want %d", r.Total(), want.Total)
+	}
+	for i := 0; i < r.Total(); i++ {
+		if f, ok := r.list.row(i); !ok || f.Severity != model.Warning || f.Entity != model.Contacts {
+			t.Fatalf("row %d under Should check / Contacts: %+v", i, f)
+		}
 	}
 }
 
@@ -374,6 +436,7 @@ func TestPackageWritesAndChecksAnEncryptedPackage(t *testing.T) {
 	r.AckName.SetText("Dana Office")
 	r.AckCheck.SetChecked(true)
 	test.Tap(r.AckButton)
+	u.Settle() // the confirmation is saved in the background
 
 	u.Show(StepPackage)
 	p := u.Screen(StepPackage).(*packageScreen)
@@ -437,6 +500,7 @@ func TestBulkFixAndLeaveOut(t *testing.T) {
 	r := u.Screen(StepReadiness).(*readinessScreen)
 	r.RunCheck().Wait()
 	r.Type.SetSelected(model.Contacts.Label())
+	u.Settle()
 	f, ok := r.FindingAt(0)
 	if !ok || f.RecordKey == "" {
 		t.Fatalf("no contact finding with a record: %+v", f)

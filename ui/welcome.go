@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -118,13 +119,24 @@ func (w *welcome) open() {
 	d.Show()
 }
 
-func (w *welcome) openPath(path string) {
-	ws, err := workspace.Open(path)
-	if err != nil {
-		w.ui.ShowError("Could not open the migration", err)
-		return
-	}
-	w.ui.OpenProject(ws)
+func (w *welcome) openPath(path string) { w.Pending = w.ui.OpenPath(path) }
+
+// OpenPath opens a project file in the background (opening checks the whole
+// file: seconds on a big firm) and then shows it.
+func (ui *App) OpenPath(path string) *Task {
+	var ws *workspace.Workspace
+	return ui.RunTask("Opening "+filepath.Base(path), func(ctx context.Context, report func(Progress)) error {
+		report(Progress{Stage: "Checking " + filepath.Base(path)})
+		var err error
+		ws, err = workspace.Open(path)
+		return err
+	}, func(err error) {
+		if err != nil {
+			ui.ShowError("Could not open the migration", err)
+			return
+		}
+		ui.OpenProject(ws)
+	})
 }
 
 // demo makes a fresh demo project and reads the demo firm's files into it.
@@ -137,19 +149,21 @@ func (w *welcome) demo() {
 		}
 		dir = filepath.Join(base, "Handover", "demo")
 	}
+	var ws *workspace.Workspace
 	w.Pending = w.ui.RunTask("Preparing the demo firm", func(ctx context.Context, report func(Progress)) error {
-		_, err := OpenDemo(ctx, dir, report)
-		return err
+		path, err := OpenDemo(ctx, dir, report)
+		if err != nil {
+			return err
+		}
+		if ws, err = workspace.Open(path); err != nil {
+			return fmt.Errorf("could not open the demo firm: %w", err)
+		}
+		return nil
 	}, func(err error) {
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
 				w.ui.ShowError("Could not prepare the demo firm", err)
 			}
-			return
-		}
-		ws, err := workspace.Open(filepath.Join(dir, "harbor-lane.handover"))
-		if err != nil {
-			w.ui.ShowError("Could not open the demo firm", err)
 			return
 		}
 		w.ui.OpenProject(ws)

@@ -9,8 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-
-	"handover/core/workspace"
 	"handover/ui"
 )
 
@@ -26,18 +24,20 @@ func Run(args ...string) {
 	for _, p := range args {
 		if filepath.Ext(p) == ".handover" {
 			if _, err := os.Stat(p); err == nil {
-				if ws, err := workspace.Open(p); err == nil {
-					u.OpenProject(ws)
-				} else {
-					u.ShowError("Could not open "+filepath.Base(p), err)
-				}
+				u.OpenPath(p) // in the background: the window shows at once
 			}
 		}
 	}
 	if os.Getenv("HANDOVER_TOUR") == "1" { // scripts/screenshots.sh
 		ui.Tour(u, 1500*time.Millisecond)
 	}
-	w.SetCloseIntercept(func() { u.Close(); w.Close() })
+	w.SetCloseIntercept(func() {
+		u.Close() // cancels the reads in the background, then closes the file
+		go func() {
+			u.WaitClosed()
+			fyne.Do(w.Close)
+		}()
+	})
 	w.Resize(fyne.NewSize(1180, 760))
 	w.SetMaster()
 	w.ShowAndRun()
