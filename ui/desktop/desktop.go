@@ -31,6 +31,7 @@ func Run(args ...string) {
 	if os.Getenv("HANDOVER_TOUR") == "1" { // scripts/screenshots.sh
 		ui.Tour(u, 1500*time.Millisecond)
 	}
+	ui.Bench(u) // HANDOVER_BENCH=readiness: scripts/bench/readiness.sh
 	w.SetCloseIntercept(func() {
 		u.Close() // cancels the reads in the background, then closes the file
 		go func() {

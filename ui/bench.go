@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// BenchReadiness measures the Readiness screen on the project at path in the
+// real window (scripts/bench/readiness.sh runs it under Xvfb on a 1M-record
+// project; ui/desktop calls it when HANDOVER_BENCH=readiness). It opens the
+// project the way a user does, goes to Readiness and its Problems tab, and
+// times each part showing up; measures what a full frame of that screen
+// costs; scrolls the findings table from top to bottom in steps jumps, then
+// like a mouse wheel; filters; opens a record. The stall probe runs
+// throughout. It prints "BENCH name=value" lines, the probe's figures and
+// "BENCH DONE", then quits.
+func BenchReadiness(u *App, path string, steps int) {
+	go func() {
+		time.Sleep(2 * time.Second) // the window is up and idle
+		probe := startStallProbe()
+		uiWork.Reset()
+		out := func(format string, a ...any) { fmt.Printf("BENCH "+format+"\n", a...) }
+		fail := func(what string) {
+			fmt.Println("BENCH FAILED " + what)
+			onUIAsync(u.FyneApp.Quit)
+		}
+		// until polls cond on the UI goroutine every 10 ms and returns how long
+		// it took to hold, from start (or -1 after the limit)
+		until := func(start time.Time, limit time.Duration, cond func() bool) time.Duration {
+			for {
+				var ok bool
+				onUI(func() { ok = cond() })
+				if ok {
+					return time.Since(start)
+				}
+				if time.Since(start) > limit {
+					return -1
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		ms := func(d time.Duration) int64 { return d.Milliseconds() }
+
+		// open: what "Open a migration…" does, to the Sources step listing the files
+		probe.Phase("open")
+		t0 := time.Now()
+		onUI(func() { u.OpenPath(path) })
+		src, _ := u.screens[StepSources].(*sources)
+		open := until(t0, 5*time.Minute, func() bool { return u.project != nil })
+		if open < 0 {
+			fail("the project did not open")
+			return
+		}
+		listed := until(t0, 5*time.Minute, func() bool { return len(src.list) > 0 })
+		out("open_ms=%d sources_ms=%d", ms(open), ms(listed))
+		u.Settle()
+
+		// Readiness, then its Problems tab, as a user clicks them
+		probe.Phase("readiness")
+		r, _ := u.screens[StepReadiness].(*readinessScreen)
+		t1 := time.Now()
+		onUI(func() { uiWork.time("bench: show Readiness", func() { u.Show(StepReadiness) }) })
+		onUI(func() { uiWork.time("bench: Problems tab", func() { r.tabs.Select(r.problemsTab) }) })
+		summary := until(t1, 10*time.Minute, func() bool { return r.loaded })
+		rows := until(t1, 10*time.Minute, func() bool { _, ok := r.list.row(0); return ok })
+		counts := until(t1, 10*time.Minute, func() bool { return len(r.counts.Records) > 0 })
+		banner := until(t1, 10*time.Minute, func() bool { return r.info.Banner != "" })
+		u.Settle()
+		all := time.Since(t1)
+		var n, chunks, kb int
+		var pass time.Duration
+		onUI(func() {
+			l := r.list
+			l.mu.Lock()
+			n, chunks, kb, pass = l.n, len(l.chunks), l.bytes/1024, l.took
+			l.mu.Unlock()
+		})
+		out("readiness_summary_ms=%d readiness_first_rows_ms=%d readiness_counts_ms=%d readiness_banner_ms=%d readiness_all_ms=%d",
+			ms(summary), ms(rows), ms(counts), ms(banner), ms(all))
+		out("findings=%d list_pass_ms=%d list_kb=%d chunks=%d", n, ms(pass), kb, chunks)
+		if n == 0 {
+			fail("no findings in the table")
+			return
+		}
+
+		// the frame floor on this screen
+		probe.Phase("frame")
+		p50, worst, frames := frameCost(u, 3*time.Second)
+		out("frame_p50_ms=%d frame_max_ms=%d frames=%d", ms(p50), ms(worst), frames)
+
+		// scroll from top to bottom in jumps, a step every 50 ms
+		probe.Phase("scroll")
+		t2 := time.Now()
+		var missBefore int
+		onUI(func() { missBefore = r.list.misses })
+		for i := 0; i <= steps; i++ {
+			row := int(int64(i) * int64(n-1) / int64(steps))
+			onUI(func() {
+				uiWork.time("bench: scroll step", func() { r.Table.ScrollTo(widget.TableCellID{Row: row, Col: 0}) })
+			})
+			time.Sleep(50 * time.Millisecond)
+		}
+		var last string
+		onUI(func() {
+			if f, ok := r.list.row(n - 1); ok {
+				last = f.Message
+			}
+		})
+		var misses int
+		onUI(func() { misses = r.list.misses - missBefore })
+		out("scroll_steps=%d scroll_ms=%d scroll_stall_max_ms=%d scroll_cells_not_ready=%d last_row_ok=%v",
+			steps, ms(time.Since(t2)), ms(probe.Max("scroll")), misses, last != "")
+
+		// like a mouse wheel from the middle: 40 px every 16 ms for 3 s
+		probe.Phase("wheel")
+		onUI(func() { r.Table.ScrollTo(widget.TableCellID{Row: n / 2, Col: 0}) })
+		var off fyne.Position
+		onUI(func() { // where that row is: rows are the template's height plus padding
+			h := widget.NewLabel("placeholder text").MinSize().Height + r.Table.Theme().Size(theme.SizeNamePadding)
+			off = fyne.NewPos(0, float32(n/2)*h)
+		})
+		for end := time.Now().Add(3 * time.Second); time.Now().Before(end); time.Sleep(16 * time.Millisecond) {
+			off.Y += 40
+			o := off
+			onUI(func() { uiWork.time("bench: wheel step", func() { r.Table.ScrollToOffset(o) }) })
+		}
+		out("wheel_stall_max_ms=%d", ms(probe.Max("wheel")))
+
+		// filter: must fix only, then everything again
+		probe.Phase("filter")
+		t3 := time.Now()
+		onUI(func() { r.Severity.SetSelected(severityChoices[1]) })
+		blockers := until(t3, 5*time.Minute, func() bool {
+			f, ok := r.list.row(0)
+			return ok && f.Severity == "blocker"
+		})
+		u.Settle()
+		blockersAll := time.Since(t3)
+		t4 := time.Now()
+		onUI(func() { r.Severity.SetSelected(severityChoices[0]) })
+		again := until(t4, 5*time.Minute, func() bool { _, ok := r.list.row(0); return ok && r.filter.Severity == "" })
+		u.Settle()
+		out("filter_first_rows_ms=%d filter_all_ms=%d unfilter_first_rows_ms=%d filter_stall_max_ms=%d",
+			ms(blockers), ms(blockersAll), ms(again), ms(probe.Max("filter")))
+
+		// jump to the record of a row in the middle
+		probe.Phase("record")
+		t5 := time.Now()
+		f, ok := r.FindingAt(n / 2)
+		if ok {
+			onUI(func() { uiWork.time("bench: open a record", func() { r.ShowRecord(f) }) })
+			u.Settle()
+		}
+		out("record_ms=%d record_stall_max_ms=%d", ms(time.Since(t5)), ms(probe.Max("record")))
+		probe.Phase("end")
+
+		probe.Stop()
+		lines := append(probe.Detail(), probe.StackReport(12)...)
+		lines = append(lines, uiWork.Report()...)
+		for _, l := range lines {
+			fmt.Println(l)
+		}
+		fmt.Println(probe.Report())
+		fmt.Println("BENCH DONE")
+		onUI(u.Close)
+		u.WaitClosed()
+		onUIAsync(u.FyneApp.Quit)
+	}()
+}
+
+// benchSteps reads HANDOVER_BENCH_STEPS (default 200).
+func benchSteps() int {
+	var n int
+	if _, err := fmt.Sscan(strings.TrimSpace(os.Getenv("HANDOVER_BENCH_STEPS")), &n); err != nil || n <= 0 {
+		return 200
+	}
+	return n
+}
+
+// Bench starts the benchmark HANDOVER_BENCH names, on the project in
+// HANDOVER_BENCH_PROJECT (ui/desktop calls it); it reports whether there
+// was one to run.
+func Bench(u *App) bool {
+	switch os.Getenv("HANDOVER_BENCH") {
+	case "readiness":
+		BenchReadiness(u, os.Getenv("HANDOVER_BENCH_PROJECT"), benchSteps())
+		return true
+	case "":
+		return false
+	}
+	fmt.Println("BENCH FAILED unknown HANDOVER_BENCH", os.Getenv("HANDOVER_BENCH"))
+	return false
+}
