@@ -10,8 +10,8 @@ import (
 )
 
 // stableXLSX writes the readiness workbook, every part stamped with mod, in
-// a fixed order (report.WriteXLSXAt does the re-zipping, without plaintext on
-// disk).
+// a fixed order, streamed straight into the package (report.WriteXLSXAt
+// holds one row at a time and writes nothing to disk).
 func stableXLSX(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod time.Time) error {
 	return report.WriteXLSXAt(ctx, ws, w, mod)
 }

@@ -6,51 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"handover/core/model"
 	"handover/core/workspace"
 )
-
-// text makes a cell that Excel shows as typed: always a string cell, so a
-// value starting with =, +, - or @ is never taken as a formula.
-func text(s string) excelize.Cell { return excelize.Cell{Value: s} }
-
-type sheet struct {
-	sw    *excelize.StreamWriter
-	row   int
-	bold  int
-	money int
-}
-
-func (s *sheet) add(vals ...any) error {
-	s.row++
-	cells := make([]any, len(vals))
-	for i, v := range vals {
-		switch x := v.(type) {
-		case string:
-			cells[i] = text(x)
-		case model.Cents:
-			cells[i] = excelize.Cell{Value: float64(x) / 100, StyleID: s.money}
-		default:
-			cells[i] = v
-		}
-	}
-	cell, _ := excelize.CoordinatesToCellName(1, s.row)
-	return s.sw.SetRow(cell, cells)
-}
-
-func (s *sheet) heading(vals ...string) error {
-	s.row++
-	cells := make([]any, len(vals))
-	for i, v := range vals {
-		cells[i] = excelize.Cell{Value: v, StyleID: s.bold}
-	}
-	cell, _ := excelize.CoordinatesToCellName(1, s.row)
-	return s.sw.SetRow(cell, cells)
-}
-
-func (s *sheet) blank() { s.row++ }
 
 // WriteXLSX writes the readiness report as an Excel workbook: a Summary
 // sheet, one sheet per finding rule (every finding, with the row's original
@@ -67,46 +25,22 @@ func WriteXLSXAt(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod 
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	names := []string{"Summary"}
+	for _, r := range s.Rules {
+		names = append(names, r.Sheet)
+	}
+	names = append(names, "Excluded", "What won't be migrated")
+	wb, err := newWorkbook(w, mod, names)
 	if err != nil {
 		return err
-	}
-	money, err := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
-	if err != nil {
-		return err
-	}
-	if err := f.SetSheetName("Sheet1", "Summary"); err != nil {
-		return err
-	}
-	newSheet := func(name string, widths ...float64) (*sheet, error) {
-		if name != "Summary" {
-			if _, err := f.NewSheet(name); err != nil {
-				return nil, err
-			}
-		}
-		sw, err := f.NewStreamWriter(name)
-		if err != nil {
-			return nil, err
-		}
-		for i, wd := range widths {
-			if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-				return nil, err
-			}
-		}
-		return &sheet{sw: sw, bold: bold, money: money}, nil
 	}
 
 	// Summary.
-	sum, err := newSheet("Summary", 44, 14, 14, 14, 14, 90)
+	sum, err := wb.sheet([]float64{44, 14, 14, 14, 14, 90}, false)
 	if err != nil {
 		return err
 	}
 	if err := writeSummary(sum, s); err != nil {
-		return err
-	}
-	if err := sum.sw.Flush(); err != nil {
 		return err
 	}
 
@@ -115,18 +49,16 @@ func WriteXLSXAt(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		sh, err := newSheet(r.Sheet, 10, 22, 7, 16, 24, 60, 60, 30, 30, 30, 30, 30)
+		sh, err := wb.sheet([]float64{10, 22, 7, 16, 24, 60, 60, 30, 30, 30, 30, 30}, true)
 		if err != nil {
-			return err
-		}
-		if err := sh.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return err
 		}
 		if err := sh.heading("Severity", "Source file", "Row", "Field", "Value", "Message", "Suggested fix", "Original values →"); err != nil {
 			return err
 		}
+		var vals []any
 		err = eachFindingRow(ctx, ws, r.Rule, 0, func(fr findingRow) error {
-			vals := []any{fr.Severity, fr.Source, fr.Row, fr.Field, fr.Value, fr.Message, fr.Fix}
+			vals = append(vals[:0], fr.Severity, fr.Source, fr.Row, fr.Field, fr.Value, fr.Message, fr.Fix)
 			if fr.Row == 0 {
 				vals[2] = ""
 			}
@@ -138,23 +70,24 @@ func WriteXLSXAt(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod 
 		if err != nil {
 			return err
 		}
-		if err := sh.sw.Flush(); err != nil {
-			return err
-		}
 	}
 
 	// Excluded.
-	ex, err := newSheet("Excluded", 22, 7, 10, 16, 60, 40, 30, 30, 30, 30, 30)
+	ex, err := wb.sheet([]float64{22, 7, 10, 16, 60, 40, 30, 30, 30, 30, 30}, true)
 	if err != nil {
-		return err
-	}
-	if err := ex.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	if err := ex.heading("Source file", "Row", "Outcome", "Type", "Reason", "Detail", "Original values →"); err != nil {
 		return err
 	}
+	var vals []any
+	n := 0
 	err = ws.EachLeftOut(ctx, func(o workspace.OutcomeRow) error {
+		if n++; n%10000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		typ := ""
 		if o.Entity != "" {
 			typ = o.Entity.Label()
@@ -163,7 +96,7 @@ func WriteXLSXAt(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod 
 		if o.Locator != "" {
 			src += " (" + o.Locator + ")"
 		}
-		vals := []any{src, o.Row, o.Outcome, typ, reasonText(o), o.Detail}
+		vals = append(vals[:0], src, o.Row, o.Outcome, typ, reasonText(o), o.Detail)
 		for _, v := range leftOutValues(o) {
 			vals = append(vals, v)
 		}
@@ -172,12 +105,9 @@ func WriteXLSXAt(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod 
 	if err != nil {
 		return err
 	}
-	if err := ex.sw.Flush(); err != nil {
-		return err
-	}
 
 	// What won't be migrated.
-	nm, err := newSheet("What won't be migrated", 50, 14, 110)
+	nm, err := wb.sheet([]float64{50, 14, 110}, false)
 	if err != nil {
 		return err
 	}
@@ -193,11 +123,7 @@ func WriteXLSXAt(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod 
 			return err
 		}
 	}
-	if err := nm.sw.Flush(); err != nil {
-		return err
-	}
-	f.SetActiveSheet(0)
-	return writeStable(ctx, f, w, mod)
+	return wb.close()
 }
 
 func writeSummary(sh *sheet, s summary) error {
