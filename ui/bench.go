@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -187,6 +188,9 @@ func benchSteps() int {
 // HANDOVER_BENCH_PROJECT (ui/desktop calls it); it reports whether there
 // was one to run.
 func Bench(u *App) bool {
+	if n, err := strconv.Atoi(os.Getenv("HANDOVER_BG_READERS")); err == nil && n > 0 {
+		bgReaders = n // to compare (before the first read)
+	}
 	switch os.Getenv("HANDOVER_BENCH") {
 	case "readiness":
 		BenchReadiness(u, os.Getenv("HANDOVER_BENCH_PROJECT"), benchSteps())

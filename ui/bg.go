@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"runtime"
+	"slices"
+	"sort"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -14,16 +17,73 @@ import (
 // (it only sets widgets). While a read with the same key is running, later
 // requests collapse into one more run after it, with the latest read.
 
+// bgReaders is how many reads run at once: all cores but one, which the
+// window needs to draw (with software OpenGL the frames are drawn on the
+// CPU: a frame that waits for a core is a frozen window). On a 1M-record
+// project with two cores, four reads at once made frames take 0.5-1.7 s;
+// one at a time, 0.2 s.
+var bgReaders = max(1, runtime.NumCPU()-1)
+
+// bgLater are the reads that wait for the others: the slow ones for what is
+// not the first thing on show (the Readiness overview's counts, the banner).
+var bgLater = map[string]bool{"readiness-counts": true, "readiness-info": true}
+
 type bgJobs struct {
 	mu      sync.Mutex
 	idle    *sync.Cond
 	running int
 	next    map[string]*bgNext // keys running → the read to run after (nil: none)
+
+	// the slots reads wait for: first the reads not in bgLater, each in the
+	// order asked
+	slotsSet bool
+	free     int
+	seq      int
+	waiting  []*bgWaiter
 }
 
 type bgNext struct {
 	ctx  context.Context
 	read func(context.Context) func()
+	seq  int
+}
+
+type bgWaiter struct {
+	later bool
+	seq   int
+	ready chan struct{}
+}
+
+// acquire waits for a slot (later reads after the others, then by seq).
+func (b *bgJobs) acquire(later bool, seq int) {
+	b.mu.Lock()
+	if !b.slotsSet {
+		b.slotsSet, b.free = true, bgReaders
+	}
+	if b.free > 0 && len(b.waiting) == 0 {
+		b.free--
+		b.mu.Unlock()
+		return
+	}
+	w := &bgWaiter{later: later, seq: seq, ready: make(chan struct{})}
+	i := sort.Search(len(b.waiting), func(i int) bool {
+		o := b.waiting[i]
+		return o.later && !later || o.later == later && o.seq > seq
+	})
+	b.waiting = slices.Insert(b.waiting, i, w)
+	b.mu.Unlock()
+	<-w.ready
+}
+
+func (b *bgJobs) release() {
+	b.mu.Lock()
+	if len(b.waiting) > 0 {
+		close(b.waiting[0].ready)
+		b.waiting = b.waiting[1:]
+	} else {
+		b.free++
+	}
+	b.mu.Unlock()
 }
 
 func (b *bgJobs) init() {
@@ -43,9 +103,12 @@ func (ui *App) background(key string, read func(ctx context.Context) func()) {
 		ctx = context.Background()
 	}
 	b := &ui.bg
+	later := bgLater[key]
 	b.mu.Lock()
+	b.seq++
+	seq := b.seq
 	if n, ok := b.next[key]; ok {
-		n.ctx, n.read = ctx, read // the running read's result is stale: read again after it
+		n.ctx, n.read, n.seq = ctx, read, seq // the running read's result is stale: read again after it
 		b.mu.Unlock()
 		return
 	}
@@ -55,6 +118,7 @@ func (ui *App) background(key string, read func(ctx context.Context) func()) {
 	b.mu.Unlock()
 	go func() {
 		for read != nil {
+			b.acquire(later, seq)
 			if apply := read(ctx); apply != nil && ctx.Err() == nil {
 				onUI(func() {
 					if ctx.Err() == nil {
@@ -62,8 +126,9 @@ func (ui *App) background(key string, read func(ctx context.Context) func()) {
 					}
 				})
 			}
+			b.release() // after apply: what it asks for queues before those waiting
 			b.mu.Lock()
-			ctx, read, n.read = n.ctx, n.read, nil
+			ctx, read, seq, n.read = n.ctx, n.read, n.seq, nil
 			if read == nil {
 				delete(b.next, key)
 				b.running--

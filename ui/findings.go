@@ -72,6 +72,17 @@ func (l *findingList) length() int {
 	return l.n
 }
 
+// counted tells whether length is the list's size yet (the count is in, or
+// the pass is done).
+func (l *findingList) counted() bool {
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.count >= 0 || l.done
+}
+
 // setCount records the project's count of rows for the filter.
 func (l *findingList) setCount(n int) {
 	l.mu.Lock()

@@ -187,6 +187,7 @@ func (r *readinessScreen) reload(after func()) {
 	if !r.loaded {
 		setText(r.summary, "Counting the records and the problems found…")
 	}
+	r.applyFilter() // the findings may have changed: a new list
 	r.ui.background("readiness-summary", func(ctx context.Context) func() {
 		sum, err := ws.SummarizeFindings(ctx, workspace.FindingFilter{})
 		last, _ := ws.Setting(ctx, settingLastCheck)
@@ -202,7 +203,7 @@ func (r *readinessScreen) reload(after func()) {
 			r.loaded = true
 			r.sum, r.checked = sum, last != ""
 			r.showSummary(stale != "")
-			r.applyFilter()
+			r.showShown()
 			afters := r.afterLoad
 			r.afterLoad = nil
 			for _, f := range afters {
@@ -616,6 +617,10 @@ func (r *readinessScreen) readList() {
 }
 
 func (r *readinessScreen) showShown() {
+	if !r.list.counted() {
+		setText(r.shown, "")
+		return
+	}
 	n := r.list.length()
 	if n == 0 && r.sum.Total > 0 {
 		setText(r.shown, "— none of this kind.")
