@@ -31,10 +31,12 @@ type Task struct {
 	label  *widget.Label
 	detail *widget.Label
 	bar    *widget.ProgressBar
-	infin  *widget.ProgressBarInfinite
+	pulse  *widget.ProgressBar // while the total is unknown: steps four times a second
+	pulses int
 
 	mu      sync.Mutex
 	pending *Progress
+	unknown bool // the total is not known (the pulse moves)
 	start   time.Time
 }
 
@@ -52,31 +54,46 @@ func (t *Task) Cancel() { t.cancel() }
 // RunTask starts work in a goroutine. Progress is applied on the UI goroutine
 // at most ten times a second; onDone runs on the UI goroutine with the
 // work's error (context.Canceled when the user pressed Cancel).
+//
+// While the total is unknown a bar steps along four times a second instead
+// of Fyne's infinite progress bar: that one animates every frame, and every
+// frame redraws the whole window — with software OpenGL a core's worth of
+// drawing taken from the work, and the frames that keep the probe waiting.
 func (ui *App) RunTask(title string, work func(ctx context.Context, report func(Progress)) error, onDone func(error)) *Task {
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &Task{ui: ui, cancel: cancel, done: make(chan struct{}), start: time.Now()}
+	t := &Task{ui: ui, cancel: cancel, done: make(chan struct{}), start: time.Now(), unknown: true}
 	t.label = widget.NewLabel("Starting…")
 	t.detail = widget.NewLabel("")
 	t.bar = widget.NewProgressBar()
-	t.infin = widget.NewProgressBarInfinite()
+	t.pulse = widget.NewProgressBar()
+	t.pulse.TextFormatter = func() string { return "" }
 	t.bar.Hide()
 	stop := widget.NewButton("Cancel", func() {
 		t.label.SetText("Stopping… (nothing half-done is kept)")
 		cancel()
 	})
-	t.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(t.label, t.bar, t.infin, t.detail, stop), ui.Win)
+	t.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(t.label, t.bar, t.pulse, t.detail, stop), ui.Win)
 	t.dlg.Resize(fyne.NewSize(480, 200))
 	t.dlg.Show()
 
 	ticker := time.NewTicker(100 * time.Millisecond)
+	stopTicks := make(chan struct{})
 	go func() {
-		for range ticker.C {
+		for n := 1; ; n++ {
+			select {
+			case <-stopTicks:
+				return
+			case <-ticker.C:
+			}
 			t.mu.Lock()
-			p := t.pending
+			p, unknown := t.pending, t.unknown
 			t.pending = nil
 			t.mu.Unlock()
 			if p != nil {
 				onUIAsync(func() { uiWork.time("task-progress", func() { t.apply(*p) }) })
+			}
+			if unknown && n%3 == 0 {
+				onUIAsync(t.step)
 			}
 		}
 	}()
@@ -84,9 +101,11 @@ func (ui *App) RunTask(title string, work func(ctx context.Context, report func(
 		err := work(ctx, func(p Progress) {
 			t.mu.Lock()
 			t.pending = &p
+			t.unknown = p.Total <= 0
 			t.mu.Unlock()
 		})
 		ticker.Stop()
+		close(stopTicks)
 		cancel()
 		if errors.Is(err, context.Canceled) {
 			err = context.Canceled
@@ -105,20 +124,34 @@ func (ui *App) RunTask(title string, work func(ctx context.Context, report func(
 }
 
 func (t *Task) apply(p Progress) {
-	t.label.SetText(p.Stage)
+	setText(t.label, p.Stage)
 	if p.Total > 0 {
-		t.infin.Hide()
-		t.bar.Show()
+		if t.bar.Hidden {
+			t.pulse.Hide()
+			t.bar.Show()
+		}
 		frac := float64(p.Done) / float64(p.Total)
 		t.bar.SetValue(frac)
-		t.detail.SetText(fmt.Sprintf("%s of %s%s", count(p.Done), count(p.Total), eta(time.Since(t.start), frac)))
+		setText(t.detail, fmt.Sprintf("%s of %s%s", count(p.Done), count(p.Total), eta(time.Since(t.start), frac)))
 	} else {
-		t.bar.Hide()
-		t.infin.Show()
+		if t.pulse.Hidden {
+			t.bar.Hide()
+			t.pulse.Show()
+		}
 		if p.Done > 0 {
-			t.detail.SetText(count(p.Done) + " so far")
+			setText(t.detail, count(p.Done)+" so far")
 		}
 	}
+}
+
+// step moves the bar shown while the total is unknown (a sweep every two
+// seconds).
+func (t *Task) step() {
+	if t.pulse.Hidden {
+		return
+	}
+	t.pulses++
+	t.pulse.SetValue(float64(t.pulses%9) / 8)
 }
 
 func eta(elapsed time.Duration, frac float64) string {
