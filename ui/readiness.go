@@ -46,9 +46,11 @@ type readinessScreen struct {
 	tabs              *container.AppTabs
 	problemsTab       *container.TabItem
 
-	loaded      bool     // the summary has been read once
-	overviewKey string   // what the overview was built from (rebuilt when it changes)
-	afterLoad   []func() // run once the summary being read is shown
+	loaded bool // the summary has been read once
+	// the "What is ready" tab's sections (showOverview)
+	ovRecords, ovProblems, ovNotMigrated, ovLeftOut, ovReminders overviewPart
+	ovRecordsChart                                               *fyne.Container
+	afterLoad                                                    []func() // run once the summary being read is shown
 
 	filter   workspace.FindingFilter // the filter chosen
 	list     *findingList            // the table's rows, for filter (findings.go)
@@ -97,6 +99,8 @@ func newReadiness(ui *App) *readinessScreen {
 	r.NextButton = widget.NewButtonWithIcon("Next: fix duplicates and problems", theme.NavigateNextIcon(), ui.Next)
 
 	r.overview = container.NewVBox()
+	r.ovRecordsChart = container.NewVBox()
+	r.buildOverview()
 
 	r.Severity = widget.NewSelect(severityChoices, nil)
 	r.Severity.SetSelected(severityChoices[0])
@@ -289,58 +293,87 @@ func (r *readinessScreen) showSummary(stale bool) {
 	r.showOverview()
 }
 
-// showOverview builds the "What is ready" tab again if what it shows
-// changed (it is a few hundred widgets).
-func (r *readinessScreen) showOverview() {
-	if key := fmt.Sprint(r.counts, r.sum, r.info.NotMigrate, r.info.Reminders, r.checked); key != r.overviewKey {
-		r.overviewKey = key
-		r.buildOverview()
-	}
+// overviewPart is one section of the "What is ready" tab, rebuilt only when
+// what it shows changes: the tab is a few hundred widgets, and the three
+// reads behind it arrive one by one.
+type overviewPart struct {
+	box *fyne.Container
+	key string
 }
 
-// setText changes a label's text, and only then redraws it.
-func setText(l *widget.Label, s string) {
-	if l.Text != s {
-		l.SetText(s)
+func (p *overviewPart) update(key string, build func(*fyne.Container)) {
+	if key == p.key {
+		return
 	}
+	p.key = key
+	p.box.RemoveAll()
+	build(p.box)
+	p.box.Refresh()
 }
 
+// buildOverview lays the tab out once: its sections, filled by showOverview.
 func (r *readinessScreen) buildOverview() {
-	o := r.overview
-	o.RemoveAll()
-
-	o.Add(sectionTitle("Ready for Clio"))
-	cards := container.NewGridWrap(fyne.NewSize(150, 70))
-	var bars []barItem
-	for _, e := range model.Entities {
-		n := r.counts.Records[e]
-		if n == 0 {
-			continue
-		}
-		cards.Add(statCard(n, e.Label()))
-		bars = append(bars, barItem{Label: e.Label(), Value: n})
+	for _, p := range []*overviewPart{&r.ovRecords, &r.ovProblems, &r.ovNotMigrated, &r.ovLeftOut, &r.ovReminders} {
+		p.box = container.NewVBox()
+		p.key = "-"
 	}
-	if len(cards.Objects) == 0 {
-		o.Add(widget.NewLabel("Nothing yet: add files on the Sources step."))
-	}
-	o.Add(cards)
+	r.overview.Add(sectionTitle("Ready for Clio"))
+	r.overview.Add(r.ovRecords.box)
+	r.overview.Add(container.NewGridWithColumns(2, r.ovRecordsChart, r.ovProblems.box))
+	r.overview.Add(widget.NewSeparator())
+	r.overview.Add(sectionTitle("What won't be migrated"))
+	r.overview.Add(wrapped("Clio has no place for these. They stay in your old system's files; here is what happens instead."))
+	r.overview.Add(r.ovNotMigrated.box)
+	r.overview.Add(r.ovLeftOut.box)
+	r.overview.Add(r.ovReminders.box)
+}
 
-	// two pictures side by side: records per type, problems by kind
-	left := container.NewVBox(boldLabel("Records per type"), barChart(bars, 150))
-	right := container.NewVBox(boldLabel("Problems found"))
-	if r.sum.Total == 0 {
-		msg := "No check has been run yet."
-		if r.checked {
-			msg = "No problems found."
+// showOverview fills the sections whose numbers changed.
+func (r *readinessScreen) showOverview() {
+	counts := fmt.Sprint(r.counts.Records, r.counts.Excluded)
+	r.ovRecords.update(counts, func(o *fyne.Container) {
+		cards := container.NewGridWrap(fyne.NewSize(150, 70))
+		var bars []barItem
+		for _, e := range model.Entities {
+			n := r.counts.Records[e]
+			if n == 0 {
+				continue
+			}
+			cards.Add(statCard(n, e.Label()))
+			bars = append(bars, barItem{Label: e.Label(), Value: n})
 		}
-		right.Add(widget.NewLabel(msg))
-	} else {
+		if len(cards.Objects) == 0 {
+			msg := "Counting…"
+			if r.counts.Records != nil {
+				msg = "Nothing yet: add files on the Sources step."
+			}
+			o.Add(widget.NewLabel(msg))
+		}
+		o.Add(cards)
+		r.ovRecordsChart.RemoveAll()
+		r.ovRecordsChart.Add(boldLabel("Records per type"))
+		r.ovRecordsChart.Add(barChart(bars, 150))
+		r.ovRecordsChart.Refresh()
+	})
+	r.ovProblems.update(fmt.Sprint(r.sum, r.checked, r.loaded), func(o *fyne.Container) {
+		o.Add(boldLabel("Problems found"))
+		if r.sum.Total == 0 {
+			msg := "No check has been run yet."
+			switch {
+			case !r.loaded:
+				msg = "Counting…"
+			case r.checked:
+				msg = "No problems found."
+			}
+			o.Add(widget.NewLabel(msg))
+			return
+		}
 		var sev []barItem
 		for _, s := range []model.Severity{model.Blocker, model.Warning, model.Info} {
 			sev = append(sev, barItem{Label: severityWord(s), Value: r.sum.BySeverity[s], Color: severityColor(s)})
 		}
-		right.Add(barChart(sev, 150))
-		right.Add(boldLabel("By kind of problem"))
+		o.Add(barChart(sev, 150))
+		o.Add(boldLabel("By kind of problem"))
 		var rules []barItem
 		for rule, n := range r.sum.ByRule {
 			rules = append(rules, barItem{Label: ruleLabel(rule), Value: n, Color: severityColor(ruleSeverity(rule))})
@@ -354,41 +387,44 @@ func (r *readinessScreen) buildOverview() {
 		if len(rules) > 10 {
 			rules = rules[:10]
 		}
-		right.Add(barChart(rules, 190))
-	}
-	o.Add(container.NewGridWithColumns(2, left, right))
-
-	o.Add(widget.NewSeparator())
-	o.Add(sectionTitle("What won't be migrated"))
-	o.Add(wrapped("Clio has no place for these. They stay in your old system's files; here is what happens instead."))
-	for _, nm := range r.info.NotMigrate {
-		n := "not in your files as such"
-		if nm.Count >= 0 {
-			n = plural(nm.Count, "row", "rows")
+		o.Add(barChart(rules, 190))
+	})
+	r.ovNotMigrated.update(fmt.Sprint(r.info.NotMigrate), func(o *fyne.Container) {
+		if r.info.NotMigrate == nil {
+			o.Add(widget.NewLabel("Counting…"))
 		}
-		what := widget.NewLabelWithStyle(nm.What, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		what.Wrapping = fyne.TextWrapWord
-		o.Add(container.NewBorder(nil, nil,
-			container.NewGridWrap(fyne.NewSize(260, 36), what),
-			nil,
-			wrapped(n+" — "+nm.Instead)))
-	}
-	var reasons []string
-	for _, reason := range model.Reasons {
-		if n := r.counts.Excluded[reason]; n > 0 {
-			reasons = append(reasons, fmt.Sprintf("• %s: %s", plural(n, "row", "rows"), reason.Explain()))
+		for _, nm := range r.info.NotMigrate {
+			n := "not in your files as such"
+			if nm.Count >= 0 {
+				n = plural(nm.Count, "row", "rows")
+			}
+			what := widget.NewLabelWithStyle(nm.What, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			what.Wrapping = fyne.TextWrapWord
+			o.Add(container.NewBorder(nil, nil,
+				container.NewGridWrap(fyne.NewSize(260, 36), what),
+				nil,
+				wrapped(n+" — "+nm.Instead)))
 		}
-	}
-	if len(reasons) > 0 {
-		o.Add(boldLabel("Rows left out of your files, and why"))
-		o.Add(wrapped(strings.Join(reasons, "\n")))
-	}
-	if len(r.info.Reminders) > 0 {
-		o.Add(widget.NewSeparator())
-		o.Add(sectionTitle("Before you upload"))
-		o.Add(wrapped("• " + strings.Join(r.info.Reminders, "\n• ")))
-	}
-	o.Refresh()
+	})
+	r.ovLeftOut.update(counts, func(o *fyne.Container) {
+		var reasons []string
+		for _, reason := range model.Reasons {
+			if n := r.counts.Excluded[reason]; n > 0 {
+				reasons = append(reasons, fmt.Sprintf("• %s: %s", plural(n, "row", "rows"), reason.Explain()))
+			}
+		}
+		if len(reasons) > 0 {
+			o.Add(boldLabel("Rows left out of your files, and why"))
+			o.Add(wrapped(strings.Join(reasons, "\n")))
+		}
+	})
+	r.ovReminders.update(fmt.Sprint(r.info.Reminders), func(o *fyne.Container) {
+		if len(r.info.Reminders) > 0 {
+			o.Add(widget.NewSeparator())
+			o.Add(sectionTitle("Before you upload"))
+			o.Add(wrapped("• " + strings.Join(r.info.Reminders, "\n• ")))
+		}
+	})
 }
 
 // ruleSeverity is the severity most findings of a rule have (for colours).

@@ -325,3 +325,10 @@ func plural(n int64, one, many string) string {
 	}
 	return count(n) + " " + many
 }
+
+// setText changes a label's text, and only then redraws it.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
+}
