@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"handover/core/workspace"
+	"handover/importers/ingest"
 )
 
 // BenchReadiness measures the Readiness screen on the project at path in the
@@ -18,8 +22,9 @@ import (
 // project the way a user does, goes to Readiness and its Problems tab, and
 // times each part showing up; measures what a full frame of that screen
 // costs; scrolls the findings table from top to bottom in steps jumps, then
-// like a mouse wheel; filters; opens a record. The stall probe runs
-// throughout. It prints "BENCH name=value" lines, the probe's figures and
+// like a mouse wheel; filters; opens a record. With HANDOVER_BENCH_INGEST
+// set to a folder it first reads that folder into a new project on the
+// Sources step. The stall probe runs throughout. It prints "BENCH name=value" lines, the probe's figures and
 // "BENCH DONE", then quits.
 func BenchReadiness(u *App, path string, steps int) {
 	go func() {
@@ -47,6 +52,38 @@ func BenchReadiness(u *App, path string, steps int) {
 			}
 		}
 		ms := func(d time.Duration) int64 { return d.Milliseconds() }
+
+		// ingest (when asked): a new project, and a folder added on the Sources step
+		if dir := os.Getenv("HANDOVER_BENCH_INGEST"); dir != "" {
+			probe.Phase("ingest")
+			tmp, err := os.MkdirTemp("", "handover-bench-ingest")
+			if err != nil {
+				fail(err.Error())
+				return
+			}
+			defer os.RemoveAll(tmp)
+			ws, err := workspace.Create(filepath.Join(tmp, "ingest.handover"))
+			if err != nil {
+				fail(err.Error())
+				return
+			}
+			onUI(func() { u.OpenProject(ws) })
+			u.Settle()
+			src, _ := u.screens[StepSources].(*sources)
+			t := time.Now()
+			var task *Task
+			onUI(func() { task = src.Add([]string{dir}, ingest.Options{}) })
+			task.Wait()
+			var rows int64
+			onUI(func() {
+				for _, s := range src.list {
+					rows += s.Counts.Rows
+				}
+			})
+			out("ingest_ms=%d ingest_rows=%d ingest_stall_max_ms=%d", ms(time.Since(t)), rows, ms(probe.Max("ingest")))
+			onUI(u.Close)
+			u.WaitClosed()
+		}
 
 		// open: what "Open a migration…" does, to the Sources step listing the files
 		probe.Phase("open")

@@ -15,7 +15,6 @@ import (
 	"handover/core/clio"
 	"handover/core/clio/fakeclio"
 	"handover/core/synth"
-	"handover/core/workspace"
 )
 
 // Tour opens the demo firm and walks through every step on a timer, printing
@@ -50,20 +49,21 @@ func Tour(u *App, pause time.Duration) {
 		probe := startStallProbe()
 		frameFloor(u, probe, "frame-welcome", 2*time.Second)
 		shot("01-welcome")
+		// "Try the demo firm": its files read on the Sources step's task, the
+		// project opened
 		probe.Phase("ingest")
-		dir := filepath.Join(os.TempDir(), "handover-tour")
-		path, err := OpenDemo(context.Background(), dir, func(Progress) {})
-		if err != nil {
-			fmt.Println("TOUR FAILED", err)
-			return
-		}
-		ws, err := workspace.Open(path)
-		if err != nil {
-			fmt.Println("TOUR FAILED", err)
+		wel, _ := u.screens[StepWelcome].(*welcome)
+		wait(func() *Task {
+			u.DemoDir = filepath.Join(os.TempDir(), "handover-tour")
+			wel.demo()
+			return wel.Pending
+		})
+		if u.project == nil {
+			fmt.Println("TOUR FAILED the demo firm did not open")
 			return
 		}
 		probe.Phase("screens")
-		do("open project", func() { u.OpenProject(ws) })
+		time.Sleep(100 * time.Millisecond)
 		do("select a source", func() {
 			if s, ok := u.screens[StepSources].(*sources); ok {
 				s.table.Select(tableCell(7))
