@@ -80,7 +80,6 @@ func (c SourceCounts) Balanced() bool { return c.Rows == c.Records+c.Excluded+c.
 // SQLite through prepared statements.
 type Stager struct {
 	w        *Workspace
-	conn     *sql.Conn // the transaction's connection, with a bigger page cache while staging
 	tx       *sql.Tx
 	sourceID int64
 	info     SourceInfo
@@ -95,24 +94,11 @@ type Stager struct {
 // replaced (a fresher export of the same file); the old rows go in the same
 // transaction, so a failed re-read keeps the previous data.
 func (w *Workspace) BeginSource(ctx context.Context, info SourceInfo) (*Stager, error) {
-	conn, err := w.db.Conn(ctx)
+	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	// A big file's record keys land all over the unique index; a page cache
-	// that holds it saves re-reading and re-writing its pages (a third of the
-	// system time of a 1M-row ingest). The cache is a fixed size, given back
-	// when the source is done.
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", stagingCacheKiB)); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		releaseConn(conn)
-		return nil, err
-	}
-	fail := func(err error) (*Stager, error) { tx.Rollback(); releaseConn(conn); return nil, err }
+	fail := func(err error) (*Stager, error) { tx.Rollback(); return nil, err }
 	if _, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE row_id IN
 		(SELECT r.id FROM rows r JOIN sources s ON r.source_id = s.id WHERE s.path = ?)`, info.Path); err != nil {
 		return fail(err)
@@ -146,19 +132,8 @@ func (w *Workspace) BeginSource(ctx context.Context, info SourceInfo) (*Stager, 
 	if err != nil {
 		return fail(err)
 	}
-	return &Stager{w: w, conn: conn, tx: tx, sourceID: id, info: info, insRow: insRow, insFind: insFind,
+	return &Stager{w: w, tx: tx, sourceID: id, info: info, insRow: insRow, insFind: insFind,
 		counts: SourceCounts{SourceID: id}, keyRows: map[string]int64{}}, nil
-}
-
-// stagingCacheKiB is the page cache of a connection while it stages a source
-// (SQLite's default is 2 MiB).
-const stagingCacheKiB = 32 << 10
-
-// releaseConn gives a staging connection back to the pool with the default
-// page cache, so the memory is freed.
-func releaseConn(conn *sql.Conn) {
-	conn.ExecContext(context.Background(), "PRAGMA cache_size = -2000")
-	conn.Close()
 }
 
 func orEmpty(v any) any {
@@ -356,7 +331,6 @@ func (s *Stager) Commit(ctx context.Context) (SourceCounts, error) {
 		return s.counts, errors.New("stager already finished")
 	}
 	s.done = true
-	defer releaseConn(s.conn)
 	defer s.insRow.Close()
 	defer s.insFind.Close()
 	var stored SourceCounts
@@ -389,7 +363,6 @@ func (s *Stager) Abort() {
 	s.insRow.Close()
 	s.insFind.Close()
 	s.tx.Rollback()
-	releaseConn(s.conn)
 }
 
 // TableFinding records an observation about a whole table (e.g. a date
