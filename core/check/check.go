@@ -104,6 +104,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 	if err != nil {
 		return res, err
 	}
+	defer c.dup.close()
 	fw, err := ws.ReplaceFindings(ctx)
 	if err != nil {
 		return res, err
@@ -274,6 +275,10 @@ func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*ch
 		systems[s.ID] = firstNonEmpty(s.System, old)
 	}
 	set := func() map[string]struct{} { return map[string]struct{}{} }
+	dup, err := newDupCollector(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
 	return &checker{
 		ctx: ctx, ws: ws, opts: opts,
 		em: &emitter{ctx: ctx, systems: systems},
@@ -281,7 +286,7 @@ func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*ch
 			matterNumbers: set(), matterIDs: set(), matterKeys: set()},
 		userUses: map[string]*userUse{},
 		cf:       map[string]*fieldUse{},
-		dup:      newDupCollector(opts),
+		dup:      dup,
 	}, nil
 }
 

@@ -2,8 +2,9 @@ package check
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/hbollon/go-edlib"
@@ -95,6 +96,7 @@ func companyFingerprint(name string) string {
 
 // dcon is what duplicate detection keeps per contact.
 type dcon struct {
+	idx      int32 // position in the order contacts were added
 	id       int64
 	key      string
 	name     string // display name
@@ -109,35 +111,93 @@ type dcon struct {
 	row      int64
 }
 
+// dupCollector gathers what duplicate detection needs per contact. It
+// does not keep it in memory: every contact and each of its blocking keys
+// go into a private temporary SQLite database (an unnamed one, deleted by
+// SQLite when it is closed), and cluster walks the blocks in key order
+// from there, holding one block at a time. What stays in memory grows by
+// five bytes per contact (the union-find forest and a mark), so a project
+// ten times larger does not need ten times the memory to check.
 type dupCollector struct {
-	opts Options
-	cons []dcon
-	src  map[string]string // interned source names
+	opts   Options
+	db     *sql.DB
+	conn   *sql.Conn
+	tx     *sql.Tx
+	insCon *sql.Stmt
+	insKey *sql.Stmt
+	n      int
 }
 
-func newDupCollector(opts Options) *dupCollector {
-	return &dupCollector{opts: opts, src: map[string]string{}}
+const dupSchema = `
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -8192;
+CREATE TABLE con(idx INTEGER PRIMARY KEY, id INTEGER, key TEXT, name TEXT, fp TEXT, first TEXT, last TEXT,
+	company INTEGER, emails TEXT, phones TEXT, source_id INTEGER, source TEXT, row_no INTEGER);
+CREATE TABLE bkey(k TEXT NOT NULL, idx INTEGER NOT NULL);
+CREATE TABLE link(seq INTEGER PRIMARY KEY, a INTEGER NOT NULL, why TEXT NOT NULL, score REAL NOT NULL);
+CREATE TABLE member(idx INTEGER PRIMARY KEY, root INTEGER NOT NULL);`
+
+// newDupCollector opens the collector's spill database; close releases it.
+func newDupCollector(ctx context.Context, opts Options) (_ *dupCollector, err error) {
+	db, err := sql.Open("sqlite", "") // "": a private on-disk database SQLite deletes on close
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	d := &dupCollector{opts: opts, db: db}
+	defer func() {
+		if err != nil {
+			d.close()
+		}
+	}()
+	if d.conn, err = db.Conn(ctx); err != nil {
+		return nil, err
+	}
+	if _, err = d.conn.ExecContext(ctx, dupSchema); err != nil {
+		return nil, fmt.Errorf("duplicate detection: %w", err)
+	}
+	if d.tx, err = d.conn.BeginTx(ctx, nil); err != nil {
+		return nil, err
+	}
+	if d.insCon, err = d.tx.PrepareContext(ctx, `INSERT INTO con VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`); err != nil {
+		return nil, err
+	}
+	if d.insKey, err = d.tx.PrepareContext(ctx, `INSERT INTO bkey VALUES(?,?)`); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
-func (d *dupCollector) add(r workspace.StoredRecord, c *model.Contact) {
+// close drops the spill database (safe to call more than once).
+func (d *dupCollector) close() {
+	if d.tx != nil {
+		d.tx.Rollback()
+		d.tx = nil
+	}
+	if d.conn != nil {
+		d.conn.Close()
+		d.conn = nil
+	}
+	if d.db != nil {
+		d.db.Close()
+		d.db = nil
+	}
+}
+
+func (d *dupCollector) add(ctx context.Context, r workspace.StoredRecord, c *model.Contact) error {
 	var phones []string
 	for _, p := range c.Phones {
 		if e := e164(p.Number, d.opts.Country); e != "" {
 			phones = append(phones, e)
 		}
 	}
-	d.addParsed(r, c, phones)
+	return d.addParsed(ctx, r, c, phones)
 }
 
 // addParsed is add with the contact's valid phone numbers already in E.164.
-func (d *dupCollector) addParsed(r workspace.StoredRecord, c *model.Contact, e164s []string) {
-	x := dcon{id: r.ID, key: r.Key, name: model.DisplayName(c), sourceID: r.Prov.SourceID, row: r.Prov.Row}
-	if s, ok := d.src[r.Prov.Source]; ok {
-		x.source = s
-	} else {
-		d.src[r.Prov.Source] = r.Prov.Source
-		x.source = r.Prov.Source
-	}
+func (d *dupCollector) addParsed(ctx context.Context, r workspace.StoredRecord, c *model.Contact, e164s []string) error {
+	x := dcon{idx: int32(d.n), id: r.ID, key: r.Key, name: model.DisplayName(c), sourceID: r.Prov.SourceID, source: r.Prov.Source, row: r.Prov.Row}
 	if !strings.EqualFold(c.Type, "Company") && (c.FirstName != "" || c.LastName != "") {
 		x.first, x.last = personParts(c.FirstName, c.LastName)
 		x.fp = strings.TrimSpace(x.first + " " + x.last)
@@ -155,7 +215,38 @@ func (d *dupCollector) addParsed(r workspace.StoredRecord, c *model.Contact, e16
 			x.phones = append(x.phones, e)
 		}
 	}
-	d.cons = append(d.cons, x)
+	emails, _ := json.Marshal(x.emails)
+	phones, _ := json.Marshal(x.phones)
+	if _, err := d.insCon.ExecContext(ctx, d.n, x.id, x.key, x.name, x.fp, x.first, x.last, x.company, string(emails), string(phones),
+		x.sourceID, x.source, x.row); err != nil {
+		return fmt.Errorf("duplicate detection: %w", err)
+	}
+	for _, k := range x.blockKeys() {
+		if _, err := d.insKey.ExecContext(ctx, k, d.n); err != nil {
+			return fmt.Errorf("duplicate detection: %w", err)
+		}
+	}
+	d.n++
+	return nil
+}
+
+const dconCols = `c.idx, c.id, c.key, c.name, c.fp, c.first, c.last, c.company, c.emails, c.phones, c.source_id, c.source, c.row_no`
+
+func scanDcon(rows *sql.Rows, lead ...any) (dcon, error) {
+	var x dcon
+	var emails, phones string
+	dest := append(lead, &x.idx, &x.id, &x.key, &x.name, &x.fp, &x.first, &x.last, &x.company, &emails, &phones,
+		&x.sourceID, &x.source, &x.row)
+	if err := rows.Scan(dest...); err != nil {
+		return x, err
+	}
+	if err := json.Unmarshal([]byte(emails), &x.emails); err != nil {
+		return x, err
+	}
+	if err := json.Unmarshal([]byte(phones), &x.phones); err != nil {
+		return x, err
+	}
+	return x, nil
 }
 
 func contains(xs []string, s string) bool {
@@ -176,22 +267,10 @@ func shared(a, b []string) string {
 	return ""
 }
 
-type link struct {
-	a, b  int32
-	why   []string
-	score float64
-}
-
 // skippedBlock is a blocking key shared by too many contacts to compare.
 type skippedBlock struct {
 	key  string
 	size int
-}
-
-type rawCluster struct {
-	members []int32
-	why     []string
-	score   float64
 }
 
 // blockKeys are the keys a contact is compared under: e-mail, phone, exact
@@ -262,15 +341,53 @@ func compare(a, b *dcon) (bool, []string, float64) {
 	return true, why, score
 }
 
-// cluster blocks, compares within blocks and unions the links.
-func (d *dupCollector) cluster(ctx context.Context) ([]rawCluster, []skippedBlock, error) {
-	blocks := map[string][]int32{}
-	for i := range d.cons {
-		for _, k := range d.cons[i].blockKeys() {
-			blocks[k] = append(blocks[k], int32(i))
+// cluster blocks, compares within blocks and unions the links. It first
+// reports the blocks too large to compare (in key order) to skip, then
+// each cluster to fn, ordered by its first member, with the members in the
+// order they were added, the evidence in the order it was found and the
+// weakest link's score; it returns the number of clusters.
+func (d *dupCollector) cluster(ctx context.Context, skip func(skippedBlock) error, fn func(members []dcon, why []string, score float64) error) (int, error) {
+	if err := d.tx.Commit(); err != nil {
+		return 0, err
+	}
+	d.tx = nil
+	c := d.conn
+	if _, err := c.ExecContext(ctx, `CREATE INDEX bkey_k ON bkey(k, idx)`); err != nil {
+		return 0, err
+	}
+	tx, err := c.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	d.tx = tx
+
+	// Blocks too large to compare: few (each has more than MaxBlock members).
+	skipped := map[string]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT k, count(*) FROM bkey GROUP BY k HAVING count(*) > ? ORDER BY k`, d.opts.MaxBlock)
+	if err != nil {
+		return 0, err
+	}
+	var big []skippedBlock
+	for rows.Next() {
+		var s skippedBlock
+		if err := rows.Scan(&s.key, &s.size); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		big = append(big, s)
+		skipped[s.key] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, s := range big {
+		if err := skip(s); err != nil {
+			return 0, err
 		}
 	}
-	parent := make([]int32, len(d.cons))
+
+	parent := make([]int32, d.n)
 	for i := range parent {
 		parent[i] = int32(i)
 	}
@@ -281,35 +398,49 @@ func (d *dupCollector) cluster(ctx context.Context) ([]rawCluster, []skippedBloc
 		}
 		return x
 	}
-	var links []link
-	linked := map[uint64]bool{}
-	var skipped []skippedBlock
-	for _, k := range sortedKeys(blocks) {
-		m := blocks[k]
-		if len(m) < 2 {
-			continue
+	insLink, err := tx.PrepareContext(ctx, `INSERT INTO link(a, why, score) VALUES(?,?,?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer insLink.Close()
+	// A pair is compared in the first block (in key order) that holds both,
+	// as the in-memory version did with a set of the pairs already linked.
+	comparedBefore := func(k string, a, b []string) bool {
+		for _, s := range a {
+			if s < k && !skipped[s] && contains(b, s) {
+				return true
+			}
 		}
-		if len(m) > d.opts.MaxBlock {
-			skipped = append(skipped, skippedBlock{k, len(m)})
-			continue
+		return false
+	}
+	var block []dcon
+	var keys [][]string
+	compareBlock := func(k string) error {
+		if len(block) < 2 {
+			return nil
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return err
 		}
-		for i := 0; i < len(m); i++ {
-			for j := i + 1; j < len(m); j++ {
-				a, b := m[i], m[j]
-				pk := uint64(a)<<32 | uint64(b)
-				if linked[pk] {
+		keys = keys[:0]
+		for i := range block {
+			keys = append(keys, block[i].blockKeys())
+		}
+		for i := 0; i < len(block); i++ {
+			for j := i + 1; j < len(block); j++ {
+				if comparedBefore(k, keys[i], keys[j]) {
 					continue
 				}
-				ok, why, score := compare(&d.cons[a], &d.cons[b])
+				a, b := &block[i], &block[j]
+				ok, why, score := compare(a, b)
 				if !ok {
 					continue
 				}
-				linked[pk] = true
-				links = append(links, link{a, b, why, score})
-				if ra, rb := find(a), find(b); ra != rb {
+				w, _ := json.Marshal(why)
+				if _, err := insLink.ExecContext(ctx, a.idx, string(w), score); err != nil {
+					return err
+				}
+				if ra, rb := find(a.idx), find(b.idx); ra != rb {
 					if ra < rb {
 						parent[rb] = ra
 					} else {
@@ -318,35 +449,146 @@ func (d *dupCollector) cluster(ctx context.Context) ([]rawCluster, []skippedBloc
 				}
 			}
 		}
+		return nil
 	}
-	byRoot := map[int32]*rawCluster{}
-	var roots []int32
-	for _, l := range links {
-		r := find(l.a)
-		c := byRoot[r]
-		if c == nil {
-			c = &rawCluster{score: 1}
-			byRoot[r] = c
-			roots = append(roots, r)
+	rows, err = tx.QueryContext(ctx, `SELECT b.k, `+dconCols+` FROM bkey b JOIN con c ON c.idx = b.idx
+		WHERE b.k IN (SELECT k FROM bkey GROUP BY k HAVING count(*) BETWEEN 2 AND ?) ORDER BY b.k, b.idx`, d.opts.MaxBlock)
+	if err != nil {
+		return 0, err
+	}
+	cur := ""
+	for rows.Next() {
+		var k string
+		x, err := scanDcon(rows, &k)
+		if err != nil {
+			rows.Close()
+			return 0, err
 		}
-		for _, w := range l.why {
-			if !contains(c.why, w) {
-				c.why = append(c.why, w)
+		if k != cur {
+			if err := compareBlock(cur); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			cur, block = k, block[:0]
+		}
+		block = append(block, x)
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return 0, err
+	}
+	rows.Close()
+	if err := compareBlock(cur); err != nil {
+		return 0, err
+	}
+	block, keys = nil, nil
+
+	// Members: every contact whose tree holds a link, with its root (the
+	// smallest index in the cluster, as union keeps the smaller root).
+	linked := make([]bool, d.n)
+	rows, err = tx.QueryContext(ctx, `SELECT a FROM link`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var a int32
+		if err := rows.Scan(&a); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		linked[find(a)] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	insMember, err := tx.PrepareContext(ctx, `INSERT INTO member VALUES(?,?)`)
+	if err != nil {
+		return 0, err
+	}
+	for i := range parent {
+		if r := find(int32(i)); linked[r] {
+			if _, err := insMember.ExecContext(ctx, i, r); err != nil {
+				insMember.Close()
+				return 0, err
 			}
 		}
-		c.score = min(c.score, l.score)
 	}
-	for i := range d.cons {
-		if c := byRoot[find(int32(i))]; c != nil {
-			c.members = append(c.members, int32(i))
+	insMember.Close()
+	parent, linked = nil, nil
+	for _, q := range []string{`CREATE INDEX member_root ON member(root, idx)`, `CREATE INDEX link_a ON link(a, seq)`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return 0, err
 		}
 	}
-	sort.Slice(roots, func(i, j int) bool { return roots[i] < roots[j] })
-	out := make([]rawCluster, 0, len(roots))
-	for _, r := range roots {
-		out = append(out, *byRoot[r])
+	whyQ, err := tx.PrepareContext(ctx, `SELECT l.why, l.score FROM member m JOIN link l ON l.a = m.idx WHERE m.root = ? ORDER BY l.seq`)
+	if err != nil {
+		return 0, err
 	}
-	return out, skipped, nil
+	defer whyQ.Close()
+	n := 0
+	var members []dcon
+	emit := func(root int32) error {
+		if len(members) == 0 {
+			return nil
+		}
+		n++
+		lr, err := whyQ.QueryContext(ctx, root)
+		if err != nil {
+			return err
+		}
+		defer lr.Close()
+		var why []string
+		score := 1.0
+		for lr.Next() {
+			var w string
+			var s float64
+			if err := lr.Scan(&w, &s); err != nil {
+				return err
+			}
+			var ws []string
+			if err := json.Unmarshal([]byte(w), &ws); err != nil {
+				return err
+			}
+			for _, x := range ws {
+				if !contains(why, x) {
+					why = append(why, x)
+				}
+			}
+			score = min(score, s)
+		}
+		if err := lr.Err(); err != nil {
+			return err
+		}
+		return fn(members, why, score)
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT m.root, `+dconCols+` FROM member m JOIN con c ON c.idx = m.idx ORDER BY m.root, m.idx`)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	root := int32(-1)
+	for rows.Next() {
+		var r int32
+		x, err := scanDcon(rows, &r)
+		if err != nil {
+			return 0, err
+		}
+		if r != root {
+			if err := emit(root); err != nil {
+				return 0, err
+			}
+			root, members = r, members[:0]
+		}
+		members = append(members, x)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if err := emit(root); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 func blockLabel(k string) string {
@@ -368,28 +610,23 @@ func blockLabel(k string) string {
 // duplicates writes one duplicate.contact warning per member of each
 // cluster, and an info finding per block too large to compare.
 func (c *checker) duplicates() (int, error) {
-	clusters, skipped, err := c.dup.cluster(c.ctx)
-	if err != nil {
-		return 0, err
-	}
-	for _, s := range skipped {
-		if err := c.em.fw.Add(c.ctx, workspace.StoredFinding{Rule: model.RuleDuplicateContact, Severity: I, Entity: model.Contacts,
+	defer c.dup.close()
+	skip := func(s skippedBlock) error {
+		return c.em.fw.Add(c.ctx, workspace.StoredFinding{Rule: model.RuleDuplicateContact, Severity: I, Entity: model.Contacts,
 			Field: "contact", Value: s.key[2:],
 			Message: fmt.Sprintf("%d contacts share %s: too many to compare for duplicates automatically", s.size, blockLabel(s.key)),
 			Fix:     "Look through them on the Clean screen (filter by that value) and merge any that are the same",
-			Detail:  map[string]any{"block": s.key, "size": s.size}}); err != nil {
-			return 0, err
-		}
+			Detail:  map[string]any{"block": s.key, "size": s.size}})
 	}
-	for _, cl := range clusters {
-		keys := make([]string, len(cl.members))
-		names := make([]string, len(cl.members))
-		for i, m := range cl.members {
-			keys[i], names[i] = c.dup.cons[m].key, c.dup.cons[m].name
+	return c.dup.cluster(c.ctx, skip, func(members []dcon, why []string, score float64) error {
+		keys := make([]string, len(members))
+		names := make([]string, len(members))
+		for i := range members {
+			keys[i], names[i] = members[i].key, members[i].name
 		}
 		id := "dup:" + keys[0]
-		for _, m := range cl.members {
-			x := &c.dup.cons[m]
+		for m := range members {
+			x := &members[m]
 			var others []string
 			for i, k := range keys {
 				if k != x.key {
@@ -399,45 +636,53 @@ func (c *checker) duplicates() (int, error) {
 			rec := workspace.StoredRecord{Record: model.Record{ID: x.id, Entity: model.Contacts, Key: x.key,
 				Prov: model.Provenance{SourceID: x.sourceID, Source: x.source, Row: x.row}}}
 			if err := c.em.add(rec, model.RuleDuplicateContact, W, "contact", x.name,
-				fmt.Sprintf("%q is probably the same as %s: %s", x.name, strings.Join(others, ", "), strings.Join(cl.why, "; ")),
+				fmt.Sprintf("%q is probably the same as %s: %s", x.name, strings.Join(others, ", "), strings.Join(why, "; ")),
 				"Merge them on the Clean screen (or mark them as different people)",
-				map[string]any{"cluster": id, "members": keys, "why": cl.why, "score": cl.score}); err != nil {
-				return 0, err
+				map[string]any{"cluster": id, "members": keys, "why": why, "score": score}); err != nil {
+				return err
 			}
 		}
-	}
-	return len(clusters), nil
+		return nil
+	})
 }
 
 // FindDuplicates groups the project's active contacts into clusters of
 // probable duplicates, for the Clean screen. It reads the contacts twice
-// (once for the compact comparison data, once to return the members).
+// (once for the comparison data, spilled to disk, once to return the
+// members).
 func FindDuplicates(ctx context.Context, ws *workspace.Workspace, opts Options) ([]Cluster, error) {
 	opts.defaults(ctx, ws)
-	d := newDupCollector(opts)
-	err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts}, func(r workspace.StoredRecord) error {
+	d, err := newDupCollector(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer d.close()
+	err = ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts}, func(r workspace.StoredRecord) error {
 		if c, ok := r.Data.(*model.Contact); ok {
-			d.add(r, c)
+			return d.add(ctx, r, c)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	raw, _, err := d.cluster(ctx)
+	var out []Cluster
+	where := map[int64][2]int{} // record id → cluster, member slot
+	_, err = d.cluster(ctx, func(skippedBlock) error { return nil }, func(members []dcon, why []string, score float64) error {
+		i := len(out)
+		out = append(out, Cluster{ID: "dup:" + members[0].key, Why: why, Score: score, Members: make([]workspace.StoredRecord, len(members))})
+		for j := range members {
+			where[members[j].id] = [2]int{i, j}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Cluster, len(raw))
-	where := map[int64][2]int{} // record id → cluster, member slot
-	for i, rc := range raw {
-		out[i] = Cluster{ID: "dup:" + d.cons[rc.members[0]].key, Why: rc.why, Score: rc.score,
-			Members: make([]workspace.StoredRecord, len(rc.members))}
-		for j, m := range rc.members {
-			where[d.cons[m].id] = [2]int{i, j}
-		}
+	d.close()
+	if out == nil {
+		out = []Cluster{}
 	}
-	d.cons = nil
 	err = ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts}, func(r workspace.StoredRecord) error {
 		if p, ok := where[r.ID]; ok {
 			out[p[0]].Members[p[1]] = r

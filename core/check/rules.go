@@ -253,7 +253,9 @@ func (c *checker) contact(r workspace.StoredRecord, v *model.Contact) error {
 			return err
 		}
 	}
-	c.dup.addParsed(r, v, valid)
+	if err := c.dup.addParsed(c.ctx, r, v, valid); err != nil {
+		return err
+	}
 	if _, _, err := c.date(r, "date_of_birth", v.DateOfBirth, false); err != nil {
 		return err
 	}
