@@ -74,7 +74,8 @@ type App struct {
 	bg        bgJobs          // reads from the project, off the UI goroutine (bg.go)
 	readCtx   context.Context // the open project's reads; cancelled when it closes
 	stopReads context.CancelFunc
-	closed    chan struct{} // closed once the last project closed is closed
+	closed    chan struct{}  // closed once the last project closed is closed
+	tasks     map[*Task]bool // long work running (UI goroutine)
 }
 
 // New builds the main window's content on win. Screens register themselves
@@ -227,9 +228,17 @@ func (ui *App) Close() {
 	}
 	ui.project = nil
 	ui.stopReads()
+	var tasks []*Task
+	for t := range ui.tasks {
+		t.Cancel() // an upload pauses, anything else keeps nothing half-done
+		tasks = append(tasks, t)
+	}
 	done := make(chan struct{})
 	ui.closed = done
 	go func() {
+		for _, t := range tasks {
+			<-t.done
+		}
 		ui.Settle()
 		ws.Close()
 		close(done)

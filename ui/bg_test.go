@@ -55,3 +55,26 @@ func TestBackgroundReadsQueueBySlot(t *testing.T) {
 		}
 	}
 }
+
+// Closing the project while a task works on it stops the task first, and
+// closes the file only once the task is done (it would otherwise find the
+// project closed under it).
+func TestCloseStopsRunningTasksFirst(t *testing.T) {
+	u := demoApp(t)
+	ws := u.Project()
+	started := make(chan struct{})
+	var after error
+	task := u.RunTask("Working", func(ctx context.Context, report func(Progress)) error {
+		close(started)
+		<-ctx.Done()
+		_, after = ws.Counts(context.Background()) // the project is still open
+		return ctx.Err()
+	}, nil)
+	<-started
+	u.Close()
+	u.WaitClosed()
+	task.Wait()
+	if after != nil {
+		t.Errorf("the task found the project closed: %v", after)
+	}
+}

@@ -62,8 +62,13 @@ func (t *Task) Cancel() { t.cancel() }
 func (ui *App) RunTask(title string, work func(ctx context.Context, report func(Progress)) error, onDone func(error)) *Task {
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &Task{ui: ui, cancel: cancel, done: make(chan struct{}), start: time.Now(), unknown: true}
+	// wrap or cut rather than widen: a dialog whose width follows its text
+	// changes the window's minimum size on every update, an X round trip
+	// each time
 	t.label = widget.NewLabel("Starting…")
+	t.label.Wrapping = fyne.TextWrapWord
 	t.detail = widget.NewLabel("")
+	t.detail.Truncation = fyne.TextTruncateEllipsis
 	t.bar = widget.NewProgressBar()
 	t.pulse = widget.NewProgressBar()
 	t.pulse.TextFormatter = func() string { return "" }
@@ -75,6 +80,10 @@ func (ui *App) RunTask(title string, work func(ctx context.Context, report func(
 	t.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(t.label, t.bar, t.pulse, t.detail, stop), ui.Win)
 	t.dlg.Resize(fyne.NewSize(480, 200))
 	t.dlg.Show()
+	if ui.tasks == nil {
+		ui.tasks = map[*Task]bool{}
+	}
+	ui.tasks[t] = true // Close stops it before closing the project
 
 	ticker := time.NewTicker(100 * time.Millisecond)
 	stopTicks := make(chan struct{})
@@ -112,6 +121,7 @@ func (ui *App) RunTask(title string, work func(ctx context.Context, report func(
 		}
 		onUI(func() {
 			uiWork.time("done:"+title, func() {
+				delete(ui.tasks, t)
 				t.dlg.Hide()
 				if onDone != nil {
 					onDone(err)
