@@ -105,10 +105,22 @@ func BenchReadiness(u *App, path string, steps int) {
 		t1 := time.Now()
 		onUI(func() { uiWork.time("bench: show Readiness", func() { u.Show(StepReadiness) }) })
 		onUI(func() { uiWork.time("bench: Problems tab", func() { r.tabs.Select(r.problemsTab) }) })
-		summary := until(t1, 10*time.Minute, func() bool { return r.loaded })
-		rows := until(t1, 10*time.Minute, func() bool { _, ok := r.list.row(0); return ok })
-		counts := until(t1, 10*time.Minute, func() bool { return len(r.counts.Records) > 0 })
-		banner := until(t1, 10*time.Minute, func() bool { return r.info.Banner != "" })
+		// each part's time on screen, polled together
+		var summary, rows, counts, banner time.Duration = -1, -1, -1, -1
+		until(t1, 10*time.Minute, func() bool {
+			since := time.Since(t1)
+			mark := func(d *time.Duration, on bool) {
+				if *d < 0 && on {
+					*d = since
+				}
+			}
+			_, first := r.list.row(0)
+			mark(&summary, r.loaded)
+			mark(&rows, first)
+			mark(&counts, len(r.counts.Records) > 0)
+			mark(&banner, r.info.Banner != "")
+			return summary >= 0 && rows >= 0 && counts >= 0 && banner >= 0
+		})
 		u.Settle()
 		all := time.Since(t1)
 		var n, chunks, kb int
