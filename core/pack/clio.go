@@ -2,6 +2,8 @@ package pack
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strings"
 
 	"handover/core/model"
@@ -16,58 +18,107 @@ const BalanceDescription = "Balance Brought Forward from Previous Software"
 // contacts with exactly these values so Clio's importer can match them.
 type names struct{ first, last, company string }
 
-// refIndex maps a 64-bit hash of (kind, normalised value) to a record's
-// position: a few bytes per reference form, never the strings themselves,
-// so a firm with a million contacts costs tens of megabytes, not hundreds.
-// A hash collision (odds about 1 in 10^10 for a million keys) could only
-// make a name cell show another record's name; data/ is unaffected.
-type refIndex map[uint64]int32
-
-func refHash(kind byte, s string) uint64 {
-	h := uint64(14695981039346656037) ^ uint64(kind)
-	h *= 1099511628211
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
+// refs resolves legacy contact and matter references to how the contacts
+// and matters files wrote them. It keeps nothing in memory per record:
+// every reference form (key, legacy id, names, e-mails, matter number) goes
+// into a private temporary SQLite database (unnamed: SQLite deletes it on
+// close) and is looked up there, so packaging a firm with ten times the
+// contacts does not take ten times the memory. The first record to claim a
+// form keeps it, and forms are matched exactly (no hashing).
+type refs struct {
+	ctx  context.Context
+	db   *sql.DB
+	conn *sql.Conn
+	tx   *sql.Tx
+	stmt map[string]*sql.Stmt
+	nc   int64 // contacts added
+	nm   int64 // matters added
+	err  error // the first failure; lookups after it find nothing
 }
 
-func (ix refIndex) set(kind byte, k string, v int32) {
-	if k == "" {
-		return
-	}
-	h := refHash(kind, k)
-	if _, ok := ix[h]; !ok {
-		ix[h] = v
-	}
-}
-
-func (ix refIndex) get(kind byte, k string) (int32, bool) {
-	if k == "" {
-		return 0, false
-	}
-	v, ok := ix[refHash(kind, k)]
-	return v, ok
-}
-
-// Reference kinds in a refIndex.
+// Reference kinds.
 const (
-	byKey byte = iota + 1
+	byKey int = iota + 1
 	byID
 	byName
 	byEmail
 	byNumber
 )
 
-// contactIndex resolves legacy contact references to the names written in
-// the contacts file.
-type contactIndex struct {
-	list []names
-	ix   refIndex
+const refsSchema = `
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TABLE contact(i INTEGER PRIMARY KEY, first TEXT, last TEXT, company TEXT);
+CREATE TABLE matter(i INTEGER PRIMARY KEY, number TEXT, first TEXT, last TEXT, company TEXT);
+CREATE TABLE cref(kind INTEGER, k TEXT, i INTEGER, PRIMARY KEY(kind, k)) WITHOUT ROWID;
+CREATE TABLE mref(kind INTEGER, k TEXT, i INTEGER, PRIMARY KEY(kind, k)) WITHOUT ROWID;`
+
+var refsStmts = map[string]string{
+	"contact": `INSERT INTO contact VALUES(?,?,?,?)`,
+	"matter":  `INSERT INTO matter VALUES(?,?,?,?,?)`,
+	"cref":    `INSERT OR IGNORE INTO cref VALUES(?,?,?)`,
+	"mref":    `INSERT OR IGNORE INTO mref VALUES(?,?,?)`,
+	"findC":   `SELECT c.first, c.last, c.company FROM cref r JOIN contact c ON c.i = r.i WHERE r.kind = ? AND r.k = ?`,
+	"findM":   `SELECT m.number, m.first, m.last, m.company FROM mref r JOIN matter m ON m.i = r.i WHERE r.kind = ? AND r.k = ?`,
 }
 
-func newContactIndex() *contactIndex { return &contactIndex{ix: refIndex{}} }
+func newRefs(ctx context.Context) (_ *refs, err error) {
+	db, err := sql.Open("sqlite", "") // "": a private on-disk database SQLite deletes on close
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	r := &refs{ctx: ctx, db: db, stmt: map[string]*sql.Stmt{}}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+	if r.conn, err = db.Conn(ctx); err != nil {
+		return nil, err
+	}
+	if _, err = r.conn.ExecContext(ctx, refsSchema); err != nil {
+		return nil, fmt.Errorf("reference index: %w", err)
+	}
+	if r.tx, err = r.conn.BeginTx(ctx, nil); err != nil {
+		return nil, err
+	}
+	for name, q := range refsStmts {
+		if r.stmt[name], err = r.tx.PrepareContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("reference index: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// close drops the index (safe to call more than once).
+func (r *refs) close() {
+	for _, st := range r.stmt {
+		st.Close()
+	}
+	r.stmt = map[string]*sql.Stmt{}
+	if r.tx != nil {
+		r.tx.Rollback()
+		r.tx = nil
+	}
+	if r.conn != nil {
+		r.conn.Close()
+		r.conn = nil
+	}
+	if r.db != nil {
+		r.db.Close()
+		r.db = nil
+	}
+}
+
+func (r *refs) exec(name string, args ...any) {
+	if r.err != nil {
+		return
+	}
+	if _, err := r.stmt[name].ExecContext(r.ctx, args...); err != nil {
+		r.err = fmt.Errorf("reference index: %w", err)
+	}
+}
 
 func legacyID(key string) string {
 	if i := strings.LastIndexByte(key, ':'); i >= 0 {
@@ -76,21 +127,29 @@ func legacyID(key string) string {
 	return key
 }
 
-func (ci *contactIndex) add(key string, c *model.Contact, n names) {
-	i := int32(len(ci.list))
-	ci.list = append(ci.list, n)
-	ci.ix.set(byKey, key, i)
-	ci.ix.set(byID, legacyID(key), i)
+// addContact records how a contact was written in 01-contacts.csv.
+func (r *refs) addContact(key string, c *model.Contact, n names) {
+	i := r.nc
+	r.nc++
+	r.exec("contact", i, n.first, n.last, n.company)
+	set := func(kind int, k string) {
+		if k != "" {
+			r.exec("cref", kind, k, i)
+		}
+	}
+	set(byKey, key)
+	set(byID, legacyID(key))
 	for _, s := range []string{c.Name, model.DisplayName(c), c.FirstName + " " + c.LastName, c.LastName + " " + c.FirstName,
 		c.LastName + " " + c.FirstName + " " + c.MiddleName} {
-		ci.ix.set(byName, fold(s), i)
+		set(byName, fold(s))
 	}
 	for _, e := range c.Emails {
-		ci.ix.set(byEmail, strings.ToLower(strings.TrimSpace(e.Address)), i)
+		set(byEmail, strings.ToLower(strings.TrimSpace(e.Address)))
 	}
 }
 
-func (ci *contactIndex) find(ref model.Ref) (names, bool) {
+// findContact resolves a contact reference the way the contacts file wrote it.
+func (r *refs) findContact(ref model.Ref) (names, bool) {
 	v := strings.TrimSpace(ref.Value)
 	var tries [][2]any
 	switch ref.Kind {
@@ -106,41 +165,76 @@ func (ci *contactIndex) find(ref model.Ref) (names, bool) {
 		tries = [][2]any{{byID, v}, {byKey, v}, {byName, fold(v)}, {byEmail, strings.ToLower(v)}}
 	}
 	for _, t := range tries {
-		if i, ok := ci.ix.get(t[0].(byte), t[1].(string)); ok {
-			return ci.list[i], true
+		var n names
+		if r.lookup("findC", t[0].(int), t[1].(string), &n.first, &n.last, &n.company) {
+			return n, true
 		}
 	}
 	return names{}, false
 }
 
-// matterIndex resolves legacy matter references to the display number that
-// 02-matters.csv writes as custom_number (what Clio's importers match on),
-// and to the matter's client as written in the contacts file.
-type matterIndex struct {
-	numbers []string
-	clients []names
-	ix      refIndex
+func (r *refs) lookup(stmt string, kind int, k string, dest ...any) bool {
+	if k == "" || r.err != nil {
+		return false
+	}
+	err := r.stmt[stmt].QueryRowContext(r.ctx, kind, k).Scan(dest...)
+	if err == sql.ErrNoRows {
+		return false
+	}
+	if err != nil {
+		r.err = fmt.Errorf("reference index: %w", err)
+		return false
+	}
+	return true
 }
-
-func newMatterIndex() *matterIndex { return &matterIndex{ix: refIndex{}} }
 
 func normNumber(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
-func (mi *matterIndex) add(key string, m *model.Matter, client names) {
-	i := int32(len(mi.numbers))
-	mi.numbers = append(mi.numbers, m.DisplayNumber)
-	mi.clients = append(mi.clients, client)
-	mi.ix.set(byKey, key, i)
-	mi.ix.set(byID, legacyID(key), i)
-	mi.ix.set(byNumber, normNumber(m.DisplayNumber), i)
+// addMatter records a matter's display number (what 02-matters.csv writes
+// as custom_number, which Clio's importers match on) and its client as
+// written in the contacts file.
+func (r *refs) addMatter(key string, m *model.Matter, client names) {
+	i := r.nm
+	r.nm++
+	r.exec("matter", i, m.DisplayNumber, client.first, client.last, client.company)
+	set := func(kind int, k string) {
+		if k != "" {
+			r.exec("mref", kind, k, i)
+		}
+	}
+	set(byKey, key)
+	set(byID, legacyID(key))
+	set(byNumber, normNumber(m.DisplayNumber))
+}
+
+// matter is the display number and client for ref.
+func (r *refs) matter(ref model.Ref) (number string, client names, ok bool) {
+	v := strings.TrimSpace(ref.Value)
+	var tries [][2]any
+	switch ref.Kind {
+	case "number":
+		tries = [][2]any{{byNumber, normNumber(v)}}
+	case "id":
+		tries = [][2]any{{byID, v}}
+	case "key":
+		tries = [][2]any{{byKey, v}}
+	default:
+		tries = [][2]any{{byNumber, normNumber(v)}, {byID, v}, {byKey, v}}
+	}
+	for _, t := range tries {
+		if r.lookup("findM", t[0].(int), t[1].(string), &number, &client.first, &client.last, &client.company) {
+			return number, client, true
+		}
+	}
+	return "", names{}, false
 }
 
 // number is the display number for ref; an unresolved number reference is
 // written as given (the readiness check reports the orphan).
-func (mi *matterIndex) number(ref model.Ref) string {
-	i, ok := mi.find(ref)
-	if ok && mi.numbers[i] != "" {
-		return mi.numbers[i]
+func (r *refs) number(ref model.Ref) string {
+	n, _, ok := r.matter(ref)
+	if ok && n != "" {
+		return n
 	}
 	if ref.Kind == "number" || ref.Kind == "" {
 		return strings.TrimSpace(ref.Value)
@@ -148,31 +242,10 @@ func (mi *matterIndex) number(ref model.Ref) string {
 	return ""
 }
 
-// client is the matter's client as written in the contacts file.
-func (mi *matterIndex) client(ref model.Ref) names {
-	if i, ok := mi.find(ref); ok {
-		return mi.clients[i]
-	}
-	return names{}
-}
-
-func (mi *matterIndex) find(ref model.Ref) (int32, bool) {
-	v := strings.TrimSpace(ref.Value)
-	switch ref.Kind {
-	case "number":
-		return mi.ix.get(byNumber, normNumber(v))
-	case "id":
-		return mi.ix.get(byID, v)
-	case "key":
-		return mi.ix.get(byKey, v)
-	}
-	if i, ok := mi.ix.get(byNumber, normNumber(v)); ok {
-		return i, true
-	}
-	if i, ok := mi.ix.get(byID, v); ok {
-		return i, true
-	}
-	return mi.ix.get(byKey, v)
+// matterClient is the matter's client as written in the contacts file.
+func (r *refs) matterClient(ref model.Ref) names {
+	_, c, _ := r.matter(ref)
+	return c
 }
 
 // contactNames is how a contact appears in the contacts file.
@@ -203,12 +276,11 @@ func pick[T any](xs []T, isDefault func(T) bool, prefer func(T) bool) (T, bool) 
 
 // clioWriter writes clio-import/: Clio's own CSV import templates.
 type clioWriter struct {
-	ctx      context.Context
-	ws       *workspace.Workspace
-	z        *zipOut
-	contacts *contactIndex
-	matters  *matterIndex
-	asOf     string // cut-off date for balances without one
+	ctx  context.Context
+	ws   *workspace.Workspace
+	z    *zipOut
+	refs *refs
+	asOf string // cut-off date for balances without one
 }
 
 func (c *clioWriter) each(e model.Entity, fn func(workspace.StoredRecord) error) error {
@@ -231,11 +303,14 @@ func (c *clioWriter) file(path string, header []string, kinds []colKind, e model
 	if err := c.each(e, func(r workspace.StoredRecord) error { return fn(f, r) }); err != nil {
 		return err
 	}
+	if c.refs.err != nil {
+		return c.refs.err
+	}
 	return f.close()
 }
 
 func (c *clioWriter) client(ref model.Ref) names {
-	if n, ok := c.contacts.find(ref); ok {
+	if n, ok := c.refs.findContact(ref); ok {
 		return n
 	}
 	return names{}
@@ -245,7 +320,7 @@ func (c *clioWriter) companyName(ref model.Ref) string {
 	if ref.IsZero() {
 		return ""
 	}
-	if n, ok := c.contacts.find(ref); ok && n.company != "" && n.first == "" && n.last == "" {
+	if n, ok := c.refs.findContact(ref); ok && n.company != "" && n.first == "" && n.last == "" {
 		return n.company
 	}
 	if ref.Kind == "name" || ref.Kind == "" {
@@ -282,7 +357,7 @@ func (c *clioWriter) contactsCSV() error {
 	return c.file("clio-import/01-contacts.csv", header, kinds, model.Contacts, func(f *csvFile, r workspace.StoredRecord) error {
 		ct := r.Data.(*model.Contact)
 		n := contactNames(ct, c.companyName)
-		c.contacts.add(r.Key, ct, n)
+		c.refs.addContact(r.Key, ct, n)
 		addr, _ := pick(ct.Addresses, func(a model.Address) bool { return false }, func(a model.Address) bool { return a.Name == "Work" })
 		email, _ := pick(ct.Emails, func(e model.Email) bool { return e.Default }, func(e model.Email) bool { return e.Name == "Work" })
 		ph, _ := pick(ct.Phones, func(p model.Phone) bool { return p.Default }, func(p model.Phone) bool { return p.Name == "Work" })
@@ -304,7 +379,7 @@ func (c *clioWriter) mattersCSV() error {
 		if cl.first != "" || cl.last != "" {
 			cl.company = "" // a person client is matched by name; their employer is not the client
 		}
-		c.matters.add(r.Key, m, cl)
+		c.refs.addMatter(r.Key, m, cl)
 		company := cl.company
 		return f.row(m.Status, m.Location, m.ClientReference, m.Description, usDate(m.OpenDate), usDate(m.CloseDate),
 			usDate(m.PendingDate), m.DisplayNumber, "", cl.first, cl.last, company)
@@ -324,7 +399,7 @@ func (c *clioWriter) activitiesCSV() error {
 				qty = "1"
 			}
 		}
-		return f.row(c.matters.number(t.Matter), usDate(t.Date), t.Activity, t.Note, t.Price.String(), qty, typ, t.User, yesNo(t.NonBillable))
+		return f.row(c.refs.number(t.Matter), usDate(t.Date), t.Activity, t.Note, t.Price.String(), qty, typ, t.User, yesNo(t.NonBillable))
 	})
 }
 
@@ -341,7 +416,7 @@ func (c *clioWriter) balancesCSV() error {
 		if b.Lines > 0 {
 			note += " (from " + itoa(int64(b.Lines)) + " ledger lines)"
 		}
-		return f.row(c.matters.number(b.Matter), usDate(asOf), BalanceDescription, note, b.Amount.String(), "1")
+		return f.row(c.refs.number(b.Matter), usDate(asOf), BalanceDescription, note, b.Amount.String(), "1")
 	})
 }
 
@@ -355,7 +430,7 @@ func (c *clioWriter) calendarCSV() error {
 			st, et = "", ""
 		}
 		return f.row(ev.Summary, ev.Description, ev.Location, usDate(ev.StartAt), st, usDate(ev.EndAt), et, yesNo(ev.AllDay),
-			ev.Owner, c.matters.number(ev.Matter), ev.RecurrenceRule, ev.TimeZone)
+			ev.Owner, c.refs.number(ev.Matter), ev.RecurrenceRule, ev.TimeZone)
 	})
 }
 
@@ -378,7 +453,7 @@ func (c *clioWriter) matterNotesCSV() error {
 		if n.Type == "Contact" {
 			return nil
 		}
-		return f.row(c.matters.number(n.Matter), usDate(n.Date), n.Subject, n.Detail, n.Author)
+		return f.row(c.refs.number(n.Matter), usDate(n.Date), n.Subject, n.Detail, n.Author)
 	})
 }
 
@@ -386,7 +461,7 @@ func (c *clioWriter) tasksCSV() error {
 	header := []string{"name", "description", "matter", "assignee", "due_date", "priority", "status"}
 	return c.file("clio-import/08-tasks.csv", header, nil, model.Tasks, func(f *csvFile, r workspace.StoredRecord) error {
 		t := r.Data.(*model.Task)
-		return f.row(t.Name, t.Description, c.matters.number(t.Matter), t.Assignee, usDate(t.DueAt), t.Priority, t.Status)
+		return f.row(t.Name, t.Description, c.refs.number(t.Matter), t.Assignee, usDate(t.DueAt), t.Priority, t.Status)
 	})
 }
 
@@ -395,7 +470,7 @@ func (c *clioWriter) relatedCSV() error {
 	return c.file("clio-import/09-related-contacts.csv", header, nil, model.Relationships, func(f *csvFile, r workspace.StoredRecord) error {
 		rel := r.Data.(*model.Relationship)
 		cl := c.client(rel.Contact)
-		return f.row(c.matters.number(rel.Matter), cl.first, cl.last, cl.company, rel.Description)
+		return f.row(c.refs.number(rel.Matter), cl.first, cl.last, cl.company, rel.Description)
 	})
 }
 
@@ -406,13 +481,13 @@ func (c *clioWriter) trustCSV() error {
 		b := r.Data.(*model.TrustBalance)
 		cl := c.client(b.Contact)
 		if b.Contact.IsZero() {
-			cl = c.matters.client(b.Matter)
+			cl = c.refs.matterClient(b.Matter)
 		}
 		asOf := b.AsOf
 		if asOf == "" {
 			asOf = c.asOf
 		}
-		return f.row(c.matters.number(b.Matter), cl.first, cl.last, cl.company, b.Amount.String(), usDate(asOf), itoa(int64(b.Lines)))
+		return f.row(c.refs.number(b.Matter), cl.first, cl.last, cl.company, b.Amount.String(), usDate(asOf), itoa(int64(b.Lines)))
 	})
 }
 

@@ -7,7 +7,8 @@
 // timestamps (the acknowledged cut-off) and a fixed compression level, JSON
 // keys come from structs (maps are key-sorted), and nothing depends on the
 // clock or on map iteration. Everything streams: entries are written one after
-// another and hashed while written; memory holds only compact name indexes.
+// another and hashed while written; the name indexes the Clio files need
+// live in a temporary SQLite database, so memory stays flat as firms grow.
 //
 // A package may be encrypted with age (a passphrase, or X25519 recipients):
 // the zip is written straight into the age writer, so the plaintext never

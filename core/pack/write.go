@@ -61,8 +61,13 @@ func (p *packer) run() error {
 	if t, ok := parseTime(p.m.Cutoff.Cutoff); ok {
 		asOf = t.Format("2006-01-02")
 	}
-	cw := &clioWriter{ctx: p.ctx, ws: p.ws, z: p.z, contacts: newContactIndex(), matters: newMatterIndex(), asOf: asOf}
-	steps := []func() error{cw.write, p.data, p.documents, p.excluded, p.reports}
+	refs, err := newRefs(p.ctx)
+	if err != nil {
+		return err
+	}
+	defer refs.close()
+	cw := &clioWriter{ctx: p.ctx, ws: p.ws, z: p.z, refs: refs, asOf: asOf}
+	steps := []func() error{cw.write, func() error { refs.close(); return nil }, p.data, p.documents, p.excluded, p.reports}
 	for _, s := range steps {
 		if err := s(); err != nil {
 			return err
