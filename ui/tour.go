@@ -142,7 +142,7 @@ func Tour(u *App, pause time.Duration) {
 		})
 		if up != nil {
 			probe.Phase("upload")
-			err := tourClio(up, wait, func(f func()) { do("upload form", f) })
+			err := tourClio(up, wait, func(f func()) { do("upload form", f) }, shot)
 			probe.Phase("screens")
 			if err != nil {
 				fmt.Println("TOUR: no local Clio:", err)
@@ -216,7 +216,7 @@ func tableCell(row int) widget.TableCellID { return widget.TableCellID{Row: row,
 // tourClio signs the Upload screen in to a local, in-memory Clio (fakeclio)
 // with the demo firm's lawyers as users, and uploads to it: nothing leaves
 // the machine.
-func tourClio(up *uploadScreen, wait func(func() *Task), do func(func())) error {
+func tourClio(up *uploadScreen, wait func(func() *Task), do func(func()), shot func(string)) error {
 	var users []fakeclio.User
 	for _, l := range synth.Lawyers {
 		users = append(users, fakeclio.User{FirstName: l.First, LastName: l.Last, Initials: l.Initials, Email: l.Email})
@@ -242,6 +242,8 @@ func tourClio(up *uploadScreen, wait func(func() *Task), do func(func())) error 
 		up.AllowBlockers.SetChecked(true)
 	})
 	wait(up.Plan)
+	do(up.ShowMatching)
+	shot("10-upload-matching")
 	wait(up.Upload)
 	return nil
 }
