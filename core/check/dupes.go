@@ -131,10 +131,10 @@ type dupCollector struct {
 const dupSchema = `
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
-PRAGMA cache_size = -8192;
 CREATE TABLE con(idx INTEGER PRIMARY KEY, id INTEGER, key TEXT, name TEXT, fp TEXT, first TEXT, last TEXT,
 	company INTEGER, emails TEXT, phones TEXT, source_id INTEGER, source TEXT, row_no INTEGER);
 CREATE TABLE bkey(k TEXT NOT NULL, idx INTEGER NOT NULL);
+CREATE TABLE blk(k TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE link(seq INTEGER PRIMARY KEY, a INTEGER NOT NULL, why TEXT NOT NULL, score REAL NOT NULL);
 CREATE TABLE member(idx INTEGER PRIMARY KEY, root INTEGER NOT NULL);`
 
@@ -451,8 +451,13 @@ func (d *dupCollector) cluster(ctx context.Context, skip func(skippedBlock) erro
 		}
 		return nil
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT b.k, `+dconCols+` FROM bkey b JOIN con c ON c.idx = b.idx
-		WHERE b.k IN (SELECT k FROM bkey GROUP BY k HAVING count(*) BETWEEN 2 AND ?) ORDER BY b.k, b.idx`, d.opts.MaxBlock)
+	// The blocks worth comparing go into a table first: an IN (subquery)
+	// would hold every such key in memory while the walk runs.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blk SELECT k FROM bkey GROUP BY k HAVING count(*) BETWEEN 2 AND ?`, d.opts.MaxBlock); err != nil {
+		return 0, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT b.k, `+dconCols+` FROM blk CROSS JOIN bkey b ON b.k = blk.k CROSS JOIN con c ON c.idx = b.idx
+		ORDER BY blk.k, b.idx`)
 	if err != nil {
 		return 0, err
 	}
