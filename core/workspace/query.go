@@ -336,12 +336,21 @@ func (w *Workspace) EachLedgerLine(ctx context.Context, fn func(rowID int64, l m
 	return rows.Err()
 }
 
+const (
+	updateDerivedSQL = `UPDATE rows SET data = ?, locator = ? WHERE outcome = 'record' AND entity = ? AND key = ? AND derived = 1 AND source_id IS NULL`
+	deleteDerivedSQL = `DELETE FROM rows WHERE outcome = 'record' AND entity = ? AND key = ? AND derived = 1 AND source_id IS NULL`
+)
+
 // ReplaceDerived replaces all project-level derived records of one type
 // (e.g. balances computed from ledgers) in one transaction. A record whose key
 // already exists is updated in place, so it keeps its id (and with it the
 // cleaning state and anything else that points at it): recomputing the same
 // ledgers changes nothing, and a package of the project stays byte-for-byte
 // the same.
+//
+// Every statement names outcome = 'record' so SQLite finds the row through
+// the partial unique index on (entity, key); without it each one walked every
+// sourceless row, and re-checking a 1M-row firm took minutes.
 func (w *Workspace) ReplaceDerived(ctx context.Context, e model.Entity, recs []model.Record) error {
 	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -372,7 +381,7 @@ func (w *Workspace) ReplaceDerived(ctx context.Context, e model.Entity, recs []m
 		}
 		if stale[r.Key] {
 			delete(stale, r.Key)
-			if _, err := tx.ExecContext(ctx, `UPDATE rows SET data = ?, locator = ? WHERE entity = ? AND key = ? AND derived = 1 AND source_id IS NULL`,
+			if _, err := tx.ExecContext(ctx, updateDerivedSQL,
 				string(b), r.Prov.Locator, string(e), r.Key); err != nil {
 				return fmt.Errorf("derived %s %s: %w", e, r.Key, err)
 			}
@@ -384,7 +393,7 @@ func (w *Workspace) ReplaceDerived(ctx context.Context, e model.Entity, recs []m
 		}
 	}
 	for k := range stale {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM rows WHERE entity = ? AND key = ? AND derived = 1 AND source_id IS NULL`, string(e), k); err != nil {
+		if _, err := tx.ExecContext(ctx, deleteDerivedSQL, string(e), k); err != nil {
 			return err
 		}
 	}

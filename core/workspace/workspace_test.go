@@ -270,3 +270,32 @@ func TestCreateLeavesNoHeaderInTheWAL(t *testing.T) {
 	}
 	w.Close()
 }
+
+// Recomputing balances updates each derived record by key; a statement that
+// cannot use the unique (entity, key) index walks every sourceless row per
+// record, which is quadratic in the number of balances.
+func TestDerivedRecordsAreFoundThroughTheKeyIndex(t *testing.T) {
+	w := newProject(t)
+	for _, q := range []string{updateDerivedSQL, deleteDerivedSQL} {
+		rows, err := w.db.Query("EXPLAIN QUERY PLAN "+q, "x", "y", "ar_balances", "k")
+		if q == deleteDerivedSQL {
+			rows, err = w.db.Query("EXPLAIN QUERY PLAN "+q, "ar_balances", "k")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan strings.Builder
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan.WriteString(detail + "\n")
+		}
+		rows.Close()
+		if !strings.Contains(plan.String(), "rows_record_key") {
+			t.Errorf("%s\nplan:\n%s\nwant a search through rows_record_key", q, plan.String())
+		}
+	}
+}
