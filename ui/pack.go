@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	checker "handover/core/check"
 	"handover/core/pack"
 )
 
@@ -201,6 +202,13 @@ func (p *packageScreen) Create() *Task {
 	return p.ui.RunTask("Creating the package", func(ctx context.Context, report func(Progress)) error {
 		opts.Progress = func(done, total int64) {
 			report(Progress{Stage: "Writing " + filepath.Base(dest), Done: done, Total: total})
+		}
+		// Findings must describe the data as it is now (a fix made on the
+		// Clean screen since the last check counts), as `handover package` does.
+		if _, err := checker.Run(ctx, ws, checker.Options{}, func(stage string, done, total int64) {
+			report(Progress{Stage: checkStageText(stage), Done: done, Total: total})
+		}); err != nil {
+			return err
 		}
 		var err error
 		if man, err = pack.WriteFile(ctx, ws, dest, opts); err != nil {

@@ -526,16 +526,20 @@ var checkStages = map[string]string{
 	"done":       "Done",
 }
 
+// checkStageText says in plain words what a check stage is doing.
+func checkStageText(stage string) string {
+	if s, ok := checkStages[stage]; ok {
+		return s
+	}
+	return "Checking " + strings.ToLower(model.Entity(stage).Label())
+}
+
 // RunCheck runs every readiness rule in the background and shows the result.
 func (r *readinessScreen) RunCheck() *Task {
 	ws := r.ui.project
 	return r.ui.RunTask("Checking your data", func(ctx context.Context, report func(Progress)) error {
 		_, err := check.Run(ctx, ws, check.Options{}, func(stage string, done, total int64) {
-			s, ok := checkStages[stage]
-			if !ok {
-				s = "Checking " + strings.ToLower(model.Entity(stage).Label())
-			}
-			report(Progress{Stage: s, Done: done, Total: total})
+			report(Progress{Stage: checkStageText(stage), Done: done, Total: total})
 		})
 		if err != nil {
 			return err
