@@ -23,12 +23,12 @@ import (
 	"handover/core/upload"
 )
 
-// The Upload screen against a local Clio: plan, upload, the numbers add up,
-// then take it all back.
-func TestUploadToALocalClioAndRevert(t *testing.T) {
+// demoAppAndClio opens the demo firm with its cut-off acknowledged, beside a
+// local Clio whose users are the firm's lawyers.
+func demoAppAndClio(t *testing.T) (*App, *fakeclio.Server, string) {
+	t.Helper()
 	u := demoApp(t)
-	ctx := context.Background()
-	if err := readiness.Acknowledge(ctx, u.Project(), "Dana Office", time.Now(), time.Now()); err != nil {
+	if err := readiness.Acknowledge(context.Background(), u.Project(), "Dana Office", time.Now(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var users []fakeclio.User
@@ -44,6 +44,14 @@ func TestUploadToALocalClioAndRevert(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	return u, srv, base
+}
+
+// The Upload screen against a local Clio: plan, upload, the numbers add up,
+// then take it all back.
+func TestUploadToALocalClioAndRevert(t *testing.T) {
+	u, srv, base := demoAppAndClio(t)
+	ctx := context.Background()
 	tok, _ := srv.IssueToken("handover-ui-test")
 	c, err := clio.New(base, clio.StaticToken(tok), clio.WithRetry(4, time.Millisecond, 20*time.Millisecond), clio.WithRequestTimeout(5*time.Second))
 	if err != nil {
@@ -107,24 +115,8 @@ func TestUploadToALocalClioAndRevert(t *testing.T) {
 // removes the sign-in from the keyring and resets the screen.
 func TestUploadMatchingAndSignOut(t *testing.T) {
 	keyring.MockInit()
-	u := demoApp(t)
+	u, srv, base := demoAppAndClio(t)
 	ctx := context.Background()
-	if err := readiness.Acknowledge(ctx, u.Project(), "Dana Office", time.Now(), time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	var users []fakeclio.User
-	for _, l := range synth.Lawyers {
-		users = append(users, fakeclio.User{FirstName: l.First, LastName: l.Last, Initials: l.Initials, Email: l.Email})
-	}
-	srv, err := fakeclio.New(fakeclio.Options{RateLimit: 100000, Window: time.Second, Users: users, DisableFieldsCatalog: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
 	srv.RegisterClient("handover-ui", "ui-secret")
 	_, refresh := srv.IssueToken("handover-ui")
 	store := secrets.Keyring(KeyringService)
