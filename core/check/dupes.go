@@ -120,8 +120,7 @@ type dcon struct {
 // ten times larger does not need ten times the memory to check.
 type dupCollector struct {
 	opts   Options
-	db     *sql.DB
-	conn   *sql.Conn
+	spill  *workspace.Scratch
 	tx     *sql.Tx
 	insCon *sql.Stmt
 	insKey *sql.Stmt
@@ -140,24 +139,17 @@ CREATE TABLE member(idx INTEGER PRIMARY KEY, root INTEGER NOT NULL);`
 
 // newDupCollector opens the collector's spill database; close releases it.
 func newDupCollector(ctx context.Context, opts Options) (_ *dupCollector, err error) {
-	db, err := sql.Open("sqlite", "") // "": a private on-disk database SQLite deletes on close
+	spill, err := workspace.OpenScratch(ctx, "duplicate detection", dupSchema)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(1)
-	d := &dupCollector{opts: opts, db: db}
+	d := &dupCollector{opts: opts, spill: spill}
 	defer func() {
 		if err != nil {
 			d.close()
 		}
 	}()
-	if d.conn, err = db.Conn(ctx); err != nil {
-		return nil, err
-	}
-	if _, err = d.conn.ExecContext(ctx, dupSchema); err != nil {
-		return nil, fmt.Errorf("duplicate detection: %w", err)
-	}
-	if d.tx, err = d.conn.BeginTx(ctx, nil); err != nil {
+	if d.tx, err = spill.Conn.BeginTx(ctx, nil); err != nil {
 		return nil, err
 	}
 	if d.insCon, err = d.tx.PrepareContext(ctx, `INSERT INTO con VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`); err != nil {
@@ -175,13 +167,9 @@ func (d *dupCollector) close() {
 		d.tx.Rollback()
 		d.tx = nil
 	}
-	if d.conn != nil {
-		d.conn.Close()
-		d.conn = nil
-	}
-	if d.db != nil {
-		d.db.Close()
-		d.db = nil
+	if d.spill != nil {
+		d.spill.Close()
+		d.spill = nil
 	}
 }
 
@@ -351,7 +339,7 @@ func (d *dupCollector) cluster(ctx context.Context, skip func(skippedBlock) erro
 		return 0, err
 	}
 	d.tx = nil
-	c := d.conn
+	c := d.spill.Conn
 	if _, err := c.ExecContext(ctx, `CREATE INDEX bkey_k ON bkey(k, idx)`); err != nil {
 		return 0, err
 	}

@@ -26,14 +26,13 @@ type names struct{ first, last, company string }
 // contacts does not take ten times the memory. The first record to claim a
 // form keeps it, and forms are matched exactly (no hashing).
 type refs struct {
-	ctx  context.Context
-	db   *sql.DB
-	conn *sql.Conn
-	tx   *sql.Tx
-	stmt map[string]*sql.Stmt
-	nc   int64 // contacts added
-	nm   int64 // matters added
-	err  error // the first failure; lookups after it find nothing
+	ctx   context.Context
+	index *workspace.Scratch
+	tx    *sql.Tx
+	stmt  map[string]*sql.Stmt
+	nc    int64 // contacts added
+	nm    int64 // matters added
+	err   error // the first failure; lookups after it find nothing
 }
 
 // Reference kinds.
@@ -63,24 +62,17 @@ var refsStmts = map[string]string{
 }
 
 func newRefs(ctx context.Context) (_ *refs, err error) {
-	db, err := sql.Open("sqlite", "") // "": a private on-disk database SQLite deletes on close
+	index, err := workspace.OpenScratch(ctx, "reference index", refsSchema)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(1)
-	r := &refs{ctx: ctx, db: db, stmt: map[string]*sql.Stmt{}}
+	r := &refs{ctx: ctx, index: index, stmt: map[string]*sql.Stmt{}}
 	defer func() {
 		if err != nil {
 			r.close()
 		}
 	}()
-	if r.conn, err = db.Conn(ctx); err != nil {
-		return nil, err
-	}
-	if _, err = r.conn.ExecContext(ctx, refsSchema); err != nil {
-		return nil, fmt.Errorf("reference index: %w", err)
-	}
-	if r.tx, err = r.conn.BeginTx(ctx, nil); err != nil {
+	if r.tx, err = index.Conn.BeginTx(ctx, nil); err != nil {
 		return nil, err
 	}
 	for name, q := range refsStmts {
@@ -101,13 +93,9 @@ func (r *refs) close() {
 		r.tx.Rollback()
 		r.tx = nil
 	}
-	if r.conn != nil {
-		r.conn.Close()
-		r.conn = nil
-	}
-	if r.db != nil {
-		r.db.Close()
-		r.db = nil
+	if r.index != nil {
+		r.index.Close()
+		r.index = nil
 	}
 }
 
