@@ -203,11 +203,7 @@ func (ui *App) OpenProject(ws *workspace.Workspace) {
 		if firm == "" {
 			return nil
 		}
-		return func() {
-			if ui.project == ws {
-				ui.showName(firm)
-			}
-		}
+		return func() { ui.showName(firm) }
 	})
 	ui.rememberRecent(ws.Path())
 	ui.Show(StepSources)

@@ -96,7 +96,8 @@ func (b *bgJobs) init() {
 // background runs read off the UI goroutine and the function it returns (if
 // not nil) on the UI goroutine. read gets the open project's context: it is
 // cancelled when the project is closed or another one opened, and then
-// nothing read is shown.
+// nothing read is shown, so what read returns needs no check that its
+// project is still the open one.
 func (ui *App) background(key string, read func(ctx context.Context) func()) {
 	ctx := ui.readCtx
 	if ctx == nil {

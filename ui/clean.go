@@ -163,9 +163,6 @@ func (c *cleanScreen) loadRecipe() {
 			counts, err = ws.Counts(ctx)
 		}
 		return func() {
-			if c.ui.project != ws {
-				return
-			}
 			if err != nil {
 				c.ui.ShowError("Could not read your fixes", err)
 				return

@@ -134,9 +134,6 @@ func (m *mappingScreen) Refresh() {
 			}
 		}
 		return func() {
-			if m.ui.project != ws {
-				return
-			}
 			if err != nil {
 				m.ui.ShowError("Could not list the files", err)
 				return

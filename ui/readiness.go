@@ -197,9 +197,6 @@ func (r *readinessScreen) reload(after func()) {
 		last, _ := ws.Setting(ctx, settingLastCheck)
 		stale, _ := ws.Setting(ctx, settingCheckStale)
 		return func() {
-			if r.ui.project != ws {
-				return
-			}
 			if err != nil {
 				r.ui.ShowError("Could not count the problems", fmt.Errorf("%v\n\nTry opening the project again.", err))
 				return
@@ -218,7 +215,7 @@ func (r *readinessScreen) reload(after func()) {
 	r.ui.background("readiness-counts", func(ctx context.Context) func() {
 		counts, err := ws.Counts(ctx)
 		return func() {
-			if r.ui.project != ws || err != nil {
+			if err != nil {
 				return // the summary's read says what went wrong
 			}
 			r.counts = counts
@@ -228,9 +225,6 @@ func (r *readinessScreen) reload(after func()) {
 	r.ui.background("readiness-info", func(ctx context.Context) func() {
 		info, err := readiness.Gather(ctx, ws, time.Now())
 		return func() {
-			if r.ui.project != ws {
-				return
-			}
 			if err != nil {
 				r.ui.ShowError("Could not work out what is ready", fmt.Errorf("%v\n\nTry opening the project again.", err))
 				return

@@ -74,9 +74,6 @@ func (r *reviewScreen) Refresh() {
 	r.ui.background("review", func(ctx context.Context) func() {
 		counts, err := ws.Counts(ctx)
 		return func() {
-			if r.ui.project != ws {
-				return
-			}
 			if err != nil {
 				r.ui.ShowError("Could not count the records", err)
 				return

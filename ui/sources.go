@@ -159,9 +159,6 @@ func (s *sources) Refresh() {
 	s.ui.background("sources", func(ctx context.Context) func() {
 		list, err := ws.Sources(ctx)
 		return func() {
-			if s.ui.project != ws {
-				return
-			}
 			if err != nil {
 				s.ui.ShowError("Could not list the files", err)
 				return
