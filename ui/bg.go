@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 )
@@ -159,6 +160,23 @@ func (ui *App) Settle() {
 // test driver runs each on the goroutine that asked, so without it two
 // background results could change the same widgets at once in tests.
 var uiSerial sync.Mutex
+
+// afterFrame runs apply on the UI goroutine a frame or two from now, as a
+// background read that only waits (so Settle waits for it too). A big
+// section built in two parts draws the first part in one frame and the rest
+// in a later one: the first frame of new text is the expensive one (each
+// string is shaped and rasterised on the CPU), and two half-size frames keep
+// the window answering where one whole one froze it.
+func (ui *App) afterFrame(key string, apply func()) {
+	ui.background(key, func(ctx context.Context) func() {
+		select {
+		case <-time.After(40 * time.Millisecond):
+			return apply
+		case <-ctx.Done():
+			return nil
+		}
+	})
+}
 
 // onUI runs f on the UI goroutine and waits for it.
 func onUI(f func()) {

@@ -163,7 +163,7 @@ func (m *mappingScreen) show(tables []mapTable, plain []string) {
 	} else {
 		m.title.SetText("No tables yet")
 		m.summary.SetText("Add your exported files on the Sources step first.")
-		m.rows.RemoveAll()
+		setObjects(m.rows)
 	}
 }
 
@@ -244,7 +244,7 @@ func (m *mappingScreen) showTable(i int) {
 		}
 	}
 	var sure, likely, guess, extra, out int
-	m.rows.RemoveAll()
+	var rows pile
 	m.Selects = map[string]*widget.Select{}
 	for _, c := range t.Table.Columns {
 		c := c
@@ -306,7 +306,7 @@ func (m *mappingScreen) showTable(i int) {
 		}
 		hdr := widget.NewLabel(c.Header)
 		hdr.Truncation = fyne.TextTruncateEllipsis
-		m.rows.Add(container.NewBorder(nil, nil,
+		rows.Add(container.NewBorder(nil, nil,
 			container.NewGridWrap(fyne.NewSize(150, 38), hdr),
 			container.NewHBox(container.NewGridWrap(fyne.NewSize(240, 38), sel), container.NewGridWrap(fyne.NewSize(120, 38), how)),
 			samples))
@@ -329,7 +329,7 @@ func (m *mappingScreen) showTable(i int) {
 		parts = append(parts, fmt.Sprintf("%d left out", out))
 	}
 	m.summary.SetText(strings.Join(parts, ", ") + ".")
-	m.rows.Refresh()
+	setObjects(m.rows, rows.objs...)
 }
 
 func nonEmpty(ss []string) []string {

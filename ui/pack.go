@@ -198,7 +198,7 @@ func (p *packageScreen) Create() *Task {
 	ws := p.ui.project
 	var man pack.Manifest
 	var rep pack.VerifyReport
-	p.result.RemoveAll()
+	setObjects(p.result)
 	return p.ui.RunTask("Creating the package", func(ctx context.Context, report func(Progress)) error {
 		opts.Progress = func(done, total int64) {
 			report(Progress{Stage: "Writing " + filepath.Base(dest), Done: done, Total: total})
@@ -274,13 +274,13 @@ func (p *packageScreen) Create() *Task {
 				p.ui.ShowError("Could not open the folder", fmt.Errorf("%v\n\nThe package is in %s.", err, filepath.Dir(dest)))
 			}
 		})
-		p.result.Add(boxed(container.NewVBox(wrapped(head), check, container.NewHBox(open)), theme.ColorNameSuccess))
+		objs := []fyne.CanvasObject{boxed(container.NewVBox(wrapped(head), check, container.NewHBox(open)), theme.ColorNameSuccess)}
 		if man.Blockers != nil && man.Blockers.Total > 0 {
 			w := wrapped(fmt.Sprintf("%s that must be fixed are listed in %s.", plural(man.Blockers.Total, "problem", "problems"), man.Blockers.ListedIn))
 			w.Importance = widget.WarningImportance
-			p.result.Add(w)
+			objs = append(objs, w)
 		}
-		p.result.Refresh()
+		setObjects(p.result, objs...)
 		p.ui.RefreshSteps()
 	})
 }

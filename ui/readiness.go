@@ -220,19 +220,21 @@ func (r *readinessScreen) reload(after func()) {
 			}
 			r.counts = counts
 			r.showOverview()
-		}
-	})
-	r.ui.background("readiness-info", func(ctx context.Context) func() {
-		info, err := readiness.Gather(ctx, ws, time.Now())
-		return func() {
-			if err != nil {
-				r.ui.ShowError("Could not work out what is ready", fmt.Errorf("%v\n\nTry opening the project again.", err))
-				return
-			}
-			r.info = info
-			r.showInfo()
-			r.showOverview()
-			r.ui.RefreshSteps()
+			// the banner and the "won't be migrated" list need the counts:
+			// read once, here, not again inside Gather
+			r.ui.background("readiness-info", func(ctx context.Context) func() {
+				info, err := readiness.GatherCounted(ctx, ws, time.Now(), counts)
+				return func() {
+					if err != nil {
+						r.ui.ShowError("Could not work out what is ready", fmt.Errorf("%v\n\nTry opening the project again.", err))
+						return
+					}
+					r.info = info
+					r.showInfo()
+					r.showOverview()
+					r.ui.RefreshSteps()
+				}
+			})
 		}
 	})
 }
@@ -295,14 +297,14 @@ type overviewPart struct {
 	key string
 }
 
-func (p *overviewPart) update(key string, build func(*fyne.Container)) {
+func (p *overviewPart) update(key string, build func(*pile)) {
 	if key == p.key {
 		return
 	}
 	p.key = key
-	p.box.RemoveAll()
-	build(p.box)
-	p.box.Refresh()
+	var o pile
+	build(&o)
+	setObjects(p.box, o.objs...)
 }
 
 // buildOverview lays the tab out once: its sections, filled by showOverview.
@@ -311,21 +313,22 @@ func (r *readinessScreen) buildOverview() {
 		p.box = container.NewVBox()
 		p.key = "-"
 	}
-	r.overview.Add(sectionTitle("Ready for Clio"))
-	r.overview.Add(r.ovRecords.box)
-	r.overview.Add(container.NewGridWithColumns(2, r.ovRecordsChart, r.ovProblems.box))
-	r.overview.Add(widget.NewSeparator())
-	r.overview.Add(sectionTitle("What won't be migrated"))
-	r.overview.Add(wrapped("Clio has no place for these. They stay in your old system's files; here is what happens instead."))
-	r.overview.Add(r.ovNotMigrated.box)
-	r.overview.Add(r.ovLeftOut.box)
-	r.overview.Add(r.ovReminders.box)
+	setObjects(r.overview,
+		sectionTitle("Ready for Clio"),
+		r.ovRecords.box,
+		container.NewGridWithColumns(2, r.ovRecordsChart, r.ovProblems.box),
+		widget.NewSeparator(),
+		sectionTitle("What won't be migrated"),
+		wrapped("Clio has no place for these. They stay in your old system's files; here is what happens instead."),
+		r.ovNotMigrated.box,
+		r.ovLeftOut.box,
+		r.ovReminders.box)
 }
 
 // showOverview fills the sections whose numbers changed.
 func (r *readinessScreen) showOverview() {
 	counts := fmt.Sprint(r.counts.Records, r.counts.Excluded)
-	r.ovRecords.update(counts, func(o *fyne.Container) {
+	r.ovRecords.update(counts, func(o *pile) {
 		cards := container.NewGridWrap(fyne.NewSize(150, 70))
 		var bars []barItem
 		for _, e := range model.Entities {
@@ -344,12 +347,9 @@ func (r *readinessScreen) showOverview() {
 			o.Add(widget.NewLabel(msg))
 		}
 		o.Add(cards)
-		r.ovRecordsChart.RemoveAll()
-		r.ovRecordsChart.Add(boldLabel("Records per type"))
-		r.ovRecordsChart.Add(barChart(bars, 150))
-		r.ovRecordsChart.Refresh()
+		setObjects(r.ovRecordsChart, boldLabel("Records per type"), barChart(bars, 150))
 	})
-	r.ovProblems.update(fmt.Sprint(r.sum, r.checked, r.loaded), func(o *fyne.Container) {
+	r.ovProblems.update(fmt.Sprint(r.sum, r.checked, r.loaded), func(o *pile) {
 		o.Add(boldLabel("Problems found"))
 		if r.sum.Total == 0 {
 			msg := "No check has been run yet."
@@ -383,7 +383,7 @@ func (r *readinessScreen) showOverview() {
 		}
 		o.Add(barChart(rules, 190))
 	})
-	r.ovNotMigrated.update(fmt.Sprint(r.info.NotMigrate), func(o *fyne.Container) {
+	r.ovNotMigrated.update(fmt.Sprint(r.info.NotMigrate), func(o *pile) {
 		if r.info.NotMigrate == nil {
 			o.Add(widget.NewLabel("Counting…"))
 		}
@@ -400,7 +400,7 @@ func (r *readinessScreen) showOverview() {
 				wrapped(n+" — "+nm.Instead)))
 		}
 	})
-	r.ovLeftOut.update(counts, func(o *fyne.Container) {
+	r.ovLeftOut.update(counts, func(o *pile) {
 		var reasons []string
 		for _, reason := range model.Reasons {
 			if n := r.counts.Excluded[reason]; n > 0 {
@@ -412,7 +412,7 @@ func (r *readinessScreen) showOverview() {
 			o.Add(wrapped(strings.Join(reasons, "\n")))
 		}
 	})
-	r.ovReminders.update(fmt.Sprint(r.info.Reminders), func(o *fyne.Container) {
+	r.ovReminders.update(fmt.Sprint(r.info.Reminders), func(o *pile) {
 		if len(r.info.Reminders) > 0 {
 			o.Add(widget.NewSeparator())
 			o.Add(sectionTitle("Before you upload"))
@@ -775,11 +775,8 @@ func (r *readinessScreen) fillRecord(f workspace.StoredFinding, rec *workspace.S
 	}
 	name := boldLabel(model.DisplayName(rec.Data))
 	name.SizeName = theme.SizeNameSubHeadingText
-	body.Objects = append([]fyne.CanvasObject{name}, body.Objects...)
-	grid := container.New(&formLayout{cols: []float32{170, 0, 0}})
-	grid.Add(boldLabel("Field"))
-	grid.Add(boldLabel("As read from the file"))
-	grid.Add(boldLabel("After your fixes"))
+	objs := append([]fyne.CanvasObject{name}, body.Objects...)
+	cells := []fyne.CanvasObject{boldLabel("Field"), boldLabel("As read from the file"), boldLabel("After your fixes")}
 	for _, fl := range cleaned {
 		name := widget.NewLabel(fl.Label)
 		a, b := wrapped(orig[fl.Name]), wrapped(fl.Value)
@@ -790,9 +787,7 @@ func (r *readinessScreen) fillRecord(f workspace.StoredFinding, rec *workspace.S
 		if orig[fl.Name] != fl.Value {
 			b.TextStyle = fyne.TextStyle{Bold: true}
 		}
-		grid.Add(name)
-		grid.Add(a)
-		grid.Add(b)
+		cells = append(cells, name, a, b)
 	}
 	state := ""
 	switch rec.State {
@@ -802,11 +797,10 @@ func (r *readinessScreen) fillRecord(f workspace.StoredFinding, rec *workspace.S
 		state = "This record was merged into another one."
 	}
 	if state != "" {
-		body.Add(widget.NewLabelWithStyle(state, fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
+		objs = append(objs, widget.NewLabelWithStyle(state, fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
 	}
-	body.Add(widget.NewSeparator())
-	body.Add(grid)
-	body.Refresh()
+	objs = append(objs, widget.NewSeparator(), container.New(&formLayout{cols: []float32{170, 0, 0}}, cells...))
+	setObjects(body, objs...)
 	var action *widget.Button
 	if rec.State == "excluded" {
 		action = widget.NewButtonWithIcon("Take it back into the migration", theme.ContentUndoIcon(), func() {
@@ -876,14 +870,25 @@ func (g *formLayout) widths(total float32) []float32 {
 }
 
 func (g *formLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if size.Width <= 0 {
+		// Not placed yet: Container.Add lays out after every object, and
+		// wrapping text at a made-up width only to wrap it again once the
+		// container is sized made filling a big grid quadratic.
+		return
+	}
 	w := g.widths(size.Width)
 	pad := theme.Padding()
 	var y float32
 	for i := 0; i < len(objs); i += len(w) {
 		var h float32
 		for j := 0; j < len(w) && i+j < len(objs); j++ {
-			objs[i+j].Resize(fyne.NewSize(w[j], objs[i+j].MinSize().Height))
-			if mh := objs[i+j].MinSize().Height; mh > h {
+			// a wrapped label's height depends on its width: set the width
+			// first, keeping the height, so an unchanged cell is not re-wrapped
+			o := objs[i+j]
+			if o.Size().Width != w[j] {
+				o.Resize(fyne.NewSize(w[j], o.Size().Height))
+			}
+			if mh := o.MinSize().Height; mh > h {
 				h = mh
 			}
 		}

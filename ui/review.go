@@ -89,8 +89,7 @@ func (r *reviewScreen) show(counts workspace.Counts) {
 		return // the same numbers: nothing to rebuild
 	}
 	r.shownKey = key
-	t := r.table
-	t.RemoveAll()
+	var t pile
 	t.Add(boldLabel("Type"))
 	t.Add(boldLabel("Ready"))
 	t.Add(boldLabel(""))
@@ -116,7 +115,7 @@ func (r *reviewScreen) show(counts workspace.Counts) {
 		t.Add(widget.NewLabelWithStyle(count(counts.Rejected), fyne.TextAlignTrailing, fyne.TextStyle{}))
 		t.Add(wrapped("Listed with the reason in the readiness report."))
 	}
-	t.Refresh()
+	setObjects(r.table, t.objs...)
 }
 
 func (r *reviewScreen) pick(kind string) {

@@ -172,8 +172,7 @@ func (u *uploadScreen) signedOut() {
 
 func (u *uploadScreen) clearPlan() {
 	u.plan, u.planFor = nil, nil
-	u.planBox.RemoveAll()
-	u.planBox.Refresh()
+	setObjects(u.planBox)
 }
 
 func (u *uploadScreen) confirmSignOut() {
@@ -371,23 +370,19 @@ func (u *uploadScreen) planAfter(title string, before func(ctx context.Context, 
 
 func (u *uploadScreen) showPlan() {
 	p := u.plan
-	b := u.planBox
-	b.RemoveAll()
-	g := container.New(&formLayout{cols: []float32{200, 90, 110, 130, 90}},
-		boldLabel("Type"), boldLabel("Records"), boldLabel("New in Clio"), boldLabel("Already in Clio"), boldLabel("Skipped"))
+	cells := []fyne.CanvasObject{boldLabel("Type"), boldLabel("Records"), boldLabel("New in Clio"), boldLabel("Already in Clio"), boldLabel("Skipped")}
 	for _, t := range p.Types {
 		if t.Records == 0 {
 			continue
 		}
-		g.Add(widget.NewLabel(t.Entity.Label()))
-		g.Add(widget.NewLabel(count(t.Records)))
-		g.Add(widget.NewLabel(count(t.Creates)))
-		g.Add(widget.NewLabel(count(t.Links + t.Done)))
-		g.Add(widget.NewLabel(count(t.Skips)))
+		cells = append(cells, widget.NewLabel(t.Entity.Label()), widget.NewLabel(count(t.Records)),
+			widget.NewLabel(count(t.Creates)), widget.NewLabel(count(t.Links+t.Done)), widget.NewLabel(count(t.Skips)))
 	}
-	b.Add(g)
-	b.Add(wrapped(fmt.Sprintf("About %s at Clio's current pace (%s requests; %s during Clio's busy hours, %s off-peak).",
-		span(p.Estimate), count(p.Requests), span(p.EstimatePeak), span(p.EstimateOffPeak))))
+	objs := []fyne.CanvasObject{
+		container.New(&formLayout{cols: []float32{200, 90, 110, 130, 90}}, cells...),
+		wrapped(fmt.Sprintf("About %s at Clio's current pace (%s requests; %s during Clio's busy hours, %s off-peak).",
+			span(p.Estimate), count(p.Requests), span(p.EstimatePeak), span(p.EstimateOffPeak))),
+	}
 	if len(p.Unmatched) > 0 {
 		var names []string
 		for _, m := range p.Unmatched {
@@ -396,19 +391,26 @@ func (u *uploadScreen) showPlan() {
 		w := wrapped("People in your old system who still need a Clio user: " + strings.Join(names, ", ") +
 			". Choose one for each below, or “leave unassigned”. (Clio cannot add users for Handover: to add a new person, add them in Clio, then work out the plan again.)")
 		w.Importance = widget.DangerImportance
-		b.Add(w)
+		objs = append(objs, w)
 	}
-	u.matches.show(p)
-	b.Add(u.matches.box)
+	// the who-is-who editor follows a frame later (afterFrame): the plan
+	// and the editor drawn for the first time in one frame froze the window
+	setObjects(u.matches.box)
+	u.ui.afterFrame("upload-matching", func() {
+		if u.plan == p {
+			u.matches.show(p)
+		}
+	})
+	objs = append(objs, u.matches.box)
 	for _, s := range p.Blockers {
 		w := wrapped("• " + s)
 		w.Importance = widget.WarningImportance
-		b.Add(w)
+		objs = append(objs, w)
 	}
 	for _, s := range p.Notes {
-		b.Add(wrapped("• " + s))
+		objs = append(objs, wrapped("• "+s))
 	}
-	b.Refresh()
+	setObjects(u.planBox, objs...)
 }
 
 func span(d time.Duration) string {
@@ -469,40 +471,35 @@ func (u *uploadScreen) Upload() *Task {
 
 func (u *uploadScreen) showRecon(title string) {
 	r := u.recon
-	b := u.result
-	b.RemoveAll()
-	b.Add(boldLabel(title))
-	g := container.New(&formLayout{cols: []float32{200, 80, 80, 110, 80, 80, 80}},
-		boldLabel("Type"), boldLabel("Planned"), boldLabel("Created"), boldLabel("Already there"), boldLabel("Skipped"), boldLabel("Failed"), boldLabel("Deleted"))
+	cells := []fyne.CanvasObject{boldLabel("Type"), boldLabel("Planned"), boldLabel("Created"), boldLabel("Already there"), boldLabel("Skipped"), boldLabel("Failed"), boldLabel("Deleted")}
 	for _, e := range model.Entities {
 		if r.Planned[e] == 0 && r.Deleted[e] == 0 {
 			continue
 		}
-		g.Add(widget.NewLabel(e.Label()))
+		cells = append(cells, widget.NewLabel(e.Label()))
 		for _, m := range []map[model.Entity]int64{r.Planned, r.Created, r.Linked, r.Skipped, r.Failed, r.Deleted} {
-			l := widget.NewLabel(count(m[e]))
-			g.Add(l)
+			cells = append(cells, widget.NewLabel(count(m[e])))
 		}
 	}
-	b.Add(g)
+	objs := []fyne.CanvasObject{boldLabel(title), container.New(&formLayout{cols: []float32{200, 80, 80, 110, 80, 80, 80}}, cells...)}
 	if err := r.Check(); err != nil {
 		w := wrapped("The numbers do not add up: " + err.Error())
 		w.Importance = widget.DangerImportance
-		b.Add(w)
+		objs = append(objs, w)
 	}
 	for i, f := range r.Failures {
 		if i == 20 {
-			b.Add(widget.NewLabel(fmt.Sprintf("… and %d more in the readiness report.", len(r.Failures)-20)))
+			objs = append(objs, widget.NewLabel(fmt.Sprintf("… and %d more in the readiness report.", len(r.Failures)-20)))
 			break
 		}
 		w := wrapped(fmt.Sprintf("• %s %s (%s row %d): %s — %s", f.Entity.Label(), f.Name, f.Source, f.Row, f.Message, f.Fix))
 		w.Importance = widget.DangerImportance
-		b.Add(w)
+		objs = append(objs, w)
 	}
 	for _, f := range r.Refused {
-		b.Add(wrapped(fmt.Sprintf("• Not deleted: %s %s — %s", f.Entity.Label(), f.Name, f.Message)))
+		objs = append(objs, wrapped(fmt.Sprintf("• Not deleted: %s %s — %s", f.Entity.Label(), f.Name, f.Message)))
 	}
-	b.Refresh()
+	setObjects(u.result, objs...)
 	u.scroll.ScrollToBottom() // the outcome is what the user waits for
 }
 

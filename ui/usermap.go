@@ -52,8 +52,8 @@ func (u *uploadScreen) ShowMatching() {
 	if len(u.matches.box.Objects) == 0 {
 		return
 	}
-	u.scroll.Offset = fyne.NewPos(0, u.planBox.Position().Y+u.matches.box.Position().Y-40)
-	u.scroll.Refresh()
+	// ScrollToOffset moves the view; Refresh would re-render every label in it
+	u.scroll.ScrollToOffset(fyne.NewPos(0, u.planBox.Position().Y+u.matches.box.Position().Y-40))
 }
 
 // userRow and calendarRow find a row by the legacy name (tests).
@@ -71,8 +71,9 @@ func findRow(rows []*matchRow, legacy string) *matchRow {
 
 // show rebuilds the editor from a plan.
 func (m *matchEditor) show(p *upload.PlanResult) {
-	m.box.RemoveAll()
 	m.Users, m.Calendars = nil, nil
+	var objs []fyne.CanvasObject
+	defer func() { setObjects(m.box, objs...) }()
 	if len(p.Users) == 0 {
 		return
 	}
@@ -98,11 +99,9 @@ func (m *matchEditor) show(p *upload.PlanResult) {
 		calChosen[c.Legacy] = c.How == upload.HowChosen
 	}
 
-	m.box.Add(sectionTitle("Who is who in Clio"))
-	m.box.Add(wrapped("Handover matched the people named in your old system to your Clio users. Check each one and change any that is wrong. " +
+	objs = append(objs, sectionTitle("Who is who in Clio"), wrapped("Handover matched the people named in your old system to your Clio users. Check each one and change any that is wrong. "+
 		"Your choices are kept in this project; the plan is worked out again after each change."))
-	g := container.New(&formLayout{cols: []float32{200, 0, 340, 240}},
-		boldLabel("In your old system"), boldLabel("Appears on"), boldLabel("In Clio"), boldLabel(""))
+	cells := []fyne.CanvasObject{boldLabel("In your old system"), boldLabel("Appears on"), boldLabel("In Clio"), boldLabel("")}
 	// those that still need a choice first, then as the plan lists them (most used first)
 	rows := append([]upload.UserMatch(nil), p.Users...)
 	sort.SliceStable(rows, func(i, j int) bool { return !rows[i].Settled() && rows[j].Settled() })
@@ -134,13 +133,10 @@ func (m *matchEditor) show(p *upload.PlanResult) {
 		}
 		used := widget.NewLabel(usedFor(um.Fields))
 		used.Wrapping = fyne.TextWrapWord
-		g.Add(legacyLabel(um.Legacy))
-		g.Add(used)
-		g.Add(sel)
-		g.Add(status)
+		cells = append(cells, legacyLabel(um.Legacy), used, sel, status)
 		m.Users = append(m.Users, &matchRow{Legacy: um.Legacy, Select: sel, Status: status})
 	}
-	m.box.Add(g)
+	objs = append(objs, container.New(&formLayout{cols: []float32{200, 0, 340, 240}}, cells...))
 
 	if len(p.Calendars) == 0 {
 		return
@@ -160,11 +156,9 @@ func (m *matchEditor) show(p *upload.PlanResult) {
 		calOf[l] = c
 		calLabel[int64(c.ID)] = l
 	}
-	m.box.Add(sectionTitle("Whose calendar the events go in"))
-	m.box.Add(wrapped("Each event in Clio sits in one calendar. Normally it goes in the calendar of the person it belonged to; " +
+	objs = append(objs, sectionTitle("Whose calendar the events go in"), wrapped("Each event in Clio sits in one calendar. Normally it goes in the calendar of the person it belonged to; "+
 		"you can send a person's events to another calendar instead, for example the firm's calendar for someone who is not a Clio user."))
-	cg := container.New(&formLayout{cols: []float32{200, 0, 340, 240}},
-		boldLabel("Calendar owner"), boldLabel("Events"), boldLabel("Goes in"), boldLabel(""))
+	cells = []fyne.CanvasObject{boldLabel("Calendar owner"), boldLabel("Events"), boldLabel("Goes in"), boldLabel("")}
 	for _, cm := range p.Calendars {
 		sel := widget.NewSelect(calOptions, nil)
 		sel.PlaceHolder = "Choose a calendar…"
@@ -191,13 +185,10 @@ func (m *matchEditor) show(p *upload.PlanResult) {
 		if cm.CalendarID == 0 {
 			status.Importance = widget.DangerImportance
 		}
-		cg.Add(legacyLabel(cm.Legacy))
-		cg.Add(widget.NewLabel(plural(cm.Events, "event", "events")))
-		cg.Add(sel)
-		cg.Add(status)
+		cells = append(cells, legacyLabel(cm.Legacy), widget.NewLabel(plural(cm.Events, "event", "events")), sel, status)
 		m.Calendars = append(m.Calendars, &matchRow{Legacy: cm.Legacy, Select: sel, Status: status})
 	}
-	m.box.Add(cg)
+	objs = append(objs, container.New(&formLayout{cols: []float32{200, 0, 340, 240}}, cells...))
 }
 
 // legacyLabel shows a name as the old system wrote it; a long e-mail breaks

@@ -22,6 +22,23 @@ import (
 // Small presentation helpers shared by the screens: headings, cards, a bar
 // chart drawn with rectangles, and turning a record into "field: value" lines.
 
+// setObjects replaces what a container shows in one go. Container.Add lays
+// the whole container out again after each object and Container.Refresh
+// re-renders every child; a rebuilt section needs one layout and one redraw
+// (the canvas re-measures the parents at the next frame).
+func setObjects(c *fyne.Container, objs ...fyne.CanvasObject) {
+	c.Objects = objs
+	if c.Layout != nil {
+		c.Layout.Layout(objs, c.Size())
+	}
+	canvas.Refresh(c)
+}
+
+// pile collects the objects of a section being rebuilt, for setObjects.
+type pile struct{ objs []fyne.CanvasObject }
+
+func (p *pile) Add(o ...fyne.CanvasObject) { p.objs = append(p.objs, o...) }
+
 func boldLabel(s string) *widget.Label {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
