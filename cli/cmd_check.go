@@ -50,7 +50,7 @@ func runCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rd, err := readiness.Gather(ctx, ws, time.Now())
+	rd, err := readiness.GatherCounted(ctx, ws, time.Now(), res.Counts)
 	if err != nil {
 		return err
 	}

@@ -119,7 +119,7 @@ func RunDemo(ctx context.Context, dir string, progress io.Writer) (DemoResult, e
 	}
 	c := res.Check.Counts
 	res.Ingest = ingestJSON{Sources: ir.Sources, Counts: c.Records, Excluded: c.Excluded, Rejected: c.Rejected, Rows: c.Rows, Balances: ir.Balances}
-	res.Readines, err = readiness.Gather(ctx, ws, time.Now())
+	res.Readines, err = readiness.GatherCounted(ctx, ws, time.Now(), c)
 	if err != nil {
 		return res, err
 	}
