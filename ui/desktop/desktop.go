@@ -19,6 +19,7 @@ const AppID = "com.handover.app"
 // (from a double-click on a project file) is opened straight away.
 func Run(args ...string) {
 	a := app.NewWithID(AppID)
+	declareFyneDo(a)
 	w := a.NewWindow("Handover")
 	u := ui.New(a, w)
 	for _, p := range args {
@@ -42,4 +43,26 @@ func Run(args ...string) {
 	w.Resize(fyne.NewSize(1180, 760))
 	w.SetMaster()
 	w.ShowAndRun()
+}
+
+// declareFyneDo tells Fyne that every change from another goroutine goes
+// through fyne.Do (as all of ui/ does), as FyneApp.toml's [Migrations] says.
+// A build made by `fyne package` carries that file's metadata; a plain `go
+// build` does not, and then Fyne checks the calling goroutine on every
+// refresh by formatting the goroutine's stack: on the Readiness screen most
+// of the time of an update. Must run before the first window.
+func declareFyneDo(a fyne.App) {
+	m := a.Metadata()
+	if m.Migrations["fyneDo"] {
+		return
+	}
+	if m.ID == "" {
+		m.ID, m.Name = AppID, "Handover"
+	}
+	migrations := map[string]bool{"fyneDo": true}
+	for k, v := range m.Migrations {
+		migrations[k] = v || migrations[k]
+	}
+	m.Migrations = migrations
+	app.SetMetadata(m)
 }
