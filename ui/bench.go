@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +25,9 @@ import (
 // costs; scrolls the findings table from top to bottom in steps jumps, then
 // like a mouse wheel; filters; opens a record. With HANDOVER_BENCH_INGEST
 // set to a folder it first reads that folder into a new project on the
-// Sources step. The stall probe runs throughout. It prints "BENCH name=value" lines, the probe's figures and
+// Sources step; with HANDOVER_BENCH_CHECK set it then runs the check from the
+// Readiness screen, with HANDOVER_BENCH_PACKAGE writes a package from the
+// Package screen. The stall probe runs throughout. It prints "BENCH name=value" lines, the probe's figures and
 // "BENCH DONE", then quits.
 func BenchReadiness(u *App, path string, steps int) {
 	go func() {
@@ -208,6 +211,47 @@ func BenchReadiness(u *App, path string, steps int) {
 			u.Settle()
 		}
 		out("record_ms=%d record_stall_max_ms=%d", ms(time.Since(t5)), ms(probe.Max("record")))
+		if os.Getenv("HANDOVER_BENCH_CHECK") != "" {
+			onUI(func() {
+				for _, o := range u.Win.Canvas().Overlays().List() {
+					u.Win.Canvas().Overlays().Remove(o)
+				}
+			})
+			// the check again from the Readiness screen, as "Run the check"
+			probe.Phase("check")
+			t6 := time.Now()
+			var task *Task
+			onUI(func() { task = r.RunCheck() })
+			task.Wait()
+			out("check_ms=%d check_stall_max_ms=%d", ms(time.Since(t6)), ms(probe.Max("check")))
+		}
+		if os.Getenv("HANDOVER_BENCH_PACKAGE") != "" {
+			// a package written from the Package screen (check included)
+			dir, err := os.MkdirTemp("", "handover-bench-package")
+			if err != nil {
+				fail(err.Error())
+				return
+			}
+			defer os.RemoveAll(dir)
+			probe.Phase("package")
+			t7 := time.Now()
+			var task *Task
+			onUI(func() {
+				u.Show(StepPackage)
+				p, _ := u.screens[StepPackage].(*packageScreen)
+				p.Dest.SetText(filepath.Join(dir, "bench-package.zip.age"))
+				p.Passphrase.SetText("copper lantern meadow violin")
+				p.Confirm.SetText("copper lantern meadow violin")
+				p.AllowBlockers.SetChecked(true)
+				task = p.Create()
+			})
+			if task == nil {
+				fail("the package did not start")
+				return
+			}
+			task.Wait()
+			out("package_ms=%d package_stall_max_ms=%d", ms(time.Since(t7)), ms(probe.Max("package")))
+		}
 		probe.Phase("end")
 
 		probe.Stop()
@@ -218,8 +262,22 @@ func BenchReadiness(u *App, path string, steps int) {
 		}
 		fmt.Println(probe.Report())
 		fmt.Println("BENCH DONE")
+		// closing must not hang; if it does, say where everything waits
+		closed := make(chan struct{})
+		go func() {
+			select {
+			case <-closed:
+			case <-time.After(time.Minute):
+				fmt.Println("BENCH FAILED closing the project took over a minute; goroutines:")
+				pprof.Lookup("goroutine").WriteTo(os.Stdout, 2)
+				os.Exit(3)
+			}
+		}()
+		t8 := time.Now()
 		onUI(u.Close)
 		u.WaitClosed()
+		close(closed)
+		out("close_ms=%d", ms(time.Since(t8)))
 		onUIAsync(u.FyneApp.Quit)
 	}()
 }

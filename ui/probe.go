@@ -83,11 +83,13 @@ func startStallProbe() *stallProbe {
 	return p
 }
 
-// Phase names the work the next measurements belong to.
-func (p *stallProbe) Phase(name string) {
+// Phase names the work the next measurements belong to and returns the
+// name it replaces.
+func (p *stallProbe) Phase(name string) (was string) {
 	p.mu.Lock()
-	p.phase = name
+	was, p.phase = p.phase, name
 	p.mu.Unlock()
+	return was
 }
 
 // Max is the longest wait seen in a phase so far.

@@ -22,10 +22,16 @@ import (
 // scripts/screenshots.sh). It saves nothing itself. ui/desktop calls it only
 // when HANDOVER_TOUR=1.
 func Tour(u *App, pause time.Duration) {
+	var probe *stallProbe
 	shot := func(name string) {
 		time.Sleep(pause)
+		// While the screenshot is taken, ImageMagick's import has the X
+		// server read the whole window and competes for the CPU: the waits
+		// then are the camera's, not the app's, and go to their own phase.
+		was := probe.Phase("photo")
 		fmt.Println("SHOT " + name)
 		time.Sleep(pause)
+		probe.Phase(was)
 	}
 	// wait runs start on the UI goroutine and waits for the task it starts
 	// and what it reads afterwards
@@ -46,7 +52,7 @@ func Tour(u *App, pause time.Duration) {
 	go func() {
 		time.Sleep(2 * time.Second)
 		stopProfile := startProfile()
-		probe := startStallProbe()
+		probe = startStallProbe()
 		frameFloor(u, probe, "frame-welcome", 2*time.Second)
 		shot("01-welcome")
 		// "Try the demo firm": its files read on the Sources step's task, the
@@ -142,11 +148,12 @@ func Tour(u *App, pause time.Duration) {
 		})
 		if up != nil {
 			probe.Phase("upload")
-			err := tourClio(up, wait, func(f func()) { do("upload form", f) }, shot)
+			err := tourClio(up, wait, func(f func()) { do("upload form", f) }, shot, func(name string) { probe.Phase(name) })
 			probe.Phase("screens")
 			if err != nil {
 				fmt.Println("TOUR: no local Clio:", err)
 			}
+			frameFloor(u, probe, "frame-upload", 2*time.Second)
 		}
 		shot("10-upload")
 		do("show Review", func() { u.Show(StepReview) })
@@ -216,7 +223,7 @@ func tableCell(row int) widget.TableCellID { return widget.TableCellID{Row: row,
 // tourClio signs the Upload screen in to a local, in-memory Clio (fakeclio)
 // with the demo firm's lawyers as users, and uploads to it: nothing leaves
 // the machine.
-func tourClio(up *uploadScreen, wait func(func() *Task), do func(func()), shot func(string)) error {
+func tourClio(up *uploadScreen, wait func(func() *Task), do func(func()), shot func(string), phase func(string)) error {
 	var users []fakeclio.User
 	for _, l := range synth.Lawyers {
 		users = append(users, fakeclio.User{FirstName: l.First, LastName: l.Last, Initials: l.Initials, Email: l.Email})
@@ -241,9 +248,11 @@ func tourClio(up *uploadScreen, wait func(func() *Task), do func(func()), shot f
 		up.UseClient(c, base, "Dana Reyes <dana@harborlane.example> (local rehearsal Clio)")
 		up.AllowBlockers.SetChecked(true)
 	})
+	phase("upload-plan")
 	wait(up.Plan)
 	do(up.ShowMatching)
 	shot("10-upload-matching")
+	phase("upload")
 	wait(up.Upload)
 	return nil
 }

@@ -10,6 +10,8 @@
 #   RUNS=5 STEPS=400 scripts/bench/readiness.sh
 #   INGEST=build/bench-data/firm-c10000-s1 scripts/bench/readiness.sh   # first read that
 #                                           # firm (100k time rows) on the Sources step
+#   CHECK=1 PACKAGE=1 scripts/bench/readiness.sh 100000   # then run the check and
+#                                           # write a package from the screens
 #
 # Prints each run's BENCH lines and the spread (min / median / max) of the
 # figures; the full output goes to build/bench/readiness-SIZE.txt. Stall
@@ -39,7 +41,7 @@ for run in $(seq 1 "$runs"); do
   cp "$project" "$work/p.handover"
   [ -d "$project.files" ] && cp -r "$project.files" "$work/p.handover.files"
   echo "run $run: load before $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out"
-  HANDOVER_BENCH=readiness HANDOVER_BENCH_PROJECT=$work/p.handover HANDOVER_BENCH_INGEST=${INGEST:-} timeout 1200 "$bin" >"$work/stdout" 2>"$work/stderr" || true
+  HANDOVER_BENCH=readiness HANDOVER_BENCH_PROJECT=$work/p.handover HANDOVER_BENCH_INGEST=${INGEST:-} HANDOVER_BENCH_CHECK=${CHECK:-} HANDOVER_BENCH_PACKAGE=${PACKAGE:-} timeout 1200 "$bin" >"$work/stdout" 2>"$work/stderr" || true
   sed "s/^/run $run: /" "$work/stdout" >>"$out"
   grep '^BENCH \|^STALLS' "$work/stdout" | sed "s/^/run $run: /"
   echo "run $run: load after $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out"
