@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image/png"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -183,6 +184,25 @@ func TestUploadMatchingAndSignOut(t *testing.T) {
 	if xx = up.matches.userRow("XX"); xx.Select.Selected != option || xx.Status.Text != "Your choice" {
 		t.Errorf("XX after the choice: %q, %q", xx.Select.Selected, xx.Status.Text)
 	}
+	if slices.Contains(up.matches.userRow("HL").Select.Options, matchAutomatically) {
+		t.Error("an automatic match offers to match automatically again")
+	}
+
+	// and back to the automatic match (there is none for XX), then David Kim again
+	if !slices.Contains(xx.Select.Options, matchAutomatically) {
+		t.Fatalf("a chosen user cannot go back to the automatic match: %q", xx.Select.Options)
+	}
+	choose(xx.Select, matchAutomatically)
+	up.Pending.Wait()
+	ch, _ = upload.LoadChoices(ctx, u.Project())
+	if _, kept := ch.Users["XX"]; kept || len(up.PlanResult().Unmatched) != 1 {
+		t.Errorf("after going back: choices %v, unmatched %v", ch.Users, up.PlanResult().Unmatched)
+	}
+	if xx = up.matches.userRow("XX"); xx.Select.Selected != "" || !strings.Contains(xx.Status.Text, "Needs a choice") {
+		t.Errorf("XX after going back: %q, %q", xx.Select.Selected, xx.Status.Text)
+	}
+	choose(xx.Select, option)
+	up.Pending.Wait()
 
 	// send Helen Lane's events to the firm's calendar
 	owner := synth.Lawyers[0].Email

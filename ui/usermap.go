@@ -18,8 +18,9 @@ import (
 
 // Options of the matching Selects that are not a Clio user or calendar.
 const (
-	leaveUnassigned = "— leave unassigned —"
-	ownCalendar     = "— the person's own Clio calendar —"
+	leaveUnassigned    = "— leave unassigned —"
+	matchAutomatically = "— match automatically again —" // only on rows settled by a choice
+	ownCalendar        = "— the person's own Clio calendar —"
 )
 
 // matchEditor is the "Who is who in Clio" part of the Upload screen: each
@@ -106,7 +107,12 @@ func (m *matchEditor) show(p *upload.PlanResult) {
 	rows := append([]upload.UserMatch(nil), p.Users...)
 	sort.SliceStable(rows, func(i, j int) bool { return !rows[i].Settled() && rows[j].Settled() })
 	for _, um := range rows {
-		sel := widget.NewSelect(userOptions, nil)
+		options := userOptions
+		chosen := um.How == upload.HowChosen || um.How == upload.HowUnassigned // the screen's plan uses no user map file
+		if chosen {
+			options = append(append([]string(nil), userOptions...), matchAutomatically)
+		}
+		sel := widget.NewSelect(options, nil)
 		sel.PlaceHolder = "Choose a Clio user…"
 		switch {
 		case um.ClioID != 0 && labelOf[um.ClioID] != "":
@@ -121,6 +127,9 @@ func (m *matchEditor) show(p *upload.PlanResult) {
 			}
 			email, legacy := emailOf[s], um.Legacy
 			m.u.Pending = m.u.planAfter("Saving your choice", func(ctx context.Context, ws *workspace.Workspace) error {
+				if s == matchAutomatically {
+					return upload.ForgetUser(ctx, ws, legacy)
+				}
 				return upload.ChooseUser(ctx, ws, legacy, email)
 			})
 		}

@@ -75,6 +75,21 @@ func ChooseUser(ctx context.Context, ws *workspace.Workspace, legacy, email stri
 	return SaveChoices(ctx, ws, c)
 }
 
+// ForgetUser drops the saved choice for legacy, however it was spelled: the
+// automatic match (same e-mail, name or initials) applies again.
+func ForgetUser(ctx context.Context, ws *workspace.Workspace, legacy string) error {
+	c, err := LoadChoices(ctx, ws)
+	if err != nil {
+		c = Choices{}
+	}
+	for k := range c.Users {
+		if normUser(k) == normUser(legacy) {
+			delete(c.Users, k)
+		}
+	}
+	return SaveChoices(ctx, ws, c)
+}
+
 // ChooseCalendar saves the Clio calendar the events of legacy calendar owner
 // go in; a zero id forgets the choice (events go in the matched user's calendar).
 func ChooseCalendar(ctx context.Context, ws *workspace.Workspace, owner string, cal CalendarChoice) error {

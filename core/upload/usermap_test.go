@@ -56,6 +56,16 @@ func TestChoicesAreKeptInTheProject(t *testing.T) {
 	if len(c.Calendars) != 1 || c.Calendars["hlane@harborlane.example.com"].ID != 777001 {
 		t.Errorf("calendars after reopening: %v", c.Calendars)
 	}
+	// back to the automatic match: the choice goes, however spelled; the others stay
+	if err := ForgetUser(ctx, ws, "XX "); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = LoadChoices(ctx, ws); err != nil || len(c.Users) != 1 || len(c.Calendars) != 1 {
+		t.Errorf("after forgetting XX: %+v (%v)", c, err)
+	}
+	if _, ok := c.Users["Front Desk"]; !ok {
+		t.Errorf("forgetting XX dropped another choice: %v", c.Users)
+	}
 	// an unreadable setting is an error with what to do, and a new choice starts over
 	if err := ws.SetSetting(ctx, SettingChoices, "{not json"); err != nil {
 		t.Fatal(err)
