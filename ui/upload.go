@@ -394,8 +394,9 @@ func (u *uploadScreen) showPlan() {
 		objs = append(objs, w)
 	}
 	// the who-is-who editor follows a frame later (afterFrame): the plan
-	// and the editor drawn for the first time in one frame froze the window
-	setObjects(u.matches.box)
+	// and the editor drawn for the first time in one frame froze the window.
+	// Until then it keeps what it showed, so after a choice made in it the
+	// page keeps its height and the view does not jump.
 	u.ui.afterFrame("upload-matching", func() {
 		if u.plan == p {
 			u.matches.show(p)

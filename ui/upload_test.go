@@ -165,7 +165,12 @@ func TestUploadMatchingAndSignOut(t *testing.T) {
 		captureUpload(t, u, up, shot)
 	}
 
-	// choose David Kim for XX
+	// choose David Kim for XX, with the editor in view: the plan is worked
+	// out again and the view stays where the choice was made
+	u.Win.Resize(fyne.NewSize(1180, 760))
+	up.scroll.Refresh()
+	up.ShowMatching()
+	at := up.scroll.Offset
 	dk := synth.Lawyers[3]
 	option := dk.First + " " + dk.Last + " <" + dk.Email + ">"
 	choose(xx.Select, option)
@@ -173,6 +178,9 @@ func TestUploadMatchingAndSignOut(t *testing.T) {
 		t.Fatal("choosing a user started nothing")
 	}
 	up.Pending.Wait()
+	if at.Y <= 0 || up.scroll.Offset != at {
+		t.Errorf("the view moved from %v to %v after a choice", at, up.scroll.Offset)
+	}
 	p = up.PlanResult()
 	if len(p.Unmatched) != 0 || timeEntrySkips(p) != skips-1 {
 		t.Errorf("after choosing: unmatched %v, time entries skipped %d (was %d)", p.Unmatched, timeEntrySkips(p), skips)
