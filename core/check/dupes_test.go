@@ -3,10 +3,10 @@ package check
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 
+	"handover/core/internal/heaptest"
 	"handover/core/model"
 	"handover/core/workspace"
 )
@@ -114,14 +114,6 @@ func keysOf(m map[string]Cluster) []string {
 	return out
 }
 
-// liveHeap is the heap still reachable after a collection.
-func liveHeap() int64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return int64(ms.HeapAlloc)
-}
-
 // Duplicate detection keeps its per-contact data on disk, not in memory:
 // with the compact in-memory entries it had before, a 1M-row project's
 // check peaked at 500 MB. Adding 40,000 contacts, and walking their blocks
@@ -135,7 +127,7 @@ func TestDupCollectorSpillsToDisk(t *testing.T) {
 	}
 	defer d.close()
 	const n = 40000
-	base := liveHeap()
+	base := heaptest.Live()
 	for i := 0; i < n; i++ {
 		j := i
 		if i%1000 == 999 { // a copy of the contact before it, in another source
@@ -148,7 +140,7 @@ func TestDupCollectorSpillsToDisk(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	grew := liveHeap() - base
+	grew := heaptest.Live() - base
 	t.Logf("live heap after adding %d contacts: %+d bytes", n, grew)
 	if grew > 1<<20 {
 		t.Errorf("the live heap grew by %d kB for %d contacts: duplicate detection is holding them in memory", grew>>10, n)
@@ -156,7 +148,7 @@ func TestDupCollectorSpillsToDisk(t *testing.T) {
 	var atFirst int64 = -1
 	clusters, err := d.cluster(ctx, func(skippedBlock) error { return nil }, func(members []dcon, why []string, score float64) error {
 		if atFirst < 0 {
-			atFirst = liveHeap() - base
+			atFirst = heaptest.Live() - base
 		}
 		if len(members) != 2 || members[0].key[len("x:contacts:"):] == members[1].key[len("x:contacts:"):] {
 			t.Errorf("cluster %v", members)

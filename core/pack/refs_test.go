@@ -3,18 +3,11 @@ package pack
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"testing"
 
+	"handover/core/internal/heaptest"
 	"handover/core/model"
 )
-
-func liveHeap() int64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return int64(ms.HeapAlloc)
-}
 
 // The names the Clio files match contacts and matters by live on disk, not
 // in memory: in-memory indexes were 22 MB of a 1M-row package's live heap.
@@ -28,7 +21,7 @@ func TestRefsResolveFromDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.close()
-	base := liveHeap()
+	base := heaptest.Live()
 	const nc, nm = 30000, 15000
 	for i := 0; i < nc; i++ {
 		c := &model.Contact{Type: "Person", FirstName: fmt.Sprintf("Ann%d", i), LastName: "Lee",
@@ -43,7 +36,7 @@ func TestRefsResolveFromDisk(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	grew := liveHeap() - base
+	grew := heaptest.Live() - base
 	t.Logf("live heap after indexing %d contacts and %d matters: %+d bytes", nc, nm, grew)
 	if grew > 1<<20 {
 		t.Errorf("the live heap grew by %d kB: the reference index is held in memory", grew>>10)

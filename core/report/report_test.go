@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"handover/core/check"
+	"handover/core/internal/heaptest"
 	"handover/core/model"
 	"handover/core/workspace"
 )
@@ -259,15 +259,12 @@ func TestHTMLCapsLongTables(t *testing.T) {
 // when it has taken a third of the workbook.
 type heapWatch struct {
 	at, got int
-	live    uint64
+	live    int64
 }
 
 func (h *heapWatch) Write(p []byte) (int, error) {
 	if h.got < h.at && h.got+len(p) >= h.at {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		h.live = ms.HeapAlloc
+		h.live = heaptest.Live()
 	}
 	h.got += len(p)
 	return len(p), nil
@@ -302,14 +299,12 @@ func TestXLSXStreamsRows(t *testing.T) {
 	if err := WriteXLSX(ctx, ws, &full); err != nil {
 		t.Fatal(err)
 	}
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
+	base := heaptest.Live()
 	w := &heapWatch{at: full.Len() / 3}
 	if err := WriteXLSX(ctx, ws, w); err != nil {
 		t.Fatal(err)
 	}
-	grew := int64(w.live) - int64(ms.HeapAlloc)
+	grew := w.live - base
 	t.Logf("workbook %d bytes; live heap a third of the way through: %+d bytes", full.Len(), grew)
 	if grew > 6<<20 {
 		t.Errorf("the live heap grew by %d MB while writing a %d kB workbook: the rows are being held, not streamed", grew>>20, full.Len()>>10)
