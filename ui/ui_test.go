@@ -358,14 +358,21 @@ func TestShortcutsMoveBetweenSteps(t *testing.T) {
 	}
 }
 
-func TestFindingsTableReadsTheListOnce(t *testing.T) {
+// checkedDemo is the demo firm checked, on the Readiness screen.
+func checkedDemo(t *testing.T) (*App, *readinessScreen) {
+	t.Helper()
 	u := demoApp(t)
 	u.Show(StepReadiness)
 	r := u.Screen(StepReadiness).(*readinessScreen)
 	r.RunCheck().Wait()
 	if r.Total() == 0 {
-		t.Skip("no findings")
+		t.Fatal("the check found nothing in the demo firm")
 	}
+	return u, r
+}
+
+func TestFindingsTableReadsTheListOnce(t *testing.T) {
+	u, r := checkedDemo(t)
 	// every row, in the order the project lists them; at most
 	// findingDecoded chunks stay inflated
 	var want []workspace.StoredFinding
@@ -393,13 +400,7 @@ func TestFindingsTableReadsTheListOnce(t *testing.T) {
 // The table's cell callback never reads the project: a row not read yet
 // says "Reading…", and the cell shows the finding once the list is in.
 func TestFindingsCellsNeverReadOnTheUIGoroutine(t *testing.T) {
-	u := demoApp(t)
-	u.Show(StepReadiness)
-	r := u.Screen(StepReadiness).(*readinessScreen)
-	r.RunCheck().Wait()
-	if r.Total() == 0 {
-		t.Skip("no findings")
-	}
+	u, r := checkedDemo(t)
 	first, _ := r.FindingAt(0)
 	r.applyFilter() // a new list: nothing read yet
 	cell := newTextCell()
