@@ -212,11 +212,7 @@ func BenchReadiness(u *App, path string, steps int) {
 		}
 		out("record_ms=%d record_stall_max_ms=%d", ms(time.Since(t5)), ms(probe.Max("record")))
 		if os.Getenv("HANDOVER_BENCH_CHECK") != "" {
-			onUI(func() {
-				for _, o := range u.Win.Canvas().Overlays().List() {
-					u.Win.Canvas().Overlays().Remove(o)
-				}
-			})
+			onUI(u.closeOverlays)
 			// the check again from the Readiness screen, as "Run the check"
 			probe.Phase("check")
 			t6 := time.Now()

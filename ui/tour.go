@@ -99,14 +99,7 @@ func Tour(u *App, pause time.Duration) {
 				do("open a record", func() { r.ShowRecord(f) })
 			}
 			shot("07-record")
-			do("close the record", func() {
-				for _, o := range u.Win.Canvas().Overlays().List() {
-					o.Hide()
-				}
-				for u.Win.Canvas().Overlays().Top() != nil {
-					u.Win.Canvas().Overlays().Remove(u.Win.Canvas().Overlays().Top())
-				}
-			})
+			do("close the record", u.closeOverlays)
 		}
 		var c *cleanScreen
 		do("show Clean", func() {
@@ -215,6 +208,18 @@ func startProfile() func() {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+// closeOverlays closes every dialog over the window (the tour and the
+// benchmarks, after opening a record).
+func (u *App) closeOverlays() {
+	o := u.Win.Canvas().Overlays()
+	for _, d := range o.List() {
+		d.Hide()
+	}
+	for o.Top() != nil {
+		o.Remove(o.Top())
 	}
 }
 

@@ -3,6 +3,7 @@
 package desktop
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -59,10 +60,10 @@ func declareFyneDo(a fyne.App) {
 	if m.ID == "" {
 		m.ID, m.Name = AppID, "Handover"
 	}
-	migrations := map[string]bool{"fyneDo": true}
-	for k, v := range m.Migrations {
-		migrations[k] = v || migrations[k]
+	m.Migrations = maps.Clone(m.Migrations) // not the packaged metadata's own map
+	if m.Migrations == nil {
+		m.Migrations = map[string]bool{}
 	}
-	m.Migrations = migrations
+	m.Migrations["fyneDo"] = true
 	app.SetMetadata(m)
 }
