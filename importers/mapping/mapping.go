@@ -155,8 +155,9 @@ type Plan struct {
 type colObs struct {
 	dmy, mdy, ambig, dotted, definite, bad int
 	commaDec, pointDec                     int
-	dashedID, mangled, serialish, nonEmpty int
+	nonEmpty                               int
 	firstAmbig                             string
+	xl                                     excelObs // Excel damage evidence (excel.go)
 }
 
 // Choose picks the profile for a table and maps its columns. force names a

@@ -2,17 +2,9 @@ package mapping
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"handover/core/model"
-)
-
-var (
-	reDashedID   = regexp.MustCompile(`^[A-Za-z]{0,4}\d{1,6}[-./]\d{1,6}[A-Za-z]?$`)
-	reMonthish   = regexp.MustCompile(`^(\d{1,2}[-\s/.](\p{L}{3,9})([-\s/.]\d{2,4})?|(\p{L}{3,9})[-\s/.]\d{2})$`)
-	reSlashDate  = regexp.MustCompile(`^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$`)
-	reSerialOnly = regexp.MustCompile(`^\d{5}$`)
 )
 
 // decimalSep reports whether v shows dec as its decimal separator: it ends in
@@ -120,19 +112,7 @@ func (p *Plan) Observe(row []string) {
 				o.pointDec++
 			}
 		}
-		{
-			// The length, separator and letter tests are necessary conditions of
-			// the patterns, checked first because this runs on every value.
-			slashDate := len(v) >= 5 && len(v) <= 10 && strings.ContainsAny(v, "/.") && reSlashDate.MatchString(v)
-			switch {
-			case len(v) <= 18 && strings.ContainsAny(v, "-./") && reDashedID.MatchString(v) && !slashDate:
-				o.dashedID++
-			case hasLetter(v) && monthish(v):
-				o.mangled++
-			case len(v) == 5 && reSerialOnly.MatchString(v) || slashDate:
-				o.serialish++
-			}
-		}
+		o.xl.observe(v)
 	}
 }
 
@@ -218,8 +198,10 @@ func (p *Plan) settle() {
 	}
 	for i, c := range p.Columns {
 		o := p.obs[i]
-		if isIdentTarget(c.Target) && (o.mangled > 0 || o.serialish > 0 && p.dashedColumn(i)) {
-			p.Warnings = append(p.Warnings, Warning{Column: c.Header, Message: fmt.Sprintf("%d value(s) in column %q look like dates Excel made out of numbers such as 16-1001; they are kept as written. Re-export without opening the file in Excel, or correct them.", o.mangled+o.serialish, c.Header)})
+		if isIdentTarget(c.Target) {
+			if n := o.xl.suspects(o.nonEmpty); n > 0 {
+				p.Warnings = append(p.Warnings, Warning{Column: c.Header, Message: fmt.Sprintf("%d value(s) in column %q look like dates Excel made out of identifiers such as 16-1001; they are kept as written. Re-export without opening the file in Excel, or correct them.", n, c.Header)})
+			}
 		}
 	}
 	if hasTime && (p.kind == "calendar_events" || p.kind == "phone_logs") {
@@ -249,17 +231,8 @@ func orderWords(o string) string {
 
 // mangledValue reports whether v in identifier column i looks like Excel damage.
 func (p *Plan) mangledValue(i int, v string) bool {
-	if monthish(v) {
-		return true
-	}
-	return (reSerialOnly.MatchString(v) || reSlashDate.MatchString(v)) && p.dashedColumn(i)
-}
-
-// dashedColumn: most undamaged values of column i look like 16-1001.
-func (p *Plan) dashedColumn(i int) bool {
 	if i >= len(p.obs) {
 		return false
 	}
-	o := p.obs[i]
-	return o.dashedID > 0 && o.dashedID*2 >= o.nonEmpty-o.serialish-o.mangled
+	return p.obs[i].xl.excelDamaged(v, p.obs[i].nonEmpty)
 }
