@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	_ "handover/internal/clocale" // before Fyne reads the locale
+
 	"handover/cli"
 	"handover/ui"
 	"handover/ui/desktop"

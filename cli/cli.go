@@ -45,6 +45,12 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
+// helpRequest is -h/--help on a command: help is not an error, so Main prints
+// the usage and the options on stdout and exits 0.
+type helpRequest struct{ options string }
+
+func (helpRequest) Error() string { return "help requested" }
+
 // Main runs one command and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -69,11 +75,17 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	var ue usageError
-	if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "handover %s: %s\n", c.name, ue.msg)
+	var help helpRequest
+	if errors.As(err, &help) || errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stdout, "usage: handover %s\n", c.usage)
+		if help.options != "" {
+			fmt.Fprintf(stdout, "\noptions:\n%s", help.options)
 		}
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "handover %s: %s\n", c.name, ue.msg)
 		fmt.Fprintf(stderr, "usage: handover %s\n", c.usage)
 		return 2
 	}
@@ -130,7 +142,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 	if err := fs.Parse(flags); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
+			var b strings.Builder
+			fs.SetOutput(&b)
+			fs.PrintDefaults()
+			return nil, helpRequest{options: b.String()}
 		}
 		return nil, usageError{err.Error()}
 	}

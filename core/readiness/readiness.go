@@ -142,7 +142,7 @@ func GatherCounted(ctx context.Context, ws *workspace.Workspace, now time.Time, 
 			r.OldestAt.Local().Format("2 Jan 2006"), r.ExportedAt.Local().Format("2 Jan 2006")))
 	}
 	if !r.ExportedAt.IsZero() && r.Age > 14*24*time.Hour {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("The export is %s old: if the old system was used since, export again before uploading.", r.AgeText))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("The export was taken %s: if the old system was used since, export again before uploading.", r.AgeText))
 	}
 
 	r.NotMigrate, err = notMigrated(ctx, ws, c)
@@ -180,13 +180,22 @@ func ago(d time.Duration) string {
 	switch {
 	case d < 0:
 		return "in the future (check the computer's clock)"
+	case d < time.Minute:
+		return "just now"
 	case d < time.Hour:
-		return fmt.Sprintf("%d minutes ago", int(d.Minutes()))
+		return plural(int(d.Minutes()), "minute") + " ago"
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%d hours ago", int(d.Hours()))
+		return plural(int(d.Hours()), "hour") + " ago"
 	default:
-		return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+		return plural(int(d.Hours()/24), "day") + " ago"
 	}
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 // namesASystem tells whether a source's profile identifies the practice

@@ -78,3 +78,23 @@ func TestBannerCutoffAndNotMigratedCounts(t *testing.T) {
 		t.Fatalf("no warning for a source older than the cut-off: %q", r.Warnings)
 	}
 }
+
+// The age reads as English in every sentence it is put in ("was taken 15 days
+// ago", never "is 15 days ago old"), with singular units.
+func TestAgeText(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{30 * time.Second, "just now"},
+		{time.Minute, "1 minute ago"},
+		{90 * time.Minute, "1 hour ago"},
+		{5 * time.Hour, "5 hours ago"},
+		{15 * 24 * time.Hour, "15 days ago"},
+		{-time.Hour, "in the future (check the computer's clock)"},
+	} {
+		if got := ago(c.d); got != c.want {
+			t.Errorf("ago(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+}

@@ -150,7 +150,7 @@ func encodeRows(ctx context.Context, path string, opts Options, tables map[strin
 	}
 	r, err := tabular.Open(path, opts.Tabular)
 	if err != nil {
-		send(encodedBatch{err: err})
+		send(encodedBatch{err: fmt.Errorf("%s: %w", path, err)})
 		return
 	}
 	defer r.Close()
@@ -198,7 +198,7 @@ func tableKey(t *tabular.Table) string {
 func scan(ctx context.Context, path string, mem mapping.Memory, opts Options) (map[string]*tableState, []string, int64, tabular.Info, error) {
 	r, err := tabular.Open(path, opts.Tabular)
 	if err != nil {
-		return nil, nil, 0, tabular.Info{}, err
+		return nil, nil, 0, tabular.Info{}, fmt.Errorf("%s: %w", path, err)
 	}
 	defer r.Close()
 	tables := map[string]*tableState{}
