@@ -576,51 +576,31 @@ func (p *Plan) mapLedger(r *rowCtx) Outcome {
 		line.Contact = model.Ref{Kind: "name", Value: v}
 	}
 	line.Date, _ = r.date("date")
-	amt, ok := r.money("ledger.amount")
-	if !ok && r.reject == "" {
-		return Outcome{Reject: "This ledger row has no amount (row: " + r.hint() + "). Fill in the Amount or delete the row, then re-import."}
-	}
-	tc, hasType := r.getCell("ledger.type")
 	var kind model.LedgerKind
-	if hasType {
-		v, known := p.values["ledger.type"][Normalize(tc.v)]
-		if !known {
-			r.fail(tc, "a known transaction type", "Map it to Invoice, Payment, Credit (A/R) or Deposit, Withdrawal (trust) for this table, then re-import.")
+	var amt model.Cents
+	if r.has("ledger.type") {
+		var out *Outcome
+		kind, amt, out = p.typedMovement(r)
+		if out != nil {
+			return *out
+		}
+	} else {
+		net, ok := p.movement(r, trust)
+		if r.reject != "" {
 			return Outcome{Reject: r.reject}
 		}
-		kind = model.LedgerKind(v)
-		switch kind {
-		case model.LedgerInvoice, model.LedgerPayment, model.LedgerCredit, model.LedgerTrustDeposit, model.LedgerTrustWithdrawal, model.LedgerOperating:
+		if !ok {
+			return Outcome{Reject: "This ledger row has no amount (row: " + r.hint() + "). Fill in the amount or delete the row, then re-import."}
+		}
+		switch {
+		case trust && net >= 0:
+			kind, amt = model.LedgerTrustDeposit, net
+		case trust:
+			kind, amt = model.LedgerTrustWithdrawal, -net
+		case net >= 0:
+			kind, amt = model.LedgerInvoice, net
 		default:
-			r.fail(tc, "a known transaction type", fmt.Sprintf("It is mapped to %q, which is not a ledger kind; map it to invoice, payment, credit, trust_deposit or trust_withdrawal.", v))
-			return Outcome{Reject: r.reject}
-		}
-	}
-	neg := amt < 0
-	if neg {
-		amt = -amt
-	}
-	switch {
-	case kind == "" && trust:
-		kind = model.LedgerTrustDeposit
-		if neg {
-			kind = model.LedgerTrustWithdrawal
-		}
-	case kind == "":
-		kind = model.LedgerInvoice
-		if neg {
-			kind = model.LedgerPayment
-		}
-	case neg: // a negative amount reverses the type's direction
-		switch kind {
-		case model.LedgerTrustDeposit:
-			kind = model.LedgerTrustWithdrawal
-		case model.LedgerTrustWithdrawal:
-			kind = model.LedgerTrustDeposit
-		case model.LedgerInvoice:
-			kind = model.LedgerCredit
-		case model.LedgerPayment, model.LedgerCredit:
-			kind = model.LedgerInvoice
+			kind, amt = model.LedgerPayment, -net
 		}
 	}
 	line.Kind, line.Amount = kind, amt
@@ -632,4 +612,111 @@ func (p *Plan) mapLedger(r *rowCtx) Outcome {
 		return Outcome{Reject: r.reject}
 	}
 	return Outcome{Excluded: model.AccountingHistory, Entity: ent, Ledger: line, Excl: line}
+}
+
+// typedMovement reads a row whose table has a type column: the type says the
+// direction, a negative amount reverses it. out is set when the row is rejected.
+func (p *Plan) typedMovement(r *rowCtx) (model.LedgerKind, model.Cents, *Outcome) {
+	amt, ok := r.money("ledger.amount")
+	if !ok && r.reject == "" && (r.has("ledger.in") || r.has("ledger.out")) {
+		in, hasIn := r.money("ledger.in")
+		out, hasOut := r.money("ledger.out")
+		amt, ok = abs(in)+abs(out), hasIn || hasOut
+	}
+	if r.reject != "" {
+		return "", 0, &Outcome{Reject: r.reject}
+	}
+	if !ok {
+		return "", 0, &Outcome{Reject: "This ledger row has no amount (row: " + r.hint() + "). Fill in the Amount or delete the row, then re-import."}
+	}
+	tc, hasType := r.getCell("ledger.type")
+	if !hasType {
+		return "", 0, &Outcome{Reject: "This ledger row has no type (row: " + r.hint() + "). Fill in Invoice, Payment, Deposit or Withdrawal, then re-import."}
+	}
+	v, known := p.values["ledger.type"][Normalize(tc.v)]
+	if !known {
+		r.fail(tc, "a known transaction type", "Map it to Invoice, Payment, Credit (A/R) or Deposit, Withdrawal (trust) for this table, then re-import.")
+		return "", 0, &Outcome{Reject: r.reject}
+	}
+	kind := model.LedgerKind(v)
+	switch kind {
+	case model.LedgerInvoice, model.LedgerPayment, model.LedgerCredit, model.LedgerTrustDeposit, model.LedgerTrustWithdrawal, model.LedgerOperating:
+	default:
+		r.fail(tc, "a known transaction type", fmt.Sprintf("It is mapped to %q, which is not a ledger kind; map it to invoice, payment, credit, trust_deposit or trust_withdrawal.", v))
+		return "", 0, &Outcome{Reject: r.reject}
+	}
+	if amt < 0 { // a negative amount reverses the type's direction
+		amt = -amt
+		switch kind {
+		case model.LedgerTrustDeposit:
+			kind = model.LedgerTrustWithdrawal
+		case model.LedgerTrustWithdrawal:
+			kind = model.LedgerTrustDeposit
+		case model.LedgerInvoice:
+			kind = model.LedgerCredit
+		case model.LedgerPayment, model.LedgerCredit:
+			kind = model.LedgerInvoice
+		}
+	}
+	return kind, amt, nil
+}
+
+// movement reads a row of a ledger without a type column from its shape: the
+// signed change to the balance (positive raises the receivable or the trust
+// money held) and whether the row had an amount at all.
+//
+//   - trust with in and out columns (deposit/withdrawal, receipt/payment,
+//     credit/debit): in − out, each read as a size whatever its sign;
+//   - trust otherwise: the signed amount;
+//   - an invoice listing: the balance (outstanding) column when filled, else
+//     amount − paid;
+//   - a payment list (a paid column without an amount, or a payment method
+//     column beside a bare amount): the amount lowers the receivable;
+//   - otherwise a signed amount: invoices positive, payments negative.
+func (p *Plan) movement(r *rowCtx, trust bool) (model.Cents, bool) {
+	if trust {
+		if r.has("ledger.in") || r.has("ledger.out") {
+			in, hasIn := r.money("ledger.in")
+			out, hasOut := r.money("ledger.out")
+			if hasIn || hasOut {
+				return abs(in) - abs(out), true
+			}
+		}
+		return r.money("ledger.amount")
+	}
+	amount, hasAmount := r.money("ledger.amount")
+	paid, hasPaid := r.money("ledger.paid")
+	if bal, ok := r.money("ledger.balance"); ok {
+		if hasAmount && amount-abs(paid) != bal {
+			c, _ := r.getCell("ledger.balance")
+			r.findings = append(r.findings, Finding{Rule: RuleLedgerBalanceDiffers, Field: "ledger.balance", Value: c.v,
+				Message: fmt.Sprintf("The balance %s is not the amount less what was paid (%s); the balance column is taken as what is owed.", c.v, (amount - abs(paid)).String())})
+		}
+		return bal, true
+	}
+	if !r.has("ledger.amount") || (r.has("ledger.method") && !r.has("ledger.paid") && !r.has("ledger.balance")) {
+		// a payment list: each row is money received
+		switch {
+		case hasAmount:
+			return -amount, true
+		case hasPaid:
+			return -paid, true
+		}
+		return 0, false
+	}
+	if !hasAmount && !hasPaid {
+		return 0, false
+	}
+	return amount - abs(paid), true
+}
+
+// RuleLedgerBalanceDiffers flags an invoice whose balance column is not its
+// amount less what was paid (a write-off or a discount the listing does not show).
+const RuleLedgerBalanceDiffers = "ledger.balance_differs"
+
+func abs(c model.Cents) model.Cents {
+	if c < 0 {
+		return -c
+	}
+	return c
 }

@@ -186,7 +186,7 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 		var bestCols []Column
 		for _, k := range kinds {
 			cols := mapColumns(header, sample, mem, nil, k, headerless)
-			sc, ok := scoreKind(k, cols, file, table)
+			sc, ok := scoreKind(k, cols, sample, file, table)
 			if sc > bestScore {
 				best, bestScore, full, bestCols = k, sc, ok, cols
 			}
@@ -539,7 +539,7 @@ func fallbackTarget(kind, header string) string {
 	return ""
 }
 
-func scoreKind(k string, cols []Column, file, table string) (float64, bool) {
+func scoreKind(k string, cols []Column, sample [][]string, file, table string) (float64, bool) {
 	mapped := map[string]bool{}
 	sum := 0.0
 	for _, c := range cols {
@@ -550,16 +550,14 @@ func scoreKind(k string, cols []Column, file, table string) (float64, bool) {
 	}
 	groups := kindRequired[k]
 	ok := 0
-	for _, g := range groups {
-		for _, t := range g {
-			if mapped[t] {
-				ok++
-				break
-			}
+	for gi, g := range groups {
+		if groupMet(k, gi, g, mapped, cols, sample, file, table) {
+			ok++
 		}
 	}
 	score := 100*float64(ok)/float64(len(groups)) + sum
-	if k == "ledger:trust" && hasHint(file, table, []string{"trust", "iolta"}) {
+	score += ledgerWords(k, cols)
+	if k == "ledger:trust" && trustNamed(file, table, cols) {
 		score += 5
 	}
 	return score, ok == len(groups)

@@ -48,9 +48,14 @@ var simpleTargets = map[string][]string{
 	// time entries
 	"hours": {"time_entries"}, "rate": {"time_entries"}, "amount": {"time_entries"}, "billed": {"time_entries"},
 	"invoice": {"time_entries"}, "activity": {"time_entries"}, "entry_type": {"time_entries"},
-	// ledgers
+	// ledgers. Besides a type column, a ledger's shape says which way a row
+	// moves the balance: an invoice listing's paid and balance (outstanding)
+	// columns, a payment list's method column, a trust ledger's separate
+	// in and out (receipt/payment, deposit/withdrawal) columns.
 	"ledger.type": {"ledger:ar", "ledger:trust"}, "ledger.amount": {"ledger:ar", "ledger:trust"},
 	"ledger.reference": {"ledger:ar", "ledger:trust"},
+	"ledger.paid":      {"ledger:ar"}, "ledger.balance": {"ledger:ar"}, "ledger.method": {"ledger:ar"},
+	"ledger.in": {"ledger:trust"}, "ledger.out": {"ledger:trust"},
 }
 
 var (
@@ -70,8 +75,102 @@ var kindRequired = map[string][][]string{
 	"calendar_events": {{"start_date"}, {"subject"}},
 	"phone_logs":      {{"caller"}, {"date", "time"}},
 	"time_entries":    {{"hours"}, {"date"}},
-	"ledger:ar":       {{"ledger.amount"}, {"ledger.type"}, {"matter", "client", "client_name"}},
-	"ledger:trust":    {{"ledger.amount"}, {"ledger.type"}, {"matter", "client", "client_name"}},
+	// A ledger needs an amount, something that says which way each row moves
+	// the balance (see ledgerShape: a type, paid/balance/method columns,
+	// in/out columns, or signed amounts), whose account it is, and a date.
+	"ledger:ar":    {{"ledger.amount", "ledger.paid", "ledger.balance"}, {"ledger.type", "ledger.paid", "ledger.balance", "ledger.method"}, {"matter", "client", "client_name"}, {"date"}},
+	"ledger:trust": {{"ledger.amount", "ledger.in", "ledger.out"}, {"ledger.type", "ledger.in", "ledger.out"}, {"matter", "client", "client_name"}, {"date"}},
+}
+
+// shapeGroup is the group of kindRequired[k] that says how a ledger's rows
+// move the balance; ledgerSigned may stand in for it.
+const shapeGroup = 1
+
+// groupMet reports whether group g of kind k is satisfied by the mapped
+// targets, or — for a ledger's shape group — by the values: an amount column
+// holding both signs is a signed ledger (deposits positive, withdrawals
+// negative; invoices positive, payments negative), but only for a table
+// named as a trust account or with a reference column, so an expense list
+// with one refund is not taken for one.
+func groupMet(k string, gi int, g []string, mapped map[string]bool, cols []Column, sample [][]string, file, table string) bool {
+	for _, t := range g {
+		if mapped[t] {
+			return true
+		}
+	}
+	if gi != shapeGroup || !strings.HasPrefix(k, "ledger:") {
+		return false
+	}
+	named := k == "ledger:trust" && trustNamed(file, table, cols)
+	if !named && !mapped["ledger.reference"] {
+		return false
+	}
+	return ledgerSigned(cols, sample)
+}
+
+// ledgerWords tells an A/R listing from a trust ledger by the headers only
+// one of them uses ("Amount Paid", "Invoice No" against "Deposit", "Paid
+// Out"): 2 points for each column of a ledger kind whose header is an alias
+// of that kind and not of the other. Shared words (Debit, Credit, Balance)
+// count for neither.
+func ledgerWords(k string, cols []Column) float64 {
+	other := map[string]string{"ledger:ar": "ledger:trust", "ledger:trust": "ledger:ar"}[k]
+	if other == "" {
+		return 0
+	}
+	score := 0.0
+	for _, c := range cols {
+		n := Normalize(c.Header)
+		t, mine := kindAlias[k][n]
+		if _, theirs := kindAlias[other][n]; mine && !theirs && t != "skip" && strings.HasPrefix(t, "ledger.") {
+			score += 2
+		}
+	}
+	return score
+}
+
+// trustNamed: the table, its file or one of its headers says it is a trust
+// (client money) account.
+func trustNamed(file, table string, cols []Column) bool {
+	words := []string{"trust", "iolta", "treuhand", "anderkonto", "fremdgeld", "escrow", "fiducie"}
+	if hasHint(file, table, words) {
+		return true
+	}
+	for _, c := range cols {
+		if hasHint(c.Header, "", words) {
+			return true
+		}
+	}
+	return false
+}
+
+// ledgerSigned: the column mapped to ledger.amount holds both positive and
+// negative amounts in the sample.
+func ledgerSigned(cols []Column, sample [][]string) bool {
+	for _, c := range cols {
+		if c.Target != "ledger.amount" {
+			continue
+		}
+		pos, neg := false, false
+		for _, r := range sample {
+			if c.Index < 0 || c.Index >= len(r) {
+				continue
+			}
+			v, err := ParseCents(r[c.Index], false)
+			if err != nil {
+				v, err = ParseCents(r[c.Index], true)
+			}
+			switch {
+			case err != nil:
+			case v > 0:
+				pos = true
+			case v < 0:
+				neg = true
+			}
+		}
+		return pos && neg
+	}
+	return false
 }
 
 func validTarget(t string) bool {

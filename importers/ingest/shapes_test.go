@@ -1,0 +1,142 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"handover/core/model"
+	"handover/core/workspace"
+)
+
+func cents(c int64, comma bool) string {
+	neg := ""
+	if c < 0 {
+		neg, c = "-", -c
+	}
+	if comma {
+		return fmt.Sprintf("%s%d,%02d", neg, c/100, c%100)
+	}
+	return fmt.Sprintf("%s%d.%02d", neg, c/100, c%100)
+}
+
+func ingestDir(t *testing.T, dir string) (*workspace.Workspace, Result) {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "f.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	res, err := Run(ctx, ws, []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.VerifyInvariant(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range res.Sources {
+		if s.Rows != s.Records+s.Excluded+s.Rejected {
+			t.Errorf("%s: rows %d != %d + %d + %d", s.Path, s.Rows, s.Records, s.Excluded, s.Rejected)
+		}
+	}
+	return ws, res
+}
+
+// TestIngestAccountingHistoryByShape reads a firm's invoice listing, payment
+// list, trust ledger with in/out columns and billed time — none with a type
+// column — and gets every matter's A/R and trust balance to the cent, with
+// every row accounted for as history.
+func TestIngestAccountingHistoryByShape(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rng := rand.New(rand.NewSource(2024))
+	matters := []string{"2024-017", "2024-018", "2023-101", "2022-005"}
+	wantAR := map[string]int64{}
+	wantTrust := map[string]int64{}
+
+	var inv strings.Builder
+	inv.WriteString("Invoice No;Matter;Date;Amount;Paid\r\n") // semicolons, day-first, decimal comma
+	for i := 0; i < 60; i++ {
+		m := matters[rng.Intn(len(matters))]
+		a := int64(rng.Intn(1000000) + 1)
+		p := []int64{0, a, int64(rng.Intn(int(a)))}[rng.Intn(3)]
+		wantAR[m] += a - p
+		fmt.Fprintf(&inv, "%d;%s;%02d.%02d.2024;%s;%s\r\n", 5000+i, m, rng.Intn(28)+1, rng.Intn(12)+1, cents(a, true), cents(p, true))
+	}
+	write(t, filepath.Join(dir, "Rechnungen.csv"), []byte(inv.String()))
+
+	var pay strings.Builder
+	pay.WriteString("Payment Date,Client,Matter Number,Method,Amount\n")
+	for i := 0; i < 30; i++ {
+		m := matters[rng.Intn(len(matters))]
+		a := int64(rng.Intn(200000) + 1)
+		wantAR[m] -= a
+		fmt.Fprintf(&pay, "2024-06-%02d,Ruiz,%s,%s,\"%s\"\n", rng.Intn(28)+1, m, []string{"Cheque", "Visa", "Wire"}[i%3], cents(a, false))
+	}
+	write(t, filepath.Join(dir, "receipts.csv"), []byte(pay.String()))
+
+	var tr strings.Builder
+	tr.WriteString("Date\tFile No\tClient\tReceived\tPaid Out\tBalance\n")
+	run := map[string]int64{}
+	for i := 0; i < 50; i++ {
+		m := matters[rng.Intn(len(matters))]
+		if i%3 == 2 && run[m] > 0 {
+			a := int64(rng.Intn(int(run[m])) + 1)
+			run[m] -= a
+			fmt.Fprintf(&tr, "2024-02-%02d\t%s\tRuiz\t\t%s\t%s\n", rng.Intn(28)+1, m, cents(a, false), cents(run[m], false))
+			continue
+		}
+		a := int64(rng.Intn(400000) + 1)
+		run[m] += a
+		fmt.Fprintf(&tr, "2024-02-%02d\t%s\tRuiz\t%s\t\t%s\n", rng.Intn(28)+1, m, cents(a, false), cents(run[m], false))
+	}
+	for m, v := range run {
+		wantTrust[m] = v
+	}
+	write(t, filepath.Join(dir, "ledger.txt"), []byte(tr.String()))
+
+	write(t, filepath.Join(dir, "time.csv"), []byte("Date,Timekeeper,Matter,Hours,Description,Invoice #\n"+
+		"2024-01-02,JR,2024-017,1.5,Draft complaint,5001\n"+
+		"2024-01-03,JR,2024-017,0.5,Call client,\n"+
+		"2024-01-04,AK,2023-101,2.0,Research,5002\n"))
+
+	ws, res := ingestDir(t, dir)
+	byName := map[string]SourceResult{}
+	for _, s := range res.Sources {
+		byName[filepath.Base(s.Path)] = s
+	}
+	for name, wantExcl := range map[string]int64{"Rechnungen.csv": 60, "receipts.csv": 30, "ledger.txt": 50, "time.csv": 2} {
+		s := byName[name]
+		if s.Rejected != 0 || s.Excluded != wantExcl {
+			t.Errorf("%s: excluded %d (want %d), rejected %d, tables %+v", name, s.Excluded, wantExcl, s.Rejected, s.Tables)
+		}
+	}
+	if s := byName["time.csv"]; s.Records != 1 {
+		t.Errorf("unbilled time entries: %d", s.Records)
+	}
+	for m, want := range wantAR {
+		got := int64(0)
+		if r, _ := ws.RecordByKey(ctx, model.ARBalances, "ar:"+m); r != nil {
+			got = int64(r.Data.(*model.ARBalance).Amount)
+		}
+		if got != want {
+			t.Errorf("A/R of %s = %d, want %d", m, got, want)
+		}
+	}
+	for m, want := range wantTrust {
+		got := int64(0)
+		if r, _ := ws.RecordByKey(ctx, model.TrustBalances, "trust:matter:"+m); r != nil {
+			got = int64(r.Data.(*model.TrustBalance).Amount)
+		}
+		if got != want {
+			t.Errorf("trust of %s = %d, want %d", m, got, want)
+		}
+	}
+	if res.Balances.Lines != 60+30+50 {
+		t.Errorf("ledger lines in balances: %d", res.Balances.Lines)
+	}
+}

@@ -1,0 +1,284 @@
+package mapping
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"handover/core/model"
+)
+
+// movement is one generated accounting event and its effect on a balance.
+type movement struct {
+	matter string
+	cents  int64 // > 0 raises the balance (invoice, deposit), < 0 lowers it
+}
+
+// money writes cents the way a given export does.
+func money(c int64, style int) string {
+	neg := c < 0
+	if neg {
+		c = -c
+	}
+	whole, frac := c/100, c%100
+	var s string
+	switch style {
+	case 1: // 1.234,50
+		s = fmt.Sprintf("%s,%02d", group(whole, "."), frac)
+	case 2: // $1,234.50
+		s = fmt.Sprintf("$%s.%02d", group(whole, ","), frac)
+	default:
+		s = fmt.Sprintf("%d.%02d", whole, frac)
+	}
+	if neg {
+		if style == 2 {
+			return "(" + s + ")"
+		}
+		return "-" + s
+	}
+	return s
+}
+
+func group(n int64, sep string) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	return s
+}
+
+// ledgerSums adds up what Map made of the rows, per matter, in signed cents.
+func ledgerSums(t *testing.T, outs []Outcome, want model.Entity) map[string]int64 {
+	t.Helper()
+	got := map[string]int64{}
+	for i, o := range outs {
+		if o.Excluded != model.AccountingHistory || o.Ledger == nil || o.Entity != want {
+			t.Fatalf("row %d: %+v (reject %q)", i, o, o.Reject)
+		}
+		l := o.Ledger
+		switch l.Kind {
+		case model.LedgerInvoice, model.LedgerTrustDeposit:
+			got[l.Matter.Value] += int64(l.Amount)
+		default:
+			got[l.Matter.Value] -= int64(l.Amount)
+		}
+	}
+	return got
+}
+
+func expected(ms []movement) map[string]int64 {
+	want := map[string]int64{}
+	for _, m := range ms {
+		want[m.matter] += m.cents
+	}
+	return want
+}
+
+func checkSums(t *testing.T, name string, got, want map[string]int64) {
+	t.Helper()
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: matter %s balance %d, want %d", name, k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s: %d matters, want %d", name, len(got), len(want))
+	}
+}
+
+var shapeMatters = []string{"2024-017", "2023-101", "19-0042", "A-7"}
+
+// TestInvoiceListingsByShape: invoice listings with paid and/or balance
+// columns, under different header words, orders and languages, give each
+// matter's receivable exactly (amount − paid, or the balance column).
+func TestInvoiceListingsByShape(t *testing.T) {
+	rng := rand.New(rand.NewSource(15))
+	type shape struct {
+		file    string
+		header  []string
+		style   int
+		dateFmt string
+		row     func(inv int, matter, date string, amount, paid int64, style int) []string
+	}
+	shapes := []shape{
+		{"invoices.csv", []string{"Invoice No", "Matter", "Date", "Amount", "Paid"}, 0, "2006-01-02",
+			func(inv int, m, d string, a, p int64, s int) []string {
+				return []string{fmt.Sprint(inv), m, d, money(a, s), money(p, s)}
+			}},
+		{"Rechnungen.csv", []string{"Akte", "Rechnungsdatum", "Rechnungsnummer", "Betrag", "Bezahlt", "Offen"}, 1, "02.01.2006",
+			func(inv int, m, d string, a, p int64, s int) []string {
+				return []string{m, d, fmt.Sprint(inv), money(a, s), money(p, s), money(a-p, s)}
+			}},
+		{"export.csv", []string{"Bill #", "Bill Date", "File No", "Client", "Balance Due"}, 2, "01/02/2006",
+			func(inv int, m, d string, a, p int64, s int) []string {
+				return []string{"B" + fmt.Sprint(inv), d, m, "Ruiz", money(a-p, s)}
+			}},
+		{"facturas.csv", []string{"Expediente", "Fecha Factura", "Factura", "Importe", "Pagado"}, 1, "02/01/2006",
+			func(inv int, m, d string, a, p int64, s int) []string {
+				if p == 0 {
+					return []string{m, d, fmt.Sprint(inv), money(a, s), ""} // nothing paid yet: left blank
+				}
+				return []string{m, d, fmt.Sprint(inv), money(a, s), money(p, s)}
+			}},
+	}
+	for _, sh := range shapes {
+		var rows [][]string
+		var ms []movement
+		for i := 0; i < 40; i++ {
+			m := shapeMatters[rng.Intn(len(shapeMatters))]
+			amount := int64(rng.Intn(900000) + 100)
+			var paid int64
+			switch rng.Intn(3) {
+			case 1:
+				paid = amount
+			case 2:
+				paid = int64(rng.Intn(int(amount)))
+			}
+			date := fmt.Sprintf("2024-%02d-%02d", rng.Intn(12)+1, rng.Intn(28)+1)
+			d, _ := timeParse(date, sh.dateFmt)
+			rows = append(rows, sh.row(1000+i, m, d, amount, paid, sh.style))
+			ms = append(ms, movement{m, amount - paid})
+		}
+		p, outs := run(t, sh.file, sh.header, rows, nil, "")
+		if p.kind != "ledger:ar" {
+			t.Fatalf("%s: read as %q (%+v)", sh.file, p.kind, p.Columns)
+		}
+		checkSums(t, sh.file, ledgerSums(t, outs, model.ARBalances), expected(ms))
+		if outs[0].Ledger.Reference == "" {
+			t.Errorf("%s: invoice number lost: %+v", sh.file, outs[0].Ledger)
+		}
+	}
+}
+
+// TestPaymentListsLowerTheReceivable: lists of money received, told by a
+// paid column without an invoice amount or by a payment-method column.
+func TestPaymentListsLowerTheReceivable(t *testing.T) {
+	cases := []struct {
+		file   string
+		header []string
+		row    func(m string, c int64) []string
+	}{
+		{"receipts.csv", []string{"Payment Date", "Matter Number", "Amount", "Method"}, func(m string, c int64) []string {
+			return []string{"2024-03-01", m, money(c, 0), []string{"Cheque", "Visa", "EFT"}[c%3]}
+		}},
+		{"x.csv", []string{"Date Received", "File", "Amount Received", "Reference"}, func(m string, c int64) []string {
+			return []string{"03/01/2024", m, money(c, 2), "R" + fmt.Sprint(c)}
+		}},
+		{"zahlungen.csv", []string{"Datum", "Aktenzeichen", "Zahlungsart", "Betrag"}, func(m string, c int64) []string {
+			return []string{"01.03.2024", m, "Überweisung", money(c, 1)}
+		}},
+	}
+	rng := rand.New(rand.NewSource(7))
+	for _, cs := range cases {
+		var rows [][]string
+		var ms []movement
+		for i := 0; i < 25; i++ {
+			m := shapeMatters[rng.Intn(len(shapeMatters))]
+			c := int64(rng.Intn(500000) + 1)
+			rows = append(rows, cs.row(m, c))
+			ms = append(ms, movement{m, -c})
+		}
+		p, outs := run(t, cs.file, cs.header, rows, nil, "")
+		if p.kind != "ledger:ar" {
+			t.Fatalf("%s: read as %q", cs.file, p.kind)
+		}
+		checkSums(t, cs.file, ledgerSums(t, outs, model.ARBalances), expected(ms))
+		for _, o := range outs {
+			if o.Ledger.Kind != model.LedgerPayment {
+				t.Fatalf("%s: %+v", cs.file, o.Ledger)
+			}
+		}
+	}
+}
+
+// TestTrustLedgersByShape: trust ledgers with in/out columns, a Dr/Cr
+// column or signed amounts give each matter's trust balance exactly; a
+// running balance column is not read as money moving.
+func TestTrustLedgersByShape(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	cases := []struct {
+		file   string
+		header []string
+		row    func(m string, c, running int64) []string
+	}{
+		{"ledger.csv", []string{"Date", "Matter", "Client", "Deposit", "Withdrawal", "Balance"}, func(m string, c, run int64) []string {
+			if c > 0 {
+				return []string{"2024-01-02", m, "Ruiz", money(c, 2), "", money(run, 2)}
+			}
+			return []string{"2024-01-02", m, "Ruiz", "", money(-c, 2), money(run, 2)}
+		}},
+		{"libro.csv", []string{"Fecha", "Expediente", "Ingreso", "Egreso", "Referencia"}, func(m string, c, run int64) []string {
+			if c > 0 {
+				return []string{"02/01/2024", m, money(c, 1), "0,00", "T1"}
+			}
+			return []string{"02/01/2024", m, "0,00", money(-c, 1), "T2"}
+		}},
+		{"client trust account.csv", []string{"Posted", "File No", "Net Amount", "Memo"}, func(m string, c, run int64) []string {
+			return []string{"2024-01-02", m, money(c, 0), "memo"}
+		}},
+		{"iolta.csv", []string{"Date", "Matter", "Dr/Cr", "Amount"}, func(m string, c, run int64) []string {
+			if c > 0 {
+				return []string{"2024-01-02", m, "Cr", money(c, 0)}
+			}
+			return []string{"2024-01-02", m, "Dr", money(-c, 0)}
+		}},
+	}
+	for _, cs := range cases {
+		var rows [][]string
+		var ms []movement
+		running := map[string]int64{}
+		for i := 0; i < 30; i++ {
+			m := shapeMatters[rng.Intn(len(shapeMatters))]
+			c := int64(rng.Intn(300000) + 1)
+			if i%3 == 2 {
+				c = -int64(rng.Intn(int(running[m]) + 1))
+				if c == 0 {
+					c = 1
+				}
+			}
+			running[m] += c
+			rows = append(rows, cs.row(m, c, running[m]))
+			ms = append(ms, movement{m, c})
+		}
+		p, outs := run(t, cs.file, cs.header, rows, nil, "")
+		if p.kind != "ledger:trust" {
+			t.Fatalf("%s: read as %q (%+v)", cs.file, p.kind, p.Columns)
+		}
+		checkSums(t, cs.file, ledgerSums(t, outs, model.TrustBalances), expected(ms))
+	}
+}
+
+// TestLedgerShapeNeedsMoreThanAnAmount: a list of dated amounts per matter
+// with nothing saying which way they move is not taken for a ledger.
+func TestLedgerShapeNeedsMoreThanAnAmount(t *testing.T) {
+	p, outs := run(t, "list.csv", []string{"Date", "Matter", "Amount"}, [][]string{{"2024-01-01", "A-7", "10.00"}, {"2024-01-02", "A-7", "20.00"}}, nil, "")
+	if strings.HasPrefix(p.kind, "ledger") {
+		t.Fatalf("read as %s", p.kind)
+	}
+	if outs[0].Reject == "" {
+		t.Errorf("unknown table's row: %+v", outs[0])
+	}
+}
+
+// TestInvoiceBalanceColumnWins: a balance that is not amount − paid (a
+// write-off the listing does not show) is what is owed, and is flagged.
+func TestInvoiceBalanceColumnWins(t *testing.T) {
+	_, outs := run(t, "inv.csv", []string{"Invoice", "Matter", "Date", "Total", "Paid", "Outstanding"},
+		[][]string{{"1", "A-7", "2024-01-01", "100.00", "40.00", "50.00"}, {"2", "A-7", "2024-01-01", "80.00", "", "80.00"}}, nil, "")
+	if l := outs[0].Ledger; l == nil || l.Amount != 5000 || l.Kind != model.LedgerInvoice {
+		t.Fatalf("%+v", outs[0])
+	}
+	if !hasFinding(outs[0], RuleLedgerBalanceDiffers, "50.00") || len(outs[1].Findings) != 0 {
+		t.Errorf("findings %+v %+v", outs[0].Findings, outs[1].Findings)
+	}
+}
+
+func timeParse(iso, layout string) (string, error) {
+	tm, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return "", err
+	}
+	return tm.Format(layout), nil
+}
