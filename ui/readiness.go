@@ -453,6 +453,7 @@ var ruleLabels = map[string]string{
 	model.RuleCalendarMissingOwner:   "Calendar entry without owner",
 	model.RuleNoteMissingParent:      "Note without matter/contact",
 	model.RuleTaskMissingName:        "Task without a name",
+	model.RuleTaskMissingAssignee:    "Task without an assignee",
 	model.RuleEmailInvalid:           "Not an e-mail address",
 	model.RulePhoneInvalid:           "Phone number unreadable",
 	model.RuleDateOutOfRange:         "Date far in past/future",

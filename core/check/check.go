@@ -137,6 +137,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 	steps := []func() error{
 		func() error { n, err := c.duplicates(); res.Clusters = n; return err },
 		c.unmatchedUsers,
+		c.missingPersons,
 		c.customFields,
 		func() error { return c.negativeTrust(res.Balances.Negative) },
 	}
@@ -334,6 +335,7 @@ type checker struct {
 	userUses map[string]*userUse
 	cf       map[string]*fieldUse
 	dup      *dupCollector
+	persons  map[string]*personGap // records with no person, by type and file (owners.go)
 }
 
 func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*checker, error) {

@@ -19,6 +19,7 @@ const (
 
 // record runs every per-record rule for one record.
 func (c *checker) record(r workspace.StoredRecord) error {
+	c.notePerson(r) // no assignee/owner/user: one finding per file (owners.go)
 	switch v := r.Data.(type) {
 	case *model.Contact:
 		c.ix.addContact(r, v)
@@ -445,13 +446,6 @@ func (c *checker) event(r workspace.StoredRecord, v *model.CalendarEvent) error 
 			}
 		}
 	}
-	if strings.TrimSpace(v.Owner) == "" {
-		if err := c.em.add(r, model.RuleCalendarMissingOwner, B, "calendar_owner", "",
-			fmt.Sprintf("Calendar event %q has no owner: Clio needs to know whose calendar it goes on", v.Summary),
-			"Pick the user whose calendar it belongs to here", nil); err != nil {
-			return err
-		}
-	}
 	start, okS, err := c.date(r, "start_at", v.StartAt, true)
 	if err != nil {
 		return err
@@ -521,12 +515,6 @@ func (c *checker) timeEntry(r workspace.StoredRecord, v *model.TimeEntry) error 
 	case v.Price == 0 && !v.NonBillable:
 		if err := c.em.add(r, model.RuleTimeMissingRate, B, "price", "", what+" has no rate: Clio needs one for billable time",
 			fmt.Sprintf("Enter the rate in %s and export again, type it here, or mark the entry non-billable", sys), nil); err != nil {
-			return err
-		}
-	}
-	if strings.TrimSpace(v.User) == "" {
-		if err := c.em.add(r, model.RuleTimeMissingUser, B, "user", "", what+" has no user: Clio drops entries without one",
-			fmt.Sprintf("Fill in who did the work in %s and export again, or pick the user here", sys), nil); err != nil {
 			return err
 		}
 	}

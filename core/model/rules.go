@@ -31,6 +31,7 @@ const (
 	RuleCalendarMissingOwner   = "calendar.missing_owner"
 	RuleNoteMissingParent      = "note.missing_parent"
 	RuleTaskMissingName        = "task.missing_name"
+	RuleTaskMissingAssignee    = "task.missing_assignee"
 	RuleEmailInvalid           = "email.invalid"     // not an e-mail address (often a phone number)
 	RulePhoneInvalid           = "phone.invalid"     // cannot be parsed for the firm's country
 	RuleDateOutOfRange         = "date.out_of_range" // before 1900 or far in the future

@@ -257,4 +257,8 @@ const (
 	SettingCutoff        = "cutoff"        // the acknowledged cut-off time (RFC 3339)
 	SettingExportTime    = "export_time"   // when the user says the export was taken (RFC 3339)
 	SettingOldSystemName = "old_system"    // shown in the "stop using" banner
+	// SettingDefaultOwner is the Clio user (e-mail) who gets the tasks,
+	// calendar events and time entries the old system left without a person;
+	// the check and the upload both read it.
+	SettingDefaultOwner = "default_owner"
 )
