@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"flag"
@@ -13,13 +14,14 @@ import (
 	"handover/core/clio"
 	"handover/core/model"
 	"handover/core/upload"
+	"handover/core/workspace"
 )
 
 func init() {
 	register(&command{
 		name:    "upload",
 		summary: "upload the project to Clio (resumable; --dry-run shows the plan)",
-		usage:   "upload -w PROJECT.handover --region us|eu|ca|au [--base-url URL] [--user-map FILE.csv] [--dry-run] [--allow-blockers] [--json]",
+		usage:   "upload -w PROJECT.handover --region us|eu|ca|au [--base-url URL] [--user-map FILE.csv] [--default-owner EMAIL] [--dry-run] [--allow-blockers] [--json]",
 		run:     runUpload,
 	})
 	register(&command{
@@ -95,6 +97,7 @@ func runUpload(e *env, args []string) error {
 	region := fs.String("region", "", "Clio region: us, eu, ca or au")
 	baseURL := fs.String("base-url", "", "Clio root URL instead of the region's")
 	userMap := fs.String("user-map", "", "CSV legacy,clio_email for legacy users that are not matched automatically (an empty clio_email leaves one unassigned); it wins over the matches chosen on the Upload screen, which are kept in the project and used too")
+	defaultOwner := fs.String("default-owner", "", "e-mail of the Clio user who gets the tasks, calendar events (on that user's calendar) and time entries your old system left without a person; kept in the project (the Upload screen shows and changes it; \"-\" forgets it). Legacy users that are named but unmatched still need the user map")
 	dry := fs.Bool("dry-run", false, "show what would be uploaded, the requests and the time; create nothing")
 	allow := fs.Bool("allow-blockers", false, "upload although blockers remain: records with blockers are skipped")
 	asJSON := fs.Bool("json", false, "print one JSON object")
@@ -121,6 +124,14 @@ func runUpload(e *env, args []string) error {
 	defer ws.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
+	forgetOwner := strings.TrimSpace(*defaultOwner) == "-"
+	if forgetOwner {
+		if err := upload.ChooseDefaultOwner(ctx, ws, ""); err != nil {
+			return err
+		}
+	} else {
+		opts.DefaultOwner = strings.TrimSpace(*defaultOwner)
+	}
 	tty := isTerminal(e.stderr)
 	lastWait := time.Time{}
 	onWait := func(d time.Duration, reason string) {
@@ -137,6 +148,9 @@ func runUpload(e *env, args []string) error {
 	if *dry {
 		p, err := upload.Plan(ctx, ws, c, opts)
 		if err != nil {
+			return err
+		}
+		if err := keepDefaultOwner(ctx, ws, p.DefaultOwner); err != nil {
 			return err
 		}
 		if *asJSON {
@@ -158,6 +172,12 @@ func runUpload(e *env, args []string) error {
 		last = p.Entity
 	}
 	rec, err := upload.Run(ctx, ws, c, opts)
+	if opts.DefaultOwner != "" && (err == nil || rec != nil || errors.Is(err, upload.ErrRefused)) {
+		// Run got past checking the e-mail against Clio's users: keep it
+		if kerr := upload.ChooseDefaultOwner(ctx, ws, opts.DefaultOwner); kerr != nil && err == nil {
+			err = kerr
+		}
+	}
 	if err != nil {
 		if errors.Is(err, upload.ErrRefused) || rec == nil {
 			return err
@@ -236,6 +256,16 @@ func runRevert(e *env, args []string) error {
 	return nil
 }
 
+// keepDefaultOwner saves a default owner given for this run once Clio has
+// shown it is one of its users, so the Upload screen, the check and the
+// next run use it too.
+func keepDefaultOwner(ctx context.Context, ws *workspace.Workspace, p upload.DefaultOwnerPlan) error {
+	if p.How != upload.HowOption || p.ClioID == 0 {
+		return nil
+	}
+	return upload.ChooseDefaultOwner(ctx, ws, p.Email)
+}
+
 func printPlan(w io.Writer, p *upload.PlanResult) {
 	fmt.Fprintln(w, "Upload plan (nothing has been sent):")
 	fmt.Fprintf(w, "  %-16s %8s %8s %8s %8s %8s\n", "type", "records", "create", "link", "skip", "done")
@@ -263,6 +293,16 @@ func printPlan(w io.Writer, p *upload.PlanResult) {
 			fmt.Fprintf(w, "  %-28q → %s (%d records)\n", u.Legacy, msg, u.Records)
 		}
 	}
+	if d := p.DefaultOwner; d.Total > 0 || d.Email != "" {
+		switch {
+		case d.ClioID != 0:
+			fmt.Fprintf(w, "Records with no person go to %s <%s> (%s): %s.\n", d.Name, d.Email, d.How, personCounts(d))
+		case d.Problem != "":
+			fmt.Fprintf(w, "Records with no person: %s (%s).\n", d.Problem, personCounts(d))
+		default:
+			fmt.Fprintf(w, "Records with no person: %s; NO DEFAULT OWNER: give --default-owner EMAIL (a Clio user) or choose one on the Upload screen.\n", personCounts(d))
+		}
+	}
 	if len(p.Calendars) > 0 {
 		fmt.Fprintln(w, "Calendars:")
 	}
@@ -285,6 +325,20 @@ func printPlan(w io.Writer, p *upload.PlanResult) {
 	for _, b := range p.Blockers {
 		fmt.Fprintln(w, "BLOCKER:", b)
 	}
+}
+
+// personCounts says "3 tasks, 12 calendar_events" for the plan's records with no person.
+func personCounts(d upload.DefaultOwnerPlan) string {
+	var parts []string
+	for _, e := range model.Entities {
+		if n := d.Records[e]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, e))
+		}
+	}
+	if len(parts) == 0 {
+		return "none in this project"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func printRecon(w io.Writer, r *upload.Reconciliation, revert bool) {

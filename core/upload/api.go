@@ -22,6 +22,9 @@ type TypePlan struct {
 	Skips    int64        `json:"skips"`
 	Done     int64        `json:"done"` // already created by an earlier run
 	Requests int64        `json:"requests"`
+	// DefaultOwner: records of this type the old system left without a
+	// person that go to the default owner (0 when none is chosen).
+	DefaultOwner int64 `json:"default_owner,omitempty"`
 }
 
 // ContactMatch is a project contact that is already in Clio.
@@ -47,12 +50,14 @@ type PlanResult struct {
 	Users           []UserMatch     `json:"users"`
 	Unmatched       []UserMatch     `json:"unmatched_users,omitempty"`
 	Calendars       []CalendarMatch `json:"calendars,omitempty"` // where each legacy calendar owner's events go
-	Matched         []ContactMatch  `json:"matched_contacts,omitempty"`
-	Setup           []string        `json:"setup,omitempty"` // practice areas / activity descriptions to create
-	Blockers        []string        `json:"blockers,omitempty"`
-	Skips           []Failure       `json:"skips,omitempty"`
-	Notes           []string        `json:"notes,omitempty"`
-	Recon           *Reconciliation `json:"-"`
+	// DefaultOwner: who gets the records with no person, and how many.
+	DefaultOwner DefaultOwnerPlan `json:"default_owner"`
+	Matched      []ContactMatch   `json:"matched_contacts,omitempty"`
+	Setup        []string         `json:"setup,omitempty"` // practice areas / activity descriptions to create
+	Blockers     []string         `json:"blockers,omitempty"`
+	Skips        []Failure        `json:"skips,omitempty"`
+	Notes        []string         `json:"notes,omitempty"`
+	Recon        *Reconciliation  `json:"-"`
 	// ClioUsers are the account's users and ClioCalendars the calendars the
 	// signed-in user may add events to (read once for the plan), to choose from.
 	ClioUsers     []clio.User     `json:"-"`
@@ -93,6 +98,10 @@ func Plan(ctx context.Context, ws *workspace.Workspace, client *clio.Client, opt
 	p.ClioUsers = e.users.users
 	p.ClioCalendars = e.calendarList
 	p.Calendars = e.calendarMatches()
+	p.DefaultOwner = e.ownerPlan
+	if u := e.defaultOwner; u != nil && e.ix.noPerson[model.CalendarEvents] > 0 && e.calendars[u.ID] == 0 {
+		p.DefaultOwner.Problem = fmt.Sprintf("Handover cannot see %s's calendar, so the events with no owner would be skipped: share it with the signed-in user as Editor in Clio", u.Email)
+	}
 	// The plan lists every blocker, also those AllowBlockers would skip over.
 	allow := e.opts.AllowBlockers
 	e.opts.AllowBlockers = false
@@ -125,6 +134,9 @@ func Plan(ctx context.Context, ws *workspace.Workspace, client *clio.Client, opt
 	for _, ent := range model.Entities {
 		tp := TypePlan{Entity: ent, Records: e.rec.Planned[ent], Links: e.rec.Linked[ent], Skips: e.rec.Skipped[ent] + e.rec.Failed[ent],
 			Done: done[ent]}
+		if e.defaultOwner != nil {
+			tp.DefaultOwner = e.ix.noPerson[ent]
+		}
 		tp.Creates = e.rec.Created[ent] - done[ent]
 		tp.Requests = tp.Creates
 		if ent == model.Documents {

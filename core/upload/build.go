@@ -35,9 +35,9 @@ func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *req
 		}
 		return &request{coll: "relationships", body: clio.RelationshipInput{Matter: clio.Ref{ID: m}, Contact: clio.Ref{ID: c}, Description: d.Description}}, "", ""
 	case *model.Task:
-		u, s := e.user(d.Assignee, "assignee")
+		u, s, fix := e.user(d.Assignee, "assignee")
 		if s != "" {
-			return nil, s, fixUser
+			return nil, s, fix
 		}
 		in := clio.TaskInput{Name: d.Name, Description: d.Description, Assignee: clio.Ref{ID: u.ID, Type: "User"},
 			Priority: d.Priority, Status: d.Status}
@@ -94,9 +94,9 @@ func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *req
 	case *model.Communication:
 		return e.buildCommunication(r.Entity, d)
 	case *model.TimeEntry:
-		u, s := e.user(d.User, "user")
+		u, s, fix := e.user(d.User, "user")
 		if s != "" {
-			return nil, s, fixUser
+			return nil, s, fix
 		}
 		typ := d.Type
 		if typ == "" {
@@ -197,22 +197,32 @@ func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *req
 
 const fixUser = "match the legacy user to a Clio user on the Upload screen (or in the user map), then upload again"
 
-func (e *engine) user(legacy, what string) (*clio.User, string) {
+// fixNoPerson is what to do about a record the old system left without a person.
+const fixNoPerson = "say who gets the records your old system left without a person (the default owner) on the Upload screen, or with --default-owner EMAIL, then upload again"
+
+// user is the Clio user for a legacy user, with why not (and what to do)
+// when there is none. An empty legacy user (the old system named nobody)
+// goes to the default owner; a named one never does.
+func (e *engine) user(legacy, what string) (*clio.User, string, string) {
 	if strings.TrimSpace(legacy) == "" {
-		return nil, "no " + what + ": Clio needs one"
+		if e.defaultOwner != nil {
+			return e.defaultOwner, "", ""
+		}
+		return nil, "no " + what + " and no default owner: Clio needs one", fixNoPerson
 	}
 	u := e.users.user(legacy)
 	if u == nil {
 		if e.users.isUnassigned(legacy) {
-			return nil, fmt.Sprintf("legacy user %q was left unassigned, and Clio needs a person as %s", legacy, what)
+			return nil, fmt.Sprintf("legacy user %q was left unassigned, and Clio needs a person as %s", legacy, what), fixUser
 		}
-		return nil, fmt.Sprintf("legacy user %q (%s) matches no Clio user", legacy, what)
+		return nil, fmt.Sprintf("legacy user %q (%s) matches no Clio user", legacy, what), fixUser
 	}
-	return u, ""
+	return u, "", ""
 }
 
 // calendarFor is the Clio calendar a legacy owner's events go in: the one
-// chosen for the owner, else the matched Clio user's own calendar.
+// chosen for the owner, else the matched Clio user's own calendar (the
+// default owner's for events with no owner).
 func (e *engine) calendarFor(owner string) (clio.ID, string, string) {
 	if ch := e.calChoice[normUser(owner)]; ch.ID != 0 && strings.TrimSpace(owner) != "" {
 		for _, c := range e.calendarList {
@@ -223,9 +233,9 @@ func (e *engine) calendarFor(owner string) (clio.ID, string, string) {
 		return 0, fmt.Sprintf("the calendar chosen for %q (%s) is no longer in Clio, or Handover may not add events to it", owner, ch.Name),
 			"choose another calendar for it on the Upload screen, then upload again"
 	}
-	u, s := e.user(owner, "calendar owner")
+	u, s, fix := e.user(owner, "calendar owner")
 	if s != "" {
-		return 0, s, fixUser
+		return 0, s, fix
 	}
 	cal := e.calendars[u.ID]
 	if cal == 0 {
@@ -330,16 +340,16 @@ func (e *engine) buildMatter(ctx context.Context, d *model.Matter) (*request, st
 		}
 	}
 	if d.ResponsibleAttorney != "" && !e.users.isUnassigned(d.ResponsibleAttorney) {
-		u, s := e.user(d.ResponsibleAttorney, "responsible attorney")
+		u, s, fix := e.user(d.ResponsibleAttorney, "responsible attorney")
 		if s != "" {
-			return nil, s, fixUser
+			return nil, s, fix
 		}
 		in.ResponsibleAttorney = clio.RefTo(u.ID)
 	}
 	if d.OriginatingAttorney != "" && !e.users.isUnassigned(d.OriginatingAttorney) {
-		u, s := e.user(d.OriginatingAttorney, "originating attorney")
+		u, s, fix := e.user(d.OriginatingAttorney, "originating attorney")
 		if s != "" {
-			return nil, s, fixUser
+			return nil, s, fix
 		}
 		in.OriginatingAttorney = clio.RefTo(u.ID)
 	}
@@ -385,9 +395,9 @@ func (e *engine) buildCommunication(ent model.Entity, d *model.Communication) (*
 			}
 		}
 		if d.User != "" && !e.users.isUnassigned(d.User) {
-			u, s := e.user(d.User, "user")
+			u, s, fix := e.user(d.User, "user")
 			if s != "" {
-				return nil, s, fixUser
+				return nil, s, fix
 			}
 			in.Receivers = append(in.Receivers, clio.Ref{ID: u.ID, Type: "User"})
 		}

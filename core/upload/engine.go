@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,7 +39,9 @@ type engine struct {
 	calendars     map[clio.ID]clio.ID // user id → calendar id
 	calendarList  []clio.Calendar     // calendars the signed-in user can add events to
 	calChoice     map[string]CalendarChoice
-	choices       Choices            // saved in the project (LoadChoices)
+	choices       Choices    // saved in the project (LoadChoices)
+	defaultOwner  *clio.User // who gets records with no person; nil = none
+	ownerPlan     DefaultOwnerPlan
 	practiceAreas map[string]clio.ID // lower name → id
 	activityDescs map[string]clio.ID // lower name → id
 	customFields  map[string]clio.ID // "contact/<lower name>" → definition id
@@ -95,8 +98,8 @@ func newEngine(ctx context.Context, ws *workspace.Workspace, c *clio.Client, opt
 		}
 	}
 	err = ws.EachFinding(ctx, workspace.FindingFilter{Severity: model.Blocker}, func(f workspace.StoredFinding) error {
-		if f.Rule == model.RuleUserUnmatched {
-			return nil // decided here against the real Clio users
+		if f.Rule == model.RuleUserUnmatched || slices.Contains(model.MissingPersonRules, f.Rule) {
+			return nil // decided here against the real Clio users and the default owner
 		}
 		if f.RecordKey == "" || f.Entity == "" {
 			e.fileBlock = append(e.fileBlock, f.Message)
@@ -182,6 +185,18 @@ func (e *engine) preflight(ctx context.Context) error {
 		}
 	}
 	e.users = resolveUsers(users, e.ix, mergeChoices(e.choices, e.opts.UserMap), func(k string) bool { return e.calChoice[k].ID != 0 })
+	saved, err := SavedDefaultOwner(ctx, e.ws)
+	if err != nil {
+		return err
+	}
+	if e.defaultOwner, e.ownerPlan, err = resolveDefaultOwner(users, e.opts.DefaultOwner, saved); err != nil {
+		return err
+	}
+	e.ownerPlan.Records = map[model.Entity]int64{}
+	for ent, n := range e.ix.noPerson {
+		e.ownerPlan.Records[ent] = n
+		e.ownerPlan.Total += n
+	}
 	for _, u := range users {
 		if u.DefaultCalendarID != 0 {
 			e.calendars[u.ID] = u.DefaultCalendarID
@@ -295,6 +310,14 @@ func (e *engine) refusals(ctx context.Context) ([]string, error) {
 		}
 		if e.trustProblem != "" {
 			out = append(out, e.trustProblem)
+		}
+		if e.defaultOwner == nil && e.ownerPlan.Total > 0 {
+			msg := fmt.Sprintf("%s no person (%s): say who gets them on the Upload screen (\"Records your old system left without a person go to …\") or with --default-owner EMAIL (or upload with --allow-blockers to skip them)",
+				plural(e.ownerPlan.Total, "record has", "records have"), e.ownerPlan.describe())
+			if e.ownerPlan.Problem != "" {
+				msg = e.ownerPlan.Problem + " (" + plural(e.ownerPlan.Total, "record has", "records have") + " no person)"
+			}
+			out = append(out, msg)
 		}
 	}
 	if e.opts.Workers > 1 {

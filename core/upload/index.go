@@ -35,6 +35,10 @@ type index struct {
 	legacyOrder []string
 
 	customFields bool // some contact or matter has custom field values
+
+	// noPerson counts, per type, the records Clio needs a person for that
+	// the old system left without one (model.PersonRequired).
+	noPerson map[model.Entity]int64
 }
 
 type legacyUse struct {
@@ -49,10 +53,13 @@ func buildIndex(ctx context.Context, ws *workspace.Workspace) (*index, error) {
 		contactByKey: map[string]*model.Contact{}, contactByID: map[string]string{},
 		contactByName: map[string]string{}, contactByEmail: map[string]string{},
 		matterByNumber: map[string]string{}, matters: map[string]*model.Matter{},
-		legacy: map[string]*legacyUse{},
+		legacy: map[string]*legacyUse{}, noPerson: map[model.Entity]int64{},
 	}
 	err := ws.EachRecord(ctx, workspace.RecordFilter{}, func(r workspace.StoredRecord) error {
 		ix.total[r.Entity]++
+		if _, _, _, missing := model.PersonRequired(r.Data); missing {
+			ix.noPerson[r.Entity]++
+		}
 		use := func(field, v string) {
 			if strings.TrimSpace(v) == "" {
 				return

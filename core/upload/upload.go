@@ -38,6 +38,11 @@ type Options struct {
 	// UserMap settles legacy users (name, initials or e-mail as the old system
 	// wrote them) that cannot be matched automatically: legacy → Clio user e-mail.
 	UserMap map[string]string
+	// DefaultOwner is the Clio user (e-mail) who gets the tasks, calendar
+	// events (on that user's calendar) and time entries the old system left
+	// without a person. "" = the one saved in the project (SettingDefaultOwner),
+	// if any. A legacy user that is named but unmatched is never given to it.
+	DefaultOwner string
 	// AllowBlockers uploads although blockers remain: records with blocker
 	// findings (and records that use an unmatched legacy user) are skipped,
 	// each with its reason.

@@ -3,9 +3,12 @@ package upload
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
+	"handover/core/clio"
+	"handover/core/model"
 	"handover/core/workspace"
 )
 
@@ -141,4 +144,111 @@ func mergeChoices(saved Choices, userMap map[string]string) map[string]userChoic
 		out[normUser(k)] = userChoice{email: v, how: HowUserMap}
 	}
 	return out
+}
+
+// SavedDefaultOwner is the Clio user (e-mail) saved in the project for the
+// records the old system left without a person ("" = none chosen).
+func SavedDefaultOwner(ctx context.Context, ws *workspace.Workspace) (string, error) {
+	s, err := ws.Setting(ctx, workspace.SettingDefaultOwner)
+	return normEmail(s), err
+}
+
+// ChooseDefaultOwner saves who gets the records the old system left without
+// a person; "" forgets the choice (those records need one again).
+func ChooseDefaultOwner(ctx context.Context, ws *workspace.Workspace, email string) error {
+	return ws.SetSetting(ctx, workspace.SettingDefaultOwner, normEmail(email))
+}
+
+// How the default owner was given (DefaultOwnerPlan.How).
+const (
+	HowSaved  = "saved in the project"
+	HowOption = "given for this run"
+)
+
+// DefaultOwnerPlan says who gets the records the old system left without a
+// person, and how many there are of each type.
+type DefaultOwnerPlan struct {
+	Email   string `json:"email,omitempty"` // as given; "" = no default owner
+	ClioID  int64  `json:"clio_id,omitempty"`
+	Name    string `json:"name,omitempty"`
+	How     string `json:"how,omitempty"`     // HowSaved or HowOption
+	Problem string `json:"problem,omitempty"` // the saved e-mail is no (enabled) user of this Clio account
+	// Records: per type, the records with no person (tasks without an
+	// assignee, calendar events without an owner, time entries without a
+	// user). They use the default owner, or are skipped without one.
+	Records map[model.Entity]int64 `json:"records"`
+	Total   int64                  `json:"total"`
+}
+
+// Uses says how many records go to the default owner (0 without one).
+func (p *DefaultOwnerPlan) Uses() int64 {
+	if p == nil || p.ClioID == 0 {
+		return 0
+	}
+	return p.Total
+}
+
+// resolveDefaultOwner finds the default owner among Clio's users: the run's
+// option first, else the one saved in the project. An unknown or disabled
+// e-mail given for the run is an error (nothing is sent); a saved one that
+// no longer fits is a problem the plan and the refusals name.
+func resolveDefaultOwner(users []clio.User, option, saved string) (*clio.User, DefaultOwnerPlan, error) {
+	p := DefaultOwnerPlan{Email: normEmail(option), How: HowOption}
+	if p.Email == "" {
+		p.Email, p.How = normEmail(saved), HowSaved
+	}
+	if p.Email == "" {
+		p.How = ""
+		return nil, p, nil
+	}
+	var hit *clio.User
+	for i := range users {
+		if normEmail(users[i].Email) == p.Email {
+			hit = &users[i]
+		}
+	}
+	switch {
+	case hit == nil:
+		var emails []string
+		for _, u := range users {
+			if u.Enabled {
+				emails = append(emails, u.Email)
+			}
+		}
+		p.Problem = fmt.Sprintf("the default owner %s is not a user of this Clio account (its users: %s)", p.Email, strings.Join(emails, ", "))
+	case !hit.Enabled:
+		p.Problem = fmt.Sprintf("the default owner %s is a disabled Clio user", p.Email)
+	default:
+		p.ClioID, p.Name = int64(hit.ID), hit.Name
+		return hit, p, nil
+	}
+	if p.How == HowOption {
+		return nil, p, errors.New(p.Problem + ": give the e-mail of an enabled Clio user")
+	}
+	p.Problem += ": choose another one on the Upload screen"
+	return nil, p, nil
+}
+
+// describe lists the records with no person by type: "3 tasks, 12 calendar events".
+func (p *DefaultOwnerPlan) describe() string {
+	var parts []string
+	for _, ent := range model.Entities {
+		if n := p.Records[ent]; n > 0 {
+			parts = append(parts, countOf(ent, n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// countOf says "1 task", "12 calendar events", "3 time entries".
+func countOf(ent model.Entity, n int64) string {
+	switch ent {
+	case model.Tasks:
+		return plural(n, "task", "tasks")
+	case model.CalendarEvents:
+		return plural(n, "calendar event", "calendar events")
+	case model.TimeEntries:
+		return plural(n, "time entry", "time entries")
+	}
+	return fmt.Sprintf("%d %s", n, strings.ToLower(ent.Label()))
 }
