@@ -21,6 +21,7 @@ import (
 	"handover/core/balances"
 	"handover/core/model"
 	"handover/core/workspace"
+	"handover/importers/documents"
 	"handover/importers/ical"
 	"handover/importers/mail"
 	"handover/importers/mapping"
@@ -176,6 +177,7 @@ func expand(paths []string) ([]string, []SourceResult, error) {
 			continue
 		}
 		var inDir []string
+		tree := "" // the documents tree being walked: read whole, as one source
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -183,6 +185,15 @@ func expand(paths []string) ([]string, []SourceResult, error) {
 			if d.IsDir() {
 				if path != p && strings.HasPrefix(d.Name(), ".") {
 					return filepath.SkipDir
+				}
+				if !within(path, tree) && documents.IsTree(path) {
+					tree, inDir = path, append(inDir, path)
+				}
+				return nil
+			}
+			if within(path, tree) {
+				if isMailFile(path) { // e-mails filed with the documents are read as e-mails
+					inDir = append(inDir, path)
 				}
 				return nil
 			}
@@ -290,6 +301,9 @@ func hashFile(ctx context.Context, path string, opts Options) (string, int64, ti
 }
 
 func ingestFile(ctx context.Context, ws *workspace.Workspace, path string, mem mapping.Memory, opts Options) (SourceResult, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() { // expand lists only documents trees
+		return ingestDocuments(ctx, ws, path, opts)
+	}
 	abs, _ := filepath.Abs(path)
 	sr := SourceResult{Path: path}
 	kind, format, ok := sniff(path)

@@ -140,3 +140,68 @@ func TestIngestAccountingHistoryByShape(t *testing.T) {
 		t.Errorf("ledger lines in balances: %d", res.Balances.Lines)
 	}
 }
+
+// TestIngestDocumentsTree reads a firm folder holding exports beside a
+// documents tree filed per matter: each file of the tree is a document of
+// the matter its folder names (a .txt included), litter is accounted as
+// not_data, a saved e-mail is read as an e-mail, and reading it again
+// changes nothing.
+func TestIngestDocumentsTree(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "matters.csv"), []byte("Matter Number,Client,Description,Open Date\n2024-017,Ruiz,Ruiz v. Acme,2024-01-05\n2023-101,Lee,Estate of Lee,2023-06-01\n"))
+	docs := filepath.Join(dir, "Documents")
+	write(t, filepath.Join(docs, "2024-017 Ruiz v. Acme", "Pleadings", "complaint.pdf"), []byte("%PDF-1.4 complaint"))
+	write(t, filepath.Join(docs, "2024-017 Ruiz v. Acme", "Pleadings", "~$mplaint.docx"), []byte("lock"))
+	write(t, filepath.Join(docs, "2024-017 Ruiz v. Acme", "notes.txt"), []byte("Name,Phone\nRuiz,555\n")) // looks like a CSV; is a document here
+	write(t, filepath.Join(docs, "2024-017 Ruiz v. Acme", "Thumbs.db"), []byte{0xd0, 0xcf, 0x11, 0xe0})
+	write(t, filepath.Join(docs, "Lee (2023.101)", "will.docx"), []byte("PK\x03\x04 will"))
+	write(t, filepath.Join(docs, "Lee (2023.101)", ".DS_Store"), []byte("\x00\x00\x00\x01Bud1"))
+	write(t, filepath.Join(docs, "Lee (2023.101)", "desktop.ini"), []byte("[.ShellClassInfo]"))
+	write(t, filepath.Join(docs, "Lee (2023.101)", "reply.eml"), []byte("From: lee@example.com\r\nTo: firm@example.com\r\nSubject: Re: the will\r\nDate: Mon, 4 Mar 2024 10:00:00 +0000\r\nMessage-ID: <a1@example.com>\r\n\r\nThanks.\r\n"))
+
+	ws, res := ingestDir(t, dir)
+	var tree *SourceResult
+	for i, s := range res.Sources {
+		if s.Format == "documents" {
+			if tree != nil {
+				t.Fatalf("two document sources: %+v", res.Sources)
+			}
+			tree = &res.Sources[i]
+		}
+		if strings.HasPrefix(s.Path, docs+string(filepath.Separator)) && s.Format != "documents" && s.Format != "eml" {
+			t.Errorf("a file of the tree read on its own: %+v", s)
+		}
+	}
+	if tree == nil || tree.Records != 3 || tree.Excluded != 4 || tree.Rejected != 0 || tree.Rows != 7 {
+		t.Fatalf("documents source: %+v", tree)
+	}
+	byMatter := map[string][]string{}
+	ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
+		d := r.Data.(*model.Document)
+		if d.SHA256 == "" || d.Size == 0 || d.ContentType == "" || d.Path == "" {
+			t.Errorf("incomplete document %+v", d)
+		}
+		byMatter[d.Matter.Value] = append(byMatter[d.Matter.Value], d.Name)
+		return nil
+	})
+	if strings.Join(byMatter["2024-017"], ",") != "notes.txt,complaint.pdf" && strings.Join(byMatter["2024-017"], ",") != "complaint.pdf,notes.txt" || strings.Join(byMatter["2023.101"], ",") != "will.docx" || len(byMatter) != 2 {
+		t.Errorf("documents by matter: %v", byMatter)
+	}
+	c, _ := ws.Counts(ctx)
+	if c.Records[model.Emails] != 1 || c.Records[model.Matters] != 2 {
+		t.Errorf("counts %+v", c.Records)
+	}
+	again, err := Run(ctx, ws, []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range again.Sources {
+		if s.Format == "documents" && !s.Unchanged {
+			t.Errorf("unchanged tree read again: %+v", s)
+		}
+	}
+	if c2, _ := ws.Counts(ctx); c2.Rows != c.Rows {
+		t.Errorf("rows %d after re-reading, %d before", c2.Rows, c.Rows)
+	}
+}
