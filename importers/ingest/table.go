@@ -309,6 +309,9 @@ func stageRow(row tabular.Row, t *tableState, sourceID int64, name string) works
 		out.Findings = append(out.Findings, workspace.Finding{Rule: f.Rule, Severity: severityOf(f.Rule), Field: f.Field,
 			Value: f.Value, Message: f.Message})
 	}
+	if row.Warning != "" { // read by an assumption (a short CSV row): the row says which
+		out.Findings = append(out.Findings, workspace.Finding{Rule: tabular.RuleShortRow, Severity: model.Warning, Message: row.Warning})
+	}
 	return out
 }
 

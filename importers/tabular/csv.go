@@ -93,6 +93,7 @@ type csvReader struct {
 	eof      bool
 	width    int // header width
 	noted    bool
+	shapes   columnShapes // value classes of the full rows read so far (short rows are judged by them)
 }
 
 func openCSV(path string, opts Options) (Reader, error) {
@@ -458,10 +459,24 @@ func (r *csvReader) rowFor(u csvUnit) Row {
 		return row
 	}
 	vals, ok := fitValues(u.fields, r.width, false)
-	if !ok {
+	switch {
+	case ok:
+		r.shapes.learn(vals, r.width)
+	case len(u.fields) > r.width:
 		row.Kind = Rejected
-		row.Reason = fmt.Sprintf("row %d has %d fields, the header has %d", u.start, len(u.fields), r.width)
+		row.Reason = fmt.Sprintf("row %d has %d fields, the header has %d, and the extra ones hold values (%s): the row is shifted or has an unquoted delimiter in a value", u.start, len(u.fields), r.width, clip(strings.Join(u.fields[r.width:], string(r.cr.Comma)), 40))
 		return row
+	default:
+		// A row that lost only its last fields is read with them empty; one
+		// whose values sit in the wrong columns is not.
+		padded, shifted, why := r.shapes.shortRow(u.fields, r.table.Header)
+		if shifted {
+			row.Kind = Rejected
+			row.Reason = fmt.Sprintf("row %d has %d fields, the header has %d; %s", u.start, len(u.fields), r.width, why)
+			return row
+		}
+		vals = padded
+		row.Warning = fmt.Sprintf("row %d has %d fields, the header has %d: read with the last %d (%s) empty", u.start, len(u.fields), r.width, r.width-len(u.fields), clip(strings.Join(r.table.Header[len(u.fields):], ", "), 60))
 	}
 	row.Kind, row.Values = Data, vals
 	return row

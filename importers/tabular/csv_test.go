@@ -272,14 +272,17 @@ func TestCSVRaggedAndBadQuotes(t *testing.T) {
 		why  string
 	}{
 		{2, Data, ""},
-		{3, Rejected, "row 3 has 2 fields, the header has 3"},
-		{4, Rejected, "row 4 has 4 fields, the header has 3"},
+		{3, Data, ""}, // only its last field is missing: read with it empty
+		{4, Rejected, "row 4 has 4 fields, the header has 3, and the extra ones hold values (9)"},
 		{5, Data, ""}, // bare quote inside an unquoted value: kept as written
 		{6, Data, ""},
 		{7, Rejected, "not closed"},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("got %d rows: %+v", len(rows), rows)
+	}
+	if rows[1].Warning == "" || rows[1].Values[2] != "" || rows[0].Warning != "" {
+		t.Errorf("short row %+v, full row %+v", rows[1], rows[0])
 	}
 	if rows[3].Values[1] != "x\"y" || len(info.Notes) == 0 {
 		t.Errorf("bare quote row %q notes %q", rows[3].Values, info.Notes)
@@ -426,5 +429,58 @@ func TestCSVExcelSepHint(t *testing.T) {
 	info, rows := readAll(t, p, Options{})
 	if info.Delimiter != ";" || len(rows) != 2 || rows[0].Kind != NotData || rows[1].Values[1] != "1,50" {
 		t.Fatalf("info %+v rows %+v", info, rows)
+	}
+}
+
+// Rows of the wrong width: a row that lost only its last fields is read with
+// them empty and a warning, extra empty fields are dropped, and only a row
+// whose values sit in the wrong columns (a field lost in the middle, or extra
+// values) is rejected with its reason.
+func TestCSVShortAndLongRows(t *testing.T) {
+	data := "Matter,Client,Opened,Hours,Note\n" +
+		"16-1001,Jane Doe,03/15/2024,1.5,first call\n" +
+		"16-1002,John Roe,03/16/2024,2.0,letter\n" +
+		"16-1003,Acme LLP,03/17/2024,0.5,review\n" +
+		"16-1004,Ann Lee,03/18/2024,1.0,\n" + // full width, last value empty
+		"16-1005,Bob Ray,03/19/2024,3.0\n" + // lost the trailing Note: read
+		"16-1006,Cy Young\n" + // lost the last three: read
+		"16-1007,03/20/2024,2.5,draft\n" + // lost Client in the middle: shifted
+		"16-1008,Dee Fox,03/21/2024,1.0,memo,,,\n" + // extra empty fields: read
+		"16-1009,Eve Ng,03/22/2024,1.0,memo,oops\n" // an extra value: rejected
+	_, rows := readAll(t, writeFile(t, "t.csv", []byte(data)), Options{})
+	want := []struct {
+		kind    RowKind
+		warning string
+		reason  string
+	}{
+		{Data, "", ""}, {Data, "", ""}, {Data, "", ""}, {Data, "", ""},
+		{Data, "read with the last 1 (Note) empty", ""},
+		{Data, "read with the last 3 (Opened, Hours, Note) empty", ""},
+		{Rejected, "", `fit if a field is missing before field 2 (column "Client")`},
+		{Data, "", ""},
+		{Rejected, "", "extra ones hold values (oops)"},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows: %+v", len(rows), rows)
+	}
+	for i, w := range want {
+		r := rows[i]
+		if r.Kind != w.kind || (w.warning == "") != (r.Warning == "") || !strings.Contains(r.Warning, w.warning) || !strings.Contains(r.Reason, w.reason) {
+			t.Errorf("row %d: %v warning %q reason %q; want %v %q %q", r.Num, r.Kind, r.Warning, r.Reason, w.kind, w.warning, w.reason)
+		}
+		if r.Kind == Data && len(r.Values) != 5 {
+			t.Errorf("row %d has %d values", r.Num, len(r.Values))
+		}
+	}
+	if v := rows[5].Values; v[0] != "16-1006" || v[1] != "Cy Young" || v[2] != "" || v[4] != "" {
+		t.Errorf("short row values %q", v)
+	}
+}
+
+// With no full rows to learn the columns' shapes from, a short row is read.
+func TestCSVShortRowBeforeAnyShape(t *testing.T) {
+	_, rows := readAll(t, writeFile(t, "s.csv", []byte("a,b,c\nx\n1,2,3\n")), Options{})
+	if len(rows) != 2 || rows[0].Kind != Data || rows[0].Warning == "" || rows[1].Kind != Data {
+		t.Fatalf("%+v", rows)
 	}
 }

@@ -85,6 +85,7 @@ func FuzzCSV(f *testing.F) {
 		"\xc9\xcd\xcd\xbb\n\x81ber,K\x94ln\n",
 		strings.Repeat("a,", 1000) + "\n",
 		"Total,,5\nGrand total,1,2\nPage 1 of 2\n",
+		"M,N,D,H\n1-1,A B,1/2/2024,1\n1-2,C D,1/3/2024,2\n1-3,E F,1/4/2024,3\n1-4,1/5/2024,4\n1-5,G\n1-6,H,1/6/2024,5,,\n", // short, shifted and long rows
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s), 0, "")

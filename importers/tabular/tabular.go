@@ -93,6 +93,9 @@ type Row struct {
 	Kind   RowKind
 	Values []string // exactly len(Header) for Data; raw cells for others
 	Reason string   // for NotData / Rejected / Deleted: plain words incl. position
+	// Warning, on a Data row, says what was assumed to read it (a CSV row
+	// missing its last fields: RuleShortRow), for a row-level finding.
+	Warning string
 }
 
 // Reader streams rows. Next returns io.EOF at the end.
