@@ -18,39 +18,19 @@ import (
 	"strings"
 	"time"
 
-	"handover/core/model"
+	"handover/importers/items"
 )
 
-// Item is one VEVENT, as read, and what it became.
-type Item struct {
-	Num     int64          // 1-based VEVENT number in the file
-	Locator string         // "line 120": where the event's BEGIN:VEVENT is
-	Raw     string         // the verbatim text of the event
-	Records []model.Record // Entity, Key and Data set (Prov is filled by the caller)
-	Reject  string         // non-empty: the event could not be read; plain words with the position
-	Empty   bool           // an event with no usable content (no summary, description or location)
-	// Excluded is non-empty when the event was read correctly but is
-	// deliberately not migrated, in plain words. Today: ExcludedCancelled.
-	// Such an item has no records; it is neither a reject (nothing is wrong
-	// with the file) nor empty. A caller can count it under
-	// model.DeletedInSource.
-	Excluded string
-}
+// Item and Options are the contract every item reader shares (package
+// items). Item.Excluded is set to ExcludedCancelled for STATUS:CANCELLED
+// events; the ingest counts them under model.DeletedInSource.
+type (
+	Item    = items.Item
+	Options = items.Options
+)
 
 // ExcludedCancelled is Item.Excluded for STATUS:CANCELLED events.
 const ExcludedCancelled = "cancelled in the source calendar"
-
-// Options tune Read.
-type Options struct {
-	AttachmentDir string // unused by iCalendar (same Options in vcard, ical, mail)
-	// DefaultTZ is the zone for floating times (no TZID, no Z). When nil, the
-	// calendar's X-WR-TIMEZONE is used if it names a known zone, else time.Local.
-	// A non-nil DefaultTZ wins over X-WR-TIMEZONE.
-	DefaultTZ *time.Location
-	// MaxItemBytes caps one VEVENT; a larger one is rejected with its position
-	// and reading goes on. 0 means DefaultMaxItemBytes.
-	MaxItemBytes int64
-}
 
 // DefaultMaxItemBytes is the per-event size cap used when Options.MaxItemBytes is 0.
 const DefaultMaxItemBytes = 16 << 20

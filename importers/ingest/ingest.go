@@ -22,11 +22,10 @@ import (
 	"handover/core/model"
 	"handover/core/workspace"
 	"handover/importers/documents"
-	"handover/importers/ical"
-	"handover/importers/mail"
+	"handover/importers/formats"
+	"handover/importers/items"
 	"handover/importers/mapping"
 	"handover/importers/tabular"
-	"handover/importers/vcard"
 )
 
 // Options steer an ingest. The zero value detects everything.
@@ -235,32 +234,15 @@ func describeOpenError(err error) error {
 	return err
 }
 
-// sniff decides what a file is from its first bytes (and, for tables, its structure).
+// sniff decides what a file is from its content, through the format
+// registry: kind is the registry's name for it ("vcard", "mail", "tabular"),
+// format the name recorded for the source ("mbox", "csv", ...).
 func sniff(path string) (kind, format string, ok bool) {
-	f, err := os.Open(path)
+	f, format, err := formats.Detect(path)
 	if err != nil {
 		return "", "", false
 	}
-	head := make([]byte, 8192)
-	n, _ := io.ReadFull(f, head)
-	f.Close()
-	head = head[:n]
-	switch {
-	case vcard.Detect(head):
-		return "vcard", "vcard", true
-	case ical.Detect(head):
-		return "ical", "ical", true
-	case mail.Detect(head):
-		if strings.HasPrefix(string(head), "From ") {
-			return "mail", "mbox", true
-		}
-		return "mail", "eml", true
-	}
-	format, err = tabular.Detect(path)
-	if err != nil || format == "" {
-		return "", "", false
-	}
-	return "tabular", format, true
+	return f.Name, format, true
 }
 
 func report(opts Options, p Progress) {
@@ -344,22 +326,22 @@ func withProv(recs []model.Record, sourceID int64, name string, row int64, loc s
 	return recs
 }
 
-// ingestItems handles vCard, iCalendar and mail: one item per card, event or message.
+// ingestItems reads a file of an item format (vCard, iCalendar, mail): each
+// card, event or message is one row of the source.
 func ingestItems(ctx context.Context, ws *workspace.Workspace, path, kind string, info workspace.SourceInfo, opts Options) (SourceResult, error) {
 	sr := SourceResult{Path: path, Format: info.Format}
+	fm, ok := formats.Lookup(kind)
+	if !ok || fm.Items == nil {
+		return sr, fmt.Errorf("%s: internal error: %q is not an item format", path, kind)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return sr, fmt.Errorf("%s: %w", path, describeOpenError(err))
 	}
 	defer f.Close()
-	info.Encoding = "utf-8"
-	switch kind {
-	case "vcard":
-		info.System, info.Profile = "vCard", "vcard"
-	case "ical":
-		info.System, info.Profile = "iCalendar", "ical"
-	case "mail":
-		info.System, info.Profile = "E-mail", info.Format
+	info.Encoding, info.System, info.Profile = "utf-8", fm.System, kind
+	if kind == "mail" {
+		info.Profile = info.Format // "mbox" or "eml"
 	}
 	st, err := ws.BeginSource(ctx, info)
 	if err != nil {
@@ -367,39 +349,27 @@ func ingestItems(ctx context.Context, ws *workspace.Workspace, path, kind string
 	}
 	defer st.Abort()
 	var n int64
-	stage := func(num int64, loc, raw string, recs []model.Record, excluded, reject string, empty bool) error {
+	iopts := items.Options{AttachmentDir: opts.AttachmentDir, FileName: info.Name, FileTime: info.ExportedAt}
+	err = fm.Items(ctx, bufio.NewReaderSize(f, 1<<20), iopts, func(it items.Item) error {
 		n++
 		report(opts, Progress{File: path, Stage: "reading", Done: n, Total: -1})
-		row := workspace.Row{Num: num, Locator: loc, Raw: []string{raw}}
+		row := workspace.Row{Num: it.Num, Locator: it.Locator, Raw: []string{it.Raw}}
 		switch {
-		case reject != "":
-			row.Reject = reject
-		case excluded != "":
-			row.Excluded, row.Detail = model.DeletedInSource, excluded
-		case empty || len(recs) == 0:
+		case it.Reject != "":
+			row.Reject = it.Reject
+		case it.Excluded != "":
+			row.Excluded, row.Detail = model.DeletedInSource, it.Excluded
+		case it.Empty || len(it.Records) == 0:
 			row.Excluded = model.EmptyRow
 		default:
-			row.Records = withProv(recs, st.SourceID(), info.Name, num, loc)
+			row.Records = withProv(it.Records, st.SourceID(), info.Name, it.Num, it.Locator)
+		}
+		for _, fd := range it.Findings {
+			row.Findings = append(row.Findings, workspace.Finding{Rule: fd.Rule, Severity: fd.Severity, Field: fd.Field,
+				Value: fd.Value, Message: fd.Message})
 		}
 		return st.Stage(ctx, row)
-	}
-	switch kind {
-	case "vcard":
-		err = vcard.Read(ctx, bufio.NewReaderSize(f, 1<<20), vcard.Options{}, func(it vcard.Item) error {
-			return stage(it.Num, it.Locator, it.Raw, it.Records, it.Excluded, it.Reject, it.Empty)
-		})
-	case "ical":
-		err = ical.Read(ctx, bufio.NewReaderSize(f, 1<<20), ical.Options{}, func(it ical.Item) error {
-			return stage(it.Num, it.Locator, it.Raw, it.Records, it.Excluded, it.Reject, it.Empty)
-		})
-	case "mail":
-		if err := os.MkdirAll(opts.AttachmentDir, 0o700); err != nil {
-			return sr, fmt.Errorf("cannot create the attachments folder %s: %w", opts.AttachmentDir, err)
-		}
-		err = mail.Read(ctx, bufio.NewReaderSize(f, 1<<20), mail.Options{AttachmentDir: opts.AttachmentDir}, func(it mail.Item) error {
-			return stage(it.Num, it.Locator, it.Raw, it.Records, it.Excluded, it.Reject, it.Empty)
-		})
-	}
+	})
 	if err != nil {
 		return sr, fmt.Errorf("%s: %w (nothing from this file was saved)", path, err)
 	}

@@ -16,39 +16,19 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"time"
 
-	"handover/core/model"
+	"handover/importers/items"
 )
 
-// Item is one message, as read, and what it became.
-type Item struct {
-	Num     int64  // 1-based message number in the mailbox (1 for an .eml)
-	Locator string // "message 12 (offset 48213)": offset of the message's "From " line
-	// Raw is the message's header block, verbatim (capped at 64 KiB), then a
-	// line giving the body size: bodies can be huge and are not kept.
-	Raw     string
-	Records []model.Record // the email, then one document per attachment; Entity, Key and Data set (Prov is filled by the caller)
-	Reject  string         // non-empty: the message could not be read; plain words with the position
-	Empty   bool           // a message with no subject, sender, recipient, body or attachment
-	// Excluded is non-empty when the message was read but deliberately not
-	// migrated. The mail reader never sets it today; it exists so that Item
-	// is the same in the vcard, ical and mail packages.
-	Excluded string
-}
-
-// Options tune Read.
-type Options struct {
-	// AttachmentDir receives attachments, each stored once as
-	// AttachmentDir/<sha256 hex>. When empty, attachments are hashed and
-	// measured but not stored (Document.Path stays empty).
-	AttachmentDir string
-	DefaultTZ     *time.Location // unused: mail dates carry their own offset
-	// MaxItemBytes caps one message. A larger message is rejected with its
-	// position and skipped without being held in memory; reading goes on.
-	// 0 means DefaultMaxItemBytes.
-	MaxItemBytes int64
-}
+// Item and Options are the contract every item reader shares (package
+// items). An Item's Locator is "message 12 (offset 48213)", the offset of
+// the message's "From " line; its Raw is the header block, verbatim (capped
+// at 64 KiB), then a line giving the body size: bodies can be huge and are
+// not kept. Records are the email, then one document per attachment.
+type (
+	Item    = items.Item
+	Options = items.Options
+)
 
 // DefaultMaxItemBytes is the per-message cap used when Options.MaxItemBytes is 0.
 const DefaultMaxItemBytes = 256 << 20

@@ -521,7 +521,8 @@ func storeAttachment(body io.Reader, h message.Header, ct string, n int, dir str
 		doc.Size, doc.SHA256 = size, hex.EncodeToString(hash.Sum(nil))
 		return doc, nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// A firm's attachments: readable by this user only.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return doc, fatalError{fmt.Errorf("cannot create the attachment folder: %w", err)}
 	}
 	f, err := os.CreateTemp(dir, ".incoming-*")

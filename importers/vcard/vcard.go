@@ -18,35 +18,15 @@ import (
 	"io"
 	"regexp"
 	"strings"
-	"time"
 
-	"handover/core/model"
+	"handover/importers/items"
 )
 
-// Item is one card, as read, and what it became.
-type Item struct {
-	Num     int64          // 1-based card number in the file
-	Locator string         // "line 120": where the card's BEGIN:VCARD is
-	Raw     string         // the verbatim text of the card
-	Records []model.Record // Entity, Key and Data set (Prov is filled by the caller)
-	Reject  string         // non-empty: the card could not be read; plain words with the position
-	Empty   bool           // a card with no usable content
-	// Excluded is non-empty when the card was read but deliberately not
-	// migrated (plain words). The vCard reader never sets it today; it exists
-	// so that Item is the same in the vcard, ical and mail packages.
-	Excluded string
-}
-
-// Options tune Read. AttachmentDir and DefaultTZ are unused by vCard and exist
-// so Options is the same in the vcard, ical and mail packages.
-type Options struct {
-	AttachmentDir string
-	DefaultTZ     *time.Location
-	// MaxItemBytes caps the size of one card (a card with a huge PHOTO, or a
-	// file with no END:VCARD). A larger card is rejected with its position;
-	// reading continues. 0 means DefaultMaxItemBytes.
-	MaxItemBytes int64
-}
+// Item and Options are the contract every item reader shares (package items).
+type (
+	Item    = items.Item
+	Options = items.Options
+)
 
 // DefaultMaxItemBytes is the per-card size cap used when Options.MaxItemBytes is 0.
 const DefaultMaxItemBytes = 16 << 20
