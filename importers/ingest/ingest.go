@@ -36,6 +36,8 @@ type Options struct {
 	// AttachmentDir receives e-mail attachments (content-addressed); default
 	// is "<project>.files" beside the project file.
 	AttachmentDir string
+
+	related *related // the relational pre-pass, run once per database or folder (relational.go)
 }
 
 // Progress reports work on one file. Total is -1 while unknown.
@@ -74,6 +76,11 @@ type Table struct {
 	Columns  []mapping.Column `json:"columns"`
 	Unmapped []string         `json:"unmapped,omitempty"`
 	Warnings []string         `json:"warnings,omitempty"`
+	// From the relational pre-pass: the columns followed as links, the
+	// questions the Mapping screen asks, and a lookup table's reason.
+	Links     []mapping.Link     `json:"links,omitempty"`
+	Questions []mapping.Question `json:"questions,omitempty"`
+	Lookup    string             `json:"lookup,omitempty"`
 }
 
 // Result is the account of a whole ingest.
@@ -95,6 +102,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Opti
 	if opts.AttachmentDir == "" {
 		opts.AttachmentDir = ws.Path() + ".files"
 	}
+	opts.related = newRelated()
 	mem, err := ws.Remembered(ctx)
 	if err != nil {
 		return res, err

@@ -46,7 +46,8 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 	for _, name := range order {
 		t := tables[name]
 		tab := Table{Name: t.table.Name, Profile: t.plan.Profile, System: t.plan.System, Entity: t.plan.Entity,
-			Ledger: t.plan.Ledger, Columns: t.plan.Columns, Unmapped: t.plan.Unmapped}
+			Ledger: t.plan.Ledger, Columns: t.plan.Columns, Unmapped: t.plan.Unmapped,
+			Links: t.plan.Links, Questions: t.plan.Questions, Lookup: t.plan.Lookup}
 		for _, w := range t.plan.Warnings {
 			tab.Warnings = append(tab.Warnings, w.Message)
 		}
@@ -204,11 +205,12 @@ func scan(ctx context.Context, path string, mem mapping.Memory, opts Options) (m
 	tables := map[string]*tableState{}
 	var order []string
 	var rows int64
+	rel := opts.related.hints(ctx, path, mem, opts)
 	choose := func(t *tableState) error {
 		if t.plan != nil {
 			return nil
 		}
-		p, err := mapping.Choose(baseName(path), t.table.Name, t.table.Header, t.sample, mem, opts.Profile)
+		p, err := mapping.ChooseWithHints(baseName(path), t.table.Name, t.table.Header, t.sample, mem, opts.Profile, hintsOf(rel, path, &t.table))
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -292,6 +294,10 @@ func stageRow(row tabular.Row, t *tableState, sourceID int64, name string) works
 	}
 	if t == nil || t.plan == nil {
 		out.Reject = "internal error: no mapping for this table"
+		return out
+	}
+	if t.plan.Lookup != "" { // its codes are decoded into the tables that use them
+		out.Excluded, out.Detail = model.NotMigratable, t.plan.Lookup
 		return out
 	}
 	o := t.plan.Map(row.Values)

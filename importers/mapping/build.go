@@ -206,7 +206,7 @@ func (p *Plan) Map(row []string) Outcome {
 	if len(p.order) != len(p.Columns) || len(p.obs) != len(p.Columns) {
 		p.settle()
 	}
-	r := &rowCtx{p: p, row: row}
+	r := &rowCtx{p: p, row: p.decodeRow(row)}
 	blank := true
 	for _, v := range row {
 		if strings.TrimSpace(v) != "" {

@@ -369,7 +369,7 @@ func (p *Plan) mapNote(r *rowCtx) Outcome {
 	} else {
 		if v := r.get("contact"); v != "" || (r.has("contact") && !r.has("matter")) {
 			n.Type = "Contact"
-			n.Contact = model.Ref{Kind: "name", Value: v}
+			n.Contact = model.Ref{Kind: p.refKind("contact", "name"), Value: v}
 		}
 	}
 	n.Date, _ = r.date("date")

@@ -135,7 +135,12 @@ type Plan struct {
 	DateOrder  string            // default order for a/b/y dates in this table
 	DateOrders map[string]string // per date column header: MDY | DMY | YMD
 	Warnings   []Warning
+	Links      []Link     `json:",omitempty"` // link columns a relational pre-pass found (ChooseWithHints)
+	Questions  []Question `json:",omitempty"` // columns the mapper could not settle: asked on the Mapping screen
+	Lookup     string     `json:",omitempty"` // a lookup table's reason: its rows decode codes, not migrated
 
+	decode      map[int]map[string]string // by source column index: legacy key → parent's reference form
+	refKinds    map[string]string         // link target → model.Ref kind of its decoded values
 	prof        *profile
 	kind        string
 	values      map[string]map[string]string

@@ -1,0 +1,111 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"handover/importers/mapping"
+	"handover/importers/relational"
+	"handover/importers/tabular"
+)
+
+// related runs the relational pre-pass (importers/relational) once per
+// database or folder during a Run, before its tables are mapped: a database
+// (SQLite, Access) is read as a whole; a DBF table or an exported CSV/Excel
+// file is read together with the other tables in its folder, so a column
+// like ClientID or "Case No." is mapped as the link its values show it is,
+// even when the file is read again on its own from the Mapping screen.
+type related struct {
+	mu   sync.Mutex
+	done map[string]*relational.Result // by database path or folder
+}
+
+func newRelated() *related { return &related{done: map[string]*relational.Result{}} }
+
+// hints returns the pre-pass result that covers path (nil when there is
+// nothing to read together with it, or the pre-pass failed: the tables are
+// then mapped one by one as before).
+func (r *related) hints(ctx context.Context, path string, mem mapping.Memory, opts Options) *relational.Result {
+	if r == nil {
+		return nil
+	}
+	format, err := tabular.Detect(path)
+	if err != nil {
+		return nil
+	}
+	var group []string
+	flat := false
+	key := filepath.Clean(path)
+	switch format {
+	case tabular.FormatSQLite, tabular.FormatMDB:
+		group = []string{path}
+	case tabular.FormatDBF:
+		key = filepath.Dir(key) + "\x00dbf"
+		group = siblings(path, func(f string) bool { return f == tabular.FormatDBF })
+	case tabular.FormatCSV, tabular.FormatXLSX:
+		key, flat = filepath.Dir(key)+"\x00flat", true
+		group = siblings(path, func(f string) bool { return f == tabular.FormatCSV || f == tabular.FormatXLSX })
+	default:
+		return nil
+	}
+	if len(group) == 0 || flat && len(group) < 2 {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if res, ok := r.done[key]; ok {
+		return res
+	}
+	topts := relational.Options{Memory: mem, Flat: flat}
+	if len(group) == 1 {
+		topts.Tabular = opts.Tabular // one database: the user's overrides apply to it
+	}
+	res, err := relational.Analyze(ctx, group, topts)
+	if err != nil {
+		res = nil
+	}
+	r.done[key] = res
+	return res
+}
+
+// siblings lists the files in path's folder (path included) whose content
+// is of a format keep accepts.
+func siblings(path string, keep func(format string) bool) []string {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return []string{path}
+	}
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || isCompanionFile(name) {
+			continue
+		}
+		full := filepath.Join(dir, name)
+		if _, kind, ok := sniffKind(full); !ok || kind != "tabular" {
+			continue
+		}
+		if f, err := tabular.Detect(full); err == nil && keep(f) {
+			out = append(out, full)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sniffKind is sniff's answer in the order this file needs it.
+func sniffKind(path string) (format, kind string, ok bool) {
+	kind, format, ok = sniff(path)
+	return format, kind, ok
+}
+
+// hintsOf is the pre-pass's hints for one table ("" table hints when none).
+func hintsOf(res *relational.Result, path string, t *tabular.Table) mapping.Hints {
+	h, _ := res.Hints(path, t)
+	return h
+}

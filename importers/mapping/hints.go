@@ -1,0 +1,200 @@
+package mapping
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ViaLink marks a column mapped as a link to another table's records: its
+// values were found in that table's key column (see importers/relational).
+const ViaLink Via = "link"
+
+// RuleLinkQuestion is a column that may be a link to matters, contacts or
+// people of the firm, which the mapper could not settle from its values:
+// the Mapping screen asks (Plan.Questions) and the answer is remembered like
+// any column choice.
+const RuleLinkQuestion = "link.question"
+
+// Hints are what a pre-pass over a whole source (a database's tables read
+// together, a folder's files) knows about one table that its header and a
+// sample cannot tell: what the table holds, which columns are links and how
+// their values decode into the parent's reference form.
+type Hints struct {
+	Kind string // record type decided from the table's links and values ("" = let Choose decide)
+	// KindIfUnknown applies Kind only when Choose could not tell the type
+	// (files exported one table each, which profiles read well).
+	KindIfUnknown bool
+	Columns       map[string]ColumnHint // by header as read
+	// Lookup, when set, says the table only decodes codes for the tables
+	// that refer to it (status codes, staff by initials): its rows are not
+	// migrated as records; the text is the reason shown with them.
+	Lookup    string
+	Questions []Question
+}
+
+// ColumnHint says where one column goes and how its values read.
+type ColumnHint struct {
+	Target string
+	// Decode maps a legacy value (a foreign key) to the parent's reference
+	// form: a matter's number, a contact's legacy id, a person's name or a
+	// code's label. Values not in it are kept as written.
+	Decode map[string]string
+	// RefKind is the model.Ref kind the decoded value is ("id", "number",
+	// "key"), for targets whose default kind differs (a note's contact).
+	RefKind string
+	// Values are value-map entries for the column's target (e.g. a 0/1 done
+	// flag onto task statuses).
+	Values map[string]string
+	Link   *Link // set when the column is a link
+}
+
+// Link describes a column that refers to another table's records.
+type Link struct {
+	Column   string  `json:"column"`
+	Parent   string  `json:"parent"`    // table referred to
+	ParentOf string  `json:"parent_of"` // what it holds: matters, contacts, staff, lookup
+	Key      string  `json:"key"`       // the parent's column the values are found in
+	Declared bool    `json:"declared,omitempty"`
+	Found    float64 `json:"found"` // share of the column's non-empty values found in Key
+	Why      string  `json:"why"`
+}
+
+// Question asks the user about a column the mapper could not settle.
+type Question struct {
+	Rule    string   `json:"rule"`
+	Column  string   `json:"column"`
+	Message string   `json:"message"`
+	Choices []Choice `json:"choices"`
+}
+
+// Choice is one answer to a Question: the column goes to Target.
+type Choice struct {
+	Label  string `json:"label"`
+	Target string `json:"target"`
+}
+
+// ChooseWithHints is Choose for a table a pre-pass has read together with
+// the rest of its source: the hinted record type and link columns win over
+// what the header suggests, but never over the user's own choices (Memory).
+func ChooseWithHints(file, table string, header []string, sample [][]string, mem Memory, force string, h Hints) (*Plan, error) {
+	p, err := Choose(file, table, header, sample, mem, force)
+	if err != nil || force != "" {
+		return p, err
+	}
+	p.applyHints(h)
+	return p, nil
+}
+
+func (p *Plan) applyHints(h Hints) {
+	if h.Lookup != "" {
+		var keep []Warning
+		for _, w := range p.Warnings {
+			if w.Rule != RuleUnknownTable {
+				keep = append(keep, w)
+			}
+		}
+		p.Warnings = append(keep, Warning{Message: h.Lookup})
+		p.Lookup = h.Lookup
+		return
+	}
+	if h.Kind != "" && h.Kind != p.kind && (!h.KindIfUnknown || p.kind == "") {
+		if err := p.SetEntity(h.Kind); err != nil {
+			return
+		}
+	}
+	headers := make([]string, 0, len(h.Columns))
+	for hd := range h.Columns {
+		headers = append(headers, hd)
+	}
+	sort.Strings(headers)
+	for _, hd := range headers {
+		ch := h.Columns[hd]
+		for i := range p.Columns {
+			c := &p.Columns[i]
+			if c.Header != hd {
+				continue
+			}
+			if c.Via == ViaUser || c.Via == ViaRemembered {
+				continue // the user's choice stands
+			}
+			if ch.Target != "" && targetFits(ch.Target, p.kind) {
+				c.Target, c.Confidence = ch.Target, 1
+				c.Via = ViaExact
+				if ch.Link != nil {
+					c.Via = ViaLink
+				}
+			}
+			if len(ch.Decode) > 0 {
+				if p.decode == nil {
+					p.decode = map[int]map[string]string{}
+				}
+				p.decode[c.Index] = ch.Decode
+			}
+			if ch.RefKind != "" {
+				if p.refKinds == nil {
+					p.refKinds = map[string]string{}
+				}
+				p.refKinds[c.Target] = ch.RefKind
+			}
+			for src, v := range ch.Values {
+				key := c.Target
+				if key == "status" && p.kind == "tasks" {
+					key = "task.status"
+				}
+				p.SetValue(key, src, v)
+			}
+			if ch.Link != nil {
+				p.Links = append(p.Links, *ch.Link)
+			}
+		}
+	}
+	for _, q := range h.Questions {
+		remembered := false
+		for _, c := range p.Columns {
+			if c.Header == q.Column && (c.Via == ViaUser || c.Via == ViaRemembered) {
+				remembered = true // answered before
+			}
+		}
+		if remembered {
+			continue
+		}
+		p.Questions = append(p.Questions, q)
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleLinkQuestion, Column: q.Column, Message: q.Message})
+	}
+	p.refresh()
+}
+
+// decodeRow returns row with its link columns decoded into the parents'
+// reference forms; the row itself is not changed (the raw values are staged).
+func (p *Plan) decodeRow(row []string) []string {
+	if len(p.decode) == 0 {
+		return row
+	}
+	out := append([]string(nil), row...)
+	for i, m := range p.decode {
+		if i < len(out) {
+			if v, ok := m[strings.TrimSpace(out[i])]; ok {
+				out[i] = v
+			}
+		}
+	}
+	return out
+}
+
+// refKind is the Ref kind for a link target's values: the hinted one, else def.
+func (p *Plan) refKind(target, def string) string {
+	if k := p.refKinds[target]; k != "" {
+		return k
+	}
+	return def
+}
+
+// LinkSummary is one line per link column, for reports.
+func (p *Plan) LinkSummary() []string {
+	var out []string
+	for _, l := range p.Links {
+		out = append(out, fmt.Sprintf("%s → %s.%s (%s, %.0f%% found)", l.Column, l.Parent, l.Key, l.ParentOf, 100*l.Found))
+	}
+	return out
+}

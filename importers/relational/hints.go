@@ -1,0 +1,409 @@
+package relational
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"handover/importers/mapping"
+	"handover/importers/tabular"
+)
+
+// prepare maps t as what it holds with the mapping's rules, then decides the
+// columns the mapping left as custom fields or text that the table's shape
+// explains (its key, its number, its body, its hours …).
+func prepare(t *table, mem mapping.Memory) {
+	t.targets = map[*column]string{}
+	switch t.holds {
+	case "", holdsLookup:
+		return
+	case holdsStaff:
+		t.plan = preliminary(t, "contacts")
+		return
+	}
+	p, err := mapping.ChooseWithHints(t.base(), t.t.Name, t.t.Header, t.sample, mem, "", mapping.Hints{Kind: t.holds})
+	if err != nil {
+		return
+	}
+	t.plan = p
+	mapped := map[string]bool{}
+	free := map[*column]bool{}
+	for _, c := range p.Columns {
+		col := t.byIndex(c.Index)
+		if col == nil {
+			continue
+		}
+		// a fuzzy guess from the header gives way to what the values show
+		if c.Via == mapping.ViaNone || c.Via == mapping.ViaFuzzy || strings.HasPrefix(c.Target, "custom:") || strings.HasPrefix(c.Target, "append:") {
+			free[col] = t.linkOf(col) == nil
+		} else {
+			mapped[c.Target] = true
+		}
+	}
+	set := func(c *column, target string) {
+		if c != nil && free[c] && !mapped[target] {
+			t.targets[c] = target
+			free[c], mapped[target] = false, true
+		}
+	}
+	f := featuresOf(t)
+	if t.pk != nil && t.holds != "ledger:ar" && t.holds != "ledger:trust" {
+		if t.holds == "matters" && f.number == nil && !mapped["matter"] {
+			set(t.pk, "matter") // a matter without a number: its key is the number it had
+		} else {
+			set(t.pk, "id")
+		}
+	}
+	if t.holds == "contacts" && !mapped["id"] && t.pk == nil && len(t.refBy) > 0 {
+		set(t.refBy[0].key, "id")
+	}
+	switch t.holds {
+	case "matters":
+		set(f.number, "matter")
+		set(f.text, "description")
+		set(f.prose, "description")
+		set(f.date, "open_date")
+	case "notes":
+		set(f.prose, "body")
+		set(f.text, "body")
+		set(f.text, "subject")
+		set(f.date, "date")
+	case "time_entries":
+		set(f.hours, "hours")
+		set(f.date, "date")
+		set(f.prose, "description")
+		set(f.text, "description")
+		set(f.amount, "amount")
+	case "tasks":
+		set(f.text, "subject")
+		set(f.prose, "subject")
+		set(f.prose, "description")
+		set(f.date, "due_date")
+		set(f.flag, "status")
+	case "ledger:ar", "ledger:trust":
+		set(f.amount, "ledger.amount")
+		set(f.date, "date")
+	case "calendar_events":
+		set(f.start, "start_date")
+		set(f.end, "end_date")
+		set(f.text, "subject")
+	}
+}
+
+func (t *table) base() string {
+	i := strings.LastIndexAny(t.path, `/\`)
+	return t.path[i+1:]
+}
+
+func (t *table) byIndex(i int) *column {
+	if i >= 0 && i < len(t.cols) {
+		return t.cols[i]
+	}
+	return nil
+}
+
+// targetOf is the column's target once prepared: the override, else the plan's.
+func (t *table) targetOf(c *column) string {
+	if v, ok := t.targets[c]; ok {
+		return v
+	}
+	if t.plan != nil {
+		for _, pc := range t.plan.Columns {
+			if pc.Index == c.idx {
+				return pc.Target
+			}
+		}
+	}
+	return ""
+}
+
+// form is how a row of a parent is written where a child refers to it.
+type form func(row []string) string
+
+func colForm(c *column) form {
+	return func(row []string) string {
+		if c.idx < len(row) {
+			return strings.TrimSpace(row[c.idx])
+		}
+		return ""
+	}
+}
+
+// refForm is what the mapping will hold as the parent's reference: the
+// matter's number, the contact's legacy id, the person's name, the label.
+func refForm(p *table) form {
+	switch p.holds {
+	case "matters", "contacts":
+		want := map[string]string{"matters": "matter", "contacts": "id"}[p.holds]
+		for _, c := range p.cols {
+			if p.targetOf(c) == want {
+				return colForm(c)
+			}
+		}
+		return nil
+	case holdsStaff:
+		var full, first, last, mail *column
+		if p.plan != nil {
+			for _, pc := range p.plan.Columns {
+				c := p.byIndex(pc.Index)
+				switch {
+				case pc.Via == mapping.ViaNone:
+				case pc.Target == "full_name" && full == nil:
+					full = c
+				case pc.Target == "first_name":
+					first = c
+				case pc.Target == "last_name":
+					last = c
+				case strings.HasPrefix(pc.Target, "emails[") && mail == nil:
+					mail = c
+				}
+			}
+		}
+		if full == nil {
+			for _, c := range p.cols {
+				if c != p.pk && c.share(c.names) >= 0.6 {
+					full = c
+					break
+				}
+			}
+		}
+		return func(row []string) string {
+			get := func(c *column) string {
+				if c != nil && c.idx < len(row) {
+					return strings.TrimSpace(row[c.idx])
+				}
+				return ""
+			}
+			if v := get(full); v != "" {
+				return v
+			}
+			if v := strings.TrimSpace(get(first) + " " + get(last)); v != "" {
+				return v
+			}
+			return get(mail)
+		}
+	case holdsLookup:
+		var label *column
+		for _, c := range p.cols {
+			if c == p.pk || c.nonEmpty == 0 || c.numeric() && label != nil {
+				continue
+			}
+			if label == nil || c.text() && (!label.text() || len(c.counts) > len(label.counts)) {
+				label = c
+			}
+		}
+		if label == nil {
+			return nil
+		}
+		return colForm(label)
+	}
+	return nil
+}
+
+// buildDecodes is pass 2: it reads the tables other tables refer to and
+// fills each link's decode map (key value → the parent's reference form).
+// A link whose key already is the reference form needs none.
+func buildDecodes(ctx context.Context, tables []*table, opts tabular.Options) error {
+	type need struct {
+		key  *column
+		form form
+		out  map[string]string
+	}
+	needs := map[*table][]need{}
+	byPath := map[string]bool{}
+	for _, t := range tables {
+		for _, l := range t.links {
+			f := refForm(l.parent)
+			if f == nil {
+				continue
+			}
+			if l.parent.holds == "matters" || l.parent.holds == "contacts" {
+				want := map[string]string{"matters": "matter", "contacts": "id"}[l.parent.holds]
+				if l.parent.targetOf(l.key) == want {
+					continue // the child already holds the reference as the mapping writes it
+				}
+			}
+			l.decode = map[string]string{}
+			needs[l.parent] = append(needs[l.parent], need{key: l.key, form: f, out: l.decode})
+			byPath[l.parent.path] = true
+		}
+	}
+	for path := range byPath {
+		r, err := tabular.Open(path, opts)
+		if err != nil {
+			return err
+		}
+		byID := map[string]*table{}
+		for t := range needs {
+			byID[t.id] = t
+		}
+		for {
+			if err := ctx.Err(); err != nil {
+				r.Close()
+				return err
+			}
+			row, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				r.Close()
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			if row.Kind != tabular.Data || row.Table == nil {
+				continue
+			}
+			t := byID[id(path, row.Table)]
+			for _, n := range needs[t] {
+				k := ""
+				if n.key.idx < len(row.Values) {
+					k = strings.TrimSpace(row.Values[n.key.idx])
+				}
+				if v := n.form(row.Values); k != "" && v != "" {
+					n.out[k] = v
+				}
+			}
+		}
+		r.Close()
+	}
+	return nil
+}
+
+// linkTarget is the field a link column of a table holding kind goes to.
+func linkTarget(kind string, l *link) (target, refKind string) {
+	switch l.parent.holds {
+	case "matters":
+		if kind != "contacts" && kind != "matters" {
+			return "matter", ""
+		}
+	case "contacts":
+		switch kind {
+		case "matters", "ledger:ar", "ledger:trust":
+			return "client", ""
+		case "notes":
+			return "contact", "id"
+		}
+	case holdsStaff:
+		switch kind {
+		case "matters":
+			if hasWord(l.col.name, origWords) {
+				return "originating_attorney", ""
+			}
+			return "responsible_attorney", ""
+		case "tasks", "notes", "calendar_events", "phone_logs", "time_entries":
+			return "user", ""
+		}
+	case holdsLookup:
+		labels := 0
+		for _, v := range l.decode {
+			if statusWords[mapping.Normalize(v)] {
+				labels++
+			}
+		}
+		if (kind == "matters" || kind == "tasks") && len(l.decode) > 0 && labels*2 >= len(l.decode) {
+			return "status", ""
+		}
+		if kind == "matters" && hasWord(l.col.name, areaWords) {
+			return "practice_area", ""
+		}
+	}
+	return "", ""
+}
+
+// hintsFor turns the pre-pass's decisions on t into the mapping's hints.
+func hintsFor(t *table, flat bool, qs []*question) mapping.Hints {
+	h := mapping.Hints{Columns: map[string]mapping.ColumnHint{}}
+	switch t.holds {
+	case holdsLookup, holdsStaff:
+		if flat {
+			return h // a file of its own is migrated as the mapping reads it
+		}
+		h.Lookup = fmt.Sprintf("Not migrated as records: %s (%s); its codes are written out in the tables that use them.", what(t.holds), t.why)
+		return h
+	}
+	h.Kind = t.holds
+	h.KindIfUnknown = flat
+	if !flat {
+		for c, target := range t.targets {
+			h.Columns[c.name] = mapping.ColumnHint{Target: target}
+		}
+		// a 0/1 "done" flag says whether the task is complete
+		if f := featuresOf(t); t.holds == "tasks" && f.flag != nil && t.targetOf(f.flag) == "status" && hasWord(f.flag.name, doneWords) {
+			h.Columns[f.flag.name] = mapping.ColumnHint{Target: "status",
+				Values: map[string]string{"1": "complete", "-1": "complete", "0": "pending", "t": "complete", "f": "pending"}}
+		}
+	}
+	for _, l := range t.links {
+		target, rk := linkTarget(t.holds, l)
+		lk := l.report()
+		ch := mapping.ColumnHint{Target: target, RefKind: rk, Decode: l.decode, Link: &lk}
+		if target == "" && (l.parent.holds == "matters" || l.parent.holds == "contacts" || l.parent.holds == holdsStaff) && t.holds != "" {
+			// a link this record type has no field for: say so rather than hide it in a custom field
+			h.Questions = append(h.Questions, mapping.Question{Rule: mapping.RuleLinkQuestion, Column: l.col.name,
+				Message: fmt.Sprintf("“%s” links each row to %s (%s), but a %s record has no field for it. Keep it as text, or leave it out?", l.col.name, l.parent.name, what(l.parent.holds), strings.TrimSuffix(t.holds, "s")),
+				Choices: []mapping.Choice{{Label: "Keep it as text", Target: fallback(t.holds, l.col.name)}, {Label: "Leave it out", Target: "skip"}}})
+		}
+		h.Columns[l.col.name] = ch
+	}
+	for _, q := range qs {
+		h.Questions = append(h.Questions, askFor(t, q))
+	}
+	return h
+}
+
+func fallback(kind, header string) string {
+	switch kind {
+	case "contacts", "matters":
+		return "custom:" + header
+	}
+	return "append:" + header
+}
+
+func what(holds string) string {
+	switch holds {
+	case holdsStaff:
+		return "people of the firm"
+	case holdsLookup:
+		return "a lookup table"
+	case "":
+		return "a table Handover did not recognise"
+	}
+	return strings.ReplaceAll(strings.TrimPrefix(holds, "ledger:"), "_", " ")
+}
+
+// askFor writes a question with one answer per table the column may point to.
+func askFor(t *table, q *question) mapping.Question {
+	var choices []mapping.Choice
+	var names []string
+	seen := map[string]bool{}
+	for _, l := range q.cands {
+		target, _ := linkTarget(t.holds, l)
+		names = append(names, l.parent.name+"."+l.key.name)
+		if target == "" || seen[target] {
+			continue
+		}
+		seen[target] = true
+		choices = append(choices, mapping.Choice{Label: fmt.Sprintf("Yes: the %s in %s", strings.TrimSuffix(what(l.parent.holds), "s"), l.parent.name), Target: target})
+	}
+	choices = append(choices, mapping.Choice{Label: "No: keep it as text", Target: fallback(t.holds, q.col.name)})
+	msg := fmt.Sprintf("Which records does “%s” point to? Its values fit %s equally well.", q.col.name, strings.Join(uniq(names), " and "))
+	if q.partial {
+		l := q.cands[0]
+		msg = fmt.Sprintf("Is “%s” a link to %s (%s)? Only %.0f%% of its %d values are in %s.%s.", q.col.name, l.parent.name, what(l.parent.holds), 100*l.found, q.col.nonEmpty, l.parent.name, l.key.name)
+	}
+	return mapping.Question{Rule: mapping.RuleLinkQuestion, Column: q.col.name, Message: msg, Choices: choices}
+}
+
+func uniq(ss []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

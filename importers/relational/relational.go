@@ -1,0 +1,445 @@
+// Package relational reads a database source — a SQLite file, an Access
+// database, a folder of DBF tables (or of exported files) — as a whole
+// before any table is mapped: which column is each table's key, which
+// columns link to another table's records (declared foreign keys, and
+// conventional ones such as ClientID, MatterNo, case_ref, person_id confirmed
+// by their values), which tables are only lookups (status codes, staff by
+// initials), and what each table holds in Clio's terms, decided from its
+// columns, its links and its values rather than from its name.
+//
+// The result is a mapping.Hints per table: the record type, the link
+// columns' targets with decode maps (a foreign key → the parent matter's
+// number, the contact's legacy id, the person's name, the code's label), and
+// questions for the columns it could not settle.
+//
+// Memory: pass 1 keeps, per column, counters and the set of its distinct
+// values (capped at maxDistinct, prose dropped early) plus a 50-row sample per
+// table; pass 2 re-reads only the tables other tables refer to, to build the
+// decode maps. Rows themselves are never held.
+package relational
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"handover/importers/mapping"
+	"handover/importers/tabular"
+)
+
+const sampleRows = 50
+
+// Options steer the pre-pass.
+type Options struct {
+	Tabular tabular.Options
+	Memory  mapping.Memory
+	// Flat marks files exported one table each (a folder of CSV or Excel
+	// files): their profiles read them well, so only links are hinted, and
+	// a record type only where the mapping cannot tell one.
+	Flat bool
+}
+
+// Result holds the hints for every table read.
+type Result struct {
+	Tables []TableReport `json:"tables"`
+	hints  map[string]mapping.Hints
+}
+
+// TableReport says what the pre-pass decided about one table, and why.
+type TableReport struct {
+	Source string         `json:"source"`
+	Table  string         `json:"table"`
+	Rows   int64          `json:"rows"`
+	Key    string         `json:"key,omitempty"`
+	Holds  string         `json:"holds"` // contacts, matters, notes, …, staff, lookup, or "" (left to the mapping)
+	Why    string         `json:"why,omitempty"`
+	Links  []mapping.Link `json:"links,omitempty"`
+}
+
+// Hints returns the hints for one table of one source (ok false when the
+// pre-pass has nothing to say about it).
+func (r *Result) Hints(path string, t *tabular.Table) (mapping.Hints, bool) {
+	if r == nil || t == nil {
+		return mapping.Hints{}, false
+	}
+	h, ok := r.hints[id(path, t)]
+	return h, ok
+}
+
+func id(path string, t *tabular.Table) string {
+	return filepath.Clean(path) + "\x00" + t.Name + "\x00" + strconv.Itoa(t.HeaderRow)
+}
+
+// table is what pass 1 learns about one table.
+type table struct {
+	path    string
+	id      string
+	t       tabular.Table
+	name    string
+	rows    int64
+	cols    []*column
+	sample  [][]string
+	pk      *column
+	holds   string
+	why     string
+	links   []*link // this table's link columns
+	refBy   []*link // links into this table
+	plan    *mapping.Plan
+	targets map[*column]string // overrides for columns the mapping left as custom fields or text
+}
+
+func (t *table) col(name string) *column {
+	for _, c := range t.cols {
+		if strings.EqualFold(c.name, name) {
+			return c
+		}
+	}
+	return nil
+}
+
+// Analyze reads every table of paths (one database, or the files of one
+// folder) and decides keys, links, lookups and record types.
+func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error) {
+	var tables []*table
+	declared := map[*column]fk{}
+	for _, p := range paths {
+		ts, err := readStats(ctx, p, opts.Tabular)
+		if err != nil {
+			return nil, err
+		}
+		schema := tabular.ReadSchema(p)
+		byName := map[string]*table{}
+		for _, t := range ts {
+			byName[strings.ToLower(t.name)] = t
+		}
+		for name, keys := range schema.Keys {
+			if t := byName[strings.ToLower(name)]; t != nil && len(keys) == 1 {
+				t.pk = t.col(keys[0])
+			}
+		}
+		for _, f := range schema.Foreign {
+			t, parent := byName[strings.ToLower(f.Table)], byName[strings.ToLower(f.Parent)]
+			if t == nil || parent == nil || t.col(f.Column) == nil {
+				continue
+			}
+			declared[t.col(f.Column)] = fk{parent: parent, column: f.ParentColumn}
+		}
+		tables = append(tables, ts...)
+	}
+	for _, t := range tables {
+		chooseKey(t)
+	}
+	questions := findLinks(tables, declared)
+	if opts.Flat {
+		flatKinds(tables)
+	} else {
+		classify(tables)
+	}
+	for _, t := range tables {
+		prepare(t, opts.Memory)
+	}
+	if opts.Flat {
+		keepReferenceLinks(tables)
+		for t, qs := range questions {
+			var keep []*question
+			for _, q := range qs {
+				var cands []*link
+				for _, l := range q.cands {
+					if isReference(l) {
+						cands = append(cands, l)
+					}
+				}
+				if len(cands) > 0 {
+					q.cands = cands
+					keep = append(keep, q)
+				}
+			}
+			questions[t] = keep
+		}
+	}
+	res := &Result{hints: map[string]mapping.Hints{}}
+	if err := buildDecodes(ctx, tables, opts.Tabular); err != nil {
+		return nil, err
+	}
+	for _, t := range tables {
+		res.hints[t.id] = hintsFor(t, opts.Flat, questions[t])
+		rep := TableReport{Source: filepath.Base(t.path), Table: t.name, Rows: t.rows, Holds: t.holds, Why: t.why}
+		if t.pk != nil {
+			rep.Key = t.pk.name
+		}
+		for _, l := range t.links {
+			rep.Links = append(rep.Links, l.report())
+		}
+		res.Tables = append(res.Tables, rep)
+	}
+	return res, nil
+}
+
+// readStats is pass 1 over one file.
+func readStats(ctx context.Context, path string, opts tabular.Options) ([]*table, error) {
+	r, err := tabular.Open(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	byID := map[string]*table{}
+	var out []*table
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		row, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if row.Kind != tabular.Data || row.Table == nil {
+			continue
+		}
+		k := id(path, row.Table)
+		t := byID[k]
+		if t == nil {
+			t = &table{path: path, id: k, t: *row.Table, name: row.Table.Name}
+			if t.name == "" {
+				t.name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+			}
+			for i, h := range row.Table.Header {
+				t.cols = append(t.cols, newColumn(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), i))
+			}
+			byID[k] = t
+			out = append(out, t)
+		}
+		t.rows++
+		for i, c := range t.cols {
+			if i < len(row.Values) {
+				c.add(row.Values[i])
+			}
+		}
+		if len(t.sample) < sampleRows {
+			t.sample = append(t.sample, append([]string(nil), row.Values...))
+		}
+	}
+	return out, nil
+}
+
+// candidate: a column that can be a key — unique and (almost) never empty.
+func candidate(t *table, c *column) bool {
+	return !c.overflow && !c.dup && c.nonEmpty > 0 && float64(c.nonEmpty) >= 0.95*float64(t.rows) &&
+		!c.prose() && c.fracs == 0 && c.share(c.textDates) < 0.5
+}
+
+// chooseKey picks the table's own key: the declared primary key, else a
+// unique column named like an id, else the first unique column.
+func chooseKey(t *table) {
+	if t.pk != nil && candidate(t, t.pk) {
+		return
+	}
+	t.pk = nil
+	var first *column
+	for _, c := range t.cols {
+		if !candidate(t, c) {
+			continue
+		}
+		ws := words(c.name)
+		if len(ws) > 0 && (ws[len(ws)-1] == "id" || ws[0] == "id") && (len(ws) == 1 || stem(c.name) == stem(t.name)) {
+			t.pk = c
+			return
+		}
+		if first == nil {
+			first = c
+		}
+	}
+	if first != nil && (linkish(first.name) || first.numeric()) {
+		t.pk = first
+	}
+}
+
+// link is one column of a table found to refer to another table's key.
+type link struct {
+	child    *table
+	col      *column
+	parent   *table
+	key      *column
+	declared bool
+	found    float64
+	score    float64
+	decode   map[string]string
+}
+
+type fk struct {
+	parent *table
+	column string
+}
+
+func (l *link) report() mapping.Link {
+	why := fmt.Sprintf("%.0f%% of the %d values of %s are in %s.%s", 100*l.found, l.col.nonEmpty, l.col.name, l.parent.name, l.key.name)
+	if l.declared {
+		why = "declared in the database; " + why
+	}
+	return mapping.Link{Column: l.col.name, Parent: l.parent.name, ParentOf: l.parent.holds, Key: l.key.name, Declared: l.declared, Found: l.found, Why: why}
+}
+
+// contained is the share of c's non-empty values found among key's values.
+func contained(c, key *column) float64 {
+	if c.counts == nil || key.counts == nil || c.nonEmpty == 0 {
+		return 0
+	}
+	var hit int64
+	for v, n := range c.counts {
+		if key.counts[v] > 0 {
+			hit += int64(n)
+		}
+	}
+	return float64(hit) / float64(c.nonEmpty)
+}
+
+// minFound is the share of a column's values that must be in another
+// table's key for an undeclared link (a few dangling references are normal
+// in an old database; they become orphan findings, not a lost link).
+const minFound = 0.95
+
+// findLinks finds, for every column, the table it refers to. Declared
+// foreign keys are taken when their values agree; other columns are links
+// when their values are (almost all) in another table's key column and the
+// name or the values say they are references. A column whose values fit
+// several tables equally, or a link-named column with too few values found,
+// becomes a question.
+func findLinks(tables []*table, declared map[*column]fk) map[*table][]*question {
+	questions := map[*table][]*question{}
+	for _, t := range tables {
+		for _, c := range t.cols {
+			if c == t.pk || c.nonEmpty == 0 || c.prose() || c.date() {
+				continue
+			}
+			var cands []*link
+			var partial *link
+			for _, u := range tables {
+				if u == t {
+					continue
+				}
+				d, isDecl := declared[c]
+				isDecl = isDecl && d.parent == u
+				for _, k := range u.cols {
+					if !candidate(u, k) {
+						continue
+					}
+					if isDecl && d.column != "" && !strings.EqualFold(d.column, k.name) {
+						continue
+					}
+					if isDecl && d.column == "" && k != u.pk {
+						continue
+					}
+					f := contained(c, k)
+					l := &link{child: t, col: c, parent: u, key: k, declared: isDecl, found: f}
+					l.score = f * 10
+					cs, us := stem(c.name), stem(u.name)
+					nameTie := cs != "" && (cs == us || cs == stem(k.name) || strings.HasPrefix(us, cs) || strings.HasPrefix(cs, us))
+					if isDecl {
+						l.score += 100
+					}
+					if nameTie {
+						l.score += 20
+					}
+					if strings.EqualFold(c.name, k.name) {
+						l.score += 10
+					}
+					if k == u.pk {
+						l.score += 5
+					}
+					if f < minFound {
+						if (isDecl || nameTie && linkish(c.name)) && f >= 0.5 && (partial == nil || l.score > partial.score) {
+							partial = l
+						}
+						continue
+					}
+					// Values decide; the name only has to allow a reference:
+					// integers and flags are everywhere, codes and numbers
+					// written as text are not.
+					textual := !c.numeric() && c.counts != nil && len(c.counts) >= 2 && !c.flag()
+					if !isDecl && !nameTie && !linkish(c.name) && !textual {
+						continue
+					}
+					if c.flag() && !isDecl && !nameTie {
+						continue
+					}
+					cands = append(cands, l)
+				}
+			}
+			if len(cands) == 0 {
+				if partial != nil {
+					questions[t] = append(questions[t], &question{col: c, cands: []*link{partial}, partial: true})
+				}
+				continue
+			}
+			sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+			best := cands[0]
+			if len(cands) > 1 && cands[1].parent != best.parent && best.score-cands[1].score < 5 {
+				questions[t] = append(questions[t], &question{col: c, cands: cands})
+				continue
+			}
+			t.links = append(t.links, best)
+			best.parent.refBy = append(best.parent.refBy, best)
+		}
+	}
+	return questions
+}
+
+// question is a column the values could not settle: a link-named column
+// with too few values found, or one whose values fit several tables.
+type question struct {
+	col     *column
+	cands   []*link
+	partial bool
+}
+
+// flatKinds takes the mapping's own reading of files exported one table
+// each: their headers were written for people, and profiles know them.
+func flatKinds(tables []*table) {
+	for _, t := range tables {
+		p := preliminary(t, "")
+		if p == nil {
+			continue
+		}
+		switch {
+		case p.Entity != "":
+			t.holds = string(p.Entity)
+		case p.Ledger != "":
+			t.holds = "ledger:ar"
+		}
+		t.why = "recognised by the mapping (" + p.Profile + ")"
+	}
+}
+
+// keepReferenceLinks keeps, between separate files, only the links a
+// mapping can write: to a matters file's number or a contacts file's id. A
+// file of one or two rows makes every column look like a key; only those
+// two reference columns mean one.
+func keepReferenceLinks(tables []*table) {
+	for _, t := range tables {
+		t.refBy = nil
+	}
+	for _, t := range tables {
+		var keep []*link
+		for _, l := range t.links {
+			if isReference(l) && t.holds != l.parent.holds {
+				keep = append(keep, l)
+				l.parent.refBy = append(l.parent.refBy, l)
+			}
+		}
+		t.links = keep
+	}
+}
+
+// isReference: the link's key is the column the mapping writes as the
+// parent's reference (a matter's number, a contact's id).
+func isReference(l *link) bool {
+	want := map[string]string{"matters": "matter", "contacts": "id"}[l.parent.holds]
+	return want != "" && l.parent.targetOf(l.key) == want
+}

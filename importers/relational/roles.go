@@ -1,0 +1,294 @@
+package relational
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"handover/importers/mapping"
+)
+
+// What a table holds beyond Clio's record types.
+const (
+	holdsStaff  = "staff"  // people of the firm: decodes initials/ids into names
+	holdsLookup = "lookup" // codes and their labels
+)
+
+// contactTargets are the fields that make a table a list of people.
+func contactTarget(t string) bool {
+	switch t {
+	case "first_name", "last_name", "full_name", "company":
+		return true
+	}
+	return strings.HasPrefix(t, "emails[") || strings.HasPrefix(t, "phones[") || strings.HasPrefix(t, "address[")
+}
+
+// preliminary maps t as kind with the mapping's own rules (no hints), to
+// see what its columns mean for that type.
+func preliminary(t *table, kind string) *mapping.Plan {
+	p, err := mapping.ChooseWithHints(filepath.Base(t.path), t.t.Name, t.t.Header, t.sample, nil, "", mapping.Hints{Kind: kind})
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+// people: the table lists persons or organisations — name columns with an
+// e-mail, phone or address, or name-shaped values beside initials/e-mails.
+func people(t *table) bool {
+	p := preliminary(t, "contacts")
+	named, reach := 0, 0
+	if p != nil {
+		for _, c := range p.Columns {
+			if c.Via == mapping.ViaNone || !contactTarget(c.Target) {
+				continue
+			}
+			switch {
+			case c.Target == "first_name" || c.Target == "last_name" || c.Target == "full_name" || c.Target == "company":
+				named++
+			default:
+				reach++
+			}
+		}
+	}
+	var nameVals, mails, phones, inits bool
+	for _, c := range t.cols {
+		nameVals = nameVals || c.share(c.names) >= 0.6
+		mails = mails || c.share(c.emails) >= 0.6
+		phones = phones || c.share(c.phones) >= 0.6
+		inits = inits || c.share(c.initials) >= 0.9
+	}
+	return named > 0 && (reach > 0 || named >= 2 || nameVals) || nameVals && (mails || phones || inits) || mails && named > 0
+}
+
+type features struct {
+	hours, amount, date, prose, text, flag, start, end *column
+	number                                             *column
+}
+
+func featuresOf(t *table) features {
+	var f features
+	for _, c := range t.cols {
+		if c == t.pk || t.linkOf(c) != nil {
+			continue
+		}
+		switch {
+		case c.date():
+			if f.date == nil {
+				f.date = c
+			}
+			if hasWord(c.name, map[string]bool{"start": true, "begin": true, "from": true}) {
+				f.start = c
+			}
+			if hasWord(c.name, map[string]bool{"end": true, "finish": true, "until": true, "to": true}) {
+				f.end = c
+			}
+		case c.flag():
+			if f.flag == nil || hasWord(c.name, doneWords) {
+				f.flag = c
+			}
+		case c.numeric() && hasWord(c.name, hourWords) && !hasWord(c.name, moneyWords):
+			f.hours = c
+		case c.numeric() && hasWord(c.name, moneyWords):
+			if f.amount == nil {
+				f.amount = c
+			}
+		case c.numeric() && c.fracs > 0 && c.maxNum <= 24 && c.share(c.decimals2) < 0.5 && f.hours == nil:
+			f.hours = c // quarter- and tenth-hours, never above a day
+		case c.numeric() && c.share(c.decimals2) >= 0.5 && f.amount == nil:
+			f.amount = c
+		case c.prose():
+			if f.prose == nil || c.avgLen() > f.prose.avgLen() {
+				f.prose = c
+			}
+		case c.text() && candidate(t, c) && digits1(c):
+			if f.number == nil {
+				f.number = c
+			}
+		case c.text():
+			if f.text == nil || c.avgLen() > f.text.avgLen() {
+				f.text = c // the wordiest short text: a subject or description
+			}
+		}
+	}
+	return f
+}
+
+// digits1: the values are written like numbers — short, a third or more
+// digits ("2024-017", "M0041", "SMITH-003"), not words with a number in them.
+func digits1(c *column) bool {
+	if c.counts == nil || c.avgLen() > 20 {
+		return false
+	}
+	n := 0
+	for v := range c.counts {
+		if d := digits(v); d > 0 && 3*d >= len(v) {
+			n++
+		}
+	}
+	return n*10 >= len(c.counts)*9
+}
+
+func (t *table) linkOf(c *column) *link {
+	for _, l := range t.links {
+		if l.col == c {
+			return l
+		}
+	}
+	return nil
+}
+
+func (t *table) linksTo(holds string) *link {
+	for _, l := range t.links {
+		if l.parent.holds == holds {
+			return l
+		}
+	}
+	return nil
+}
+
+// classify decides what every table holds: people first (contacts or
+// staff), then code lookups, then matters (what the leaves hang on), then
+// the leaves from their columns.
+func classify(tables []*table) {
+	isPeople := map[*table]bool{}
+	for _, t := range tables {
+		isPeople[t] = people(t)
+	}
+	for _, t := range tables {
+		if !isPeople[t] {
+			continue
+		}
+		refersToPeople := false
+		for _, l := range t.links {
+			refersToPeople = refersToPeople || isPeople[l.parent]
+		}
+		if refersToPeople {
+			continue // e.g. the parties to each matter: a leaf
+		}
+		staff, contact := 0, 0
+		if t.pk != nil && t.pk.share(t.pk.initials) >= 0.9 {
+			staff += 3
+		}
+		if hasWord(t.name, staffWords) {
+			staff += 3
+		}
+		if hasWord(t.name, contactWords) {
+			contact += 3
+		}
+		for _, l := range t.refBy {
+			if hasWord(l.col.name, staffWords) {
+				staff += 2
+			}
+			if hasWord(l.col.name, contactWords) {
+				contact += 2
+			}
+		}
+		if t.rows <= 30 && len(t.refBy) > 0 {
+			staff++
+		} else {
+			contact++
+		}
+		if staff > contact && len(t.refBy) > 0 {
+			t.holds, t.why = holdsStaff, "people of the firm: other tables refer to them by "+refNames(t)
+		} else {
+			t.holds, t.why = "contacts", "names, e-mail or phone columns"
+			if len(t.refBy) > 0 {
+				t.why += "; referred to by " + refNames(t)
+			}
+		}
+	}
+	for _, t := range tables {
+		if t.holds != "" || isPeople[t] || len(t.refBy) == 0 || t.rows > 500 {
+			continue
+		}
+		others := 0
+		for _, c := range t.cols {
+			if c != t.pk && c.nonEmpty > 0 {
+				others++
+			}
+			if c.prose() {
+				others += 10
+			}
+		}
+		if others <= 3 && len(t.links) == 0 {
+			t.holds, t.why = holdsLookup, fmt.Sprintf("%d codes with their labels, referred to by %s", t.rows, refNames(t))
+		}
+	}
+	// matters: what the leaves hang on, or what links to the contacts
+	for _, t := range tables {
+		if t.holds != "" || isPeople[t] {
+			continue
+		}
+		f := featuresOf(t)
+		dataRefs := 0
+		for _, l := range t.refBy {
+			if !isPeople[l.child] {
+				dataRefs++
+			}
+		}
+		client := t.linksTo("contacts") != nil
+		if f.hours != nil || f.amount != nil && f.number == nil && dataRefs == 0 {
+			continue
+		}
+		if dataRefs > 0 || client && (f.number != nil || f.text != nil) && (f.prose == nil || f.number != nil) {
+			t.holds = "matters"
+			switch {
+			case client && dataRefs > 0:
+				t.why = "links to the contacts and other tables link to it"
+			case client:
+				t.why = "a number or description with a link to the contacts"
+			default:
+				t.why = "other tables link to it: " + refNames(t)
+			}
+		}
+	}
+	for _, t := range tables {
+		if t.holds != "" || isPeople[t] {
+			continue
+		}
+		f := featuresOf(t)
+		parent := t.linksTo("matters")
+		if parent == nil {
+			parent = t.linksTo("contacts")
+		}
+		linked := parent != nil
+		switch {
+		case f.hours != nil && f.date != nil:
+			t.holds, t.why = "time_entries", fmt.Sprintf("hours (%s) and a date (%s)", f.hours.name, f.date.name)
+		case f.amount != nil && f.date != nil && linked:
+			t.holds, t.why = "ledger:ar", fmt.Sprintf("an amount (%s) and a date (%s) per %s", f.amount.name, f.date.name, parent.parent.holds)
+			if hasWord(t.name, map[string]bool{"trust": true, "iolta": true, "escrow": true, "client account": true}) {
+				t.holds = "ledger:trust"
+			}
+		case f.start != nil && f.end != nil && linked:
+			t.holds, t.why = "calendar_events", fmt.Sprintf("a start (%s) and an end (%s)", f.start.name, f.end.name)
+		case f.flag != nil && (f.text != nil || f.prose != nil) && linked:
+			t.holds, t.why = "tasks", fmt.Sprintf("a done flag (%s) and a text", f.flag.name)
+		case (f.prose != nil || f.text != nil) && linked:
+			body := f.prose
+			if body == nil {
+				body = f.text
+			}
+			t.holds, t.why = "notes", fmt.Sprintf("a text (%s) on a %s", body.name, strings.TrimSuffix(parent.parent.holds, "s"))
+			if f.date != nil {
+				t.why += ", dated (" + f.date.name + ")"
+			}
+		}
+	}
+}
+
+func refNames(t *table) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range t.refBy {
+		n := l.child.name + "." + l.col.name
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,275 @@
+package relational
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// maxDistinct caps the values remembered per column: past it the column can
+// be neither a key nor a link (a small firm's tables stay far below it), so
+// memory stays bounded whatever the file holds.
+const maxDistinct = 200_000
+
+// longText is the average length past which a column is prose, not a code.
+const longText = 40
+
+// column is what pass 1 learns about one column from all of its values.
+type column struct {
+	name string
+	idx  int
+
+	nonEmpty, ints, nums, fracs     int64
+	emails, phones, initials, bools int64
+	names, textDates, numDates      int64
+	sumLen, maxLen                  int64
+	maxNum                          float64 // largest absolute numeric value
+	decimals2                       int64   // numbers written with exactly two decimals (money)
+
+	counts   map[string]int32 // value → rows holding it; nil once overflowed
+	overflow bool
+	dup      bool
+}
+
+func newColumn(name string, idx int) *column {
+	return &column{name: name, idx: idx, counts: map[string]int32{}}
+}
+
+var (
+	reTextDate = regexp.MustCompile(`^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?( ?[AaPp][Mm])?(Z|[+-]\d{2}:?\d{2})?)?$`)
+	reEmail    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$`)
+	rePhone    = regexp.MustCompile(`^\+?[\d\s().\-/]{7,22}$`)
+)
+
+func (c *column) add(v string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return
+	}
+	c.nonEmpty++
+	n := int64(len(v))
+	c.sumLen += n
+	c.maxLen = max(c.maxLen, n)
+	if isInt(v) {
+		c.ints++
+		c.nums++
+		if numericDate(v) {
+			c.numDates++
+		}
+	} else if isNum(v) {
+		c.nums++
+		c.fracs++
+		if i := strings.LastIndexByte(v, '.'); i >= 0 && len(v)-i == 3 {
+			c.decimals2++
+		}
+	}
+	if c.nums > 0 {
+		if f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimLeft(v, "$€£"), ",", ""), 64); err == nil {
+			c.maxNum = max(c.maxNum, abs(f))
+		}
+	}
+	switch {
+	case reEmail.MatchString(v):
+		c.emails++
+	case reTextDate.MatchString(v):
+		c.textDates++
+	case !isInt(v) && rePhone.MatchString(v) && digits(v) >= 7:
+		c.phones++
+	case isInitials(v):
+		c.initials++
+	case personName(v):
+		c.names++
+	}
+	if isBool(v) {
+		c.bools++
+	}
+	if c.overflow {
+		return
+	}
+	if c.nonEmpty >= 100 && c.sumLen/c.nonEmpty > 2*longText {
+		c.drop() // prose: never a key, never a link
+		return
+	}
+	k := c.counts[v]
+	if k > 0 {
+		c.dup = true
+	}
+	c.counts[v] = k + 1
+	if len(c.counts) > maxDistinct {
+		c.drop()
+	}
+}
+
+func (c *column) drop() { c.counts, c.overflow = nil, true }
+
+func (c *column) avgLen() float64 {
+	if c.nonEmpty == 0 {
+		return 0
+	}
+	return float64(c.sumLen) / float64(c.nonEmpty)
+}
+
+func (c *column) share(n int64) float64 {
+	if c.nonEmpty == 0 {
+		return 0
+	}
+	return float64(n) / float64(c.nonEmpty)
+}
+
+// numeric: (almost) every value is a number.
+func (c *column) numeric() bool { return c.nonEmpty > 0 && c.share(c.nums) >= 0.95 }
+
+// flag: only yes/no words or 0/1.
+func (c *column) flag() bool {
+	return c.nonEmpty > 0 && c.share(c.bools) >= 0.99 && len(c.counts) <= 3
+}
+
+// prose: free text (a note's body, a description).
+func (c *column) prose() bool {
+	return c.nonEmpty > 0 && !c.numeric() && (c.avgLen() >= longText || c.maxLen >= 3*longText)
+}
+
+// text: words, not numbers, dates, codes or flags.
+func (c *column) text() bool {
+	return c.nonEmpty > 0 && !c.numeric() && c.share(c.textDates) < 0.5 && !c.flag() && c.share(c.emails) < 0.5
+}
+
+// date: text dates, or numbers in a date encoding (Unix seconds or
+// milliseconds, Julian days, YYYYMMDD) in a column whose name says date.
+func (c *column) date() bool {
+	if c.nonEmpty == 0 {
+		return false
+	}
+	if c.share(c.textDates) >= 0.9 {
+		return true
+	}
+	return c.share(c.numDates) >= 0.9 && (dateWord(c.name) || c.share(c.ints) >= 0.9 && allYMD(c))
+}
+
+func allYMD(c *column) bool {
+	if c.counts == nil {
+		return false
+	}
+	for v := range c.counts {
+		if len(v) != 8 || !ymd(v) {
+			return false
+		}
+	}
+	return len(c.counts) > 0
+}
+
+func isInt(v string) bool {
+	if v == "" || len(v) > 18 {
+		return false
+	}
+	if v[0] == '-' || v[0] == '+' {
+		v = v[1:]
+	}
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isNum(v string) bool {
+	v = strings.TrimLeft(v, "$€£")
+	v = strings.ReplaceAll(v, ",", "")
+	if strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
+		v = v[1 : len(v)-1]
+	}
+	_, err := strconv.ParseFloat(v, 64)
+	return err == nil && v != "" && !strings.ContainsAny(v, "eEnNiI")
+}
+
+func digits(v string) int {
+	n := 0
+	for _, r := range v {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+func isInitials(v string) bool {
+	if len(v) < 2 || len(v) > 4 {
+		return false
+	}
+	for _, r := range v {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func isBool(v string) bool {
+	switch strings.ToLower(v) {
+	case "0", "1", "-1", "y", "n", "yes", "no", "true", "false", "t", "f", "x":
+		return true
+	}
+	return false
+}
+
+// personName: two to four capitalised words of letters ("Ana M. Ruiz", "Ruiz, Ana").
+func personName(v string) bool {
+	ws := strings.Fields(strings.ReplaceAll(v, ",", " "))
+	if len(ws) < 2 || len(ws) > 4 {
+		return false
+	}
+	for _, w := range ws {
+		r := []rune(w)
+		if !unicode.IsUpper(r[0]) {
+			return false
+		}
+		for _, x := range r {
+			if !unicode.IsLetter(x) && x != '.' && x != '\'' && x != '-' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// numericDate: an integer that reads as a date from 1970 to 2060 in one of
+// the encodings old systems use. It only counts where the name says date
+// (or every value is a YYYYMMDD): ids are integers too.
+func numericDate(v string) bool {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return false
+	}
+	switch {
+	case len(v) == 8 && ymd(v):
+		return true
+	case n >= 1e8 && n < 2_900_000_000: // Unix seconds
+		return true
+	case n >= 1e11 && n < 2_900_000_000_000: // Unix milliseconds
+		return true
+	case n >= 2_440_588 && n <= 2_473_000: // Julian day numbers
+		return true
+	case n >= 25_000 && n <= 60_000: // Excel/OLE serials
+		return true
+	}
+	return false
+}
+
+func ymd(v string) bool {
+	y, _ := strconv.Atoi(v[:4])
+	m, _ := strconv.Atoi(v[4:6])
+	d, _ := strconv.Atoi(v[6:])
+	return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
