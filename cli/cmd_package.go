@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"handover/core/check"
 	"os"
 	"strings"
 
@@ -107,11 +106,6 @@ func runPackage(e *env, args []string) error {
 	opts := pack.Options{AppVersion: Version, Passphrase: pass, Recipients: recipients, AllowBlockers: *allow, SkipDocuments: *noDocs}
 	if isTerminal(e.stderr) && !*asJSON {
 		opts.Progress = func(done, total int64) { fmt.Fprintf(e.stderr, "\rPackaging… %d of %d", done, total) }
-	}
-	// Findings must describe the data as it is now, not as it was at the last
-	// check: a fix made since must count, and so must a new problem.
-	if _, err := check.Run(ctx, ws, check.Options{}, nil); err != nil {
-		return fmt.Errorf("checking the project before packaging: %w", err)
 	}
 	m, err := pack.WriteFile(ctx, ws, path, opts)
 	if opts.Progress != nil {

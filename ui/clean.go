@@ -500,7 +500,6 @@ func (c *cleanScreen) undoRedo(undo bool) *Task {
 		if err != nil || !did {
 			return err
 		}
-		ws.SetSetting(ctx, settingCheckStale, "1")
 		report(Progress{Stage: "Looking for duplicate contacts again"})
 		all, err := check.FindDuplicates(ctx, ws, check.Options{})
 		found = openClusters(all, dismissed(ctx, ws))
@@ -523,11 +522,8 @@ func (ui *App) applyOp(op clean.Op, after func()) *Task {
 	ws := ui.project
 	return ui.RunTask("Applying your fix", func(ctx context.Context, report func(Progress)) error {
 		report(Progress{Stage: op.Describe()})
-		if _, err := recipeOf(ctx, ws).Add(ctx, op); err != nil {
-			return err
-		}
-		ws.SetSetting(ctx, settingCheckStale, "1")
-		return nil
+		_, err := recipeOf(ctx, ws).Add(ctx, op)
+		return err
 	}, func(err error) {
 		switch {
 		case errors.Is(err, context.Canceled):

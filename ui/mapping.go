@@ -375,7 +375,6 @@ func (m *mappingScreen) SetTarget(t mapTable, header, target string) *Task {
 		if _, err := ingest.Run(ctx, ws, []string{t.Source.Path}, opts); err != nil {
 			return err
 		}
-		ws.SetSetting(ctx, settingLastCheck, "") // the findings describe the old reading
 		report(Progress{Stage: "Re-applying your fixes"})
 		_, err := clean.Open(ws, country).Replay(ctx)
 		return err

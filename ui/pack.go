@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	checker "handover/core/check"
 	"handover/core/pack"
 )
 
@@ -203,12 +202,10 @@ func (p *packageScreen) Create() *Task {
 		opts.Progress = func(done, total int64) {
 			report(Progress{Stage: "Writing " + filepath.Base(dest), Done: done, Total: total})
 		}
-		// Findings must describe the data as it is now (a fix made on the
-		// Clean screen since the last check counts), as `handover package` does.
-		if _, err := checker.Run(ctx, ws, checker.Options{}, func(stage string, done, total int64) {
+		// The package checks the project again first when it changed since
+		// the last check (a fix on the Clean screen counts).
+		opts.CheckProgress = func(stage string, done, total int64) {
 			report(Progress{Stage: checkStageText(stage), Done: done, Total: total})
-		}); err != nil {
-			return err
 		}
 		var err error
 		if man, err = pack.WriteFile(ctx, ws, dest, opts); err != nil {

@@ -152,14 +152,6 @@ func newReadiness(ui *App) *readinessScreen {
 	return r
 }
 
-// settingLastCheck is when the check last ran to the end (RFC 3339); re-reading
-// a file clears it, since the findings no longer match the data.
-const settingLastCheck = "ui_last_check"
-
-// settingCheckStale is set when a fix changed the records after the last
-// check: the list of problems may be out of date.
-const settingCheckStale = "ui_check_stale"
-
 func (r *readinessScreen) Content() fyne.CanvasObject { return r.content }
 func (r *readinessScreen) Done() bool                 { return r.checked && r.info.Cutoff.Acknowledged }
 
@@ -194,16 +186,15 @@ func (r *readinessScreen) reload(after func()) {
 	r.applyFilter() // the findings may have changed: a new list
 	r.ui.background("readiness-summary", func(ctx context.Context) func() {
 		sum, err := ws.SummarizeFindings(ctx, workspace.FindingFilter{})
-		last, _ := ws.Setting(ctx, settingLastCheck)
-		stale, _ := ws.Setting(ctx, settingCheckStale)
+		state, _ := check.ReadState(ctx, ws)
 		return func() {
 			if err != nil {
 				r.ui.ShowError("Could not count the problems", fmt.Errorf("%v\n\nTry opening the project again.", err))
 				return
 			}
 			r.loaded = true
-			r.sum, r.checked = sum, last != ""
-			r.showSummary(stale != "")
+			r.sum, r.checked = sum, state.Checked
+			r.showSummary(state.Checked && state.Stale)
 			r.showShown()
 			afters := r.afterLoad
 			r.afterLoad = nil
@@ -536,12 +527,7 @@ func (r *readinessScreen) RunCheck() *Task {
 		_, err := check.Run(ctx, ws, check.Options{}, func(stage string, done, total int64) {
 			report(Progress{Stage: checkStageText(stage), Done: done, Total: total})
 		})
-		if err != nil {
-			return err
-		}
-		ws.SetSetting(ctx, settingLastCheck, time.Now().Format(time.RFC3339))
-		ws.SetSetting(ctx, settingCheckStale, "")
-		return nil
+		return err
 	}, func(err error) {
 		switch {
 		case errors.Is(err, context.Canceled):

@@ -88,6 +88,10 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 	if progress == nil {
 		progress = func(string, int64, int64) {}
 	}
+	rev, err := ws.Revision(ctx)
+	if err != nil {
+		return res, err
+	}
 	if !opts.SkipBalances {
 		progress("balances", 0, 1)
 		bs, err := balances.Recompute(ctx, ws, opts.AsOf)
@@ -148,6 +152,9 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 		}
 	}
 	if err := fw.Commit(); err != nil {
+		return res, err
+	}
+	if err := recordChecked(ctx, ws, rev, time.Now()); err != nil {
 		return res, err
 	}
 	progress("done", total, total)

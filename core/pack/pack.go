@@ -31,6 +31,7 @@ import (
 
 	"filippo.io/age"
 
+	"handover/core/check"
 	"handover/core/model"
 	"handover/core/workspace"
 )
@@ -52,6 +53,9 @@ type Options struct {
 	// Progress, if not nil, is called now and then with items written
 	// (records, left-out rows, documents) and the total expected.
 	Progress func(done, total int64)
+	// CheckProgress, if not nil, follows the check that runs first when the
+	// project changed since its last check (see check.EnsureFresh).
+	CheckProgress func(stage string, done, total int64)
 }
 
 // Encrypted reports whether the options ask for an encrypted package.
@@ -199,6 +203,12 @@ func preflight(ctx context.Context, ws *workspace.Workspace, opts Options) (*Man
 		Cutoff: get(workspace.SettingCutoff)}
 	if m.Cutoff.AcknowledgedBy == "" {
 		return nil, ErrCutoff
+	}
+	// The package's findings must describe the data as it is now: a fix made
+	// since the last check counts, and so does a new problem. An unchanged
+	// project is not checked twice.
+	if _, err := check.EnsureFresh(ctx, ws, check.Options{}, opts.CheckProgress); err != nil {
+		return nil, fmt.Errorf("checking the project before packaging: %w", err)
 	}
 	m.FirmName = get(workspace.SettingFirmName)
 	sum, err := ws.SummarizeFindings(ctx, workspace.FindingFilter{Severity: model.Blocker})

@@ -150,6 +150,35 @@ CREATE TABLE upload_journal(
   PRIMARY KEY(entity, record_key)
 ) WITHOUT ROWID;
 `,
+	// 1 → 2: the project's revision, bumped by every change a check reads
+	// (a file read or removed, a cleaning fix, its undo, a setting the rules
+	// use), so "are the findings up to date?" has one answer for the app and
+	// the command line. Triggers, not calls: a writer cannot forget them.
+	// Staging inserts rows without bumping per row; the source's own insert
+	// and its counts written at commit do.
+	`
+INSERT OR IGNORE INTO meta(key, value) VALUES('revision', '1');
+CREATE TRIGGER revision_source_added AFTER INSERT ON sources BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
+CREATE TRIGGER revision_source_committed AFTER UPDATE OF rows, records, excluded, rejected ON sources BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
+CREATE TRIGGER revision_source_removed AFTER DELETE ON sources BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
+CREATE TRIGGER revision_record_cleaned AFTER UPDATE OF effective, state, merged_into ON rows BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
+CREATE TRIGGER revision_operation_added AFTER INSERT ON operations BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
+CREATE TRIGGER revision_operation_changed AFTER UPDATE ON operations BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
+CREATE TRIGGER revision_operation_removed AFTER DELETE ON operations BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
+CREATE TRIGGER revision_setting_added AFTER INSERT ON settings
+  WHEN NEW.key IN ('country', 'cutoff', 'export_time', 'old_system', 'default_owner') BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
+CREATE TRIGGER revision_setting_changed AFTER UPDATE ON settings
+  WHEN NEW.key IN ('country', 'cutoff', 'export_time', 'old_system', 'default_owner') AND NEW.value IS NOT OLD.value BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
+`,
 }
 
 // SchemaVersion is the schema this build writes.

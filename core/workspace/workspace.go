@@ -261,4 +261,20 @@ const (
 	// calendar events and time entries the old system left without a person;
 	// the check and the upload both read it.
 	SettingDefaultOwner = "default_owner"
+	// The revision the last complete check read, and when it finished (RFC
+	// 3339); see core/check.State.
+	SettingCheckedRevision = "checked_revision"
+	SettingCheckedAt       = "checked_at"
 )
+
+// Revision is the project's change counter: every change a check reads (a
+// file read or removed, a cleaning fix or its undo, a setting the rules use)
+// raises it, through triggers in the project file itself.
+func (w *Workspace) Revision(ctx context.Context) (int64, error) {
+	var v int64
+	err := w.db.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("reading the project's revision: %w", err)
+	}
+	return v, nil
+}
