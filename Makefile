@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.
 LDFLAGS := -X handover/cli.Version=$(VERSION)
 BIN := build/handover
 
-.PHONY: all build demo run test test-unit lint bench soak clean
+.PHONY: all build demo run test test-unit lint bench soak clean fidelity
 
 all: build
 
@@ -32,6 +32,11 @@ test: build
 ## test-unit: the Go tests only, without the keyring daemon or the X server
 test-unit:
 	$(GO) test ./...
+
+## fidelity: generate the corpus of unseen firms (internal/firmgen), run ingest and check on each,
+## print records/links/balances recovered and the manual steps left, and update FIDELITY.md's table
+fidelity:
+	$(GO) run ./internal/fidelity/cmd/fidelity -doc FIDELITY.md
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

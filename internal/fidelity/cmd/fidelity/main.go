@@ -1,0 +1,62 @@
+// Command fidelity generates the corpus's firms, runs the real pipeline on
+// each (ingest into a new project, check) and prints how much of each firm's
+// ground truth came through: records, links, balances, manual steps, false
+// positives. With -doc it writes the tables into FIDELITY.md.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"handover/internal/fidelity"
+	"handover/internal/firmgen"
+)
+
+func main() {
+	seed := flag.Int64("seed", 0, "measure one more firm drawn from this seed (besides the corpus)")
+	only := flag.Bool("only-seed", false, "with -seed: measure that firm alone")
+	doc := flag.String("doc", "", "update the table in this Markdown file (between its fidelity markers)")
+	keep := flag.String("keep", "", "generate into this folder and keep it (default: a temporary folder, removed)")
+	flag.Parse()
+	specs := firmgen.Firms()
+	if *seed != 0 {
+		s := firmgen.FromSeed(*seed)
+		if *only {
+			specs = nil
+		}
+		specs = append(specs, s)
+	}
+	work := *keep
+	if work == "" {
+		var err error
+		if work, err = fidelity.WorkDir(); err != nil {
+			fail(err)
+		}
+		defer os.RemoveAll(work)
+	}
+	var rs []*fidelity.Result
+	for _, s := range specs {
+		r, err := fidelity.Measure(context.Background(), work, s)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Fprintf(os.Stderr, "fidelity: %s measured in %s\n", s.Name, r.Elapsed.Round(1e6))
+		rs = append(rs, r)
+	}
+	var b bytes.Buffer
+	fidelity.Report(&b, rs)
+	os.Stdout.Write(b.Bytes())
+	if *doc != "" {
+		if err := fidelity.UpdateDoc(*doc, b.String()); err != nil {
+			fail(err)
+		}
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "fidelity:", err)
+	os.Exit(1)
+}

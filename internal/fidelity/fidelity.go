@@ -1,0 +1,564 @@
+// Package fidelity measures how much of a generated firm (internal/firmgen)
+// the real pipeline recovers with no hand-work: ingest into a new project,
+// check, then compare with the firm's ground truth — records per type,
+// links, balances to the cent, the manual mapping steps still needed, and
+// the findings raised on records where the truth planted no problem.
+package fidelity
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"handover/core/check"
+	"handover/core/model"
+	"handover/core/workspace"
+	"handover/importers/ingest"
+	"handover/internal/firmgen"
+)
+
+// Count is got of want.
+type Count struct {
+	Got  int `json:"got"`
+	Want int `json:"want"`
+}
+
+// Pct is the share in percent (100 when nothing was wanted).
+func (c Count) Pct() float64 {
+	if c.Want == 0 {
+		return 100
+	}
+	return 100 * float64(c.Got) / float64(c.Want)
+}
+
+func (c *Count) add(o Count) { c.Got += o.Got; c.Want += o.Want }
+
+// Miss is one thing lost, with why, for the "worst misses" list.
+type Miss struct {
+	What  string `json:"what"`
+	Lost  int    `json:"lost"`
+	Why   string `json:"why"`
+	Where string `json:"where,omitempty"`
+}
+
+// Result is one firm's measurement.
+type Result struct {
+	Firm     string                  `json:"firm"`
+	Shape    string                  `json:"shape"`
+	Records  map[string]Count        `json:"records"` // per Clio type: truth records staged as that type at their row
+	Extra    map[string]int          `json:"extra"`   // staged records of a type the truth has no record for at that row
+	Links    Count                   `json:"links"`
+	LinksBy  map[string]Count        `json:"links_by"` // per child type and field
+	Balances Count                   `json:"balances"`
+	Spurious int                     `json:"spurious_balances"` // non-zero balances the truth does not have
+	Manual   Manual                  `json:"manual"`
+	Findings map[string]int          `json:"findings"` // per rule: findings on records with no planted problem
+	Checked  int                     `json:"records_checked"`
+	Misses   []Miss                  `json:"misses"`
+	Elapsed  time.Duration           `json:"elapsed"`
+	Sources  []ingest.SourceResult   `json:"-"`
+	truth    *firmgen.Truth          `json:"-"`
+	byLoc    map[string][]stagedInfo `json:"-"`
+	linkMiss map[string]int          // link name|why → lost
+	linkEx   map[string]string       // link name|why → an example reference
+}
+
+func (r *Result) linkLost(name, why, example string) {
+	if r.linkMiss == nil {
+		r.linkMiss, r.linkEx = map[string]int{}, map[string]string{}
+	}
+	r.linkMiss[name+"|"+why]++
+	if r.linkEx[name+"|"+why] == "" {
+		r.linkEx[name+"|"+why] = example
+	}
+}
+
+func strconvQuote(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// Manual counts the hand-work a firm still needs on the Mapping screen.
+type Manual struct {
+	UnknownTables int `json:"unknown_tables"` // tables whose type Handover could not tell
+	Questions     int `json:"questions"`      // columns whose reading needs an answer
+	RejectedRows  int `json:"rejected_rows"`  // rows rejected
+}
+
+// Total is the number of steps: each unknown table, question and rejected row.
+func (m Manual) Total() int { return m.UnknownTables + m.Questions + m.RejectedRows }
+
+// RecordsTotal sums the records over types.
+func (r *Result) RecordsTotal() Count {
+	var c Count
+	for _, v := range r.Records {
+		c.add(v)
+	}
+	return c
+}
+
+type stagedInfo struct {
+	entity model.Entity
+	key    string
+}
+
+// Measure generates spec into a fresh folder under work, runs the pipeline
+// on it and compares with the truth.
+func Measure(ctx context.Context, work string, spec firmgen.Spec) (*Result, error) {
+	start := time.Now()
+	dir := filepath.Join(work, spec.Name)
+	truth, err := firmgen.Generate(dir, spec)
+	if err != nil {
+		return nil, err
+	}
+	project := filepath.Join(dir, "project.handover")
+	for _, old := range []string{project, project + "-journal", filepath.Join(dir, "attachments")} {
+		os.RemoveAll(old) // a kept folder from an earlier run
+	}
+	ws, err := workspace.Create(project)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.Close()
+	export := firmgen.ExportDir(dir)
+	ir, err := ingest.Run(ctx, ws, []string{export}, ingest.Options{AttachmentDir: filepath.Join(dir, "attachments")})
+	if err != nil {
+		return nil, fmt.Errorf("%s: ingest: %w", spec.Name, err)
+	}
+	if _, err := check.Run(ctx, ws, check.Options{Country: "US", Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), ClioUsers: truth.Users}, nil); err != nil {
+		return nil, fmt.Errorf("%s: check: %w", spec.Name, err)
+	}
+	res, err := compare(ctx, ws, export, truth, ir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", spec.Name, err)
+	}
+	res.Firm, res.Shape, res.Elapsed = spec.Name, spec.Shape, time.Since(start)
+	return res, nil
+}
+
+// locKey names a row as both sides can: the file's base name, the table
+// (sheet or database table; "" when the file is one table) and the row.
+func locKey(file, table string, row int64) string {
+	return fmt.Sprintf("%s|%s|%d", strings.ToLower(path.Base(filepath.ToSlash(file))), strings.ToLower(table), row)
+}
+
+func compare(ctx context.Context, ws *workspace.Workspace, export string, truth *firmgen.Truth, ir ingest.Result) (*Result, error) {
+	res := &Result{Records: map[string]Count{}, Extra: map[string]int{}, LinksBy: map[string]Count{}, Findings: map[string]int{},
+		truth: truth, byLoc: map[string][]stagedInfo{}, Sources: ir.Sources}
+	// Staged records by where they came from; documents by their path.
+	keyLoc := map[string]string{} // record key → loc key
+	var recs []workspace.StoredRecord
+	err := ws.EachRecord(ctx, workspace.RecordFilter{}, func(r workspace.StoredRecord) error {
+		var lk string
+		switch {
+		case r.Entity == model.Documents:
+			lk = docLoc(r, export)
+		case r.Derived && (r.Entity == model.ARBalances || r.Entity == model.TrustBalances):
+			return appendRec(&recs, r)
+		default:
+			lk = locKey(r.Prov.Source, r.Prov.Locator, r.Prov.Row)
+			if plain := locKey(r.Prov.Source, "", r.Prov.Row); plain != lk {
+				res.byLoc[plain] = append(res.byLoc[plain], stagedInfo{r.Entity, r.Key})
+			}
+		}
+		res.byLoc[lk] = append(res.byLoc[lk], stagedInfo{r.Entity, r.Key})
+		keyLoc[string(r.Entity)+"|"+r.Key] = lk
+		return appendRec(&recs, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Truth records: found when a record of the same type was staged at its row.
+	truthAt := map[string]string{} // loc key + entity → truth id
+	byID := map[string]firmgen.Record{}
+	stagedKey := map[string]string{} // truth id → staged key
+	for _, tr := range truth.Records {
+		byID[tr.ID] = tr
+		lk := truthLocKey(tr)
+		truthAt[lk+"|"+tr.Entity] = tr.ID
+		c := res.Records[tr.Entity]
+		c.Want++
+		if k, ok := res.find(lk, tr); ok {
+			c.Got++
+			stagedKey[tr.ID] = k
+		}
+		res.Records[tr.Entity] = c
+	}
+	// Staged records the truth has no record for (wrong type, or extra).
+	claimed := map[string]bool{}
+	for _, k := range stagedKey {
+		claimed[k] = true
+	}
+	for _, r := range recs {
+		if r.Derived && (r.Entity == model.ARBalances || r.Entity == model.TrustBalances) {
+			continue
+		}
+		if !claimed[r.Key] {
+			res.Extra[string(r.Entity)]++
+		}
+	}
+	// Which truth id a staged key stands for.
+	idOfKey := map[string]string{}
+	for id, k := range stagedKey {
+		idOfKey[k] = id
+	}
+	rv, err := newResolver(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	staged := map[string]workspace.StoredRecord{}
+	for _, r := range recs {
+		staged[r.Key] = r
+	}
+	for _, l := range truth.Links {
+		child := byID[l.Child]
+		name := child.Entity + "." + l.Field
+		c := res.LinksBy[name]
+		c.Want++
+		k, ok := stagedKey[l.Child]
+		if !ok {
+			res.LinksBy[name] = c
+			continue // counted with the lost records
+		}
+		ref, isContact := refOf(staged[k], l.Field)
+		var got string
+		var found bool
+		switch {
+		case ref.IsZero():
+		case isContact:
+			got, found = rv.Contact(ref)
+		default:
+			got, found = rv.Matter(ref)
+		}
+		switch {
+		case found && idOfKey[got] == l.Parent:
+			c.Got++
+		case ref.IsZero():
+			res.linkLost(name, "the staged record has no reference", "")
+		case !found:
+			res.linkLost(name, "the reference resolves to no record (or to two)", ref.Kind+" "+strconvQuote(ref.Value))
+		case idOfKey[got] == "":
+			res.linkLost(name, "the reference resolves to a record the truth has not at that row", ref.Kind+" "+strconvQuote(ref.Value))
+		default:
+			res.linkLost(name, "the reference resolves to the wrong record", ref.Kind+" "+strconvQuote(ref.Value))
+		}
+		res.LinksBy[name] = c
+	}
+	for _, c := range res.LinksBy {
+		res.Links.add(c)
+	}
+	// Balances: each derived balance resolved to the truth's matter or client.
+	want := map[string]int64{}
+	for _, b := range truth.Balances {
+		want[b.Kind+"|"+b.Owner] = b.Cents
+	}
+	got := map[string]int64{}
+	for _, r := range recs {
+		var kind string
+		var ref model.Ref
+		var contact bool
+		var amount int64
+		switch d := r.Data.(type) {
+		case *model.ARBalance:
+			kind, ref, amount = "ar", d.Matter, int64(d.Amount)
+		case *model.TrustBalance:
+			kind, ref, amount = "trust", d.Matter, int64(d.Amount)
+			if ref.IsZero() {
+				ref, contact = d.Contact, true
+			}
+		default:
+			continue
+		}
+		var key string
+		var ok bool
+		if contact {
+			key, ok = rv.Contact(ref)
+		} else {
+			key, ok = rv.Matter(ref)
+		}
+		owner := "?" + ref.Value
+		if ok && idOfKey[key] != "" {
+			owner = idOfKey[key]
+		}
+		got[kind+"|"+owner] += amount
+	}
+	for k, w := range want {
+		res.Balances.Want++
+		if g, ok := got[k]; ok && g == w {
+			res.Balances.Got++
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok && g != 0 {
+			res.Spurious++
+		}
+	}
+	res.manual(ir)
+	// Findings: the truth plants no problem, so every finding on a record
+	// is a false positive.
+	res.Checked = len(recs)
+	err = ws.EachFinding(ctx, workspace.FindingFilter{}, func(f workspace.StoredFinding) error {
+		res.Findings[f.Rule]++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := res.misses(ctx, ws); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func appendRec(recs *[]workspace.StoredRecord, r workspace.StoredRecord) error {
+	*recs = append(*recs, r)
+	return nil
+}
+
+func truthLocKey(tr firmgen.Record) string {
+	if tr.Entity == string(model.Documents) {
+		return "doc|" + strings.ToLower(tr.Loc.File)
+	}
+	return locKey(tr.Loc.File, tr.Loc.Table, tr.Loc.Row)
+}
+
+// docLoc names a staged document by its path under the export folder.
+func docLoc(r workspace.StoredRecord, export string) string {
+	d := r.Data.(*model.Document)
+	p := filepath.ToSlash(d.Path)
+	ex := filepath.ToSlash(export) + "/"
+	if i := strings.Index(p, ex); i >= 0 {
+		return "doc|" + strings.ToLower(p[i+len(ex):])
+	}
+	return "doc|" + strings.ToLower(p)
+}
+
+// find looks for a staged record of tr's type at tr's row; a file that is
+// one table may be staged with a locator the truth does not name.
+func (r *Result) find(lk string, tr firmgen.Record) (string, bool) {
+	for _, s := range r.byLoc[lk] {
+		if string(s.entity) == tr.Entity {
+			return s.key, true
+		}
+	}
+	if tr.Loc.Table == "" && tr.Entity != string(model.Documents) {
+		for _, s := range r.byLoc[locKey(tr.Loc.File, "", tr.Loc.Row)] {
+			if string(s.entity) == tr.Entity {
+				return s.key, true
+			}
+		}
+	}
+	return "", false
+}
+
+// refOf is the reference a staged record holds for a truth link's field.
+func refOf(r workspace.StoredRecord, field string) (ref model.Ref, contact bool) {
+	switch d := r.Data.(type) {
+	case *model.Matter:
+		return d.Client, true
+	case *model.Relationship:
+		if field == "contact" {
+			return d.Contact, true
+		}
+		return d.Matter, false
+	case *model.Task:
+		return d.Matter, false
+	case *model.Note:
+		if field == "contact" {
+			return d.Contact, true
+		}
+		return d.Matter, false
+	case *model.CalendarEvent:
+		return d.Matter, false
+	case *model.Communication:
+		if field == "contact" {
+			return d.Contact, true
+		}
+		return d.Matter, false
+	case *model.TimeEntry:
+		return d.Matter, false
+	case *model.Document:
+		if field == "contact" {
+			return d.Contact, true
+		}
+		return d.Matter, false
+	}
+	return model.Ref{}, false
+}
+
+// manual counts what the Mapping screen would still ask of the user.
+func (r *Result) manual(ir ingest.Result) {
+	for _, s := range ir.Sources {
+		r.Manual.RejectedRows += int(s.Rejected)
+		for _, t := range s.Tables {
+			if t.Entity == "" && t.Ledger == "" && hasWarning(t.Warnings, "Could not tell what this table holds") {
+				r.Manual.UnknownTables++
+			}
+			for _, w := range t.Warnings {
+				if isQuestion(w) {
+					r.Manual.Questions++
+				}
+			}
+		}
+	}
+}
+
+func hasWarning(ws []string, part string) bool {
+	for _, w := range ws {
+		if strings.Contains(w, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// isQuestion tells a warning that needs an answer from the user (a reading
+// Handover could not decide) from one that only informs.
+func isQuestion(w string) bool {
+	if strings.Contains(w, "Could not tell what this table holds") {
+		return false // counted as an unknown table
+	}
+	l := strings.ToLower(w)
+	for _, p := range []string{"?", "set the order", "choose", "which ", "check the amounts", "check the source", "map them", "map the column"} {
+		if strings.Contains(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// misses explains the biggest losses: per truth file/table, the records
+// not staged and what became of their rows.
+func (r *Result) misses(ctx context.Context, ws *workspace.Workspace) error {
+	type group struct {
+		entity, file, table string
+		lost                int
+		rows                map[string]bool
+	}
+	groups := map[string]*group{}
+	for _, tr := range r.truth.Records {
+		if _, ok := r.find(truthLocKey(tr), tr); ok {
+			continue
+		}
+		file := tr.Loc.File
+		if tr.Entity == string(model.Documents) {
+			file = path.Dir(file) + "/…"
+		}
+		k := tr.Entity + "|" + file + "|" + tr.Loc.Table
+		g := groups[k]
+		if g == nil {
+			g = &group{entity: tr.Entity, file: file, table: tr.Loc.Table, rows: map[string]bool{}}
+			groups[k] = g
+		}
+		g.lost++
+		g.rows[locKey(tr.Loc.File, "", tr.Loc.Row)] = true
+	}
+	// What the lost rows became: rejects and exclusions with their reasons.
+	why := map[string]map[string]int{}
+	err := ws.EachLeftOut(ctx, func(o workspace.OutcomeRow) error {
+		lk := locKey(o.Source, "", o.Row)
+		for k, g := range groups {
+			if g.rows[lk] && (g.table == "" || strings.EqualFold(g.table, o.Locator)) {
+				if why[k] == nil {
+					why[k] = map[string]int{}
+				}
+				reason := o.Outcome + ": " + o.Reason
+				if o.Outcome == "excluded" && o.Entity != "" {
+					reason += " (as " + string(o.Entity) + ")"
+				}
+				why[k][shorten(reason)]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for k, g := range groups {
+		where := g.file
+		if g.table != "" {
+			where += " / " + g.table
+		}
+		reason := topReason(why[k], g.lost)
+		if reason == "" {
+			// Rows that became records of another type, or were never read.
+			reason = r.otherType(g.entity, g.rows)
+		}
+		r.Misses = append(r.Misses, Miss{What: g.entity, Lost: g.lost, Why: reason, Where: where})
+	}
+	// Links lost although the child record was staged.
+	for k, n := range r.linkMiss {
+		name, why, _ := strings.Cut(k, "|")
+		if ex := r.linkEx[k]; ex != "" {
+			why += ", e.g. " + ex
+		}
+		r.Misses = append(r.Misses, Miss{What: "links " + name, Lost: n, Why: why})
+	}
+	if lost := r.Balances.Want - r.Balances.Got; lost > 0 {
+		r.Misses = append(r.Misses, Miss{What: "balances", Lost: lost, Why: fmt.Sprintf("not equal to the truth to the cent (%d spurious)", r.Spurious)})
+	}
+	sort.Slice(r.Misses, func(i, j int) bool {
+		if r.Misses[i].Lost != r.Misses[j].Lost {
+			return r.Misses[i].Lost > r.Misses[j].Lost
+		}
+		return r.Misses[i].What+r.Misses[i].Where < r.Misses[j].What+r.Misses[j].Where
+	})
+	return nil
+}
+
+func (r *Result) otherType(entity string, rows map[string]bool) string {
+	types := map[string]int{}
+	for lk := range rows {
+		for _, s := range r.byLoc[lk] {
+			types[string(s.entity)]++
+		}
+	}
+	if len(types) == 0 {
+		return "rows not read or not found at their row number"
+	}
+	var parts []string
+	for t, n := range types {
+		parts = append(parts, fmt.Sprintf("%d staged as %s", n, t))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}
+
+func topReason(m map[string]int, lost int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	type kv struct {
+		k string
+		n int
+	}
+	var xs []kv
+	for k, n := range m {
+		xs = append(xs, kv{k, n})
+	}
+	sort.Slice(xs, func(i, j int) bool { return xs[i].n > xs[j].n || xs[i].n == xs[j].n && xs[i].k < xs[j].k })
+	s := fmt.Sprintf("%d× %s", xs[0].n, xs[0].k)
+	if len(xs) > 1 {
+		s += fmt.Sprintf(" (+%d other reasons)", len(xs)-1)
+	}
+	return s
+}
+
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 140 {
+		return s[:137] + "…"
+	}
+	return s
+}
+
+// WorkDir makes a temporary folder for a run.
+func WorkDir() (string, error) { return os.MkdirTemp("", "fidelity-") }

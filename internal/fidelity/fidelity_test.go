@@ -1,0 +1,201 @@
+package fidelity
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"handover/core/balances"
+	"handover/core/model"
+	"handover/core/workspace"
+	"handover/importers/ingest"
+	"handover/internal/firmgen"
+)
+
+func stage(t *testing.T, ws *workspace.Workspace, name string, rows ...workspace.Row) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := ws.BeginSource(ctx, workspace.SourceInfo{Path: "/firm/" + name, Name: name, SHA256: name, Format: "csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		for i := range r.Records {
+			r.Records[i].Prov = model.Provenance{SourceID: st.SourceID(), Source: name, Row: r.Num}
+		}
+		if err := st.Stage(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func rec(e model.Entity, key string, data any) []model.Record {
+	return []model.Record{{Entity: e, Key: key, Data: data}}
+}
+
+// The yardstick itself: a hand-staged project against a hand-written truth,
+// where every number is known — a record staged at its row counts, one of
+// the wrong type does not; a link counts only when its reference resolves
+// to the record from the parent's row; a balance only when exact.
+func TestCompareCountsWhatWasRecovered(t *testing.T) {
+	ctx := context.Background()
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "p.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	stage(t, ws, "clients.csv",
+		workspace.Row{Num: 2, Records: rec(model.Contacts, "x:contacts:1", &model.Contact{Type: "Person", FirstName: "Ann", LastName: "Lee"})},
+		workspace.Row{Num: 3, Records: rec(model.Contacts, "x:contacts:2", &model.Contact{Type: "Person", FirstName: "Bo", LastName: "Ng"})})
+	stage(t, ws, "matters.csv",
+		workspace.Row{Num: 2, Records: rec(model.Matters, "x:matters:A-1", &model.Matter{DisplayNumber: "A-1", Client: model.Ref{Kind: "id", Value: "1"}})},
+		workspace.Row{Num: 3, Records: rec(model.Matters, "x:matters:A-2", &model.Matter{DisplayNumber: "A-2", Client: model.Ref{Kind: "name", Value: "Nobody"}})},
+		// the truth's third matter, staged as a note: not a matter recovered
+		workspace.Row{Num: 4, Records: rec(model.Notes, "x:notes:4", &model.Note{Type: "Matter", Subject: "A-3"})})
+	stage(t, ws, "ledger.csv",
+		workspace.Row{Num: 2, Excluded: model.AccountingHistory, Ledger: &model.LedgerLine{Kind: model.LedgerInvoice, Matter: model.Ref{Kind: "number", Value: "A-1"}, Amount: 5000}},
+		workspace.Row{Num: 3, Excluded: model.AccountingHistory, Ledger: &model.LedgerLine{Kind: model.LedgerTrustDeposit, Matter: model.Ref{Kind: "number", Value: "A-1"}, Amount: 1000}},
+		workspace.Row{Num: 4, Excluded: model.AccountingHistory, Ledger: &model.LedgerLine{Kind: model.LedgerInvoice, Matter: model.Ref{Kind: "number", Value: "A-2"}, Amount: 699}})
+	if _, err := balances.Recompute(ctx, ws, ""); err != nil {
+		t.Fatal(err)
+	}
+	truth := &firmgen.Truth{
+		Records: []firmgen.Record{
+			{ID: "C1", Entity: "contacts", Loc: firmgen.Loc{File: "clients.csv", Row: 2}},
+			{ID: "C2", Entity: "contacts", Loc: firmgen.Loc{File: "clients.csv", Row: 3}},
+			{ID: "M1", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 2}},
+			{ID: "M2", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 3}},
+			{ID: "M3", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 4}},
+			{ID: "T1", Entity: "time_entries", Loc: firmgen.Loc{File: "time.csv", Row: 2}},
+		},
+		Links: []firmgen.Link{{Child: "M1", Field: "client", Parent: "C1"}, {Child: "M2", Field: "client", Parent: "C2"},
+			{Child: "M3", Field: "client", Parent: "C1"}},
+		Balances: []firmgen.Balance{{Kind: "ar", Owner: "M1", Cents: 5000}, {Kind: "trust", Owner: "M1", Cents: 1000},
+			{Kind: "ar", Owner: "M2", Cents: 700}},
+	}
+	res, err := compare(ctx, ws, "/firm", truth, ingest.Result{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Records["contacts"]; c != (Count{2, 2}) {
+		t.Errorf("contacts %+v, want 2/2", c)
+	}
+	if c := res.Records["matters"]; c != (Count{2, 3}) {
+		t.Errorf("matters %+v, want 2/3 (the third was staged as a note)", c)
+	}
+	if c := res.Records["time_entries"]; c != (Count{0, 1}) {
+		t.Errorf("time %+v, want 0/1", c)
+	}
+	if res.Extra["notes"] != 1 {
+		t.Errorf("extra notes %d, want 1", res.Extra["notes"])
+	}
+	if res.Links != (Count{1, 3}) {
+		t.Errorf("links %+v, want 1/3 (one resolves, one names nobody, one's child is not staged)", res.Links)
+	}
+	if res.Balances != (Count{2, 3}) {
+		t.Errorf("balances %+v, want 2/3 (A-2 is 6.99, the truth 7.00)", res.Balances)
+	}
+	named := false
+	for _, m := range res.Misses {
+		named = named || m.What == "matters" && m.Where == "matters.csv" && m.Lost == 1 && m.Why == "1 staged as notes"
+	}
+	if !named {
+		t.Errorf("misses %+v: want the lost matter named with what it became", res.Misses)
+	}
+}
+
+func TestQuestionsAreWarningsThatAsk(t *testing.T) {
+	for w, want := range map[string]bool{
+		`Every date in column "d" could be day-first or month-first (no day above 12, e.g. "01/02/2024"). Reading them as month-first (the default); the rows keep the text as written. Set the order if that is wrong.`: true,
+		`Column "a" mixes decimal commas (3 values) and decimal points (2 values); reading it with a decimal comma. Check the amounts.`:                                                                                  true,
+		`Times in this table have no time zone; they are kept as local times without an offset (e.g. 2024-03-15T10:00:00) until the firm's time zone is applied.`:                                                        false,
+		`Could not tell what this table holds (contacts, matters, time, ...): choose a profile or map the columns by hand.`:                                                                                              false,
+	} {
+		if got := isQuestion(w); got != want {
+			t.Errorf("isQuestion(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+// The corpus through the real pipeline: every firm is generated, read and
+// checked, and the numbers are reported. The targets (records 100 %, links
+// ≥ 99.5 %, balances 100 % exact, 0 manual steps) are reported, not yet
+// asserted: the importers are being improved to meet them.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the whole corpus through ingest and check")
+	}
+	work := t.TempDir()
+	var rs []*Result
+	for _, spec := range firmgen.Firms() {
+		r, err := Measure(context.Background(), work, spec)
+		if err != nil {
+			t.Fatalf("%s: %v", spec.Name, err)
+		}
+		truth, err := firmgen.ReadTruth(filepath.Join(work, spec.Name, firmgen.TruthFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The measurement covers the whole truth: every record, link and balance is counted once.
+		if got := r.RecordsTotal().Want; got != len(truth.Records) {
+			t.Errorf("%s: %d truth records measured, truth has %d", spec.Name, got, len(truth.Records))
+		}
+		if r.Links.Want != len(truth.Links) || r.Balances.Want != len(truth.Balances) {
+			t.Errorf("%s: links %d/%d, balances %d/%d measured against the truth", spec.Name, r.Links.Want, len(truth.Links), r.Balances.Want, len(truth.Balances))
+		}
+		if c := r.RecordsTotal(); c.Got > c.Want || r.Links.Got > r.Links.Want || r.Balances.Got > r.Balances.Want {
+			t.Errorf("%s: more recovered than there is: %+v %+v %+v", spec.Name, c, r.Links, r.Balances)
+		}
+		// Every row the pipeline read is accounted for (the project's own invariant).
+		if err := verify(work, spec.Name); err != nil {
+			t.Errorf("%s: %v", spec.Name, err)
+		}
+		rs = append(rs, r)
+	}
+	var b bytes.Buffer
+	WriteTable(&b, rs)
+	t.Log("\n" + b.String())
+	o := Overall(rs)
+	for _, m := range []struct {
+		name string
+		got  float64
+		want float64
+	}{{"records %", o.RecordsTotal().Pct(), TargetRecordsPct}, {"links %", o.Links.Pct(), TargetLinksPct}, {"balances exact %", o.Balances.Pct(), TargetBalancesPct}} {
+		if m.got < m.want {
+			t.Logf("target not met yet: %s %.1f (target %.1f)", m.name, m.got, m.want)
+		}
+	}
+	if n := o.Manual.Total(); n > TargetManual {
+		t.Logf("target not met yet: %d manual steps (target %d)", n, TargetManual)
+	}
+}
+
+func verify(work, name string) error {
+	ws, err := workspace.Open(filepath.Join(work, name, "project.handover"))
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	return ws.VerifyInvariant(context.Background())
+}
+
+func TestUpdateDoc(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "F.md")
+	os.WriteFile(p, []byte("intro\n"+BeginMarker+"\nold\n"+EndMarker+"\nafter\n"), 0o644)
+	if err := UpdateDoc(p, "new\n"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p)
+	if want := "intro\n" + BeginMarker + "\nnew\n" + EndMarker + "\nafter\n"; string(b) != want {
+		t.Errorf("got %q", b)
+	}
+	os.WriteFile(p, []byte("no markers"), 0o644)
+	if err := UpdateDoc(p, "x"); err == nil {
+		t.Error("no error without markers")
+	}
+}

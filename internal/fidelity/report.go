@@ -1,0 +1,208 @@
+package fidelity
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"handover/core/model"
+)
+
+// Targets the corpus is held to once the importers meet them.
+const (
+	TargetRecordsPct  = 100.0
+	TargetLinksPct    = 99.5
+	TargetBalancesPct = 100.0
+	TargetManual      = 0
+)
+
+// Overall sums the firms.
+func Overall(rs []*Result) *Result {
+	o := &Result{Firm: "overall", Records: map[string]Count{}, Extra: map[string]int{}, LinksBy: map[string]Count{}, Findings: map[string]int{}}
+	for _, r := range rs {
+		for k, v := range r.Records {
+			c := o.Records[k]
+			c.add(v)
+			o.Records[k] = c
+		}
+		for k, v := range r.Extra {
+			o.Extra[k] += v
+		}
+		for k, v := range r.LinksBy {
+			c := o.LinksBy[k]
+			c.add(v)
+			o.LinksBy[k] = c
+		}
+		o.Links.add(r.Links)
+		o.Balances.add(r.Balances)
+		o.Spurious += r.Spurious
+		o.Manual.UnknownTables += r.Manual.UnknownTables
+		o.Manual.Questions += r.Manual.Questions
+		o.Manual.RejectedRows += r.Manual.RejectedRows
+		for k, v := range r.Findings {
+			o.Findings[k] += v
+		}
+		o.Checked += r.Checked
+	}
+	return o
+}
+
+func pct(c Count) string {
+	return fmt.Sprintf("%.1f %% (%d/%d)", c.Pct(), c.Got, c.Want)
+}
+
+// WriteTable prints the summary table (Markdown) with the overall line.
+func WriteTable(w io.Writer, rs []*Result) {
+	fmt.Fprintln(w, "| firm | shape | records | links | balances exact | manual steps (tables/questions/rejects) | findings (false positives) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	row := func(r *Result) {
+		fp := 0
+		for _, n := range r.Findings {
+			fp += n
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d (%d/%d/%d) | %d on %d records |\n", r.Firm, r.Shape, pct(r.RecordsTotal()), pct(r.Links),
+			pct(r.Balances), r.Manual.Total(), r.Manual.UnknownTables, r.Manual.Questions, r.Manual.RejectedRows, fp, r.Checked)
+	}
+	for _, r := range rs {
+		row(r)
+	}
+	row(Overall(rs))
+}
+
+// WriteTypes prints records % per Clio type, per firm and overall.
+func WriteTypes(w io.Writer, rs []*Result) {
+	all := append(append([]*Result{}, rs...), Overall(rs))
+	fmt.Fprint(w, "| type |")
+	for _, r := range all {
+		fmt.Fprintf(w, " %s |", r.Firm)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprint(w, "|---|")
+	for range all {
+		fmt.Fprint(w, "---|")
+	}
+	fmt.Fprintln(w)
+	for _, e := range model.Entities {
+		if e == model.ARBalances || e == model.TrustBalances {
+			continue
+		}
+		fmt.Fprintf(w, "| %s |", e)
+		for _, r := range all {
+			c, ok := r.Records[string(e)]
+			switch {
+			case !ok && r.Extra[string(e)] == 0:
+				fmt.Fprint(w, " – |")
+			case !ok:
+				fmt.Fprintf(w, " +%d |", r.Extra[string(e)])
+			default:
+				s := fmt.Sprintf(" %d/%d", c.Got, c.Want)
+				if x := r.Extra[string(e)]; x > 0 {
+					s += fmt.Sprintf(" +%d", x)
+				}
+				fmt.Fprint(w, s+" |")
+			}
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// WriteLinks prints links % per child type and field, overall.
+func WriteLinks(w io.Writer, rs []*Result) {
+	o := Overall(rs)
+	var names []string
+	for k := range o.LinksBy {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "| link | resolved |")
+	fmt.Fprintln(w, "|---|---|")
+	for _, k := range names {
+		fmt.Fprintf(w, "| %s | %s |\n", k, pct(o.LinksBy[k]))
+	}
+}
+
+// WriteFindings prints the false-positive rate per rule: findings ÷ records checked.
+func WriteFindings(w io.Writer, rs []*Result) {
+	o := Overall(rs)
+	var rules []string
+	for k := range o.Findings {
+		rules = append(rules, k)
+	}
+	sort.Slice(rules, func(i, j int) bool {
+		return o.Findings[rules[i]] > o.Findings[rules[j]] || o.Findings[rules[i]] == o.Findings[rules[j]] && rules[i] < rules[j]
+	})
+	fmt.Fprintln(w, "| rule | findings | per 100 records |")
+	fmt.Fprintln(w, "|---|---|---|")
+	if len(rules) == 0 {
+		fmt.Fprintln(w, "| (none) | 0 | 0 |")
+	}
+	for _, k := range rules {
+		fmt.Fprintf(w, "| %s | %d | %.2f |\n", k, o.Findings[k], 100*float64(o.Findings[k])/float64(max(o.Checked, 1)))
+	}
+}
+
+// WriteMisses prints each firm's worst misses, n per firm, one line each.
+func WriteMisses(w io.Writer, rs []*Result, n int) {
+	for _, r := range rs {
+		fmt.Fprintf(w, "- **%s** (%s)\n", r.Firm, r.Shape)
+		if len(r.Misses) == 0 {
+			fmt.Fprintln(w, "  - nothing lost")
+		}
+		for i, m := range r.Misses {
+			if i == n {
+				break
+			}
+			where := ""
+			if m.Where != "" {
+				where = " in `" + m.Where + "`"
+			}
+			fmt.Fprintf(w, "  - %d %s%s: %s\n", m.Lost, m.What, where, strings.ReplaceAll(m.Why, "|", "/"))
+		}
+	}
+}
+
+// Report writes every section.
+func Report(w io.Writer, rs []*Result) {
+	fmt.Fprintln(w, "### Per firm")
+	fmt.Fprintln(w)
+	WriteTable(w, rs)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### Records per type (staged at their row / truth; +n = staged records the truth has no such record for)")
+	fmt.Fprintln(w)
+	WriteTypes(w, rs)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### Links per child type and field (all firms)")
+	fmt.Fprintln(w)
+	WriteLinks(w, rs)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### Findings on records with no planted problem (false positives), per rule")
+	fmt.Fprintln(w)
+	WriteFindings(w, rs)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### Worst misses per firm")
+	fmt.Fprintln(w)
+	WriteMisses(w, rs, 5)
+}
+
+// Markers delimit the generated part of FIDELITY.md.
+const (
+	BeginMarker = "<!-- fidelity:begin (written by make fidelity) -->"
+	EndMarker   = "<!-- fidelity:end -->"
+)
+
+// UpdateDoc replaces the text between the markers in path with body.
+func UpdateDoc(path, body string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	s := string(b)
+	i, j := strings.Index(s, BeginMarker), strings.Index(s, EndMarker)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s: markers %q … %q not found", path, BeginMarker, EndMarker)
+	}
+	s = s[:i+len(BeginMarker)] + "\n" + body + s[j:]
+	return os.WriteFile(path, []byte(s), 0o644)
+}

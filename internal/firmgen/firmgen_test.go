@@ -1,0 +1,316 @@
+package firmgen
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/csv"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// treeHash hashes every file's path and bytes under dir.
+func treeHash(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	var paths []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			paths = append(paths, p)
+		}
+		return err
+	})
+	sort.Strings(paths)
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Fprintf(h, "%s\x00%d\x00", rel, len(b))
+		if strings.HasSuffix(p, ".xlsx") {
+			// A workbook stamps its creation time; compare the sheets' cells instead.
+			b = xlsxCells(t, p)
+		}
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func xlsxCells(t *testing.T, p string) []byte {
+	f, err := excelize.OpenFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var b bytes.Buffer
+	for _, s := range f.GetSheetList() {
+		rows, err := f.GetRows(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %q\n", s, rows)
+	}
+	return b.Bytes()
+}
+
+func TestSameSeedSameFirm(t *testing.T) {
+	for _, spec := range []Spec{Firms()[0], Firms()[1], Firms()[2], FromSeed(4242)} {
+		a, b := t.TempDir(), t.TempDir()
+		ta, err := Generate(a, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb, err := Generate(b, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ja, _ := os.ReadFile(filepath.Join(a, TruthFile))
+		jb, _ := os.ReadFile(filepath.Join(b, TruthFile))
+		if !bytes.Equal(ja, jb) || len(ta.Records) != len(tb.Records) {
+			t.Errorf("%s: two runs of seed %d wrote different truths", spec.Name, spec.Seed)
+		}
+		if ha, hb := treeHash(t, ExportDir(a)), treeHash(t, ExportDir(b)); ha != hb {
+			t.Errorf("%s: two runs of seed %d wrote different files", spec.Name, spec.Seed)
+		}
+	}
+}
+
+// The corpus's firms differ in shape and in style: no two share a shape,
+// and the styles drawn cover the encodings the corpus claims to vary.
+func TestFirmsDiffer(t *testing.T) {
+	shapes := map[string]bool{}
+	seen := map[string]map[string]bool{}
+	for _, spec := range Firms() {
+		if shapes[spec.Shape] {
+			t.Errorf("two firms of shape %s", spec.Shape)
+		}
+		shapes[spec.Shape] = true
+		tr, err := Generate(t.TempDir(), spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range tr.Style {
+			if seen[k] == nil {
+				seen[k] = map[string]bool{}
+			}
+			seen[k][v] = true
+		}
+	}
+	if len(shapes) < 8 {
+		t.Errorf("%d shapes, want 8", len(shapes))
+	}
+	for _, k := range []string{"naming", "date", "money", "duration", "delim", "encoding", "matter_no", "lang"} {
+		if len(seen[k]) < 3 {
+			t.Errorf("style %q takes only %d values across the corpus: %v", k, len(seen[k]), seen[k])
+		}
+	}
+}
+
+// The truth agrees with the files: every file holds as many rows as the
+// truth says, every row written is a record or a rightly excluded row, and
+// every link and balance names records the truth has.
+func TestTruthMatchesFiles(t *testing.T) {
+	specs := append(Firms(), FromSeed(9), FromSeed(10), FromSeed(11))
+	for _, spec := range specs {
+		t.Run(spec.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			tr, err := Generate(dir, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			re, err := ReadTruth(filepath.Join(dir, TruthFile))
+			if err != nil || len(re.Records) != len(tr.Records) {
+				t.Fatalf("truth.json does not read back: %v", err)
+			}
+			export := ExportDir(dir)
+			perFile := map[string]int{}
+			ids := map[string]Record{}
+			for _, r := range tr.Records {
+				if _, dup := ids[r.ID]; dup {
+					t.Errorf("record id %s twice", r.ID)
+				}
+				ids[r.ID] = r
+				if !r.Derived {
+					perFile[r.Loc.File+"|"+r.Loc.Table]++
+				}
+			}
+			for _, x := range tr.Excluded {
+				perFile[x.Loc.File+"|"+x.Loc.Table]++
+			}
+			total := 0
+			for _, f := range tr.Files {
+				got := countRows(t, export, f)
+				if got != f.Rows {
+					t.Errorf("%s %s: %d rows in the file, truth says %d", f.File, f.Table, got, f.Rows)
+				}
+				if n := perFile[f.File+"|"+f.Table]; n != f.Rows {
+					t.Errorf("%s %s: %d rows accounted in the truth (records + excluded), %d written", f.File, f.Table, n, f.Rows)
+				}
+				total += f.Rows
+			}
+			junk := 0
+			for _, x := range tr.Excluded {
+				if x.Reason == "not_data" {
+					junk++
+					if _, err := os.Stat(filepath.Join(export, filepath.FromSlash(x.Loc.File))); err != nil {
+						t.Errorf("junk file %s not written", x.Loc.File)
+					}
+				}
+			}
+			if want := len(tr.Records) + len(tr.Excluded) - derived(tr) - junk; total != want {
+				t.Errorf("%d rows written, truth accounts for %d", total, want)
+			}
+			for _, l := range tr.Links {
+				c, ok1 := ids[l.Child]
+				p, ok2 := ids[l.Parent]
+				if !ok1 || !ok2 {
+					t.Errorf("link %v names a record the truth does not have", l)
+					continue
+				}
+				wantParent := map[string]string{"client": "contacts", "contact": "contacts", "matter": "matters"}[l.Field]
+				if p.Entity != wantParent || c.Entity == p.Entity {
+					t.Errorf("link %v: %s → %s", l, c.Entity, p.Entity)
+				}
+			}
+			for _, b := range tr.Balances {
+				if _, ok := ids[b.Owner]; !ok || b.Cents == 0 {
+					t.Errorf("balance %v: owner not a truth record, or zero", b)
+				}
+			}
+			counts := tr.Counts()
+			for _, e := range []string{"contacts", "matters", "time_entries"} {
+				if counts[e] == 0 {
+					t.Errorf("no %s", e)
+				}
+			}
+			if len(tr.Balances) == 0 || len(tr.Links) == 0 {
+				t.Errorf("no balances or no links")
+			}
+		})
+	}
+}
+
+func derived(tr *Truth) int {
+	n := 0
+	for _, r := range tr.Records {
+		if r.Derived {
+			n++
+		}
+	}
+	return n
+}
+
+// countRows reads a file back with readers independent of the importers.
+func countRows(t *testing.T, export string, f FileTruth) int {
+	t.Helper()
+	p := filepath.Join(export, filepath.FromSlash(f.File))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch f.Format {
+	case "csv":
+		s, err := Decode(b, f.Encoding)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(strings.NewReader(s))
+		r.Comma = []rune(f.Delimiter)[0]
+		r.FieldsPerRecord = -1
+		r.LazyQuotes = true
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", f.File, err)
+		}
+		return len(recs) - 1
+	case "xlsx":
+		x, err := excelize.OpenFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		rows, err := x.GetRows(f.Table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rows) - 1
+	case "sqlite":
+		db, err := sql.Open("sqlite", p+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var n int
+		if err := db.QueryRow(fmt.Sprintf("SELECT count(*) FROM %q", f.Table)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	case "dbf":
+		return int(binary.LittleEndian.Uint32(b[4:8]))
+	case "vcf":
+		return strings.Count(string(b), "BEGIN:VCARD")
+	case "ics":
+		return strings.Count(string(b), "BEGIN:VEVENT")
+	case "mbox":
+		n := 0
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "From ") {
+				n++
+			}
+		}
+		return n
+	case "eml", "document":
+		return 1
+	}
+	t.Fatalf("unknown format %s", f.Format)
+	return 0
+}
+
+func TestValueEncodings(t *testing.T) {
+	d := mustDate("2024-03-05")
+	cases := []struct {
+		st   Style
+		got  string
+		want string
+	}{
+		{Style{Date: "julian"}, Style{Date: "julian"}.date(d), "2460375"},
+		{Style{Date: "excel"}, Style{Date: "excel"}.date(d), "45356"},
+		{Style{Date: "unix"}, Style{Date: "unix"}.date(d), "1709596800"},
+		{Style{Date: "dotted"}, Style{Date: "dotted"}.date(d), "05.03.2024"},
+		{Style{Money: "comma"}, Style{Money: "comma"}.money(123456789), "1.234.567,89"},
+		{Style{Money: "parens"}, Style{Money: "parens"}.money(-12345), "(123.45)"},
+		{Style{Money: "cents"}, Style{Money: "cents"}.money(-5), "-5"},
+		{Style{Duration: "hmm"}, Style{Duration: "hmm"}.duration(5400), "1:30"},
+		{Style{Duration: "units"}, Style{Duration: "units"}.duration(5400), "15"},
+		{Style{Duration: "hours", Money: "comma"}, Style{Duration: "hours", Money: "comma"}.duration(5400), "1,5"},
+		{Style{MatterNo: "slash"}, Style{MatterNo: "slash"}.matterNumber(matter{Year: 2024, Seq: 17}), "2024/0017"},
+		{Style{Naming: "access"}, Style{Naming: "access"}.headerFor("client_id", 0), "ClientID"},
+		{Style{Naming: "upper", Lang: "de"}, Style{Naming: "upper", Lang: "de"}.headerFor("last", 10), "NACHNAME"},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("%+v: got %q, want %q", c.st, c.got, c.want)
+		}
+	}
+}
+
+func mustDate(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
