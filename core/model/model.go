@@ -220,6 +220,9 @@ type Relationship struct {
 	Matter      Ref    `json:"matter"`
 	Contact     Ref    `json:"contact"`
 	Description string `json:"description,omitempty"`
+	// Party is the person as a party list names them (name, e-mail, phone):
+	// the contact Handover makes when no other source has them. Not uploaded.
+	Party *Contact `json:"party,omitempty"`
 }
 
 type Task struct {

@@ -25,6 +25,7 @@ import (
 	"handover/importers/formats"
 	"handover/importers/items"
 	"handover/importers/mapping"
+	"handover/importers/parties"
 	"handover/importers/tabular"
 )
 
@@ -86,6 +87,7 @@ type Table struct {
 // Result is the account of a whole ingest.
 type Result struct {
 	Sources  []SourceResult   `json:"sources"`
+	Parties  parties.Summary  `json:"parties"`
 	Balances balances.Summary `json:"balances"`
 }
 
@@ -120,6 +122,10 @@ func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Opti
 			return res, err
 		}
 		res.Sources = append(res.Sources, sr)
+	}
+	// A party list's people no other source has become contacts, once.
+	if res.Parties, err = parties.Reconcile(ctx, ws); err != nil {
+		return res, err
 	}
 	report(opts, Progress{Stage: "balances", Total: -1})
 	asOf, _ := ws.Setting(ctx, workspace.SettingCutoff)

@@ -205,3 +205,55 @@ func TestIngestDocumentsTree(t *testing.T) {
 		t.Errorf("rows %d after re-reading, %d before", c2.Rows, c.Rows)
 	}
 }
+
+// TestIngestPartyListsMakeEachNewPersonOnce: people named in party lists
+// that the contacts export has are linked to it; the others become one
+// contact each, however many rows and lists name them, and reading the
+// lists again (or a fresher export of them) does not double them.
+func TestIngestPartyListsMakeEachNewPersonOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "contacts.csv"), []byte("First Name,Last Name,E-mail Address\nAda,Lovelace,ada@example.com\nAlan,Turing,alan@example.com\n"))
+	write(t, filepath.Join(dir, "beteiligte.csv"), []byte("Aktenzeichen;Beteiligter;Rolle;E-Mail-Adresse\n"+
+		"2024-017;Bob Stone;Gegenanwalt;bob@stone.example\n"+
+		"2023-101;Bob Stone;Gegenanwalt;BOB@stone.example\n"+
+		"2024-017;Ada Lovelace;Sachverständige;ada@example.com\n"))
+	write(t, filepath.Join(dir, "parties.csv"), []byte("Role,Matter,Party\n"+
+		"Witness,2024-017,Alan Turing\n"+
+		"Witness,2023-101,Carla Diaz\n"+
+		"Judge,2023-101,Carla Diaz\n"+
+		"Opposing Counsel,2022-005,Bob Stone\n")) // by name only: not the e-mail Bob above
+	ws, res := ingestDir(t, dir)
+	c, _ := ws.Counts(ctx)
+	if c.Records[model.Relationships] != 7 {
+		t.Errorf("related contacts %d, want 7", c.Records[model.Relationships])
+	}
+	// made: bob@stone.example, Carla Diaz, and "Bob Stone" by name (no e-mail to tell him by)
+	if res.Parties.Related != 7 || res.Parties.Known != 2 || res.Parties.Made != 3 {
+		t.Errorf("parties %+v", res.Parties)
+	}
+	made := map[string]string{}
+	ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts}, func(r workspace.StoredRecord) error {
+		if strings.HasPrefix(r.Key, "party:") {
+			made[r.Key] = model.DisplayName(r.Data)
+		}
+		return nil
+	})
+	if made["party:email:bob@stone.example"] != "Bob Stone" || made["party:name:carladiaz"] != "Carla Diaz" || len(made) != 3 {
+		t.Errorf("made %v", made)
+	}
+	// A fresher export of the list with one more row: no contact doubles.
+	write(t, filepath.Join(dir, "parties.csv"), []byte("Role,Matter,Party\n"+
+		"Witness,2024-017,Alan Turing\n"+
+		"Witness,2023-101,Carla Diaz\n"+
+		"Judge,2023-101,Carla Diaz\n"+
+		"Opposing Counsel,2022-005,Bob Stone\n"+
+		"Witness,2022-005,Carla Diaz\n"))
+	if _, err := Run(ctx, ws, []string{dir}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	c2, _ := ws.Counts(ctx)
+	if c2.Records[model.Contacts] != c.Records[model.Contacts] || c2.Records[model.Relationships] != 8 {
+		t.Errorf("after re-import: contacts %d (was %d), related %d", c2.Records[model.Contacts], c.Records[model.Contacts], c2.Records[model.Relationships])
+	}
+}

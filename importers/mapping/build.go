@@ -242,6 +242,8 @@ func (p *Plan) Map(row []string) Outcome {
 		out = p.mapContact(r)
 	case "matters":
 		out = p.mapMatter(r)
+	case "relationships":
+		out = p.mapRelationship(r)
 	case "tasks":
 		out = p.mapTask(r)
 	case "notes":

@@ -720,3 +720,65 @@ func abs(c model.Cents) model.Cents {
 	}
 	return c
 }
+
+// mapRelationship reads a party list's row (matter + a person by name or
+// e-mail + their role) into a related contact. The person is referred to by
+// legacy contact id when the list has one, else by e-mail, else by name, and
+// carried along as Party: a person no other source has becomes one contact
+// (see importers/parties), whatever how many matters name them.
+func (p *Plan) mapRelationship(r *rowCtx) Outcome {
+	rel := &model.Relationship{Matter: matterRef(r), Description: r.get("role")}
+	if rel.Matter.IsZero() {
+		return Outcome{Reject: "This party has no matter (row: " + r.hint() + "). Fill in the matter number, then re-import."}
+	}
+	c := &model.Contact{FirstName: r.get("first_name"), MiddleName: r.get("middle_name"), LastName: r.get("last_name")}
+	company, full := r.get("company"), r.get("full_name")
+	if c.FirstName == "" && c.LastName == "" && full != "" {
+		if looksCompany(full) || Normalize(full) == Normalize(company) {
+			company = full
+		} else {
+			pre, f, m, l := splitName(full)
+			c.Prefix, c.FirstName, c.MiddleName, c.LastName = pre, f, m, l
+		}
+	}
+	c.Type = "Person"
+	if c.FirstName == "" && c.LastName == "" {
+		c.Type, c.Name = "Company", company
+	} else if company != "" {
+		c.Company = model.Ref{Kind: "name", Value: company}
+	}
+	for i, col := range p.Columns {
+		m := reTarget.FindStringSubmatch(col.Target)
+		if m == nil || m[3] == "label" {
+			continue
+		}
+		v := r.at(i)
+		switch {
+		case v == "":
+		case m[1] == "emails":
+			for _, e := range splitMulti(v) {
+				c.Emails = append(c.Emails, model.Email{Name: "Work", Address: e, Default: len(c.Emails) == 0})
+			}
+		case m[1] == "phones":
+			c.Phones = append(c.Phones, model.Phone{Name: clioLabel("phones", m[2]), Number: v, Default: len(c.Phones) == 0})
+		}
+	}
+	if c.Type == "Company" && c.Name == "" && len(c.Emails) > 0 {
+		c.Type, c.LastName = "Person", c.Emails[0].Address // known only by e-mail: shown by it
+	}
+	name := model.DisplayName(c)
+	switch {
+	case r.get("contact") != "":
+		rel.Contact = model.Ref{Kind: "id", Value: r.get("contact")}
+	case len(c.Emails) > 0:
+		rel.Contact = model.Ref{Kind: "email", Value: strings.ToLower(c.Emails[0].Address)}
+	case strings.TrimSpace(name) != "":
+		rel.Contact = model.Ref{Kind: "name", Value: name}
+	default:
+		return Outcome{Reject: "This party has no name or e-mail (row: " + r.hint() + "). Fill one in, then re-import."}
+	}
+	if rel.Contact.Kind != "id" {
+		rel.Party = c
+	}
+	return Outcome{Records: []model.Record{rec(model.Relationships, r.key(model.Relationships), rel)}}
+}

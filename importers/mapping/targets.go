@@ -18,14 +18,14 @@ import (
 var simpleTargets = map[string][]string{
 	// identity and links
 	"id":          {"contacts", "matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries"},
-	"matter":      {"matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"},
+	"matter":      {"matters", "relationships", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"},
 	"client":      {"matters", "ledger:ar", "ledger:trust"},
 	"client_name": {"matters", "ledger:ar", "ledger:trust"},
-	"contact":     {"notes"},
+	"contact":     {"notes", "relationships"},
 	"deleted":     {"contacts", "matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"},
 	// contacts
-	"full_name": {"contacts"}, "prefix": {"contacts"}, "first_name": {"contacts"}, "middle_name": {"contacts"},
-	"last_name": {"contacts"}, "company": {"contacts"}, "title": {"contacts"}, "contact_type": {"contacts"},
+	"full_name": {"contacts", "relationships"}, "prefix": {"contacts"}, "first_name": {"contacts", "relationships"}, "middle_name": {"contacts", "relationships"},
+	"last_name": {"contacts", "relationships"}, "company": {"contacts", "relationships"}, "title": {"contacts"}, "contact_type": {"contacts"},
 	"date_of_birth": {"contacts"}, "web_site": {"contacts"}, "display_as": {"contacts"},
 	"notes": {"contacts", "matters"},
 	// matters
@@ -35,6 +35,8 @@ var simpleTargets = map[string][]string{
 	"responsible_attorney": {"matters"}, "originating_attorney": {"matters"}, "client_reference": {"matters"},
 	"location": {"matters", "calendar_events"},
 	"billable": {"matters", "time_entries"},
+	// related contacts: the party's role on the matter (Opposing Counsel, Witness)
+	"role": {"relationships"},
 	// tasks, notes, calendar, phone logs
 	"subject":  {"tasks", "notes", "calendar_events", "phone_logs"},
 	"body":     {"notes", "phone_logs"},
@@ -64,12 +66,13 @@ var (
 	reAddrT  = regexp.MustCompile(`^address\[(Work|Home|Billing|Other|[1-9])\]\.(street|street2|street3|city|province|postal_code|country|label)$`)
 )
 
-var kinds = []string{"contacts", "matters", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"}
+var kinds = []string{"contacts", "matters", "relationships", "tasks", "notes", "calendar_events", "phone_logs", "time_entries", "ledger:ar", "ledger:trust"}
 
 // kindRequired: groups of targets; a table is of that kind when each group has one mapped target.
 var kindRequired = map[string][][]string{
 	"contacts":        {{"first_name", "last_name", "full_name", "company"}},
 	"matters":         {{"matter"}, {"description", "client", "client_name", "status", "open_date"}},
+	"relationships":   {{"matter"}, {"full_name", "first_name", "last_name", "company", "emails[Work]", "emails[Home]", "emails[Other]", "contact"}, {"role"}},
 	"tasks":           {{"subject"}, {"due_date", "priority", "status", "user"}},
 	"notes":           {{"body"}, {"matter", "contact"}},
 	"calendar_events": {{"start_date"}, {"subject"}},
@@ -195,7 +198,9 @@ func targetFits(t, k string) bool {
 		return k == "contacts" || k == "matters"
 	case strings.HasPrefix(t, "append:"):
 		return k == "tasks" || k == "notes" || k == "calendar_events" || k == "phone_logs" || k == "time_entries"
-	case reEmailT.MatchString(t), rePhoneT.MatchString(t), reAddrT.MatchString(t):
+	case reEmailT.MatchString(t), rePhoneT.MatchString(t):
+		return k == "contacts" || k == "relationships"
+	case reAddrT.MatchString(t):
 		return k == "contacts"
 	}
 	for _, x := range simpleTargets[t] {
@@ -235,13 +240,15 @@ func Targets(kind string) []string {
 			out = append(out, t)
 		}
 	}
-	if kind == "contacts" {
+	if kind == "contacts" || kind == "relationships" {
 		for _, l := range []string{"Work", "Home", "Other"} {
 			out = append(out, "emails["+l+"]")
 		}
 		for _, l := range []string{"Work", "Home", "Mobile", "Fax", "Pager", "Skype", "Other"} {
 			out = append(out, "phones["+l+"]")
 		}
+	}
+	if kind == "contacts" {
 		for _, l := range []string{"Work", "Home", "Billing", "Other"} {
 			for _, part := range []string{"street", "street2", "street3", "city", "province", "postal_code", "country"} {
 				out = append(out, "address["+l+"]."+part)

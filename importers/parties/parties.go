@@ -1,0 +1,94 @@
+// Package parties makes the contacts that party lists name and no other
+// source has. A related contact refers to its person by e-mail or name; when
+// no contact in the project has that e-mail or name, the person becomes one
+// new contact — once, however many matters or party lists name them, and
+// keyed by the e-mail or name so reading the lists again does not double it.
+//
+// It runs after every source of an ingest is read (like the balances), so
+// the order the files are read in does not matter.
+package parties
+
+import (
+	"context"
+	"strings"
+
+	"handover/core/model"
+	"handover/core/workspace"
+	"handover/importers/mapping"
+)
+
+// KeyPrefix starts the record key of every contact made here.
+const KeyPrefix = "party:"
+
+// Summary says what Reconcile found.
+type Summary struct {
+	Related int `json:"related"` // related contacts that name their person
+	Known   int `json:"known"`   // ... whose person another source has
+	Made    int `json:"made"`    // contacts made for the rest (one per person)
+}
+
+// Reconcile replaces the contacts made from party lists: one per person a
+// related contact names by e-mail or name that no other contact matches.
+func Reconcile(ctx context.Context, ws *workspace.Workspace) (Summary, error) {
+	var s Summary
+	emails, names := map[string]bool{}, map[string]bool{}
+	err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts}, func(r workspace.StoredRecord) error {
+		if strings.HasPrefix(r.Key, KeyPrefix) {
+			return nil
+		}
+		c, ok := r.Data.(*model.Contact)
+		if !ok {
+			return nil
+		}
+		for _, e := range c.Emails {
+			emails[strings.ToLower(strings.TrimSpace(e.Address))] = true
+		}
+		if n := mapping.Normalize(model.DisplayName(c)); n != "" {
+			names[n] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return s, err
+	}
+	made := map[string]bool{}
+	var recs []model.Record
+	err = ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Relationships}, func(r workspace.StoredRecord) error {
+		rel, ok := r.Data.(*model.Relationship)
+		if !ok || rel.Party == nil {
+			return nil
+		}
+		s.Related++
+		var key string
+		switch rel.Contact.Kind {
+		case "email":
+			e := strings.ToLower(strings.TrimSpace(rel.Contact.Value))
+			if emails[e] {
+				s.Known++
+				return nil
+			}
+			key = KeyPrefix + "email:" + e
+		case "name":
+			n := mapping.Normalize(rel.Contact.Value)
+			if names[n] {
+				s.Known++
+				return nil
+			}
+			key = KeyPrefix + "name:" + n
+		default:
+			return nil
+		}
+		if made[key] {
+			return nil
+		}
+		made[key] = true
+		recs = append(recs, model.Record{Entity: model.Contacts, Key: key,
+			Prov: model.Provenance{Locator: "named in a party list (" + rel.Matter.Value + ")"}, Data: rel.Party})
+		return nil
+	})
+	if err != nil {
+		return s, err
+	}
+	s.Made = len(recs)
+	return s, ws.ReplaceDerived(ctx, model.Contacts, recs)
+}
