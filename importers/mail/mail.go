@@ -39,6 +39,9 @@ const MaxBodyBytes = 4 << 20
 
 const maxRawHeader = 64 << 10
 
+// maxPostmark caps the mbox separator line kept for its date.
+const maxPostmark = 1 << 10
+
 var knownHeader = regexp.MustCompile(`(?i)^(from|to|cc|date|subject|received|return-path|message-id|mime-version|delivered-to|reply-to|sender|content-type|thread-topic|x-mailer|in-reply-to|references)\s*:`)
 var headerLine = regexp.MustCompile(`^[!-9;-~]+[ \t]*:`)
 
@@ -123,6 +126,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 			return err
 		}
 		off := firstOff
+		var postmark string
 		if mbox {
 			c, _, o, err := s.chunk() // the "From " line
 			if err == io.EOF {
@@ -132,6 +136,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 				return fmt.Errorf("mail: reading message %d: %w", num, err)
 			}
 			off = o
+			postmark = string(c[:min(len(c), maxPostmark)]) // its date stands in for a missing Date header
 			for len(c) > 0 && c[len(c)-1] != '\n' { // rest of an overlong separator line
 				if c, _, _, err = s.chunk(); err != nil {
 					break
@@ -140,7 +145,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 			s.prevBlank = false
 		}
 		m := &msgReader{s: s, ctx: ctx, limit: limit, mbox: mbox, inHeader: true}
-		it, err := readOne(m, num, off, opts)
+		it, err := readOne(m, num, off, postmark, opts)
 		if err != nil {
 			return err
 		}

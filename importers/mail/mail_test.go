@@ -355,7 +355,7 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 
 func TestPanicBecomesReject(t *testing.T) {
 	old := parse
-	parse = func(io.Reader, *Item, Options) (parsed, error) { panic("library bug") }
+	parse = func(io.Reader, *Item, string, Options) (parsed, error) { panic("library bug") }
 	defer func() { parse = old }()
 	items := read(t, mbox3(), Options{})
 	if len(items) != 3 {

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"handover/core/model"
+	"handover/importers/items"
 )
 
 // fatalError is an error that must end Read (the attachment directory cannot
@@ -33,9 +34,10 @@ func (f fatalError) Error() string { return f.err.Error() }
 func (f fatalError) Unwrap() error { return f.err }
 
 // readOne parses one message from m, drains the rest of it and builds its Item.
-func readOne(m *msgReader, num, off int64, opts Options) (Item, error) {
+// postmark is the message's mbox "From " separator line ("" for an .eml).
+func readOne(m *msgReader, num, off int64, postmark string, opts Options) (Item, error) {
 	it := Item{Num: num, Locator: fmt.Sprintf("message %d (offset %d)", num, off)}
-	res, perr := safeParse(m, &it, opts)
+	res, perr := safeParse(m, &it, postmark, opts)
 	if err := m.drain(); err != nil {
 		return it, fmt.Errorf("mail: reading %s: %w", it.Locator, err)
 	}
@@ -72,6 +74,7 @@ func readOne(m *msgReader, num, off int64, opts Options) (Item, error) {
 	default:
 		it.Records = res.records
 		it.Empty = res.empty
+		it.Findings = res.findings
 	}
 	return it, nil
 }
@@ -127,21 +130,22 @@ func (l *headerLimit) Read(p []byte) (int, error) {
 }
 
 type parsed struct {
-	records []model.Record
-	empty   bool
+	records  []model.Record
+	empty    bool
+	findings []items.Finding
 }
 
 // parse reads one message; a variable so a test can make it panic.
 var parse = parseMessage
 
 // safeParse turns a panic in go-message (or here) into a rejected message.
-func safeParse(r io.Reader, it *Item, opts Options) (res parsed, err error) {
+func safeParse(r io.Reader, it *Item, postmark string, opts Options) (res parsed, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = parsed{}, fmt.Errorf("could not be read (internal error: %v)", p)
 		}
 	}()
-	return parse(r, it, opts)
+	return parse(r, it, postmark, opts)
 }
 
 var matterTag = regexp.MustCompile(`\[([A-Za-z0-9][A-Za-z0-9._/-]{0,30})\]`)
@@ -157,7 +161,7 @@ func MatterFromText(s string) string {
 	return ""
 }
 
-func parseMessage(r io.Reader, it *Item, opts Options) (parsed, error) {
+func parseMessage(r io.Reader, it *Item, postmark string, opts Options) (parsed, error) {
 	mr, err := openMessage(r)
 	if err != nil {
 		return parsed{}, fmt.Errorf("cannot read the message header: %v", err)
@@ -176,6 +180,12 @@ func parseMessage(r io.Reader, it *Item, opts Options) (parsed, error) {
 	}
 	c.To = addresses(h, "To")
 	c.ReceivedAt = parseDate(h.Get("Date"))
+	var findings []items.Finding
+	if c.ReceivedAt == "" {
+		if f := dateFallback(c, h.Get("Date"), postmark, opts); f != nil {
+			findings = append(findings, *f)
+		}
+	}
 	if id, err := h.MessageID(); err == nil && id != "" {
 		c.MessageID = id
 	} else {
@@ -267,7 +277,7 @@ func parseMessage(r io.Reader, it *Item, opts Options) (parsed, error) {
 		return parsed{empty: true}, nil
 	}
 	recs := append([]model.Record{{Entity: model.Emails, Key: key, Data: c}}, docs...)
-	return parsed{records: recs}, nil
+	return parsed{records: recs, findings: findings}, nil
 }
 
 func mimeType(h gomail.PartHeader) (string, map[string]string, error) {
