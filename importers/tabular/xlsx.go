@@ -41,11 +41,24 @@ type xlsxReader struct {
 	sst    *sharedStrings
 	fm     *numFormatter
 	closed bool
+
+	// openRows and closeSrc read a workbook that is not an .xlsx package
+	// (.xls, xls.go) through the same header and not-data logic; nil for .xlsx.
+	// openRows returns nil rows for a sheet without cells (chart, macros).
+	openRows func(sh wbSheet) (sheetRows, error)
+	closeSrc func() error
+}
+
+// sheetRows yields one sheet's physical rows in order; Num is the Excel row
+// number and rows missing from the file come back empty.
+type sheetRows interface {
+	next() (num int64, cells []string, ok bool, err error)
+	close()
 }
 
 type xlsxSheet struct {
 	table  *Table
-	rows   *sheetStream
+	rows   sheetRows
 	num    int64 // row number of the last row read
 	width  int
 	done   bool
@@ -77,20 +90,9 @@ func openXLSX(p string, opts Options) (Reader, error) {
 	}
 	r := &xlsxReader{zr: zr, wb: wb, opts: opts, fm: &numFormatter{}, info: Info{Format: FormatXLSX, Encoding: "utf-8", Guessed: map[string]string{}}}
 	r.styles = readStyles(&zr.Reader, wb.stylesPart)
-	var names []string
-	for _, sh := range wb.sheets {
-		names = append(names, sh.name)
-		if opts.Sheet != "" && !strings.EqualFold(sh.name, opts.Sheet) {
-			continue
-		}
-		r.sheets = append(r.sheets, sh)
-		if sh.hidden {
-			r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' is hidden in Excel; its rows are read too", sh.name))
-		}
-	}
-	if opts.Sheet != "" && len(r.sheets) == 0 {
+	if err := r.selectSheets(wb.sheets); err != nil {
 		r.Close()
-		return nil, fmt.Errorf("the workbook has no sheet named %q (sheets: %s)", opts.Sheet, strings.Join(names, ", "))
+		return nil, err
 	}
 	if len(r.sheets) > 0 {
 		if r.sst, err = loadSharedStrings(&zr.Reader, wb.sstPart); err != nil {
@@ -106,6 +108,25 @@ func openXLSX(p string, opts Options) (Reader, error) {
 		}
 	}
 	return r, nil
+}
+
+// selectSheets keeps the sheets to read (all, or the one Options.Sheet names).
+func (r *xlsxReader) selectSheets(all []wbSheet) error {
+	var names []string
+	for _, sh := range all {
+		names = append(names, sh.name)
+		if r.opts.Sheet != "" && !strings.EqualFold(sh.name, r.opts.Sheet) {
+			continue
+		}
+		r.sheets = append(r.sheets, sh)
+		if sh.hidden {
+			r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' is hidden in Excel; its rows are read too", sh.name))
+		}
+	}
+	if r.opts.Sheet != "" && len(r.sheets) == 0 {
+		return fmt.Errorf("the workbook has no sheet named %q (sheets: %s)", r.opts.Sheet, strings.Join(names, ", "))
+	}
+	return nil
 }
 
 func findZipFile(zr *zip.Reader, name string) *zip.File {
@@ -215,6 +236,11 @@ func (r *xlsxReader) Close() error {
 	r.sst.close()
 	r.sst = nil
 	r.fm.close()
+	if r.closeSrc != nil {
+		err := r.closeSrc()
+		r.closeSrc = nil
+		return err
+	}
 	if r.zr != nil {
 		err := r.zr.Close()
 		r.zr = nil
@@ -283,16 +309,29 @@ func (r *xlsxReader) openNextSheet() error {
 	sh := r.sheets[r.next]
 	name := sh.name
 	r.next++
-	zf := findZipFile(&r.zr.Reader, sh.part)
-	if zf == nil || !strings.Contains(sh.part, "worksheets/") {
-		r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' has no cells to read (it is a chart or macro sheet, or missing)", name))
-		return nil
+	var st sheetRows
+	if r.openRows != nil {
+		rows, err := r.openRows(sh)
+		if err != nil {
+			return err
+		}
+		if rows == nil {
+			r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' has no cells to read (it is a %s)", name, sh.part))
+			return nil
+		}
+		st = rows
+	} else {
+		zf := findZipFile(&r.zr.Reader, sh.part)
+		if zf == nil || !strings.Contains(sh.part, "worksheets/") {
+			r.info.Notes = append(r.info.Notes, fmt.Sprintf("sheet '%s' has no cells to read (it is a chart or macro sheet, or missing)", name))
+			return nil
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return damagedWorkbook(err)
+		}
+		st = &sheetStream{rc: rc, dec: xml.NewDecoder(bufio.NewReaderSize(rc, 1<<16)), sst: r.sst, styles: r.styles, fm: r.fm, date1904: r.wb.date1904}
 	}
-	rc, err := zf.Open()
-	if err != nil {
-		return damagedWorkbook(err)
-	}
-	st := &sheetStream{rc: rc, dec: xml.NewDecoder(bufio.NewReaderSize(rc, 1<<16)), sst: r.sst, styles: r.styles, fm: r.fm, date1904: r.wb.date1904}
 	s := &xlsxSheet{table: &Table{Name: name}, rows: st}
 	r.cur = s
 	// Read ahead the detection window.

@@ -33,8 +33,9 @@ const (
 
 type wbSheet struct {
 	name   string
-	part   string
+	part   string // xlsx: the sheet's part; xls: "worksheet", "chart", ...
 	hidden bool
+	pos    int64 // xls: where the sheet's records start in the Workbook stream
 }
 
 type workbookMeta struct {
@@ -531,13 +532,20 @@ func (s *sheetStream) cellText(typ string, sid int, v, inline string) string {
 	case "d":
 		return v
 	}
+	return numberText(s.styles, s.fm, s.date1904, sid, v)
+}
+
+// numberText shows a numeric cell as Excel does: a date (ISO) when its style
+// is a date format, else through its number format (General when it has none).
+// The .xls reader shares it, so both formats read the same.
+func numberText(styles []styleInfo, fm *numFormatter, date1904 bool, sid int, v string) string {
 	if strings.TrimSpace(v) == "" {
 		return ""
 	}
-	if sid >= 0 && sid < len(s.styles) {
-		st := s.styles[sid]
+	if sid >= 0 && sid < len(styles) {
+		st := styles[sid]
 		if st.kind != notDate {
-			if iso, ok := excelDate(v, st.kind, s.date1904); ok {
+			if iso, ok := excelDate(v, st.kind, date1904); ok {
 				return iso
 			}
 		}
@@ -545,7 +553,7 @@ func (s *sheetStream) cellText(typ string, sid int, v, inline string) string {
 			if st.code == "" && st.numFmtID == 49 { // "@" text
 				return v
 			}
-			return s.fm.format(v, sid, st)
+			return fm.format(v, sid, st)
 		}
 	}
 	return generalNumber(v)
