@@ -1,5 +1,5 @@
 // Package tabular reads every tabular source a firm hands over (CSV/TSV,
-// XLSX, dBase/FoxPro DBF, SQLite, Access via mdbtools) as a stream of rows.
+// XLSX, XLS, dBase/FoxPro DBF, SQLite, Access via mdbtools) as a stream of rows.
 //
 // The contract the ingest orchestrator relies on: every physical row after a
 // table's header comes out of Reader.Next exactly once, with a Kind. Nothing is
@@ -10,7 +10,7 @@
 // "Standard Jet DB"/"Standard ACE DB" at offset 4 → mdb; a zip holding
 // xl/workbook.xml (or a damaged zip naming xl/ parts) → xlsx; an OLE file with
 // an EncryptionInfo stream → xlsx (Open explains the password); an OLE file
-// with a Workbook stream → xls (Open asks for .xlsx); a dBase/FoxPro version
+// with a Workbook (or Excel 5 Book) stream → xls; a dBase/FoxPro version
 // byte with a plausible date and first field descriptor → dbf; text that is
 // not vCard/iCalendar/mail/XML/JSON/PDF → csv.
 //
@@ -34,12 +34,12 @@ type Options struct {
 	Encoding  string // "" = detect; else "utf-8", "utf-16le", "utf-16be", "windows-1252", "cp437", "cp850"
 	Delimiter rune   // 0 = detect among , ; \t |
 	HeaderRow int    // 0 = detect (may be below report-title rows); -1 = headerless (columns named "1","2",...); n = 1-based row
-	Sheet     string // xlsx: only this sheet ("" = all); sqlite/mdb/dbf: table name
+	Sheet     string // xlsx/xls: only this sheet ("" = all); sqlite/mdb/dbf: table name
 }
 
 // Info describes what was found (or forced) when the source was opened.
 type Info struct {
-	Format    string // "csv" | "xlsx" | "dbf" | "sqlite" | "mdb"
+	Format    string // "csv" | "xlsx" | "xls" | "dbf" | "sqlite" | "mdb"
 	Encoding  string // detected or forced, as above
 	Delimiter string // "," ";" "\t" "|" (csv only)
 	HeaderRow int
@@ -112,8 +112,8 @@ const (
 	FormatDBF    = "dbf"
 	FormatSQLite = "sqlite"
 	FormatMDB    = "mdb"
-	// FormatXLS is returned by Detect for legacy Excel 97-2003 workbooks;
-	// Open refuses them with instructions.
+	// FormatXLS is an Excel 97-2003 (BIFF8) or Excel 5/95 (BIFF5) workbook
+	// in an OLE compound file; read by xls.go.
 	FormatXLS = "xls"
 )
 
@@ -137,7 +137,7 @@ func Open(path string, opts Options) (r Reader, err error) {
 	case FormatXLSX:
 		return openXLSX(path, opts)
 	case FormatXLS:
-		return nil, errLegacyXLS
+		return openXLS(path, opts)
 	case FormatDBF:
 		return openDBF(path, opts)
 	case FormatSQLite:
@@ -168,8 +168,6 @@ func Preview(path string, opts Options, n int) (Info, []Row, error) {
 	}
 	return r.Info(), rows, nil
 }
-
-var errLegacyXLS = errors.New("this is an old-style Excel 97-2003 workbook (.xls): open it in Excel, choose File > Save As > Excel Workbook (.xlsx), and add the .xlsx file")
 
 // safeNext wraps a next function so a bug or hostile input never panics the caller.
 func safeNext(next func() (Row, error)) (row Row, err error) {
