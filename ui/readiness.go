@@ -712,8 +712,17 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 	body := container.NewVBox(msg, wrapped("What to do: "+f.Fix), widget.NewLabel("From "+where+"."))
 	title := severityWord(f.Severity) + ": " + ruleLabel(f.Rule)
 	if f.RecordKey == "" || f.Entity == "" {
+		// a finding for a whole column (core/check/aggregate.go) quotes a few of its rows
+		if ex, _ := f.Detail["examples"].([]any); len(ex) > 0 {
+			body.Add(boldLabel("For example:"))
+			for _, e := range ex {
+				if m, ok := e.(map[string]any); ok {
+					body.Add(wrapped(fmt.Sprintf("Row %v: %v", m["row"], m["message"])))
+				}
+			}
+		}
 		d := dialog.NewCustom(title, "Close", body, r.ui.Win)
-		d.Resize(fyne.NewSize(640, 300))
+		d.Resize(fyne.NewSize(640, max(300, body.MinSize().Height+90)))
 		d.Show()
 		return d
 	}

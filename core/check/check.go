@@ -139,6 +139,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 	}
 	progress("duplicates", done, total)
 	steps := []func() error{
+		c.foldColumns, // first: it folds only the per-record rules' findings (and the importers')
 		func() error { n, err := c.duplicates(); res.Clusters = n; return err },
 		c.unmatchedUsers,
 		c.missingPersons,
@@ -334,15 +335,16 @@ func (ix *index) matterExists(ref model.Ref) bool {
 }
 
 type checker struct {
-	ctx      context.Context
-	ws       *workspace.Workspace
-	opts     Options
-	em       *emitter
-	ix       index
-	userUses map[string]*userUse
-	cf       map[string]*fieldUse
-	dup      *dupCollector
-	persons  map[string]*personGap // records with no person, by type and file (owners.go)
+	ctx       context.Context
+	ws        *workspace.Workspace
+	opts      Options
+	em        *emitter
+	ix        index
+	userUses  map[string]*userUse
+	cf        map[string]*fieldUse
+	dup       *dupCollector
+	persons   map[string]*personGap // records with no person, by type and file (owners.go)
+	perSource map[string]int64      // records by type and file (aggregate.go)
 }
 
 func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*checker, error) {

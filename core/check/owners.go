@@ -70,11 +70,11 @@ func (c *checker) missingPersons() error {
 	}
 	for _, k := range sortedKeys(c.persons) {
 		g := c.persons[k]
-		what := personWhat(g.entity, g.n)
 		where := ""
 		if g.source != "" {
 			where = " from " + g.source
 		}
+		what := personWhat(g.entity, g.n, where)
 		rows := ""
 		if len(g.rows) > 0 {
 			var rs []string
@@ -94,7 +94,7 @@ func (c *checker) missingPersons() error {
 		sev, msg, fix := B, "", ""
 		switch {
 		case owner == "" || ownerProblem != "":
-			msg = fmt.Sprintf("%s%s%s: %s", what, where, rows, personNeed(g.entity))
+			msg = fmt.Sprintf("%s%s: %s", what, rows, personNeed(g.entity))
 			fix = fmt.Sprintf("Choose a default owner on the Upload screen (\"Records your old system left without a person go to …\") or give handover upload --default-owner EMAIL: that settles all %d at once. Or fill in the %s in %s and export again",
 				g.n, personWord(g.entity), c.em.system(g.first))
 			if ownerProblem != "" {
@@ -102,7 +102,7 @@ func (c *checker) missingPersons() error {
 			}
 		default:
 			sev = I
-			msg = fmt.Sprintf("%s%s%s: they go to the default owner, %s", what, where, rows, owner)
+			msg = fmt.Sprintf("%s%s: they go to the default owner, %s", what, rows, owner)
 			if g.entity == model.CalendarEvents {
 				msg += ", on that user's calendar"
 			}
@@ -121,17 +121,24 @@ func (c *checker) missingPersons() error {
 	return nil
 }
 
-// personWhat says "12 calendar events have no owner", "1 task has no assignee".
-func personWhat(e model.Entity, n int64) string {
+// personWhat says "12 calendar events from cal.ics have no owner".
+func personWhat(e model.Entity, n int64, where string) string {
 	switch e {
 	case model.Tasks:
-		return plural(n, "task has", "tasks have") + " no assignee"
+		return plural(n, "task", "tasks") + where + pick(n, " has", " have") + " no assignee"
 	case model.CalendarEvents:
-		return plural(n, "calendar event has", "calendar events have") + " no owner"
+		return plural(n, "calendar event", "calendar events") + where + pick(n, " has", " have") + " no owner"
 	case model.TimeEntries:
-		return plural(n, "time entry has", "time entries have") + " no user"
+		return plural(n, "time entry", "time entries") + where + pick(n, " has", " have") + " no user"
 	}
-	return plural(n, noun(e)+" has", noun(e)+"s have") + " no person"
+	return plural(n, "record", "records") + where + pick(n, " has", " have") + " no person"
+}
+
+func pick(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func personNeed(e model.Entity) string {

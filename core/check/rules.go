@@ -19,7 +19,8 @@ const (
 
 // record runs every per-record rule for one record.
 func (c *checker) record(r workspace.StoredRecord) error {
-	c.notePerson(r) // no assignee/owner/user: one finding per file (owners.go)
+	c.notePerson(r)  // no assignee/owner/user: one finding per file (owners.go)
+	c.countRecord(r) // the share a finding kind fires on (aggregate.go)
 	switch v := r.Data.(type) {
 	case *model.Contact:
 		c.ix.addContact(r, v)

@@ -58,7 +58,8 @@ type summary struct {
 func (s summary) Severity(sev model.Severity) int64 { return s.Findings.BySeverity[sev] }
 
 // activeFinding keeps findings on records the user excluded or merged out.
-const activeFinding = `(f.row_id IS NULL OR f.row_id NOT IN (SELECT id FROM rows WHERE outcome = 'record' AND state != 'active'))`
+const activeFinding = `(f.row_id IS NULL OR f.row_id NOT IN (SELECT id FROM rows WHERE outcome = 'record' AND state != 'active'))
+	AND f.origin NOT LIKE '%-folded'` // folded: said once for the column (workspace/fold.go)
 
 func sevRank(s model.Severity) int {
 	switch s {

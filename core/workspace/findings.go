@@ -39,7 +39,12 @@ func (w *Workspace) ReplaceFindings(ctx context.Context) (*FindingWriter, error)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE origin = 'check'`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE origin IN ('check', '`+originCheckFolded+`')`); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	// the importers' findings the last check folded are the check's to judge again
+	if _, err := tx.ExecContext(ctx, `UPDATE findings SET origin = 'ingest' WHERE origin = '`+originIngestFolded+`'`); err != nil {
 		tx.Rollback()
 		return nil, err
 	}
@@ -79,8 +84,13 @@ type FindingFilter struct {
 	Severity model.Severity
 	Rule     string
 	Entity   model.Entity
-	Offset   int
-	Limit    int // 0 = all
+	Source   string
+	Field    string
+	// Folded lists the per-row findings that a finding for a whole column
+	// stands for (fold.go) instead of the findings on show.
+	Folded bool
+	Offset int
+	Limit  int // 0 = all
 }
 
 func (f FindingFilter) where() (string, []any) {
@@ -94,6 +104,17 @@ func (f FindingFilter) where() (string, []any) {
 	}
 	if f.Entity != "" {
 		conds, args = append(conds, "entity = ?"), append(args, string(f.Entity))
+	}
+	if f.Source != "" {
+		conds, args = append(conds, "source = ?"), append(args, f.Source)
+	}
+	if f.Field != "" {
+		conds, args = append(conds, "field = ?"), append(args, f.Field)
+	}
+	if f.Folded {
+		conds = append(conds, "origin IN ('"+originCheckFolded+"', '"+originIngestFolded+"')")
+	} else {
+		conds = append(conds, "origin NOT IN ('"+originCheckFolded+"', '"+originIngestFolded+"')")
 	}
 	// Findings on records the user excluded or merged no longer matter.
 	conds = append(conds, `(row_id IS NULL OR row_id NOT IN (SELECT id FROM rows WHERE outcome = 'record' AND state != 'active'))`)
