@@ -53,6 +53,7 @@ type Result struct {
 	Shape    string                  `json:"shape"`
 	Records  map[string]Count        `json:"records"` // per Clio type: truth records staged as that type at their row
 	Extra    map[string]int          `json:"extra"`   // staged records of a type the truth has no record for at that row
+	Values   Count                   `json:"values"`  // fields of staged truth records read as the truth has them
 	Links    Count                   `json:"links"`
 	LinksBy  map[string]Count        `json:"links_by"` // per child type and field
 	Balances Count                   `json:"balances"`
@@ -65,6 +66,8 @@ type Result struct {
 	Sources  []ingest.SourceResult   `json:"-"`
 	truth    *firmgen.Truth          `json:"-"`
 	byLoc    map[string][]stagedInfo `json:"-"`
+	valMiss  map[string]int          // type.field → values read wrong
+	valEx    map[string]string       // type.field → an example
 	linkMiss map[string]int          // link name|why → lost
 	linkEx   map[string]string       // link name|why → an example reference
 }
@@ -191,6 +194,33 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 			stagedKey[tr.ID] = k
 		}
 		res.Records[tr.Entity] = c
+	}
+	// Values of the records found, field by field.
+	stagedByKey := map[string]workspace.StoredRecord{}
+	for _, r := range recs {
+		stagedByKey[r.Key] = r
+	}
+	for _, tr := range truth.Records {
+		k, ok := stagedKey[tr.ID]
+		if !ok {
+			continue
+		}
+		for field, want := range tr.Values {
+			res.Values.Want++
+			got := valueOf(stagedByKey[k].Data, field)
+			if sameValue(field, want, got) {
+				res.Values.Got++
+				continue
+			}
+			name := tr.Entity + "." + field
+			if res.valMiss == nil {
+				res.valMiss, res.valEx = map[string]int{}, map[string]string{}
+			}
+			res.valMiss[name]++
+			if res.valEx[name] == "" {
+				res.valEx[name] = fmt.Sprintf("%s row %d: want %s, got %s", path.Base(tr.Loc.File), tr.Loc.Row, strconv.Quote(want), strconvQuote(got))
+			}
+		}
 	}
 	// Staged records the truth has no record for (wrong type, or extra).
 	claimed := map[string]bool{}
@@ -494,6 +524,9 @@ func (r *Result) misses(ctx context.Context, ws *workspace.Workspace) error {
 		}
 		r.Misses = append(r.Misses, Miss{What: g.entity, Lost: g.lost, Why: reason, Where: where})
 	}
+	for name, n := range r.valMiss {
+		r.Misses = append(r.Misses, Miss{What: "values " + name, Lost: n, Why: "read differently from the source, e.g. " + r.valEx[name]})
+	}
 	// Links lost although the child record was staged.
 	for k, n := range r.linkMiss {
 		name, why, _ := strings.Cut(k, "|")
@@ -562,3 +595,84 @@ func shorten(s string) string {
 
 // WorkDir makes a temporary folder for a run.
 func WorkDir() (string, error) { return os.MkdirTemp("", "fidelity-") }
+
+// valueOf is a staged record's field in the truth's canonical form.
+func valueOf(data any, field string) string {
+	switch d := data.(type) {
+	case *model.Contact:
+		switch field {
+		case "first_name":
+			return d.FirstName
+		case "last_name":
+			return d.LastName
+		case "name":
+			return d.Name
+		case "email":
+			var all []string
+			for _, e := range d.Emails {
+				all = append(all, strings.ToLower(e.Address))
+			}
+			return strings.Join(all, " ")
+		}
+	case *model.Matter:
+		switch field {
+		case "display_number":
+			return d.DisplayNumber
+		case "open_date":
+			return d.OpenDate
+		case "status":
+			return d.Status
+		}
+	case *model.TimeEntry:
+		switch field {
+		case "date":
+			return d.Date
+		case "quantity_seconds":
+			return strconv.FormatInt(d.Seconds, 10)
+		case "price_cents":
+			return strconv.FormatInt(int64(d.Price), 10)
+		}
+	case *model.Note:
+		return d.Date
+	case *model.Task:
+		switch field {
+		case "due_at":
+			return d.DueAt
+		case "complete":
+			return strconv.FormatBool(d.Status == "complete")
+		}
+	case *model.CalendarEvent:
+		switch field {
+		case "start":
+			return d.StartAt
+		case "all_day":
+			return strconv.FormatBool(d.AllDay)
+		}
+	case *model.Communication:
+		return d.ReceivedAt
+	case *model.Relationship:
+		return d.Description
+	case *model.Document:
+		return d.Name
+	}
+	return ""
+}
+
+// sameValue compares a staged value with the truth's: dates and moments by
+// their leading YYYY-MM-DD[THH:MM] (a stored time may carry seconds or a
+// zone), e-mails as one of the contact's addresses.
+func sameValue(field, want, got string) bool {
+	switch field {
+	case "email":
+		for _, a := range strings.Fields(got) {
+			if a == strings.ToLower(want) {
+				return true
+			}
+		}
+		return false
+	case "date", "open_date", "due_at", "start", "received_at":
+		got = strings.Replace(got, " ", "T", 1)
+		return len(got) >= len(want) && got[:len(want)] == want
+	}
+	return strings.TrimSpace(got) == want
+}

@@ -68,8 +68,8 @@ func TestCompareCountsWhatWasRecovered(t *testing.T) {
 		Records: []firmgen.Record{
 			{ID: "C1", Entity: "contacts", Loc: firmgen.Loc{File: "clients.csv", Row: 2}},
 			{ID: "C2", Entity: "contacts", Loc: firmgen.Loc{File: "clients.csv", Row: 3}},
-			{ID: "M1", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 2}},
-			{ID: "M2", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 3}},
+			{ID: "M1", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 2}, Values: map[string]string{"display_number": "A-1"}},
+			{ID: "M2", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 3}, Values: map[string]string{"open_date": "2024-01-02"}},
 			{ID: "M3", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 4}},
 			{ID: "T1", Entity: "time_entries", Loc: firmgen.Loc{File: "time.csv", Row: 2}},
 		},
@@ -96,6 +96,9 @@ func TestCompareCountsWhatWasRecovered(t *testing.T) {
 	}
 	if res.Links != (Count{1, 3}) {
 		t.Errorf("links %+v, want 1/3 (one resolves, one names nobody, one's child is not staged)", res.Links)
+	}
+	if res.Values != (Count{1, 2}) {
+		t.Errorf("values %+v, want 1/2 (A-2's open date was not read)", res.Values)
 	}
 	if res.Balances != (Count{2, 3}) {
 		t.Errorf("balances %+v, want 2/3 (A-2 is 6.99, the truth 7.00)", res.Balances)

@@ -36,6 +36,7 @@ func Overall(rs []*Result) *Result {
 			o.LinksBy[k] = c
 		}
 		o.Links.add(r.Links)
+		o.Values.add(r.Values)
 		o.Balances.add(r.Balances)
 		o.Spurious += r.Spurious
 		o.Manual.UnknownTables += r.Manual.UnknownTables
@@ -55,15 +56,15 @@ func pct(c Count) string {
 
 // WriteTable prints the summary table (Markdown) with the overall line.
 func WriteTable(w io.Writer, rs []*Result) {
-	fmt.Fprintln(w, "| firm | shape | records | links | balances exact | manual steps (tables/questions/rejects) | findings (false positives) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| firm | shape | records | links | balances exact | manual steps (tables/questions/rejects) | findings (false positives) | values read right |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 	row := func(r *Result) {
 		fp := 0
 		for _, n := range r.Findings {
 			fp += n
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d (%d/%d/%d) | %d on %d records |\n", r.Firm, r.Shape, pct(r.RecordsTotal()), pct(r.Links),
-			pct(r.Balances), r.Manual.Total(), r.Manual.UnknownTables, r.Manual.Questions, r.Manual.RejectedRows, fp, r.Checked)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d (%d/%d/%d) | %d on %d records | %s |\n", r.Firm, r.Shape, pct(r.RecordsTotal()), pct(r.Links),
+			pct(r.Balances), r.Manual.Total(), r.Manual.UnknownTables, r.Manual.Questions, r.Manual.RejectedRows, fp, r.Checked, pct(r.Values))
 	}
 	for _, r := range rs {
 		row(r)

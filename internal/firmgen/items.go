@@ -28,7 +28,7 @@ func (g *gen) vcf(rel string, w *world) error {
 			c.Email, c.Phone, c.Street, c.City, c.Zip)
 		id := cid(i)
 		loc := Loc{File: rel, Row: int64(n)}
-		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "contacts", Loc: loc})
+		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "contacts", Loc: loc, Values: contactValues(c)})
 		g.locs[id] = loc
 	}
 	g.truth.Files = append(g.truth.Files, FileTruth{File: rel, Format: "vcf", Rows: n})
@@ -56,7 +56,7 @@ func (g *gen) ics(rel string, w *world, r *rand.Rand) error {
 		fmt.Fprintf(&b, "ORGANIZER;CN=%s:mailto:%s\r\nEND:VEVENT\r\n", w.staff[e.Owner].First+" "+w.staff[e.Owner].Last, w.staff[e.Owner].Email)
 		id := fmt.Sprintf("E%d", e.ID)
 		loc := Loc{File: rel, Row: int64(i + 1)}
-		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "calendar_events", Loc: loc})
+		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "calendar_events", Loc: loc, Values: eventValues(e)})
 		g.truth.Links = append(g.truth.Links, link(id, "matter", mid(e.Matter)))
 	}
 	b.WriteString("END:VCALENDAR\r\n")
@@ -161,7 +161,7 @@ func (g *gen) documents(root string, w *world, r *rand.Rand, byClient bool) erro
 			os.Chtimes(p, mt, mt)
 		}
 		id := fmt.Sprintf("D%d", d.ID)
-		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "documents", Loc: Loc{File: rel, Row: 1}})
+		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "documents", Loc: Loc{File: rel, Row: 1}, Values: map[string]string{"name": d.Name}})
 		g.truth.Links = append(g.truth.Links, link(id, "matter", mid(d.Matter)))
 		g.truth.Files = append(g.truth.Files, FileTruth{File: rel, Format: "document", Rows: 1})
 		if !junkDone[folder] && r.IntN(3) == 0 {

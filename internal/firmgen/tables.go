@@ -27,6 +27,10 @@ type rowMeta struct {
 	entity string
 	links  []Link // Child filled with id
 	excl   string // exclusion reason for a row that is not a record
+	// values: a few fields as Clio should receive them (dates YYYY-MM-DD,
+	// money in cents, durations in seconds), to tell a record read right
+	// from one read wrong.
+	values map[string]string
 	// derived records this row introduces (a party's new contact)
 	derived []Record
 }
@@ -142,7 +146,7 @@ func (b *builder) contacts(withParties bool) *table {
 		if c.Middle != "" {
 			mid = c.Middle
 		}
-		t.add(rowMeta{id: cid(i), entity: "contacts"}, c.ID, nilIfEmpty(c.Company), nilIfEmpty(c.First), mid, nilIfEmpty(c.Last),
+		t.add(rowMeta{id: cid(i), entity: "contacts", values: contactValues(c)}, c.ID, nilIfEmpty(c.Company), nilIfEmpty(c.First), mid, nilIfEmpty(c.Last),
 			c.Email, c.Phone, c.Street, c.City, c.Zip, day(c.Created))
 	}
 	return t
@@ -166,7 +170,8 @@ func (b *builder) matters(statusCodes bool) *table {
 		if statusCodes {
 			status = m.Status[:1]
 		}
-		t.add(rowMeta{id: mid(i), entity: "matters", links: []Link{link(mid(i), "client", cid(m.Client))}},
+		t.add(rowMeta{id: mid(i), entity: "matters", links: []Link{link(mid(i), "client", cid(m.Client))},
+			values: map[string]string{"display_number": b.st.matterNumber(m), "open_date": ymd(m.Opened), "status": m.Status}},
 			m.ID, b.st.matterNumber(m), b.clientRef(m.Client), m.Desc, m.Area, status, day(m.Opened), closed, b.staffRef(m.Attorney))
 	}
 	return t
@@ -194,7 +199,8 @@ func (b *builder) time(byInvoice bool) *table {
 		if byInvoice {
 			billed = nilIfEmpty(e.Invoice)
 		}
-		m := rowMeta{id: fmt.Sprintf("T%d", e.ID), entity: "time_entries", links: []Link{link(fmt.Sprintf("T%d", e.ID), "matter", mid(e.Matter))}}
+		m := rowMeta{id: fmt.Sprintf("T%d", e.ID), entity: "time_entries", links: []Link{link(fmt.Sprintf("T%d", e.ID), "matter", mid(e.Matter))},
+			values: map[string]string{"date": ymd(e.Date), "quantity_seconds": fmt.Sprint(e.Seconds), "price_cents": fmt.Sprint(e.Rate)}}
 		if e.Billed {
 			m = rowMeta{excl: "billed_history"}
 		}
@@ -304,7 +310,7 @@ func (b *builder) notes() *table {
 		cols: []col{{concept: "id"}, {concept: mc}, {concept: "date"}, {concept: "author", optional: true}, {concept: "subject", optional: true}, {concept: "text"}}}
 	for _, n := range b.w.notes {
 		id := fmt.Sprintf("N%d", n.ID)
-		t.add(rowMeta{id: id, entity: "notes", links: []Link{link(id, "matter", mid(n.Matter))}},
+		t.add(rowMeta{id: id, entity: "notes", links: []Link{link(id, "matter", mid(n.Matter))}, values: map[string]string{"date": ymd(n.Date)}},
 			n.ID, b.matterRef(n.Matter), day(n.Date), b.staffRef(n.Author), n.Subject, n.Text)
 	}
 	return t
@@ -317,7 +323,8 @@ func (b *builder) tasks() *table {
 			{concept: "priority", optional: true}, {concept: "done"}}}
 	for _, k := range b.w.tasks {
 		id := fmt.Sprintf("K%d", k.ID)
-		t.add(rowMeta{id: id, entity: "tasks", links: []Link{link(id, "matter", mid(k.Matter))}},
+		t.add(rowMeta{id: id, entity: "tasks", links: []Link{link(id, "matter", mid(k.Matter))},
+			values: map[string]string{"due_at": ymd(k.Due), "complete": fmt.Sprint(k.Done)}},
 			k.ID, b.matterRef(k.Matter), k.Name, day(k.Due), b.staffRef(k.Assignee), k.Priority, flag(k.Done))
 	}
 	return t
@@ -337,7 +344,7 @@ func (b *builder) events() *table {
 			st = e.Start.Format("15:04")
 			et = e.Start.Add(time.Duration(e.Minutes) * time.Minute).Format("15:04")
 		}
-		t.add(rowMeta{id: id, entity: "calendar_events", links: []Link{link(id, "matter", mid(e.Matter))}},
+		t.add(rowMeta{id: id, entity: "calendar_events", links: []Link{link(id, "matter", mid(e.Matter))}, values: eventValues(e)},
 			e.Title, day(e.Start), st, et, flag(e.AllDay), nilIfEmpty(e.Location), b.matterRef(e.Matter), b.staffRef(e.Owner))
 	}
 	return t
@@ -351,7 +358,8 @@ func (b *builder) phone() *table {
 	for _, p := range b.w.phone {
 		id := fmt.Sprintf("P%d", p.ID)
 		c := b.w.contacts[p.Caller]
-		t.add(rowMeta{id: id, entity: "phone_logs", links: []Link{link(id, "matter", mid(p.Matter))}},
+		t.add(rowMeta{id: id, entity: "phone_logs", links: []Link{link(id, "matter", mid(p.Matter))},
+			values: map[string]string{"received_at": p.At.Format("2006-01-02T15:04")}},
 			day(p.At), p.At.Format("15:04"), displayName(c), c.Phone, b.staffRef(p.For), b.matterRef(p.Matter), p.Message, flag(p.Call))
 	}
 	return t
@@ -367,7 +375,8 @@ func (b *builder) parties(clientsWritten map[int]bool) *table {
 	for _, p := range b.w.parties {
 		id := fmt.Sprintf("R%d", p.ID)
 		c := b.w.contacts[p.Contact]
-		m := rowMeta{id: id, entity: "relationships", links: []Link{link(id, "matter", mid(p.Matter)), link(id, "contact", cid(p.Contact))}}
+		m := rowMeta{id: id, entity: "relationships", links: []Link{link(id, "matter", mid(p.Matter)), link(id, "contact", cid(p.Contact))},
+			values: map[string]string{"description": p.Role}}
 		if !clientsWritten[p.Contact] && !seen[p.Contact] {
 			seen[p.Contact] = true
 			m.derived = append(m.derived, Record{ID: cid(p.Contact), Entity: "contacts", Derived: true})
@@ -407,4 +416,20 @@ func nilIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+func ymd(t time.Time) string { return t.Format("2006-01-02") }
+
+func contactValues(c contact) map[string]string {
+	if c.Company != "" {
+		return map[string]string{"name": c.Company, "email": c.Email}
+	}
+	return map[string]string{"first_name": c.First, "last_name": c.Last, "email": c.Email}
+}
+
+func eventValues(e event) map[string]string {
+	if e.AllDay {
+		return map[string]string{"start": ymd(e.Start), "all_day": "true"}
+	}
+	return map[string]string{"start": e.Start.Format("2006-01-02T15:04"), "all_day": "false"}
 }

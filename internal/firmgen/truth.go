@@ -36,6 +36,10 @@ type Record struct {
 	// Derived: no row of its own — e.g. a party named only in a parties
 	// list becomes one new contact; Loc is the first row naming it.
 	Derived bool `json:"derived,omitempty"`
+	// Values are a few fields as Clio should receive them: dates
+	// YYYY-MM-DD (moments YYYY-MM-DDTHH:MM), money in cents, durations in
+	// seconds, names and numbers as written, flags true/false.
+	Values map[string]string `json:"values,omitempty"`
 }
 
 // Link is a child record's reference to its parent, both by id.
