@@ -10,14 +10,12 @@ import (
 	_ "handover/internal/clocale" // before Fyne reads the locale
 
 	"handover/cli"
-	"handover/ui"
 	"handover/ui/desktop"
 )
 
 func main() {
 	// No arguments, or only a project file (double-click): the desktop app.
 	if len(os.Args) < 2 || (len(os.Args) == 2 && strings.HasSuffix(os.Args[1], ".handover")) {
-		ui.ClioCredentials = cli.AppCredentials
 		desktop.Run(os.Args[1:]...)
 		return
 	}

@@ -14,17 +14,6 @@ import (
 	"handover/core/secrets"
 )
 
-// KeyringService is the service name Handover's secrets live under in the OS keyring.
-const KeyringService = "handover"
-
-// The build's Clio app credentials (-ldflags "-X handover/cli.ClioClientID=…");
-// the environment (HANDOVER_CLIO_CLIENT_ID / HANDOVER_CLIO_CLIENT_SECRET) or
-// the flags replace them.
-var (
-	ClioClientID     = ""
-	ClioClientSecret = ""
-)
-
 func init() {
 	register(&command{
 		name:    "login",
@@ -58,7 +47,7 @@ func clioBase(region, override string) (string, error) {
 // keyring opens the OS keyring; with strict, a session-only fallback is an
 // error (a CLI sign-in kept in memory would be gone when the command exits).
 func keyring(strict bool, e *env) (secrets.Store, error) {
-	store, warn := secrets.Open(KeyringService)
+	store, warn := secrets.Open(secrets.Service)
 	if warn != "" {
 		if strict {
 			return nil, fmt.Errorf("the keyring cannot be reached, so the sign-in could not be kept: %s", warn)
@@ -87,26 +76,15 @@ func runLogin(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	id, secret := *clientID, ""
+	givenSecret := ""
 	if *secretFile != "" {
 		b, err := os.ReadFile(*secretFile)
 		if err != nil {
 			return fmt.Errorf("cannot read the client secret file: %w", err)
 		}
-		secret = strings.TrimSpace(string(b))
+		givenSecret = string(b)
 	}
-	if id == "" {
-		id, _ = store.Get(clio.KeyClientID(base))
-	}
-	if secret == "" {
-		secret, _ = store.Get(clio.KeyClientSecret(base))
-	}
-	if id == "" {
-		id = firstNonEmpty(os.Getenv("HANDOVER_CLIO_CLIENT_ID"), ClioClientID)
-	}
-	if secret == "" {
-		secret = firstNonEmpty(os.Getenv("HANDOVER_CLIO_CLIENT_SECRET"), ClioClientSecret)
-	}
+	id, secret := clio.AppCredentials(store, base, *clientID, givenSecret)
 	if id == "" || secret == "" {
 		return usagef("no Clio app credentials: give --client-id and --client-secret-file (from Clio's developer settings)")
 	}
@@ -190,15 +168,6 @@ func clioClient(ctx context.Context, e *env, base, region string, opts ...clio.O
 	return clio.New(base, ts, opts...)
 }
 
-func firstNonEmpty(xs ...string) string {
-	for _, x := range xs {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}
-
 func openBrowser(u string) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
@@ -210,12 +179,4 @@ func openBrowser(u string) error {
 		cmd = exec.Command("xdg-open", u)
 	}
 	return cmd.Start()
-}
-
-// AppCredentials is the Clio app id and secret this copy of Handover signs
-// in with when none is saved in the keyring: the environment first, then the
-// build's defaults. The desktop app uses it too.
-func AppCredentials() (id, secret string) {
-	return firstNonEmpty(os.Getenv("HANDOVER_CLIO_CLIENT_ID"), ClioClientID),
-		firstNonEmpty(os.Getenv("HANDOVER_CLIO_CLIENT_SECRET"), ClioClientSecret)
 }

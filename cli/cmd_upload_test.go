@@ -72,7 +72,7 @@ func signedInFake(t *testing.T) (*fakeclio.Server, string) {
 	t.Cleanup(func() { fake.Close() })
 	fake.RegisterClient("handover-test", "test-secret", "http://127.0.0.1:1/callback")
 	_, refresh := fake.IssueToken("handover-test")
-	store, _ := secrets.Open(KeyringService)
+	store, _ := secrets.Open(secrets.Service)
 	for k, v := range map[string]string{clio.KeyClientID(base): "handover-test", clio.KeyClientSecret(base): "test-secret", clio.KeyRefreshToken(base): refresh} {
 		if err := store.Set(k, v); err != nil {
 			t.Fatal(err)

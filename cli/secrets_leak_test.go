@@ -142,7 +142,7 @@ func TestSecretsOnlyInTheKeyring(t *testing.T) {
 	if len(tokens) < 3 {
 		t.Fatalf("only %d tokens issued: the short token life should have forced refreshes", len(tokens))
 	}
-	store, warn := secrets.Open(KeyringService)
+	store, warn := secrets.Open(secrets.Service)
 	if warn != "" {
 		t.Fatalf("keyring: %s", warn)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -25,15 +24,6 @@ import (
 func init() {
 	moreScreens = append(moreScreens, func(ui *App) { ui.setScreen(StepUpload, newUpload(ui)) })
 }
-
-// KeyringService is the OS keyring service the sign-in is kept under (the
-// CLI's `handover login` uses the same, so either can sign in for the other).
-const KeyringService = "handover"
-
-// ClioCredentials gives the build's Clio app id and secret (main sets it from
-// the CLI's build-time values); the keyring and HANDOVER_CLIO_CLIENT_ID /
-// HANDOVER_CLIO_CLIENT_SECRET come first.
-var ClioCredentials = func() (id, secret string) { return "", "" }
 
 var regionNames = map[clio.Region]string{
 	clio.US: "United States (app.clio.com)",
@@ -197,7 +187,7 @@ func (u *uploadScreen) SignOut() *Task {
 	}
 	return u.ui.RunTask("Signing out of Clio", func(ctx context.Context, report func(Progress)) error {
 		report(Progress{Stage: "Removing the sign-in from this computer's keyring"})
-		store, _ := secrets.Open(KeyringService) // may block on an unlock prompt: not on the UI goroutine
+		store, _ := secrets.Open(secrets.Service) // may block on an unlock prompt: not on the UI goroutine
 		return clio.Logout(ctx, clio.LogoutConfig{BaseURL: base, Store: store})
 	}, func(err error) {
 		u.signedOut()
@@ -248,7 +238,7 @@ func (u *uploadScreen) Login() *Task {
 	var keyWarn string
 	return u.ui.RunTask("Signing in to Clio", func(ctx context.Context, report func(Progress)) error {
 		report(Progress{Stage: "Opening the keyring"})
-		store, warn := secrets.Open(KeyringService) // may block on an unlock prompt: not on the UI goroutine
+		store, warn := secrets.Open(secrets.Service) // may block on an unlock prompt: not on the UI goroutine
 		keyWarn = warn
 		// a sign-in kept from before (here or by `handover login`) needs no browser
 		if ts, err := clio.NewTokenSource(base, store, clio.TokenSourceOptions{}); err == nil {
@@ -259,16 +249,7 @@ func (u *uploadScreen) Login() *Task {
 				}
 			}
 		}
-		id, secret := os.Getenv("HANDOVER_CLIO_CLIENT_ID"), os.Getenv("HANDOVER_CLIO_CLIENT_SECRET")
-		if id == "" {
-			id, _ = store.Get(clio.KeyClientID(base))
-		}
-		if secret == "" {
-			secret, _ = store.Get(clio.KeyClientSecret(base))
-		}
-		if id == "" || secret == "" {
-			id, secret = ClioCredentials()
-		}
+		id, secret := clio.AppCredentials(store, base, "", "")
 		if id == "" || secret == "" {
 			return errors.New("this copy of Handover has no Clio app credentials. Ask whoever set it up to sign in once with `handover login`")
 		}

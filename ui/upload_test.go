@@ -120,7 +120,7 @@ func TestUploadMatchingAndSignOut(t *testing.T) {
 	ctx := context.Background()
 	srv.RegisterClient("handover-ui", "ui-secret")
 	_, refresh := srv.IssueToken("handover-ui")
-	store := secrets.Keyring(KeyringService)
+	store := secrets.Keyring(secrets.Service)
 	if err := clio.SaveLogin(store, base, "handover-ui", "ui-secret", &clio.Token{RefreshToken: refresh}); err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func TestUploadMatchingAndSignOut(t *testing.T) {
 		if _, err := store.Get(k); !errors.Is(err, secrets.ErrNotFound) {
 			t.Errorf("keyring entry %s after signing out: %v", k, err)
 		}
-		if _, err := keyring.Get(KeyringService, k); !errors.Is(err, keyring.ErrNotFound) {
+		if _, err := keyring.Get(secrets.Service, k); !errors.Is(err, keyring.ErrNotFound) {
 			t.Errorf("raw keyring entry %s after signing out: %v", k, err)
 		}
 	}

@@ -17,6 +17,10 @@ import (
 	"sync"
 )
 
+// Service is the OS keyring service every Handover secret lives under, for
+// the desktop app and the command line alike.
+const Service = "handover"
+
 // ErrNotFound means there is no (usable) value stored under the key.
 var ErrNotFound = errors.New("secret not found")
 
