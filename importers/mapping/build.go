@@ -99,7 +99,7 @@ func (r *rowCtx) date(target string) (string, scanned) {
 	if !ok {
 		return "", scanned{}
 	}
-	s := scanDate(c.v)
+	s := r.p.scanAt(c.col, c.v)
 	if s.shape == shapeBlank {
 		return "", s
 	}
@@ -121,7 +121,7 @@ func (r *rowCtx) money(target string) (model.Cents, bool) {
 		return 0, false
 	}
 	dc := c.col < len(r.p.decComma) && r.p.decComma[c.col]
-	v, err := ParseCents(c.v, dc)
+	v, err := r.p.cents(c.col, c.v, dc)
 	if err != nil {
 		r.fail(c, "an amount", "Write it like 1234.50 or 1,234.50 (negative: -125.00 or (125.00)), then re-import.")
 		return 0, false
@@ -159,7 +159,7 @@ func (r *rowCtx) appended() string {
 		} else if !strings.HasPrefix(c.Target, "append:") {
 			continue
 		}
-		if v := r.at(i); v != "" {
+		if v := r.p.shown(i, r.at(i)); v != "" {
 			lines = append(lines, label+": "+v)
 		}
 	}
@@ -180,7 +180,7 @@ func (r *rowCtx) customs() map[string]string {
 	var m map[string]string
 	for i, c := range r.p.Columns {
 		if strings.HasPrefix(c.Target, "custom:") || r.p.stray(i) {
-			if v := r.at(i); v != "" {
+			if v := r.p.shown(i, r.at(i)); v != "" {
 				if m == nil {
 					m = map[string]string{}
 				}

@@ -227,7 +227,7 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 		c.CustomFields[p.Columns[keepType.col].Header] = keepType.v
 	}
 	if dc, ok := r.getCell("date_of_birth"); ok {
-		s := scanDate(dc.v)
+		s := p.scanAt(dc.col, dc.v)
 		if s.shape != shapeBlank {
 			ord := p.DateOrder
 			if dc.col < len(p.order) && p.order[dc.col] != "" {
@@ -539,7 +539,7 @@ func (p *Plan) mapTime(r *rowCtx) Outcome {
 	t.Date, _ = r.date("date")
 	if c, ok := r.getCell("hours"); ok {
 		dc := c.col < len(p.decComma) && p.decComma[c.col]
-		sec, err := ParseHours(c.v, dc)
+		sec, err := p.seconds(c.col, c.v, dc)
 		if err != nil {
 			r.fail(c, "a number of hours", "Write hours like 1.5 or 1:30, then re-import.")
 		}

@@ -41,6 +41,10 @@ func FuzzMap(f *testing.F) {
 			if len(h) > 1 {
 				p.SetColumn(h[1], "matter")
 			}
+			// Answer a question (or override a reading) of the first column.
+			if cs := ReadingChoices(p.Columns[0].Target); len(cs) > 0 {
+				_ = p.SetReading(p.Columns[0].Header, cs[int(which)%len(cs)])
+			}
 			for _, r := range rows {
 				o := p.Map(r)
 				n := 0
@@ -62,6 +66,36 @@ func FuzzMap(f *testing.F) {
 					}
 				}
 			}
+		}
+	})
+}
+
+// FuzzValueReadings: any value, through every reading — pass 1's counters,
+// the epoch dates, durations and amounts — never panics, and an epoch date
+// is a valid date or no date.
+func FuzzValueReadings(f *testing.F) {
+	for _, v := range []string{"1710460800", "1710460800000", "2460385.5", "45366.25", "20240315", "0", "-1", "1,5", "0:45", "(1,250.00)", "12.50 CR", "x", "1e308", "99999999999999999999", "2460385.5.5", "-", "+", ":", "1:", ",5"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		var o readingObs
+		o.observe(strings.TrimSpace(v))
+		if o.ints+o.decs+o.clock > 1 || o.yes+o.no > 1 {
+			t.Fatalf("one value counted twice: %+v", o)
+		}
+		_ = epochReading(o, 1)
+		for _, r := range readingChoices["date"] {
+			if s, ok := scanEpoch(r, v); ok && s.shape == shapeDefinite && !validYMD(s.y, s.m, s.d) {
+				t.Fatalf("%s %q: invalid date %+v", r, v, s)
+			}
+		}
+		p := &Plan{rd: readState{cols: []colReading{{}}}}
+		for _, r := range []string{ReadAsWritten, ReadMinutes, ReadTenths, ReadCents, ReadUnixSeconds, ReadJulianDay} {
+			p.rd.cols[0] = colReading{reading: r, kind: "date"}
+			_, _ = p.seconds(0, v, false)
+			_, _ = p.cents(0, v, true)
+			_ = p.shown(0, v)
+			_ = p.scanAt(0, v)
 		}
 	})
 }

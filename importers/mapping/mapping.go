@@ -88,6 +88,9 @@ type Column struct {
 	Confidence float64
 	Via        Via
 	Samples    []string
+	Reading    string `json:",omitempty"` // how the values are read (reading.go: ReadUnixSeconds, ReadCents …)
+	Evidence   string `json:",omitempty"` // what in the values (and name) decided it, for the Mapping screen
+	Question   string `json:",omitempty"` // set when the values do not settle the reading: ask, see SetReading
 }
 
 // Warning is a table-level observation shown before import. Rule is empty
@@ -155,6 +158,7 @@ type Plan struct {
 	normHeader  []string
 	seenHash    map[model.Entity]map[uint64]uint32 // per entity: how often each row hash was seen (keys of identical rows get -2, -3…)
 	seenCompany map[string]bool
+	rd          readState // per column: how its values are read (reading.go)
 }
 
 type colObs struct {
@@ -162,7 +166,8 @@ type colObs struct {
 	commaDec, pointDec                     int
 	nonEmpty                               int
 	firstAmbig                             string
-	xl                                     excelObs // Excel damage evidence (excel.go)
+	xl                                     excelObs   // Excel damage evidence (excel.go)
+	rd                                     readingObs // what the values look like (reading.go)
 }
 
 // Choose picks the profile for a table and maps its columns. force names a
@@ -215,6 +220,7 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 		p.kind = prof.kind()
 		p.Columns = mapColumns(header, sample, mem, prof, p.kind, headerless)
 	}
+	p.recallReadings(mem)
 	p.applyKind()
 	return p, nil
 }
@@ -681,5 +687,6 @@ func (p *Plan) Remember() Memory {
 			m[Normalize(c.Header)] = t
 		}
 	}
+	p.rememberReadings(m)
 	return m
 }

@@ -74,6 +74,7 @@ func (p *Plan) Observe(row []string) {
 		}
 		o := &p.obs[i]
 		o.nonEmpty++
+		o.rd.observe(v)
 		if len(v) > 40 || !strings.ContainsAny(v, "0123456789") {
 			continue // no date, amount or identifier evidence in text without digits
 		}
@@ -137,6 +138,7 @@ func (p *Plan) settle() {
 		}
 	}
 	p.Warnings = keep
+	p.settleReadings()
 	n := len(p.Columns)
 	p.order = make([]string, n)
 	p.ambiguous = make([]bool, n)
@@ -160,6 +162,9 @@ func (p *Plan) settle() {
 		}
 		if !isDateTarget(c.Target) {
 			continue
+		}
+		if _, epoch := scanEpoch(p.readingAt(i), "1"); epoch {
+			continue // numbers read by the column's reading: no day/month order to settle
 		}
 		ord := p.DateOrder
 		switch {
