@@ -104,7 +104,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Opti
 	if opts.AttachmentDir == "" {
 		opts.AttachmentDir = ws.Path() + ".files"
 	}
-	opts.related = newRelated()
+	opts.related = newRelated(ws)
 	mem, err := ws.Remembered(ctx)
 	if err != nil {
 		return res, err

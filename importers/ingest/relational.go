@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"handover/core/model"
+	"handover/core/workspace"
 	"handover/importers/mapping"
 	"handover/importers/relational"
 	"handover/importers/tabular"
@@ -21,10 +23,29 @@ import (
 // even when the file is read again on its own from the Mapping screen.
 type related struct {
 	mu   sync.Mutex
+	ws   *workspace.Workspace
 	done map[string]*relational.Result // by database path or folder
 }
 
-func newRelated() *related { return &related{done: map[string]*relational.Result{}} }
+func newRelated(ws *workspace.Workspace) *related {
+	return &related{ws: ws, done: map[string]*relational.Result{}}
+}
+
+// projectMatters reads the numbers of the matters already in the project
+// (a set of short strings: a small firm's few thousand matters).
+func (r *related) projectMatters(ctx context.Context) map[string]bool {
+	if r.ws == nil {
+		return nil
+	}
+	known := map[string]bool{}
+	r.ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Matters}, func(rec workspace.StoredRecord) error {
+		if m, ok := rec.Data.(*model.Matter); ok && m.DisplayNumber != "" {
+			known[m.DisplayNumber] = true
+		}
+		return nil
+	})
+	return known
+}
 
 // hints returns the pre-pass result that covers path (nil when there is
 // nothing to read together with it, or the pre-pass failed: the tables are
@@ -52,15 +73,19 @@ func (r *related) hints(ctx context.Context, path string, mem mapping.Memory, op
 	default:
 		return nil
 	}
-	if len(group) == 0 || flat && len(group) < 2 {
-		return nil
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if res, ok := r.done[key]; ok {
 		return res
 	}
-	topts := relational.Options{Memory: mem, Flat: flat}
+	var known map[string]bool
+	if flat {
+		known = r.projectMatters(ctx) // as it is now: files read earlier in this run count
+	}
+	if len(group) == 0 || flat && len(group) < 2 && len(known) == 0 {
+		return nil
+	}
+	topts := relational.Options{Memory: mem, Flat: flat, ProjectMatters: known}
 	if len(group) == 1 {
 		topts.Tabular = opts.Tabular // one database: the user's overrides apply to it
 	}

@@ -2,9 +2,12 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"handover/core/model"
 	"handover/core/workspace"
@@ -30,7 +33,8 @@ type staged struct {
 	rows     int64
 }
 
-func ingestDB(t *testing.T, path string) staged {
+// ingestDB reads each path in its own run, in order, into one new project.
+func ingestDB(t *testing.T, paths ...string) staged {
 	t.Helper()
 	ctx := context.Background()
 	ws, err := workspace.Create(filepath.Join(t.TempDir(), "r.handover"))
@@ -38,16 +42,18 @@ func ingestDB(t *testing.T, path string) staged {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	res, err := Run(ctx, ws, []string{path}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := staged{contacts: map[string]bool{}, matters: map[string]*model.Matter{}}
-	for _, sr := range res.Sources {
-		if sr.Rows != sr.Records+sr.Excluded+sr.Rejected {
-			t.Errorf("%s: %d rows but %d records + %d excluded + %d rejected", sr.Path, sr.Rows, sr.Records, sr.Excluded, sr.Rejected)
+	for _, path := range paths {
+		res, err := Run(ctx, ws, []string{path}, Options{})
+		if err != nil {
+			t.Fatal(err)
 		}
-		s.rows += sr.Rows
+		for _, sr := range res.Sources {
+			if sr.Rows != sr.Records+sr.Excluded+sr.Rejected {
+				t.Errorf("%s: %d rows but %d records + %d excluded + %d rejected", sr.Path, sr.Rows, sr.Records, sr.Excluded, sr.Rejected)
+			}
+			s.rows += sr.Rows
+		}
 	}
 	err = ws.EachRecord(ctx, workspace.RecordFilter{}, func(r workspace.StoredRecord) error {
 		switch d := r.Data.(type) {
@@ -172,6 +178,56 @@ func TestSnakeCaseDatabaseLinksFollowed(t *testing.T) {
 	for _, n := range s.notes {
 		if s.matters[n.Matter.Value] == nil {
 			t.Errorf("note's matter_id not decoded to a matter number: %+v", n.Matter)
+		}
+	}
+}
+
+// A time-entry workbook beside the matters file it refers to: its "Case No."
+// column holds the matters' numbers, so it is each entry's matter link —
+// decided by its values, not folded into the entry's note.
+func TestFlatFileCaseNumberIsTheMatterLink(t *testing.T) {
+	// "Case No." the mapping knows by name; the others only the values tell.
+	for _, header := range []string{"Case No.", "File Ref", "Job", "Akte"} {
+		t.Run(header, func(t *testing.T) { flatCaseNumber(t, header, false) })
+	}
+	// the matters read earlier from another folder: the project's numbers decide
+	t.Run("matters already in the project", func(t *testing.T) { flatCaseNumber(t, "Job", true) })
+}
+
+func flatCaseNumber(t *testing.T, header string, apart bool) {
+	dir := t.TempDir()
+	timeDir := dir
+	if apart {
+		timeDir = t.TempDir()
+	}
+	var matters strings.Builder
+	matters.WriteString("Matter Number,Client Name,Description,Opened\r\n")
+	for i := 1; i <= 6; i++ {
+		fmt.Fprintf(&matters, "%s,Client %c,Matter %d,2024-01-%02d\r\n", reltest.MatterNo(i), 'A'+i, i, i)
+	}
+	write(t, filepath.Join(dir, "matters.csv"), []byte(matters.String()))
+	xf := excelize.NewFile()
+	xf.SetSheetRow("Sheet1", "A1", &[]any{"Date", header, "Hours", "Work done", "Timekeeper"})
+	for i := 1; i <= 12; i++ {
+		xf.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &[]any{fmt.Sprintf("2024-02-%02d", i), reltest.MatterNo(i%6 + 1), 0.5 * float64(i%4+1), "Research", "JS"})
+	}
+	if err := xf.SaveAs(filepath.Join(timeDir, "billing.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{dir}
+	if apart {
+		paths = append(paths, timeDir)
+	}
+	s := ingestDB(t, paths...)
+	if len(s.matters) != 6 || len(s.times) != 12 {
+		t.Fatalf("%d matters, %d time entries; want 6, 12", len(s.matters), len(s.times))
+	}
+	for _, te := range s.times {
+		if te.Matter.Kind != "number" || s.matters[te.Matter.Value] == nil {
+			t.Errorf("time entry's matter %+v is not one of the matters", te.Matter)
+		}
+		if strings.Contains(te.Note, header) {
+			t.Errorf("the case number was folded into the note: %q", te.Note)
 		}
 	}
 }

@@ -15,6 +15,9 @@ import (
 // columns the mapping left as custom fields or text that the table's shape
 // explains (its key, its number, its body, its hours …).
 func prepare(t *table, mem mapping.Memory) {
+	if t.virtual {
+		return
+	}
 	t.targets = map[*column]string{}
 	switch t.holds {
 	case "", holdsLookup:

@@ -42,6 +42,10 @@ type Options struct {
 	// files): their profiles read them well, so only links are hinted, and
 	// a record type only where the mapping cannot tell one.
 	Flat bool
+	// ProjectMatters are the numbers of the matters already in the project
+	// (flat files only): a column of another file whose values are among
+	// them is that file's matter link even when no matters file is beside it.
+	ProjectMatters map[string]bool
 }
 
 // Result holds the hints for every table read.
@@ -91,6 +95,7 @@ type table struct {
 	refBy   []*link // links into this table
 	plan    *mapping.Plan
 	targets map[*column]string // overrides for columns the mapping left as custom fields or text
+	virtual bool               // the project's matters, not a table of these files
 }
 
 func (t *table) col(name string) *column {
@@ -134,6 +139,9 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 	for _, t := range tables {
 		chooseKey(t)
 	}
+	if opts.Flat && len(opts.ProjectMatters) > 0 {
+		tables = append(tables, projectMatters(opts.ProjectMatters))
+	}
 	questions := findLinks(tables, declared)
 	if opts.Flat {
 		flatKinds(tables)
@@ -167,6 +175,9 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 		return nil, err
 	}
 	for _, t := range tables {
+		if t.virtual {
+			continue
+		}
 		res.hints[t.id] = hintsFor(t, opts.Flat, questions[t])
 		rep := TableReport{Source: filepath.Base(t.path), Table: t.name, Rows: t.rows, Holds: t.holds, Why: t.why}
 		if t.pk != nil {
@@ -403,6 +414,9 @@ type question struct {
 // each: their headers were written for people, and profiles know them.
 func flatKinds(tables []*table) {
 	for _, t := range tables {
+		if t.virtual {
+			continue
+		}
 		p := preliminary(t, "")
 		if p == nil {
 			continue
@@ -442,4 +456,16 @@ func keepReferenceLinks(tables []*table) {
 func isReference(l *link) bool {
 	want := map[string]string{"matters": "matter", "contacts": "id"}[l.parent.holds]
 	return want != "" && l.parent.targetOf(l.key) == want
+}
+
+// projectMatters stands for the matters already in the project: one key
+// column of their numbers, as the mapping wrote them.
+func projectMatters(numbers map[string]bool) *table {
+	c := newColumn("number", 0)
+	for n := range numbers {
+		c.add(n)
+	}
+	t := &table{name: "the project's matters", rows: c.nonEmpty, cols: []*column{c}, pk: c, holds: "matters",
+		why: "matters already read into the project", virtual: true, targets: map[*column]string{c: "matter"}}
+	return t
 }
