@@ -49,6 +49,7 @@ type mappingScreen struct {
 
 	// Selects, by column header, of the table on show (tests).
 	Selects    map[string]*widget.Select
+	Asked      asked // the questions on show and their answers (mapping_questions.go)
 	NextButton *widget.Button
 }
 
@@ -98,7 +99,9 @@ func (t mapTable) name() string {
 		n += " › " + t.Table.Name
 	}
 	what := "accounting history"
-	if t.Table.Entity != "" {
+	if t.Table.Lookup != "" {
+		what = "lookup, not migrated"
+	} else if t.Table.Entity != "" {
 		what = t.Table.Entity.Label()
 	}
 	return n + " — " + what
@@ -245,6 +248,7 @@ func (m *mappingScreen) showTable(i int) {
 	}
 	var sure, likely, guess, extra, out int
 	var rows pile
+	rows.Add(m.questionRows(t)...)
 	m.Selects = map[string]*widget.Select{}
 	for _, c := range t.Table.Columns {
 		c := c
@@ -351,7 +355,7 @@ func (m *mappingScreen) SetTarget(t mapTable, header, target string) *Task {
 	if remember == "skip" {
 		remember = "" // the mapping memory's way of saying "leave out"
 	}
-	opts := ingest.Options{Profile: t.Table.Profile}
+	opts := ingest.Options{Profile: t.Table.Profile, Reread: true} // a database's file has not changed, its mapping has
 	if t.Count > 1 {
 		// one profile per table: re-read the whole file with its own settings
 		opts.Profile = ""

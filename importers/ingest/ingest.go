@@ -38,6 +38,10 @@ type Options struct {
 	// is "<project>.files" beside the project file.
 	AttachmentDir string
 
+	// Reread reads a file again even when its content has not changed (the
+	// user changed how its columns are mapped).
+	Reread bool
+
 	related *related // the relational pre-pass, run once per database or folder (relational.go)
 }
 
@@ -313,7 +317,7 @@ func ingestFile(ctx context.Context, ws *workspace.Workspace, path string, mem m
 	}
 	if prev, err := ws.SourceByHash(ctx, sha); err != nil {
 		return sr, err
-	} else if prev != nil && prev.Path == abs && opts.Profile == "" && opts.Tabular == (tabular.Options{}) {
+	} else if prev != nil && prev.Path == abs && opts.Profile == "" && opts.Tabular == (tabular.Options{}) && !opts.Reread {
 		sr = fromSource(*prev)
 		sr.Path, sr.Unchanged = path, true
 		return sr, nil

@@ -11,6 +11,7 @@ import (
 
 	"handover/core/model"
 	"handover/core/workspace"
+	"handover/importers/mapping"
 	"handover/importers/relational/reltest"
 )
 
@@ -228,6 +229,79 @@ func flatCaseNumber(t *testing.T, header string, apart bool) {
 		}
 		if strings.Contains(te.Note, header) {
 			t.Errorf("the case number was folded into the note: %q", te.Note)
+		}
+	}
+}
+
+// A column whose values fit two tables is asked about, not guessed; the
+// answer, remembered like any column choice, is then decoded as a link.
+func TestLinkQuestionAskedThenAnswered(t *testing.T) {
+	ctx := context.Background()
+	path := reltest.QuestionDB(t, t.TempDir())
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "q.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	res, err := Run(ctx, ws, []string{path}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes *Table
+	for i, tab := range res.Sources[0].Tables {
+		if tab.Name == "tblFileNotes" {
+			notes = &res.Sources[0].Tables[i]
+		}
+	}
+	if notes == nil || notes.Entity != model.Notes {
+		t.Fatalf("tblFileNotes read as %+v, want notes", notes)
+	}
+	if len(notes.Questions) != 1 || notes.Questions[0].Column != "RefID" || notes.Questions[0].Rule != mapping.RuleLinkQuestion {
+		t.Fatalf("questions %+v, want one about RefID", notes.Questions)
+	}
+	targets := map[string]bool{}
+	for _, c := range notes.Questions[0].Choices {
+		targets[c.Target] = true
+	}
+	if !targets["matter"] || !targets["contact"] {
+		t.Errorf("choices %+v: want the matter and the contact among the answers", notes.Questions[0].Choices)
+	}
+	asked := 0
+	ws.EachFinding(ctx, workspace.FindingFilter{}, func(f workspace.StoredFinding) error {
+		if f.Rule == mapping.RuleLinkQuestion {
+			asked++
+		}
+		return nil
+	})
+	if asked != 1 {
+		t.Errorf("%d link questions among the findings, want 1", asked)
+	}
+	numbers := map[string]bool{}
+	for i := 1; i <= 8; i++ {
+		numbers[reltest.MatterNo(i)] = true
+	}
+	// The answer: RefID is the matter.
+	if err := ws.Remember(ctx, mapping.Normalize("RefID"), "matter"); err != nil {
+		t.Fatal(err)
+	}
+	res, err = Run(ctx, ws, []string{path}, Options{Reread: true}) // as the Mapping screen does
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Notes}, func(r workspace.StoredRecord) error {
+		n++
+		if m := r.Data.(*model.Note).Matter; !numbers[m.Value] {
+			t.Errorf("note's RefID not decoded to a matter number: %+v", m)
+		}
+		return nil
+	})
+	if n != 12 {
+		t.Errorf("%d notes, want 12", n)
+	}
+	for _, tab := range res.Sources[0].Tables {
+		if len(tab.Questions) > 0 {
+			t.Errorf("%s still asks %+v after the answer", tab.Name, tab.Questions)
 		}
 	}
 }

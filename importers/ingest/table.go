@@ -325,7 +325,7 @@ func severityOf(rule string) model.Severity {
 	switch rule {
 	case model.RuleExcelMangled, model.RuleDateAmbiguous:
 		return model.Warning
-	case mapping.RuleUnmapped:
+	case mapping.RuleUnmapped, mapping.RuleLookupTable:
 		return model.Info
 	case mapping.RuleUnknownTable:
 		return model.Blocker

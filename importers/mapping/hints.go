@@ -16,6 +16,10 @@ const ViaLink Via = "link"
 // any column choice.
 const RuleLinkQuestion = "link.question"
 
+// RuleLookupTable notes a table read as a lookup: its rows decode codes in
+// the tables that refer to it and are not migrated as records.
+const RuleLookupTable = "table.lookup"
+
 // Hints are what a pre-pass over a whole source (a database's tables read
 // together, a folder's files) knows about one table that its header and a
 // sample cannot tell: what the table holds, which columns are links and how
@@ -94,7 +98,7 @@ func (p *Plan) applyHints(h Hints) {
 				keep = append(keep, w)
 			}
 		}
-		p.Warnings = append(keep, Warning{Message: h.Lookup})
+		p.Warnings = append(keep, Warning{Rule: RuleLookupTable, Message: h.Lookup})
 		p.Lookup = h.Lookup
 		return
 	}
@@ -115,10 +119,10 @@ func (p *Plan) applyHints(h Hints) {
 			if c.Header != hd {
 				continue
 			}
-			if c.Via == ViaUser || c.Via == ViaRemembered {
+			if (c.Via == ViaUser || c.Via == ViaRemembered) && c.Target != ch.Target {
 				continue // the user's choice stands
 			}
-			if ch.Target != "" && targetFits(ch.Target, p.kind) {
+			if ch.Target != "" && targetFits(ch.Target, p.kind) && c.Via != ViaUser && c.Via != ViaRemembered {
 				c.Target, c.Confidence = ch.Target, 1
 				c.Via = ViaExact
 				if ch.Link != nil {

@@ -146,8 +146,9 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 	if opts.Flat {
 		flatKinds(tables)
 	} else {
-		classify(tables)
+		classify(tables, questions)
 	}
+	answered(tables, questions, opts.Memory)
 	for _, t := range tables {
 		prepare(t, opts.Memory)
 	}
@@ -468,4 +469,39 @@ func projectMatters(numbers map[string]bool) *table {
 	t := &table{name: "the project's matters", rows: c.nonEmpty, cols: []*column{c}, pk: c, holds: "matters",
 		why: "matters already read into the project", virtual: true, targets: map[*column]string{c: "matter"}}
 	return t
+}
+
+// answered turns the questions the user has answered on the Mapping screen
+// (remembered as the column's target) into links to the table that fits the
+// answer, so the column's values are decoded like any other link's.
+func answered(tables []*table, questions map[*table][]*question, mem mapping.Memory) {
+	for _, t := range tables {
+		var open []*question
+		for _, q := range questions[t] {
+			target, ok := mem[mapping.Normalize(q.col.name)]
+			var pick *link
+			if ok {
+				for _, l := range q.cands {
+					if lt, _ := linkTarget(t.holds, l); lt != "" && lt == target {
+						if pick != nil && pick.parent != l.parent {
+							pick = nil // still two tables for that answer
+							break
+						}
+						if pick == nil {
+							pick = l
+						}
+					}
+				}
+			}
+			if pick == nil {
+				if !ok {
+					open = append(open, q)
+				}
+				continue
+			}
+			t.links = append(t.links, pick)
+			pick.parent.refBy = append(pick.parent.refBy, pick)
+		}
+		questions[t] = open
+	}
 }

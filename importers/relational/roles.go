@@ -151,7 +151,7 @@ func (t *table) linksTo(holds string) *link {
 // classify decides what every table holds: people first (contacts or
 // staff), then code lookups, then matters (what the leaves hang on), then
 // the leaves from their columns.
-func classify(tables []*table) {
+func classify(tables []*table, questions map[*table][]*question) {
 	isPeople := map[*table]bool{}
 	for _, t := range tables {
 		isPeople[t] = people(t)
@@ -253,6 +253,17 @@ func classify(tables []*table) {
 		if parent == nil {
 			parent = t.linksTo("contacts")
 		}
+		if parent == nil {
+			// a column that may link to a matter or a contact (asked on the
+			// Mapping screen): the table's shape does not depend on which
+			for _, q := range questions[t] {
+				for _, l := range q.cands {
+					if parent == nil && (l.parent.holds == "matters" || l.parent.holds == "contacts") {
+						parent = l
+					}
+				}
+			}
+		}
 		linked := parent != nil
 		switch {
 		case f.hours != nil && f.date != nil:
@@ -271,7 +282,7 @@ func classify(tables []*table) {
 			if body == nil {
 				body = f.text
 			}
-			t.holds, t.why = "notes", fmt.Sprintf("a text (%s) on a %s", body.name, strings.TrimSuffix(parent.parent.holds, "s"))
+			t.holds, t.why = "notes", fmt.Sprintf("a text (%s) linked to a record (%s)", body.name, parent.col.name)
 			if f.date != nil {
 				t.why += ", dated (" + f.date.name + ")"
 			}

@@ -125,3 +125,34 @@ func SnakeDB(t testing.TB, dir string) string {
 	}
 	return path
 }
+
+// QuestionDB writes a database whose tblFileNotes.RefID holds numbers that
+// are both matter ids and client ids (1…8 in each): nothing but the firm
+// can say which it means. Returns its path.
+func QuestionDB(t testing.TB, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "office.mdb.sqlite")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`CREATE TABLE tblFileNotes (NoteID INTEGER PRIMARY KEY, RefID INTEGER, NoteDate TEXT, NoteText TEXT)`)
+	exec(`CREATE TABLE tblClients (ClientID INTEGER PRIMARY KEY, FirstName TEXT, LastName TEXT, EMail TEXT)`)
+	exec(`CREATE TABLE tblMatters (MatterID INTEGER PRIMARY KEY, MatterNo TEXT, ClientID INTEGER, Descr TEXT)`)
+	for i := 1; i <= 8; i++ {
+		exec(`INSERT INTO tblClients VALUES (?,?,?,?)`, i, first[i], last[i], fmt.Sprintf("%s@mail.example", first[i]))
+		exec(`INSERT INTO tblMatters VALUES (?,?,?,?)`, i, MatterNo(i), 9-i, "Advice to "+last[9-i])
+	}
+	for i := 1; i <= 12; i++ {
+		exec(`INSERT INTO tblFileNotes VALUES (?,?,?,?)`, i, i%8+1, fmt.Sprintf("2024-05-%02d", i),
+			fmt.Sprintf("Attendance note %d: went through the papers with the client and agreed what to file next.", i))
+	}
+	return path
+}
