@@ -137,7 +137,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 			}
 			off = o
 			postmark = string(c[:min(len(c), maxPostmark)]) // its date stands in for a missing Date header
-			for len(c) > 0 && c[len(c)-1] != '\n' { // rest of an overlong separator line
+			for len(c) > 0 && c[len(c)-1] != '\n' {         // rest of an overlong separator line
 				if c, _, _, err = s.chunk(); err != nil {
 					break
 				}
