@@ -257,3 +257,54 @@ func TestIngestPartyListsMakeEachNewPersonOnce(t *testing.T) {
 		t.Errorf("after re-import: contacts %d (was %d), related %d", c2.Records[model.Contacts], c.Records[model.Contacts], c2.Records[model.Relationships])
 	}
 }
+
+// TestIngestCalendarAndPhoneMessagesInTheirCommonShapes: a semicolon,
+// day-first diary with separate date and time columns (no time: all day)
+// and a phone-message pad export become events and phone logs linked to
+// their matters and callers.
+func TestIngestCalendarAndPhoneMessagesInTheirCommonShapes(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "termine.csv"), []byte("Datum;Uhrzeit;Ende;Betreff;Ort;Akte;Anwalt\n"+
+		"13.03.2024;09:30;11:00;Verhandlung;LG Berlin, Saal 2;2024-017;JR\n"+
+		"14.03.2024;;;Frist Berufung;;2024-017;JR\n"+
+		"02.04.2024;14:00;;Besprechung Lee;Kanzlei;2023-101;AK\n"))
+	write(t, filepath.Join(dir, "messages.csv"), []byte("Date,Time,Taken By,Caller,Number,File No,Message\n"+
+		"03/13/2024,2:15 PM,AK,Bob Stone,555-0100,2024-017,Call back re settlement\n"+
+		"03/14/2024,9:05 AM,JR,,555-0199,2023-101,Left no name\n"))
+	ws, res := ingestDir(t, dir)
+	for _, s := range res.Sources {
+		if s.Rejected != 0 || s.Records == 0 {
+			t.Errorf("%s: %+v", s.Path, s)
+		}
+	}
+	events := map[string]*model.CalendarEvent{}
+	ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.CalendarEvents}, func(r workspace.StoredRecord) error {
+		e := r.Data.(*model.CalendarEvent)
+		events[e.Summary] = e
+		return nil
+	})
+	if e := events["Verhandlung"]; e == nil || e.StartAt != "2024-03-13T09:30:00" || e.EndAt != "2024-03-13T11:00:00" || e.AllDay || e.Matter.Value != "2024-017" || e.Owner != "JR" || e.Location != "LG Berlin, Saal 2" {
+		t.Errorf("hearing %+v", e)
+	}
+	if e := events["Frist Berufung"]; e == nil || !e.AllDay || e.StartAt != "2024-03-14" || e.Matter.Value != "2024-017" {
+		t.Errorf("deadline %+v", e)
+	}
+	if e := events["Besprechung Lee"]; e == nil || e.StartAt != "2024-04-02T14:00:00" || e.AllDay {
+		t.Errorf("meeting %+v", e)
+	}
+	var calls []*model.Communication
+	ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.PhoneLogs}, func(r workspace.StoredRecord) error {
+		calls = append(calls, r.Data.(*model.Communication))
+		return nil
+	})
+	if len(calls) != 2 {
+		t.Fatalf("%d phone logs", len(calls))
+	}
+	if c := calls[0]; c.ReceivedAt != "2024-03-13T14:15:00" || c.User != "AK" || c.Contact != (model.Ref{Kind: "name", Value: "Bob Stone"}) || c.Matter.Value != "2024-017" || !strings.Contains(c.Body, "555-0100") {
+		t.Errorf("call %+v", c)
+	}
+	if c := calls[1]; c.Contact != (model.Ref{Kind: "phone", Value: "555-0199"}) || c.Matter.Value != "2023-101" {
+		t.Errorf("call without a name %+v", c)
+	}
+}

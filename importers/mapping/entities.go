@@ -423,7 +423,7 @@ func (p *Plan) mapEvent(r *rowCtx) Outcome {
 			r.fail(c, "yes or no", "Write True/False (or Yes/No), then re-import.")
 		}
 	}
-	if !r.has("all_day") && !hasST && !hasET {
+	if r.get("all_day") == "" && !hasST && !hasET {
 		allDay = true // a date without any time is an all-day event
 	}
 	if ed == "" {
@@ -457,8 +457,16 @@ func (p *Plan) mapPhone(r *rowCtx) Outcome {
 		From:    r.get("caller"),
 		User:    r.get("user"),
 	}
-	if c.From != "" {
+	phone := r.get("phone")
+	switch {
+	case c.From != "":
 		c.Contact = model.Ref{Kind: "name", Value: c.From}
+	case phone != "": // only a number: the contact is found by it
+		c.Contact = model.Ref{Kind: "phone", Value: phone}
+		c.From = phone
+	}
+	if phone != "" {
+		c.Body = joinText(c.Body, "Phone: "+phone)
 	}
 	if c.Subject == "" {
 		c.Subject = "Phone call"

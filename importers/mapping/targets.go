@@ -46,7 +46,7 @@ var simpleTargets = map[string][]string{
 	"time":       {"phone_logs"},
 	"start_date": {"calendar_events"}, "start_time": {"calendar_events"}, "end_date": {"calendar_events"},
 	"end_time": {"calendar_events"}, "all_day": {"calendar_events"},
-	"caller": {"phone_logs"},
+	"caller": {"phone_logs"}, "phone": {"phone_logs"},
 	// time entries
 	"hours": {"time_entries"}, "rate": {"time_entries"}, "amount": {"time_entries"}, "billed": {"time_entries"},
 	"invoice": {"time_entries"}, "activity": {"time_entries"}, "entry_type": {"time_entries"},
