@@ -180,12 +180,14 @@ func lineDiff(got, want []string) string {
 
 // The committed sample (written by python3-xlwt from clientsSpec) reads as
 // recorded, so the reader is tested where python3-xlwt is missing. Refresh
-// both with XLS_REFRESH=1 after checking the rows by hand.
+// the files with XLS_REFRESH=1 after checking the rows by hand.
 func TestXLSCommittedSample(t *testing.T) {
 	xls := filepath.Join("testdata", "xls", "clients.xls")
 	wantFile := filepath.Join("testdata", "xls", "clients.rows.txt")
 	if os.Getenv("XLS_REFRESH") != "" {
 		writeXLSSpec(t, clientsSpec(false), xls)
+		// the same workbook as .xlsx, for the CLI test that ingests both
+		writeXLSXSpec(t, clientsSpec(false), filepath.Join("testdata", "xls", "clients.xlsx"))
 		got, _ := readXLSRows(t, xls, Options{})
 		mustNil(t, os.WriteFile(wantFile, []byte(strings.Join(got, "\n")+"\n"), 0o644))
 	}
