@@ -9,11 +9,13 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -409,4 +411,106 @@ func FuzzXLS(f *testing.F) {
 		_ = detectBytes(data, p)
 		openOrFail(t, openXLS, p, Options{})
 	})
+}
+
+// bigClientsSpec is one sheet of n clients: a zero-padded number, a distinct
+// name (so the shared-string table spans many CONTINUE records), a date,
+// money and a note.
+func bigClientsSpec(n int) xlsSpec {
+	sh := xlsSpecSheet{Name: "Clients", Cells: [][5]any{
+		{0, 0, "s", "Client ID", ""}, {0, 1, "s", "Name", ""}, {0, 2, "s", "Opened", ""}, {0, 3, "s", "Balance", ""}, {0, 4, "s", "Note", ""}}}
+	for i := 1; i <= n; i++ {
+		sh.Cells = append(sh.Cells,
+			[5]any{i, 0, "n", i, "000000"},
+			[5]any{i, 1, "s", fmt.Sprintf("Client %d Müller", i), ""},
+			[5]any{i, 2, "n", 40000 + i%5000, "DD/MM/YYYY"},
+			[5]any{i, 3, "n", float64(i) * 1.25, "#,##0.00"},
+			[5]any{i, 4, "s", fmt.Sprintf("№%d 李 see file", i%100), ""})
+	}
+	return xlsSpec{Sheets: []xlsSpecSheet{sh}}
+}
+
+// benchReader reads a 50k-row client list written as .xls (xlwt) or .xlsx
+// (excelize) from the same data and reports rows per second.
+func benchReader(b *testing.B, ext string) {
+	const n = 50_000
+	p := filepath.Join(b.TempDir(), "big."+ext)
+	if ext == "xls" {
+		writeXLSSpec(b, bigClientsSpec(n), p)
+	} else {
+		writeXLSXSpec(b, bigClientsSpec(n), p)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	total := 0
+	for i := 0; i < b.N; i++ {
+		rows, data := countRows(b, p)
+		if rows != n || data != n {
+			b.Fatalf("rows %d data %d, want %d", rows, data, n)
+		}
+		total += rows
+	}
+	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "rows/s")
+}
+
+func BenchmarkXLS50k(b *testing.B)  { benchReader(b, "xls") }
+func BenchmarkXLSX50k(b *testing.B) { benchReader(b, "xlsx") }
+
+// TestBigXLSMemory reads a 120k-row workbook (two sheets of 60k rows, the
+// most an .xls sheet holds is 65,536) in a child process and checks its peak
+// memory. Run with HANDOVER_BIG=1. The child reports VmHWM from /proc, not
+// getrusage's maxrss: Linux carries maxrss over an exec, so a child would
+// report the parent's peak (here the parent wrote the big files).
+func TestBigXLSMemory(t *testing.T) {
+	if p := os.Getenv("XLS_READ_ONLY"); p != "" {
+		start := time.Now()
+		n, d := countRows(t, p)
+		status, _ := os.ReadFile("/proc/self/status")
+		var hwm string
+		for _, l := range strings.Split(string(status), "\n") {
+			if strings.HasPrefix(l, "VmHWM:") {
+				hwm = strings.TrimSuffix(strings.Join(strings.Fields(l)[1:], ""), "kB")
+			}
+		}
+		fmt.Printf("RESULT rows=%d data=%d secs=%.2f hwm_kb=%s\n", n, d, time.Since(start).Seconds(), hwm)
+		return
+	}
+	if os.Getenv("HANDOVER_BIG") == "" {
+		t.Skip("set HANDOVER_BIG=1 to measure reading a 120k-row .xls")
+	}
+	dir := t.TempDir()
+	measure := func(p string) (rows, data, kb int, secs float64) {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestBigXLSMemory$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "XLS_READ_ONLY="+p, "TMPDIR="+dir)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(l, "RESULT") {
+				fmt.Sscanf(l, "RESULT rows=%d data=%d secs=%f hwm_kb=%d", &rows, &data, &secs, &kb)
+			}
+		}
+		return
+	}
+	small := filepath.Join(dir, "small.xls")
+	writeXLSSpec(t, bigClientsSpec(10_000), small)
+	big := filepath.Join(dir, "big.xls")
+	spec := bigClientsSpec(60_000)
+	second := spec.Sheets[0]
+	second.Name = "More clients"
+	spec.Sheets = append(spec.Sheets, second)
+	writeXLSSpec(t, spec, big)
+	_, _, smallKB, _ := measure(small)
+	rows, data, kb, secs := measure(big)
+	st, _ := os.Stat(big)
+	t.Logf("big.xls (%d MiB): %d rows in %.2f s, peak RSS %d MB (10k rows: %d MB)", st.Size()>>20, rows, secs, kb/1024, smallKB/1024)
+	if rows != 120_000 || data != 120_000 {
+		t.Errorf("rows %d data %d, want 120000", rows, data)
+	}
+	// Twelve times the rows: the shared strings (60k distinct names here)
+	// grow, the rest must not.
+	if kb > 100*1024 || kb > smallKB*3 {
+		t.Errorf("peak RSS %d MB for 120k rows (%d MB for 10k), want < 100 MB and < 3x", kb/1024, smallKB/1024)
+	}
 }
