@@ -195,6 +195,41 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 		}
 		res.Records[tr.Entity] = c
 	}
+	// A contact the truth derives (a party named only in a parties list)
+	// has no row of its own: it is found by its name among the staged
+	// contacts no row of the truth claims.
+	claimed := map[string]bool{}
+	for _, k := range stagedKey {
+		claimed[k] = true
+	}
+	byName := map[string][]string{}
+	for _, r := range recs {
+		if c, ok := r.Data.(*model.Contact); ok && !claimed[r.Key] {
+			n := normName(c.Name)
+			if c.Name == "" {
+				n = normName(c.FirstName + " " + c.LastName)
+			}
+			byName[n] = append(byName[n], r.Key)
+		}
+	}
+	for _, tr := range truth.Records {
+		if !tr.Derived || stagedKey[tr.ID] != "" {
+			continue
+		}
+		n := normName(tr.Values["name"])
+		if n == "" {
+			n = normName(tr.Values["first_name"] + " " + tr.Values["last_name"])
+		}
+		for _, k := range byName[n] {
+			if !claimed[k] {
+				claimed[k], stagedKey[tr.ID] = true, k
+				c := res.Records[tr.Entity]
+				c.Got++
+				res.Records[tr.Entity] = c
+				break
+			}
+		}
+	}
 	// Values of the records found, field by field.
 	stagedByKey := map[string]workspace.StoredRecord{}
 	for _, r := range recs {
@@ -223,10 +258,6 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 		}
 	}
 	// Staged records the truth has no record for (wrong type, or extra).
-	claimed := map[string]bool{}
-	for _, k := range stagedKey {
-		claimed[k] = true
-	}
 	for _, r := range recs {
 		if r.Derived && (r.Entity == model.ARBalances || r.Entity == model.TrustBalances) {
 			continue
@@ -429,9 +460,12 @@ func (r *Result) manual(ir ingest.Result) {
 	for _, s := range ir.Sources {
 		r.Manual.RejectedRows += int(s.Rejected)
 		for _, t := range s.Tables {
-			if t.Entity == "" && t.Ledger == "" && hasWarning(t.Warnings, "Could not tell what this table holds") {
+			if t.Entity == "" && t.Ledger == "" && t.Lookup == "" && hasWarning(t.Warnings, "Could not tell what this table holds") {
 				r.Manual.UnknownTables++
 			}
+			// The mapper's own questions (a column that may be a link, …)
+			// and warnings that ask the user to settle a reading.
+			r.Manual.Questions += len(t.Questions)
 			for _, w := range t.Warnings {
 				if isQuestion(w) {
 					r.Manual.Questions++

@@ -61,6 +61,11 @@ func TestCompareCountsWhatWasRecovered(t *testing.T) {
 		workspace.Row{Num: 2, Excluded: model.AccountingHistory, Ledger: &model.LedgerLine{Kind: model.LedgerInvoice, Matter: model.Ref{Kind: "number", Value: "A-1"}, Amount: 5000}},
 		workspace.Row{Num: 3, Excluded: model.AccountingHistory, Ledger: &model.LedgerLine{Kind: model.LedgerTrustDeposit, Matter: model.Ref{Kind: "number", Value: "A-1"}, Amount: 1000}},
 		workspace.Row{Num: 4, Excluded: model.AccountingHistory, Ledger: &model.LedgerLine{Kind: model.LedgerInvoice, Matter: model.Ref{Kind: "number", Value: "A-2"}, Amount: 699}})
+	// A party named only in a parties list: one contact made after the
+	// files are read, with no row of its own.
+	if err := ws.ReplaceDerived(ctx, model.Contacts, rec(model.Contacts, "party:name:cypo", &model.Contact{Type: "Person", FirstName: "Cy", LastName: "Po"})); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := balances.Recompute(ctx, ws, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +73,8 @@ func TestCompareCountsWhatWasRecovered(t *testing.T) {
 		Records: []firmgen.Record{
 			{ID: "C1", Entity: "contacts", Loc: firmgen.Loc{File: "clients.csv", Row: 2}},
 			{ID: "C2", Entity: "contacts", Loc: firmgen.Loc{File: "clients.csv", Row: 3}},
+			{ID: "C3", Entity: "contacts", Loc: firmgen.Loc{File: "parties.csv", Row: 2}, Derived: true, Values: map[string]string{"first_name": "Cy", "last_name": "Po"}},
+			{ID: "C4", Entity: "contacts", Loc: firmgen.Loc{File: "parties.csv", Row: 3}, Derived: true, Values: map[string]string{"first_name": "No", "last_name": "Body"}},
 			{ID: "M1", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 2}, Values: map[string]string{"display_number": "A-1"}},
 			{ID: "M2", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 3}, Values: map[string]string{"open_date": "2024-01-02"}},
 			{ID: "M3", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 4}},
@@ -82,8 +89,8 @@ func TestCompareCountsWhatWasRecovered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := res.Records["contacts"]; c != (Count{2, 2}) {
-		t.Errorf("contacts %+v, want 2/2", c)
+	if c := res.Records["contacts"]; c != (Count{3, 4}) {
+		t.Errorf("contacts %+v, want 3/4 (two from rows, one party found by name, one party never made)", c)
 	}
 	if c := res.Records["matters"]; c != (Count{2, 3}) {
 		t.Errorf("matters %+v, want 2/3 (the third was staged as a note)", c)
@@ -97,8 +104,8 @@ func TestCompareCountsWhatWasRecovered(t *testing.T) {
 	if res.Links != (Count{1, 3}) {
 		t.Errorf("links %+v, want 1/3 (one resolves, one names nobody, one's child is not staged)", res.Links)
 	}
-	if res.Values != (Count{1, 2}) {
-		t.Errorf("values %+v, want 1/2 (A-2's open date was not read)", res.Values)
+	if res.Values != (Count{3, 4}) {
+		t.Errorf("values %+v, want 3/4 (Cy Po's two names right, A-1's number right, A-2's open date not read)", res.Values)
 	}
 	if res.Balances != (Count{2, 3}) {
 		t.Errorf("balances %+v, want 2/3 (A-2 is 6.99, the truth 7.00)", res.Balances)

@@ -379,7 +379,9 @@ func (b *builder) parties(clientsWritten map[int]bool) *table {
 			values: map[string]string{"description": p.Role}}
 		if !clientsWritten[p.Contact] && !seen[p.Contact] {
 			seen[p.Contact] = true
-			m.derived = append(m.derived, Record{ID: cid(p.Contact), Entity: "contacts", Derived: true})
+			v := contactValues(c)
+			delete(v, "email") // a parties list may not carry it
+			m.derived = append(m.derived, Record{ID: cid(p.Contact), Entity: "contacts", Derived: true, Values: v})
 		}
 		t.add(m, b.matterRef(p.Matter), displayName(c), p.Role, c.Email)
 	}

@@ -248,7 +248,7 @@ func newWorld(r *rand.Rand, sz size, base time.Time) *world {
 			}
 		}
 		if c.Company != "" {
-			c.Email = "info@" + asciiLower(firstWord(c.Company)) + ".example"
+			c.Email = "info@" + asciiLower(c.Company) + ".example"
 		} else {
 			c.Email = asciiLower(c.First) + "." + asciiLower(c.Last) + fmt.Sprint(c.ID) + "@mail.example"
 		}
