@@ -49,27 +49,29 @@ type Miss struct {
 
 // Result is one firm's measurement.
 type Result struct {
-	Firm     string                  `json:"firm"`
-	Shape    string                  `json:"shape"`
-	Records  map[string]Count        `json:"records"` // per Clio type: truth records staged as that type at their row
-	Extra    map[string]int          `json:"extra"`   // staged records of a type the truth has no record for at that row
-	Values   Count                   `json:"values"`  // fields of staged truth records read as the truth has them
-	Links    Count                   `json:"links"`
-	LinksBy  map[string]Count        `json:"links_by"` // per child type and field
-	Balances Count                   `json:"balances"`
-	Spurious int                     `json:"spurious_balances"` // non-zero balances the truth does not have
-	Manual   Manual                  `json:"manual"`
-	Findings map[string]int          `json:"findings"` // per rule: findings on records with no planted problem
-	Checked  int                     `json:"records_checked"`
-	Misses   []Miss                  `json:"misses"`
-	Elapsed  time.Duration           `json:"elapsed"`
-	Sources  []ingest.SourceResult   `json:"-"`
-	truth    *firmgen.Truth          `json:"-"`
-	byLoc    map[string][]stagedInfo `json:"-"`
-	valMiss  map[string]int          // type.field → values read wrong
-	valEx    map[string]string       // type.field → an example
-	linkMiss map[string]int          // link name|why → lost
-	linkEx   map[string]string       // link name|why → an example reference
+	Firm      string                  `json:"firm"`
+	Shape     string                  `json:"shape"`
+	Records   map[string]Count        `json:"records"` // per Clio type: truth records staged as that type at their row
+	Extra     map[string]int          `json:"extra"`   // staged records of a type the truth has no record for at that row
+	Values    Count                   `json:"values"`  // fields of staged truth records read as the truth has them
+	Links     Count                   `json:"links"`
+	LinksBy   map[string]Count        `json:"links_by"` // per child type and field
+	Balances  Count                   `json:"balances"`
+	Spurious  int                     `json:"spurious_balances"` // non-zero balances the truth does not have
+	Manual    Manual                  `json:"manual"`
+	Findings  map[string]int          `json:"findings"` // per rule: findings on records with no planted problem
+	Checked   int                     `json:"records_checked"`
+	Misses    []Miss                  `json:"misses"`
+	Elapsed   time.Duration           `json:"elapsed"`
+	Sources   []ingest.SourceResult   `json:"-"`
+	truth     *firmgen.Truth          `json:"-"`
+	byLoc     map[string][]stagedInfo `json:"-"`
+	valMiss   map[string]int          // type.field → values read wrong
+	valEx     map[string]string       // type.field → an example
+	stagedKey map[string]string       // truth id → the staged record found for it
+	balEx     []string                // examples of balances not exact
+	linkMiss  map[string]int          // link name|why → lost
+	linkEx    map[string]string       // link name|why → an example reference
 }
 
 func (r *Result) linkLost(name, why, example string) {
@@ -351,16 +353,26 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 		}
 		got[kind+"|"+owner] += amount
 	}
-	for k, w := range want {
+	for _, b := range truth.Balances {
+		k := b.Kind + "|" + b.Owner
 		res.Balances.Want++
-		if g, ok := got[k]; ok && g == w {
+		if g, ok := got[k]; ok && g == b.Cents {
 			res.Balances.Got++
+		} else if len(res.balEx) < 2 {
+			res.balEx = append(res.balEx, fmt.Sprintf("%s of %s row %d: want %s, got %s", b.Kind, path.Base(byID[b.Owner].Loc.File), byID[b.Owner].Loc.Row, model.Cents(b.Cents), model.Cents(got[k])))
 		}
 	}
+	var spurious []string
 	for k, g := range got {
 		if _, ok := want[k]; !ok && g != 0 {
 			res.Spurious++
+			kind, owner, _ := strings.Cut(k, "|")
+			spurious = append(spurious, fmt.Sprintf("%s for %s %s", kind, strconvQuote(strings.TrimPrefix(owner, "?")), model.Cents(g)))
 		}
+	}
+	sort.Strings(spurious)
+	if len(spurious) > 0 {
+		res.balEx = append(res.balEx, "spurious: "+spurious[0])
 	}
 	res.manual(ir)
 	// Findings: the truth plants no problem, so every finding on a record
@@ -373,6 +385,7 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 	if err != nil {
 		return nil, err
 	}
+	res.stagedKey = stagedKey
 	if err := res.misses(ctx, ws); err != nil {
 		return nil, err
 	}
@@ -509,7 +522,7 @@ func (r *Result) misses(ctx context.Context, ws *workspace.Workspace) error {
 	}
 	groups := map[string]*group{}
 	for _, tr := range r.truth.Records {
-		if _, ok := r.find(truthLocKey(tr), tr); ok {
+		if r.stagedKey[tr.ID] != "" {
 			continue
 		}
 		file := tr.Loc.File
@@ -523,14 +536,17 @@ func (r *Result) misses(ctx context.Context, ws *workspace.Workspace) error {
 			groups[k] = g
 		}
 		g.lost++
-		g.rows[locKey(tr.Loc.File, "", tr.Loc.Row)] = true
+		g.rows[locKey(tr.Loc.File, tr.Loc.Table, tr.Loc.Row)] = true
 	}
 	// What the lost rows became: rejects and exclusions with their reasons.
 	why := map[string]map[string]int{}
 	err := ws.EachLeftOut(ctx, func(o workspace.OutcomeRow) error {
-		lk := locKey(o.Source, "", o.Row)
 		for k, g := range groups {
-			if g.rows[lk] && (g.table == "" || strings.EqualFold(g.table, o.Locator)) {
+			lk := locKey(o.Source, "", o.Row)
+			if g.table != "" {
+				lk = locKey(o.Source, o.Locator, o.Row)
+			}
+			if g.rows[lk] {
 				if why[k] == nil {
 					why[k] = map[string]int{}
 				}
@@ -570,7 +586,7 @@ func (r *Result) misses(ctx context.Context, ws *workspace.Workspace) error {
 		r.Misses = append(r.Misses, Miss{What: "links " + name, Lost: n, Why: why})
 	}
 	if lost := r.Balances.Want - r.Balances.Got; lost > 0 {
-		r.Misses = append(r.Misses, Miss{What: "balances", Lost: lost, Why: fmt.Sprintf("not equal to the truth to the cent (%d spurious)", r.Spurious)})
+		r.Misses = append(r.Misses, Miss{What: "balances", Lost: lost, Why: fmt.Sprintf("not equal to the truth to the cent (%d spurious), e.g. %s", r.Spurious, strings.Join(r.balEx, "; "))})
 	}
 	sort.Slice(r.Misses, func(i, j int) bool {
 		if r.Misses[i].Lost != r.Misses[j].Lost {
