@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -257,6 +258,20 @@ func tourClio(up *uploadScreen, wait func(func() *Task), do func(func()), shot f
 	wait(up.Plan)
 	do(up.ShowMatching)
 	shot("10-upload-matching")
+	// the demo firm's event with no ORGANIZER and time entry with no lawyer
+	// go to the managing partner
+	if sel := up.matches.DefaultOwner; sel != nil {
+		wait(func() *Task {
+			for _, o := range sel.Options {
+				if strings.Contains(o, "<"+synth.Lawyers[0].Email+">") {
+					sel.SetSelected(o)
+				}
+			}
+			return up.Pending
+		})
+		do(up.ShowDefaultOwner)
+		shot("10-upload-default-owner")
+	}
 	phase("upload")
 	wait(up.Upload)
 	return nil

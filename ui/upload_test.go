@@ -307,3 +307,72 @@ func captureUpload(t *testing.T, u *App, up *uploadScreen, path string) {
 		t.Fatal(err)
 	}
 }
+
+// The Upload screen's "Records your old system left without a person go
+// to …": the demo firm's event with no ORGANIZER and time entry with no
+// user are counted and need a choice; choosing a Clio user keeps it in the
+// project and the plan gives them to that user; "nobody" forgets it again.
+func TestUploadDefaultOwnerChoice(t *testing.T) {
+	u, srv, base := demoAppAndClio(t)
+	ctx := context.Background()
+	tok, _ := srv.IssueToken("handover-ui-test")
+	c, err := clio.New(base, clio.StaticToken(tok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Show(StepUpload)
+	up := u.Screen(StepUpload).(*uploadScreen)
+	up.UseClient(c, base, "Test User <t@example.com>")
+	up.AllowBlockers.SetChecked(true)
+	up.Plan().Wait()
+	d := up.PlanResult().DefaultOwner
+	if d.Records[model.CalendarEvents] != 1 || d.Records[model.TimeEntries] != 1 || d.ClioID != 0 {
+		t.Fatalf("the demo firm's records with no person: %+v", d)
+	}
+	m := up.matches
+	if m.DefaultOwner == nil || m.DefaultOwner.Selected != noDefaultOwner || !strings.Contains(m.DefaultOwnerStatus.Text, "Needs a choice") {
+		t.Fatalf("before a choice: %+v", m.DefaultOwner)
+	}
+	skips := timeEntrySkips(up.PlanResult())
+
+	lw := synth.Lawyers[1]
+	option := lw.First + " " + lw.Last + " <" + lw.Email + ">"
+	choose(m.DefaultOwner, option)
+	if up.Pending == nil {
+		t.Fatal("choosing a default owner started nothing")
+	}
+	up.Pending.Wait()
+	p := up.PlanResult()
+	if p.DefaultOwner.ClioID == 0 || p.DefaultOwner.How != upload.HowSaved || timeEntrySkips(p) != skips-1 {
+		t.Errorf("after the choice: %+v, time entries skipped %d (was %d)", p.DefaultOwner, timeEntrySkips(p), skips)
+	}
+	if saved, _ := upload.SavedDefaultOwner(ctx, u.Project()); saved != strings.ToLower(lw.Email) {
+		t.Errorf("the project keeps %q, want %s", saved, lw.Email)
+	}
+	st := up.matches.DefaultOwnerStatus.Text
+	for _, s := range []string{"1 calendar event and 1 time entry", lw.First + " " + lw.Last, "calendar"} {
+		if !strings.Contains(st, s) {
+			t.Errorf("the status %q does not say %q", st, s)
+		}
+	}
+	if up.matches.DefaultOwner.Selected != option {
+		t.Errorf("the choice shows %q", up.matches.DefaultOwner.Selected)
+	}
+	if shot := os.Getenv("HANDOVER_UI_OWNER_SHOT"); shot != "" {
+		u.Win.Resize(fyne.NewSize(1280, 900))
+		up.scroll.Refresh()
+		up.ShowDefaultOwner()
+		f, err := os.Create(shot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		png.Encode(f, u.Win.Canvas().Capture())
+		f.Close()
+	}
+
+	choose(up.matches.DefaultOwner, noDefaultOwner)
+	up.Pending.Wait()
+	if saved, _ := upload.SavedDefaultOwner(ctx, u.Project()); saved != "" || up.PlanResult().DefaultOwner.ClioID != 0 {
+		t.Errorf("after choosing nobody: saved %q, plan %+v", saved, up.PlanResult().DefaultOwner)
+	}
+}

@@ -34,6 +34,11 @@ type matchEditor struct {
 
 	Users     []*matchRow
 	Calendars []*matchRow
+	// DefaultOwner chooses who gets the records the old system left without
+	// a person; DefaultOwnerStatus says how many there are and where they go.
+	DefaultOwner       *widget.Select
+	DefaultOwnerStatus *widget.Label
+	ownerBox           *fyne.Container // the default-owner part (to scroll to)
 }
 
 // matchRow is one legacy user (or calendar owner) and its Select.
@@ -72,20 +77,20 @@ func findRow(rows []*matchRow, legacy string) *matchRow {
 
 // show rebuilds the editor from a plan.
 func (m *matchEditor) show(p *upload.PlanResult) {
-	m.Users, m.Calendars = nil, nil
+	m.Users, m.Calendars, m.DefaultOwner, m.DefaultOwnerStatus, m.ownerBox = nil, nil, nil, nil, nil
 	var objs []fyne.CanvasObject
 	defer func() { setObjects(m.box, objs...) }()
+	if d := p.DefaultOwner; d.Total > 0 || d.Email != "" {
+		m.ownerBox = m.defaultOwner(p)
+	}
 	if len(p.Users) == 0 {
+		if m.ownerBox != nil {
+			objs = append(objs, m.ownerBox)
+		}
 		return
 	}
 	// the Clio users one can choose: enabled ones, by name
-	var users []clio.User
-	for _, cu := range p.ClioUsers {
-		if cu.Enabled {
-			users = append(users, cu)
-		}
-	}
-	sort.SliceStable(users, func(i, j int) bool { return strings.ToLower(users[i].Name) < strings.ToLower(users[j].Name) })
+	users := enabledUsers(p.ClioUsers)
 	userOptions := []string{leaveUnassigned}
 	emailOf := map[string]string{leaveUnassigned: ""}
 	labelOf := map[int64]string{}
@@ -146,6 +151,9 @@ func (m *matchEditor) show(p *upload.PlanResult) {
 		m.Users = append(m.Users, &matchRow{Legacy: um.Legacy, Select: sel, Status: status})
 	}
 	objs = append(objs, container.New(&formLayout{cols: []float32{200, 0, 340, 240}}, cells...))
+	if m.ownerBox != nil { // after the people named: these records name nobody
+		objs = append(objs, m.ownerBox)
+	}
 
 	if len(p.Calendars) == 0 {
 		return
@@ -291,4 +299,113 @@ func calendarStatus(cm upload.CalendarMatch) string {
 		return "Your choice"
 	}
 	return "Goes in " + cm.CalendarName + " (their own calendar)"
+}
+
+// Options of the default-owner Select that are not a Clio user.
+const noDefaultOwner = "— nobody: skip them —"
+
+// defaultOwner is the part of the editor for the records the old system left
+// without a person (no assignee column, an iCalendar file with no
+// ORGANIZER, a time sheet with no user): one Clio user gets them all.
+func (m *matchEditor) defaultOwner(p *upload.PlanResult) *fyne.Container {
+	d := p.DefaultOwner
+	options := []string{noDefaultOwner}
+	emailOf := map[string]string{noDefaultOwner: ""}
+	selected := noDefaultOwner
+	users := enabledUsers(p.ClioUsers)
+	for _, cu := range users {
+		l := cu.Name + " <" + cu.Email + ">"
+		options = append(options, l)
+		emailOf[l] = cu.Email
+		if int64(cu.ID) == d.ClioID {
+			selected = l
+		}
+	}
+	sel := widget.NewSelect(options, nil)
+	sel.Selected = selected
+	sel.OnChanged = func(s string) {
+		if s == selected {
+			return
+		}
+		email := emailOf[s]
+		m.u.Pending = m.u.planAfter("Saving your choice", func(ctx context.Context, ws *workspace.Workspace) error {
+			return upload.ChooseDefaultOwner(ctx, ws, email)
+		})
+	}
+	status := wrapped(defaultOwnerStatus(d))
+	switch {
+	case d.Problem != "" || d.ClioID == 0 && d.Total > 0:
+		status.Importance = widget.DangerImportance
+	case d.ClioID != 0:
+		status.Importance = widget.SuccessImportance
+	}
+	m.DefaultOwner, m.DefaultOwnerStatus = sel, status
+	intro := "Your old system named nobody on some records, and Clio needs a person for each: " + personless(d) + "."
+	if d.Total == 0 {
+		intro = "Every task, calendar event and time entry in this project names its person."
+	}
+	return container.NewVBox(
+		sectionTitle("Records with no one named"),
+		wrapped(intro),
+		container.New(&formLayout{cols: []float32{420, 340}},
+			widget.NewLabel("Records your old system left without a person go to"), sel),
+		status,
+	)
+}
+
+func enabledUsers(all []clio.User) []clio.User {
+	var users []clio.User
+	for _, cu := range all {
+		if cu.Enabled {
+			users = append(users, cu)
+		}
+	}
+	sort.SliceStable(users, func(i, j int) bool { return strings.ToLower(users[i].Name) < strings.ToLower(users[j].Name) })
+	return users
+}
+
+// personless says "12 tasks, 1 calendar event and 3 time entries".
+func personless(d upload.DefaultOwnerPlan) string {
+	var parts []string
+	for _, f := range []struct {
+		e         model.Entity
+		one, many string
+	}{{model.Tasks, "task", "tasks"}, {model.CalendarEvents, "calendar event", "calendar events"}, {model.TimeEntries, "time entry", "time entries"}} {
+		if n := d.Records[f.e]; n > 0 {
+			parts = append(parts, plural(n, f.one, f.many))
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return "none"
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// defaultOwnerStatus says what the plan does with the records with no person.
+func defaultOwnerStatus(d upload.DefaultOwnerPlan) string {
+	switch {
+	case d.Problem != "":
+		return "Needs a choice: " + d.Problem + "."
+	case d.ClioID != 0 && d.Total == 0:
+		return "Kept in this project for later: no record needs it now."
+	case d.ClioID != 0:
+		s := "The plan gives " + personless(d) + " to " + d.Name
+		if d.Records[model.CalendarEvents] > 0 {
+			s += " (the events go on " + d.Name + "'s calendar)"
+		}
+		return s + ". Your choice is kept in this project."
+	}
+	return "Needs a choice: without one, these records are not uploaded (“upload the rest” skips and lists them)."
+}
+
+// ShowDefaultOwner scrolls the Upload screen to the default-owner choice
+// (the tour's screenshot; a no-op when the plan has none).
+func (u *uploadScreen) ShowDefaultOwner() {
+	if u.matches.ownerBox == nil {
+		return
+	}
+	u.scroll.ScrollToOffset(fyne.NewPos(0, u.planBox.Position().Y+u.matches.box.Position().Y+u.matches.ownerBox.Position().Y-16))
 }
