@@ -379,11 +379,16 @@ func what(holds string) string {
 // askFor writes a question with one answer per table the column may point to.
 func askFor(t *table, q *question) mapping.Question {
 	var choices []mapping.Choice
-	var names []string
+	var fits []string
 	seen := map[string]bool{}
-	for _, l := range q.cands {
+	seenParent := map[*table]bool{}
+	for _, l := range q.cands { // best first: one key per table
+		if seenParent[l.parent] {
+			continue
+		}
+		seenParent[l.parent] = true
+		fits = append(fits, fmt.Sprintf("the %s of %s (%s)", l.key.name, l.parent.name, what(l.parent.holds)))
 		target, _ := linkTarget(t.holds, l)
-		names = append(names, l.parent.name+"."+l.key.name)
 		if target == "" || seen[target] {
 			continue
 		}
@@ -391,22 +396,10 @@ func askFor(t *table, q *question) mapping.Question {
 		choices = append(choices, mapping.Choice{Label: fmt.Sprintf("Yes: the %s in %s", strings.TrimSuffix(what(l.parent.holds), "s"), l.parent.name), Target: target})
 	}
 	choices = append(choices, mapping.Choice{Label: "No: keep it as text", Target: fallback(t.holds, q.col.name)})
-	msg := fmt.Sprintf("Which records does “%s” point to? Its values fit %s equally well.", q.col.name, strings.Join(uniq(names), " and "))
+	msg := fmt.Sprintf("Which records does “%s” in %s point to? Its values are %s alike, so Handover will not guess.", q.col.name, t.name, strings.Join(fits, " and "))
 	if q.partial {
 		l := q.cands[0]
-		msg = fmt.Sprintf("Is “%s” a link to %s (%s)? Only %.0f%% of its %d values are in %s.%s.", q.col.name, l.parent.name, what(l.parent.holds), 100*l.found, q.col.nonEmpty, l.parent.name, l.key.name)
+		msg = fmt.Sprintf("Is “%s” in %s a link to %s (%s)? Only %.0f%% of its %d values are in %s.%s.", q.col.name, t.name, l.parent.name, what(l.parent.holds), 100*l.found, q.col.nonEmpty, l.parent.name, l.key.name)
 	}
 	return mapping.Question{Rule: mapping.RuleLinkQuestion, Column: q.col.name, Message: msg, Choices: choices}
-}
-
-func uniq(ss []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
