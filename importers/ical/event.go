@@ -5,28 +5,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"handover/importers/lines"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"handover/core/model"
+	"handover/importers/items"
 )
-
-// matterTag finds a matter number in brackets, "[16-1001]": it must contain a
-// digit so that "[EXTERNAL]" or "[Draft]" is not taken for a matter.
-var matterTag = regexp.MustCompile(`\[([A-Za-z0-9][A-Za-z0-9._/-]{0,30})\]`)
-
-// MatterFromText returns the first bracketed matter number in s, e.g.
-// "Hearing [16-1001]" → "16-1001", or "".
-func MatterFromText(s string) string {
-	for _, m := range matterTag.FindAllStringSubmatch(s, -1) {
-		if strings.ContainsAny(m[1], "0123456789") {
-			return m[1]
-		}
-	}
-	return ""
-}
 
 func buildEvent(it *Item, props []prop, z *zones, floating *time.Location) {
 	ev := &model.CalendarEvent{}
@@ -148,7 +133,7 @@ func buildEvent(it *Item, props []prop, z *zones, floating *time.Location) {
 		}
 		ev.Description += note
 	}
-	if m := MatterFromText(ev.Summary); m != "" {
+	if m := items.MatterRef(ev.Summary, nil); m != "" { // "[16-1001] Hearing", "Matter No. 17: call"
 		ev.Matter = model.Ref{Kind: "number", Value: m}
 	}
 

@@ -57,6 +57,10 @@ type Options struct {
 	// FileName is the file's base name ("2024-017 letter.eml"): a single
 	// message may carry its matter reference there.
 	FileName string
+	// KnownMatter reports whether a value is, in some written form, the
+	// number of a matter already in the project; nil when none is known. A
+	// bare number in a subject is taken as a matter reference only then.
+	KnownMatter func(value string) bool
 	// FileTime is the file's modification time, the last resort for an
 	// e-mail that carries no date of its own. Zero: unknown.
 	FileTime time.Time

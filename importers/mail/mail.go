@@ -120,6 +120,9 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 		break
 	}
 	mbox := bytes.HasPrefix(first, []byte("From "))
+	if mbox {
+		opts.FileName = "" // a mailbox's name is not each message's matter
+	}
 	s.push(first, firstOff)
 	for num := int64(1); ; num++ {
 		if err := ctx.Err(); err != nil {
@@ -136,8 +139,9 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 				return fmt.Errorf("mail: reading message %d: %w", num, err)
 			}
 			off = o
-			postmark = string(c[:min(len(c), maxPostmark)]) // its date stands in for a missing Date header
-			for len(c) > 0 && c[len(c)-1] != '\n' {         // rest of an overlong separator line
+			// The separator's date stands in for a missing Date header.
+			postmark = string(c[:min(len(c), maxPostmark)])
+			for len(c) > 0 && c[len(c)-1] != '\n' { // rest of an overlong separator line
 				if c, _, _, err = s.chunk(); err != nil {
 					break
 				}

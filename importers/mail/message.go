@@ -148,19 +148,6 @@ func safeParse(r io.Reader, it *Item, postmark string, opts Options) (res parsed
 	return parse(r, it, postmark, opts)
 }
 
-var matterTag = regexp.MustCompile(`\[([A-Za-z0-9][A-Za-z0-9._/-]{0,30})\]`)
-
-// MatterFromText returns the first bracketed matter number in s, e.g.
-// "Re: [16-1001] Draft" → "16-1001"; a tag without a digit ("[EXTERNAL]") is not one.
-func MatterFromText(s string) string {
-	for _, m := range matterTag.FindAllStringSubmatch(s, -1) {
-		if strings.ContainsAny(m[1], "0123456789") {
-			return m[1]
-		}
-	}
-	return ""
-}
-
 func parseMessage(r io.Reader, it *Item, postmark string, opts Options) (parsed, error) {
 	mr, err := openMessage(r)
 	if err != nil {
@@ -192,7 +179,13 @@ func parseMessage(r io.Reader, it *Item, postmark string, opts Options) (parsed,
 		c.MessageID = strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
 	}
 	c.MessageID = validUTF8(c.MessageID)
-	if m := MatterFromText(c.Subject); m != "" {
+	// The matter: marked in the subject ("Our ref: 2024-017", "[2024-017]"),
+	// else, for a single message, in its file name ("2024-017 letter.eml").
+	m := items.MatterRef(c.Subject, opts.KnownMatter)
+	if m == "" && opts.FileName != "" {
+		m = items.MatterRef(strings.TrimSuffix(opts.FileName, filepath.Ext(opts.FileName)), opts.KnownMatter)
+	}
+	if m != "" {
 		c.Matter = model.Ref{Kind: "number", Value: m}
 	}
 	key := c.MessageID

@@ -1,0 +1,118 @@
+package items
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// A matter reference is taken from free text (a subject, an event title, a
+// file name) only where the writer marked it as one: a link to the wrong
+// matter is worse than none, which the readiness check reports and the user
+// settles. The marks, in the forms firms write them:
+//
+//   - wording: "Our ref: 2024-017", "Ref 2024/017", "Ref. 2024-017",
+//     "Reference no. 17", "Our file 2024-017", "Matter No. 17", "Matter #17",
+//     "Matter: 2024-017" ("Your ref", "their ref" and "court ref" are the
+//     other side's numbers, never ours; a bare "matter 5" is prose);
+//   - brackets: "[2024-017]" (a tag without a digit, "[EXTERNAL]", a part
+//     count "[1/2]" or a date is not one);
+//   - a bare value that is, in some written form, the number of a matter
+//     already in the project, when it has a matter number's structure (a
+//     separator or letters, and three digits or more): "Re: Smith / 2024-017".
+//
+// The value is returned as written; the resolver folds number forms.
+
+var refWording = regexp.MustCompile(`(?i)\b(your\s+|their\s+|court\s+|invoice\s+)?(our\s+ref(?:erence)?|our\s+file|ref(?:erence)?|matter)\b(\s*(?:no|nr|number|ref)\b\.?|\s*#|\s*:)?\s*[:.#]?\s*([A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?)`)
+
+var refBracket = regexp.MustCompile(`\[\s*([A-Za-z0-9](?:[A-Za-z0-9._/-]{0,30}[A-Za-z0-9])?)\s*\]`)
+
+// dateLike is a value written as a date (2024-03-12, 12/03/2024, 12.3.24) and
+// partCount a "[1/2]" of a message sent in parts: neither is a matter number.
+var (
+	dateLike  = regexp.MustCompile(`^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](\d{2}|\d{4}))$`)
+	partCount = regexp.MustCompile(`^\d{1,2}/\d{1,2}$`)
+)
+
+// MatterRef returns the matter number a text carries, as written, or "".
+// known, when not nil, reports whether a value is the number of a matter in
+// the project (in any written form); it enables the bare-value form.
+func MatterRef(text string, known func(string) bool) string {
+	for _, m := range refWording.FindAllStringSubmatch(text, -1) {
+		other, word, qualifier, value := m[1], strings.ToLower(m[2]), m[3], m[4]
+		if other != "" || word == "matter" && qualifier == "" && !strings.ContainsAny(value, "-/._") {
+			continue
+		}
+		if plausibleNumber(value) {
+			return value
+		}
+	}
+	for _, m := range refBracket.FindAllStringSubmatch(text, -1) {
+		if plausibleNumber(m[1]) && !partCount.MatchString(m[1]) {
+			return m[1]
+		}
+	}
+	if known == nil {
+		return ""
+	}
+	for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" \t,;:()[]{}<>\"'!?", r) }) {
+		tok = strings.TrimRight(tok, ".")
+		if structured(tok) && plausibleNumber(tok) && known(tok) {
+			return tok
+		}
+	}
+	return ""
+}
+
+func plausibleNumber(v string) bool {
+	return len(v) <= 32 && strings.ContainsAny(v, "0123456789") && !dateLike.MatchString(v)
+}
+
+// structured: a separator or letters with three digits or more, so a bare
+// "17" or "2024" in a subject is never read as a matter.
+func structured(v string) bool {
+	digits, other := 0, false
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		default:
+			other = true
+		}
+	}
+	return digits >= 3 && other
+}
+
+// FoldNumber is a matter number in a comparable form: its runs of digits
+// (leading zeros dropped) and of letters (upper case), joined by "-", so
+// "2024/017", "2024-17" and "M017"/"m-17" fold alike. Used to ask whether a
+// bare value is a known matter; the resolver does the real matching.
+func FoldNumber(s string) string {
+	var parts []string
+	var run []rune
+	digits := false
+	flush := func() {
+		if len(run) == 0 {
+			return
+		}
+		p := string(run)
+		if digits {
+			if p = strings.TrimLeft(p, "0"); p == "" {
+				p = "0"
+			}
+		}
+		parts, run = append(parts, p), run[:0]
+	}
+	for _, r := range strings.ToUpper(s) {
+		isDigit := r >= '0' && r <= '9'
+		isLetter := unicode.IsLetter(r)
+		if !isDigit && !isLetter || len(run) > 0 && isDigit != digits {
+			flush()
+		}
+		if isDigit || isLetter {
+			run, digits = append(run, r), isDigit
+		}
+	}
+	flush()
+	return strings.Join(parts, "-")
+}
