@@ -42,7 +42,8 @@ type Options struct {
 	// user changed how its columns are mapped).
 	Reread bool
 
-	related *related // the relational pre-pass, run once per database or folder (relational.go)
+	related *related     // the relational pre-pass, run once per database or folder (relational.go)
+	matters *matterIndex // the project's matter numbers, for references in e-mails (ingestItems)
 }
 
 // Progress reports work on one file. Total is -1 while unknown.
@@ -109,6 +110,8 @@ func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Opti
 		opts.AttachmentDir = ws.Path() + ".files"
 	}
 	opts.related = newRelated(ws)
+	opts.matters = &matterIndex{}
+	files = itemsLast(files)
 	mem, err := ws.Remembered(ctx)
 	if err != nil {
 		return res, err
@@ -367,7 +370,8 @@ func ingestItems(ctx context.Context, ws *workspace.Workspace, path, kind string
 	}
 	defer st.Abort()
 	var n int64
-	iopts := items.Options{AttachmentDir: opts.AttachmentDir, FileName: info.Name, FileTime: info.ExportedAt}
+	iopts := items.Options{AttachmentDir: opts.AttachmentDir, FileName: info.Name, FileTime: info.ExportedAt,
+		KnownMatter: opts.matters.known(ctx, opts.related)}
 	err = fm.Items(ctx, bufio.NewReaderSize(f, 1<<20), iopts, func(it items.Item) error {
 		n++
 		report(opts, Progress{File: path, Stage: "reading", Done: n, Total: -1})
@@ -398,4 +402,47 @@ func ingestItems(ctx context.Context, ws *workspace.Workspace, path, kind string
 	sr.Profile, sr.System, sr.Encoding = info.Profile, info.System, info.Encoding
 	sr.Rows, sr.Records, sr.Excluded, sr.Rejected = c.Rows, c.Records, c.Excluded, c.Rejected
 	return sr, nil
+}
+
+// itemsLast moves the files of item formats (cards, calendars, mail) after
+// the tables, keeping each group's order: an e-mail's bare matter number is
+// recognised only against the matters already read (ingestItems).
+func itemsLast(files []string) []string {
+	var tables, rest []string
+	for _, f := range files {
+		if kind, _, ok := sniff(f); ok && kind != "tabular" {
+			rest = append(rest, f)
+		} else {
+			tables = append(tables, f) // tables, documents trees, and what ingestFile will refuse
+		}
+	}
+	return append(tables, rest...)
+}
+
+// matterIndex holds the project's matter numbers, folded, read once per run
+// when the first item file needs them (all tables are read by then).
+type matterIndex struct {
+	loaded bool
+	folded map[string]bool
+}
+
+// known returns the KnownMatter test for item readers, nil when the project
+// has no matters.
+func (m *matterIndex) known(ctx context.Context, r *related) func(string) bool {
+	if m == nil || r == nil {
+		return nil
+	}
+	if !m.loaded {
+		m.loaded = true
+		for n := range r.projectMatters(ctx) {
+			if m.folded == nil {
+				m.folded = map[string]bool{}
+			}
+			m.folded[items.FoldNumber(n)] = true
+		}
+	}
+	if len(m.folded) == 0 {
+		return nil
+	}
+	return func(v string) bool { return m.folded[items.FoldNumber(v)] }
 }

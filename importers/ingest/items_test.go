@@ -56,3 +56,42 @@ func TestIngestEmailWithoutDateGetsOneAndSaysWhere(t *testing.T) {
 		t.Fatalf("findings: %+v", findings)
 	}
 }
+
+// E-mails filed as .eml carry their matter in the subject or the file name in
+// the forms firms write; a bare number counts only when the project has that
+// matter, even when the matters file sorts after the mail.
+func TestIngestEmlMatterReferences(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "matters.csv"), []byte("Matter Number,Client,Description,Open Date\n2024-017,Ruiz,Ruiz v. Acme,2024-01-05\n2023-101,Lee,Estate of Lee,2023-06-01\n"))
+	eml := func(name, subject string) {
+		write(t, filepath.Join(dir, "a-mail", name), []byte("From: a@example.com\nSubject: "+subject+"\nDate: Tue, 12 Mar 2024 10:00:00 +0000\n\nhello\n"))
+	}
+	eml("1.eml", "Re: Ruiz / 2024-017")             // bare, and a project matter
+	eml("2.eml", "Our ref: 2025/044 - draft")       // worded: kept as written, though unknown
+	eml("3.eml", "Invoice 2024-018 attached")       // bare and unknown: no link
+	eml("Matter No. 2023-101 letter.eml", "Letter") // in the file name
+	eml("5.eml", "[2023-101] Estate inventory")     // bracketed
+	ctx := context.Background()
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "m.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if _, err := Run(ctx, ws, []string{dir}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]model.Ref{}
+	err = ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Emails}, func(r workspace.StoredRecord) error {
+		got[r.Prov.Source] = r.Data.(*model.Communication).Matter
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"1.eml": "2024-017", "2.eml": "2025/044", "3.eml": "", "Matter No. 2023-101 letter.eml": "2023-101", "5.eml": "2023-101"}
+	for src, w := range want {
+		if r := got[src]; r.Value != w || w != "" && r.Kind != "number" {
+			t.Errorf("%s: matter %+v, want %q", src, r, w)
+		}
+	}
+}
