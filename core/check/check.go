@@ -9,12 +9,12 @@ package check
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"handover/core/balances"
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 )
 
@@ -110,6 +110,11 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 		return res, err
 	}
 	defer c.dup.close()
+	// Records merged while cleaning are not streamed, but references to them
+	// resolve to their survivor (as upload's resolver has them).
+	if err := c.ix.AddMerged(ctx, ws); err != nil {
+		return res, err
+	}
 	fw, err := ws.ReplaceFindings(ctx)
 	if err != nil {
 		return res, err
@@ -191,155 +196,12 @@ func (e *emitter) system(r workspace.StoredRecord) string {
 	return "the old system"
 }
 
-// index holds what references are matched against: every reference form
-// of every contact and matter (key, legacy id, names, e-mails, number) as a
-// 64-bit hash in one sorted slice. That is 8 bytes a form and nothing for
-// the garbage collector to scan; string sets cost 20 MB of a 1M-row check's
-// live heap (and as much again in collector headroom). Two forms whose
-// hashes collide (odds about 1 in 10^7 for a million forms) could hide one
-// orphan reference; the hash is fixed, so a package stays reproducible.
-type index struct {
-	sorted []uint64            // merged, ascending, no repeats
-	tail   map[uint64]struct{} // added since the last merge
-}
-
-// Reference forms in an index.
-const (
-	formContactID byte = iota + 1
-	formContactName
-	formContactKey
-	formContactEmail
-	formMatterNumber
-	formMatterID
-	formMatterKey
-)
-
-func formHash(form byte, s string) uint64 {
-	h := uint64(14695981039346656037) ^ uint64(form)
-	h *= 1099511628211
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
-}
-
-func (ix *index) add(form byte, s string) {
-	if ix.tail == nil {
-		ix.tail = map[uint64]struct{}{}
-	}
-	ix.tail[formHash(form, s)] = struct{}{}
-	if n := len(ix.tail); n >= 4096 && n >= len(ix.sorted)/4 {
-		ix.merge()
-	}
-}
-
-// merge folds the tail into the sorted slice: amortised O(1) an add.
-func (ix *index) merge() {
-	if len(ix.tail) == 0 {
-		return
-	}
-	t := make([]uint64, 0, len(ix.tail))
-	for h := range ix.tail {
-		t = append(t, h)
-	}
-	slices.Sort(t)
-	out := make([]uint64, 0, len(ix.sorted)+len(t))
-	i, j := 0, 0
-	for i < len(ix.sorted) || j < len(t) {
-		var v uint64
-		switch {
-		case j == len(t) || i < len(ix.sorted) && ix.sorted[i] < t[j]:
-			v, i = ix.sorted[i], i+1
-		case i == len(ix.sorted) || t[j] < ix.sorted[i]:
-			v, j = t[j], j+1
-		default:
-			v, i, j = t[j], i+1, j+1
-		}
-		out = append(out, v)
-	}
-	ix.sorted, ix.tail = out, nil
-}
-
-func (ix *index) has(form byte, s string) bool {
-	h := formHash(form, s)
-	if _, ok := ix.tail[h]; ok {
-		return true
-	}
-	_, ok := slices.BinarySearch(ix.sorted, h)
-	return ok
-}
-
-func legacyID(key string) string {
-	if i := strings.LastIndexByte(key, ':'); i >= 0 {
-		return key[i+1:]
-	}
-	return key
-}
-
-func normNumber(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
-
-func (ix *index) addContact(r workspace.StoredRecord, c *model.Contact) {
-	ix.add(formContactKey, r.Key)
-	ix.add(formContactID, legacyID(r.Key))
-	for _, n := range []string{
-		c.Name, model.DisplayName(c), c.FirstName + " " + c.LastName, c.LastName + " " + c.FirstName,
-		c.LastName + " " + c.FirstName + " " + c.MiddleName,
-	} {
-		if f := normRefName(n); f != "" {
-			ix.add(formContactName, f)
-		}
-	}
-	for _, e := range c.Emails {
-		if a := normEmail(e.Address); a != "" {
-			ix.add(formContactEmail, a)
-		}
-	}
-}
-
-func (ix *index) addMatter(r workspace.StoredRecord, m *model.Matter) {
-	ix.add(formMatterKey, r.Key)
-	ix.add(formMatterID, legacyID(r.Key))
-	if n := normNumber(m.DisplayNumber); n != "" {
-		ix.add(formMatterNumber, n)
-	}
-}
-
-// contactExists resolves a contact reference the way the upload will.
-func (ix *index) contactExists(ref model.Ref) bool {
-	v := strings.TrimSpace(ref.Value)
-	switch ref.Kind {
-	case "id":
-		return ix.has(formContactID, v)
-	case "name":
-		return ix.has(formContactName, normRefName(v))
-	case "key":
-		return ix.has(formContactKey, v)
-	case "email":
-		return ix.has(formContactEmail, normEmail(v))
-	}
-	return ix.has(formContactID, v) || ix.has(formContactKey, v) || ix.has(formContactName, normRefName(v)) || ix.has(formContactEmail, normEmail(v))
-}
-
-func (ix *index) matterExists(ref model.Ref) bool {
-	v := strings.TrimSpace(ref.Value)
-	switch ref.Kind {
-	case "number":
-		return ix.has(formMatterNumber, normNumber(v))
-	case "id":
-		return ix.has(formMatterID, v)
-	case "key":
-		return ix.has(formMatterKey, v)
-	}
-	return ix.has(formMatterNumber, normNumber(v)) || ix.has(formMatterID, v) || ix.has(formMatterKey, v)
-}
-
 type checker struct {
 	ctx       context.Context
 	ws        *workspace.Workspace
 	opts      Options
 	em        *emitter
-	ix        index
+	ix        *resolve.Resolver // parents, filled as contacts and matters stream past
 	userUses  map[string]*userUse
 	cf        map[string]*fieldUse
 	dup       *dupCollector
@@ -364,6 +226,7 @@ func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*ch
 	return &checker{
 		ctx: ctx, ws: ws, opts: opts,
 		em:       &emitter{ctx: ctx, systems: systems},
+		ix:       resolve.New(),
 		userUses: map[string]*userUse{},
 		cf:       map[string]*fieldUse{},
 		dup:      dup,

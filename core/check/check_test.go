@@ -84,12 +84,19 @@ func TestEveryRuleFiresOnlyOnItsPlantedRecords(t *testing.T) {
 		"orphan.matter|blocker|mail.mbox|2|matter",
 		"balance.negative|blocker|trust.csv|3|amount",
 		"orphan.matter|blocker||0|matter", // the A/R balance computed for matter 12-0000
+		// "acme holdings inc" is both C3 (clients.csv) and O2 (outlook.csv), the
+		// duplicate pair: which one is the client is not guessed
+		"parent.ambiguous|blocker|matters.csv|9|client",
 	}
 	var got []string
 	byKey := map[string]workspace.StoredFinding{}
 	for _, f := range findings(t, ws, "check") {
 		k := fmt.Sprintf("%s|%s|%s|%d|%s", f.Rule, f.Severity, f.Source, f.Row, f.Field)
 		got = append(got, k)
+		if f.Rule == model.RuleParentAmbiguous && (!strings.Contains(f.Message, "Acme Holdings Inc. (PCLaw:contacts:C3)") ||
+			!strings.Contains(f.Message, "Acme Holdings, Inc (Outlook:contacts:O2)")) {
+			t.Errorf("the ambiguous client's finding does not name both candidates: %s", f.Message)
+		}
 		byKey[k] = f
 		if f.Message == "" || f.Fix == "" {
 			t.Errorf("%s: message %q fix %q", k, f.Message, f.Fix)

@@ -21,15 +21,18 @@ const (
 func (c *checker) record(r workspace.StoredRecord) error {
 	c.notePerson(r)  // no assignee/owner/user: one finding per file (owners.go)
 	c.countRecord(r) // the share a finding kind fires on (aggregate.go)
+	if err := c.parents(r); err != nil {
+		return err
+	}
 	switch v := r.Data.(type) {
 	case *model.Contact:
-		c.ix.addContact(r, v)
+		c.ix.Add(r)
 		return c.contact(r, v)
 	case *model.Matter:
-		c.ix.addMatter(r, v)
+		c.ix.Add(r)
 		return c.matter(r, v)
 	case *model.Relationship:
-		return c.relationship(r, v)
+		return nil
 	case *model.Task:
 		return c.task(r, v)
 	case *model.Note:
@@ -40,18 +43,6 @@ func (c *checker) record(r workspace.StoredRecord) error {
 		return c.communication(r, v)
 	case *model.TimeEntry:
 		return c.timeEntry(r, v)
-	case *model.ARBalance:
-		return c.orphanMatter(r, v.Matter, "matter")
-	case *model.TrustBalance:
-		if !v.Matter.IsZero() {
-			return c.orphanMatter(r, v.Matter, "matter")
-		}
-		return c.orphanContact(r, v.Contact, "contact", false)
-	case *model.Document:
-		if err := c.orphanMatter(r, v.Matter, "matter"); err != nil {
-			return err
-		}
-		return c.orphanContact(r, v.Contact, "contact", false)
 	}
 	return nil
 }
@@ -318,19 +309,6 @@ func (c *checker) matter(r workspace.StoredRecord, v *model.Matter) error {
 			return err
 		}
 	}
-	if v.Client.IsZero() {
-		if err := c.em.add(r, model.RuleMatterMissingClient, B, "client", "",
-			label+" has no client: Clio would file it under \"Unknown Client\"",
-			fmt.Sprintf("Add the client in %s and export again, or pick the client here", sys), nil); err != nil {
-			return err
-		}
-	} else if !c.ix.contactExists(v.Client) {
-		if err := c.em.add(r, model.RuleOrphanClient, B, "client", v.Client.Value,
-			fmt.Sprintf("%s's client %q matches no contact", label, v.Client.Value),
-			fmt.Sprintf("Add the client in %s and export again, or pick the client here", sys), nil); err != nil {
-			return err
-		}
-	}
 	open, okOpen, err := c.date(r, "open_date", v.OpenDate, false)
 	if err != nil {
 		return err
@@ -355,41 +333,6 @@ func (c *checker) matter(r workspace.StoredRecord, v *model.Matter) error {
 	return nil
 }
 
-func (c *checker) orphanMatter(r workspace.StoredRecord, ref model.Ref, field string) error {
-	if ref.IsZero() || c.ix.matterExists(ref) {
-		return nil
-	}
-	return c.em.add(r, model.RuleOrphanMatter, B, field, ref.Value,
-		fmt.Sprintf("%s %q points to matter %q, which is not in the data", noun(r.Entity), model.DisplayName(r.Data), ref.Value),
-		fmt.Sprintf("Add matter %s in %s and export again, correct the matter number, or exclude this record here", ref.Value, c.em.system(r)), nil)
-}
-
-// orphanContact flags a contact reference that matches no contact; required:
-// an empty reference is an orphan too.
-func (c *checker) orphanContact(r workspace.StoredRecord, ref model.Ref, field string, required bool) error {
-	if ref.IsZero() && !required || !ref.IsZero() && c.ix.contactExists(ref) {
-		return nil
-	}
-	msg := fmt.Sprintf("%s %q points to contact %q, which is not in the data", noun(r.Entity), model.DisplayName(r.Data), ref.Value)
-	if ref.IsZero() {
-		msg = fmt.Sprintf("%s %q names no contact", noun(r.Entity), model.DisplayName(r.Data))
-	}
-	return c.em.add(r, model.RuleOrphanContact, B, field, ref.Value, msg,
-		fmt.Sprintf("Add the contact in %s and export again, or pick the contact here", c.em.system(r)), nil)
-}
-
-func (c *checker) relationship(r workspace.StoredRecord, v *model.Relationship) error {
-	if v.Matter.IsZero() {
-		if err := c.em.add(r, model.RuleOrphanMatter, B, "matter", "", "This related contact names no matter",
-			"Pick the matter here, or exclude it", nil); err != nil {
-			return err
-		}
-	} else if err := c.orphanMatter(r, v.Matter, "matter"); err != nil {
-		return err
-	}
-	return c.orphanContact(r, v.Contact, "contact", true)
-}
-
 func (c *checker) task(r workspace.StoredRecord, v *model.Task) error {
 	if strings.TrimSpace(v.Name) == "" {
 		if err := c.em.add(r, model.RuleTaskMissingName, B, "name", "", "This task has no name: Clio requires one",
@@ -404,7 +347,6 @@ func (c *checker) task(r workspace.StoredRecord, v *model.Task) error {
 	return errs(
 		c.enum(r, W, "priority", v.Priority, "High", "Normal", "Low"),
 		c.enum(r, W, "status", v.Status, "pending", "in_progress", "in_review", "complete", "draft"),
-		c.orphanMatter(r, v.Matter, "matter"),
 	)
 }
 
@@ -412,26 +354,8 @@ func (c *checker) note(r workspace.StoredRecord, v *model.Note) error {
 	if err := c.enum(r, B, "type", v.Type, "Matter", "Contact"); err != nil {
 		return err
 	}
-	missing := ""
-	switch {
-	case strings.EqualFold(v.Type, "Matter") && v.Matter.IsZero():
-		missing = "matter"
-	case strings.EqualFold(v.Type, "Contact") && v.Contact.IsZero():
-		missing = "contact"
-	case v.Matter.IsZero() && v.Contact.IsZero():
-		missing = "matter"
-	}
-	if missing != "" {
-		if err := c.em.add(r, model.RuleNoteMissingParent, B, missing, "",
-			fmt.Sprintf("Note %q belongs to no %s: Clio will not import it", v.Subject, missing),
-			fmt.Sprintf("Add the %s in %s and export again, or pick it here", missing, c.em.system(r)), nil); err != nil {
-			return err
-		}
-	}
-	if _, _, err := c.date(r, "date", v.Date, false); err != nil {
-		return err
-	}
-	return errs(c.orphanMatter(r, v.Matter, "matter"), c.orphanContact(r, v.Contact, "contact", false))
+	_, _, err := c.date(r, "date", v.Date, false)
+	return err
 }
 
 func (c *checker) event(r workspace.StoredRecord, v *model.CalendarEvent) error {
@@ -463,7 +387,7 @@ func (c *checker) event(r workspace.StoredRecord, v *model.CalendarEvent) error 
 		}
 	}
 	c.user(r, "calendar_owner", v.Owner)
-	return c.orphanMatter(r, v.Matter, "matter")
+	return nil
 }
 
 func (c *checker) communication(r workspace.StoredRecord, v *model.Communication) error {
@@ -471,7 +395,7 @@ func (c *checker) communication(r workspace.StoredRecord, v *model.Communication
 		return err
 	}
 	c.user(r, "user", v.User)
-	return c.orphanMatter(r, v.Matter, "matter")
+	return nil
 }
 
 func (c *checker) timeEntry(r workspace.StoredRecord, v *model.TimeEntry) error {
@@ -520,7 +444,7 @@ func (c *checker) timeEntry(r workspace.StoredRecord, v *model.TimeEntry) error 
 		}
 	}
 	c.user(r, "user", v.User)
-	return c.orphanMatter(r, v.Matter, "matter")
+	return nil
 }
 
 // fieldUse counts one over-long custom field name.

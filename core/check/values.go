@@ -43,10 +43,6 @@ func fold(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// normRefName normalises a name used as a reference (a matter's client
-// "Smith, John") so it can be compared with contacts' names.
-func normRefName(s string) string { return fold(s) }
-
 // normEmail is the blocking form of an address: trimmed and lowercased.
 func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 

@@ -18,9 +18,11 @@ const (
 	RuleMatterMissingNumber    = "matter.missing_number"
 	RuleMatterInvalidStatus    = "matter.invalid_status" // not Open/Pending/Closed after value maps
 	RuleMatterCloseBeforeOpen  = "matter.close_before_open"
-	RuleOrphanClient           = "orphan.client"  // matter's client reference matches no contact
-	RuleOrphanMatter           = "orphan.matter"  // time entry/note/task/email/event/balance whose matter matches no matter
-	RuleOrphanContact          = "orphan.contact" // contact note/relationship whose contact matches no contact
+	RuleOrphanClient           = "orphan.client"         // matter's client reference matches no contact
+	RuleOrphanMatter           = "orphan.matter"         // time entry/note/task/email/event/balance whose matter matches no matter
+	RuleOrphanContact          = "orphan.contact"        // contact note/relationship whose contact matches no contact
+	RuleParentAmbiguous        = "parent.ambiguous"      // a matter/client/contact reference that matches two or more records equally well
+	RuleParentByDescription    = "parent.by_description" // a matter reference matched only by the matter's description
 	RuleTimeMissingUser        = "time.missing_user"
 	RuleTimeMissingDate        = "time.missing_date"
 	RuleTimeMissingQuantity    = "time.missing_quantity"

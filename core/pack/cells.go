@@ -137,23 +137,3 @@ func itoa(v int64) string {
 	}
 	return string(b[i:])
 }
-
-// fold is the matching form of a name: lower case, single spaces, no
-// punctuation.
-func fold(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r == ' ' || r == '\t' || r == ',' || r == '.' || r == '\u00a0':
-			space = b.Len() > 0
-		default:
-			if space {
-				b.WriteByte(' ')
-				space = false
-			}
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}

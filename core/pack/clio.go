@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 )
 
@@ -18,60 +19,53 @@ const BalanceDescription = "Balance Brought Forward from Previous Software"
 // contacts with exactly these values so Clio's importer can match them.
 type names struct{ first, last, company string }
 
-// refs resolves legacy contact and matter references to how the contacts
-// and matters files wrote them. It keeps nothing in memory per record:
-// every reference form (key, legacy id, names, e-mails, matter number) goes
-// into a private temporary SQLite database (unnamed: SQLite deletes it on
-// close) and is looked up there, so packaging a firm with ten times the
-// contacts does not take ten times the memory. The first record to claim a
-// form keeps it, and forms are matched exactly (no hashing).
+// refs resolves legacy contact and matter references (with the project's
+// one resolver, as check and upload do) and gives how the contacts and
+// matters files wrote the record found. The names written live in a private
+// temporary SQLite database (unnamed: SQLite deletes it on close), so
+// packaging a firm with ten times the contacts keeps only the resolver's
+// few hashes a record in memory.
 type refs struct {
 	ctx   context.Context
+	res   *resolve.Resolver
 	index *workspace.Scratch
 	tx    *sql.Tx
 	stmt  map[string]*sql.Stmt
-	nc    int64 // contacts added
-	nm    int64 // matters added
 	err   error // the first failure; lookups after it find nothing
 }
-
-// Reference kinds.
-const (
-	byKey int = iota + 1
-	byID
-	byName
-	byEmail
-	byNumber
-)
 
 const refsSchema = `
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
-CREATE TABLE contact(i INTEGER PRIMARY KEY, first TEXT, last TEXT, company TEXT);
-CREATE TABLE matter(i INTEGER PRIMARY KEY, number TEXT, first TEXT, last TEXT, company TEXT);
-CREATE TABLE cref(kind INTEGER, k TEXT, i INTEGER, PRIMARY KEY(kind, k)) WITHOUT ROWID;
-CREATE TABLE mref(kind INTEGER, k TEXT, i INTEGER, PRIMARY KEY(kind, k)) WITHOUT ROWID;`
+CREATE TABLE contact(key TEXT PRIMARY KEY, first TEXT, last TEXT, company TEXT) WITHOUT ROWID;
+CREATE TABLE matter(key TEXT PRIMARY KEY, number TEXT, first TEXT, last TEXT, company TEXT) WITHOUT ROWID;`
 
 var refsStmts = map[string]string{
-	"contact": `INSERT INTO contact VALUES(?,?,?,?)`,
-	"matter":  `INSERT INTO matter VALUES(?,?,?,?,?)`,
-	"cref":    `INSERT OR IGNORE INTO cref VALUES(?,?,?)`,
-	"mref":    `INSERT OR IGNORE INTO mref VALUES(?,?,?)`,
-	"findC":   `SELECT c.first, c.last, c.company FROM cref r JOIN contact c ON c.i = r.i WHERE r.kind = ? AND r.k = ?`,
-	"findM":   `SELECT m.number, m.first, m.last, m.company FROM mref r JOIN matter m ON m.i = r.i WHERE r.kind = ? AND r.k = ?`,
+	"contact": `INSERT OR REPLACE INTO contact VALUES(?,?,?,?)`,
+	"matter":  `INSERT OR REPLACE INTO matter VALUES(?,?,?,?,?)`,
+	"findC":   `SELECT first, last, company FROM contact WHERE key = ?`,
+	"findM":   `SELECT number, first, last, company FROM matter WHERE key = ?`,
 }
 
-func newRefs(ctx context.Context) (_ *refs, err error) {
+// newRefs starts an empty index; the writer adds contacts and matters as it
+// writes them. Records merged while cleaning are added now: references to
+// them lead to the record they were merged into.
+func newRefs(ctx context.Context, ws *workspace.Workspace) (_ *refs, err error) {
 	index, err := workspace.OpenScratch(ctx, "reference index", refsSchema)
 	if err != nil {
 		return nil, err
 	}
-	r := &refs{ctx: ctx, index: index, stmt: map[string]*sql.Stmt{}}
+	r := &refs{ctx: ctx, res: resolve.New(), index: index, stmt: map[string]*sql.Stmt{}}
 	defer func() {
 		if err != nil {
 			r.close()
 		}
 	}()
+	if ws != nil {
+		if err = r.res.AddMerged(ctx, ws); err != nil {
+			return nil, err
+		}
+	}
 	if r.tx, err = index.Conn.BeginTx(ctx, nil); err != nil {
 		return nil, err
 	}
@@ -97,6 +91,7 @@ func (r *refs) close() {
 		r.index.Close()
 		r.index = nil
 	}
+	r.res = resolve.New()
 }
 
 func (r *refs) exec(name string, args ...any) {
@@ -108,64 +103,30 @@ func (r *refs) exec(name string, args ...any) {
 	}
 }
 
-func legacyID(key string) string {
-	if i := strings.LastIndexByte(key, ':'); i >= 0 {
-		return key[i+1:]
-	}
-	return key
-}
-
 // addContact records how a contact was written in 01-contacts.csv.
-func (r *refs) addContact(key string, c *model.Contact, n names) {
-	i := r.nc
-	r.nc++
-	r.exec("contact", i, n.first, n.last, n.company)
-	set := func(kind int, k string) {
-		if k != "" {
-			r.exec("cref", kind, k, i)
-		}
-	}
-	set(byKey, key)
-	set(byID, legacyID(key))
-	for _, s := range []string{c.Name, model.DisplayName(c), c.FirstName + " " + c.LastName, c.LastName + " " + c.FirstName,
-		c.LastName + " " + c.FirstName + " " + c.MiddleName} {
-		set(byName, fold(s))
-	}
-	for _, e := range c.Emails {
-		set(byEmail, strings.ToLower(strings.TrimSpace(e.Address)))
-	}
+func (r *refs) addContact(rec workspace.StoredRecord, n names) {
+	r.res.Add(rec)
+	r.exec("contact", rec.Key, n.first, n.last, n.company)
 }
 
-// findContact resolves a contact reference the way the contacts file wrote it.
+// findContact resolves a contact reference to how the contacts file wrote
+// the contact; a missing or ambiguous reference finds nothing (the
+// readiness check reports it).
 func (r *refs) findContact(ref model.Ref) (names, bool) {
-	v := strings.TrimSpace(ref.Value)
-	var tries [][2]any
-	switch ref.Kind {
-	case "id":
-		tries = [][2]any{{byID, v}}
-	case "key":
-		tries = [][2]any{{byKey, v}}
-	case "name":
-		tries = [][2]any{{byName, fold(v)}}
-	case "email":
-		tries = [][2]any{{byEmail, strings.ToLower(v)}}
-	default:
-		tries = [][2]any{{byID, v}, {byKey, v}, {byName, fold(v)}, {byEmail, strings.ToLower(v)}}
+	res := r.res.Contact(ref)
+	if res.Status != resolve.Found {
+		return names{}, false
 	}
-	for _, t := range tries {
-		var n names
-		if r.lookup("findC", t[0].(int), t[1].(string), &n.first, &n.last, &n.company) {
-			return n, true
-		}
-	}
-	return names{}, false
+	var n names
+	ok := r.lookup("findC", res.Key, &n.first, &n.last, &n.company)
+	return n, ok
 }
 
-func (r *refs) lookup(stmt string, kind int, k string, dest ...any) bool {
-	if k == "" || r.err != nil {
+func (r *refs) lookup(stmt string, key string, dest ...any) bool {
+	if r.err != nil {
 		return false
 	}
-	err := r.stmt[stmt].QueryRowContext(r.ctx, kind, k).Scan(dest...)
+	err := r.stmt[stmt].QueryRowContext(r.ctx, key).Scan(dest...)
 	if err == sql.ErrNoRows {
 		return false
 	}
@@ -176,45 +137,23 @@ func (r *refs) lookup(stmt string, kind int, k string, dest ...any) bool {
 	return true
 }
 
-func normNumber(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
-
 // addMatter records a matter's display number (what 02-matters.csv writes
 // as custom_number, which Clio's importers match on) and its client as
 // written in the contacts file.
-func (r *refs) addMatter(key string, m *model.Matter, client names) {
-	i := r.nm
-	r.nm++
-	r.exec("matter", i, m.DisplayNumber, client.first, client.last, client.company)
-	set := func(kind int, k string) {
-		if k != "" {
-			r.exec("mref", kind, k, i)
-		}
-	}
-	set(byKey, key)
-	set(byID, legacyID(key))
-	set(byNumber, normNumber(m.DisplayNumber))
+func (r *refs) addMatter(rec workspace.StoredRecord, client names) {
+	r.res.Add(rec)
+	m := rec.Data.(*model.Matter)
+	r.exec("matter", rec.Key, m.DisplayNumber, client.first, client.last, client.company)
 }
 
 // matter is the display number and client for ref.
 func (r *refs) matter(ref model.Ref) (number string, client names, ok bool) {
-	v := strings.TrimSpace(ref.Value)
-	var tries [][2]any
-	switch ref.Kind {
-	case "number":
-		tries = [][2]any{{byNumber, normNumber(v)}}
-	case "id":
-		tries = [][2]any{{byID, v}}
-	case "key":
-		tries = [][2]any{{byKey, v}}
-	default:
-		tries = [][2]any{{byNumber, normNumber(v)}, {byID, v}, {byKey, v}}
+	res := r.res.Matter(ref)
+	if res.Status != resolve.Found {
+		return "", names{}, false
 	}
-	for _, t := range tries {
-		if r.lookup("findM", t[0].(int), t[1].(string), &number, &client.first, &client.last, &client.company) {
-			return number, client, true
-		}
-	}
-	return "", names{}, false
+	ok = r.lookup("findM", res.Key, &number, &client.first, &client.last, &client.company)
+	return number, client, ok
 }
 
 // number is the display number for ref; an unresolved number reference is
@@ -345,7 +284,7 @@ func (c *clioWriter) contactsCSV() error {
 	return c.file("clio-import/01-contacts.csv", header, kinds, model.Contacts, func(f *csvFile, r workspace.StoredRecord) error {
 		ct := r.Data.(*model.Contact)
 		n := contactNames(ct, c.companyName)
-		c.refs.addContact(r.Key, ct, n)
+		c.refs.addContact(r, n)
 		addr, _ := pick(ct.Addresses, func(a model.Address) bool { return false }, func(a model.Address) bool { return a.Name == "Work" })
 		email, _ := pick(ct.Emails, func(e model.Email) bool { return e.Default }, func(e model.Email) bool { return e.Name == "Work" })
 		ph, _ := pick(ct.Phones, func(p model.Phone) bool { return p.Default }, func(p model.Phone) bool { return p.Name == "Work" })
@@ -367,7 +306,7 @@ func (c *clioWriter) mattersCSV() error {
 		if cl.first != "" || cl.last != "" {
 			cl.company = "" // a person client is matched by name; their employer is not the client
 		}
-		c.refs.addMatter(r.Key, m, cl)
+		c.refs.addMatter(r, cl)
 		company := cl.company
 		return f.row(m.Status, m.Location, m.ClientReference, m.Description, usDate(m.OpenDate), usDate(m.CloseDate),
 			usDate(m.PendingDate), m.DisplayNumber, "", cl.first, cl.last, company)
@@ -426,7 +365,7 @@ func (c *clioWriter) contactNotesCSV() error {
 	header := []string{"first_name", "last_name", "company", "date", "subject", "detail", "author"}
 	return c.file("clio-import/06-contact-notes.csv", header, nil, model.Notes, func(f *csvFile, r workspace.StoredRecord) error {
 		n := r.Data.(*model.Note)
-		if n.Type != "Contact" {
+		if !resolve.NoteOnContact(n) {
 			return nil
 		}
 		cl := c.client(n.Contact)
@@ -438,7 +377,7 @@ func (c *clioWriter) matterNotesCSV() error {
 	header := []string{"matter", "date", "subject", "detail", "author"}
 	return c.file("clio-import/07-matter-notes.csv", header, nil, model.Notes, func(f *csvFile, r workspace.StoredRecord) error {
 		n := r.Data.(*model.Note)
-		if n.Type == "Contact" {
+		if resolve.NoteOnContact(n) {
 			return nil
 		}
 		return f.row(c.refs.number(n.Matter), usDate(n.Date), n.Subject, n.Detail, n.Author)

@@ -61,7 +61,7 @@ func (p *packer) run() error {
 	if t, ok := parseTime(p.m.Cutoff.Cutoff); ok {
 		asOf = t.Format("2006-01-02")
 	}
-	refs, err := newRefs(p.ctx)
+	refs, err := newRefs(p.ctx, p.ws)
 	if err != nil {
 		return err
 	}

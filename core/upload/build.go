@@ -10,6 +10,7 @@ import (
 
 	"handover/core/clio"
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 )
 
@@ -19,6 +20,13 @@ const fixParent = "upload the parent record first (fix why it was skipped or fai
 // is not sent. A nil request with no skip means the record was settled
 // (linked) here.
 func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *request, skip, fix string) {
+	if probs := e.parentProblems(r); len(probs) > 0 {
+		msgs := make([]string, len(probs))
+		for i, p := range probs {
+			msgs[i] = p.msg
+		}
+		return nil, strings.Join(msgs, "; "), fixParentRef
+	}
 	switch d := r.Data.(type) {
 	case *model.Contact:
 		return e.buildContact(ctx, r, d)
@@ -136,7 +144,7 @@ func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *req
 		in := clio.ActivityInput{Type: "TimeEntry", Date: asOf(d.AsOf), Quantity: clio.Seconds(3600), Price: clio.Float(dollars(d.Amount)),
 			Matter: clio.RefTo(m), NonBillable: clio.Bool(false), ActivityDescription: clio.RefTo(ad),
 			Note: fmt.Sprintf("Balance brought forward from previous software as of %s (%d ledger lines)", asOf(d.AsOf), d.Lines)}
-		if mt := e.ix.matters[mk]; mt != nil {
+		if mt := e.matter(ctx, mk); mt != nil {
 			if u := e.users.user(mt.ResponsibleAttorney); u != nil {
 				in.User = clio.RefTo(u.ID)
 			}
@@ -154,7 +162,7 @@ func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *req
 				return nil, s, fixParent
 			}
 			in.Matter = clio.RefTo(m)
-			if mt := e.ix.matters[e.ix.matterKey(d.Matter)]; mt != nil {
+			if mt := e.matter(ctx, e.ix.matterKey(d.Matter)); mt != nil {
 				if c, s := e.contactID(mt.Client); s == "" {
 					in.Client = clio.RefTo(c)
 				}
@@ -245,6 +253,61 @@ func (e *engine) calendarFor(owner string) (clio.ID, string, string) {
 	return cal, "", ""
 }
 
+const fixParentRef = "correct the reference on the Readiness screen (or in the old system and export again) so it names exactly one record, then upload again"
+
+// parentProblem is a parent reference of a record that does not resolve.
+type parentProblem struct {
+	field string
+	ref   model.Ref
+	res   resolve.Result
+	msg   string
+}
+
+// parentProblems lists the parents of r (resolve.Parents, the list the
+// readiness check reports on) that are empty but required, missing, or
+// ambiguous. Upload skips a record with any: this is the decision the
+// check's orphan and ambiguous-parent findings predict.
+func (e *engine) parentProblems(r *workspace.StoredRecord) []parentProblem {
+	var out []parentProblem
+	for _, p := range resolve.Parents(r.Data) {
+		res := e.ix.res.Lookup(p)
+		what := "matter"
+		if p.Entity == model.Contacts {
+			what = "contact"
+		}
+		var msg string
+		switch res.Status {
+		case resolve.Found:
+			continue
+		case resolve.Empty:
+			if !p.Required {
+				continue
+			}
+			msg = fmt.Sprintf("no %s: Clio needs one", p.Field)
+		case resolve.Missing:
+			msg = fmt.Sprintf("%s %q is not in the project", what, p.Ref.Value)
+		case resolve.Ambiguous:
+			msg = fmt.Sprintf("%s %q matches %d %ss equally well (%s): Handover does not guess which", what, p.Ref.Value,
+				len(res.Candidates), what, strings.Join(res.Candidates, ", "))
+		}
+		out = append(out, parentProblem{field: p.Field, ref: p.Ref, res: res, msg: msg})
+	}
+	return out
+}
+
+// matter loads a matter for the fields a balance takes from it.
+func (e *engine) matter(ctx context.Context, key string) *model.Matter {
+	if key == "" {
+		return nil
+	}
+	r, err := e.ws.RecordByKey(ctx, model.Matters, key)
+	if err != nil || r == nil {
+		return nil
+	}
+	m, _ := r.Data.(*model.Matter)
+	return m
+}
+
 func (e *engine) matterID(ref model.Ref) (clio.ID, string) {
 	k := e.ix.matterKey(ref)
 	if k == "" {
@@ -252,7 +315,7 @@ func (e *engine) matterID(ref model.Ref) (clio.ID, string) {
 	}
 	id := e.ids[model.Matters][k]
 	if id == 0 {
-		return 0, fmt.Sprintf("parent not uploaded: matter %s was skipped or failed", ref.Value)
+		return 0, e.parentNotSent("matter", model.Matters, k, ref)
 	}
 	return id, ""
 }
@@ -264,9 +327,19 @@ func (e *engine) contactID(ref model.Ref) (clio.ID, string) {
 	}
 	id := e.ids[model.Contacts][k]
 	if id == 0 {
-		return 0, fmt.Sprintf("parent not uploaded: contact %s was skipped or failed", ref.Value)
+		return 0, e.parentNotSent("contact", model.Contacts, k, ref)
 	}
 	return id, ""
+}
+
+// parentNotSent says why a child is not sent: its parent was skipped (and
+// why) or failed.
+func (e *engine) parentNotSent(what string, ent model.Entity, key string, ref model.Ref) string {
+	name := strings.TrimSpace(ref.Value)
+	if why, ok := e.notSent[string(ent)+"/"+key]; ok {
+		return fmt.Sprintf("parent %s: %s %s %s", why.outcome, what, name, why.reason)
+	}
+	return fmt.Sprintf("parent not uploaded: %s %s was skipped or failed", what, name)
 }
 
 func (e *engine) buildContact(ctx context.Context, r *workspace.StoredRecord, d *model.Contact) (*request, string, string) {
@@ -380,7 +453,7 @@ func (e *engine) buildCommunication(ent model.Entity, d *model.Communication) (*
 		if u := e.users.byEmail(addr); u != nil {
 			return &clio.Ref{ID: u.ID, Type: "User"}
 		}
-		if k := e.ix.contactByEmail[normEmail(addr)]; k != "" {
+		if k := e.ix.contactKey(model.Ref{Kind: "email", Value: addr}); k != "" && resolve.Email(addr) != "" {
 			if id := e.ids[model.Contacts][k]; id != 0 {
 				return &clio.Ref{ID: id, Type: "Contact"}
 			}

@@ -30,8 +30,9 @@ type engine struct {
 	plan  *PlanResult
 	stat0 clio.Stats
 
-	blockers  map[string]string // entity/key → blocker message
-	fileBlock []string          // blockers not tied to one record
+	blockers  map[string]string  // entity/key → blocker message
+	notSent   map[string]notSent // contacts and matters skipped or failed: entity/key → why, for their children
+	fileBlock []string           // blockers not tied to one record
 
 	ids   map[model.Entity]map[string]clio.ID // project key → Clio id (created or linked)
 	known map[string]map[clio.ID]bool         // Clio collection → ids this import owns or linked
@@ -67,7 +68,7 @@ const (
 
 func newEngine(ctx context.Context, ws *workspace.Workspace, c *clio.Client, opts Options, dry bool) (*engine, error) {
 	e := &engine{ws: ws, c: c, opts: opts, dry: dry, rec: newRecon(), plan: &PlanResult{},
-		blockers: map[string]string{}, ids: map[model.Entity]map[string]clio.ID{}, known: map[string]map[clio.ID]bool{},
+		blockers: map[string]string{}, notSent: map[string]notSent{}, ids: map[model.Entity]map[string]clio.ID{}, known: map[string]map[clio.ID]bool{},
 		minted: map[clio.ID]bool{}, calendars: map[clio.ID]clio.ID{}, practiceAreas: map[string]clio.ID{}, activityDescs: map[string]clio.ID{}, customFields: map[string]clio.ID{}}
 	e.stat0 = c.Stats()
 	var err error
@@ -279,12 +280,7 @@ func (e *engine) preflight(ctx context.Context) error {
 }
 
 func (e *engine) needPracticeAreas() bool {
-	for _, m := range e.ix.matters {
-		if m.PracticeArea != "" {
-			return true
-		}
-	}
-	return false
+	return e.ix.practiceAreas
 }
 
 // refusals lists what stops a real run.
@@ -480,10 +476,29 @@ func (e *engine) link(ctx context.Context, r *workspace.StoredRecord) (bool, err
 	return true, nil
 }
 
+// notSent is why a parent record was not sent, for its children's skips.
+type notSent struct {
+	outcome string // "skipped" or "failed"
+	reason  string // "has a blocker: …", "was skipped: …", "failed: …"
+}
+
+func (e *engine) rememberNotSent(r *workspace.StoredRecord, outcome, reason string) {
+	if r.Entity == model.Contacts || r.Entity == model.Matters {
+		e.notSent[string(r.Entity)+"/"+r.Key] = notSent{outcome, reason}
+	}
+}
+
 func (e *engine) skip(ctx context.Context, r *workspace.StoredRecord, why, fix string) error {
 	if err := e.j.set(ctx, string(r.Entity), r.Key, StateSkipped, "", "", why); err != nil {
 		return err
 	}
+	reason := "was skipped: " + why
+	if b, ok := strings.CutPrefix(why, "blocker: "); ok {
+		reason = "has a blocker: " + b
+	} else if strings.HasPrefix(why, "parent ") {
+		reason = "was skipped (" + why + ")"
+	}
+	e.rememberNotSent(r, "skipped", reason)
 	e.count(r, outSkipped, why, fix)
 	return nil
 }
@@ -557,6 +572,7 @@ func (e *engine) send(ctx context.Context, r *workspace.StoredRecord, req *reque
 			if err := e.j.set(ctx, ent, r.Key, StateFailed, "", "", msg); err != nil {
 				return err
 			}
+			e.rememberNotSent(r, "failed", "was refused by Clio: "+msg)
 			e.count(r, outFailed, msg, fix)
 			return nil
 		}

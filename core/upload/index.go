@@ -13,6 +13,7 @@ import (
 
 	"handover/core/clio"
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 )
 
@@ -21,13 +22,11 @@ import (
 type index struct {
 	total map[model.Entity]int64
 
-	contactByKey   map[string]*model.Contact
-	contactByID    map[string]string // last ':'-part of the key → key
-	contactByName  map[string]string // normalised display name → key (first wins)
-	contactByEmail map[string]string // normalised e-mail → key (first wins)
+	// res resolves legacy contact and matter references, as the readiness
+	// check and the package do.
+	res *resolve.Resolver
 
-	matterByNumber map[string]string // display number → key
-	matters        map[string]*model.Matter
+	practiceAreas bool // some matter names a practice area
 
 	// legacy users: normalised legacy string → the string as written and how
 	// many records use it
@@ -49,11 +48,13 @@ type legacyUse struct {
 
 func buildIndex(ctx context.Context, ws *workspace.Workspace) (*index, error) {
 	ix := &index{
-		total:        map[model.Entity]int64{},
-		contactByKey: map[string]*model.Contact{}, contactByID: map[string]string{},
-		contactByName: map[string]string{}, contactByEmail: map[string]string{},
-		matterByNumber: map[string]string{}, matters: map[string]*model.Matter{},
+		total:  map[model.Entity]int64{},
+		res:    resolve.New(),
 		legacy: map[string]*legacyUse{}, noPerson: map[model.Entity]int64{},
+	}
+	// records merged while cleaning resolve to their survivor
+	if err := ix.res.AddMerged(ctx, ws); err != nil {
+		return nil, err
 	}
 	err := ws.EachRecord(ctx, workspace.RecordFilter{}, func(r workspace.StoredRecord) error {
 		ix.total[r.Entity]++
@@ -77,34 +78,11 @@ func buildIndex(ctx context.Context, ws *workspace.Workspace) (*index, error) {
 		switch d := r.Data.(type) {
 		case *model.Contact:
 			ix.customFields = ix.customFields || len(d.CustomFields) > 0
-			ix.contactByKey[r.Key] = d
-			id := r.Key
-			if i := strings.LastIndex(id, ":"); i >= 0 {
-				id = id[i+1:]
-			}
-			if _, ok := ix.contactByID[id]; !ok {
-				ix.contactByID[id] = r.Key
-			}
-			if n := normName(contactName(d)); n != "" {
-				if _, ok := ix.contactByName[n]; !ok {
-					ix.contactByName[n] = r.Key
-				}
-			}
-			for _, e := range d.Emails {
-				if n := normEmail(e.Address); n != "" {
-					if _, ok := ix.contactByEmail[n]; !ok {
-						ix.contactByEmail[n] = r.Key
-					}
-				}
-			}
+			ix.res.Add(r)
 		case *model.Matter:
 			ix.customFields = ix.customFields || len(d.CustomFields) > 0
-			ix.matters[r.Key] = d
-			if d.DisplayNumber != "" {
-				if _, ok := ix.matterByNumber[d.DisplayNumber]; !ok {
-					ix.matterByNumber[d.DisplayNumber] = r.Key
-				}
-			}
+			ix.practiceAreas = ix.practiceAreas || d.PracticeArea != ""
+			ix.res.Add(r)
 			use("responsible_attorney", d.ResponsibleAttorney)
 			use("originating_attorney", d.OriginatingAttorney)
 		case *model.Task:
@@ -123,33 +101,20 @@ func buildIndex(ctx context.Context, ws *workspace.Workspace) (*index, error) {
 	return ix, err
 }
 
-// contactKey resolves a legacy contact reference to a project key ("" if none).
+// contactKey resolves a legacy contact reference to a project key ("" if
+// it finds none, or more than one).
 func (ix *index) contactKey(ref model.Ref) string {
-	switch ref.Kind {
-	case "key":
-		if _, ok := ix.contactByKey[ref.Value]; ok {
-			return ref.Value
-		}
-	case "id":
-		return ix.contactByID[ref.Value]
-	case "name":
-		return ix.contactByName[normName(ref.Value)]
-	case "email":
-		return ix.contactByEmail[normEmail(ref.Value)]
-	case "":
-		return ""
+	if res := ix.res.Contact(ref); res.Status == resolve.Found {
+		return res.Key
 	}
-	if k := ix.contactByID[ref.Value]; k != "" {
-		return k
-	}
-	return ix.contactByName[normName(ref.Value)]
+	return ""
 }
 
 func (ix *index) matterKey(ref model.Ref) string {
-	if ref.IsZero() {
-		return ""
+	if res := ix.res.Matter(ref); res.Status == resolve.Found {
+		return res.Key
 	}
-	return ix.matterByNumber[ref.Value]
+	return ""
 }
 
 func contactName(c *model.Contact) string {

@@ -1,0 +1,127 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"handover/core/model"
+	"handover/core/resolve"
+	"handover/core/workspace"
+)
+
+// parents reports each parent reference of a record (resolve.Parents: the
+// list upload skips records for) that resolves to no record, or to two
+// equally good ones; and a matter found only by its description, which
+// upload uses but a person should look at.
+func (c *checker) parents(r workspace.StoredRecord) error {
+	for _, p := range resolve.Parents(r.Data) {
+		res := c.ix.Lookup(p)
+		var err error
+		switch res.Status {
+		case resolve.Empty:
+			if p.Required {
+				err = c.noParent(r, p)
+			}
+		case resolve.Missing:
+			err = c.orphan(r, p)
+		case resolve.Ambiguous:
+			err = c.ambiguous(r, p, res)
+		case resolve.Found:
+			if res.Confidence < 1 {
+				err = c.em.add(r, model.RuleParentByDescription, W, p.Field, p.Ref.Value,
+					fmt.Sprintf("%s %q names %s %q, which matches no matter number; it was linked to matter %s by its description",
+						noun(r.Entity), model.DisplayName(r.Data), p.Field, p.Ref.Value, c.label(p.Entity, res.Key)),
+					"Check that this is the right matter; if not, pick the matter here", map[string]any{"key": res.Key, "confidence": res.Confidence})
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *checker) noParent(r workspace.StoredRecord, p resolve.Parent) error {
+	sys := c.em.system(r)
+	switch d := r.Data.(type) {
+	case *model.Matter:
+		label := "This matter"
+		if n := strings.TrimSpace(d.DisplayNumber); n != "" {
+			label = "Matter " + n
+		}
+		return c.em.add(r, model.RuleMatterMissingClient, B, "client", "",
+			label+" has no client: Clio would file it under \"Unknown Client\"",
+			fmt.Sprintf("Add the client in %s and export again, or pick the client here", sys), nil)
+	case *model.Note:
+		return c.em.add(r, model.RuleNoteMissingParent, B, p.Field, "",
+			fmt.Sprintf("Note %q belongs to no %s: Clio will not import it", d.Subject, p.Field),
+			fmt.Sprintf("Add the %s in %s and export again, or pick it here", p.Field, sys), nil)
+	}
+	rule := model.RuleOrphanMatter
+	if p.Entity == model.Contacts {
+		rule = model.RuleOrphanContact
+	}
+	return c.em.add(r, rule, B, p.Field, "", fmt.Sprintf("%s %q names no %s", noun(r.Entity), model.DisplayName(r.Data), p.Field),
+		fmt.Sprintf("Pick the %s here, or exclude the record", p.Field), nil)
+}
+
+func (c *checker) orphan(r workspace.StoredRecord, p resolve.Parent) error {
+	sys := c.em.system(r)
+	v := p.Ref.Value
+	switch {
+	case p.Field == "client":
+		label := "This matter"
+		if m, ok := r.Data.(*model.Matter); ok && strings.TrimSpace(m.DisplayNumber) != "" {
+			label = "Matter " + strings.TrimSpace(m.DisplayNumber)
+		}
+		return c.em.add(r, model.RuleOrphanClient, B, "client", v, fmt.Sprintf("%s's client %q matches no contact", label, v),
+			fmt.Sprintf("Add the client in %s and export again, or pick the client here", sys), nil)
+	case p.Entity == model.Matters:
+		return c.em.add(r, model.RuleOrphanMatter, B, p.Field, v,
+			fmt.Sprintf("%s %q points to matter %q, which is not in the data", noun(r.Entity), model.DisplayName(r.Data), v),
+			fmt.Sprintf("Add matter %s in %s and export again, correct the matter number, or exclude this record here", v, sys), nil)
+	}
+	return c.em.add(r, model.RuleOrphanContact, B, p.Field, v,
+		fmt.Sprintf("%s %q points to contact %q, which is not in the data", noun(r.Entity), model.DisplayName(r.Data), v),
+		fmt.Sprintf("Add the contact in %s and export again, or pick the contact here", sys), nil)
+}
+
+// ambiguous names every candidate: which one is meant is the user's call.
+func (c *checker) ambiguous(r workspace.StoredRecord, p resolve.Parent, res resolve.Result) error {
+	what := "matters"
+	if p.Entity == model.Contacts {
+		what = "contacts"
+	}
+	labels := make([]string, len(res.Candidates))
+	for i, k := range res.Candidates {
+		labels[i] = c.label(p.Entity, k)
+	}
+	return c.em.add(r, model.RuleParentAmbiguous, B, p.Field, p.Ref.Value,
+		fmt.Sprintf("%s %q names %s %q, which matches %d %s equally well (by %s): %s; Handover does not guess which",
+			noun(r.Entity), model.DisplayName(r.Data), p.Field, p.Ref.Value, len(res.Candidates), what, res.Via, joinAnd(labels)),
+		fmt.Sprintf("Write the %s so it names one of them (a number, an id or an e-mail) in %s and export again, merge the %s if they are one, or pick the %s here",
+			p.Field, c.em.system(r), what, p.Field),
+		map[string]any{"candidates": res.Candidates, "via": res.Via})
+}
+
+// label is how a finding names a record: its name or number and its key.
+func (c *checker) label(e model.Entity, key string) string {
+	rec, err := c.ws.RecordByKey(c.ctx, e, key)
+	if err != nil || rec == nil {
+		return key
+	}
+	if n := strings.TrimSpace(model.DisplayName(rec.Data)); n != "" {
+		return fmt.Sprintf("%s (%s)", n, key)
+	}
+	return key
+}
+
+func joinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
