@@ -60,7 +60,9 @@ func Parents(data any) []Parent {
 		case !d.Contact.IsZero():
 			return []Parent{c(d.Contact, true)}
 		}
-		return []Parent{m(d.Matter, true)}
+		// one that names neither (an e-mail's attachment) is not a
+		// reference that failed: upload says why it is not sent
+		return nil
 	}
 	return nil
 }
