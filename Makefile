@@ -35,8 +35,9 @@ test-unit:
 
 ## fidelity: generate the corpus of unseen firms (internal/firmgen), run ingest and check on each,
 ## print records/links/balances recovered and the manual steps left, and update FIDELITY.md's table
+## (SEED=n measures one more firm drawn from n beside the eight)
 fidelity:
-	$(GO) run ./internal/fidelity/cmd/fidelity -doc FIDELITY.md
+	$(GO) run ./internal/fidelity/cmd/fidelity -doc FIDELITY.md $(if $(SEED),-seed $(SEED))
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -100,7 +100,7 @@ func constrain(st Style, shape string, r *rand.Rand) Style {
 		st.Short, st.Extra = false, false
 	case "sqlite-access":
 		st.Naming = "access"
-		st.Date = pick(r, []string{"julian", "unix", "excel", "yyyymmdd"})
+		st.Date = pick(r, []string{"julian", "unix", "unixms", "excel", "yyyymmdd"})
 		st.Money = "cents"
 		st.Duration = pick(r, []string{"units", "minutes"})
 		st.Flag = "01"

@@ -352,7 +352,7 @@ func (g *gen) sqlType(t *table, i int) string {
 			return "INTEGER"
 		case day, moment:
 			switch g.st.Date {
-			case "unix", "julian", "excel", "yyyymmdd":
+			case "unix", "unixms", "julian", "excel", "yyyymmdd":
 				return "INTEGER"
 			}
 			return "TEXT"
@@ -387,7 +387,7 @@ func (g *gen) sqlValue(v any) any {
 	case day, moment:
 		s := g.text(x)
 		switch g.st.Date {
-		case "unix", "julian", "excel", "yyyymmdd":
+		case "unix", "unixms", "julian", "excel", "yyyymmdd":
 			var n int64
 			fmt.Sscan(s, &n)
 			return n

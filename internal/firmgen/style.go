@@ -12,10 +12,10 @@ import (
 type Style struct {
 	Naming    string // snake, camel, access, upper, spaces
 	Lang      string // en, fr, es, de: some headers in that language
-	Date      string // iso, us, dmy, dotted, monthname, unix, julian, excel, yyyymmdd
+	Date      string // iso, us, dmy, dotted, monthname, unix, unixms, julian, excel, yyyymmdd
 	Money     string // plain, symbol, thousands, comma, cents, parens
 	Duration  string // hours, hmm, minutes, units
-	Flag      string // 01, yn, x
+	Flag      string // 01, yn, x, tf, yesno
 	Delim     string // "," ";" "\t" "|"
 	Encoding  string // utf-8, utf-8-bom, windows-1252, utf-16le
 	MatterNo  string // dash, slash, mprefix, plain
@@ -42,10 +42,10 @@ func drawStyle(r *rand.Rand) Style {
 	return Style{
 		Naming:    pick(r, []string{"snake", "camel", "access", "upper", "spaces"}),
 		Lang:      pick(r, []string{"en", "en", "en", "fr", "es", "de"}),
-		Date:      pick(r, []string{"iso", "us", "dmy", "dotted", "monthname", "unix", "julian", "excel", "yyyymmdd"}),
+		Date:      pick(r, []string{"iso", "us", "dmy", "dotted", "monthname", "unix", "unixms", "julian", "excel", "yyyymmdd"}),
 		Money:     pick(r, []string{"plain", "symbol", "thousands", "comma", "cents", "parens"}),
 		Duration:  pick(r, []string{"hours", "hmm", "minutes", "units"}),
-		Flag:      pick(r, []string{"01", "yn", "x"}),
+		Flag:      pick(r, []string{"01", "yn", "x", "tf", "yesno"}),
 		Delim:     pick(r, []string{",", ",", ";", "\t", "|"}),
 		Encoding:  pick(r, []string{"utf-8", "utf-8-bom", "windows-1252", "utf-16le"}),
 		MatterNo:  pick(r, []string{"dash", "slash", "mprefix", "plain"}),
@@ -194,6 +194,8 @@ func (s Style) date(t time.Time) string {
 		return fmt.Sprintf("%s %d, %d", monthNames[t.Month()-1], t.Day(), t.Year())
 	case "unix":
 		return fmt.Sprint(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix())
+	case "unixms":
+		return fmt.Sprint(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).UnixMilli())
 	case "julian":
 		return fmt.Sprint(julianDay(t))
 	case "excel":
@@ -210,6 +212,8 @@ func (s Style) dateTime(t time.Time) string {
 	switch s.Date {
 	case "unix":
 		return fmt.Sprint(t.Unix())
+	case "unixms":
+		return fmt.Sprint(t.UnixMilli())
 	case "julian", "excel", "yyyymmdd":
 		return s.date(t) + " " + t.Format("15:04")
 	case "iso":
@@ -312,6 +316,16 @@ func (s Style) flag(b bool) string {
 			return "x"
 		}
 		return ""
+	case "tf":
+		if b {
+			return "T"
+		}
+		return "F"
+	case "yesno":
+		if b {
+			return "Yes"
+		}
+		return "No"
 	}
 	if b {
 		return "1"

@@ -362,6 +362,16 @@ func newWorld(r *rand.Rand, sz size, base time.Time) *world {
 				Invoice: w.invoices[i].Number, Date: w.invoices[i].Date.AddDate(0, 0, 10+r.IntN(20)), Amount: w.invoices[i].Paid})
 		}
 	}
+	// credit notes: a negative line in the invoice listing, against an
+	// invoice still owed in part (a write-down)
+	for i, n := 0, len(w.invoices); i < n; i++ {
+		owed := w.invoices[i].Amount - w.invoices[i].Paid
+		if owed < 200 || r.IntN(6) != 0 {
+			continue
+		}
+		w.invoices = append(w.invoices, invoice{ID: len(w.invoices) + 1, Number: "CN-" + w.invoices[i].Number, Matter: w.invoices[i].Matter,
+			Date: w.invoices[i].Date.AddDate(0, 0, 30), Amount: -(owed / 2)})
+	}
 	for i := 0; i < sz.Matters*3/4; i++ {
 		mi := r.IntN(len(w.matters))
 		w.notes = append(w.notes, note{ID: len(w.notes) + 1, Matter: mi, Date: day(w.matters[mi].Opened), Author: r.IntN(sz.Staff),
