@@ -34,12 +34,22 @@ type xlsSpecSheet struct {
 // xlwtPython returns a python3 that has xlwt, or skips the test saying how to get it.
 func xlwtPython(t testing.TB) string {
 	t.Helper()
+	if py := pythonWith("xlwt"); py != "" {
+		return py
+	}
+	t.Skip("python3-xlwt is not installed (apt-get install python3-xlwt): the tests that write .xls files with it are skipped; the committed samples in testdata/xls are still read")
+	return ""
+}
+
+// pythonWith returns a python3 that can import the module, or "". Debian's
+// python3-* packages live in /usr/bin/python3, which may not be the python3
+// first on PATH.
+func pythonWith(module string) string {
 	for _, py := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(py, "-c", "import xlwt").Run() == nil {
+		if exec.Command(py, "-c", "import "+module).Run() == nil {
 			return py
 		}
 	}
-	t.Skip("python3-xlwt is not installed (apt-get install python3-xlwt): the tests that write .xls files with it are skipped; the committed samples in testdata/xls are still read")
 	return ""
 }
 

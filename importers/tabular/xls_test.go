@@ -254,11 +254,10 @@ func TestXLSEncryptedXLSXKeepsItsMessage(t *testing.T) {
 	}
 }
 
-// Hand-made records xlwt never writes: MULRK and RK numbers, a shared string
-// split across a CONTINUE (switching from 8-bit to UTF-16 mid-string), a
-// rich string, a formula's text result, error and boolean cells, and cells
-// written column by column.
-func TestXLSHandMadeRecords(t *testing.T) {
+// feesBook is a hand-made BIFF8 workbook with one sheet "Fees" made of the
+// given cell records (see feesUnits), and a shared-string table split by a
+// CONTINUE record in the middle of a string.
+func feesBook(units [][]byte) []byte {
 	// SST: "Name", "Zoë", a 10-character string split after 4 8-bit
 	// characters (BIFF8 8-bit text is Latin-1), then a rich string.
 	sst := bytes.Join([][]byte{le32(4), le32(4),
@@ -271,14 +270,20 @@ func TestXLSHandMadeRecords(t *testing.T) {
 		cont = binary.LittleEndian.AppendUint16(cont, uint16(r))
 	}
 	cont = append(cont, bytes.Join([][]byte{le16(4), {0x08}, le16(1), []byte("Rich"), le16(0), le16(1)}, nil)...)
+	sheet := bytes.Join(append(append([][]byte{bof8(0x0010)}, units...), biffRec(recEOF)), nil)
+	return cfbFile("Workbook", biffBook(globals8(biffRec(recSST, sst), biffRec(recContinue, cont)), sheet8("Fees"), sheet))
+}
 
+// feesUnits are the Fees sheet's cells, one unit per cell (a formula's
+// STRING record stays with it): MULRK and RK numbers, a formula's text
+// result, error and boolean cells.
+func feesUnits() [][]byte {
 	rk := func(v int32) []byte { return le32(uint32(v)<<2 | 0x02) }
 	rk100 := func(v int32) []byte { return le32(uint32(v)<<2 | 0x03) }
 	formula := func(row, col int, result []byte) []byte {
 		return biffRec(recFormula, cellHead(row, col, 0), result, le16(0), le32(0), le16(0))
 	}
-	// Each unit is the records of one cell (a formula's STRING stays with it).
-	units := [][]byte{
+	return [][]byte{
 		biffRec(recLabelSST, cellHead(0, 0, 0), le32(0)),
 		biffRec(recLabel, cellHead(0, 1, 0), u16str("Amount")),
 		biffRec(recLabel, cellHead(0, 2, 0), u16str("When")),
@@ -293,15 +298,21 @@ func TestXLSHandMadeRecords(t *testing.T) {
 		biffRec(recLabelSST, cellHead(3, 0, 0), le32(3)),
 		biffRec(recNumber, cellHead(3, 1, 0), binary.LittleEndian.AppendUint64(nil, math.Float64bits(-3.25))),
 	}
+}
+
+// Hand-made records xlwt never writes: MULRK and RK numbers, a shared string
+// split across a CONTINUE (switching from 8-bit to UTF-16 mid-string), a
+// rich string, a formula's text result, error and boolean cells, and cells
+// written column by column.
+func TestXLSHandMadeRecords(t *testing.T) {
+	units := feesUnits()
 	want := []string{
 		`Fees|1|2|data|["Name","Amount","When","Formula"]|["Zoë","12.34","2024-01-01","from formula"]|`,
 		`Fees|1|3|data|["Name","Amount","When","Formula"]|["AbçdÉfghŁj","00042","#DIV/0!","TRUE"]|`,
 		`Fees|1|4|data|["Name","Amount","When","Formula"]|["Rich","-3.25","",""]|`,
 	}
 	read := func(name string, units [][]byte) []string {
-		sheet := bytes.Join(append(append([][]byte{bof8(0x0010)}, units...), biffRec(recEOF)), nil)
-		book := biffBook(globals8(biffRec(recSST, sst), biffRec(recContinue, cont)), sheet8("Fees"), sheet)
-		got, _ := readXLSRows(t, writeTemp(t, name, cfbFile("Workbook", book)), Options{HeaderRow: 1})
+		got, _ := readXLSRows(t, writeTemp(t, name, feesBook(units)), Options{HeaderRow: 1})
 		return got
 	}
 	if got := read("fees.xls", units); !reflect.DeepEqual(got, want) {
@@ -318,10 +329,13 @@ func TestXLSHandMadeRecords(t *testing.T) {
 }
 
 // An Excel 5/95 workbook (BIFF5) stores 8-bit text in its CODEPAGE.
-func TestXLSBIFF5CodePage(t *testing.T) {
+// biff5Book is an Excel 5/95 workbook whose sheet name and text are in code page 1251.
+func biff5Book() []byte {
 	enc := func(s string) []byte {
 		b, err := charmap.Windows1251.NewEncoder().Bytes([]byte(s))
-		mustNil(t, err)
+		if err != nil {
+			panic(err)
+		}
 		return b
 	}
 	str8 := func(s string) []byte { b := enc(s); return append(le16(len(b)), b...) }
@@ -339,7 +353,11 @@ func TestXLSBIFF5CodePage(t *testing.T) {
 		biffRec(recRK, cellHead(1, 0, 1), le32(7<<2|2)),
 		biffRec(recLabel, cellHead(1, 1, 0), str8("Пётр Иванов")),
 		biffRec(recEOF)}, nil)
-	p := writeTemp(t, "old.xls", cfbFile("Book", biffBook(globals, bs, sheet)))
+	return cfbFile("Book", biffBook(globals, bs, sheet))
+}
+
+func TestXLSBIFF5CodePage(t *testing.T) {
+	p := writeTemp(t, "old.xls", biff5Book())
 	got, info := readXLSRows(t, p, Options{HeaderRow: 1})
 	want := []string{`Клиенты|1|2|data|["Номер","Имя"]|["00007","Пётр Иванов"]|`}
 	if !reflect.DeepEqual(got, want) {
@@ -512,5 +530,71 @@ func TestBigXLSMemory(t *testing.T) {
 	// grow, the rest must not.
 	if kb > 100*1024 || kb > smallKB*3 {
 		t.Errorf("peak RSS %d MB for 120k rows (%d MB for 10k), want < 100 MB and < 3x", kb/1024, smallKB/1024)
+	}
+}
+
+// xlrdCells runs python3-xlrd, the reference .xls reader, over a workbook,
+// or skips the test when it is not installed.
+func xlrdCells(t testing.TB, p string) map[string][][3]any {
+	t.Helper()
+	if py := pythonWith("xlrd"); py != "" {
+		out, err := exec.Command(py, filepath.Join("testdata", "xls", "xlrd_cells.py"), p).Output()
+		if err != nil {
+			t.Fatalf("xlrd_cells.py %s: %v", p, err)
+		}
+		var cells map[string][][3]any
+		mustNil(t, json.Unmarshal(out, &cells))
+		return cells
+	}
+	t.Skip("python3-xlrd is not installed (apt-get install python3-xlrd): the comparison with the reference reader is skipped")
+	return nil
+}
+
+// Every text, boolean and General-number cell reads as python3-xlrd reads
+// it: the committed sample, a 5,000-row workbook whose shared strings span
+// many CONTINUE records, and the hand-made BIFF5 and BIFF8 workbooks.
+func TestXLSAgreesWithXlrd(t *testing.T) {
+	dir := t.TempDir()
+	fees, old := filepath.Join(dir, "fees.xls"), filepath.Join(dir, "old.xls")
+	mustNil(t, os.WriteFile(fees, feesBook(feesUnits()), 0o644))
+	mustNil(t, os.WriteFile(old, biff5Book(), 0o644))
+	files := []string{filepath.Join("testdata", "xls", "clients.xls"), fees, old}
+	if pythonWith("xlwt") != "" {
+		big := filepath.Join(dir, "big.xls")
+		writeXLSSpec(t, bigClientsSpec(5000), big)
+		files = append(files, big)
+	}
+	for _, p := range files {
+		want := xlrdCells(t, p)
+		r, err := Open(p, Options{HeaderRow: -1}) // every row as data, cells in place
+		mustNil(t, err)
+		got := map[string]map[[2]int]string{}
+		for {
+			row, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			mustNil(t, err)
+			if got[row.Table.Name] == nil {
+				got[row.Table.Name] = map[[2]int]string{}
+			}
+			for c, v := range row.Values {
+				got[row.Table.Name][[2]int{int(row.Num), c + 1}] = v
+			}
+		}
+		r.Close()
+		n := 0
+		for sheet, cells := range want {
+			for _, c := range cells {
+				pos := [2]int{int(c[0].(float64)), int(c[1].(float64))}
+				n++
+				if g := got[sheet][pos]; g != c[2].(string) {
+					t.Errorf("%s sheet %s row %d col %d: %q, xlrd reads %q", filepath.Base(p), sheet, pos[0], pos[1], g, c[2])
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no cell compared", filepath.Base(p))
+		}
 	}
 }
