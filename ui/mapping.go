@@ -49,7 +49,8 @@ type mappingScreen struct {
 
 	// Selects, by column header, of the table on show (tests).
 	Selects    map[string]*widget.Select
-	Asked      asked // the questions on show and their answers (mapping_questions.go)
+	Asked      asked                     // the questions on show and their answers (mapping_questions.go)
+	Readings   map[string]*widget.Select // answers to the columns' questions (mapping_evidence.go)
 	NextButton *widget.Button
 }
 
@@ -250,6 +251,7 @@ func (m *mappingScreen) showTable(i int) {
 	var rows pile
 	rows.Add(m.questionRows(t)...)
 	m.Selects = map[string]*widget.Select{}
+	m.Readings = map[string]*widget.Select{}
 	for _, c := range t.Table.Columns {
 		c := c
 		word, imp := sureness(c)
@@ -314,6 +316,7 @@ func (m *mappingScreen) showTable(i int) {
 			container.NewGridWrap(fyne.NewSize(150, 38), hdr),
 			container.NewHBox(container.NewGridWrap(fyne.NewSize(240, 38), sel), container.NewGridWrap(fyne.NewSize(120, 38), how)),
 			samples))
+		rows.Add(m.evidenceLines(t, c)...)
 	}
 	parts := []string{fmt.Sprintf("Recognised as %s (%s). %d columns: %d sure", sys, t.Table.Profile, len(t.Table.Columns), sure)}
 	if likely > 0 {
@@ -350,11 +353,18 @@ func nonEmpty(ss []string) []string {
 // in the project (for this and later files with the same column) and the file
 // is read again in the background. It returns the task (tests wait on it).
 func (m *mappingScreen) SetTarget(t mapTable, header, target string) *Task {
-	ws := m.ui.project
 	remember := target
 	if remember == "skip" {
 		remember = "" // the mapping memory's way of saying "leave out"
 	}
+	return m.rememberAndReread(t, header, mapping.Normalize(header), remember,
+		fmt.Sprintf("“%s” now goes to %s.", header, targetLabel(target)))
+}
+
+// rememberAndReread stores one decision about a column in the project's
+// mapping memory (key → value) and reads the table's file again with it.
+func (m *mappingScreen) rememberAndReread(t mapTable, header, key, value, done string) *Task {
+	ws := m.ui.project
 	opts := ingest.Options{Profile: t.Table.Profile, Reread: true} // a database's file has not changed, its mapping has
 	if t.Count > 1 {
 		// one profile per table: re-read the whole file with its own settings
@@ -370,7 +380,7 @@ func (m *mappingScreen) SetTarget(t mapTable, header, target string) *Task {
 	}
 	return m.ui.RunTask("Reading "+t.Source.Name+" again", func(ctx context.Context, report func(Progress)) error {
 		country, _ := ws.Setting(ctx, workspace.SettingCountry)
-		if err := ws.Remember(ctx, mapping.Normalize(header), remember); err != nil {
+		if err := ws.Remember(ctx, key, value); err != nil {
 			return err
 		}
 		opts.Progress = func(p ingest.Progress) {
@@ -392,8 +402,7 @@ func (m *mappingScreen) SetTarget(t mapTable, header, target string) *Task {
 			m.ui.ShowError("Could not read "+t.Source.Name+" again",
 				fmt.Errorf("%v\n\nYour choice for “%s” is remembered. Check the file is still there and try again.", err, header))
 		default:
-			m.status.SetText(fmt.Sprintf("“%s” now goes to %s. %s was read again; run the check on the Readiness step to see the effect.",
-				header, targetLabel(target), t.Source.Name))
+			m.status.SetText(fmt.Sprintf("%s %s was read again; run the check on the Readiness step to see the effect.", done, t.Source.Name))
 		}
 	})
 }

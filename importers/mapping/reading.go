@@ -359,20 +359,27 @@ func dateName(header string) bool {
 	return nameHas(Normalize(header), "date", "time", "stamp", "created", "modified", "updated", "opened", "closed", "due", "birth", "dob", "when", "datum") || nameEnds(header, "at", "on")
 }
 
-// num formats a number for evidence: 1.6e9, 2460385.5, 600.
-func num(f float64) string {
+// num formats a number for evidence with digits after the point: 1.6e9
+// (digits 1), 2460385.5, 600.
+func num(f float64, digits int) string {
 	if math.Abs(f) >= 1e6 && f == math.Trunc(f) {
 		e := math.Floor(math.Log10(math.Abs(f)))
-		return strconv.FormatFloat(f/math.Pow(10, e), 'f', 1, 64) + "e" + strconv.Itoa(int(e))
+		return strconv.FormatFloat(f/math.Pow(10, e), 'f', digits, 64) + "e" + strconv.Itoa(int(e))
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
+// span is a column's range, with as many digits as tell its ends apart.
 func span(o readingObs) string {
 	if o.lo == o.hi {
-		return num(o.lo)
+		return num(o.lo, 1)
 	}
-	return num(o.lo) + "–" + num(o.hi)
+	for d := 1; d < 6; d++ {
+		if lo, hi := num(o.lo, d), num(o.hi, d); lo != hi {
+			return lo + "–" + hi
+		}
+	}
+	return num(o.lo, 6) + "–" + num(o.hi, 6)
 }
 
 func countWord(n int, one, many string) string {
@@ -403,7 +410,7 @@ func (p *Plan) settleReadings() {
 		p.rd.cols[i] = d
 		c.Reading, c.Evidence, c.Question = d.reading, d.evidence, d.question
 		if d.question != "" {
-			p.Warnings = append(p.Warnings, Warning{Rule: RuleReadingQuestion, Column: c.Header, Message: d.question})
+			p.Warnings = append(p.Warnings, Warning{Rule: RuleReadingQuestion, Column: c.Header, Message: fmt.Sprintf("Column %q: %s", c.Header, d.question)})
 		}
 	}
 	p.applyFlagValues()
@@ -425,7 +432,7 @@ func (p *Plan) decideReading(i int, c Column, o colObs, centsCol string) colRead
 		}
 		if ro.ints+ro.decs == ne && ro.zeros < ne {
 			return colReading{kind: kind, evidence: fmt.Sprintf("all %d values are numbers %s, which are no date form Handover knows", ne, span(ro)),
-				question: fmt.Sprintf("Column %q holds numbers (%s), not dates Handover can read. Say how they are written (e.g. Unix time), or map the column elsewhere.", c.Header, span(ro))}
+				question: fmt.Sprintf("Numbers (%s), not dates Handover can read: say how they are written (e.g. Unix time), or map the column elsewhere.", span(ro))}
 		}
 		return colReading{kind: kind, evidence: dateEvidence(o)}
 	case kind == "date" && unmapped:
@@ -437,7 +444,7 @@ func (p *Plan) decideReading(i int, c Column, o colObs, centsCol string) colRead
 			return colReading{reading: r, kind: kind, evidence: fmt.Sprintf("all %d values are numbers %s and the name says a date: %s", ne, span(ro), ReadingLabel(r))}
 		}
 		return colReading{kind: kind, evidence: fmt.Sprintf("all %d values are numbers %s, which could be %s", ne, span(ro), ReadingLabel(r)),
-			question: fmt.Sprintf("Column %q holds numbers (%s) that could be dates written as %s. They are kept as numbers unless you say they are dates.", c.Header, span(ro), ReadingLabel(r))}
+			question: fmt.Sprintf("Numbers (%s) that could be dates written as %s: kept as numbers unless you say they are dates.", span(ro), ReadingLabel(r))}
 	case kind == "duration":
 		return durationReading(c, ro, ne, norm)
 	case kind == "money":
@@ -492,7 +499,7 @@ func durationReading(c Column, ro readingObs, ne int, norm string) colReading {
 		// minutes or six-minute units, and only the firm knows which.
 		d.reading = ReadMinutes
 		d.evidence = fmt.Sprintf("all %d values are whole numbers %s, too many for hours", ne, span(ro))
-		d.question = fmt.Sprintf("Column %q holds whole numbers up to %s, too many for the hours of one entry. They are read as minutes; if they are six-minute units (tenths of an hour), say so.", c.Header, num(ro.hi))
+		d.question = fmt.Sprintf("Whole numbers up to %s, too many for the hours of one entry: read as minutes unless you say six-minute units (tenths of an hour).", num(ro.hi, 1))
 	case nameHas(norm, "hour", "hrs", "std", "stunden") || ro.decs > 0:
 		d.evidence = fmt.Sprintf("values %s: decimal hours", span(ro))
 	default:
@@ -516,7 +523,7 @@ func moneyReading(c Column, o colObs, centsCol string) colReading {
 		// or whole dollars: a hundredfold error either way, so ask.
 		d.reading = ReadWholeUnits
 		d.evidence = fmt.Sprintf("all %d values are whole numbers %s, few of them round", ne, span(ro))
-		d.question = fmt.Sprintf("Column %q holds only whole numbers (%s). They are read as whole amounts (1250 = 1,250.00); if they are cents (1250 = 12.50), say so.", c.Header, span(ro))
+		d.question = fmt.Sprintf("Only whole numbers (%s): read as whole amounts (1250 = 1,250.00) unless you say cents (1250 = 12.50).", span(ro))
 	case allInt:
 		d.evidence = fmt.Sprintf("whole amounts %s", span(ro))
 	default:
@@ -555,7 +562,7 @@ func (p *Plan) flagReading(c Column, ro readingObs, ne int, norm string) colRead
 	case nameHas(norm, openNames...):
 		d.reading = ReadFlagInverse
 	case c.Target != "billed": // a billed column's own name is what made it billed
-		d.question = fmt.Sprintf("Column %q holds only yes/no values (%d yes, %d no) and its name does not say what yes means. They are read as yes = %s; if yes means open or pending, say so.", c.Header, ro.yes, ro.no, what)
+		d.question = fmt.Sprintf("Only yes/no values (%d yes, %d no), and the name does not say what yes means: read as yes = %s unless you say yes means open or pending.", ro.yes, ro.no, what)
 	}
 	if d.reading == ReadFlagInverse {
 		d.evidence = fmt.Sprintf("all %d values are yes/no and the name says yes = not %s", ne, what)
