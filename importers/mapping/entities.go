@@ -305,12 +305,23 @@ func valuesOf(cs []cell) []string {
 
 func (p *Plan) clientRef(r *rowCtx) model.Ref {
 	if v := r.get("client"); v != "" {
-		return model.Ref{Kind: "id", Value: v}
+		return clientIDRef(v)
 	}
 	if v := r.get("client_name"); v != "" {
 		return model.Ref{Kind: "name", Value: v}
 	}
 	return model.Ref{}
+}
+
+// clientIDRef reads a client column's value: a legacy id ("1042",
+// "SMITH01", "C-7"), or — when it is words without a digit, like
+// "Peter Zimmermann" or "Harbor LLC" under a header that says Client — the
+// client's name, so the link is not lost looking for an id nobody has.
+func clientIDRef(v string) model.Ref {
+	if !strings.ContainsAny(v, "0123456789") && strings.ContainsAny(strings.TrimSpace(v), " ,&") {
+		return model.Ref{Kind: "name", Value: v}
+	}
+	return model.Ref{Kind: "id", Value: v}
 }
 
 func matterRef(r *rowCtx) model.Ref {
@@ -579,7 +590,7 @@ func (p *Plan) mapLedger(r *rowCtx) Outcome {
 	trust := p.kind == "ledger:trust"
 	line := &model.LedgerLine{Matter: matterRef(r), Reference: r.get("ledger.reference")}
 	if v := r.get("client"); v != "" {
-		line.Contact = model.Ref{Kind: "id", Value: v}
+		line.Contact = clientIDRef(v)
 	} else if v := r.get("client_name"); v != "" {
 		line.Contact = model.Ref{Kind: "name", Value: v}
 	}

@@ -47,3 +47,21 @@ func TestPartyListsInTheirCommonShapes(t *testing.T) {
 		t.Errorf("rows without matter or person: %+v", outs)
 	}
 }
+
+// TestClientColumnHoldingNamesLinksByName: a column named Client that holds
+// names (no digits) links by name; one holding codes links by legacy id.
+func TestClientColumnHoldingNamesLinksByName(t *testing.T) {
+	for v, want := range map[string]model.Ref{
+		"Peter Zimmermann": {Kind: "name", Value: "Peter Zimmermann"},
+		"Harbor LLC":       {Kind: "name", Value: "Harbor LLC"},
+		"Smith, Jane":      {Kind: "name", Value: "Smith, Jane"},
+		"1042":             {Kind: "id", Value: "1042"},
+		"SMITH01":          {Kind: "id", Value: "SMITH01"},
+		"HARBOR":           {Kind: "id", Value: "HARBOR"},
+	} {
+		_, outs := run(t, "matters.csv", []string{"Matter", "Client", "Description"}, [][]string{{"2024-017", v, "x"}}, nil, "")
+		if got := outs[0].Records[0].Data.(*model.Matter).Client; got != want {
+			t.Errorf("%q: %+v, want %+v", v, got, want)
+		}
+	}
+}
