@@ -14,8 +14,10 @@ import (
 
 	"handover/core/clio"
 	"handover/core/clio/fakeclio"
+	"handover/core/model"
 	"handover/core/secrets"
 	"handover/core/synth"
+	"handover/core/upload"
 )
 
 // The user map: a header line is skipped, and an empty e-mail (or "-")
@@ -126,7 +128,7 @@ func TestUploadDefaultOwner(t *testing.T) {
 		t.Fatalf("dry run without a default owner: %+v", j.Plan)
 	}
 
-	code, out, errs = run("upload", "-w", project, "--base-url", base, "--default-owner", "nobody@example.com", "--dry-run")
+	code, _, errs = run("upload", "-w", project, "--base-url", base, "--default-owner", "nobody@example.com", "--dry-run")
 	if code == 0 || !strings.Contains(errs, "nobody@example.com") {
 		t.Errorf("an unknown default owner: exit %d, %s", code, errs)
 	}
@@ -170,5 +172,22 @@ func TestUploadDefaultOwner(t *testing.T) {
 	t.Logf("%d events with no owner, %d on the default owner's calendar; created %v", noOwner, onOwners, j.Created)
 	if onOwners < noOwner {
 		t.Errorf("%d events on the default owner's calendar, want at least the %d with no owner", onOwners, noOwner)
+	}
+}
+
+// The printed plan says who gets the records with no person, or that
+// nobody does yet and how to say who.
+func TestPrintPlanDefaultOwner(t *testing.T) {
+	var b strings.Builder
+	p := &upload.PlanResult{DefaultOwner: upload.DefaultOwnerPlan{Records: map[model.Entity]int64{model.CalendarEvents: 3, model.Tasks: 2}, Total: 5}}
+	printPlan(&b, p)
+	if !strings.Contains(b.String(), "Records with no person: 2 tasks, 3 calendar_events; NO DEFAULT OWNER: give --default-owner EMAIL") {
+		t.Errorf("without a default owner:\n%s", b.String())
+	}
+	b.Reset()
+	p.DefaultOwner.Email, p.DefaultOwner.Name, p.DefaultOwner.ClioID, p.DefaultOwner.How = "hl@firm.example", "Helen Lane", 7, upload.HowSaved
+	printPlan(&b, p)
+	if !strings.Contains(b.String(), "Records with no person go to Helen Lane <hl@firm.example> (saved in the project): 2 tasks, 3 calendar_events.") {
+		t.Errorf("with a default owner:\n%s", b.String())
 	}
 }

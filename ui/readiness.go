@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +38,10 @@ type readinessScreen struct {
 	counts  workspace.Counts
 	sum     workspace.FindingSummary
 	checked bool
+
+	// ChooseOwner is the last missing-person finding dialog's way to the
+	// Upload screen's default owner (tests).
+	ChooseOwner *widget.Button
 
 	banner, bannerSub *widget.Label
 	ackForm, ackDone  *fyne.Container
@@ -722,6 +727,14 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 			}
 		}
 		d := dialog.NewCustom(title, "Close", body, r.ui.Win)
+		if slices.Contains(model.MissingPersonRules, f.Rule) && f.Severity == model.Blocker {
+			// one choice settles every such record: it is made on the Upload screen
+			r.ChooseOwner = widget.NewButtonWithIcon("Choose who gets them on the Upload screen", theme.NavigateNextIcon(), func() {
+				d.Hide()
+				r.ui.Show(StepUpload)
+			})
+			body.Add(r.ChooseOwner)
+		}
 		d.Resize(fyne.NewSize(640, max(300, body.MinSize().Height+90)))
 		d.Show()
 		return d

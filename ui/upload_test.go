@@ -22,6 +22,7 @@ import (
 	"handover/core/secrets"
 	"handover/core/synth"
 	"handover/core/upload"
+	"handover/core/workspace"
 )
 
 // demoAppAndClio opens the demo firm with its cut-off acknowledged, beside a
@@ -374,5 +375,32 @@ func TestUploadDefaultOwnerChoice(t *testing.T) {
 	up.Pending.Wait()
 	if saved, _ := upload.SavedDefaultOwner(ctx, u.Project()); saved != "" || up.PlanResult().DefaultOwner.ClioID != 0 {
 		t.Errorf("after choosing nobody: saved %q, plan %+v", saved, up.PlanResult().DefaultOwner)
+	}
+}
+
+// The Readiness screen's finding for the event with no ORGANIZER is one
+// question, and its dialog leads to the Upload screen where it is answered.
+func TestMissingOwnerFindingLeadsToTheUploadScreen(t *testing.T) {
+	u, r := checkedDemo(t)
+	var f workspace.StoredFinding
+	for i := 0; i < r.Total(); i++ {
+		if g, _ := r.FindingAt(i); g.Rule == model.RuleCalendarMissingOwner {
+			if f.Rule != "" {
+				t.Fatal("two findings for the demo firm's one calendar file with an event with no owner")
+			}
+			f = g
+		}
+	}
+	if f.Rule == "" || f.Severity != model.Blocker || !strings.Contains(f.Fix, "default owner") {
+		t.Fatalf("the missing-owner finding: %+v", f)
+	}
+	r.ShowRecord(f)
+	u.Settle()
+	if r.ChooseOwner == nil {
+		t.Fatal("the dialog offers no way to the default owner")
+	}
+	test.Tap(r.ChooseOwner)
+	if u.Current() != StepUpload {
+		t.Errorf("after the button the app shows step %v", u.Current())
 	}
 }

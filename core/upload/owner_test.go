@@ -125,7 +125,7 @@ func TestDefaultOwnerTakesRecordsWithNoPerson(t *testing.T) {
 		t.Fatalf("the files should name no one: %d/%d events, %d/%d tasks without a person", events, allEvents, tasks, allTasks)
 	}
 	// the check: one finding per file, with the count
-	per := map[string]int{}
+	per, checked := map[string]int{}, int64(0)
 	ws.EachFinding(ctx, workspace.FindingFilter{}, func(f workspace.StoredFinding) error {
 		if f.Rule == model.RuleCalendarMissingOwner || f.Rule == model.RuleTaskMissingAssignee {
 			per[f.Rule]++
@@ -133,7 +133,9 @@ func TestDefaultOwnerTakesRecordsWithNoPerson(t *testing.T) {
 			if f.Rule == model.RuleTaskMissingAssignee {
 				want = tasks
 			}
-			if n, _ := f.Detail["records"].(float64); int64(n) != want || f.Severity != model.Blocker {
+			n, _ := f.Detail["records"].(float64)
+			checked += int64(n)
+			if int64(n) != want || f.Severity != model.Blocker {
 				t.Errorf("%s: %s for %v records, want a blocker for %d", f.Rule, f.Severity, f.Detail["records"], want)
 			}
 		}
@@ -154,6 +156,9 @@ func TestDefaultOwnerTakesRecordsWithNoPerson(t *testing.T) {
 	if p.DefaultOwner.ClioID != 0 || p.DefaultOwner.Records[model.CalendarEvents] != events || p.DefaultOwner.Records[model.Tasks] != tasks ||
 		p.DefaultOwner.Total != events+tasks || planOf(t, p, model.Tasks).DefaultOwner != 0 {
 		t.Errorf("plan without a default owner: %+v", p.DefaultOwner)
+	}
+	if checked != p.DefaultOwner.Total {
+		t.Errorf("the check counts %d records with no person, the upload plan %d", checked, p.DefaultOwner.Total)
 	}
 	if !anyContains(p.Blockers, "no person") {
 		t.Errorf("the plan's blockers do not name the records with no person: %v", p.Blockers)
