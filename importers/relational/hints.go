@@ -287,6 +287,10 @@ func linkTarget(kind string, l *link) (target, refKind string) {
 			return "client", ""
 		case "notes":
 			return "contact", "id"
+		case "phone_logs":
+			if l.key.share(l.key.phones) >= 0.6 {
+				return "phone", "" // the caller, known by the number
+			}
 		}
 	case holdsStaff:
 		switch kind {
@@ -342,6 +346,9 @@ func hintsFor(t *table, flat bool, qs []*question) mapping.Hints {
 		target, rk := linkTarget(t.holds, l)
 		lk := l.report()
 		ch := mapping.ColumnHint{Target: target, RefKind: rk, Decode: l.decode, Link: &lk}
+		if target == "phone" {
+			ch.Decode = nil // a phone number is its own reference
+		}
 		if target == "" && (l.parent.holds == "matters" || l.parent.holds == "contacts" || l.parent.holds == holdsStaff) && t.holds != "" {
 			// a link this record type has no field for: say so rather than hide it in a custom field
 			h.Questions = append(h.Questions, mapping.Question{Rule: mapping.RuleLinkQuestion, Column: l.col.name,

@@ -105,8 +105,10 @@ var (
 		"individual": true, "company": true, "organisation": true, "organization": true, "cust": true, "cli": true, "kunde": true, "mandant": true}
 	dateWords = map[string]bool{"date": true, "dt": true, "day": true, "when": true, "created": true, "modified": true, "updated": true, "at": true,
 		"on": true, "time": true, "due": true, "opened": true, "closed": true, "start": true, "end": true, "datum": true, "stamp": true, "timestamp": true}
-	hourWords   = map[string]bool{"hours": true, "hour": true, "hrs": true, "hr": true, "duration": true, "spent": true, "elapsed": true, "units": true, "qty": true, "quantity": true, "stunden": true, "minutes": true, "mins": true}
-	moneyWords  = map[string]bool{"amount": true, "amt": true, "total": true, "fee": true, "sum": true, "value": true, "balance": true, "debit": true, "credit": true, "paid": true, "price": true, "cents": true, "charge": true, "betrag": true}
+	hourWords  = map[string]bool{"hours": true, "hour": true, "hrs": true, "hr": true, "duration": true, "spent": true, "elapsed": true, "units": true, "qty": true, "quantity": true, "stunden": true, "minutes": true, "mins": true}
+	moneyWords = map[string]bool{"amount": true, "amt": true, "total": true, "fee": true, "sum": true, "value": true, "balance": true, "debit": true, "credit": true, "paid": true, "price": true, "cents": true, "charge": true,
+		"deposit": true, "withdrawal": true, "receipt": true, "payment": true, "billed": true, "outstanding": true,
+		"betrag": true, "summe": true, "saldo": true, "montant": true, "solde": true, "payé": true, "importe": true, "monto": true, "pagado": true, "bedrag": true, "honoraires": true}
 	statusWords = map[string]bool{"open": true, "closed": true, "pending": true, "active": true, "inactive": true, "archived": true, "complete": true,
 		"completed": true, "done": true, "onhold": true, "hold": true, "current": true, "settled": true, "dormant": true}
 	origWords = map[string]bool{"orig": true, "originating": true, "introduced": true, "referred": true, "referral": true, "source": true}

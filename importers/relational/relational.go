@@ -137,7 +137,7 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 		tables = append(tables, ts...)
 	}
 	for _, t := range tables {
-		chooseKey(t)
+		chooseKey(t, declared)
 	}
 	if opts.Flat && len(opts.ProjectMatters) > 0 {
 		tables = append(tables, projectMatters(opts.ProjectMatters))
@@ -249,14 +249,14 @@ func candidate(t *table, c *column) bool {
 
 // chooseKey picks the table's own key: the declared primary key, else a
 // unique column named like an id, else the first unique column.
-func chooseKey(t *table) {
+func chooseKey(t *table, declared map[*column]fk) {
 	if t.pk != nil && candidate(t, t.pk) {
 		return
 	}
 	t.pk = nil
 	var first *column
 	for _, c := range t.cols {
-		if !candidate(t, c) {
+		if _, isLink := declared[c]; isLink || !candidate(t, c) {
 			continue
 		}
 		ws := words(c.name)
@@ -268,7 +268,7 @@ func chooseKey(t *table) {
 			first = c
 		}
 	}
-	if first != nil && (linkish(first.name) || first.numeric()) {
+	if first != nil && linkish(first.name) { // an amount or a date may happen to be unique; a key is named like one
 		t.pk = first
 	}
 }
@@ -327,7 +327,12 @@ func findLinks(tables []*table, declared map[*column]fk) map[*table][]*question 
 	questions := map[*table][]*question{}
 	for _, t := range tables {
 		for _, c := range t.cols {
-			if c == t.pk || c.nonEmpty == 0 || c.prose() || c.date() {
+			if c.nonEmpty == 0 || c.prose() || c.date() {
+				continue
+			}
+			// the table's own key is not a link, unless it is declared one
+			// or named after another thing (parties keyed by matter_id)
+			if _, isDecl := declared[c]; c == t.pk && !isDecl && (stem(c.name) == "" || stem(c.name) == stem(t.name)) {
 				continue
 			}
 			var cands []*link

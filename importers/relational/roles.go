@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"handover/core/model"
 	"handover/importers/mapping"
 )
 
@@ -35,13 +36,15 @@ func preliminary(t *table, kind string) *mapping.Plan {
 }
 
 // people: the table lists persons or organisations — name columns with an
-// e-mail, phone or address, or name-shaped values beside initials/e-mails.
+// e-mail, phone or address, or name-shaped values beside e-mails, phones or
+// an initials key. Link columns say nothing about the table's own rows.
 func people(t *table) bool {
 	p := preliminary(t, "contacts")
 	named, reach := 0, 0
 	if p != nil {
 		for _, c := range p.Columns {
-			if c.Via == mapping.ViaNone || !contactTarget(c.Target) {
+			col := t.byIndex(c.Index)
+			if c.Via == mapping.ViaNone || c.Via == mapping.ViaFuzzy || !contactTarget(c.Target) || col != nil && t.linkOf(col) != nil {
 				continue
 			}
 			switch {
@@ -52,19 +55,45 @@ func people(t *table) bool {
 			}
 		}
 	}
-	var nameVals, mails, phones, inits bool
+	nameCols := 0
+	var mails, phones bool
 	for _, c := range t.cols {
-		nameVals = nameVals || c.share(c.names) >= 0.6
+		if t.linkOf(c) != nil || c == t.pk {
+			continue
+		}
+		// names are many and varied; statuses and practice areas repeat
+		varied := len(c.counts) >= 2 && 3*int64(len(c.counts)) >= c.nonEmpty
+		if varied && (c.share(c.names) >= 0.6 || c.share(c.word1) >= 0.8) {
+			nameCols++
+		}
 		mails = mails || c.share(c.emails) >= 0.6
 		phones = phones || c.share(c.phones) >= 0.6
-		inits = inits || c.share(c.initials) >= 0.9
 	}
-	return named > 0 && (reach > 0 || named >= 2 || nameVals) || nameVals && (mails || phones || inits) || mails && named > 0
+	inits := t.pk != nil && t.pk.share(t.pk.initials) >= 0.9
+	return named > 0 && (reach > 0 || named >= 2 || nameCols > 0) || nameCols > 0 && (mails || phones || inits) || mails && named > 0
+}
+
+// lookupish: a small table of codes — few rows, at most three columns
+// besides its key, no prose.
+func lookupish(t *table) bool {
+	if t.rows > 500 {
+		return false
+	}
+	others := 0
+	for _, c := range t.cols {
+		if c.prose() {
+			return false
+		}
+		if c != t.pk && c.nonEmpty > 0 {
+			others++
+		}
+	}
+	return others <= 3
 }
 
 type features struct {
-	hours, amount, date, prose, text, flag, start, end *column
-	number                                             *column
+	hours, amount, date, prose, text, flag, start, end, clock *column
+	number                                                    *column
 }
 
 func featuresOf(t *table) features {
@@ -88,8 +117,12 @@ func featuresOf(t *table) features {
 			if f.flag == nil || hasWord(c.name, doneWords) {
 				f.flag = c
 			}
-		case c.numeric() && hasWord(c.name, hourWords) && !hasWord(c.name, moneyWords):
-			f.hours = c
+		case hasWord(c.name, hourWords) && !hasWord(c.name, moneyWords) && (c.numeric() || c.share(c.clock) >= 0.9):
+			f.hours = c // decimal hours, minutes, units or h:mm
+		case c.share(c.clock) >= 0.9:
+			if f.clock == nil {
+				f.clock = c // a time of day beside a date
+			}
 		case c.numeric() && hasWord(c.name, moneyWords):
 			if f.amount == nil {
 				f.amount = c
@@ -150,7 +183,7 @@ func (t *table) linksTo(holds string) *link {
 
 // classify decides what every table holds: people first (contacts or
 // staff), then code lookups, then matters (what the leaves hang on), then
-// the leaves from their columns.
+// the leaves from their columns, their links and their values.
 func classify(tables []*table, questions map[*table][]*question) {
 	isPeople := map[*table]bool{}
 	for _, t := range tables {
@@ -160,12 +193,15 @@ func classify(tables []*table, questions map[*table][]*question) {
 		if !isPeople[t] {
 			continue
 		}
-		refersToPeople := false
+		// a list of people that hangs on another table (the parties to each
+		// matter, phone messages) is a leaf, not the firm's contacts
+		hangs := false
 		for _, l := range t.links {
-			refersToPeople = refersToPeople || isPeople[l.parent]
+			hangs = hangs || !isPeople[l.parent] && !lookupish(l.parent)
 		}
-		if refersToPeople {
-			continue // e.g. the parties to each matter: a leaf
+		if hangs {
+			isPeople[t] = false
+			continue
 		}
 		staff, contact := 0, 0
 		if t.pk != nil && t.pk.share(t.pk.initials) >= 0.9 {
@@ -200,23 +236,14 @@ func classify(tables []*table, questions map[*table][]*question) {
 		}
 	}
 	for _, t := range tables {
-		if t.holds != "" || isPeople[t] || len(t.refBy) == 0 || t.rows > 500 {
-			continue
-		}
-		others := 0
-		for _, c := range t.cols {
-			if c != t.pk && c.nonEmpty > 0 {
-				others++
-			}
-			if c.prose() {
-				others += 10
-			}
-		}
-		if others <= 3 && len(t.links) == 0 {
+		if t.holds == "" && !isPeople[t] && len(t.refBy) > 0 && len(t.links) == 0 && lookupish(t) {
 			t.holds, t.why = holdsLookup, fmt.Sprintf("%d codes with their labels, referred to by %s", t.rows, refNames(t))
 		}
 	}
-	// matters: what the leaves hang on, or what links to the contacts
+	// matters: what the leaves hang on, or what links to the contacts —
+	// and never a table that itself hangs on another such table (invoices
+	// refer to matters and time entries to invoices)
+	candidates := map[*table]bool{}
 	for _, t := range tables {
 		if t.holds != "" || isPeople[t] {
 			continue
@@ -229,63 +256,100 @@ func classify(tables []*table, questions map[*table][]*question) {
 			}
 		}
 		client := t.linksTo("contacts") != nil
-		if f.hours != nil || f.amount != nil && f.number == nil && dataRefs == 0 {
+		if f.hours != nil {
 			continue
 		}
 		if dataRefs > 0 || client && (f.number != nil || f.text != nil) && (f.prose == nil || f.number != nil) {
-			t.holds = "matters"
-			switch {
-			case client && dataRefs > 0:
-				t.why = "links to the contacts and other tables link to it"
-			case client:
-				t.why = "a number or description with a link to the contacts"
-			default:
-				t.why = "other tables link to it: " + refNames(t)
+			candidates[t] = true
+		}
+	}
+	for t := range candidates {
+		for _, l := range t.links {
+			if candidates[l.parent] {
+				delete(candidates, t)
+				break
 			}
 		}
 	}
 	for _, t := range tables {
-		if t.holds != "" || isPeople[t] {
+		if !candidates[t] {
 			continue
 		}
-		f := featuresOf(t)
-		parent := t.linksTo("matters")
-		if parent == nil {
-			parent = t.linksTo("contacts")
+		client := t.linksTo("contacts") != nil
+		t.holds = "matters"
+		switch {
+		case client && len(t.refBy) > 0:
+			t.why = "links to the contacts and other tables link to it"
+		case client:
+			t.why = "a number or description with a link to the contacts"
+		default:
+			t.why = "other tables link to it: " + refNames(t)
 		}
-		if parent == nil {
-			// a column that may link to a matter or a contact (asked on the
-			// Mapping screen): the table's shape does not depend on which
-			for _, q := range questions[t] {
-				for _, l := range q.cands {
-					if parent == nil && (l.parent.holds == "matters" || l.parent.holds == "contacts") {
-						parent = l
-					}
+	}
+	for _, t := range tables {
+		if t.holds == "" && !isPeople[t] || t.holds == "" && len(t.links) > 0 {
+			leaf(t, questions[t])
+		}
+	}
+}
+
+// leaf decides what a table that hangs on matters or contacts holds: hours
+// and a date are time; an amount and a date are accounting history; what
+// the mapping recognises from the headers (a calendar, phone messages,
+// tasks) stands when the values agree; else a date and a time of day are a
+// calendar, a done flag and a text a task, and a text a note.
+func leaf(t *table, qs []*question) {
+	f := featuresOf(t)
+	parent := t.linksTo("matters")
+	if parent == nil {
+		parent = t.linksTo("contacts")
+	}
+	if parent == nil {
+		// a column that may link to a matter or a contact (asked on the
+		// Mapping screen): the table's shape does not depend on which
+		for _, q := range qs {
+			for _, l := range q.cands {
+				if parent == nil && (l.parent.holds == "matters" || l.parent.holds == "contacts") {
+					parent = l
 				}
 			}
 		}
-		linked := parent != nil
+	}
+	linked := parent != nil
+	own := ""
+	if p := preliminary(t, ""); p != nil {
 		switch {
-		case f.hours != nil && f.date != nil:
-			t.holds, t.why = "time_entries", fmt.Sprintf("hours (%s) and a date (%s)", f.hours.name, f.date.name)
-		case f.amount != nil && f.date != nil && linked:
-			t.holds, t.why = "ledger:ar", fmt.Sprintf("an amount (%s) and a date (%s) per %s", f.amount.name, f.date.name, parent.parent.holds)
-			if hasWord(t.name, map[string]bool{"trust": true, "iolta": true, "escrow": true, "client account": true}) {
-				t.holds = "ledger:trust"
-			}
-		case f.start != nil && f.end != nil && linked:
-			t.holds, t.why = "calendar_events", fmt.Sprintf("a start (%s) and an end (%s)", f.start.name, f.end.name)
-		case f.flag != nil && (f.text != nil || f.prose != nil) && linked:
-			t.holds, t.why = "tasks", fmt.Sprintf("a done flag (%s) and a text", f.flag.name)
-		case (f.prose != nil || f.text != nil) && linked:
-			body := f.prose
-			if body == nil {
-				body = f.text
-			}
-			t.holds, t.why = "notes", fmt.Sprintf("a text (%s) linked to a record (%s)", body.name, parent.col.name)
-			if f.date != nil {
-				t.why += ", dated (" + f.date.name + ")"
-			}
+		case p.Entity != "":
+			own = string(p.Entity)
+		case p.Ledger == model.LedgerTrustDeposit:
+			own = "ledger:trust"
+		case p.Ledger != "":
+			own = "ledger:ar"
+		}
+	}
+	trust := hasWord(t.name, map[string]bool{"trust": true, "iolta": true, "escrow": true, "treuhand": true, "fiducie": true})
+	switch {
+	case f.hours != nil && f.date != nil:
+		t.holds, t.why = "time_entries", fmt.Sprintf("hours (%s) and a date (%s)", f.hours.name, f.date.name)
+	case f.amount != nil && f.date != nil && (linked || strings.HasPrefix(own, "ledger:")):
+		t.holds, t.why = "ledger:ar", fmt.Sprintf("an amount (%s) and a date (%s)", f.amount.name, f.date.name)
+		if trust || own == "ledger:trust" {
+			t.holds = "ledger:trust"
+		}
+	case own == "calendar_events" || own == "phone_logs" || own == "tasks" || own == "relationships":
+		t.holds, t.why = own, "its columns, as the mapping reads them"
+	case f.date != nil && (f.clock != nil || f.start != nil && f.end != nil) && (f.text != nil || f.prose != nil) && linked:
+		t.holds, t.why = "calendar_events", fmt.Sprintf("a date (%s) with a time of day and a title", f.date.name)
+	case f.flag != nil && (f.text != nil || f.prose != nil) && linked:
+		t.holds, t.why = "tasks", fmt.Sprintf("a done flag (%s) and a text", f.flag.name)
+	case (f.prose != nil || f.text != nil) && linked:
+		body := f.prose
+		if body == nil {
+			body = f.text
+		}
+		t.holds, t.why = "notes", fmt.Sprintf("a text (%s) linked to a record (%s)", body.name, parent.col.name)
+		if f.date != nil {
+			t.why += ", dated (" + f.date.name + ")"
 		}
 	}
 }

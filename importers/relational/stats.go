@@ -23,6 +23,7 @@ type column struct {
 	nonEmpty, ints, nums, fracs     int64
 	emails, phones, initials, bools int64
 	names, textDates, numDates      int64
+	word1, clock                    int64 // one capitalised word ("Ana", "Ruiz"); a time of day or a duration ("14:30", "1:15")
 	sumLen, maxLen                  int64
 	maxNum                          float64 // largest absolute numeric value
 	decimals2                       int64   // numbers written with exactly two decimals (money)
@@ -40,6 +41,7 @@ var (
 	reTextDate = regexp.MustCompile(`^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?( ?[AaPp][Mm])?(Z|[+-]\d{2}:?\d{2})?)?$`)
 	reEmail    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$`)
 	rePhone    = regexp.MustCompile(`^\+?[\d\s().\-/]{7,22}$`)
+	reClock    = regexp.MustCompile(`^\d{1,3}:\d{2}(:\d{2})?( ?[AaPp][Mm])?$`)
 )
 
 func (c *column) add(v string) {
@@ -80,6 +82,10 @@ func (c *column) add(v string) {
 		c.initials++
 	case personName(v):
 		c.names++
+	case oneWord(v):
+		c.word1++
+	case reClock.MatchString(v):
+		c.clock++
 	}
 	if isBool(v) {
 		c.bools++
@@ -272,4 +278,18 @@ func abs(f float64) float64 {
 		return -f
 	}
 	return f
+}
+
+// oneWord: a capitalised word of letters ("Ana", "Müller", "O'Brien").
+func oneWord(v string) bool {
+	r := []rune(v)
+	if len(r) < 2 || !unicode.IsUpper(r[0]) {
+		return false
+	}
+	for _, x := range r[1:] {
+		if !unicode.IsLower(x) && x != '\'' && x != '-' {
+			return false
+		}
+	}
+	return true
 }
