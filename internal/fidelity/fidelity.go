@@ -433,41 +433,6 @@ func (r *Result) find(lk string, tr firmgen.Record) (string, bool) {
 	return "", false
 }
 
-// refOf is the reference a staged record holds for a truth link's field.
-func refOf(r workspace.StoredRecord, field string) (ref model.Ref, contact bool) {
-	switch d := r.Data.(type) {
-	case *model.Matter:
-		return d.Client, true
-	case *model.Relationship:
-		if field == "contact" {
-			return d.Contact, true
-		}
-		return d.Matter, false
-	case *model.Task:
-		return d.Matter, false
-	case *model.Note:
-		if field == "contact" {
-			return d.Contact, true
-		}
-		return d.Matter, false
-	case *model.CalendarEvent:
-		return d.Matter, false
-	case *model.Communication:
-		if field == "contact" {
-			return d.Contact, true
-		}
-		return d.Matter, false
-	case *model.TimeEntry:
-		return d.Matter, false
-	case *model.Document:
-		if field == "contact" {
-			return d.Contact, true
-		}
-		return d.Matter, false
-	}
-	return model.Ref{}, false
-}
-
 // manual counts what the Mapping screen would still ask of the user.
 func (r *Result) manual(ir ingest.Result) {
 	for _, s := range ir.Sources {
