@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"handover/core/check"
+	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/readiness"
 	"handover/core/workspace"
@@ -46,6 +47,11 @@ func runCheck(e *env, args []string) error {
 	defer ws.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
+	ctx, release, err := hold(ctx, ws, lease.Checking)
+	if err != nil {
+		return err
+	}
+	defer release()
 	res, err := check.Run(ctx, ws, check.Options{Country: *country}, nil)
 	if err != nil {
 		return err
@@ -174,6 +180,11 @@ func runCutoff(e *env, args []string) error {
 		return err
 	}
 	defer ws.Close()
+	_, release, err := hold(bgctx(), ws, lease.Working)
+	if err != nil {
+		return err
+	}
+	defer release()
 	now := time.Now()
 	rd, err := readiness.Gather(bgctx(), ws, now)
 	if err != nil {

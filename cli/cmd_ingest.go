@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
+	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/workspace"
 	"handover/importers/ingest"
@@ -30,6 +31,17 @@ func init() {
 // (the file being read is rolled back; earlier files stay).
 func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+// hold takes the project's lease for the run (core/lease): a second Handover
+// changing the same project is refused at once, naming who holds it. The
+// returned context ends if the lease is lost; call release when done.
+func hold(ctx context.Context, ws *workspace.Workspace, purpose string) (context.Context, func(), error) {
+	l, lctx, err := lease.Acquire(ctx, ws, purpose)
+	if err != nil {
+		return nil, nil, err
+	}
+	return lctx, func() { l.Release() }, nil
 }
 
 func openProject(path string, create bool) (*workspace.Workspace, error) {
@@ -86,6 +98,11 @@ func runIngest(e *env, args []string) error {
 	defer ws.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
+	ctx, release, err := hold(ctx, ws, lease.Reading)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if isTerminal(e.stderr) && !*asJSON {
 		opts.Progress = terminalProgress(e.stderr)
 	}

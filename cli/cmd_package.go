@@ -10,6 +10,7 @@ import (
 
 	"filippo.io/age"
 
+	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/pack"
 )
@@ -103,6 +104,12 @@ func runPackage(e *env, args []string) error {
 	defer ws.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
+	// Packaging may check the project again first: that writes findings.
+	ctx, release, err := hold(ctx, ws, lease.Packaging)
+	if err != nil {
+		return err
+	}
+	defer release()
 	opts := pack.Options{AppVersion: Version, Passphrase: pass, Recipients: recipients, AllowBlockers: *allow, SkipDocuments: *noDocs}
 	if isTerminal(e.stderr) && !*asJSON {
 		opts.Progress = func(done, total int64) { fmt.Fprintf(e.stderr, "\rPackaging… %d of %d", done, total) }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"handover/core/clio"
+	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/upload"
 	"handover/core/workspace"
@@ -124,6 +125,13 @@ func runUpload(e *env, args []string) error {
 	defer ws.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
+	if !*dry { // a dry run only reads
+		var release func()
+		if ctx, release, err = hold(ctx, ws, lease.Uploading); err != nil {
+			return err
+		}
+		defer release()
+	}
 	forgetOwner := strings.TrimSpace(*defaultOwner) == "-"
 	if forgetOwner {
 		if err := upload.ChooseDefaultOwner(ctx, ws, ""); err != nil {
@@ -224,6 +232,11 @@ func runRevert(e *env, args []string) error {
 	defer ws.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
+	ctx, release, err := hold(ctx, ws, lease.Reverting)
+	if err != nil {
+		return err
+	}
+	defer release()
 	base := *baseURL
 	if base == "" && *region == "" {
 		if base, err = upload.LastBaseURL(ctx, ws.DB()); err != nil {

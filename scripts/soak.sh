@@ -18,7 +18,8 @@
 #     the re-run verifies and clears the killed run's .partial temp file; and,
 #     once, two clean runs must give the same bytes.
 # (3) upload: the crash/chaos tests of core/upload (journal + local Clio, no
-#     duplicates, nothing lost), if present.
+#     duplicates, nothing lost), if present; and the one-writer trials: two
+#     upload processes on one project, kill -9 of the lease holder.
 # (4) every `func Fuzz*` in the module, for a fixed time each.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -200,6 +201,21 @@ if want upload; then
     fi
   else
     note "upload: skipped (no Crash/Chaos tests in core/upload yet)"
+  fi
+fi
+
+# ------------------------------------------------------------------ (3b) one writer
+# Two real upload processes on one project (the second is refused, Clio ends
+# as after one upload), and kill -9 of the lease holder followed by a new run
+# that takes the lease over and completes with no duplicate. Repeated: the
+# kill lands at a different moment each time.
+if want upload; then
+  LEASE_TRIALS=3; [ "$MODE" = long ] && LEASE_TRIALS=10
+  s=$(date +%s)
+  if go test -count="$LEASE_TRIALS" -run '^(TestTwoUploadsOnOneProject|TestKilledHolderTakenOver)$' -v ./cli >"$OUT/lease.log" 2>&1; then
+    ok "lease: two uploads on one project and kill -9 of the holder, $LEASE_TRIALS trials each ($(( $(date +%s) - s )) s)"
+  else
+    bad "lease: $(grep -E '^--- FAIL|FAIL|panic|lease_test' "$OUT/lease.log" | head -3 | tr '\n' ' ')"
   fi
 fi
 

@@ -16,6 +16,7 @@ import (
 
 	"handover/core/check"
 	"handover/core/clean"
+	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/workspace"
 )
@@ -488,7 +489,7 @@ func (c *cleanScreen) undoRedo(undo bool) *Task {
 	}
 	var found []check.Cluster
 	var did bool
-	c.Pending = c.ui.RunTask(title, func(ctx context.Context, report func(Progress)) error {
+	c.Pending = c.ui.RunWrite(lease.Cleaning, title, func(ctx context.Context, report func(Progress)) error {
 		report(Progress{Stage: title + " your last fix"})
 		r := recipeOf(ctx, ws)
 		var err error
@@ -520,7 +521,7 @@ func (c *cleanScreen) undoRedo(undo bool) *Task {
 // the recipe can take a while on a big firm), then calls after.
 func (ui *App) applyOp(op clean.Op, after func()) *Task {
 	ws := ui.project
-	return ui.RunTask("Applying your fix", func(ctx context.Context, report func(Progress)) error {
+	return ui.RunWrite(lease.Cleaning, "Applying your fix", func(ctx context.Context, report func(Progress)) error {
 		report(Progress{Stage: op.Describe()})
 		_, err := recipeOf(ctx, ws).Add(ctx, op)
 		return err

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"handover/core/clean"
+	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/workspace"
 	"handover/importers/ingest"
@@ -378,7 +379,7 @@ func (m *mappingScreen) rememberAndReread(t mapTable, header, key, value, done s
 			opts.Tabular.HeaderRow = t.Source.HeaderRow
 		}
 	}
-	return m.ui.RunTask("Reading "+t.Source.Name+" again", func(ctx context.Context, report func(Progress)) error {
+	return m.ui.RunWrite(lease.Reading, "Reading "+t.Source.Name+" again", func(ctx context.Context, report func(Progress)) error {
 		country, _ := ws.Setting(ctx, workspace.SettingCountry)
 		if err := ws.Remember(ctx, key, value); err != nil {
 			return err

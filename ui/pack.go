@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"handover/core/lease"
 	"handover/core/pack"
 )
 
@@ -198,7 +199,7 @@ func (p *packageScreen) Create() *Task {
 	var man pack.Manifest
 	var rep pack.VerifyReport
 	setObjects(p.result)
-	return p.ui.RunTask("Creating the package", func(ctx context.Context, report func(Progress)) error {
+	return p.ui.RunWrite(lease.Packaging, "Creating the package", func(ctx context.Context, report func(Progress)) error {
 		opts.Progress = func(done, total int64) {
 			report(Progress{Stage: "Writing " + filepath.Base(dest), Done: done, Total: total})
 		}

@@ -19,6 +19,7 @@ import (
 
 	"handover/core/check"
 	"handover/core/clean"
+	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/readiness"
 	"handover/core/workspace"
@@ -528,7 +529,7 @@ func checkStageText(stage string) string {
 // RunCheck runs every readiness rule in the background and shows the result.
 func (r *readinessScreen) RunCheck() *Task {
 	ws := r.ui.project
-	return r.ui.RunTask("Checking your data", func(ctx context.Context, report func(Progress)) error {
+	return r.ui.RunWrite(lease.Checking, "Checking your data", func(ctx context.Context, report func(Progress)) error {
 		_, err := check.Run(ctx, ws, check.Options{}, func(stage string, done, total int64) {
 			report(Progress{Stage: checkStageText(stage), Done: done, Total: total})
 		})

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"handover/core/lease"
 	"handover/core/workspace"
 	"handover/importers/ingest"
 	"handover/importers/tabular"
@@ -214,7 +215,7 @@ func (s *sources) pickFolder() {
 // so tests can wait for it.
 func (s *sources) Add(paths []string, opts ingest.Options) *Task {
 	ws := s.ui.project
-	return s.ui.RunTask("Reading files", func(ctx context.Context, report func(Progress)) error {
+	return s.ui.RunWrite(lease.Reading, "Reading files", func(ctx context.Context, report func(Progress)) error {
 		opts.Progress = func(p ingest.Progress) {
 			stage := "Reading " + filepath.Base(p.File)
 			switch p.Stage {
@@ -325,7 +326,7 @@ func (s *sources) removeSelected() {
 		s.reread.Disable()
 		s.remove.Disable()
 		// a big file's rows take a while to delete: not on the UI goroutine
-		s.ui.RunTask("Removing "+src.Name, func(ctx context.Context, report func(Progress)) error {
+		s.ui.RunWrite(lease.Working, "Removing "+src.Name, func(ctx context.Context, report func(Progress)) error {
 			report(Progress{Stage: "Removing the rows read from " + src.Name})
 			return ws.RemoveSource(ctx, src.ID)
 		}, func(err error) {

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"handover/core/lease"
 )
 
 // Progress is what long work reports: a stage in plain words and how far it
@@ -50,6 +52,31 @@ func (t *Task) Wait() {
 
 // Cancel asks the work to stop.
 func (t *Task) Cancel() { t.cancel() }
+
+// RunWrite is RunTask for work that changes the project or Clio (reading
+// files, cleaning, checking, packaging, uploading, reverting): the work runs
+// holding the project's lease (core/lease), so a second Handover — the
+// command line, another window, another PC on a shared drive — cannot change
+// the project at the same time. A refusal reaches onDone as the error, in
+// plain words ("This migration is being uploaded to Clio from OFFICE-PC2 …");
+// the project stays open to look at.
+func (ui *App) RunWrite(purpose, title string, work func(ctx context.Context, report func(Progress)) error, onDone func(error)) *Task {
+	ws := ui.project
+	return ui.RunTask(title, func(ctx context.Context, report func(Progress)) error {
+		l, lctx, err := lease.Acquire(ctx, ws, purpose)
+		if err != nil {
+			return err
+		}
+		defer l.Release()
+		if err := work(lctx, report); err != nil {
+			if lost := l.Lost(); lost != nil {
+				return lost
+			}
+			return err
+		}
+		return nil
+	}, onDone)
+}
 
 // RunTask starts work in a goroutine. Progress is applied on the UI goroutine
 // at most ten times a second; onDone runs on the UI goroutine with the

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"handover/core/clio"
+	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/secrets"
 	"handover/core/upload"
@@ -421,7 +422,7 @@ func (u *uploadScreen) Upload() *Task {
 	ws, c := u.ui.project, u.client
 	opts := upload.Options{AllowBlockers: u.AllowBlockers.Checked}
 	var rec *upload.Reconciliation
-	return u.ui.RunTask("Uploading to Clio", func(ctx context.Context, report func(Progress)) error {
+	return u.ui.RunWrite(lease.Uploading, "Uploading to Clio", func(ctx context.Context, report func(Progress)) error {
 		opts.Progress = func(p upload.Progress) {
 			stage := fmt.Sprintf("Sending %s — %d created, %d already there, %d skipped, %d failed",
 				strings.ToLower(p.Entity.Label()), p.Created, p.Linked, p.Skipped, p.Failed)
@@ -500,7 +501,7 @@ func (u *uploadScreen) confirmRevert() {
 func (u *uploadScreen) Revert() *Task {
 	ws, c := u.ui.project, u.client
 	var rec *upload.Reconciliation
-	return u.ui.RunTask("Taking the upload back", func(ctx context.Context, report func(Progress)) error {
+	return u.ui.RunWrite(lease.Reverting, "Taking the upload back", func(ctx context.Context, report func(Progress)) error {
 		var err error
 		rec, err = upload.Revert(ctx, ws, c, false, func(p upload.Progress) {
 			report(Progress{Stage: "Deleting " + strings.ToLower(p.Entity.Label()), Done: p.Done, Total: p.Total})

@@ -576,21 +576,24 @@ func (e *engine) ensureActivityDescription(ctx context.Context, name string) (cl
 }
 
 // ensureSetup finds a named record or creates it once, with the same journal
-// protocol as records (the lookup is by name).
+// protocol as records (the lookup is by name, made again before every create).
 func (e *engine) ensureSetup(ctx context.Context, kind, name string, have map[string]clio.ID, create func() (clio.ID, string, error), relist func() (map[string]clio.ID, error)) (clio.ID, error) {
 	k := strings.ToLower(strings.TrimSpace(name))
 	if id := have[k]; id != 0 {
 		return id, nil
 	}
 	if e.dry {
-		e.dryReqs++
+		e.dryReqs += 2 // the look-up made right before the create, and the create
 		e.dryID--
 		have[k] = e.dryID
 		e.plan.Setup = append(e.plan.Setup, fmt.Sprintf("create %s %q", strings.TrimPrefix(kind, "setup:"), name))
 		return e.dryID, nil
 	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		if jr := e.j.get(kind, k); jr != nil && jr.State == StateSending || attempt > 0 {
+		// Look again right before creating, not only at the start: another
+		// Handover (a second account, a lost lease) may have made it since.
+		// Setup objects are few, so the extra read costs little.
+		{
 			m, err := relist()
 			if err != nil {
 				return 0, err

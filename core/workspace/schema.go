@@ -179,6 +179,27 @@ CREATE TRIGGER revision_setting_changed AFTER UPDATE ON settings
   WHEN NEW.key IN ('country', 'cutoff', 'export_time', 'old_system', 'default_owner') AND NEW.value IS NOT OLD.value BEGIN
   UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'; END;
 `,
+	// 2 → 3: one writer at a time (core/lease). The lease row says who holds
+	// the project now, from where, and since when; the log keeps every
+	// take-over of a lease whose holder died, for the project's history.
+	`
+CREATE TABLE lease(
+  id         INTEGER PRIMARY KEY CHECK(id = 1),
+  host       TEXT NOT NULL,
+  pid        INTEGER NOT NULL,
+  user       TEXT NOT NULL,
+  purpose    TEXT NOT NULL,
+  token      TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  heartbeat  TEXT NOT NULL
+);
+CREATE TABLE lease_log(
+  id      INTEGER PRIMARY KEY,
+  at      TEXT NOT NULL,
+  event   TEXT NOT NULL,
+  detail  TEXT NOT NULL
+);
+`,
 }
 
 // SchemaVersion is the schema this build writes.
