@@ -112,7 +112,7 @@ type readingObs struct {
 	ints, decs, zeros int     // plain integers, plain decimals (point or comma), zeros among them
 	lo, hi            float64 // smallest and largest non-zero number
 	ymd               int     // integers that are valid YYYYMMDD dates
-	round             int     // non-zero integers that are whole hundreds
+	logSum            float64 // sum of log10 |n| over the non-zero integers: their typical size
 	clock             int     // h:mm
 	yes, no           int     // flag words (1/0, Y/N, T/F, yes/no, true/false, x)
 }
@@ -167,9 +167,7 @@ func (o *readingObs) observe(v string) {
 			o.zeros++
 			return
 		}
-		if n%100 == 0 {
-			o.round++
-		}
+		o.logSum += math.Log10(math.Abs(float64(n)))
 		if n >= 18000101 && n <= 21001231 && validYMD(int(n/10000), int(n/100%100), int(n%100)) {
 			o.ymd++
 		}
@@ -253,6 +251,15 @@ func scanEpoch(reading, v string) (scanned, bool) {
 		s.rest = fmt.Sprintf("%02d:%02d:%02d", h, m, se)
 	}
 	return s, true
+}
+
+// centsSpan is a column's range read as cents: 200.00–375.00.
+func centsSpan(o readingObs) string {
+	f := func(x float64) string { return strconv.FormatFloat(x/100, 'f', 2, 64) }
+	if o.lo == o.hi {
+		return f(o.lo)
+	}
+	return f(o.lo) + "–" + f(o.hi)
 }
 
 // colReading is the decision for one column.
@@ -518,12 +525,20 @@ func moneyReading(c Column, o colObs, centsCol string) colReading {
 		d.reading, d.evidence = ReadCents, fmt.Sprintf("the name says cents and all %d values are whole numbers %s", ne, span(ro))
 	case allInt && centsCol != "" && nonZero > 0:
 		d.reading, d.evidence = ReadCents, fmt.Sprintf("all %d values are whole numbers %s, like column %q beside it, which is in cents", ne, span(ro), centsCol)
-	case allInt && nonZero >= 5 && ro.round*2 < nonZero && math.Max(math.Abs(ro.lo), math.Abs(ro.hi)) >= 1000:
-		// Whole-number amounts that are rarely round hundreds may be cents
-		// or whole dollars: a hundredfold error either way, so ask.
+	case allInt && c.Target == "rate" && ro.lo >= 2500 && ro.hi <= 200000:
+		// Read as whole units these would be hourly rates of 2,500 and more.
+		d.reading, d.evidence = ReadCents, fmt.Sprintf("all %d values are whole numbers %s: as hourly rates they are cents (%s an hour)", ne, span(ro), centsSpan(ro))
+	case allInt && nonZero >= 3 && math.Max(math.Abs(ro.lo), math.Abs(ro.hi)) >= 1000:
+		// Whole-number amounts may be cents or whole dollars: a hundredfold
+		// error either way, so ask. Until answered, the typical size decides:
+		// a small firm's amounts are rarely tens of thousands each.
 		d.reading = ReadWholeUnits
-		d.evidence = fmt.Sprintf("all %d values are whole numbers %s, few of them round", ne, span(ro))
-		d.question = fmt.Sprintf("Only whole numbers (%s): read as whole amounts (1250 = 1,250.00) unless you say cents (1250 = 12.50).", span(ro))
+		typical := math.Pow(10, ro.logSum/float64(nonZero))
+		if typical >= 10000 {
+			d.reading = ReadCents
+		}
+		d.evidence = fmt.Sprintf("all %d values are whole numbers %s (typically about %s)", ne, span(ro), num(math.Round(typical), 1))
+		d.question = fmt.Sprintf("Only whole numbers (%s): read as %s unless you say otherwise (1250 as whole amounts is 1,250.00, as cents 12.50).", span(ro), ReadingLabel(d.reading))
 	case allInt:
 		d.evidence = fmt.Sprintf("whole amounts %s", span(ro))
 	default:

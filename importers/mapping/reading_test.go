@@ -225,20 +225,26 @@ func TestMoneyReadings(t *testing.T) {
 		t.Errorf("cents column %+v", c)
 	}
 
-	// Whole numbers, few of them round, under a name that says nothing: asked,
-	// read as whole amounts until answered.
+	// Whole numbers under a name that says nothing: asked, read by their
+	// typical size until answered (whole amounts here).
 	h = []string{"Date", "Matter", "Type", "Amount"}
-	rows = [][]string{{"03/15/2024", "16-1001", "Invoice", "125050"}, {"03/16/2024", "16-1001", "Payment", "2599"}, {"03/16/2024", "16-1002", "Invoice", "7312"},
-		{"03/17/2024", "16-1003", "Invoice", "1999"}, {"03/18/2024", "16-1004", "Invoice", "48213"}}
+	rows = [][]string{{"03/15/2024", "16-1001", "Invoice", "1250"}, {"03/16/2024", "16-1001", "Payment", "259"}, {"03/16/2024", "16-1002", "Invoice", "731"},
+		{"03/17/2024", "16-1003", "Invoice", "1999"}, {"03/18/2024", "16-1004", "Invoice", "4821"}}
 	p, outs = run(t, "ledger.csv", h, rows, nil, "ar-ledger")
-	if a := ledgerAmounts(t, outs); a[0] != 12505000 || !hasQuestion(p, "Amount") {
+	if a := ledgerAmounts(t, outs); a[0] != 125000 || !hasQuestion(p, "Amount") || column(t, p, "Amount").Reading != ReadWholeUnits {
 		t.Errorf("unsure amounts: %v %+v", a, p.Warnings)
 	}
 	if err := p.SetReading("Amount", ReadCents); err != nil {
 		t.Fatal(err)
 	}
-	if o := p.Map(rows[0]); o.Ledger.Amount != 125050 {
+	if o := p.Map(rows[0]); o.Ledger.Amount != 1250 || hasQuestion(p, "Amount") {
 		t.Errorf("answered cents: %d", o.Ledger.Amount)
+	}
+	// Tens of thousands each: cents until answered, still asked.
+	rows = [][]string{{"03/15/2024", "16-1001", "Invoice", "83500"}, {"03/16/2024", "16-1001", "Payment", "488455"}, {"03/16/2024", "16-1002", "Invoice", "26250"}}
+	p, outs = run(t, "ledger.csv", h, rows, nil, "ar-ledger")
+	if a := ledgerAmounts(t, outs); a[0] != 83500 || !hasQuestion(p, "Amount") {
+		t.Errorf("large whole numbers: %v %+v", a, p.Warnings)
 	}
 	// Amounts with decimals are never cents, and ask nothing.
 	rows = [][]string{{"03/15/2024", "16-1001", "Invoice", "$1,250.50"}, {"03/16/2024", "16-1001", "Payment", "(25.00)"}, {"03/16/2024", "16-1001", "Payment", "25.00 CR"}, {"03/16/2024", "16-1001", "Invoice", "10.00-"}}
@@ -290,6 +296,19 @@ func TestDateEvidence(t *testing.T) {
 	rows := [][]string{{"a", "03/15/2024"}, {"b", "04/01/2024"}, {"c", "2024-05-01"}}
 	p, _ := run(t, "tasks.csv", []string{"Task", "Due Date"}, rows, nil, "")
 	if e := column(t, p, "Due Date").Evidence; !strings.Contains(e, "1 has a day above 12 in second place") || !strings.Contains(e, "1 date needs no day/month order") {
+		t.Errorf("evidence %q", e)
+	}
+}
+
+// Whole-number hourly rates of 2,500 and more are cents: no question.
+func TestRateInCents(t *testing.T) {
+	h := []string{"Date", "Matter", "Lawyer", "Hours", "Rate", "Description"}
+	rows := [][]string{{"03/15/2024", "16-1001", "JS", "1.5", "20000", "a"}, {"03/16/2024", "16-1001", "JS", "1", "37500", "b"}}
+	p, outs := timeEntries(t, h, rows, "")
+	if r := outs[1].Records[0].Data.(*model.TimeEntry).Price; r != 37500 || hasQuestion(p, "Rate") {
+		t.Errorf("rate %d, warnings %+v", r, p.Warnings)
+	}
+	if e := column(t, p, "Rate").Evidence; !strings.Contains(e, "200.00–375.00 an hour") {
 		t.Errorf("evidence %q", e)
 	}
 }
