@@ -713,7 +713,7 @@ func (p *Plan) movement(r *rowCtx, trust bool) (model.Cents, bool) {
 		}
 		return bal, true
 	}
-	if !r.has("ledger.amount") || (r.has("ledger.method") && !r.has("ledger.paid") && !r.has("ledger.balance")) {
+	if !r.has("ledger.amount") || (r.has("ledger.method") || p.Ledger == model.LedgerPayment) && !r.has("ledger.paid") && !r.has("ledger.balance") {
 		// a payment list: each row is money received
 		switch {
 		case hasAmount:

@@ -282,3 +282,28 @@ func timeParse(iso, layout string) (string, error) {
 	}
 	return tm.Format(layout), nil
 }
+
+// TestLedgerTypeColumnToldByValuesAndTablesByName: a type column under a
+// header nobody listed is read from its values (DEP/WD), and a list of
+// dated amounts is invoices or payments as its name says.
+func TestLedgerTypeColumnToldByValuesAndTablesByName(t *testing.T) {
+	p, outs := run(t, "TRUST.csv", []string{"FECHA", "MATTER_NO", "CLASE", "IMPORTE"}, [][]string{
+		{"20250824", "M-5", "DEP", "2313.00"}, {"20251013", "M-5", "WD", "1000.00"}, {"20251014", "M-6", "dep", "50.00"}}, nil, "")
+	if p.kind != "ledger:trust" || col(p, "CLASE").Target != "ledger.type" || col(p, "CLASE").Via != ViaValues {
+		t.Fatalf("%s %+v", p.kind, p.Columns)
+	}
+	checkSums(t, "TRUST.csv", ledgerSums(t, outs, model.TrustBalances), map[string]int64{"M-5": 131300, "M-6": 5000})
+
+	rows := [][]string{{"2024-01-02", "A-7", "5001", "100.00"}, {"2024-01-03", "19-0042", "5002", "25.50"}}
+	for file, sign := range map[string]int64{"INVOICES.csv": 1, "Zahlungen.csv": -1, "tblPayments.csv": -1, "Facturas.csv": 1} {
+		p, outs := run(t, file, []string{"DATE", "MATTER", "INVOICE_NO", "AMOUNT"}, rows, nil, "")
+		if p.kind != "ledger:ar" {
+			t.Fatalf("%s read as %q", file, p.kind)
+		}
+		checkSums(t, file, ledgerSums(t, outs, model.ARBalances), map[string]int64{"A-7": sign * 10000, "19-0042": sign * 2550})
+	}
+	// Named as neither and with nothing else to go by: not guessed.
+	if p, _ := run(t, "list.csv", []string{"DATE", "MATTER", "INVOICE_NO", "AMOUNT"}, rows, nil, ""); strings.HasPrefix(p.kind, "ledger:") {
+		t.Errorf("unnamed list of positive amounts taken for %s", p.kind)
+	}
+}

@@ -195,7 +195,7 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 		best, bestScore, full := "", -1.0, false
 		var bestCols []Column
 		for _, k := range kinds {
-			cols := mapColumns(header, sample, mem, nil, k, headerless)
+			cols := byValues(k, mapColumns(header, sample, mem, nil, k, headerless), sample)
 			sc, ok := scoreKind(k, cols, sample, file, table)
 			if sc > bestScore {
 				best, bestScore, full, bestCols = k, sc, ok, cols
@@ -222,6 +222,7 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 	}
 	p.recallReadings(mem)
 	p.applyKind()
+	p.nameLedger(file, table)
 	return p, nil
 }
 

@@ -104,11 +104,81 @@ func groupMet(k string, gi int, g []string, mapped map[string]bool, cols []Colum
 	if gi != shapeGroup || !strings.HasPrefix(k, "ledger:") {
 		return false
 	}
+	if k == "ledger:ar" && ledgerNamed(file, table) != "" {
+		return true // a table named as invoices or payments: its amounts are those
+	}
 	named := k == "ledger:trust" && trustNamed(file, table, cols)
 	if !named && !mapped["ledger.reference"] {
 		return false
 	}
 	return ledgerSigned(cols, sample)
+}
+
+// ledgerNamed: what a table's or its file's name says its rows are —
+// invoices (bills) or payments (receipts) — in the languages the profiles
+// cover; "" when it says neither.
+func ledgerNamed(file, table string) model.LedgerKind {
+	switch {
+	case hasHint(file, table, []string{"payment", "payments", "receipt", "receipts", "zahlung", "zahlungen", "zahlungseingang", "pago", "pagos", "cobro", "cobros", "paiement", "paiements", "encaissement", "reglement", "reglements"}):
+		return model.LedgerPayment
+	case hasHint(file, table, []string{"invoice", "invoices", "bill", "bills", "billing", "rechnung", "rechnungen", "factura", "facturas", "facture", "factures", "fattura", "fatture"}):
+		return model.LedgerInvoice
+	}
+	return ""
+}
+
+// nameLedger lets an A/R table's name say its rows are payments when its
+// columns do not (a list of dated amounts per matter called "Payments").
+func (p *Plan) nameLedger(file, table string) {
+	if p.kind == "ledger:ar" && ledgerNamed(file, table) == model.LedgerPayment {
+		p.Ledger = model.LedgerPayment
+	}
+}
+
+// ViaValues: the column's target was told from its values (every sampled
+// value is a word the target knows), whatever its header says.
+const ViaValues Via = "values"
+
+// byValues maps a ledger's unrecognised column whose sampled values are
+// (nearly) all transaction-type words (Deposit, WD, Invoice, Cheque …) to
+// ledger.type, so a type column under any header is read.
+func byValues(k string, cols []Column, sample [][]string) []Column {
+	if !strings.HasPrefix(k, "ledger:") {
+		return cols
+	}
+	for _, c := range cols {
+		if c.Target == "ledger.type" {
+			return cols
+		}
+	}
+	words := map[string]bool{}
+	for _, src := range []map[string]map[string]string{kindValues[k]} {
+		for w := range src["ledger.type"] {
+			words[w] = true
+		}
+	}
+	for i := range cols {
+		c := &cols[i]
+		if c.Via != ViaNone || c.Index < 0 {
+			continue
+		}
+		seen, known := 0, 0
+		for _, r := range sample {
+			if c.Index < len(r) {
+				if v := Normalize(r[c.Index]); v != "" {
+					seen++
+					if words[v] {
+						known++
+					}
+				}
+			}
+		}
+		if seen >= 2 && known*10 >= seen*9 {
+			c.Target, c.Via, c.Confidence = "ledger.type", ViaValues, 0.9
+			return cols
+		}
+	}
+	return cols
 }
 
 // ledgerWords tells an A/R listing from a trust ledger by the headers only
