@@ -52,7 +52,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxItemBytes
 	}
-	u := &unfolder{lr: *lines.NewReader(r, maxBytes)}
+	u := lines.NewUnfolder(lines.NewReader(r, maxBytes), lines.Folding{})
 	zones := newZones()
 	var (
 		stack   []string // open components, upper case
@@ -78,36 +78,36 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 				return err
 			}
 		}
-		ll, err := u.next()
+		ll, err := u.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("ical: reading line %d: %w", u.lr.LineNo+1, err)
+			return fmt.Errorf("ical: reading line %d: %w", u.Reader.LineNo+1, err)
 		}
 		if ev != nil {
-			ev.raw = append(ev.raw, ll.phys...)
-			for _, p := range ll.phys {
+			ev.raw = append(ev.raw, ll.Phys...)
+			for _, p := range ll.Phys {
 				ev.size += int64(len(p)) + 2
 			}
-			if ev.size > maxBytes || ll.truncated {
+			if ev.size > maxBytes || ll.Truncated {
 				ev.tooBig = true
 				ev.raw = ev.raw[:1]
 			}
 		}
-		p, ok := parseLine(ll.text)
+		p, ok := parseLine(ll.Text)
 		if !ok {
 			continue
 		}
-		p.line = ll.line
+		p.line = ll.Line
 		switch p.name {
 		case "BEGIN":
 			comp := strings.ToUpper(strings.TrimSpace(p.value))
 			if comp == "VEVENT" && ev != nil {
 				// Events do not nest: the open one lacks its END:VEVENT.
-				keep := max(0, min(len(ev.raw), len(ev.raw)-len(ll.phys)))
+				keep := max(0, min(len(ev.raw), len(ev.raw)-len(ll.Phys)))
 				it := Item{Num: ev.num, Locator: fmt.Sprintf("line %d", ev.line), Raw: strings.Join(ev.raw[:keep], "\r\n")}
-				it.Reject = fmt.Sprintf("event %d at line %d has no END:VEVENT: the next event begins at line %d", ev.num, ev.line, ll.line)
+				it.Reject = fmt.Sprintf("event %d at line %d has no END:VEVENT: the next event begins at line %d", ev.num, ev.line, ll.Line)
 				if err := finish(it); err != nil {
 					return err
 				}
@@ -117,8 +117,8 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 			switch {
 			case comp == "VEVENT" && ev == nil:
 				num++
-				ev = &eventBuf{num: num, line: ll.line, depth: len(stack), raw: ll.phys}
-				for _, ph := range ll.phys {
+				ev = &eventBuf{num: num, line: ll.Line, depth: len(stack), raw: ll.Phys}
+				for _, ph := range ll.Phys {
 					ev.size += int64(len(ph)) + 2
 				}
 			case comp == "VTIMEZONE" && ev == nil:
@@ -175,7 +175,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 	}
 	if ev != nil {
 		it := Item{Num: ev.num, Locator: fmt.Sprintf("line %d", ev.line), Raw: strings.Join(ev.raw, "\r\n")}
-		it.Reject = fmt.Sprintf("event %d at line %d has no END:VEVENT: the file ends at line %d in the middle of the event", ev.num, ev.line, u.lr.LineNo)
+		it.Reject = fmt.Sprintf("event %d at line %d has no END:VEVENT: the file ends at line %d in the middle of the event", ev.num, ev.line, u.Reader.LineNo)
 		return finish(it)
 	}
 	return nil
@@ -268,65 +268,4 @@ func unquote(s string) string {
 		s = s[1 : len(s)-1]
 	}
 	return s
-}
-
-// logical is one unfolded line and the physical lines it came from.
-type logical struct {
-	text      string
-	phys      []string
-	line      int64
-	truncated bool
-}
-
-// unfolder joins continuation lines (RFC 5545 §3.1: CRLF followed by one
-// space or tab is removed).
-type unfolder struct {
-	lr      lines.Reader
-	pending *string
-	pendNo  int64
-}
-
-func (u *unfolder) next() (logical, error) {
-	var first string
-	var firstNo int64
-	if u.pending != nil {
-		first, firstNo, u.pending = *u.pending, u.pendNo, nil
-	} else {
-		l, err := u.lr.Next()
-		if err != nil {
-			return logical{}, err
-		}
-		first, firstNo = l, u.lr.LineNo
-	}
-	ll := logical{text: first, phys: []string{first}, line: firstNo, truncated: u.lr.Truncated}
-	var b *strings.Builder
-	for {
-		l, err := u.lr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return logical{}, err
-		}
-		if l != "" && (l[0] == ' ' || l[0] == '\t') {
-			if b == nil {
-				b = &strings.Builder{}
-				b.WriteString(first)
-			}
-			if int64(b.Len()) < u.lr.Max {
-				b.WriteString(l[1:])
-			} else {
-				ll.truncated = true
-			}
-			ll.phys = append(ll.phys, l)
-			ll.truncated = ll.truncated || u.lr.Truncated
-			continue
-		}
-		u.pending, u.pendNo = &l, u.lr.LineNo
-		break
-	}
-	if b != nil {
-		ll.text = b.String()
-	}
-	return ll, nil
 }

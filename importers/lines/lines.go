@@ -1,6 +1,9 @@
 // Package lines reads text files line by line with bounded memory, counting
-// lines so every error can say where it is. The vCard and iCalendar readers
-// share it.
+// lines so every error can say where it is, and unfolds content lines (one
+// folding rule, in the variants vCard and iCalendar need). The vCard and
+// iCalendar readers share it. The mail reader does not: it splits a mailbox
+// into messages as bytes with their offsets (a message is binary-safe MIME,
+// not text lines), and go-message unfolds the header fields.
 package lines
 
 import (

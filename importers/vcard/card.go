@@ -39,11 +39,11 @@ func (p *prop) param(k string) string {
 	return ""
 }
 
-// logicalLines unfolds a card: a line starting with a space or tab continues
-// the previous one (RFC 6350 §3.2; in 2.1 the whitespace is kept, in 3.0/4.0
-// one whitespace character is removed), and a quoted-printable value whose
-// line ends in "=" continues on the next line (2.1 soft line break; the
-// "=\r\n" is kept for the QP decoder to remove).
+// logicalLines unfolds a card with the folding rule vCard shares with
+// iCalendar (package lines), in vCard's two variants: in 2.1 the
+// continuation's leading whitespace is kept (3.0/4.0 remove one character),
+// and a quoted-printable value whose line ends in "=" continues on the next
+// line (2.1 soft line break; the "=\r\n" is kept for the QP decoder).
 func logicalLines(lines []string, start int64) []prop {
 	version := "2.1"
 	for _, l := range lines {
@@ -52,43 +52,28 @@ func logicalLines(lines []string, start int64) []prop {
 			break
 		}
 	}
-	type acc struct {
-		text string
-		qp   bool
-		line int64
-	}
-	var out []acc
-	for i, l := range lines {
-		ln := start + int64(i)
-		if len(out) > 0 {
-			last := &out[len(out)-1]
-			if last.qp && strings.HasSuffix(last.text, "=") && !isMarker(l, "END") {
-				last.text += "\r\n" + l
-				continue
-			}
-			if l != "" && (l[0] == ' ' || l[0] == '\t') {
-				if version == "2.1" {
-					last.text += l
-				} else {
-					last.text += l[1:]
-				}
-				continue
-			}
-		}
-		if strings.TrimSpace(l) == "" {
+	folding := textlines.Folding{KeepSpace: version == "2.1", SoftBreak: qpSoftBreak}
+	var props []prop
+	for _, ll := range folding.Unfold(lines, start) {
+		if strings.TrimSpace(ll.Text) == "" {
 			continue
 		}
-		head, _, _ := textlines.CutUnquoted(l, ':')
-		out = append(out, acc{text: l, qp: strings.Contains(strings.ToUpper(head), "QUOTED-PRINTABLE"), line: ln})
-	}
-	props := make([]prop, 0, len(out))
-	for _, a := range out {
-		if p, ok := parseLine(a.text); ok {
-			p.line = a.line
+		if p, ok := parseLine(ll.Text); ok {
+			p.line = ll.Line
 			props = append(props, p)
 		}
 	}
 	return props
+}
+
+// qpSoftBreak: a quoted-printable property whose line ends in "=" goes on,
+// unless the card ends there.
+func qpSoftBreak(first, last, next string) bool {
+	if !strings.HasSuffix(last, "=") || isMarker(next, "END") {
+		return false
+	}
+	head, _, _ := textlines.CutUnquoted(first, ':')
+	return strings.Contains(strings.ToUpper(head), "QUOTED-PRINTABLE")
 }
 
 func parseLine(l string) (prop, bool) {
