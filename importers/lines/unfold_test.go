@@ -23,7 +23,9 @@ func stream(t testing.TB, in string, f Folding, max int64) []Logical {
 }
 
 func TestUnfoldRules(t *testing.T) {
-	qp := func(first, last, next string) bool { return strings.HasSuffix(last, "=") && strings.Contains(first, "QUOTED") }
+	qp := func(first, last, next string) bool {
+		return strings.HasSuffix(last, "=") && strings.Contains(first, "QUOTED")
+	}
 	in := "DESCRIPTION:one\r\n two\r\n\tthree\r\nNOTE;QUOTED:a=\r\nb\r\nSUMMARY:x\r\n"
 	for _, c := range []struct {
 		f    Folding
