@@ -205,8 +205,8 @@ type checker struct {
 	userUses  map[string]*userUse
 	cf        map[string]*fieldUse
 	dup       *dupCollector
-	persons   map[string]*personGap // records with no person, by type and file (owners.go)
-	perSource map[string]int64      // records by type and file (aggregate.go)
+	persons   *personCheck     // records with no person, by type and file (owners.go)
+	perSource map[string]int64 // records by type and file (aggregate.go)
 }
 
 func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*checker, error) {

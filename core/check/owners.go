@@ -2,7 +2,6 @@ package check
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"handover/core/model"
@@ -17,6 +16,10 @@ import (
 // default owner (workspace.SettingDefaultOwner, chosen on the Upload screen or
 // with handover upload --default-owner) settles it. model.PersonRequired
 // decides "no person" for the check and the upload alike.
+//
+// Each such record still gets its own finding, folded behind the one for the
+// file (workspace/fold.go): hidden from the lists, but the records stay
+// queryable and the readiness report still counts them as blocked.
 
 // maxPersonExamples is how many example rows a missing-person finding lists.
 const maxPersonExamples = 5
@@ -29,96 +32,136 @@ type personGap struct {
 	rule   string
 	n      int64
 	first  workspace.StoredRecord // provenance only
-	rows   []int64                // the first few rows, for the message
 }
 
-// notePerson counts r if Clio needs a person for it and the old system gave none.
-func (c *checker) notePerson(r workspace.StoredRecord) {
+// personCheck is what the check knows about records with no person.
+type personCheck struct {
+	loaded  bool
+	owner   string // the default owner saved in the project ("" = none)
+	problem string // why the saved one settles nothing
+	sev     model.Severity
+	gaps    map[string]*personGap
+}
+
+// personCheck reads the default owner once: the per-record findings' severity
+// depends on it.
+func (c *checker) personCheck() (*personCheck, error) {
+	if c.persons == nil {
+		c.persons = &personCheck{gaps: map[string]*personGap{}}
+	}
+	p := c.persons
+	if p.loaded {
+		return p, nil
+	}
+	p.loaded = true
+	owner, err := c.ws.Setting(c.ctx, workspace.SettingDefaultOwner)
+	if err != nil {
+		return nil, err
+	}
+	p.owner = strings.ToLower(strings.TrimSpace(owner))
+	if p.owner != "" && len(c.opts.ClioUsers) > 0 && len(newUserMatcher(c.opts.ClioUsers).match(p.owner)) == 0 {
+		p.problem = fmt.Sprintf("the default owner saved in the project, %s, is not one of the Clio users", p.owner)
+	}
+	p.sev = I
+	if p.owner == "" || p.problem != "" {
+		p.sev = B
+	}
+	return p, nil
+}
+
+// notePerson counts r, and gives it its (folded) finding, if Clio needs a
+// person for it and the old system gave none.
+func (c *checker) notePerson(r workspace.StoredRecord) error {
 	field, rule, _, missing := model.PersonRequired(r.Data)
 	if !missing {
-		return
+		return nil
 	}
-	if c.persons == nil {
-		c.persons = map[string]*personGap{}
+	p, err := c.personCheck()
+	if err != nil {
+		return err
 	}
 	k := string(r.Entity) + "\x00" + r.Prov.Source
-	g := c.persons[k]
+	g := p.gaps[k]
 	if g == nil {
 		first := r
 		first.Data = nil
 		g = &personGap{entity: r.Entity, source: r.Prov.Source, field: field, rule: rule, first: first}
-		c.persons[k] = g
+		p.gaps[k] = g
 	}
 	g.n++
-	if len(g.rows) < maxPersonExamples && r.Prov.Row > 0 {
-		g.rows = append(g.rows, r.Prov.Row)
-	}
+	return c.em.add(r, rule, p.sev, field, "", fmt.Sprintf("This %s has no %s", strings.ToLower(noun(r.Entity)), personWord(r.Entity)),
+		"Choose a default owner on the Upload screen", nil)
 }
 
-// missingPersons writes one finding per type and file with records that
-// name no person: a blocker until a default owner is chosen (and is one of
-// the Clio users, when those are known), then an info saying where they go.
+// missingPersons folds the records with no person into one finding per type
+// and file: a blocker until a default owner is chosen (and is one of the
+// Clio users, when those are known), then an info saying where they go.
 func (c *checker) missingPersons() error {
-	owner, err := c.ws.Setting(c.ctx, workspace.SettingDefaultOwner)
-	if err != nil {
-		return err
+	if c.persons == nil {
+		return nil
 	}
-	owner = strings.ToLower(strings.TrimSpace(owner))
-	ownerProblem := ""
-	if owner != "" && len(c.opts.ClioUsers) > 0 && len(newUserMatcher(c.opts.ClioUsers).match(owner)) == 0 {
-		ownerProblem = fmt.Sprintf("the default owner saved in the project, %s, is not one of the Clio users", owner)
-	}
-	for _, k := range sortedKeys(c.persons) {
-		g := c.persons[k]
-		where := ""
-		if g.source != "" {
-			where = " from " + g.source
-		}
-		what := personWhat(g.entity, g.n, where)
-		rows := ""
-		if len(g.rows) > 0 {
-			var rs []string
-			for _, r := range g.rows {
-				rs = append(rs, fmt.Sprint(r))
-			}
-			rows = " (rows " + strings.Join(rs, ", ")
-			if g.n > int64(len(g.rows)) {
-				rows += ", …"
-			}
-			rows += ")"
-			if len(g.rows) == 1 && g.n == 1 {
-				rows = fmt.Sprintf(" (row %d)", g.rows[0])
-			}
-		}
-		detail := map[string]any{"records": g.n, "rows": slices.Clone(g.rows), "default_owner": owner}
-		sev, msg, fix := B, "", ""
-		switch {
-		case owner == "" || ownerProblem != "":
-			msg = fmt.Sprintf("%s%s: %s", what, rows, personNeed(g.entity))
-			fix = fmt.Sprintf("Choose a default owner on the Upload screen (\"Records your old system left without a person go to …\") or give handover upload --default-owner EMAIL: that settles all %d at once. Or fill in the %s in %s and export again",
-				g.n, personWord(g.entity), c.em.system(g.first))
-			if ownerProblem != "" {
-				msg += "; " + ownerProblem
-			}
-		default:
-			sev = I
-			msg = fmt.Sprintf("%s%s: they go to the default owner, %s", what, rows, owner)
-			if g.entity == model.CalendarEvents {
-				msg += ", on that user's calendar"
-			}
-			fix = "Nothing to do; choose another default owner on the Upload screen if someone else should have them"
-		}
-		f := g.first
-		if err := c.em.fw.Add(c.ctx, workspace.StoredFinding{
-			// No record key or row id: the finding is about every such
-			// record of the file, and leaving one record out does not settle it.
-			Rule: g.rule, Severity: sev, Entity: g.entity, Source: f.Prov.Source, Row: f.Prov.Row, Field: g.field,
-			Message: msg, Fix: fix, Detail: detail,
-		}); err != nil {
+	p := c.persons
+	for _, k := range sortedKeys(p.gaps) {
+		g := p.gaps[k]
+		group := workspace.FindingGroup{Rule: g.rule, Severity: p.sev, Entity: g.entity, Source: g.source, Field: g.field, Rows: g.n}
+		err := c.em.fw.Fold(c.ctx, group, maxPersonExamples, func(ex []workspace.StoredFinding) workspace.StoredFinding {
+			return c.personFinding(p, g, ex)
+		})
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// personFinding is the one finding for a type's records with no person in
+// one file. It points at no record: leaving one out settles nothing.
+func (c *checker) personFinding(p *personCheck, g *personGap, ex []workspace.StoredFinding) workspace.StoredFinding {
+	where := ""
+	if g.source != "" {
+		where = " from " + g.source
+	}
+	var rows []int64
+	for _, e := range ex {
+		if e.Row > 0 {
+			rows = append(rows, e.Row)
+		}
+	}
+	at := ""
+	switch {
+	case len(rows) == 1 && g.n == 1:
+		at = fmt.Sprintf(" (row %d)", rows[0])
+	case len(rows) > 0:
+		var rs []string
+		for _, r := range rows {
+			rs = append(rs, fmt.Sprint(r))
+		}
+		at = " (rows " + strings.Join(rs, ", ")
+		if g.n > int64(len(rows)) {
+			at += ", …"
+		}
+		at += ")"
+	}
+	what := personWhat(g.entity, g.n, where)
+	var msg, fix string
+	if p.sev == B {
+		msg = fmt.Sprintf("%s%s: %s", what, at, personNeed(g.entity))
+		if p.problem != "" {
+			msg += "; " + p.problem
+		}
+		fix = fmt.Sprintf("Choose a default owner on the Upload screen (\"Records your old system left without a person go to …\") or give handover upload --default-owner EMAIL: that settles all %d at once. Or fill in the %s in %s and export again",
+			g.n, personWord(g.entity), c.em.system(g.first))
+	} else {
+		msg = fmt.Sprintf("%s%s: they go to the default owner, %s", what, at, p.owner)
+		if g.entity == model.CalendarEvents {
+			msg += ", on that user's calendar"
+		}
+		fix = "Nothing to do; choose another default owner on the Upload screen if someone else should have them"
+	}
+	return workspace.StoredFinding{
+		Rule: g.rule, Severity: p.sev, Entity: g.entity, Source: g.first.Prov.Source, Row: g.first.Prov.Row, Field: g.field,
+		Message: msg, Fix: fix, Detail: map[string]any{"records": g.n, "rows": rows, "default_owner": p.owner},
+	}
 }
 
 // personWhat says "12 calendar events from cal.ics have no owner".
@@ -158,7 +201,7 @@ func personWord(e model.Entity) string {
 	case model.Tasks:
 		return "assignee"
 	case model.CalendarEvents:
-		return "organizer"
+		return "owner"
 	}
 	return "user"
 }

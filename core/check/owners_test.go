@@ -82,6 +82,14 @@ func TestMissingPersonsAreOneFindingPerFile(t *testing.T) {
 			t.Errorf("%s: the finding must give the count and say the default owner settles it: %q / %q", k, f.msg, f.fix)
 		}
 	}
+	// every such record keeps its own finding, hidden behind the file's
+	for k, n := range want {
+		rule, source, _ := strings.Cut(k, "|")
+		s, err := ws.SummarizeFindings(ctx, workspace.FindingFilter{Rule: rule, Source: source, Folded: true})
+		if err != nil || s.Total != int64(n) || s.BySeverity[model.Blocker] != int64(n) {
+			t.Errorf("%s: %d hidden per-record findings (%v), want %v blockers", k, s.Total, err, n)
+		}
+	}
 	if len(res[model.RuleUserUnmatched+"|time.csv"]) != 1 {
 		t.Errorf("the named, unmatched legacy user is not a blocker: %+v", res)
 	}

@@ -19,8 +19,10 @@ const (
 
 // record runs every per-record rule for one record.
 func (c *checker) record(r workspace.StoredRecord) error {
-	c.notePerson(r)  // no assignee/owner/user: one finding per file (owners.go)
-	c.countRecord(r) // the share a finding kind fires on (aggregate.go)
+	c.countRecord(r)                        // the share a finding kind fires on (aggregate.go)
+	if err := c.notePerson(r); err != nil { // no assignee/owner/user: one finding per file (owners.go)
+		return err
+	}
 	if err := c.parents(r); err != nil {
 		return err
 	}
