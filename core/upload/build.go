@@ -65,7 +65,8 @@ func (e *engine) build(ctx context.Context, r *workspace.StoredRecord) (req *req
 		return &request{coll: "tasks", body: in}, "", ""
 	case *model.Note:
 		in := clio.NoteInput{Type: d.Type, Subject: d.Subject, Detail: d.Detail, Date: d.Date}
-		if d.Type == "Contact" {
+		if resolve.NoteOnContact(d) { // as the check decides it ("contact" too)
+			in.Type = "Contact"
 			c, s := e.contactID(d.Contact)
 			if s != "" {
 				return nil, s, fixParent
