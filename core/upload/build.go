@@ -338,7 +338,7 @@ func (e *engine) contactID(ref model.Ref) (clio.ID, string) {
 func (e *engine) parentNotSent(what string, ent model.Entity, key string, ref model.Ref) string {
 	name := strings.TrimSpace(ref.Value)
 	if why, ok := e.notSent[string(ent)+"/"+key]; ok {
-		return fmt.Sprintf("parent %s: %s %s %s", why.outcome, what, name, why.reason)
+		return fmt.Sprintf("parent %s: %s %s %s", why.outcome, what, why.name, why.reason)
 	}
 	return fmt.Sprintf("parent not uploaded: %s %s was skipped or failed", what, name)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"handover/core/check"
 	"handover/core/clio"
 	"handover/core/model"
 	"handover/core/readiness"
@@ -71,6 +72,14 @@ func newEngine(ctx context.Context, ws *workspace.Workspace, c *clio.Client, opt
 		blockers: map[string]string{}, notSent: map[string]notSent{}, ids: map[model.Entity]map[string]clio.ID{}, known: map[string]map[clio.ID]bool{},
 		minted: map[clio.ID]bool{}, calendars: map[clio.ID]clio.ID{}, practiceAreas: map[string]clio.ID{}, activityDescs: map[string]clio.ID{}, customFields: map[string]clio.ID{}}
 	e.stat0 = c.Stats()
+	// The records skipped for blockers are the ones the findings name: when
+	// the project changed since the last check (or was never checked), an
+	// upload read stale findings and sent records that have blockers now
+	// (Clio refused them with 422s) or skipped fixed ones. Check again first,
+	// as the package does.
+	if _, err := check.EnsureFresh(ctx, ws, check.Options{}, nil); err != nil {
+		return nil, fmt.Errorf("checking the project before the upload: %w", err)
+	}
 	var err error
 	if e.ix, err = buildIndex(ctx, ws); err != nil {
 		return nil, err
@@ -478,14 +487,31 @@ func (e *engine) link(ctx context.Context, r *workspace.StoredRecord) (bool, err
 
 // notSent is why a parent record was not sent, for its children's skips.
 type notSent struct {
+	name    string // the parent as people know it: a matter's number, a contact's name
 	outcome string // "skipped" or "failed"
 	reason  string // "has a blocker: …", "was skipped: …", "failed: …"
 }
 
 func (e *engine) rememberNotSent(r *workspace.StoredRecord, outcome, reason string) {
-	if r.Entity == model.Contacts || r.Entity == model.Matters {
-		e.notSent[string(r.Entity)+"/"+r.Key] = notSent{outcome, reason}
+	var name string
+	switch d := r.Data.(type) {
+	case *model.Matter:
+		name = firstNonEmpty(d.DisplayNumber, d.Description, r.Key)
+	case *model.Contact:
+		name = firstNonEmpty(contactName(d), r.Key)
+	default:
+		return
 	}
+	e.notSent[string(r.Entity)+"/"+r.Key] = notSent{name: name, outcome: outcome, reason: reason}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x = strings.TrimSpace(x); x != "" {
+			return x
+		}
+	}
+	return ""
 }
 
 func (e *engine) skip(ctx context.Context, r *workspace.StoredRecord, why, fix string) error {
