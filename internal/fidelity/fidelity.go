@@ -378,12 +378,24 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 	// Findings: the truth plants no problem, so every finding on a record
 	// is a false positive.
 	res.Checked = len(recs)
-	err = ws.EachFinding(ctx, workspace.FindingFilter{}, func(f workspace.StoredFinding) error {
-		res.Findings[f.Rule]++
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	// A finding said once for a whole column keeps its per-row findings
+	// folded away: count each record a rule flags once, folded or not.
+	flagged := map[string]bool{}
+	for _, folded := range []bool{false, true} {
+		err = ws.EachFinding(ctx, workspace.FindingFilter{Folded: folded}, func(f workspace.StoredFinding) error {
+			id := f.Rule + "|" + string(f.Entity) + "|" + f.RecordKey
+			if f.RecordKey == "" {
+				id = fmt.Sprintf("%s|%s|%d|%s|%s", f.Rule, f.Source, f.Row, f.Field, f.Value)
+			}
+			if !flagged[id] {
+				flagged[id] = true
+				res.Findings[f.Rule]++
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	res.stagedKey = stagedKey
 	if err := res.misses(ctx, ws); err != nil {
