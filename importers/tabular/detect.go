@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/richardlehane/mscfb"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	xunicode "golang.org/x/text/encoding/unicode"
@@ -58,30 +59,59 @@ func detectBytes(head []byte, path string) string {
 	case bytes.HasPrefix(head, magicZip) || bytes.HasPrefix(head, magicZipEmp):
 		return detectZip(head, path)
 	case bytes.HasPrefix(head, magicCFB):
-		// OLE compound file: an encrypted (password-protected) xlsx or an old .xls.
-		if bytes.Contains(head, utf16le("EncryptionInfo")) || bytes.Contains(head, utf16le("EncryptedPackage")) {
-			return FormatXLSX
-		}
-		if bytes.Contains(head, utf16le("Workbook")) || bytes.Contains(head, utf16le("Book")) {
-			return FormatXLS
-		}
-		if path != "" {
-			// The directory may sit beyond the first 64 KiB.
-			if b, err := os.ReadFile(path); err == nil && len(b) < 64<<20 {
-				if bytes.Contains(b, utf16le("EncryptionInfo")) {
-					return FormatXLSX
-				}
-				if bytes.Contains(b, utf16le("Workbook")) {
-					return FormatXLS
-				}
-			}
-		}
-		return ""
+		return detectOLE(head, path)
 	case looksLikeDBF(head, fileSizeOr(path, int64(len(head)))):
 		return FormatDBF
 	}
 	if looksLikeDelimitedText(head) {
 		return FormatCSV
+	}
+	return ""
+}
+
+// detectOLE names an OLE compound file by its streams at the root: Workbook
+// (Excel 97-2003) or Book (Excel 5/95) → xls, EncryptionInfo → a
+// password-protected xlsx (Open explains). A Word .doc or an Outlook .msg is
+// not a table even when its text says "Workbook". When the directory cannot
+// be read (a damaged file, or no path), the stream names found in the bytes
+// decide, so Open can say what is wrong with the workbook.
+func detectOLE(head []byte, path string) string {
+	if path != "" {
+		if f, err := os.Open(path); err == nil {
+			defer f.Close()
+			if doc, err := mscfb.New(f); err == nil {
+				format := ""
+				for _, e := range doc.File {
+					if len(e.Path) != 0 {
+						continue
+					}
+					switch {
+					case e.Name == "EncryptionInfo" || e.Name == "EncryptedPackage":
+						return FormatXLSX
+					case strings.EqualFold(e.Name, "Workbook") || strings.EqualFold(e.Name, "Book"):
+						format = FormatXLS
+					}
+				}
+				return format
+			}
+		}
+	}
+	if bytes.Contains(head, utf16le("EncryptionInfo")) || bytes.Contains(head, utf16le("EncryptedPackage")) {
+		return FormatXLSX
+	}
+	if bytes.Contains(head, utf16le("Workbook")) || bytes.Contains(head, utf16le("Book")) {
+		return FormatXLS
+	}
+	if path != "" {
+		// The directory may sit beyond the first 64 KiB.
+		if b, err := os.ReadFile(path); err == nil && len(b) < 64<<20 {
+			if bytes.Contains(b, utf16le("EncryptionInfo")) {
+				return FormatXLSX
+			}
+			if bytes.Contains(b, utf16le("Workbook")) {
+				return FormatXLS
+			}
+		}
 	}
 	return ""
 }

@@ -598,3 +598,21 @@ func TestXLSAgreesWithXlrd(t *testing.T) {
 		}
 	}
 }
+
+// A Word document is an OLE file too: its text saying "Workbook" or "Book"
+// does not make it a workbook, so it is not taken for a table.
+func TestXLSDetectWordDocumentIsNotATable(t *testing.T) {
+	text := append(utf16le("Minutes: the Book of accounts and the Workbook were reviewed."), make([]byte, 200)...)
+	p := writeTemp(t, "minutes.doc", cfbFile("WordDocument", text))
+	if f, err := Detect(p); err != nil || f != "" {
+		t.Errorf("Detect(.doc) = %q, %v; want not tabular", f, err)
+	}
+	p = writeTemp(t, "clients.xls", cfbFile("Workbook", biffBook(globals8(), sheet8("S"), bytes.Join([][]byte{bof8(0x0010), biffRec(recEOF)}, nil))))
+	if f, err := Detect(p); err != nil || f != FormatXLS {
+		t.Errorf("Detect(.xls) = %q, %v", f, err)
+	}
+	p = writeTemp(t, "old.xls", biff5Book())
+	if f, err := Detect(p); err != nil || f != FormatXLS {
+		t.Errorf("Detect(Excel 5 .xls) = %q, %v", f, err)
+	}
+}
