@@ -50,7 +50,11 @@ type ColumnHint struct {
 	// Values are value-map entries for the column's target (e.g. a 0/1 done
 	// flag onto task statuses).
 	Values map[string]string
-	Link   *Link // set when the column is a link
+	// Reading, when set, is how the column's values read (one of
+	// ReadingChoices), decided from the whole source: amounts a database
+	// keeps in integer cents everywhere.
+	Reading string
+	Link    *Link // set when the column is a link
 }
 
 // Link describes a column that refers to another table's records.
@@ -107,6 +111,7 @@ func (p *Plan) applyHints(h Hints) {
 			return
 		}
 	}
+	var readings [][2]string // set once the targets are (a reading belongs to its target)
 	headers := make([]string, 0, len(h.Columns))
 	for hd := range h.Columns {
 		headers = append(headers, hd)
@@ -151,6 +156,9 @@ func (p *Plan) applyHints(h Hints) {
 			if ch.Link != nil {
 				p.Links = append(p.Links, *ch.Link)
 			}
+			if ch.Reading != "" {
+				readings = append(readings, [2]string{c.Header, ch.Reading})
+			}
 		}
 	}
 	for _, q := range h.Questions {
@@ -167,6 +175,11 @@ func (p *Plan) applyHints(h Hints) {
 		p.Warnings = append(p.Warnings, Warning{Rule: RuleLinkQuestion, Column: q.Column, Message: q.Message})
 	}
 	p.refresh()
+	for _, r := range readings {
+		if _, answered := p.rd.user[r[0]]; !answered {
+			p.SetReading(r[0], r[1]) // a target the reading does not fit keeps its own reading
+		}
+	}
 }
 
 // decodeRow returns row with its link columns decoded into the parents'

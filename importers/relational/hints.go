@@ -410,3 +410,48 @@ func askFor(t *table, q *question) mapping.Question {
 	}
 	return mapping.Question{Rule: mapping.RuleLinkQuestion, Column: q.col.name, Message: msg, Choices: choices}
 }
+
+// moneyTargets are the mapping's targets that hold amounts.
+var moneyTargets = map[string]bool{"rate": true, "amount": true, "ledger.amount": true, "ledger.paid": true,
+	"ledger.balance": true, "ledger.in": true, "ledger.out": true}
+
+var rateWords = map[string]bool{"rate": true, "taux": true, "tarif": true, "tarifa": true, "satz": true, "stundensatz": true, "hourly": true}
+
+// wholeCents looks across a database for proof that it keeps money in
+// integer cents: an hourly rate in whole numbers from 2,000 to 250,000 is
+// $20–$2,500 an hour read as cents and an impossible $2,000+ an hour read as
+// whole units; or a money column named in cents. A database keeps its money
+// one way, so the proof covers every whole-number amount in it. It returns
+// the evidence in words ("" without proof).
+func wholeCents(tables []*table) string {
+	for _, t := range tables {
+		for _, c := range t.cols {
+			target := t.targetOf(c)
+			whole := c.nonEmpty > 0 && c.ints == c.nonEmpty
+			if !whole || !moneyTargets[target] && !hasWord(c.name, rateWords) {
+				continue
+			}
+			if (target == "rate" || hasWord(c.name, rateWords)) && c.minNum >= 2000 && c.maxNum <= 250_000 {
+				return fmt.Sprintf("%s.%s holds hourly rates from %.0f to %.0f: cents, as $%.2f–$%.2f an hour", t.name, c.name, c.minNum, c.maxNum, c.minNum/100, c.maxNum/100)
+			}
+			if hasWord(c.name, map[string]bool{"cents": true, "pence": true, "cts": true}) {
+				return fmt.Sprintf("%s.%s is named in cents", t.name, c.name)
+			}
+		}
+	}
+	return ""
+}
+
+// centsReadings adds, to the hints of a table of a database that keeps
+// money in cents, the cents reading of its whole-number amounts.
+func centsReadings(t *table, h *mapping.Hints) {
+	for _, c := range t.cols {
+		target := t.targetOf(c)
+		if c.nonEmpty == 0 || c.ints != c.nonEmpty || !moneyTargets[target] && !(c.numeric() && hasWord(c.name, moneyWords)) {
+			continue
+		}
+		ch := h.Columns[c.name]
+		ch.Reading = mapping.ReadCents
+		h.Columns[c.name] = ch
+	}
+}

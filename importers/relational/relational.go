@@ -51,7 +51,10 @@ type Options struct {
 // Result holds the hints for every table read.
 type Result struct {
 	Tables []TableReport `json:"tables"`
-	hints  map[string]mapping.Hints
+	// Cents says why the database's whole-number amounts are read as cents
+	// ("" when nothing shows it).
+	Cents string `json:"cents,omitempty"`
+	hints map[string]mapping.Hints
 }
 
 // TableReport says what the pre-pass decided about one table, and why.
@@ -175,11 +178,18 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 	if err := buildDecodes(ctx, tables, opts.Tabular); err != nil {
 		return nil, err
 	}
+	if !opts.Flat {
+		res.Cents = wholeCents(tables)
+	}
 	for _, t := range tables {
 		if t.virtual {
 			continue
 		}
-		res.hints[t.id] = hintsFor(t, opts.Flat, questions[t])
+		h := hintsFor(t, opts.Flat, questions[t])
+		if res.Cents != "" && h.Lookup == "" {
+			centsReadings(t, &h)
+		}
+		res.hints[t.id] = h
 		rep := TableReport{Source: filepath.Base(t.path), Table: t.name, Rows: t.rows, Holds: t.holds, Why: t.why}
 		if t.pk != nil {
 			rep.Key = t.pk.name

@@ -23,9 +23,11 @@ type column struct {
 	nonEmpty, ints, nums, fracs     int64
 	emails, phones, initials, bools int64
 	names, textDates, numDates      int64
+	wideDates                       int64 // Unix seconds or milliseconds, Julian days, YYYYMMDD: ranges ids and amounts do not reach
 	word1, clock                    int64 // one capitalised word ("Ana", "Ruiz"); a time of day or a duration ("14:30", "1:15")
 	sumLen, maxLen                  int64
 	maxNum                          float64 // largest absolute numeric value
+	minNum                          float64 // smallest non-zero absolute numeric value
 	decimals2                       int64   // numbers written with exactly two decimals (money)
 
 	counts   map[string]int32 // value → rows holding it; nil once overflowed
@@ -58,6 +60,9 @@ func (c *column) add(v string) {
 		c.nums++
 		if numericDate(v) {
 			c.numDates++
+			if wideDate(v) {
+				c.wideDates++
+			}
 		}
 	} else if isNum(v) {
 		c.nums++
@@ -69,6 +74,9 @@ func (c *column) add(v string) {
 	if c.nums > 0 {
 		if f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimLeft(v, "$€£"), ",", ""), 64); err == nil {
 			c.maxNum = max(c.maxNum, abs(f))
+			if f != 0 && (c.minNum == 0 || abs(f) < c.minNum) {
+				c.minNum = abs(f)
+			}
 		}
 	}
 	switch {
@@ -150,7 +158,8 @@ func (c *column) date() bool {
 	if c.share(c.textDates) >= 0.9 {
 		return true
 	}
-	return c.share(c.numDates) >= 0.9 && (dateWord(c.name) || c.share(c.ints) >= 0.9 && allYMD(c))
+	return c.share(c.numDates) >= 0.9 && (dateWord(c.name) || c.share(c.ints) >= 0.9 && allYMD(c)) ||
+		c.share(c.wideDates) >= 0.95 && c.share(c.ints) >= 0.95 && !c.flag()
 }
 
 func allYMD(c *column) bool {
@@ -292,4 +301,22 @@ func oneWord(v string) bool {
 		}
 	}
 	return true
+}
+
+// wideDate: a date from 1980 to 2035 as Unix seconds or milliseconds, a
+// Julian day or YYYYMMDD — ranges that ids, counts and amounts of a small
+// firm do not reach (an Excel serial does: it needs a date-like name).
+func wideDate(v string) bool {
+	n, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err != nil:
+		return false
+	case len(v) == 8 && ymd(v):
+		return true
+	case n >= 315_532_800 && n <= 2_051_222_400:
+		return true
+	case n >= 315_532_800_000 && n <= 2_051_222_400_000:
+		return true
+	}
+	return n >= 2_444_240 && n <= 2_470_000
 }
