@@ -14,7 +14,7 @@ import (
 // prepare maps t as what it holds with the mapping's rules, then decides the
 // columns the mapping left as custom fields or text that the table's shape
 // explains (its key, its number, its body, its hours …).
-func prepare(t *table, mem mapping.Memory) {
+func prepare(t *table, mem mapping.Memory, flat bool) {
 	if t.virtual {
 		return
 	}
@@ -31,6 +31,9 @@ func prepare(t *table, mem mapping.Memory) {
 		return
 	}
 	t.plan = p
+	if flat && p.Profile != "generic" {
+		return // a file a profile knows is read the profile's way
+	}
 	mapped := map[string]bool{}
 	free := map[*column]bool{}
 	for _, c := range p.Columns {
@@ -64,6 +67,13 @@ func prepare(t *table, mem mapping.Memory) {
 	}
 	switch t.holds {
 	case "matters":
+		// a bare integer key taken for the matter number while a number
+		// written like one ("M-17", "2024-017") sits unmapped beside it: the
+		// integer is the id, the written one the number
+		if f.number != nil && free[f.number] && t.pk != nil && t.pk.ints == t.pk.nonEmpty && t.targetOf(t.pk) == "matter" {
+			t.targets[t.pk] = "id"
+			mapped["matter"] = false
+		}
 		set(f.number, "matter")
 		set(f.text, "description")
 		set(f.prose, "description")
@@ -332,10 +342,10 @@ func hintsFor(t *table, flat bool, qs []*question) mapping.Hints {
 	}
 	h.Kind = t.holds
 	h.KindIfUnknown = flat
+	for c, target := range t.targets { // none for a file a profile knows
+		h.Columns[c.name] = mapping.ColumnHint{Target: target}
+	}
 	if !flat {
-		for c, target := range t.targets {
-			h.Columns[c.name] = mapping.ColumnHint{Target: target}
-		}
 		// a 0/1 "done" flag says whether the task is complete
 		if f := featuresOf(t); t.holds == "tasks" && f.flag != nil && t.targetOf(f.flag) == "status" && hasWord(f.flag.name, doneWords) {
 			h.Columns[f.flag.name] = mapping.ColumnHint{Target: "status",

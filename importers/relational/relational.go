@@ -153,7 +153,7 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 	}
 	answered(tables, questions, opts.Memory)
 	for _, t := range tables {
-		prepare(t, opts.Memory)
+		prepare(t, opts.Memory, opts.Flat)
 	}
 	if opts.Flat {
 		keepReferenceLinks(tables)
@@ -467,11 +467,18 @@ func keepReferenceLinks(tables []*table) {
 	}
 }
 
-// isReference: the link's key is the column the mapping writes as the
-// parent's reference (a matter's number, a contact's id).
+// isReference: the link's key is a column the mapping keeps as the
+// parent's reference: a matter's number or legacy id (decoded into its
+// number), a contact's legacy id.
 func isReference(l *link) bool {
-	want := map[string]string{"matters": "matter", "contacts": "id"}[l.parent.holds]
-	return want != "" && l.parent.targetOf(l.key) == want
+	switch l.parent.holds {
+	case "matters":
+		k := l.parent.targetOf(l.key)
+		return k == "matter" || k == "id" && refForm(l.parent) != nil
+	case "contacts":
+		return l.parent.targetOf(l.key) == "id"
+	}
+	return false
 }
 
 // projectMatters stands for the matters already in the project: one key
