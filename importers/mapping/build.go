@@ -306,7 +306,8 @@ func (r *rowCtx) legacyID() string {
 	keys := r.p.prof.Keys
 	if len(keys) == 0 {
 		if r.p.kind == "matters" {
-			keys = []string{"matter", "id"}
+			// a separate id column is what other tables refer to the matter by
+			keys = []string{"id", "matter"}
 		} else {
 			keys = []string{"id"}
 		}

@@ -22,7 +22,8 @@
 // Keys and references (the readiness checker and the upload engine rely on them):
 //
 //	Record.Key = "<profile>:<entity>:<legacy id>" when the table has an id column
-//	             (contacts: the id column; matters: the matter number, else an id column;
+//	             (contacts: the id column; matters: an id column beside the matter
+//	             number, which other tables refer to it by, else the matter number;
 //	             others: an id column),
 //	           = "<profile>:<entity>:h:<hash>" otherwise (see rowCtx.key: stable across
 //	             re-exports for unchanged rows; identical rows get -2, -3 …),

@@ -143,6 +143,9 @@ const ViaValues Via = "values"
 // (nearly) all transaction-type words (Deposit, WD, Invoice, Cheque …) to
 // ledger.type, so a type column under any header is read.
 func byValues(k string, cols []Column, sample [][]string) []Column {
+	if k == "matters" {
+		return matterIDAlone(cols)
+	}
 	if !strings.HasPrefix(k, "ledger:") {
 		return cols
 	}
@@ -327,4 +330,25 @@ func Targets(kind string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// matterIDAlone: a matters table's "Matter ID" is its legacy id beside a
+// matter-number column (other tables then refer to matters by that id, which
+// the key keeps), but the matter number itself when there is no other.
+func matterIDAlone(cols []Column) []Column {
+	idCol := -1
+	for i, c := range cols {
+		switch c.Target {
+		case "matter":
+			return cols
+		case "id":
+			if idCol < 0 {
+				idCol = i
+			}
+		}
+	}
+	if idCol >= 0 {
+		cols[idCol].Target = "matter"
+	}
+	return cols
 }
