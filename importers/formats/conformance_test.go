@@ -1,14 +1,20 @@
 package formats
 
 import (
+	"bufio"
 	"context"
+	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"handover/importers/items"
 )
@@ -22,6 +28,22 @@ type confCase struct {
 	units     int    // every card/event/message/physical row comes out exactly once
 	rejected  int    // of which rejected
 	rejectPos string // a rejected unit's reason names this position
+	// file, when set, makes a binary input (a workbook, a database) in dir
+	// instead of input; units then comes from the file's own record count or
+	// from an independent reader's listing.
+	file func(t testing.TB, dir string) string
+}
+
+// content is the case's bytes, written to dir/input when they are text.
+func (c confCase) path(t testing.TB, dir string) string {
+	if c.file != nil {
+		return c.file(t, dir)
+	}
+	p := filepath.Join(dir, "input")
+	if err := os.WriteFile(p, []byte(c.input), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 var confCases = map[string][]confCase{
@@ -50,6 +72,43 @@ var confCases = map[string][]confCase{
 			input: "Name,Email,Phone\nAna Ruiz,ana@example.com,555-0100\n\nBo Li,bo@example.com,555-0101\n"},
 		{name: "csv with an unclosed quote", format: "csv", units: 2, rejected: 1, rejectPos: "line 3",
 			input: "Name,Email,Phone\nAna Ruiz,ana@example.com,555-0100\n\"Bo Li,bo@example.com,555-0101\n"},
+		{name: "xlsx with a gap row", format: "xlsx", units: 4, file: func(t testing.TB, dir string) string {
+			// Rows 2, 3 and 5 hold data; row 4, missing from the sheet, is an empty unit.
+			f := excelize.NewFile()
+			f.SetSheetRow("Sheet1", "A1", &[]any{"Name", "Email"})
+			f.SetSheetRow("Sheet1", "A2", &[]any{"Ana Ruiz", "ana@example.com"})
+			f.SetSheetRow("Sheet1", "A3", &[]any{"Bo Li", "bo@example.com"})
+			f.SetSheetRow("Sheet1", "A5", &[]any{"Cy Ng", "cy@example.com"})
+			p := filepath.Join(dir, "book")
+			if err := f.SaveAs(p + ".xlsx"); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(p+".xlsx", p); err != nil { // the content decides, not the name
+				t.Fatal(err)
+			}
+			return p
+		}},
+		{name: "sqlite table", format: "sqlite", units: 3, file: func(t testing.TB, dir string) string {
+			p := filepath.Join(dir, "legacy.db")
+			db, err := sql.Open("sqlite", p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			for _, q := range []string{`CREATE TABLE clients(id INTEGER PRIMARY KEY, name TEXT, email TEXT)`,
+				`INSERT INTO clients(name, email) VALUES('Ana Ruiz','ana@example.com'),('Bo Li','bo@example.com'),('Cy Ng',NULL)`} {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return p
+		}},
+		{name: "dBase table", format: "dbf", units: -1, file: func(t testing.TB, dir string) string {
+			return sharedFile(t, "dbase", "table", "TEST.DBF")
+		}},
+		{name: "Excel 97 workbook", format: "xls", units: -1, file: func(t testing.TB, dir string) string {
+			return filepath.Join("..", "tabular", "testdata", "xls", "clients.xls")
+		}},
 	},
 }
 
@@ -112,19 +171,27 @@ func TestConformance(t *testing.T) {
 	for _, f := range All() {
 		for _, c := range confCases[f.Name] {
 			t.Run(f.Name+"/"+c.name, func(t *testing.T) {
-				path := writeTemp(t, "input", c.input)
+				path := c.path(t, t.TempDir())
+				want := c.units
+				if want < 0 {
+					want = independentCount(t, path)
+				}
 				got, name, err := Detect(path)
 				if err != nil || got.Name != f.Name || name != c.format {
 					t.Fatalf("Detect = %q/%q, %v; want %s/%s", got.Name, name, err, f.Name, c.format)
 				}
 				units, rejected := 0, 0
-				var last int64
+				last := map[string]int64{} // by table: each sheet or table numbers its own rows
 				err = Each(context.Background(), f, path, items.Options{}, func(u Unit) error {
 					units++
-					if u.Num <= last {
-						t.Errorf("unit %d comes after unit %d: a unit was read twice or out of order", u.Num, last)
+					table := ""
+					if f.Table != nil {
+						table = u.Locator
 					}
-					last = u.Num
+					if u.Num <= last[table] {
+						t.Errorf("unit %d comes after unit %d: a unit was read twice or out of order", u.Num, last[table])
+					}
+					last[table] = u.Num
 					if u.Outcome == Rejected {
 						rejected++
 						if !strings.Contains(u.Reason, c.rejectPos) || !position.MatchString(u.Reason) {
@@ -139,8 +206,8 @@ func TestConformance(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if units != c.units || rejected != c.rejected {
-					t.Errorf("read %d units (%d rejected), want %d (%d rejected)", units, rejected, c.units, c.rejected)
+				if units != want || rejected != c.rejected {
+					t.Errorf("read %d units (%d rejected), want %d (%d rejected)", units, rejected, want, c.rejected)
 				}
 			})
 		}
@@ -154,9 +221,14 @@ func TestConformanceEveryPrefix(t *testing.T) {
 	for _, f := range All() {
 		for _, c := range confCases[f.Name] {
 			dir := t.TempDir()
-			for cut := 0; cut <= len(c.input); cut++ {
+			data, err := os.ReadFile(c.path(t, dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			step := max(1, len(data)/400) // binary inputs are cut at some 400 places
+			for cut := 0; cut <= len(data); cut += step {
 				path := filepath.Join(dir, fmt.Sprintf("cut%d", cut))
-				if err := os.WriteFile(path, []byte(c.input[:cut]), 0o600); err != nil {
+				if err := os.WriteFile(path, data[:cut], 0o600); err != nil {
 					t.Fatal(err)
 				}
 				err := Each(context.Background(), f, path, items.Options{}, func(u Unit) error {
@@ -165,7 +237,7 @@ func TestConformanceEveryPrefix(t *testing.T) {
 					}
 					return nil
 				})
-				if claimed, _ := f.Detect([]byte(c.input[:cut]), path); err != nil && claimed != "" {
+				if claimed, _ := f.Detect(data[:min(cut, HeadSize)], path); err != nil && claimed != "" && c.file == nil {
 					t.Errorf("%s/%s cut at %d: %v", f.Name, c.name, cut, err)
 				}
 			}
@@ -227,7 +299,9 @@ func TestDetectUnknown(t *testing.T) {
 func FuzzFormats(f *testing.F) {
 	for _, cs := range confCases {
 		for _, c := range cs {
-			f.Add([]byte(c.input))
+			if c.file == nil {
+				f.Add([]byte(c.input))
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -248,4 +322,77 @@ func FuzzFormats(f *testing.F) {
 			return nil
 		})
 	})
+}
+
+// sharedFile is a file of the shared testdata beside the repository.
+func sharedFile(t testing.TB, parts ...string) string {
+	p := filepath.Join(append([]string{"..", "..", "..", "shared", "testdata"}, parts...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared testdata not found: %v", err)
+	}
+	return p
+}
+
+// independentCount is how many units a binary file holds, known without
+// the reader under test: a DBF header's record count, or the listing an
+// independent reader (xlrd) wrote beside an .xls, one line per row.
+func independentCount(t testing.TB, path string) int {
+	if strings.EqualFold(filepath.Ext(path), ".dbf") {
+		b, err := os.ReadFile(path)
+		if err != nil || len(b) < 8 {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return int(binary.LittleEndian.Uint32(b[4:8]))
+	}
+	f, err := os.Open(strings.TrimSuffix(path, filepath.Ext(path)) + ".rows.txt")
+	if err != nil {
+		t.Fatalf("no independent count for %s: %v", path, err)
+	}
+	defer f.Close()
+	n, sc := 0, bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		n++
+	}
+	return n
+}
+
+// TestConformanceFlatMemory: the live heap while reading the last unit of a
+// big file is about what it was a quarter of the way in, so a reader keeps
+// nothing per unit (memory stays flat as inputs grow).
+func TestConformanceFlatMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads a big file per format")
+	}
+	const n = 40000
+	for _, f := range All() {
+		t.Run(f.Name, func(t *testing.T) {
+			path := writeTemp(t, "big", bigInput[f.Name](n))
+			var units int
+			var atQuarter, atEnd int64
+			err := Each(context.Background(), f, path, items.Options{}, func(Unit) error {
+				switch units++; units {
+				case n / 4:
+					atQuarter = liveHeap()
+				case n:
+					atEnd = liveHeap()
+				}
+				return nil
+			})
+			if err != nil || units < n {
+				t.Fatalf("read %d units: %v", units, err)
+			}
+			t.Logf("%s: live heap %d KiB at unit %d, %d KiB at unit %d", f.Name, atQuarter>>10, n/4, atEnd>>10, n)
+			if grew := atEnd - atQuarter; grew > 1<<20 {
+				t.Errorf("live heap grew by %d KiB over %d units (%d → %d bytes): the reader keeps something per unit", grew>>10, n*3/4, atQuarter, atEnd)
+			}
+		})
+	}
+}
+
+func liveHeap() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
 }
