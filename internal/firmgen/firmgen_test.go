@@ -9,6 +9,8 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -313,4 +315,31 @@ func mustDate(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+// The yardstick is written independently of what it measures: the
+// generator imports no importer, no mapping rule and nothing of fidelity,
+// so no rule's knowledge can leak into the firms.
+func TestGeneratorKnowsNoImporter(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sources: %v", err)
+	}
+	cmd, _ := filepath.Glob("cmd/*/*.go")
+	fset := token.NewFileSet()
+	for _, f := range append(files, cmd...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		pf, err := parser.ParseFile(fset, f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, im := range pf.Imports {
+			p := strings.Trim(im.Path.Value, `"`)
+			if strings.HasPrefix(p, "handover/") && p != "handover/core/synth" && p != "handover/internal/firmgen" {
+				t.Errorf("%s imports %s: the generator must not know the pipeline it measures", f, p)
+			}
+		}
+	}
 }
