@@ -95,11 +95,13 @@ func constrain(st Style, shape string, r *rand.Rand) Style {
 		st.Short = false
 	case "sqlite-declared":
 		st.Naming = pick(r, []string{"snake", "camel"})
+		st.MatterRef = "id"
 		st.Date = pick(r, []string{"iso", "unix"})
 		st.Money = pick(r, []string{"plain", "cents"})
 		st.Short, st.Extra = false, false
 	case "sqlite-access":
 		st.Naming = "access"
+		st.MatterRef = pick(r, []string{"id", "number"})
 		st.Date = pick(r, []string{"julian", "unix", "unixms", "excel", "yyyymmdd"})
 		st.Money = "cents"
 		st.Duration = pick(r, []string{"units", "minutes"})
@@ -107,6 +109,7 @@ func constrain(st Style, shape string, r *rand.Rand) Style {
 		st.Short = false
 	case "dbf-set":
 		st.Naming = "upper"
+		st.MatterRef = pick(r, []string{"id", "number"})
 		st.Money = pick(r, []string{"plain", "cents"})
 		st.Short, st.Extra = false, false
 	case "desktop-mix":

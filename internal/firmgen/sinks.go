@@ -302,6 +302,8 @@ func (g *gen) sqlite(rel string, tables []*table, declareFKs bool) error {
 			def := fmt.Sprintf("%q %s", hdr[i], typ)
 			if c.concept == t.pk {
 				def += " PRIMARY KEY"
+			} else if t.base == "matters" && c.concept == "matter_no" {
+				def += " UNIQUE"
 			}
 			defs = append(defs, def)
 			if !declareFKs {
@@ -314,8 +316,12 @@ func (g *gen) sqlite(rel string, tables []*table, declareFKs bool) error {
 			if c.concept == "status" && names["status_codes"] != "" {
 				parent = "status_codes"
 			}
-			if parent != "" && names[parent] != "" && pkCol[parent] != "" {
-				fks = append(fks, fmt.Sprintf("FOREIGN KEY (%q) REFERENCES %q(%q)", hdr[i], names[parent], pkCol[parent]))
+			target := pkCol[parent]
+			if c.concept == "matter_no" && parent == "matters" {
+				target = g.st.headerFor("matter_no", 0) // a key by number: the parent's unique number column
+			}
+			if parent != "" && names[parent] != "" && target != "" {
+				fks = append(fks, fmt.Sprintf("FOREIGN KEY (%q) REFERENCES %q(%q)", hdr[i], names[parent], target))
 			}
 		}
 		ddl := fmt.Sprintf("CREATE TABLE %q (%s)", names[t.base], strings.Join(append(defs, fks...), ", "))

@@ -136,13 +136,16 @@ func (s Style) headerFor(concept string, maxLen int) string {
 
 // tableName names a table: tblClients, CLIENTS, clients, Clients.
 func (s Style) tableName(base string) string {
+	words := strings.Split(base, "_")
 	switch s.Naming {
 	case "access":
-		return "tbl" + strings.ToUpper(base[:1]) + base[1:]
+		return "tbl" + camel(words, false)
 	case "upper":
 		return strings.ToUpper(base)
-	case "camel", "spaces":
-		return strings.ToUpper(base[:1]) + base[1:]
+	case "camel":
+		return camel(words, false)
+	case "spaces":
+		return strings.ToUpper(base[:1]) + strings.ReplaceAll(base[1:], "_", " ")
 	}
 	return base
 }

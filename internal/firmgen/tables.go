@@ -101,8 +101,8 @@ type builder struct {
 	w  *world
 	st Style
 	r  *rand.Rand
-	// relational: references are numeric ids and staff are initials
-	// decoded by a staff table.
+	// relational: clients are referenced by numeric id, matters by id or
+	// by their number (MatterNo), staff by initials decoded by a staff table.
 	relational bool
 	// staffByName: the firm writes its people by full name, not initials
 	// (decided once: one export writes them one way).
@@ -111,7 +111,7 @@ type builder struct {
 
 func (b *builder) matterRef(mi int) any {
 	m := b.w.matters[mi]
-	if b.st.MatterRef == "id" || b.relational {
+	if b.st.MatterRef == "id" {
 		return m.ID
 	}
 	return b.st.matterNumber(m)
@@ -178,8 +178,11 @@ func (b *builder) matters(statusCodes bool) *table {
 }
 
 func (b *builder) matterCol() string {
-	if b.st.MatterRef == "id" || b.relational {
+	switch {
+	case b.st.MatterRef == "id":
 		return "matter_id"
+	case b.relational:
+		return "matter_no" // the conventional MatterNo foreign key
 	}
 	return "matter"
 }
