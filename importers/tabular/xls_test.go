@@ -616,3 +616,34 @@ func TestXLSDetectWordDocumentIsNotATable(t *testing.T) {
 		t.Errorf("Detect(Excel 5 .xls) = %q, %v", f, err)
 	}
 }
+
+// A chart embedded in a sheet nests its own BOF..EOF, whose records are not
+// cells of the sheet; a formula's text result may continue in a CONTINUE
+// record; a sheet may end without its EOF record.
+func TestXLSEmbeddedChartAndContinuedText(t *testing.T) {
+	long := strings.Repeat("é", 10)
+	first := append(le16(10), 0x00) // 10 characters, the first 4 here as 8-bit Latin-1
+	first = append(first, []byte("\xe9\xe9\xe9\xe9")...)
+	rest := []byte{0x01} // the other 6 as UTF-16
+	for i := 0; i < 6; i++ {
+		rest = binary.LittleEndian.AppendUint16(rest, 'é')
+	}
+	sheet := bytes.Join([][]byte{bof8(0x0010),
+		biffRec(recLabel, cellHead(0, 0, 0), u16str("Note")),
+		biffRec(recLabel, cellHead(0, 1, 0), u16str("Amount")),
+		bof8(0x0020), // an embedded chart
+		biffRec(recNumber, cellHead(5, 0, 0), binary.LittleEndian.AppendUint64(nil, math.Float64bits(99))),
+		biffRec(recEOF),
+		biffRec(recFormula, cellHead(1, 0, 0), []byte{0, 0, 0, 0, 0, 0, 0xFF, 0xFF}, le16(0), le32(0), le16(0)),
+		biffRec(recString, first),
+		biffRec(recContinue, rest),
+		biffRec(recRK, cellHead(1, 1, 0), le32(5<<2|2)),
+		// no EOF: the stream just ends
+	}, nil)
+	p := writeTemp(t, "chart.xls", cfbFile("Workbook", biffBook(globals8(), sheet8("S"), sheet)))
+	got, _ := readXLSRows(t, p, Options{HeaderRow: 1})
+	want := []string{`S|1|2|data|["Note","Amount"]|["` + long + `","5"]|`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
