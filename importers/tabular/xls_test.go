@@ -647,3 +647,72 @@ func TestXLSEmbeddedChartAndContinuedText(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// Every sheet is considered: a hidden sheet is read (with a note), a chart
+// sheet has no cells (a note), and Options.Sheet picks one sheet by name.
+func TestXLSSheets(t *testing.T) {
+	type sheet struct {
+		name   string
+		hidden bool
+		dt     byte // BOUNDSHEET type: 0 worksheet, 2 chart
+		body   []byte
+	}
+	table := func(v string) []byte {
+		return bytes.Join([][]byte{bof8(0x0010),
+			biffRec(recLabel, cellHead(0, 0, 0), u16str("Client")), biffRec(recLabel, cellHead(0, 1, 0), u16str("Number")),
+			biffRec(recLabel, cellHead(1, 0, 0), u16str(v)), biffRec(recRK, cellHead(1, 1, 1), le32(42<<2|2)),
+			biffRec(recLabel, cellHead(2, 0, 0), u16str(v+" 2")), biffRec(recRK, cellHead(2, 1, 1), le32(43<<2|2)),
+			biffRec(recEOF)}, nil)
+	}
+	sheets := []sheet{
+		{"Active", false, 0, table("Acme")},
+		{"Archived", true, 0, table("Old Co")},
+		{"Chart1", false, 2, bytes.Join([][]byte{bof8(0x0020), biffRec(recEOF)}, nil)},
+	}
+	// globals with a BOUNDSHEET per sheet, then the sheets
+	var bs [][]byte
+	pos := len(globals8())
+	for _, s := range sheets {
+		pos += len(biffRec(recBoundSheet, sheet8(s.name)(0)))
+	}
+	pos += 4 // the globals' EOF
+	for _, s := range sheets {
+		body := sheet8(s.name)(uint32(pos))
+		if s.hidden {
+			body[4] = 1
+		}
+		body[5] = s.dt
+		bs = append(bs, biffRec(recBoundSheet, body))
+		pos += len(s.body)
+	}
+	parts := append([][]byte{globals8()}, bs...)
+	parts = append(parts, biffRec(recEOF))
+	for _, s := range sheets {
+		parts = append(parts, s.body)
+	}
+	p := writeTemp(t, "book.xls", cfbFile("Workbook", bytes.Join(parts, nil)))
+
+	got, info := readXLSRows(t, p, Options{})
+	want := []string{
+		`Active|1|2|data|["Client","Number"]|["Acme","00042"]|`,
+		`Active|1|3|data|["Client","Number"]|["Acme 2","00043"]|`,
+		`Archived|1|2|data|["Client","Number"]|["Old Co","00042"]|`,
+		`Archived|1|3|data|["Client","Number"]|["Old Co 2","00043"]|`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	notes := strings.Join(info.Notes, "\n")
+	for _, w := range []string{"sheet 'Archived' is hidden in Excel; its rows are read too", "sheet 'Chart1' has no cells to read (it is a chart)"} {
+		if !strings.Contains(notes, w) {
+			t.Errorf("notes lack %q: %s", w, notes)
+		}
+	}
+	got, _ = readXLSRows(t, p, Options{Sheet: "archived"})
+	if !reflect.DeepEqual(got, want[2:]) {
+		t.Errorf("Sheet: archived: %q", got)
+	}
+	if _, err := Open(p, Options{Sheet: "Nope"}); err == nil || !strings.Contains(err.Error(), "Active, Archived, Chart1") {
+		t.Errorf("unknown sheet: %v", err)
+	}
+}
