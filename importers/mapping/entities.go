@@ -263,10 +263,9 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 		}
 	}
 	if notes := joinText(valuesOf(r.all("notes"))...); notes != "" {
-		ref := model.Ref{Kind: "name", Value: model.DisplayName(c)}
-		if id := r.legacyID(); id != "" {
-			ref = model.Ref{Kind: "id", Value: id}
-		}
+		// the note's contact is this row's: its key names it exactly (a name or
+		// an id may be another system's contact too)
+		ref := model.Ref{Kind: "key", Value: key}
 		out.Records = append(out.Records, rec(model.Notes, noteKey(key, "contact"), &model.Note{Type: "Contact", Contact: ref, Subject: "Notes from " + p.System, Detail: notes}))
 	}
 	return out
@@ -353,7 +352,7 @@ func (p *Plan) mapMatter(r *rowCtx) Outcome {
 	key := r.key(model.Matters)
 	out := Outcome{Records: []model.Record{rec(model.Matters, key, m)}}
 	if notes := joinText(valuesOf(r.all("notes"))...); notes != "" {
-		out.Records = append(out.Records, rec(model.Notes, noteKey(key, "matter"), &model.Note{Type: "Matter", Matter: model.Ref{Kind: "number", Value: m.DisplayNumber}, Subject: "Notes from " + p.System, Detail: notes, Date: m.OpenDate}))
+		out.Records = append(out.Records, rec(model.Notes, noteKey(key, "matter"), &model.Note{Type: "Matter", Matter: model.Ref{Kind: "key", Value: key}, Subject: "Notes from " + p.System, Detail: notes, Date: m.OpenDate}))
 	}
 	return out
 }

@@ -642,7 +642,7 @@ func TestContactTypeKeptAndNoteKey(t *testing.T) {
 	if c.Type != "Person" || c.CustomFields["Contact Type"] != "Opposing Counsel" {
 		t.Errorf("%+v", c)
 	}
-	if len(outs[0].Records) != 2 || outs[0].Records[1].Key != "mycase-contacts:notes:contact:77" || outs[0].Records[1].Data.(*model.Note).Contact != (model.Ref{Kind: "id", Value: "77"}) {
+	if len(outs[0].Records) != 2 || outs[0].Records[1].Key != "mycase-contacts:notes:contact:77" || outs[0].Records[1].Data.(*model.Note).Contact != (model.Ref{Kind: "key", Value: outs[0].Records[0].Key}) {
 		t.Errorf("%+v", outs[0].Records)
 	}
 }
