@@ -82,7 +82,8 @@ func (r *related) hints(ctx context.Context, path string, mem mapping.Memory, op
 	if flat {
 		known = r.projectMatters(ctx) // as it is now: files read earlier in this run count
 	}
-	if len(group) == 0 || flat && len(group) < 2 && len(known) == 0 {
+	// a lone CSV has nothing to link to; a workbook's sheets may link to each other
+	if len(group) == 0 || flat && len(group) < 2 && len(known) == 0 && format != tabular.FormatXLSX {
 		return nil
 	}
 	topts := relational.Options{Memory: mem, Flat: flat, ProjectMatters: known}

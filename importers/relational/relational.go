@@ -147,10 +147,9 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 	}
 	questions := findLinks(tables, declared)
 	if opts.Flat {
-		flatKinds(tables)
-	} else {
-		classify(tables, questions)
+		flatKinds(tables) // what the mapping reads stands; the rest by structure
 	}
+	classify(tables, questions)
 	answered(tables, questions, opts.Memory)
 	for _, t := range tables {
 		prepare(t, opts.Memory, opts.Flat)

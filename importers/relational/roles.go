@@ -190,7 +190,7 @@ func classify(tables []*table, questions map[*table][]*question) {
 		isPeople[t] = people(t)
 	}
 	for _, t := range tables {
-		if !isPeople[t] {
+		if !isPeople[t] || t.holds != "" {
 			continue
 		}
 		// a list of people that hangs on another table (the parties to each
