@@ -307,3 +307,15 @@ func TestLedgerTypeColumnToldByValuesAndTablesByName(t *testing.T) {
 		t.Errorf("unnamed list of positive amounts taken for %s", p.kind)
 	}
 }
+
+// TestSignedTrustLedgerMemoIsNotItsType: a memo of type words beside signed
+// amounts ("Transfer to operating", -200) does not turn the sign around.
+func TestSignedTrustLedgerMemoIsNotItsType(t *testing.T) {
+	p, outs := run(t, "Trust.csv", []string{"Date", "Dossier", "Montant", "Libellé"}, [][]string{
+		{"2024-01-02", "M-1", "1000.00", "Retainer"}, {"2024-01-09", "M-1", "-200.00", "Transfer to operating"},
+		{"2024-01-10", "M-2", "300.00", "Retainer"}, {"2024-02-01", "M-2", "-300.00", "Refund"}}, nil, "")
+	if p.kind != "ledger:trust" || col(p, "Libellé").Target == "ledger.type" {
+		t.Fatalf("%s %+v", p.kind, p.Columns)
+	}
+	checkSums(t, "Trust.csv", ledgerSums(t, outs, model.TrustBalances), map[string]int64{"M-1": 80000, "M-2": 0})
+}

@@ -154,6 +154,11 @@ func byValues(k string, cols []Column, sample [][]string) []Column {
 			return cols
 		}
 	}
+	if ledgerSigned(cols, sample) {
+		// the sign says which way each row goes: a memo column of
+		// "Retainer"/"Transfer to operating" must not turn it around
+		return cols
+	}
 	words := map[string]bool{}
 	for _, src := range []map[string]map[string]string{kindValues[k]} {
 		for w := range src["ledger.type"] {
