@@ -13,7 +13,7 @@ import (
 	"handover/importers/items"
 )
 
-func buildEvent(it *Item, props []prop, z *zones, floating *time.Location) {
+func buildEvent(it *Item, props []prop, z *zones, floating *time.Location, known func(string) bool) {
 	ev := &model.CalendarEvent{}
 	var uid, recID, status string
 	var dtstart, dtend, duration *prop
@@ -133,7 +133,7 @@ func buildEvent(it *Item, props []prop, z *zones, floating *time.Location) {
 		}
 		ev.Description += note
 	}
-	if m := items.MatterRef(ev.Summary, nil); m != "" { // "[16-1001] Hearing", "Matter No. 17: call"
+	if m := items.MatterRef(ev.Summary, known); m != "" { // "[16-1001] Hearing", "Matter No. 17: call"
 		ev.Matter = model.Ref{Kind: "number", Value: m}
 	}
 

@@ -139,7 +139,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(Item) error)
 			}
 			stack = stack[:i]
 			if ev != nil && len(stack) < ev.depth {
-				if err := finish(ev.item(zones, floating())); err != nil {
+				if err := finish(ev.item(zones, floating(), opts.KnownMatter)); err != nil {
 					return err
 				}
 				ev = nil
@@ -191,28 +191,28 @@ type eventBuf struct {
 	props  []prop
 }
 
-func (e *eventBuf) item(z *zones, floating *time.Location) Item {
+func (e *eventBuf) item(z *zones, floating *time.Location, known func(string) bool) Item {
 	it := Item{Num: e.num, Locator: fmt.Sprintf("line %d", e.line), Raw: strings.Join(e.raw, "\r\n")}
 	if e.tooBig {
 		it.Raw += "\r\n[...]"
 		it.Reject = fmt.Sprintf("event %d at line %d is too large to read", e.num, e.line)
 		return it
 	}
-	safeBuild(&it, e.props, z, floating)
+	safeBuild(&it, e.props, z, floating, known)
 	return it
 }
 
 // build turns an event's properties into records; a variable so a test can make it panic.
 var build = buildEvent
 
-func safeBuild(it *Item, props []prop, z *zones, floating *time.Location) {
+func safeBuild(it *Item, props []prop, z *zones, floating *time.Location, known func(string) bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			it.Records, it.Empty, it.Excluded = nil, false, ""
 			it.Reject = fmt.Sprintf("event %d at %s could not be read (internal error: %v)", it.Num, it.Locator, p)
 		}
 	}()
-	build(it, props, z, floating)
+	build(it, props, z, floating, known)
 }
 
 // prop is one unfolded content line. value is raw (TEXT escapes still in).

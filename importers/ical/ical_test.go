@@ -391,7 +391,7 @@ func TestDurationParsing(t *testing.T) {
 
 func TestPanicBecomesReject(t *testing.T) {
 	old := build
-	build = func(*Item, []prop, *zones, *time.Location) { panic("boom") }
+	build = func(*Item, []prop, *zones, *time.Location, func(string) bool) { panic("boom") }
 	defer func() { build = old }()
 	items := readFileOrSkip(t)
 	if len(items) != 5 {

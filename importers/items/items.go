@@ -59,7 +59,8 @@ type Options struct {
 	FileName string
 	// KnownMatter reports whether a value is, in some written form, the
 	// number of a matter already in the project; nil when none is known. A
-	// bare number in a subject is taken as a matter reference only then.
+	// bare number in a subject or an event's title is taken as a matter
+	// reference only then (MatterRef).
 	KnownMatter func(value string) bool
 	// FileTime is the file's modification time, the last resort for an
 	// e-mail that carries no date of its own. Zero: unknown.
