@@ -347,7 +347,9 @@ func openXLS(p string, opts Options) (Reader, error) {
 	r := &xlsxReader{wb: &workbookMeta{date1904: b.date1904}, opts: opts, fm: b.nf, styles: b.styles, sst: b.sst,
 		info:     Info{Format: FormatXLS, Encoding: b.codepage, Guessed: map[string]string{}},
 		openRows: b.openSheet, closeSrc: b.close}
-	if !b.biff8 {
+	if b.biff8 {
+		r.info.Guessed["encoding"] = "utf-16le (an Excel 97-2003 workbook stores its text as Unicode)"
+	} else {
 		r.info.Guessed["encoding"] = b.codepage + " (the workbook's CODEPAGE record; Excel 5/95 stores text in it)"
 	}
 	if err := r.selectSheets(b.sheets); err != nil {
@@ -404,7 +406,7 @@ func readXLSBook(p string) (book *xlsBook, err error) {
 		b.stream = book5
 	}
 	if b.stream == nil {
-		return nil, b.fail("the file is an OLE container without a Workbook stream, so it is not an Excel workbook")
+		return nil, fmt.Errorf("%s: this Office file has no Workbook stream, so it is not an Excel workbook", b.name)
 	}
 	// A stream cannot be larger than the file that holds it; a damaged size
 	// would otherwise have the reader walk a sector chain for gigabytes.
