@@ -618,8 +618,12 @@ func (b *xlsBook) readSST(s *biffStream, data []byte) error {
 	return sb.finish()
 }
 
+// xlsSSTInMemory is how large the shared strings may grow in memory before
+// they move to a temp file (a variable so a test can take the file path).
+var xlsSSTInMemory = sstInMemory
+
 // sstBuilder fills a sharedStrings in memory and moves it to a temp file once
-// it passes sstInMemory bytes, so a huge table does not stay in memory.
+// it passes xlsSSTInMemory bytes, so a huge table does not stay in memory.
 type sstBuilder struct {
 	s     *sharedStrings
 	w     *bufio.Writer
@@ -631,7 +635,7 @@ func (sb *sstBuilder) add(str string) error {
 	if sb.w == nil {
 		sb.s.mem = append(sb.s.mem, str)
 		sb.bytes += len(str) + 16
-		if sb.bytes <= sstInMemory {
+		if sb.bytes <= xlsSSTInMemory {
 			return nil
 		}
 		f, err := os.CreateTemp("", "handover-sst-*")

@@ -716,3 +716,35 @@ func TestXLSSheets(t *testing.T) {
 		t.Errorf("unknown sheet: %v", err)
 	}
 }
+
+// Shared strings too large to keep in memory move to a temp file, and read
+// the same from there; the file is removed on Close.
+func TestXLSSharedStringsInTempFile(t *testing.T) {
+	p := filepath.Join("testdata", "xls", "clients.xls")
+	want, _ := readXLSRows(t, p, Options{})
+	defer func(v int) { xlsSSTInMemory = v }(xlsSSTInMemory)
+	xlsSSTInMemory = 200 // a few strings in memory, then the file
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	r, err := Open(p, Options{})
+	mustNil(t, err)
+	if files, _ := filepath.Glob(filepath.Join(tmp, "handover-sst-*")); len(files) != 1 {
+		t.Fatalf("want one shared-strings temp file, found %v", files)
+	}
+	var got []string
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		mustNil(t, err)
+		got = append(got, rowLine(row))
+	}
+	mustNil(t, r.Close())
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows differ when the shared strings are in a file:\n%s", lineDiff(got, want))
+	}
+	if files, _ := filepath.Glob(filepath.Join(tmp, "handover-sst-*")); len(files) != 0 {
+		t.Errorf("temp file left behind: %v", files)
+	}
+}
