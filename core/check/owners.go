@@ -149,8 +149,9 @@ func (c *checker) personFinding(p *personCheck, g *personGap, ex []workspace.Sto
 		if p.problem != "" {
 			msg += "; " + p.problem
 		}
-		fix = fmt.Sprintf("Choose a default owner on the Upload screen (\"Records your old system left without a person go to …\") or give handover upload --default-owner EMAIL: that settles all %d at once. Or fill in the %s in %s and export again",
-			g.n, personWord(g.entity), c.em.system(g.first))
+		fix = fmt.Sprintf("Choose a default owner on the Upload screen (\"Records your old system left without a person go to …\") or give handover upload --default-owner EMAIL: that settles all %d at once. "+
+			"If %s has a column naming the person, map it as the %s on the Mapping screen instead; or fill in the %s in %s and export again",
+			g.n, firstNonEmpty(g.source, "the file"), personWord(g.entity), personWord(g.entity), c.em.system(g.first))
 	} else {
 		msg = fmt.Sprintf("%s%s: they go to the default owner, %s", what, at, p.owner)
 		if g.entity == model.CalendarEvents {
