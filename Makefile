@@ -37,7 +37,7 @@ test-unit:
 ## print records/links/balances recovered and the manual steps left, and update FIDELITY.md's table
 ## (SEED=n measures one more firm drawn from n beside the eight)
 fidelity:
-	$(GO) run ./internal/fidelity/cmd/fidelity -doc FIDELITY.md $(if $(SEED),-seed $(SEED))
+	$(GO) run ./internal/fidelity/cmd/fidelity -doc FIDELITY.md -holdout 16 $(if $(SEED),-seed $(SEED))
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -49,29 +49,31 @@ type Miss struct {
 
 // Result is one firm's measurement.
 type Result struct {
-	Firm      string                  `json:"firm"`
-	Shape     string                  `json:"shape"`
-	Records   map[string]Count        `json:"records"` // per Clio type: truth records staged as that type at their row
-	Extra     map[string]int          `json:"extra"`   // staged records of a type the truth has no record for at that row
-	Values    Count                   `json:"values"`  // fields of staged truth records read as the truth has them
-	Links     Count                   `json:"links"`
-	LinksBy   map[string]Count        `json:"links_by"` // per child type and field
-	Balances  Count                   `json:"balances"`
-	Spurious  int                     `json:"spurious_balances"` // non-zero balances the truth does not have
-	Manual    Manual                  `json:"manual"`
-	Findings  map[string]int          `json:"findings"` // per rule: findings on records with no planted problem
-	Checked   int                     `json:"records_checked"`
-	Misses    []Miss                  `json:"misses"`
-	Elapsed   time.Duration           `json:"elapsed"`
-	Sources   []ingest.SourceResult   `json:"-"`
-	truth     *firmgen.Truth          `json:"-"`
-	byLoc     map[string][]stagedInfo `json:"-"`
-	valMiss   map[string]int          // type.field → values read wrong
-	valEx     map[string]string       // type.field → an example
-	stagedKey map[string]string       // truth id → the staged record found for it
-	balEx     []string                // examples of balances not exact
-	linkMiss  map[string]int          // link name|why → lost
-	linkEx    map[string]string       // link name|why → an example reference
+	Firm          string                  `json:"firm"`
+	Shape         string                  `json:"shape"`
+	Records       map[string]Count        `json:"records"` // per Clio type: truth records staged as that type at their row
+	Extra         map[string]int          `json:"extra"`   // staged records of a type the truth has no record for at that row
+	Values        Count                   `json:"values"`  // fields of staged truth records read as the truth has them
+	Links         Count                   `json:"links"`
+	LinksBy       map[string]Count        `json:"links_by"` // per child type and field
+	Balances      Count                   `json:"balances"`
+	Spurious      int                     `json:"spurious_balances"` // non-zero balances the truth does not have
+	Manual        Manual                  `json:"manual"`
+	Findings      map[string]int          `json:"findings"` // per rule: records flagged where the truth planted no such problem
+	Planted       Count                   `json:"planted"`  // planted problems the check found
+	Checked       int                     `json:"records_checked"`
+	Misses        []Miss                  `json:"misses"`
+	Elapsed       time.Duration           `json:"elapsed"`
+	Sources       []ingest.SourceResult   `json:"-"`
+	truth         *firmgen.Truth          `json:"-"`
+	byLoc         map[string][]stagedInfo `json:"-"`
+	valMiss       map[string]int          // type.field → values read wrong
+	valEx         map[string]string       // type.field → an example
+	stagedKey     map[string]string       // truth id → the staged record found for it
+	balEx         []string                // examples of balances not exact
+	plantedMissed []string                // planted problems not found: "rule on file row n"
+	linkMiss      map[string]int          // link name|why → lost
+	linkEx        map[string]string       // link name|why → an example reference
 }
 
 func (r *Result) linkLost(name, why, example string) {
@@ -380,9 +382,20 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 	res.Checked = len(recs)
 	// A finding said once for a whole column keeps its per-row findings
 	// folded away: count each record a rule flags once, folded or not.
+	// A finding on a record where the truth planted that very problem is
+	// right; every other one is a false positive.
+	planted := map[string]bool{}
+	for _, p := range truth.Planted {
+		planted[p.ID+"|"+p.Rule] = true
+	}
+	found := map[string]bool{}
 	flagged := map[string]bool{}
 	for _, folded := range []bool{false, true} {
 		err = ws.EachFinding(ctx, workspace.FindingFilter{Folded: folded}, func(f workspace.StoredFinding) error {
+			if tid := idOfKey[f.RecordKey]; f.RecordKey != "" && planted[tid+"|"+f.Rule] {
+				found[tid+"|"+f.Rule] = true
+				return nil
+			}
 			id := f.Rule + "|" + string(f.Entity) + "|" + f.RecordKey
 			if f.RecordKey == "" {
 				id = fmt.Sprintf("%s|%s|%d|%s|%s", f.Rule, f.Source, f.Row, f.Field, f.Value)
@@ -398,6 +411,13 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 		}
 	}
 	res.stagedKey = stagedKey
+	res.Planted = Count{Got: len(found), Want: len(planted)}
+	for _, p := range truth.Planted {
+		if !found[p.ID+"|"+p.Rule] {
+			loc := byID[p.ID].Loc
+			res.plantedMissed = append(res.plantedMissed, fmt.Sprintf("%s on %s row %d", p.Rule, path.Base(loc.File), loc.Row))
+		}
+	}
 	if err := res.misses(ctx, ws); err != nil {
 		return nil, err
 	}
@@ -561,6 +581,9 @@ func (r *Result) misses(ctx context.Context, ws *workspace.Workspace) error {
 			why += ", e.g. " + ex
 		}
 		r.Misses = append(r.Misses, Miss{What: "links " + name, Lost: n, Why: why})
+	}
+	if lost := r.Planted.Want - r.Planted.Got; lost > 0 {
+		r.Misses = append(r.Misses, Miss{What: "planted problems", Lost: lost, Why: "the check did not find them (" + strings.Join(r.plantedMissed, ", ") + ")"})
 	}
 	if lost := r.Balances.Want - r.Balances.Got; lost > 0 {
 		r.Misses = append(r.Misses, Miss{What: "balances", Lost: lost, Why: fmt.Sprintf("not equal to the truth to the cent (%d spurious), e.g. %s", r.Spurious, strings.Join(r.balEx, "; "))})

@@ -155,6 +155,9 @@ func TestCorpus(t *testing.T) {
 		if got := r.RecordsTotal().Want; got != len(truth.Records) {
 			t.Errorf("%s: %d truth records measured, truth has %d", spec.Name, got, len(truth.Records))
 		}
+		if r.Planted.Want != len(truth.Planted) || r.Planted.Got > r.Planted.Want {
+			t.Errorf("%s: planted %d/%d measured, truth plants %d", spec.Name, r.Planted.Got, r.Planted.Want, len(truth.Planted))
+		}
 		if r.Links.Want != len(truth.Links) || r.Balances.Want != len(truth.Balances) {
 			t.Errorf("%s: links %d/%d, balances %d/%d measured against the truth", spec.Name, r.Links.Want, len(truth.Links), r.Balances.Want, len(truth.Balances))
 		}

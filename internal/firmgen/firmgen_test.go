@@ -186,6 +186,11 @@ func TestTruthMatchesFiles(t *testing.T) {
 					t.Errorf("link %v: %s → %s", l, c.Entity, p.Entity)
 				}
 			}
+			for _, p := range tr.Planted {
+				if _, ok := ids[p.ID]; !ok || p.Rule == "" {
+					t.Errorf("planted %v: not a truth record", p)
+				}
+			}
 			for _, b := range tr.Balances {
 				if _, ok := ids[b.Owner]; !ok || b.Cents == 0 {
 					t.Errorf("balance %v: owner not a truth record, or zero", b)

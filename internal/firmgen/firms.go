@@ -55,6 +55,8 @@ func Generate(dir string, spec Spec) (*Truth, error) {
 	sz := size{Staff: 2 + r.IntN(4), Clients: 15 + r.IntN(35), Matters: 20 + r.IntN(50), Parties: 5 + r.IntN(20)}
 	base := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 	w := newWorld(r, sz, base)
+	relational := spec.Shape == "sqlite-declared" || spec.Shape == "sqlite-access" || spec.Shape == "dbf-set"
+	plant(w, r, st.ClientRef == "id" || relational)
 	out := exportDir(dir)
 	if err := os.RemoveAll(out); err != nil {
 		return nil, err

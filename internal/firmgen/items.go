@@ -29,6 +29,9 @@ func (g *gen) vcf(rel string, w *world) error {
 		id := cid(i)
 		loc := Loc{File: rel, Row: int64(n)}
 		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "contacts", Loc: loc, Values: contactValues(c)})
+		for _, rule := range c.planted {
+			g.truth.Planted = append(g.truth.Planted, Planted{ID: id, Rule: rule})
+		}
 		g.locs[id] = loc
 	}
 	g.truth.Files = append(g.truth.Files, FileTruth{File: rel, Format: "vcf", Rows: n})

@@ -38,6 +38,9 @@ func (g *gen) place(t *table, i int, loc Loc) {
 		g.truth.Records = append(g.truth.Records, Record{ID: m.id, Entity: m.entity, Loc: loc, Values: m.values})
 		g.locs[m.id] = loc
 		g.truth.Links = append(g.truth.Links, m.links...)
+		for _, rule := range m.planted {
+			g.truth.Planted = append(g.truth.Planted, Planted{ID: m.id, Rule: rule})
+		}
 	} else if m.excl != "" {
 		g.truth.Excluded = append(g.truth.Excluded, Excluded{Loc: loc, Reason: m.excl})
 	}

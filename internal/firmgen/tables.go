@@ -30,7 +30,8 @@ type rowMeta struct {
 	// values: a few fields as Clio should receive them (dates YYYY-MM-DD,
 	// money in cents, durations in seconds), to tell a record read right
 	// from one read wrong.
-	values map[string]string
+	values  map[string]string
+	planted []string // finding rules that should fire on this record
 	// derived records this row introduces (a party's new contact)
 	derived []Record
 }
@@ -146,7 +147,7 @@ func (b *builder) contacts(withParties bool) *table {
 		if c.Middle != "" {
 			mid = c.Middle
 		}
-		t.add(rowMeta{id: cid(i), entity: "contacts", values: contactValues(c)}, c.ID, nilIfEmpty(c.Company), nilIfEmpty(c.First), mid, nilIfEmpty(c.Last),
+		t.add(rowMeta{id: cid(i), entity: "contacts", values: contactValues(c), planted: c.planted}, c.ID, nilIfEmpty(c.Company), nilIfEmpty(c.First), mid, nilIfEmpty(c.Last),
 			c.Email, c.Phone, c.Street, c.City, c.Zip, day(c.Created))
 	}
 	return t
@@ -171,7 +172,7 @@ func (b *builder) matters(statusCodes bool) *table {
 			status = m.Status[:1]
 		}
 		t.add(rowMeta{id: mid(i), entity: "matters", links: []Link{link(mid(i), "client", cid(m.Client))},
-			values: map[string]string{"display_number": b.st.matterNumber(m), "open_date": ymd(m.Opened), "status": m.Status}},
+			values: map[string]string{"display_number": b.st.matterNumber(m), "open_date": ymd(m.Opened), "status": m.Status}, planted: m.planted},
 			m.ID, b.st.matterNumber(m), b.clientRef(m.Client), m.Desc, m.Area, status, day(m.Opened), closed, b.staffRef(m.Attorney))
 	}
 	return t
@@ -426,10 +427,14 @@ func nilIfEmpty(s string) any {
 func ymd(t time.Time) string { return t.Format("2006-01-02") }
 
 func contactValues(c contact) map[string]string {
+	v := map[string]string{"first_name": c.First, "last_name": c.Last, "email": c.Email}
 	if c.Company != "" {
-		return map[string]string{"name": c.Company, "email": c.Email}
+		v = map[string]string{"name": c.Company, "email": c.Email}
 	}
-	return map[string]string{"first_name": c.First, "last_name": c.Last, "email": c.Email}
+	if c.hasPlanted(plantEmailInvalid) {
+		delete(v, "email") // not an address: where it goes is the check's business
+	}
+	return v
 }
 
 func eventValues(e event) map[string]string {

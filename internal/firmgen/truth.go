@@ -91,6 +91,8 @@ type Truth struct {
 	// Users are the firm's people as they will be Clio users ("Name <email>"),
 	// so a check run with them matches every legacy user.
 	Users []string `json:"users"`
+	// Planted are the data problems the firm has, by record and rule.
+	Planted []Planted `json:"planted"`
 }
 
 // Counts returns the number of truth records per Clio type.

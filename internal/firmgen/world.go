@@ -30,6 +30,7 @@ type contact struct {
 	Zip     string
 	Created time.Time
 	party   bool // named only in a parties list (no row in the contacts table)
+	planted []string
 }
 
 type matter struct {
@@ -43,6 +44,7 @@ type matter struct {
 	Opened   time.Time
 	Closed   time.Time
 	Attorney int // staff index
+	planted  []string
 }
 
 type timeEntry struct {
@@ -334,7 +336,9 @@ func newWorld(r *rand.Rand, sz size, base time.Time) *world {
 		if r.IntN(3) == 0 {
 			dep := int64(500+r.IntN(5000)) * 100
 			bal := dep
-			w.trust = append(w.trust, trustLine{ID: len(w.trust) + 1, Matter: mi, Date: day(m.Opened), Deposit: true, Amount: dep, Memo: "Retainer"})
+			// a ledger in date order: the retainer first, transfers after it
+			last := day(m.Opened)
+			w.trust = append(w.trust, trustLine{ID: len(w.trust) + 1, Matter: mi, Date: last, Deposit: true, Amount: dep, Memo: "Retainer"})
 			for k := r.IntN(3); k > 0; k-- {
 				out := int64(r.IntN(int(bal/100)+1)) * 100
 				if r.IntN(4) == 0 {
@@ -344,7 +348,8 @@ func newWorld(r *rand.Rand, sz size, base time.Time) *world {
 					continue
 				}
 				bal -= out
-				w.trust = append(w.trust, trustLine{ID: len(w.trust) + 1, Matter: mi, Date: day(m.Opened), Amount: out, Memo: "Transfer to operating"})
+				last = day(last)
+				w.trust = append(w.trust, trustLine{ID: len(w.trust) + 1, Matter: mi, Date: last, Amount: out, Memo: "Transfer to operating"})
 			}
 		}
 	}

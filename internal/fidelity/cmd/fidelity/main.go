@@ -20,6 +20,8 @@ func main() {
 	only := flag.Bool("only-seed", false, "with -seed: measure that firm alone")
 	doc := flag.String("doc", "", "update the table in this Markdown file (between its fidelity markers)")
 	keep := flag.String("keep", "", "generate into this folder and keep it (default: a temporary folder, removed)")
+	holdout := flag.Int("holdout", 0, "also measure this many firms from seeds outside the corpus, reported apart")
+	holdoutBase := flag.Int64("holdout-base", 9001, "first held-out seed (change it to draw fresh firms)")
 	flag.Parse()
 	specs := firmgen.Firms()
 	if *seed != 0 {
@@ -46,8 +48,17 @@ func main() {
 		fmt.Fprintf(os.Stderr, "fidelity: %s measured in %s\n", s.Name, r.Elapsed.Round(1e6))
 		rs = append(rs, r)
 	}
+	var held []*fidelity.Result
+	for i := 0; i < *holdout; i++ {
+		s := firmgen.FromSeed(*holdoutBase + int64(i))
+		r, err := fidelity.Measure(context.Background(), work, s)
+		if err != nil {
+			fail(err)
+		}
+		held = append(held, r)
+	}
 	var b bytes.Buffer
-	fidelity.Report(&b, rs)
+	fidelity.Report(&b, rs, held)
 	os.Stdout.Write(b.Bytes())
 	if *doc != "" {
 		if err := fidelity.UpdateDoc(*doc, b.String()); err != nil {
