@@ -75,6 +75,7 @@ func (p *Plan) Observe(row []string) {
 		o := &p.obs[i]
 		o.nonEmpty++
 		o.rd.observe(v)
+		o.rd.observeWord(v)
 		if len(v) > 40 || !strings.ContainsAny(v, "0123456789") {
 			continue // no date, amount or identifier evidence in text without digits
 		}
@@ -121,6 +122,9 @@ func (p *Plan) Observe(row []string) {
 // table's warnings. It may be called more than once.
 func (p *Plan) Finish() {
 	p.settle()
+	if p.kind != "" && p.targetByValues() {
+		p.refresh() // the new targets' readings, warnings and unmapped list
+	}
 	p.finished = true
 	p.seenHash = map[model.Entity]map[uint64]uint32{}
 	p.seenCompany = map[string]bool{}

@@ -115,6 +115,8 @@ type readingObs struct {
 	logSum            float64 // sum of log10 |n| over the non-zero integers: their typical size
 	clock             int     // h:mm
 	yes, no           int     // flag words (1/0, Y/N, T/F, yes/no, true/false, x)
+	matterStatus      int     // matter status words (Open, Closed, On hold …)
+	taskStatus        int     // task status words (Completed, Not started …)
 }
 
 // observe counts one trimmed, non-empty value. It runs on every value of
@@ -413,6 +415,9 @@ func (p *Plan) settleReadings() {
 		d := p.decideReading(i, *c, o, centsCol)
 		if u, ok := p.rd.user[c.Header]; ok && readingKind(c.Target) != "" {
 			d = colReading{reading: u, kind: readingKind(c.Target), evidence: "your choice: " + ReadingLabel(u)}
+		}
+		if c.Via == ViaValues {
+			d.evidence = strings.TrimSuffix("no header rule knew this column; its values fit: "+d.evidence, ": ")
 		}
 		p.rd.cols[i] = d
 		c.Reading, c.Evidence, c.Question = d.reading, d.evidence, d.question

@@ -1,0 +1,97 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ViaValues: a column no header rule recognised, sent to a field because all
+// its values are of that field's kind and the table lacks that field.
+const ViaValues Via = "values"
+
+// valueTargets: per record type, the one date field a lone date column fills.
+// Matters are left out: an open and a close date cannot be told apart by
+// their values alone.
+var valueDateTarget = map[string]string{
+	"notes": "date", "tasks": "due_date", "phone_logs": "date", "time_entries": "date",
+	"calendar_events": "start_date", "ledger:ar": "date", "ledger:trust": "date",
+}
+
+// statusWordsObs counts values that are a matter or a task status word.
+func (o *readingObs) observeWord(v string) {
+	if len(v) > 20 || !hasLetter(v) {
+		return
+	}
+	w := strings.ToLower(strings.NewReplacer(" ", "", "-", "", "_", "").Replace(v))
+	if _, ok := defaultValues["status"][w]; ok {
+		o.matterStatus++
+	}
+	if _, ok := defaultValues["task.status"][w]; ok {
+		o.taskStatus++
+	}
+}
+
+// allDates reports whether every value of a column is a date: written dates,
+// or numbers in one date form (YYYYMMDD, Julian days, Unix time; not Excel
+// serials, which an id column's numbers also are).
+func allDates(o colObs) bool {
+	if o.nonEmpty == 0 {
+		return false
+	}
+	if o.rd.ints+o.rd.decs == o.nonEmpty { // numbers, which the written-date counters call bad
+		switch epochReading(o.rd, o.nonEmpty) {
+		case ReadYYYYMMDD, ReadJulianDay, ReadUnixSeconds, ReadUnixMillis:
+			return true
+		}
+		return false
+	}
+	return o.bad == 0 && o.rd.ints+o.rd.decs == 0 && o.definite+o.mdy+o.dmy+o.ambig == o.nonEmpty
+}
+
+// targetByValues sends unrecognised columns to the field their values fill
+// when the table lacks that field and exactly one column qualifies: a notes
+// table's lone date column (FECHA, Échéance) is its date, a matters table's
+// lone column of Open/Closed words its status. It reports whether a column
+// changed. The Mapping screen shows these as "likely", with the evidence.
+func (p *Plan) targetByValues() bool {
+	mapped := map[string]bool{}
+	for _, c := range p.Columns {
+		mapped[c.Target] = true
+	}
+	pick := func(target string, fits func(colObs) bool) int {
+		if target == "" || mapped[target] || !targetFits(target, p.kind) {
+			return -1
+		}
+		found := -1
+		for i, c := range p.Columns {
+			if c.Via != ViaNone || i >= len(p.obs) || !fits(p.obs[i]) {
+				continue
+			}
+			if found >= 0 {
+				return -1 // two candidates: the values do not say which
+			}
+			found = i
+		}
+		return found
+	}
+	changed := false
+	set := func(i int, target, why string) {
+		c := &p.Columns[i]
+		c.Target, c.Via, c.Confidence = target, ViaValues, 0.9
+		c.Evidence = why
+		changed = true
+	}
+	if i := pick(valueDateTarget[p.kind], allDates); i >= 0 {
+		set(i, valueDateTarget[p.kind], fmt.Sprintf("all %d values are dates and the table has no other date", p.obs[i].nonEmpty))
+	}
+	statusKey := map[string]func(colObs) int{
+		"matters": func(o colObs) int { return o.rd.matterStatus },
+		"tasks":   func(o colObs) int { return o.rd.taskStatus },
+	}[p.kind]
+	if statusKey != nil {
+		if i := pick("status", func(o colObs) bool { return o.nonEmpty >= 2 && statusKey(o) == o.nonEmpty && o.rd.yes+o.rd.no < o.nonEmpty }); i >= 0 {
+			set(i, "status", fmt.Sprintf("all %d values are status words (open, closed …)", p.obs[i].nonEmpty))
+		}
+	}
+	return changed
+}
