@@ -5,10 +5,6 @@ import (
 	"strings"
 )
 
-// ViaValues: a column no header rule recognised, sent to a field because all
-// its values are of that field's kind and the table lacks that field.
-const ViaValues Via = "values"
-
 // valueTargets: per record type, the one date field a lone date column fills.
 // Matters are left out: an open and a close date cannot be told apart by
 // their values alone.
@@ -89,7 +85,9 @@ func (p *Plan) targetByValues() bool {
 		"tasks":   func(o colObs) int { return o.rd.taskStatus },
 	}[p.kind]
 	if statusKey != nil {
-		if i := pick("status", func(o colObs) bool { return o.nonEmpty >= 2 && statusKey(o) == o.nonEmpty && o.rd.yes+o.rd.no < o.nonEmpty }); i >= 0 {
+		if i := pick("status", func(o colObs) bool {
+			return o.nonEmpty >= 2 && statusKey(o) == o.nonEmpty && o.rd.yes+o.rd.no < o.nonEmpty
+		}); i >= 0 {
 			set(i, "status", fmt.Sprintf("all %d values are status words (open, closed …)", p.obs[i].nonEmpty))
 		}
 	}
