@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"handover/core/model"
+	"handover/core/synth"
 	"handover/core/workspace"
 	"handover/importers/mapping"
 	"handover/importers/relational/reltest"
@@ -303,5 +305,90 @@ func TestLinkQuestionAskedThenAnswered(t *testing.T) {
 		if len(tab.Questions) > 0 {
 			t.Errorf("%s still asks %+v after the answer", tab.Name, tab.Questions)
 		}
+	}
+}
+
+// dbfTable writes one FoxPro table with rows into dir.
+func dbfTable(t *testing.T, dir, name string, fields []synth.DBFField, rows [][]string) {
+	t.Helper()
+	w, err := synth.NewDBFWriter(filepath.Join(dir, name+".DBF"), fields, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := w.Write(false, r...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A folder of FoxPro tables is one database: CASES.CUSTNO finds CUSTOMER,
+// DIARY (a memo, a date, a case number) is notes, TIMESLIP's case numbers
+// and initials are links, STAFF only decodes initials.
+func TestDBFFolderIsOneDatabase(t *testing.T) {
+	dir := t.TempDir()
+	var customers, cases, diary, slips [][]string
+	for i := 1; i <= 9; i++ {
+		customers = append(customers, []string{fmt.Sprint(500 + i), []string{"Hana", "Ivo", "Jon", "Kai", "Lea", "Mo", "Nia", "Oto", "Pia"}[i-1],
+			[]string{"Ueda", "Varga", "Wolf", "Xu", "Yilmaz", "Zorn", "Adler", "Berg", "Cruz"}[i-1], fmt.Sprintf("c%d@mail.example", i)})
+	}
+	for i := 1; i <= 12; i++ {
+		cases = append(cases, []string{fmt.Sprintf("C-%03d", 100+i), fmt.Sprint(500 + (i%9 + 1)), fmt.Sprintf("Case about item %d", i), fmt.Sprintf("202301%02d", i)})
+	}
+	for i := 1; i <= 20; i++ {
+		diary = append(diary, []string{fmt.Sprint(i), fmt.Sprintf("C-%03d", 100+(i%12+1)), fmt.Sprintf("202402%02d", i),
+			fmt.Sprintf("Called the other side about item %d; they will answer in writing next week, copy to the client.", i), []string{"AB", "CD", "EF"}[i%3]})
+	}
+	for i := 1; i <= 25; i++ {
+		slips = append(slips, []string{fmt.Sprintf("C-%03d", 100+(i%12+1)), fmt.Sprintf("202403%02d", i%28+1), fmt.Sprintf("%.2f", 0.25*float64(i%6+1)), []string{"AB", "CD", "EF"}[i%3]})
+	}
+	dbfTable(t, dir, "CUSTOMER", []synth.DBFField{{Name: "CUSTNO", Type: 'N', Length: 6}, {Name: "FIRST", Type: 'C', Length: 20},
+		{Name: "LAST", Type: 'C', Length: 20}, {Name: "EMAIL", Type: 'C', Length: 40}}, customers)
+	dbfTable(t, dir, "CASES", []synth.DBFField{{Name: "CASENO", Type: 'C', Length: 8}, {Name: "CUSTNO", Type: 'N', Length: 6},
+		{Name: "DESCR", Type: 'C', Length: 40}, {Name: "OPENED", Type: 'D', Length: 8}}, cases)
+	dbfTable(t, dir, "DIARY", []synth.DBFField{{Name: "DIARYID", Type: 'N', Length: 6}, {Name: "CASENO", Type: 'C', Length: 8},
+		{Name: "ENTRYDATE", Type: 'D', Length: 8}, {Name: "TEXT", Type: 'M', Length: 4}, {Name: "BY", Type: 'C', Length: 3}}, diary)
+	dbfTable(t, dir, "TIMESLIP", []synth.DBFField{{Name: "CASENO", Type: 'C', Length: 8}, {Name: "WORKED", Type: 'D', Length: 8},
+		{Name: "HRS", Type: 'N', Length: 6, Dec: 2}, {Name: "INIT", Type: 'C', Length: 3}}, slips)
+	dbfTable(t, dir, "STAFF", []synth.DBFField{{Name: "INIT", Type: 'C', Length: 3}, {Name: "NAME", Type: 'C', Length: 30}, {Name: "EMAIL", Type: 'C', Length: 40}},
+		[][]string{{"AB", "Anna Bell", "anna@firm.example"}, {"CD", "Carl Dunn", "carl@firm.example"}, {"EF", "Eva Fox", "eva@firm.example"}})
+
+	s := ingestDB(t, dir)
+	if want := int64(9 + 12 + 20 + 25 + 3); s.rows != want {
+		t.Fatalf("%d rows accounted, want %d", s.rows, want)
+	}
+	if len(s.contacts) != 9 || len(s.matters) != 12 || len(s.notes) != 20 || len(s.times) != 25 {
+		t.Fatalf("%d contacts, %d matters, %d notes, %d time entries; want 9, 12, 20, 25", len(s.contacts), len(s.matters), len(s.notes), len(s.times))
+	}
+	staff := map[string]bool{"Anna Bell": true, "Carl Dunn": true, "Eva Fox": true}
+	for _, m := range s.matters {
+		if !s.contacts[m.Client.Value] {
+			t.Errorf("matter %s: CUSTNO not followed to a customer (%+v)", m.DisplayNumber, m.Client)
+		}
+	}
+	for _, n := range s.notes {
+		if s.matters[n.Matter.Value] == nil || !staff[n.Author] {
+			t.Errorf("diary entry: case %q or author %q not resolved", n.Matter.Value, n.Author)
+		}
+	}
+	for _, te := range s.times {
+		if s.matters[te.Matter.Value] == nil || !staff[te.User] {
+			t.Errorf("time slip: case %q or user %q not resolved", te.Matter.Value, te.User)
+		}
+	}
+	left := 0
+	for _, o := range s.left {
+		if o.Outcome == "excluded" && o.Reason == string(model.NotMigratable) && o.Detail != "" {
+			left++
+		}
+		if o.Outcome == "rejected" {
+			t.Errorf("%s row %d rejected: %s", o.Locator, o.Row, o.Reason)
+		}
+	}
+	if left != 3 {
+		t.Errorf("%d staff rows left out with a reason, want 3", left)
 	}
 }
