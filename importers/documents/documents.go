@@ -21,7 +21,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"handover/core/model"
@@ -29,7 +28,7 @@ import (
 
 // Item is one file of the tree: exactly one of Records, Excluded or Reject is set.
 type Item struct {
-	Num      int64  // 1-based position in the walk (sorted by path)
+	Num      int64  // 1-based position in the walk (lexical order)
 	Locator  string // the path below the tree's root, with forward slashes
 	Records  []model.Record
 	Excluded model.Reason
@@ -165,7 +164,7 @@ func IsTree(dir string) bool {
 		switch {
 		case dataExt[ext]:
 			data++
-		case docExt[ext] != "" && ext != ".txt":
+		case docExt[ext] != "" && ext != ".txt" && ext != ".eml": // saved e-mails are read as e-mails
 			docs++
 		}
 		if seen >= 500 {
@@ -196,12 +195,11 @@ func Listing(ctx context.Context, root string, opts Options) (sum string, files 
 	return hex.EncodeToString(h.Sum(nil)), files, bytes, err
 }
 
-// walk visits the tree's files in path order, skipping hidden folders (as
+// walk visits the tree's files in WalkDir's lexical order, streaming (a
+// tree of any size costs no memory per file), skipping hidden folders (as
 // the folder walk of an ingest does) and files opts.Skip claims.
 func walk(root string, opts Options, fn func(path, rel string, d fs.DirEntry) error) error {
-	var paths []string
-	entries := map[string]fs.DirEntry{}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -214,24 +212,12 @@ func walk(root string, opts Options, fn func(path, rel string, d fs.DirEntry) er
 		if opts.Skip != nil && !IsJunk(d.Name()) && opts.Skip(path) {
 			return nil
 		}
-		paths = append(paths, path)
-		entries[path] = d
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		rel, err := filepath.Rel(root, p)
+		rel, err := filepath.Rel(root, path)
 		if err != nil {
 			return err
 		}
-		if err := fn(p, filepath.ToSlash(rel), entries[p]); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(path, filepath.ToSlash(rel), d)
+	})
 }
 
 // Read walks the tree and calls fn once per file. Key of a document record:

@@ -149,3 +149,12 @@ func FuzzMatterNumber(f *testing.F) {
 		}
 	})
 }
+
+func TestFolderOfSavedEmailsIsNotADocumentsTree(t *testing.T) {
+	d := t.TempDir()
+	put(t, d, "2024/a.eml", "From: a@b.c\r\n\r\nx")
+	put(t, d, "2024/b.eml", "From: a@b.c\r\n\r\ny")
+	if IsTree(d) {
+		t.Error("a folder of .eml files is mail, not a documents tree")
+	}
+}

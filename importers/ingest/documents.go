@@ -41,6 +41,10 @@ func ingestDocuments(ctx context.Context, ws *workspace.Workspace, path string, 
 	if err != nil {
 		return sr, fmt.Errorf("%s: %w", path, describeOpenError(err))
 	}
+	if files == 0 { // only e-mails, read on their own
+		sr.Skipped = "no documents besides e-mails, which are read as e-mails"
+		return sr, nil
+	}
 	if prev, err := ws.SourceByHash(ctx, sum); err != nil {
 		return sr, err
 	} else if prev != nil && prev.Path == abs {
