@@ -720,16 +720,7 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 	body := container.NewVBox(msg, wrapped("What to do: "+f.Fix), widget.NewLabel("From "+where+"."))
 	title := severityWord(f.Severity) + ": " + ruleLabel(f.Rule)
 	if f.RecordKey == "" || f.Entity == "" {
-		// a finding for a whole column (core/check/aggregate.go) quotes a few of its rows
-		if ex, _ := f.Detail["examples"].([]any); len(ex) > 0 {
-			body.Add(boldLabel("For example:"))
-			for _, e := range ex {
-				if m, ok := e.(map[string]any); ok {
-					body.Add(wrapped(fmt.Sprintf("Row %v: %v", m["row"], m["message"])))
-				}
-			}
-		}
-		d := dialog.NewCustom(title, "Close", body, r.ui.Win)
+		d := dialog.NewCustom(title, "Close", container.NewVScroll(body), r.ui.Win)
 		if slices.Contains(model.MissingPersonRules, f.Rule) && f.Severity == model.Blocker {
 			// one choice settles every such record: it is made on the Upload screen
 			r.ChooseOwner = widget.NewButtonWithIcon("Choose who gets them on the Upload screen", theme.NavigateNextIcon(), func() {
@@ -738,7 +729,36 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 			})
 			body.Add(r.ChooseOwner)
 		}
-		d.Resize(fyne.NewSize(640, max(300, body.MinSize().Height+90)))
+		d.Resize(fyne.NewSize(680, 300))
+		if f.Source != "" && f.Rule != "" {
+			// a finding said once for a column (or a file) stands for
+			// per-row findings kept in the project: show the first few
+			r.ui.background("column-rows", func(ctx context.Context) func() {
+				all := check.FoldedFindings(f)
+				some := all
+				some.Limit = 5
+				var rows []workspace.StoredFinding
+				ws.EachFinding(ctx, some, func(g workspace.StoredFinding) error {
+					rows = append(rows, g)
+					return nil
+				})
+				sum, _ := ws.SummarizeFindings(ctx, all)
+				return func() {
+					if len(rows) == 0 {
+						return
+					}
+					head := "The rows, for example:"
+					if sum.Total > int64(len(rows)) {
+						head = fmt.Sprintf("The first %d of its %s:", len(rows), plural(sum.Total, "row", "rows"))
+					}
+					body.Add(boldLabel(head))
+					for _, g := range rows {
+						body.Add(wrapped(fmt.Sprintf("Row %d: %s", g.Row, g.Message)))
+					}
+					d.Resize(fyne.NewSize(680, min(560, max(300, body.MinSize().Height+110))))
+				}
+			})
+		}
 		d.Show()
 		return d
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/png"
 	"os"
 	"slices"
@@ -402,5 +403,53 @@ func TestMissingOwnerFindingLeadsToTheUploadScreen(t *testing.T) {
 	test.Tap(r.ChooseOwner)
 	if u.Current() != StepUpload {
 		t.Errorf("after the button the app shows step %v", u.Current())
+	}
+}
+
+// A warning on a good share of a file's rows is one line in the Readiness
+// table, about no one record, and its dialog opens (it lists the rows from
+// the project in the background).
+func TestColumnFindingIsOneRowInTheTable(t *testing.T) {
+	u := demoApp(t)
+	ws := u.Project()
+	ctx := context.Background()
+	st, err := ws.BeginSource(ctx, workspace.SourceInfo{Path: "/x/leads.csv", Name: "leads.csv", Format: "csv", System: "Intake"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 40; i++ {
+		ph := fmt.Sprintf("650-253-%04d", i)
+		if i%4 == 0 {
+			ph = fmt.Sprint("ext ", i)
+		}
+		c := &model.Contact{Type: "Person", FirstName: "Ann", LastName: fmt.Sprint("Lead", i), Phones: []model.Phone{{Name: "Work", Number: ph}}}
+		if err := st.Stage(ctx, workspace.Row{Num: int64(i + 1), Raw: []string{fmt.Sprint(i)},
+			Records: []model.Record{{Entity: model.Contacts, Key: fmt.Sprint("intake:contacts:", i), Data: c}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	u.Show(StepReadiness)
+	r := u.Screen(StepReadiness).(*readinessScreen)
+	r.RunCheck().Wait()
+	var rows []workspace.StoredFinding
+	for i := 0; i < r.Total(); i++ {
+		if f, _ := r.FindingAt(i); f.Source == "leads.csv" {
+			rows = append(rows, f)
+		}
+	}
+	if len(rows) != 1 || rows[0].RecordKey != "" || rows[0].Rule != model.RulePhoneInvalid || !strings.Contains(rows[0].Message, "10 of the 40") {
+		t.Fatalf("leads.csv in the table: %+v", rows)
+	}
+	if d := r.ShowRecord(rows[0]); d == nil {
+		t.Fatal("no dialog")
+	}
+	u.Settle()
+	if shot := os.Getenv("HANDOVER_UI_COLUMN_SHOT"); shot != "" {
+		f, _ := os.Create(shot)
+		png.Encode(f, u.Win.Canvas().Capture())
+		f.Close()
 	}
 }

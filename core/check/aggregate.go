@@ -85,10 +85,8 @@ func columnFinding(g workspace.FindingGroup, total int64, ex []workspace.StoredF
 		}
 		msg += fmt.Sprintf("; also rows %s%s", strings.Join(rows, ", "), more)
 	}
-	fix := "It is the whole column, not a few typing errors: check on the Mapping screen that the column is read as the right kind of value"
-	if ex[0].Fix != "" {
-		fix += "; otherwise, for each row: " + lowerFirst(ex[0].Fix)
-	}
+	// each row's own fix ("… or fix it here") is for one record: the column's is the mapping or the old system
+	fix := "It is the whole column, not a few typing errors: check on the Mapping screen that the column is read as the right kind of value, or correct the rows in the old system and export again"
 	examples := make([]map[string]any, 0, len(ex))
 	for _, e := range ex {
 		examples = append(examples, map[string]any{"row": e.Row, "record": e.RecordKey, "value": e.Value, "message": e.Message})
