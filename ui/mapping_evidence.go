@@ -33,7 +33,7 @@ func (m *mappingScreen) evidenceLines(t mapTable, c mapping.Column) []fyne.Canva
 		lines = append(lines, indent(ev, nil))
 	}
 	if c.Question != "" {
-		q := widget.NewLabel("Please check: " + c.Question)
+		q := widget.NewLabel(c.Question)
 		q.Truncation = fyne.TextTruncateEllipsis
 		q.Importance = widget.WarningImportance
 		q.TextStyle = fyne.TextStyle{Bold: true}

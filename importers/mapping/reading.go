@@ -444,7 +444,7 @@ func (p *Plan) decideReading(i int, c Column, o colObs, centsCol string) colRead
 		}
 		if ro.ints+ro.decs == ne && ro.zeros < ne {
 			return colReading{kind: kind, evidence: fmt.Sprintf("all %d values are numbers %s, which are no date form Handover knows", ne, span(ro)),
-				question: fmt.Sprintf("Numbers (%s), not dates Handover can read: say how they are written (e.g. Unix time), or map the column elsewhere.", span(ro))}
+				question: fmt.Sprintf("How are these dates written? Numbers (%s), not dates Handover can read: say how they are written (e.g. Unix time), or map the column elsewhere.", span(ro))}
 		}
 		return colReading{kind: kind, evidence: dateEvidence(o)}
 	case kind == "date" && unmapped:
@@ -456,7 +456,7 @@ func (p *Plan) decideReading(i int, c Column, o colObs, centsCol string) colRead
 			return colReading{reading: r, kind: kind, evidence: fmt.Sprintf("all %d values are numbers %s and the name says a date: %s", ne, span(ro), ReadingLabel(r))}
 		}
 		return colReading{kind: kind, evidence: fmt.Sprintf("all %d values are numbers %s, which could be %s", ne, span(ro), ReadingLabel(r)),
-			question: fmt.Sprintf("Numbers (%s) that could be dates written as %s: kept as numbers unless you say they are dates.", span(ro), ReadingLabel(r))}
+			question: fmt.Sprintf("Are these dates? Numbers (%s) that could be dates written as %s: kept as numbers unless you say they are dates.", span(ro), ReadingLabel(r))}
 	case kind == "duration":
 		return durationReading(c, ro, ne, norm)
 	case kind == "money":
@@ -511,7 +511,7 @@ func durationReading(c Column, ro readingObs, ne int, norm string) colReading {
 		// minutes or six-minute units, and only the firm knows which.
 		d.reading = ReadMinutes
 		d.evidence = fmt.Sprintf("all %d values are whole numbers %s, too many for hours", ne, span(ro))
-		d.question = fmt.Sprintf("Whole numbers up to %s, too many for the hours of one entry: read as minutes unless you say six-minute units (tenths of an hour).", num(ro.hi, 1))
+		d.question = fmt.Sprintf("Minutes or six-minute units? Whole numbers up to %s, too many for the hours of one entry: read as minutes unless you say six-minute units (tenths of an hour).", num(ro.hi, 1))
 	case nameHas(norm, "hour", "hrs", "std", "stunden") || ro.decs > 0:
 		d.evidence = fmt.Sprintf("values %s: decimal hours", span(ro))
 	default:
@@ -543,7 +543,7 @@ func moneyReading(c Column, o colObs, centsCol string) colReading {
 			d.reading = ReadCents
 		}
 		d.evidence = fmt.Sprintf("all %d values are whole numbers %s (typically about %s)", ne, span(ro), num(math.Round(typical), 1))
-		d.question = fmt.Sprintf("Only whole numbers (%s): read as %s unless you say otherwise (1250 as whole amounts is 1,250.00, as cents 12.50).", span(ro), ReadingLabel(d.reading))
+		d.question = fmt.Sprintf("Cents or whole amounts? Only whole numbers (%s): read as %s unless you say otherwise (1250 as whole amounts is 1,250.00, as cents 12.50).", span(ro), ReadingLabel(d.reading))
 	case allInt:
 		d.evidence = fmt.Sprintf("whole amounts %s", span(ro))
 	default:
@@ -582,7 +582,7 @@ func (p *Plan) flagReading(c Column, ro readingObs, ne int, norm string) colRead
 	case nameHas(norm, openNames...):
 		d.reading = ReadFlagInverse
 	case c.Target != "billed": // a billed column's own name is what made it billed
-		d.question = fmt.Sprintf("Only yes/no values (%d yes, %d no), and the name does not say what yes means: read as yes = %s unless you say yes means open or pending.", ro.yes, ro.no, what)
+		d.question = fmt.Sprintf("What does yes mean here? Only yes/no values (%d yes, %d no), and the name does not say what yes means: read as yes = %s unless you say yes means open or pending.", ro.yes, ro.no, what)
 	}
 	if d.reading == ReadFlagInverse {
 		d.evidence = fmt.Sprintf("all %d values are yes/no and the name says yes = not %s", ne, what)
