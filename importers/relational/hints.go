@@ -66,6 +66,16 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 		set(t.refBy[0].key, "id")
 	}
 	switch t.holds {
+	case "contacts":
+		// e-mail addresses and phone numbers say what they are, in any language
+		for _, c := range t.cols {
+			switch {
+			case c.share(c.emails) >= 0.9:
+				set(c, "emails[Work]")
+			case c.share(c.phones) >= 0.9:
+				set(c, "phones[Work]")
+			}
+		}
 	case "matters":
 		// a bare integer key taken for the matter number while a number
 		// written like one ("M-17", "2024-017") sits unmapped beside it: the
@@ -174,13 +184,20 @@ func refForm(p *table) form {
 				}
 			}
 		}
-		if full == nil {
-			for _, c := range p.cols {
-				if c != p.pk && c.share(c.names) >= 0.6 {
-					full = c
-					break
-				}
+		var words []*column // name columns the headers did not name: first, then last
+		for _, c := range p.cols {
+			switch {
+			case c == p.pk || p.linkOf(c) != nil:
+			case full == nil && c.share(c.names) >= 0.6:
+				full = c
+			case c.share(c.word1) >= 0.8:
+				words = append(words, c)
+			case mail == nil && c.share(c.emails) >= 0.6:
+				mail = c
 			}
+		}
+		if first == nil && last == nil && len(words) >= 2 {
+			first, last = words[0], words[len(words)-1]
 		}
 		return func(row []string) string {
 			get := func(c *column) string {
