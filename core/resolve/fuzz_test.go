@@ -1,0 +1,32 @@
+package resolve
+
+import (
+	"testing"
+
+	"handover/core/model"
+)
+
+// References are whatever the old system's users typed: folding and
+// resolving any text never panics, and folding a folded number changes
+// nothing (so a number written back out resolves to itself).
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"Ana M. Ruiz", "Ruiz, Ana, Esq.", "2024-017", "M-0017", "Smith & Jones, L.L.C.", ",", "., ,", "Ñ'’&", "\xff\xfe", "0000"} {
+		f.Add(s)
+	}
+	r := fixture()
+	f.Fuzz(func(t *testing.T, s string) {
+		if n := Number(s); Number(n) != n {
+			t.Errorf("Number(%q) = %q, but Number(%q) = %q", s, n, n, Number(n))
+		}
+		for _, kind := range []string{"", "id", "key", "name", "email", "phone", "number"} {
+			res := r.Contact(model.Ref{Kind: kind, Value: s})
+			if res.Status == Found && res.Key == "" || res.Status == Ambiguous && len(res.Candidates) < 2 {
+				t.Errorf("contact %q: %+v", s, res)
+			}
+			res = r.Matter(model.Ref{Kind: kind, Value: s})
+			if res.Status == Found && res.Key == "" || res.Status == Ambiguous && len(res.Candidates) < 2 {
+				t.Errorf("matter %q: %+v", s, res)
+			}
+		}
+	})
+}
