@@ -319,3 +319,18 @@ func TestSignedTrustLedgerMemoIsNotItsType(t *testing.T) {
 	}
 	checkSums(t, "Trust.csv", ledgerSums(t, outs, model.TrustBalances), map[string]int64{"M-1": 80000, "M-2": 0})
 }
+
+// TestTrustReceiptAndPayment: a trust type column kept as Receipt/Payment
+// reads Payment as money paid out; "Payment" with nothing received beside
+// it stays a question (rejected with its reason), not a guess.
+func TestTrustReceiptAndPayment(t *testing.T) {
+	h := []string{"date", "matter", "type", "amount", "memo"}
+	_, outs := run(t, "trust.csv", h, [][]string{
+		{"06/06/2023", "2023-001", "Receipt", "1212.00", "Retainer"}, {"05/09/2025", "2023-001", "Payment", "548.00", "Transfer to operating"},
+		{"05/10/2025", "2023-002", "Receipt", "10.00", ""}}, nil, "")
+	checkSums(t, "trust.csv", ledgerSums(t, outs, model.TrustBalances), map[string]int64{"2023-001": 66400, "2023-002": 1000})
+	_, outs = run(t, "trust.csv", h, [][]string{{"06/06/2023", "2023-001", "Payment", "1212.00", ""}, {"06/07/2023", "2023-001", "Withdrawal", "12.00", ""}}, nil, "")
+	if outs[0].Reject == "" || !strings.Contains(outs[0].Reject, "Payment") {
+		t.Errorf("a lone trust Payment was guessed: %+v", outs[0])
+	}
+}

@@ -223,7 +223,7 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 	}
 	p.recallReadings(mem)
 	p.applyKind()
-	p.nameLedger(file, table)
+	p.shapeLedger(file, table, sample)
 	return p, nil
 }
 

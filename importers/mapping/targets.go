@@ -127,11 +127,47 @@ func ledgerNamed(file, table string) model.LedgerKind {
 	return ""
 }
 
-// nameLedger lets an A/R table's name say its rows are payments when its
-// columns do not (a list of dated amounts per matter called "Payments").
-func (p *Plan) nameLedger(file, table string) {
+// shapeLedger settles what only the whole table can say: an A/R table's
+// name that its rows are payments when its columns do not (a list of dated
+// amounts per matter called "Payments"), and a trust type column's
+// "Payment" beside "Receipt" or "Deposit" — money paid out of trust, the
+// pair trust ledgers are kept in. Alone, a trust "Payment" stays a question
+// (money paid in, or out?).
+func (p *Plan) shapeLedger(file, table string, sample [][]string) {
 	if p.kind == "ledger:ar" && ledgerNamed(file, table) == model.LedgerPayment {
 		p.Ledger = model.LedgerPayment
+	}
+	if p.kind != "ledger:trust" {
+		return
+	}
+	typeCol := -1
+	for _, c := range p.Columns {
+		if c.Target == "ledger.type" {
+			typeCol = c.Index
+			break
+		}
+	}
+	if typeCol < 0 {
+		return
+	}
+	var paymentWord string
+	incoming := false
+	for _, r := range sample {
+		if typeCol >= len(r) {
+			continue
+		}
+		w := Normalize(r[typeCol])
+		switch {
+		case w == "payment" || w == "payments" || w == "pmt":
+			if _, mapped := p.values["ledger.type"][w]; !mapped {
+				paymentWord = w
+			}
+		case p.values["ledger.type"][w] == string(model.LedgerTrustDeposit):
+			incoming = true
+		}
+	}
+	if paymentWord != "" && incoming {
+		p.SetValue("ledger.type", paymentWord, string(model.LedgerTrustWithdrawal))
 	}
 }
 
