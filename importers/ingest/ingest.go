@@ -42,8 +42,9 @@ type Options struct {
 	// user changed how its columns are mapped).
 	Reread bool
 
-	related *related     // the relational pre-pass, run once per database or folder (relational.go)
-	matters *matterIndex // the project's matter numbers, for references in e-mails (ingestItems)
+	related *related       // the relational pre-pass, run once per database or folder (relational.go)
+	matters *matterIndex   // the project's matter numbers, for references in e-mails (ingestItems)
+	folders *folderMatters // matter numbers of the folders e-mails are filed in (ingestItems)
 }
 
 // Progress reports work on one file. Total is -1 while unknown.
@@ -111,6 +112,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Opti
 	}
 	opts.related = newRelated(ws)
 	opts.matters = &matterIndex{}
+	opts.folders = &folderMatters{}
 	files = itemsLast(files)
 	mem, err := ws.Remembered(ctx)
 	if err != nil {
@@ -372,6 +374,9 @@ func ingestItems(ctx context.Context, ws *workspace.Workspace, path, kind string
 	var n int64
 	iopts := items.Options{AttachmentDir: opts.AttachmentDir, FileName: info.Name, FileTime: info.ExportedAt,
 		KnownMatter: opts.matters.known(ctx, opts.related)}
+	if kind == "mail" {
+		iopts.FolderMatter = opts.folders.of(path)
+	}
 	err = fm.Items(ctx, bufio.NewReaderSize(f, 1<<20), iopts, func(it items.Item) error {
 		n++
 		report(opts, Progress{File: path, Stage: "reading", Done: n, Total: -1})
@@ -445,4 +450,52 @@ func (m *matterIndex) known(ctx context.Context, r *related) func(string) bool {
 		return nil
 	}
 	return func(v string) bool { return m.folded[items.FoldNumber(v)] }
+}
+
+// folderMatters finds the matter folder an e-mail file is filed in, by the
+// rule documents use: below the root of a documents tree (the outermost
+// folder above the file that documents.IsTree accepts), the outermost
+// folder whose name carries a matter number. Answers are kept per folder.
+type folderMatters struct {
+	isTree map[string]bool
+}
+
+func (f *folderMatters) of(path string) string {
+	if f == nil {
+		return ""
+	}
+	if f.isTree == nil {
+		f.isTree = map[string]bool{}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	root := ""
+	// A few levels up at most: a firm's tree is shallow, and far above the
+	// folder given to ingest a name is not the firm's.
+	for dir, up := filepath.Dir(abs), 0; dir != filepath.Dir(dir) && up < 5; dir, up = filepath.Dir(dir), up+1 {
+		tree, ok := f.isTree[dir]
+		if !ok {
+			tree = documents.IsTree(dir)
+			f.isTree[dir] = tree
+		}
+		if !tree {
+			break
+		}
+		root = dir
+	}
+	if root == "" {
+		return ""
+	}
+	rel, err := filepath.Rel(root, filepath.Dir(abs))
+	if err != nil || rel == "." {
+		return ""
+	}
+	for _, name := range strings.Split(filepath.ToSlash(rel), "/") {
+		if n := documents.MatterNumber(name); n != "" {
+			return n
+		}
+	}
+	return ""
 }

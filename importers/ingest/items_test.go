@@ -95,3 +95,38 @@ func TestIngestEmlMatterReferences(t *testing.T) {
 		}
 	}
 }
+
+// An e-mail filed in a documents tree under a matter's folder belongs to
+// that matter, as the documents beside it do, unless it names its own.
+func TestIngestEmlInMatterFolder(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "matters.csv"), []byte("Matter Number,Client,Description,Open Date\n2024-017,Ruiz,Ruiz v. Acme,2024-01-05\n2023-101,Lee,Estate of Lee,2023-06-01\n"))
+	docs := filepath.Join(dir, "Documents")
+	write(t, filepath.Join(docs, "2024-017 Ruiz", "Pleadings", "complaint.pdf"), []byte("%PDF-1.4\n"))
+	write(t, filepath.Join(docs, "2023-101 Lee", "inventory.pdf"), []byte("%PDF-1.4\n"))
+	mail := func(rel, subject string) {
+		write(t, filepath.Join(docs, rel), []byte("From: a@example.com\nSubject: "+subject+"\nDate: Tue, 12 Mar 2024 10:00:00 +0000\n\nhello\n"))
+	}
+	mail("2024-017 Ruiz/Correspondence/letter.eml", "Letter")
+	mail("2024-017 Ruiz/Correspondence/cc.eml", "Copy - our ref: 2023-101")
+	ctx := context.Background()
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "f.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if _, err := Run(ctx, ws, []string{dir}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	err = ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Emails}, func(r workspace.StoredRecord) error {
+		got[r.Prov.Source] = r.Data.(*model.Communication).Matter.Value
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["letter.eml"] != "2024-017" || got["cc.eml"] != "2023-101" {
+		t.Errorf("matters by e-mail: %v", got)
+	}
+}

@@ -62,6 +62,10 @@ type Options struct {
 	// bare number in a subject or an event's title is taken as a matter
 	// reference only then (MatterRef).
 	KnownMatter func(value string) bool
+	// FolderMatter is the matter number the folder the file is filed in
+	// carries ("Documents/2024-017 Ruiz/letter.eml"), for e-mails that name
+	// none in their subject or file name; "" when none.
+	FolderMatter string
 	// FileTime is the file's modification time, the last resort for an
 	// e-mail that carries no date of its own. Zero: unknown.
 	FileTime time.Time

@@ -180,10 +180,14 @@ func parseMessage(r io.Reader, it *Item, postmark string, opts Options) (parsed,
 	}
 	c.MessageID = validUTF8(c.MessageID)
 	// The matter: marked in the subject ("Our ref: 2024-017", "[2024-017]"),
-	// else, for a single message, in its file name ("2024-017 letter.eml").
+	// else, for a single message, in its file name ("2024-017 letter.eml"),
+	// else the matter folder the file is filed in.
 	m := items.MatterRef(c.Subject, opts.KnownMatter)
 	if m == "" && opts.FileName != "" {
 		m = items.MatterRef(strings.TrimSuffix(opts.FileName, filepath.Ext(opts.FileName)), opts.KnownMatter)
+	}
+	if m == "" {
+		m = opts.FolderMatter
 	}
 	if m != "" {
 		c.Matter = model.Ref{Kind: "number", Value: m}
