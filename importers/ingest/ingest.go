@@ -112,7 +112,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Opti
 	}
 	opts.related = newRelated(ws)
 	opts.matters = &matterIndex{}
-	opts.folders = &folderMatters{}
+	opts.folders = newFolderMatters(paths)
 	files = itemsLast(files)
 	mem, err := ws.Remembered(ctx)
 	if err != nil {
@@ -453,48 +453,67 @@ func (m *matterIndex) known(ctx context.Context, r *related) func(string) bool {
 }
 
 // folderMatters finds the matter folder an e-mail file is filed in, by the
-// rule documents use: below the root of a documents tree (the outermost
-// folder above the file that documents.IsTree accepts), the outermost
-// folder whose name carries a matter number. Answers are kept per folder.
+// rule expand and documents use for documents: within a folder given to
+// ingest, the outermost folder on the file's path that documents.IsTree
+// accepts is the tree's root, and below it the outermost folder whose name
+// carries a matter number is the matter. Nothing above the given folder
+// counts (its name is not the firm's). IsTree answers are kept per folder.
 type folderMatters struct {
+	tops   []string // the folders given to ingest, absolute
 	isTree map[string]bool
+}
+
+func newFolderMatters(paths []string) *folderMatters {
+	f := &folderMatters{isTree: map[string]bool{}}
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			if abs, err := filepath.Abs(p); err == nil {
+				f.tops = append(f.tops, abs)
+			}
+		}
+	}
+	return f
 }
 
 func (f *folderMatters) of(path string) string {
 	if f == nil {
 		return ""
 	}
-	if f.isTree == nil {
-		f.isTree = map[string]bool{}
-	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return ""
 	}
-	root := ""
-	// A few levels up at most: a firm's tree is shallow, and far above the
-	// folder given to ingest a name is not the firm's.
-	for dir, up := filepath.Dir(abs), 0; dir != filepath.Dir(dir) && up < 5; dir, up = filepath.Dir(dir), up+1 {
+	top := ""
+	for _, t := range f.tops {
+		if within(abs, t) && len(t) > len(top) {
+			top = t
+		}
+	}
+	rel, err := filepath.Rel(top, filepath.Dir(abs))
+	if top == "" || err != nil {
+		return ""
+	}
+	var folders []string // top's subfolders down to the file's folder
+	if rel != "." {
+		folders = strings.Split(filepath.ToSlash(rel), "/")
+	}
+	dir := top
+	for i := 0; i <= len(folders); i++ {
 		tree, ok := f.isTree[dir]
 		if !ok {
 			tree = documents.IsTree(dir)
 			f.isTree[dir] = tree
 		}
-		if !tree {
-			break
+		if tree {
+			for _, name := range folders[i:] {
+				if n := documents.MatterNumber(name); n != "" {
+					return n
+				}
+			}
+			return ""
 		}
-		root = dir
-	}
-	if root == "" {
-		return ""
-	}
-	rel, err := filepath.Rel(root, filepath.Dir(abs))
-	if err != nil || rel == "." {
-		return ""
-	}
-	for _, name := range strings.Split(filepath.ToSlash(rel), "/") {
-		if n := documents.MatterNumber(name); n != "" {
-			return n
+		if i < len(folders) {
+			dir = filepath.Join(dir, folders[i])
 		}
 	}
 	return ""

@@ -109,6 +109,8 @@ func TestIngestEmlInMatterFolder(t *testing.T) {
 	}
 	mail("2024-017 Ruiz/Correspondence/letter.eml", "Letter")
 	mail("2024-017 Ruiz/Correspondence/cc.eml", "Copy - our ref: 2023-101")
+	// A folder of saved e-mails sorted into matter folders.
+	write(t, filepath.Join(dir, "Saved mail", "2023-101", "old.eml"), []byte("From: a@example.com\nSubject: Old\nDate: Tue, 12 Mar 2024 10:00:00 +0000\n\nhi\n"))
 	ctx := context.Background()
 	ws, err := workspace.Create(filepath.Join(t.TempDir(), "f.handover"))
 	if err != nil {
@@ -126,7 +128,7 @@ func TestIngestEmlInMatterFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got["letter.eml"] != "2024-017" || got["cc.eml"] != "2023-101" {
+	if got["letter.eml"] != "2024-017" || got["cc.eml"] != "2023-101" || got["old.eml"] != "2023-101" {
 		t.Errorf("matters by e-mail: %v", got)
 	}
 }
