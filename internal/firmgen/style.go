@@ -326,9 +326,9 @@ func (s Style) flag(b bool) string {
 		return "F"
 	case "yesno":
 		if b {
-			return "Yes"
+			return s.word("Yes")
 		}
-		return "No"
+		return s.word("No")
 	}
 	if b {
 		return "1"
@@ -379,4 +379,25 @@ func asciiLower(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// A firm that writes its headers in French, Spanish or German writes its
+// words there too: statuses, yes/no, ledger entry types.
+var localWords = map[string]map[string]string{
+	"fr": {"Open": "Ouvert", "Pending": "En attente", "Closed": "Clos", "Yes": "Oui", "No": "Non"},
+	"es": {"Open": "Abierto", "Pending": "Pendiente", "Closed": "Cerrado", "Yes": "Sí", "No": "No"},
+	"de": {"Open": "Offen", "Pending": "Ruhend", "Closed": "Geschlossen", "Yes": "Ja", "No": "Nein"},
+}
+
+var trustWords = map[string][2]string{
+	"fr": {"Dépôt", "Retrait"},
+	"es": {"Depósito", "Retiro"},
+	"de": {"Einzahlung", "Auszahlung"},
+}
+
+func (s Style) word(w string) string {
+	if l, ok := localWords[s.Lang][w]; ok {
+		return l
+	}
+	return w
 }

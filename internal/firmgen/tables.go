@@ -156,7 +156,7 @@ func (b *builder) contacts(withParties bool) *table {
 func (b *builder) matters(statusCodes bool) *table {
 	t := &table{base: "matters", pk: "matter_id", fks: map[string]string{"client_id": "clients"},
 		cols: []col{{concept: "matter_id"}, {concept: "matter_no"}, {concept: "client_id"}, {concept: "description"},
-			{concept: "area", optional: true}, {concept: "status"}, {concept: "opened"}, {concept: "closed", optional: true},
+			{concept: "area", optional: true}, {concept: "status"}, {concept: "opened"}, {concept: "closed"},
 			{concept: "attorney"}}}
 	if !b.relational && b.st.ClientRef != "id" {
 		t.cols[2].concept = "client"
@@ -167,7 +167,7 @@ func (b *builder) matters(statusCodes bool) *table {
 		if !m.Closed.IsZero() {
 			closed = day(m.Closed)
 		}
-		var status any = m.Status
+		var status any = b.st.word(m.Status)
 		if statusCodes {
 			status = m.Status[:1]
 		}
@@ -274,6 +274,9 @@ func (b *builder) trust() *table {
 	}
 	t.cols = append(t.cols, col{concept: "memo", optional: true})
 	words := pick(b.r, [][2]string{{"Receipt", "Payment"}, {"Deposit", "Withdrawal"}, {"DEP", "WD"}, {"In", "Out"}})
+	if local, ok := trustWords[b.st.Lang]; ok {
+		words = local
+	}
 	for _, l := range b.w.trust {
 		var owner any
 		if by == "client_id" || by == "client" {
