@@ -106,15 +106,9 @@ func fieldName(f string) string {
 	return fmt.Sprintf("%q", strings.ReplaceAll(f, "_", " "))
 }
 
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
-}
-
-// FoldedFindings is what a column's finding stands for: the per-row
-// findings of its kind on its field of its file (for a record list).
+// FoldedFindings is what a finding said once for a column (or, for records
+// with no person, for a file) stands for: the per-row findings of its kind
+// on its field of its file, kept hidden in the project.
 func FoldedFindings(f workspace.StoredFinding) workspace.FindingFilter {
 	return workspace.FindingFilter{Rule: f.Rule, Severity: f.Severity, Entity: f.Entity, Source: f.Source, Field: f.Field, Folded: true}
 }
