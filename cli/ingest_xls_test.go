@@ -58,3 +58,24 @@ func TestIngestXLSSameAsXLSX(t *testing.T) {
 		t.Errorf("the .xls and the .xlsx give different records:\n%s\n\n%s", dumps["clients.xls"], dumps["clients.xlsx"])
 	}
 }
+
+// A workbook saved with a password to open stops its ingest with a message
+// that names the file once and says what to do.
+func TestIngestPasswordProtectedXLS(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "importers", "tabular", "testdata", "xls", "locked.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fees.xls")
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run("ingest", "-w", filepath.Join(dir, "x.handover"), path)
+	if code == 0 {
+		t.Fatalf("ingest of a password-protected workbook succeeded")
+	}
+	if strings.Count(stderr, "fees.xls") != 1 || !strings.Contains(stderr, "password-protected") || !strings.Contains(stderr, "remove the password") {
+		t.Errorf("message: %s", stderr)
+	}
+}

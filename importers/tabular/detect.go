@@ -99,7 +99,8 @@ func detectOLE(head []byte, path string) string {
 	if bytes.Contains(head, utf16le("EncryptionInfo")) || bytes.Contains(head, utf16le("EncryptedPackage")) {
 		return FormatXLSX
 	}
-	if bytes.Contains(head, utf16le("Workbook")) || bytes.Contains(head, utf16le("Book")) {
+	if bytes.Contains(head, utf16le("Workbook")) || bytes.Contains(head, utf16le("Book")) ||
+		bytes.Contains(head, biff8GlobalsBOF) || bytes.Contains(head, biff5GlobalsBOF) {
 		return FormatXLS
 	}
 	if path != "" {
@@ -115,6 +116,14 @@ func detectOLE(head []byte, path string) string {
 	}
 	return ""
 }
+
+// The BOF record that opens an Excel 97-2003 (BIFF8) or Excel 5/95 (BIFF5)
+// workbook's globals: a cut or damaged .xls whose directory is lost still
+// shows it near the start, so Open can say the workbook is damaged.
+var (
+	biff8GlobalsBOF = []byte{0x09, 0x08, 0x10, 0x00, 0x00, 0x06, 0x05, 0x00}
+	biff5GlobalsBOF = []byte{0x09, 0x08, 0x08, 0x00, 0x00, 0x05, 0x05, 0x00}
+)
 
 func fileSizeOr(path string, def int64) int64 {
 	if path == "" {

@@ -18,8 +18,8 @@ package tabular
 //
 // Every length read from the file is bounded by the record it sits in (at most
 // 8224 bytes) and every record by the stream, so a damaged file ends in an
-// error naming the file, the sheet and the byte, never in a panic or a huge
-// allocation.
+// error naming the sheet and the byte (the callers add the file's name, as
+// for every format), never in a panic or a huge allocation.
 
 import (
 	"bufio"
@@ -29,7 +29,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -321,7 +320,6 @@ var xlsCodePages = map[int]xlsCodePage{
 // ---- workbook ----
 
 type xlsBook struct {
-	name     string // file name, for messages
 	f        *os.File
 	stream   *mscfb.File
 	size     int64
@@ -336,7 +334,7 @@ type xlsBook struct {
 }
 
 func (b *xlsBook) fail(format string, args ...any) error {
-	return fmt.Errorf("%s: %s; open it in Excel or LibreOffice and save it again (as .xls or .xlsx), then add it again", b.name, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%s; open it in Excel or LibreOffice and save it again (as .xls or .xlsx), then add it again", fmt.Sprintf(format, args...))
 }
 
 func openXLS(p string, opts Options) (Reader, error) {
@@ -369,7 +367,7 @@ func openXLS(p string, opts Options) (Reader, error) {
 // page, date system, number formats, cell styles, shared strings and the
 // sheet list. The sheets themselves are read later, one at a time.
 func readXLSBook(p string) (book *xlsBook, err error) {
-	b := &xlsBook{name: filepath.Base(p), dec: charmap.Windows1252, codepage: "windows-1252", nf: &numFormatter{}}
+	b := &xlsBook{dec: charmap.Windows1252, codepage: "windows-1252", nf: &numFormatter{}}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
@@ -399,14 +397,14 @@ func readXLSBook(p string) (book *xlsBook, err error) {
 		case strings.EqualFold(e.Name, "Book"):
 			book5 = e
 		case e.Name == "EncryptionInfo" || e.Name == "EncryptedPackage":
-			return nil, fmt.Errorf("%s: %w", b.name, ErrPasswordProtected)
+			return nil, ErrPasswordProtected
 		}
 	}
 	if b.stream == nil {
 		b.stream = book5
 	}
 	if b.stream == nil {
-		return nil, fmt.Errorf("%s: this Office file has no Workbook stream, so it is not an Excel workbook", b.name)
+		return nil, errors.New("this Office file has no Workbook stream, so it is not an Excel workbook")
 	}
 	// A stream cannot be larger than the file that holds it; a damaged size
 	// would otherwise have the reader walk a sector chain for gigabytes.
@@ -439,7 +437,7 @@ func (b *xlsBook) readGlobals(s *biffStream) error {
 	}
 	switch id {
 	case 0x0009, 0x0209, 0x0409:
-		return fmt.Errorf("%s: this is an Excel 2.x-4.0 workbook, older than this program reads: open it in Excel or LibreOffice, save it as .xlsx, and add the .xlsx file", b.name)
+		return errors.New("this is an Excel 2.x-4.0 workbook, older than this program reads: open it in Excel or LibreOffice, save it as .xlsx, and add the .xlsx file")
 	case recBOF:
 	default:
 		return b.fail("the Workbook stream does not start with a BOF record (found 0x%04X)", id)
@@ -448,7 +446,7 @@ func (b *xlsBook) readGlobals(s *biffStream) error {
 	dt, _ := u16(data, 2)
 	b.biff8 = vers >= 0x0600 || vers == 0 // 0: some writers leave it blank; the globals tell
 	if vers != 0 && vers < 0x0500 {
-		return fmt.Errorf("%s: this is an Excel 4.0 or older workbook (BIFF version 0x%04X): open it in Excel or LibreOffice, save it as .xlsx, and add the .xlsx file", b.name, vers)
+		return fmt.Errorf("this is an Excel 4.0 or older workbook (BIFF version 0x%04X): open it in Excel or LibreOffice, save it as .xlsx, and add the .xlsx file", vers)
 	}
 	if b.biff8 {
 		b.dec, b.codepage = nil, "utf-16le"
@@ -473,7 +471,7 @@ func (b *xlsBook) readGlobals(s *biffStream) error {
 			b.styles = buildXLSStyles(xfs, codes)
 			return nil
 		case recFilePass:
-			return fmt.Errorf("%s: %w", b.name, ErrXLSPassword)
+			return ErrXLSPassword
 		case recCodePage:
 			cp, _ := u16(data, 0)
 			if b.biff8 {
@@ -551,7 +549,7 @@ func (b *xlsBook) readStylesIn(s *biffStream) error {
 		}
 		switch id {
 		case recFilePass:
-			return fmt.Errorf("%s: %w", b.name, ErrXLSPassword)
+			return ErrXLSPassword
 		case recCodePage:
 			cp, _ := u16(data, 0)
 			if c, ok := xlsCodePages[cp]; ok && !b.biff8 {
@@ -710,7 +708,7 @@ func (b *xlsBook) openSheet(sh wbSheet) (sheetRows, error) {
 		return nil, nil
 	}
 	if sh.pos < 0 || sh.pos >= b.size {
-		return nil, fmt.Errorf("%s: sheet '%s' is damaged (it starts at byte %d, past the end of the %d-byte workbook stream); open it in Excel or LibreOffice and save it again", b.name, sh.name, sh.pos, b.size)
+		return nil, fmt.Errorf("sheet '%s' is damaged (it starts at byte %d, past the end of the %d-byte workbook stream); open it in Excel or LibreOffice and save it again", sh.name, sh.pos, b.size)
 	}
 	x := &xlsSheetRows{b: b, name: sh.name, start: sh.pos}
 	sorted, err := x.scanOrder()
@@ -738,7 +736,7 @@ func (x *xlsSheetRows) rewind() error {
 }
 
 func (x *xlsSheetRows) damaged(pos int64, err error) error {
-	return fmt.Errorf("%s: sheet '%s' is damaged at byte %d of the workbook stream (%v); open it in Excel or LibreOffice and save it again", x.b.name, x.name, pos, err)
+	return fmt.Errorf("sheet '%s' is damaged at byte %d of the workbook stream (%v); open it in Excel or LibreOffice and save it again", x.name, pos, err)
 }
 
 // scanOrder reads the sheet once to see whether its cells come row by row.

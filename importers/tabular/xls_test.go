@@ -188,8 +188,10 @@ func TestXLSCommittedSample(t *testing.T) {
 	wantFile := filepath.Join("testdata", "xls", "clients.rows.txt")
 	if os.Getenv("XLS_REFRESH") != "" {
 		writeXLSSpec(t, clientsSpec(false), xls)
-		// the same workbook as .xlsx, for the CLI test that ingests both
+		// the same workbook as .xlsx, for the CLI test that ingests both,
+		// and a password-protected one (FILEPASS) for its message
 		writeXLSXSpec(t, clientsSpec(false), filepath.Join("testdata", "xls", "clients.xlsx"))
+		mustNil(t, os.WriteFile(filepath.Join("testdata", "xls", "locked.xls"), lockedBook(), 0o644))
 		got, _ := readXLSRows(t, xls, Options{})
 		mustNil(t, os.WriteFile(wantFile, []byte(strings.Join(got, "\n")+"\n"), 0o644))
 	}
@@ -228,15 +230,20 @@ func sheet8(name string) func(uint32) []byte {
 	}
 }
 
-func TestXLSPasswordProtected(t *testing.T) {
+// lockedBook is a workbook saved with a password to open (a FILEPASS record).
+func lockedBook() []byte {
 	book := biffBook(globals8(biffRec(recFilePass, le16(1), make([]byte, 52))), sheet8("S"),
 		bytes.Join([][]byte{bof8(0x0010), biffRec(recEOF)}, nil))
-	p := writeTemp(t, "fees.xls", cfbFile("Workbook", book))
+	return cfbFile("Workbook", book)
+}
+
+func TestXLSPasswordProtected(t *testing.T) {
+	p := writeTemp(t, "fees.xls", lockedBook())
 	_, err := Open(p, Options{})
 	if !errors.Is(err, ErrXLSPassword) {
 		t.Fatalf("want the password error, got %v", err)
 	}
-	for _, w := range []string{"fees.xls", "password", "remove the password", "add it again"} {
+	for _, w := range []string{"password-protected", "remove the password", "add it again"} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("message lacks %q: %v", w, err)
 		}
@@ -369,12 +376,14 @@ func TestXLSBIFF5CodePage(t *testing.T) {
 }
 
 // A damaged workbook never panics: every truncation and a sweep of flipped
-// bytes either reads or fails with an error naming the file.
+// bytes either reads or fails with an error (the callers add the file's
+// name); a cut workbook is still recognised, so the message says it is
+// damaged rather than "not a table".
 func TestXLSDamaged(t *testing.T) {
 	good, err := os.ReadFile(filepath.Join("testdata", "xls", "clients.xls"))
 	mustNil(t, err)
 	dir := t.TempDir()
-	check := func(data []byte, what string) {
+	check := func(data []byte, what string) error {
 		p := filepath.Join(dir, "broken.xls")
 		mustNil(t, os.WriteFile(p, data, 0o644))
 		r, err := openXLS(p, Options{})
@@ -382,12 +391,10 @@ func TestXLSDamaged(t *testing.T) {
 			if strings.Contains(err.Error(), "internal error") {
 				t.Fatalf("%s: %v", what, err)
 			}
-			if !strings.Contains(err.Error(), "broken.xls") {
-				t.Errorf("%s: the error does not name the file: %v", what, err)
-			}
-			return
+			return err
 		}
 		drain(t, r)
+		return nil
 	}
 	for n := 0; n < len(good); n += 97 {
 		check(good[:n], fmt.Sprintf("cut at %d", n))
@@ -397,11 +404,19 @@ func TestXLSDamaged(t *testing.T) {
 		bad[i] ^= 0xFF
 		check(bad, fmt.Sprintf("byte %d flipped", i))
 	}
-	// A sheet whose records are cut mid-way says where.
+	// Cut where the OLE directory is lost: still an .xls, and damaged.
+	cut := writeTemp(t, "cut-clients.xls", good[:len(good)*3/4])
+	if f, _ := Detect(cut); f != FormatXLS {
+		t.Errorf("a cut .xls detected as %q", f)
+	}
+	if _, err := Open(cut, Options{}); err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), "save it again") {
+		t.Errorf("a cut .xls: %v", err)
+	}
+	// A sheet whose records are cut mid-way says which sheet and where.
 	book := biffBook(globals8(), sheet8("S"), bytes.Join([][]byte{bof8(0x0010), biffRec(recLabel, cellHead(0, 0, 0), u16str("Name"))[:9]}, nil))
 	p := writeTemp(t, "cut.xls", cfbFile("Workbook", book))
 	_, err = Open(p, Options{})
-	if err == nil || !strings.Contains(err.Error(), "cut.xls") || !strings.Contains(err.Error(), "sheet 'S'") || !strings.Contains(err.Error(), "byte") {
+	if err == nil || !strings.Contains(err.Error(), "sheet 'S' is damaged at byte") || !strings.Contains(err.Error(), "save it again") {
 		t.Errorf("a cut record: %v", err)
 	}
 }
