@@ -346,3 +346,25 @@ func TestObserveMemoryIsFlat(t *testing.T) {
 		t.Errorf("live heap grew by %d bytes over 48,000 rows", after-before)
 	}
 }
+
+// The money forms #15 names: symbols ($ £ € R), thousands separators, comma
+// decimals, parenthesised negatives, a trailing minus, CR.
+func TestParseCentsForms(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		comma bool
+		want  model.Cents
+	}{
+		{"R 1 234,50", true, 123450}, {"R1,234.50", false, 123450}, {"£12.50-", false, -1250}, {"(€ 1.250,00)", true, -125000},
+		{"$1,250", false, 125000}, {"1.250,00 CR", true, -125000}, {"-R 5", false, -500},
+	} {
+		if got, err := ParseCents(c.in, c.comma); err != nil || got != c.want {
+			t.Errorf("ParseCents(%q, %v) = %v, %v; want %v", c.in, c.comma, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"R", "RX5", "Ref 12"} {
+		if v, err := ParseCents(bad, false); err == nil {
+			t.Errorf("ParseCents(%q) = %v, want an error", bad, v)
+		}
+	}
+}

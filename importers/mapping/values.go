@@ -12,7 +12,7 @@ import (
 
 // ParseCents reads money written as text into exact integer cents, never via
 // a float: "1,234.50" → 123450, "(125.00)" → -12500, "-$5" → -500,
-// "125.00 CR" → -12500. With decimalComma, "$ 1.234,50" → 123450. More than two
+// "125.00 CR" → -12500, "R 1 234.50" → 123450, "£12.50-" → -1250. With decimalComma, "$ 1.234,50" → 123450. More than two
 // decimals are accepted only when the extra digits are zeros.
 // thousandsSpacer removes the spaces and apostrophes some locales group
 // thousands with ("1 234,50", "1'234.50"). Built once: it is on the path of
@@ -45,6 +45,9 @@ func ParseCents(s string, decimalComma bool) (model.Cents, error) {
 			if strings.HasSuffix(s, c) {
 				s, changed = strings.TrimSpace(s[:len(s)-len(c)]), true
 			}
+		}
+		if len(s) > 1 && s[0] == 'R' && (s[1] == ' ' || s[1] >= '0' && s[1] <= '9') { // rand: R 1 234,50
+			s, changed = strings.TrimSpace(s[1:]), true
 		}
 		if strings.HasPrefix(s, "-") {
 			neg, s, changed = !neg, strings.TrimSpace(s[1:]), true
