@@ -10,7 +10,7 @@ import (
 // maxDistinct caps the values remembered per column: past it the column can
 // be neither a key nor a link (a small firm's tables stay far below it), so
 // memory stays bounded whatever the file holds.
-const maxDistinct = 200_000
+const maxDistinct = 50_000
 
 // longText is the average length past which a column is prose, not a code.
 const longText = 40
