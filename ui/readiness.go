@@ -421,7 +421,7 @@ func (r *readinessScreen) showOverview() {
 // ruleSeverity is the severity most findings of a rule have (for colours).
 func ruleSeverity(rule string) model.Severity {
 	switch {
-	case strings.HasPrefix(rule, "duplicate."), strings.HasPrefix(rule, "date.ambiguous"), strings.HasPrefix(rule, "name."), rule == model.RuleParentByDescription,
+	case strings.HasPrefix(rule, "duplicate."), strings.HasPrefix(rule, "date.ambiguous"), strings.HasPrefix(rule, "name."), rule == model.RuleParentByDescription, strings.HasPrefix(rule, "link."),
 		strings.HasPrefix(rule, "number."), strings.HasPrefix(rule, "phone."), strings.HasPrefix(rule, "datetime."):
 		return model.Warning
 	case strings.HasPrefix(rule, "user."), strings.HasPrefix(rule, "column."), strings.HasPrefix(rule, "table."), strings.HasPrefix(rule, "custom_field"):
@@ -442,6 +442,7 @@ var ruleLabels = map[string]string{
 	model.RuleOrphanContact:          "Contact not found",
 	model.RuleParentAmbiguous:        "Matches two records",
 	model.RuleParentByDescription:    "Matter found by description",
+	model.RuleLinkUnresolved:         "Link not found",
 	model.RuleTimeMissingUser:        "Time entry without a lawyer",
 	model.RuleTimeMissingDate:        "Time entry without a date",
 	model.RuleTimeMissingQuantity:    "Time entry without hours",

@@ -144,7 +144,8 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 	}
 	progress("duplicates", done, total)
 	steps := []func() error{
-		c.foldColumns, // first: it folds only the per-record rules' findings (and the importers')
+		c.employers,   // when the project has only contacts
+		c.foldColumns, // before the others: it folds only the per-record rules' findings (and the importers')
 		func() error { n, err := c.duplicates(); res.Clusters = n; return err },
 		c.unmatchedUsers,
 		c.missingPersons,
@@ -202,6 +203,7 @@ type checker struct {
 	opts      Options
 	em        *emitter
 	ix        *resolve.Resolver // parents, filled as contacts and matters stream past
+	pending   []pendingLink     // people's employers, resolved once the contacts are all in ix
 	userUses  map[string]*userUse
 	cf        map[string]*fieldUse
 	dup       *dupCollector

@@ -125,3 +125,65 @@ func joinAnd(xs []string) string {
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
+
+// pendingLink is a person's employer, resolved once every contact is known
+// (a company often comes after its people: the importers add it after the
+// row's person).
+type pendingLink struct {
+	rec  workspace.StoredRecord // without Data
+	name string
+	p    resolve.Parent
+}
+
+// links warns about links upload would drop (resolve.Links). A contact's
+// are kept for the end of the contacts; only people with an employer are.
+func (c *checker) links(r workspace.StoredRecord) error {
+	for _, p := range resolve.Links(r.Data) {
+		if p.Ref.IsZero() {
+			continue
+		}
+		if r.Entity == model.Contacts {
+			rec := r
+			rec.Data = nil
+			c.pending = append(c.pending, pendingLink{rec: rec, name: model.DisplayName(r.Data), p: p})
+			continue
+		}
+		if err := c.link(r, model.DisplayName(r.Data), p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// employers resolves the people's employers (called when the contacts are
+// all indexed).
+func (c *checker) employers() error {
+	pending := c.pending
+	c.pending = nil
+	for _, l := range pending {
+		if err := c.link(l.rec, l.name, l.p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *checker) link(r workspace.StoredRecord, name string, p resolve.Parent) error {
+	res := c.ix.Lookup(p)
+	var msg string
+	switch res.Status {
+	case resolve.Missing:
+		msg = fmt.Sprintf("%s %q names %s %q, which matches no contact: it will be uploaded without that link", noun(r.Entity), name, p.Field, p.Ref.Value)
+	case resolve.Ambiguous:
+		labels := make([]string, len(res.Candidates))
+		for i, k := range res.Candidates {
+			labels[i] = c.label(model.Contacts, k)
+		}
+		msg = fmt.Sprintf("%s %q names %s %q, which matches %d contacts equally well (%s): it will be uploaded without that link",
+			noun(r.Entity), name, p.Field, p.Ref.Value, len(res.Candidates), joinAnd(labels))
+	default:
+		return nil
+	}
+	return c.em.add(r, model.RuleLinkUnresolved, W, p.Field, p.Ref.Value, msg,
+		fmt.Sprintf("Add the contact in %s and export again, or pick the %s here", c.em.system(r), p.Field), nil)
+}

@@ -23,7 +23,15 @@ func (c *checker) record(r workspace.StoredRecord) error {
 	if err := c.notePerson(r); err != nil { // no assignee/owner/user: one finding per file (owners.go)
 		return err
 	}
+	if r.Entity != model.Contacts && c.pending != nil {
+		if err := c.employers(); err != nil {
+			return err
+		}
+	}
 	if err := c.parents(r); err != nil {
+		return err
+	}
+	if err := c.links(r); err != nil {
 		return err
 	}
 	switch v := r.Data.(type) {

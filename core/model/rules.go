@@ -23,6 +23,7 @@ const (
 	RuleOrphanContact          = "orphan.contact"        // contact note/relationship whose contact matches no contact
 	RuleParentAmbiguous        = "parent.ambiguous"      // a matter/client/contact reference that matches two or more records equally well
 	RuleParentByDescription    = "parent.by_description" // a matter reference matched only by the matter's description
+	RuleLinkUnresolved         = "link.unresolved"       // an employer or a call's/e-mail's contact that matches no contact (or two): sent without the link
 	RuleTimeMissingUser        = "time.missing_user"
 	RuleTimeMissingDate        = "time.missing_date"
 	RuleTimeMissingQuantity    = "time.missing_quantity"

@@ -67,6 +67,22 @@ func Parents(data any) []Parent {
 	return nil
 }
 
+// Links lists the references that only enrich a record: a person's
+// employer, the contact of an e-mail or a phone call. Upload sends the
+// record without a link that does not resolve, so the check warns about it
+// (a link lost silently is as bad as a record lost).
+func Links(data any) []Parent {
+	switch d := data.(type) {
+	case *model.Contact:
+		if !strings.EqualFold(d.Type, "Company") {
+			return []Parent{{Field: "company", Entity: model.Contacts, Ref: d.Company}}
+		}
+	case *model.Communication:
+		return []Parent{{Field: "contact", Entity: model.Contacts, Ref: d.Contact}}
+	}
+	return nil
+}
+
 // Lookup resolves a parent reference with the resolver.
 func (r *Resolver) Lookup(p Parent) Result {
 	if p.Entity == model.Matters {
