@@ -59,7 +59,7 @@ func Register(f Format) {
 func All() []Format { return append([]Format(nil), registry...) }
 
 // ErrUnknown is returned by Detect for a file no registered format claims.
-var ErrUnknown = errors.New("not a file Handover can read. It reads CSV/TSV, Excel .xlsx, dBase/FoxPro .dbf, SQLite and Access databases, vCard .vcf, iCalendar .ics, .mbox and .eml; export the data from the old system in one of these formats")
+var ErrUnknown = errors.New("not a file Handover can read. It reads CSV/TSV, Excel .xlsx and .xls, dBase/FoxPro .dbf, SQLite and Access databases, vCard .vcf, iCalendar .ics, .mbox and .eml; export the data from the old system in one of these formats")
 
 // Detect finds the format of the file at path from its content. It returns
 // the format and the name to record for the source ("mbox", "csv", ...).

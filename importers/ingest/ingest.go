@@ -313,7 +313,7 @@ func ingestFile(ctx context.Context, ws *workspace.Workspace, path string, mem m
 	sr := SourceResult{Path: path}
 	kind, format, ok := sniff(path)
 	if !ok {
-		return sr, fmt.Errorf("%s: not a file Handover can read. It reads CSV/TSV, Excel .xlsx and .xls, dBase/FoxPro .dbf, SQLite and Access databases, vCard .vcf, iCalendar .ics, .mbox and .eml; export the data from the old system in one of these formats", path)
+		return sr, fmt.Errorf("%s: %w", path, formats.ErrUnknown)
 	}
 	sr.Format = format
 	sha, size, mtime, err := hashFile(ctx, path, opts)
