@@ -72,6 +72,7 @@ type Result struct {
 	stagedKey     map[string]string       // truth id → the staged record found for it
 	balEx         []string                // examples of balances not exact
 	plantedMissed []string                // planted problems not found: "rule on file row n"
+	fpEx          map[string]string       // rule → an example false positive
 	linkMiss      map[string]int          // link name|why → lost
 	linkEx        map[string]string       // link name|why → an example reference
 }
@@ -407,6 +408,12 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 					keyless = append(keyless, f.Rule)
 				}
 				res.Findings[f.Rule]++
+				if res.fpEx == nil {
+					res.fpEx = map[string]string{}
+				}
+				if res.fpEx[f.Rule] == "" {
+					res.fpEx[f.Rule] = fmt.Sprintf("%s row %d: %s", f.Source, f.Row, shorten(f.Message))
+				}
 			}
 			return nil
 		})
@@ -601,6 +608,9 @@ func (r *Result) misses(ctx context.Context, ws *workspace.Workspace) error {
 			why += ", e.g. " + ex
 		}
 		r.Misses = append(r.Misses, Miss{What: "links " + name, Lost: n, Why: why})
+	}
+	for rule, n := range r.Findings {
+		r.Misses = append(r.Misses, Miss{What: "false positives " + rule, Lost: n, Why: "on clean records, e.g. " + r.fpEx[rule]})
 	}
 	if lost := r.Planted.Want - r.Planted.Got; lost > 0 {
 		r.Misses = append(r.Misses, Miss{What: "planted problems", Lost: lost, Why: "the check did not find them (" + strings.Join(r.plantedMissed, ", ") + ")"})
