@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"handover/core/model"
@@ -149,9 +150,17 @@ func (c *checker) personFinding(p *personCheck, g *personGap, ex []workspace.Sto
 		if p.problem != "" {
 			msg += "; " + p.problem
 		}
-		fix = fmt.Sprintf("Choose a default owner on the Upload screen (\"Records your old system left without a person go to …\") or give handover upload --default-owner EMAIL: that settles all %d at once. "+
-			"If %s has a column naming the person, map it as the %s on the Mapping screen instead; or fill in the %s in %s and export again",
-			g.n, firstNonEmpty(g.source, "the file"), personWord(g.entity), personWord(g.entity), c.em.system(g.first))
+		settles := "that settles it"
+		if g.n > 1 {
+			settles = fmt.Sprintf("that settles all %d at once", g.n)
+		}
+		fix = fmt.Sprintf("Choose a default owner on the Upload screen (\"Records your old system left without a person go to …\") or give handover upload --default-owner EMAIL: %s. ", settles)
+		if tabular(g.source) {
+			fix += fmt.Sprintf("If %s has a column naming the person, map it as the %s on the Mapping screen instead; or ", g.source, personWord(g.entity))
+		} else {
+			fix += "Or "
+		}
+		fix += fmt.Sprintf("fill in the %s in %s and export again", personWord(g.entity), c.em.system(g.first))
 	} else {
 		msg = fmt.Sprintf("%s%s: they go to the default owner, %s", what, at, p.owner)
 		if g.entity == model.CalendarEvents {
@@ -205,4 +214,14 @@ func personWord(e model.Entity) string {
 		return "owner"
 	}
 	return "user"
+}
+
+// tabular says whether a source has columns one could map (not a calendar
+// file, a mailbox or a card file, whose fields are fixed).
+func tabular(source string) bool {
+	switch strings.ToLower(filepath.Ext(source)) {
+	case ".ics", ".ical", ".vcs", ".vcf", ".mbox", ".eml", ".msg", "":
+		return false
+	}
+	return true
 }
