@@ -27,6 +27,11 @@ func (o *readingObs) observeWord(v string) {
 	}
 }
 
+// allFlags: every value of the column is a yes/no word and none a date.
+func allFlags(o colObs) bool {
+	return o.nonEmpty > 0 && o.rd.yes+o.rd.no == o.nonEmpty && o.definite+o.mdy+o.dmy+o.ambig == 0
+}
+
 // allDates reports whether every value of a column is a date: written dates,
 // or numbers in one date form (YYYYMMDD, Julian days, Unix time; not Excel
 // serials, which an id column's numbers also are).
@@ -76,6 +81,26 @@ func (p *Plan) targetByValues() bool {
 		c.Target, c.Via, c.Confidence = target, ViaValues, 0.9
 		c.Evidence = why
 		changed = true
+	}
+	// A yes/no column is a flag whatever its header made of it: "Closed" or
+	// "Open" on matters went to a date, and every row was rejected as "not a
+	// date". With a name that says what yes means it is the status; else it
+	// is kept as written.
+	for i := range p.Columns {
+		c := &p.Columns[i]
+		if i >= len(p.obs) || c.Via == ViaUser || c.Via == ViaRemembered || !allFlags(p.obs[i]) {
+			continue
+		}
+		norm := p.normHeaderAt(i)
+		says := nameHas(norm, doneNames...) || nameHas(norm, openNames...)
+		switch {
+		case says && !mapped["status"] && targetFits("status", p.kind) && (isDateTarget(c.Target) || c.Via == ViaNone):
+			set(i, "status", fmt.Sprintf("all %d values are yes/no and the name says what yes means: a status flag", p.obs[i].nonEmpty))
+			mapped["status"] = true
+		case isDateTarget(c.Target):
+			c.Target, c.Via, c.Confidence = fallbackTarget(p.kind, c.Header), ViaNone, 0
+			changed = true
+		}
 	}
 	if i := pick(valueDateTarget[p.kind], allDates); i >= 0 {
 		set(i, valueDateTarget[p.kind], fmt.Sprintf("all %d values are dates and the table has no other date", p.obs[i].nonEmpty))

@@ -57,3 +57,26 @@ func TestTargetByValuesLeavesDoubtAlone(t *testing.T) {
 		t.Errorf("Flag sent to %q", c.Target)
 	}
 }
+
+// A yes/no column whose header made it a date ("Closed" is an alias of the
+// close date, "Open" is near "Open Date") is a flag: the matter's status when
+// the name says what yes means, else kept as written — never a reject per row.
+func TestFlagsAreNotDates(t *testing.T) {
+	rows := [][]string{{"16-1001", "Doe divorce", "Y"}, {"16-1002", "Roe estate", "N"}}
+	for _, c := range []struct{ header, yes, no string }{{"Closed", "Closed", "Open"}, {"Open", "Open", "Closed"}, {"Is Closed", "Closed", "Open"}, {"Active", "Open", "Closed"}} {
+		p, outs := run(t, "matters.csv", []string{"Matter Number", "Description", c.header}, rows, nil, "")
+		if outs[0].Reject != "" || outs[1].Reject != "" {
+			t.Errorf("%s: rejected: %s", c.header, outs[0].Reject)
+			continue
+		}
+		m0, m1 := outs[0].Records[0].Data.(*model.Matter), outs[1].Records[0].Data.(*model.Matter)
+		if m0.Status != c.yes || m1.Status != c.no || m0.CloseDate != "" || m0.OpenDate != "" {
+			t.Errorf("%s: Y → %q, N → %q (column %+v)", c.header, m0.Status, m1.Status, column(t, p, c.header))
+		}
+	}
+	// With a status column already there, the flag is kept as written.
+	p, outs := run(t, "matters.csv", []string{"Matter Number", "Description", "Status", "Closed"}, [][]string{{"16-1001", "a", "Open", "Y"}, {"16-1002", "b", "Closed", "N"}}, nil, "")
+	if outs[0].Reject != "" || column(t, p, "Closed").Target != "custom:Closed" || outs[0].Records[0].Data.(*model.Matter).CustomFields["Closed"] != "Y" {
+		t.Errorf("flag beside a status: %+v %+v", column(t, p, "Closed"), outs[0])
+	}
+}
