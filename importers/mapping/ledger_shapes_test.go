@@ -334,3 +334,51 @@ func TestTrustReceiptAndPayment(t *testing.T) {
 		t.Errorf("a lone trust Payment was guessed: %+v", outs[0])
 	}
 }
+
+// FuzzLedgerAndPartyShapes: the shapes read from columns (invoice listing,
+// payment list, trust in/out, party list) never panic, whatever the cells,
+// and give each row exactly one outcome.
+func FuzzLedgerAndPartyShapes(f *testing.F) {
+	f.Add(uint8(0), "1001", "2024-017", "01.02.2024", "1.234,50")
+	f.Add(uint8(1), "", "A-7", "13/13/2024", "(12.00)")
+	f.Add(uint8(2), "x", "", "", "-")
+	f.Add(uint8(3), "Bob Stone", "2024-017", "bob@x", "Opposing Counsel")
+	headers := [][]string{
+		{"Invoice No", "Matter", "Date", "Amount", "Paid", "Balance"},
+		{"Payment Date", "Matter", "Method", "Amount"},
+		{"Date", "File No", "Deposit", "Withdrawal", "Balance"},
+		{"Party", "Matter", "Email", "Role"},
+		{"Date", "Matter", "Dr/Cr", "Amount"},
+	}
+	f.Fuzz(func(t *testing.T, which uint8, a, b, c, d string) {
+		h := headers[int(which)%len(headers)]
+		rows := [][]string{{a, b, c, d, a, b}, {d, c, b, a}, {b}, nil}
+		p, err := Choose("ledger.csv", "", h, rows, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			p.Observe(r)
+		}
+		p.Finish()
+		for _, r := range rows {
+			o := p.Map(r)
+			n := 0
+			if len(o.Records) > 0 {
+				n++
+			}
+			if o.Excluded != "" {
+				n++
+			}
+			if o.Reject != "" {
+				n++
+			}
+			if n != 1 {
+				t.Fatalf("row %q: %+v", r, o)
+			}
+			if o.Ledger != nil && o.Ledger.Amount < 0 {
+				t.Fatalf("negative ledger amount %+v", o.Ledger)
+			}
+		}
+	})
+}
