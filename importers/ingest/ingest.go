@@ -88,6 +88,7 @@ type Table struct {
 	Links     []mapping.Link     `json:"links,omitempty"`
 	Questions []mapping.Question `json:"questions,omitempty"`
 	Lookup    string             `json:"lookup,omitempty"`
+	Why       string             `json:"why,omitempty"` // why the pre-pass gave the table its type
 }
 
 // Result is the account of a whole ingest.

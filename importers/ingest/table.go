@@ -47,7 +47,7 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 		t := tables[name]
 		tab := Table{Name: t.table.Name, Profile: t.plan.Profile, System: t.plan.System, Entity: t.plan.Entity,
 			Ledger: t.plan.Ledger, Columns: t.plan.Columns, Unmapped: t.plan.Unmapped,
-			Links: t.plan.Links, Questions: t.plan.Questions, Lookup: t.plan.Lookup}
+			Links: t.plan.Links, Questions: t.plan.Questions, Lookup: t.plan.Lookup, Why: t.plan.Why}
 		for _, w := range t.plan.Warnings {
 			tab.Warnings = append(tab.Warnings, w.Message)
 		}

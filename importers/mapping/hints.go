@@ -35,6 +35,7 @@ type Hints struct {
 	// migrated as records; the text is the reason shown with them.
 	Lookup    string
 	Questions []Question
+	Why       string // what in the table's columns, links and values decided its type
 }
 
 // ColumnHint says where one column goes and how its values read.
@@ -110,6 +111,9 @@ func (p *Plan) applyHints(h Hints) {
 		if err := p.SetEntity(h.Kind); err != nil {
 			return
 		}
+	}
+	if h.Kind != "" && h.Kind == p.kind {
+		p.Why = h.Why
 	}
 	var readings [][2]string // set once the targets are (a reading belongs to its target)
 	headers := make([]string, 0, len(h.Columns))

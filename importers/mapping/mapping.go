@@ -142,6 +142,7 @@ type Plan struct {
 	Links      []Link     `json:",omitempty"` // link columns a relational pre-pass found (ChooseWithHints)
 	Questions  []Question `json:",omitempty"` // columns the mapper could not settle: asked on the Mapping screen
 	Lookup     string     `json:",omitempty"` // a lookup table's reason: its rows decode codes, not migrated
+	Why        string     `json:",omitempty"` // why a pre-pass gave the table its type (ChooseWithHints)
 
 	decode      map[int]map[string]string // by source column index: legacy key → parent's reference form
 	refKinds    map[string]string         // link target → model.Ref kind of its decoded values

@@ -354,10 +354,10 @@ func hintsFor(t *table, flat bool, qs []*question) mapping.Hints {
 		if flat {
 			return h // a file of its own is migrated as the mapping reads it
 		}
-		h.Lookup = fmt.Sprintf("Not migrated as records: %s (%s); its codes are written out in the tables that use them.", what(t.holds), t.why)
+		h.Lookup = fmt.Sprintf("Not migrated as records: %s; its codes are written out in the tables that use them.", t.why)
 		return h
 	}
-	h.Kind = t.holds
+	h.Kind, h.Why = t.holds, t.why
 	h.KindIfUnknown = flat
 	for c, target := range t.targets { // none for a file a profile knows
 		h.Columns[c.name] = mapping.ColumnHint{Target: target}

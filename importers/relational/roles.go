@@ -237,7 +237,7 @@ func classify(tables []*table, questions map[*table][]*question) {
 	}
 	for _, t := range tables {
 		if t.holds == "" && !isPeople[t] && len(t.refBy) > 0 && len(t.links) == 0 && lookupish(t) {
-			t.holds, t.why = holdsLookup, fmt.Sprintf("%d codes with their labels, referred to by %s", t.rows, refNames(t))
+			t.holds, t.why = holdsLookup, fmt.Sprintf("a lookup table of %d codes with their labels, referred to by %s", t.rows, refNames(t))
 		}
 	}
 	// matters: what the leaves hang on, or what links to the contacts —
