@@ -4,7 +4,7 @@
 // and upload all ask it, so what Readiness passes is what upload finds.
 //
 // It holds no record, only a 64-bit hash of each of a record's reference
-// forms with the record's ordinal (16 bytes a form, in one sorted slice the
+// forms with the record's ordinal (12 bytes a form, in sorted slices the
 // garbage collector does not scan) and the records' keys in one byte buffer.
 // A reference is folded the same way and looked up form by form, strongest
 // first; the first form that matches decides. Two different records at that
@@ -92,10 +92,16 @@ func hash(form byte, s string) uint64 {
 	return h
 }
 
+// entry is one form of one record: the hash in two halves so the entry is
+// 12 bytes (a uint64 field would pad it to 16).
 type entry struct {
-	h   uint64
-	ord uint32
+	hi, lo uint32
+	ord    uint32
 }
+
+func mkEntry(h uint64, ord uint32) entry { return entry{uint32(h >> 32), uint32(h), ord} }
+
+func (e entry) hash() uint64 { return uint64(e.hi)<<32 | uint64(e.lo) }
 
 // table indexes one record type.
 type table struct {
@@ -123,15 +129,15 @@ func (t *table) key(ord uint32) string {
 
 func (t *table) form(f byte, s string, ord uint32) {
 	if s != "" {
-		t.forms = append(t.forms, entry{hash(f, s), ord})
+		t.forms = append(t.forms, mkEntry(hash(f, s), ord))
 	}
 }
 
 func cmpEntry(a, b entry) int {
 	switch {
-	case a.h < b.h:
+	case a.hash() < b.hash():
 		return -1
-	case a.h > b.h:
+	case a.hash() > b.hash():
 		return 1
 	case a.ord < b.ord:
 		return -1
@@ -187,8 +193,8 @@ func (t *table) find(f byte, s string, into []string) []string {
 	h := hash(f, s)
 	for r := range t.runs {
 		run := t.forms[t.runStart(r):t.runs[r]]
-		i, _ := slices.BinarySearchFunc(run, entry{h: h}, cmpEntry)
-		for ; i < len(run) && run[i].h == h; i++ {
+		i, _ := slices.BinarySearchFunc(run, mkEntry(h, 0), cmpEntry)
+		for ; i < len(run) && run[i].hash() == h; i++ {
 			k := t.key(run[i].ord)
 			if !slices.Contains(into, k) {
 				into = append(into, k)

@@ -190,9 +190,9 @@ func TestHeapFlat(t *testing.T) {
 	live := heaptest.Live() - before
 	perRecord := live / (nc + nm)
 	t.Logf("live heap %d MB for %d records: %d bytes a record", live>>20, nc+nm, perRecord)
-	// 8 forms a contact and 5 a matter at 16 bytes, plus the key: about 130
+	// 8 forms a contact and 5 a matter at 12 bytes, plus the key: about 110
 	// bytes a contact. A map of strings per form would be several times that.
-	if perRecord > 220 {
+	if perRecord > 160 {
 		t.Errorf("%d bytes a record: the index is not compact", perRecord)
 	}
 	if len(r.contacts.runs) != 1 || !slices.IsSortedFunc(r.contacts.forms, cmpEntry) {
