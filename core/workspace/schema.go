@@ -200,6 +200,24 @@ CREATE TABLE lease_log(
   detail  TEXT NOT NULL
 );
 `,
+	// 3 → 4: receipts of packages sent to the migration team (core/send):
+	// what, where, when, size, checksum, how it was checked, to whom it was
+	// encrypted. Never a password: those live in the OS keyring.
+	`
+CREATE TABLE send_receipts(
+  id           INTEGER PRIMARY KEY,
+  sent_at      TEXT NOT NULL,
+  package      TEXT NOT NULL,   -- the local file sent
+  name         TEXT NOT NULL,   -- its name on the server
+  destination  TEXT NOT NULL,   -- sftp://user@host:port/folder or https://host/folder
+  remote_path  TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  sha256       TEXT NOT NULL,
+  checked      TEXT NOT NULL,   -- 'read back' | 'sidecar'
+  host_key     TEXT NOT NULL DEFAULT '',
+  recipients   TEXT NOT NULL DEFAULT '[]' -- JSON: ["Name <age1…>"]
+);
+`,
 }
 
 // SchemaVersion is the schema this build writes.

@@ -1,0 +1,228 @@
+package send
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func sftpDest(t *testing.T, s *sshServer, port int) Destination {
+	t.Helper()
+	d, err := Parse(fmt.Sprintf("sftp://%s@127.0.0.1:%d%s", s.user, port, s.dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func fileSHA(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// onlyFinal asserts the upload folder holds exactly the named files.
+func folderHolds(t *testing.T, dir string, want ...string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("the server's folder holds %q, want %q", got, want)
+	}
+}
+
+func TestSFTPSendPinsKeyAndReadsBack(t *testing.T) {
+	s := startSSHD(t)
+	pkg := randomFile(t, "firm-package.zip.age", 3<<20+12345)
+	keys := newMemHostKeys()
+	var stages []string
+	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey},
+		HostKeys: keys, Progress: func(p Progress) {
+			if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
+				stages = append(stages, p.Stage)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folderHolds(t, s.dir, "firm-package.zip.age")
+	if got, want := fileSHA(t, filepath.Join(s.dir, "firm-package.zip.age")), fileSHA(t, pkg); got != want || res.SHA256 != want {
+		t.Fatalf("server copy %s, result %s, package %s", got, res.SHA256, want)
+	}
+	if res.Checked != "read back" || res.Size != 3<<20+12345 || res.Resumed != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	if !res.NewHostKey || res.HostKey != s.hostFP {
+		t.Fatalf("host key %q (new %v), server's is %s", res.HostKey, res.NewHostKey, s.hostFP)
+	}
+	if pinned, _ := keys.Pinned(fmt.Sprintf("127.0.0.1:%d", s.port)); pinned != s.hostFP {
+		t.Fatalf("pinned %q, want %s", pinned, s.hostFP)
+	}
+	if strings.Join(stages, " ") != "checking sending reading back done" {
+		t.Fatalf("stages %q", stages)
+	}
+	// A second send of the same package replaces the first: still one copy,
+	// and the key is now known, not new.
+	res, err = Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey}, HostKeys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NewHostKey {
+		t.Fatal("the pinned key was reported as new")
+	}
+	folderHolds(t, s.dir, "firm-package.zip.age")
+}
+
+func TestSFTPResumeAfterCutConnection(t *testing.T) {
+	s := startSSHD(t)
+	const size = 24 << 20
+	pkg := randomFile(t, "pkg.zip", size)
+	keys := newMemHostKeys()
+
+	// First: one attempt only, cut after 16 MiB: the send fails, the part
+	// stays on the server under its temporary name, nothing under the final.
+	p := startCutProxy(t, s.port, 16<<20)
+	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, p.port), Creds: Credentials{KeyPEM: s.clientKey},
+		HostKeys: keys, Attempts: 1})
+	if err == nil || p.cuts.Load() != 1 {
+		t.Fatalf("err %v after %d cuts: want a failed first send", err, p.cuts.Load())
+	}
+	folderHolds(t, s.dir, ".pkg.zip.partial")
+	st, _ := os.Stat(filepath.Join(s.dir, ".pkg.zip.partial"))
+	if st.Size() <= 8<<20 {
+		t.Fatalf("only %d bytes reached the server before the cut; the test needs more than the hole window", st.Size())
+	}
+
+	// Then: a new send resumes from what is there, after checking it.
+	var resumingSeen bool
+	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, p.port), Creds: Credentials{KeyPEM: s.clientKey},
+		HostKeys: keys, Progress: func(pr Progress) { resumingSeen = resumingSeen || pr.Stage == "resuming" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed <= 0 || res.Resumed >= size || !resumingSeen {
+		t.Fatalf("resumed from %d (resuming stage seen %v): want a resume from the part on the server", res.Resumed, resumingSeen)
+	}
+	folderHolds(t, s.dir, "pkg.zip")
+	if got, want := fileSHA(t, filepath.Join(s.dir, "pkg.zip")), fileSHA(t, pkg); got != want {
+		t.Fatalf("server copy %s, package %s", got, want)
+	}
+}
+
+func TestSFTPCutMidSendResumesInTheSameCall(t *testing.T) {
+	s := startSSHD(t)
+	pkg := randomFile(t, "pkg.zip", 20<<20)
+	p := startCutProxy(t, s.port, 14<<20)
+	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, p.port), Creds: Credentials{KeyPEM: s.clientKey},
+		HostKeys: newMemHostKeys()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Attempts != 2 || p.cuts.Load() != 1 {
+		t.Fatalf("attempts %d, cuts %d", res.Attempts, p.cuts.Load())
+	}
+	folderHolds(t, s.dir, "pkg.zip")
+	if got, want := fileSHA(t, filepath.Join(s.dir, "pkg.zip")), fileSHA(t, pkg); got != want {
+		t.Fatalf("server copy %s, package %s", got, want)
+	}
+}
+
+func TestSFTPForeignPartialIsReplaced(t *testing.T) {
+	s := startSSHD(t)
+	pkg := randomFile(t, "pkg.zip", 12<<20)
+	// A part of some other file under the same temporary name: more than the
+	// hole window, so its prefix is hashed, found foreign and thrown away.
+	if err := os.WriteFile(filepath.Join(s.dir, ".pkg.zip.partial"), bytes.Repeat([]byte("x"), 10<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey},
+		HostKeys: newMemHostKeys()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed != 0 {
+		t.Fatalf("resumed from %d bytes of a foreign file", res.Resumed)
+	}
+	if got, want := fileSHA(t, filepath.Join(s.dir, "pkg.zip")), fileSHA(t, pkg); got != want {
+		t.Fatalf("server copy %s, package %s", got, want)
+	}
+	folderHolds(t, s.dir, "pkg.zip")
+}
+
+func TestSFTPChangedHostKeyIsRefused(t *testing.T) {
+	s := startSSHD(t)
+	pkg := randomFile(t, "pkg.zip", 1<<20)
+	keys := newMemHostKeys()
+	keys.Pin(fmt.Sprintf("127.0.0.1:%d", s.port), "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey}, HostKeys: keys})
+	if KindOf(err) != HostKeyChanged {
+		t.Fatalf("err %v: want a changed host key refusal", err)
+	}
+	if !strings.Contains(err.Error(), s.hostFP) || !strings.Contains(err.Error(), "Nothing was sent") {
+		t.Fatalf("the warning does not name the new key or say nothing was sent: %v", err)
+	}
+	folderHolds(t, s.dir)
+}
+
+func TestSFTPWrongPasswordIsRefusedPlainly(t *testing.T) {
+	s := startSSHD(t)
+	pkg := randomFile(t, "pkg.zip", 1<<20)
+	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{Password: "not-the-password"},
+		HostKeys: newMemHostKeys(), Attempts: 1})
+	if KindOf(err) != LoginRefused || !strings.Contains(err.Error(), "refused the login") {
+		t.Fatalf("err %v: want a refused login", err)
+	}
+	folderHolds(t, s.dir)
+}
+
+func TestSFTPFolderMissingAndUnreachable(t *testing.T) {
+	s := startSSHD(t)
+	pkg := randomFile(t, "pkg.zip", 1<<10)
+	d := sftpDest(t, s, s.port)
+	d.Folder = filepath.Join(s.dir, "no-such-folder")
+	_, err := Send(context.Background(), Request{Package: pkg, To: d, Creds: Credentials{KeyPEM: s.clientKey}, HostKeys: newMemHostKeys(), Attempts: 1})
+	if KindOf(err) != FolderMissing || !strings.Contains(err.Error(), "no-such-folder") {
+		t.Fatalf("err %v: want folder missing", err)
+	}
+	_, err = Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, freePort(t)), Creds: Credentials{KeyPEM: s.clientKey},
+		HostKeys: newMemHostKeys(), Attempts: 1})
+	if KindOf(err) != Unreachable || !strings.Contains(err.Error(), "refused the connection") {
+		t.Fatalf("err %v: want unreachable", err)
+	}
+}
+
+func TestSFTPCancelLeavesNothingUnderTheFinalName(t *testing.T) {
+	s := startSSHD(t)
+	pkg := randomFile(t, "pkg.zip", 16<<20)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Send(ctx, Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey}, HostKeys: newMemHostKeys(),
+		Progress: func(p Progress) {
+			if p.Stage == "sending" && p.Done > 2<<20 {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v: want canceled", err)
+	}
+	if _, err := os.Stat(filepath.Join(s.dir, "pkg.zip")); !os.IsNotExist(err) {
+		t.Fatalf("a cancelled send left the final name: %v", err)
+	}
+}
