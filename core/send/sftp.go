@@ -16,11 +16,10 @@ import (
 
 // sftpRemote is a folder on an SFTP server.
 type sftpRemote struct {
-	d      Destination
-	ssh    *ssh.Client
-	c      *sftp.Client
-	stop   func() bool
-	closed chan struct{}
+	d    Destination
+	ssh  *ssh.Client
+	c    *sftp.Client
+	stop func() bool
 }
 
 // HostKeyChangedError is the plain warning for a server whose key is not the

@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"handover/internal/sendtest"
 )
 
-func sftpDest(t *testing.T, s *sshServer, port int) Destination {
+func sftpDest(t *testing.T, s *sendtest.SSHServer, port int) Destination {
 	t.Helper()
-	d, err := Parse(fmt.Sprintf("sftp://%s@127.0.0.1:%d%s", s.user, port, s.dir))
+	d, err := Parse(fmt.Sprintf("sftp://%s@127.0.0.1:%d%s", s.User, port, s.Dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,11 +51,11 @@ func folderHolds(t *testing.T, dir string, want ...string) {
 }
 
 func TestSFTPSendPinsKeyAndReadsBack(t *testing.T) {
-	s := startSSHD(t)
-	pkg := randomFile(t, "firm-package.zip.age", 3<<20+12345)
-	keys := newMemHostKeys()
+	s := sendtest.StartSSHD(t)
+	pkg := sendtest.RandomFile(t, "firm-package.zip.age", 3<<20+12345)
+	keys := sendtest.NewMemHostKeys()
 	var stages []string
-	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey},
+	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.Port), Creds: Credentials{KeyPEM: s.ClientKey},
 		HostKeys: keys, Progress: func(p Progress) {
 			if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
 				stages = append(stages, p.Stage)
@@ -62,57 +64,57 @@ func TestSFTPSendPinsKeyAndReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	folderHolds(t, s.dir, "firm-package.zip.age")
-	if got, want := fileSHA(t, filepath.Join(s.dir, "firm-package.zip.age")), fileSHA(t, pkg); got != want || res.SHA256 != want {
+	folderHolds(t, s.Dir, "firm-package.zip.age")
+	if got, want := fileSHA(t, filepath.Join(s.Dir, "firm-package.zip.age")), fileSHA(t, pkg); got != want || res.SHA256 != want {
 		t.Fatalf("server copy %s, result %s, package %s", got, res.SHA256, want)
 	}
 	if res.Checked != "read back" || res.Size != 3<<20+12345 || res.Resumed != 0 {
 		t.Fatalf("result %+v", res)
 	}
-	if !res.NewHostKey || res.HostKey != s.hostFP {
-		t.Fatalf("host key %q (new %v), server's is %s", res.HostKey, res.NewHostKey, s.hostFP)
+	if !res.NewHostKey || res.HostKey != s.HostFP {
+		t.Fatalf("host key %q (new %v), server's is %s", res.HostKey, res.NewHostKey, s.HostFP)
 	}
-	if pinned, _ := keys.Pinned(fmt.Sprintf("127.0.0.1:%d", s.port)); pinned != s.hostFP {
-		t.Fatalf("pinned %q, want %s", pinned, s.hostFP)
+	if pinned, _ := keys.Pinned(fmt.Sprintf("127.0.0.1:%d", s.Port)); pinned != s.HostFP {
+		t.Fatalf("pinned %q, want %s", pinned, s.HostFP)
 	}
 	if strings.Join(stages, " ") != "checking sending reading back done" {
 		t.Fatalf("stages %q", stages)
 	}
 	// A second send of the same package replaces the first: still one copy,
 	// and the key is now known, not new.
-	res, err = Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey}, HostKeys: keys})
+	res, err = Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.Port), Creds: Credentials{KeyPEM: s.ClientKey}, HostKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.NewHostKey {
 		t.Fatal("the pinned key was reported as new")
 	}
-	folderHolds(t, s.dir, "firm-package.zip.age")
+	folderHolds(t, s.Dir, "firm-package.zip.age")
 }
 
 func TestSFTPResumeAfterCutConnection(t *testing.T) {
-	s := startSSHD(t)
+	s := sendtest.StartSSHD(t)
 	const size = 24 << 20
-	pkg := randomFile(t, "pkg.zip", size)
-	keys := newMemHostKeys()
+	pkg := sendtest.RandomFile(t, "pkg.zip", size)
+	keys := sendtest.NewMemHostKeys()
 
 	// First: one attempt only, cut after 16 MiB: the send fails, the part
 	// stays on the server under its temporary name, nothing under the final.
-	p := startCutProxy(t, s.port, 16<<20)
-	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, p.port), Creds: Credentials{KeyPEM: s.clientKey},
+	p := sendtest.StartCutProxy(t, s.Port, 16<<20)
+	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, p.Port), Creds: Credentials{KeyPEM: s.ClientKey},
 		HostKeys: keys, Attempts: 1})
-	if err == nil || p.cuts.Load() != 1 {
-		t.Fatalf("err %v after %d cuts: want a failed first send", err, p.cuts.Load())
+	if err == nil || p.Cuts.Load() != 1 {
+		t.Fatalf("err %v after %d cuts: want a failed first send", err, p.Cuts.Load())
 	}
-	folderHolds(t, s.dir, ".pkg.zip.partial")
-	st, _ := os.Stat(filepath.Join(s.dir, ".pkg.zip.partial"))
+	folderHolds(t, s.Dir, ".pkg.zip.partial")
+	st, _ := os.Stat(filepath.Join(s.Dir, ".pkg.zip.partial"))
 	if st.Size() <= 8<<20 {
 		t.Fatalf("only %d bytes reached the server before the cut; the test needs more than the hole window", st.Size())
 	}
 
 	// Then: a new send resumes from what is there, after checking it.
 	var resumingSeen bool
-	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, p.port), Creds: Credentials{KeyPEM: s.clientKey},
+	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, p.Port), Creds: Credentials{KeyPEM: s.ClientKey},
 		HostKeys: keys, Progress: func(pr Progress) { resumingSeen = resumingSeen || pr.Stage == "resuming" }})
 	if err != nil {
 		t.Fatal(err)
@@ -120,100 +122,100 @@ func TestSFTPResumeAfterCutConnection(t *testing.T) {
 	if res.Resumed <= 0 || res.Resumed >= size || !resumingSeen {
 		t.Fatalf("resumed from %d (resuming stage seen %v): want a resume from the part on the server", res.Resumed, resumingSeen)
 	}
-	folderHolds(t, s.dir, "pkg.zip")
-	if got, want := fileSHA(t, filepath.Join(s.dir, "pkg.zip")), fileSHA(t, pkg); got != want {
+	folderHolds(t, s.Dir, "pkg.zip")
+	if got, want := fileSHA(t, filepath.Join(s.Dir, "pkg.zip")), fileSHA(t, pkg); got != want {
 		t.Fatalf("server copy %s, package %s", got, want)
 	}
 }
 
 func TestSFTPCutMidSendResumesInTheSameCall(t *testing.T) {
-	s := startSSHD(t)
-	pkg := randomFile(t, "pkg.zip", 20<<20)
-	p := startCutProxy(t, s.port, 14<<20)
-	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, p.port), Creds: Credentials{KeyPEM: s.clientKey},
-		HostKeys: newMemHostKeys()})
+	s := sendtest.StartSSHD(t)
+	pkg := sendtest.RandomFile(t, "pkg.zip", 20<<20)
+	p := sendtest.StartCutProxy(t, s.Port, 14<<20)
+	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, p.Port), Creds: Credentials{KeyPEM: s.ClientKey},
+		HostKeys: sendtest.NewMemHostKeys()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Attempts != 2 || p.cuts.Load() != 1 {
-		t.Fatalf("attempts %d, cuts %d", res.Attempts, p.cuts.Load())
+	if res.Attempts != 2 || p.Cuts.Load() != 1 {
+		t.Fatalf("attempts %d, cuts %d", res.Attempts, p.Cuts.Load())
 	}
-	folderHolds(t, s.dir, "pkg.zip")
-	if got, want := fileSHA(t, filepath.Join(s.dir, "pkg.zip")), fileSHA(t, pkg); got != want {
+	folderHolds(t, s.Dir, "pkg.zip")
+	if got, want := fileSHA(t, filepath.Join(s.Dir, "pkg.zip")), fileSHA(t, pkg); got != want {
 		t.Fatalf("server copy %s, package %s", got, want)
 	}
 }
 
 func TestSFTPForeignPartialIsReplaced(t *testing.T) {
-	s := startSSHD(t)
-	pkg := randomFile(t, "pkg.zip", 12<<20)
+	s := sendtest.StartSSHD(t)
+	pkg := sendtest.RandomFile(t, "pkg.zip", 12<<20)
 	// A part of some other file under the same temporary name: more than the
 	// hole window, so its prefix is hashed, found foreign and thrown away.
-	if err := os.WriteFile(filepath.Join(s.dir, ".pkg.zip.partial"), bytes.Repeat([]byte("x"), 10<<20), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.Dir, ".pkg.zip.partial"), bytes.Repeat([]byte("x"), 10<<20), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey},
-		HostKeys: newMemHostKeys()})
+	res, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.Port), Creds: Credentials{KeyPEM: s.ClientKey},
+		HostKeys: sendtest.NewMemHostKeys()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Resumed != 0 {
 		t.Fatalf("resumed from %d bytes of a foreign file", res.Resumed)
 	}
-	if got, want := fileSHA(t, filepath.Join(s.dir, "pkg.zip")), fileSHA(t, pkg); got != want {
+	if got, want := fileSHA(t, filepath.Join(s.Dir, "pkg.zip")), fileSHA(t, pkg); got != want {
 		t.Fatalf("server copy %s, package %s", got, want)
 	}
-	folderHolds(t, s.dir, "pkg.zip")
+	folderHolds(t, s.Dir, "pkg.zip")
 }
 
 func TestSFTPChangedHostKeyIsRefused(t *testing.T) {
-	s := startSSHD(t)
-	pkg := randomFile(t, "pkg.zip", 1<<20)
-	keys := newMemHostKeys()
-	keys.Pin(fmt.Sprintf("127.0.0.1:%d", s.port), "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
-	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey}, HostKeys: keys})
+	s := sendtest.StartSSHD(t)
+	pkg := sendtest.RandomFile(t, "pkg.zip", 1<<20)
+	keys := sendtest.NewMemHostKeys()
+	keys.Pin(fmt.Sprintf("127.0.0.1:%d", s.Port), "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.Port), Creds: Credentials{KeyPEM: s.ClientKey}, HostKeys: keys})
 	if KindOf(err) != HostKeyChanged {
 		t.Fatalf("err %v: want a changed host key refusal", err)
 	}
-	if !strings.Contains(err.Error(), s.hostFP) || !strings.Contains(err.Error(), "Nothing was sent") {
+	if !strings.Contains(err.Error(), s.HostFP) || !strings.Contains(err.Error(), "Nothing was sent") {
 		t.Fatalf("the warning does not name the new key or say nothing was sent: %v", err)
 	}
-	folderHolds(t, s.dir)
+	folderHolds(t, s.Dir)
 }
 
 func TestSFTPWrongPasswordIsRefusedPlainly(t *testing.T) {
-	s := startSSHD(t)
-	pkg := randomFile(t, "pkg.zip", 1<<20)
-	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{Password: "not-the-password"},
-		HostKeys: newMemHostKeys(), Attempts: 1})
+	s := sendtest.StartSSHD(t)
+	pkg := sendtest.RandomFile(t, "pkg.zip", 1<<20)
+	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.Port), Creds: Credentials{Password: "not-the-password"},
+		HostKeys: sendtest.NewMemHostKeys(), Attempts: 1})
 	if KindOf(err) != LoginRefused || !strings.Contains(err.Error(), "refused the login") {
 		t.Fatalf("err %v: want a refused login", err)
 	}
-	folderHolds(t, s.dir)
+	folderHolds(t, s.Dir)
 }
 
 func TestSFTPFolderMissingAndUnreachable(t *testing.T) {
-	s := startSSHD(t)
-	pkg := randomFile(t, "pkg.zip", 1<<10)
-	d := sftpDest(t, s, s.port)
-	d.Folder = filepath.Join(s.dir, "no-such-folder")
-	_, err := Send(context.Background(), Request{Package: pkg, To: d, Creds: Credentials{KeyPEM: s.clientKey}, HostKeys: newMemHostKeys(), Attempts: 1})
+	s := sendtest.StartSSHD(t)
+	pkg := sendtest.RandomFile(t, "pkg.zip", 1<<10)
+	d := sftpDest(t, s, s.Port)
+	d.Folder = filepath.Join(s.Dir, "no-such-folder")
+	_, err := Send(context.Background(), Request{Package: pkg, To: d, Creds: Credentials{KeyPEM: s.ClientKey}, HostKeys: sendtest.NewMemHostKeys(), Attempts: 1})
 	if KindOf(err) != FolderMissing || !strings.Contains(err.Error(), "no-such-folder") {
 		t.Fatalf("err %v: want folder missing", err)
 	}
-	_, err = Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, freePort(t)), Creds: Credentials{KeyPEM: s.clientKey},
-		HostKeys: newMemHostKeys(), Attempts: 1})
+	_, err = Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, sendtest.FreePort(t)), Creds: Credentials{KeyPEM: s.ClientKey},
+		HostKeys: sendtest.NewMemHostKeys(), Attempts: 1})
 	if KindOf(err) != Unreachable || !strings.Contains(err.Error(), "refused the connection") {
 		t.Fatalf("err %v: want unreachable", err)
 	}
 }
 
 func TestSFTPCancelLeavesNothingUnderTheFinalName(t *testing.T) {
-	s := startSSHD(t)
-	pkg := randomFile(t, "pkg.zip", 16<<20)
+	s := sendtest.StartSSHD(t)
+	pkg := sendtest.RandomFile(t, "pkg.zip", 16<<20)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := Send(ctx, Request{Package: pkg, To: sftpDest(t, s, s.port), Creds: Credentials{KeyPEM: s.clientKey}, HostKeys: newMemHostKeys(),
+	_, err := Send(ctx, Request{Package: pkg, To: sftpDest(t, s, s.Port), Creds: Credentials{KeyPEM: s.ClientKey}, HostKeys: sendtest.NewMemHostKeys(),
 		Progress: func(p Progress) {
 			if p.Stage == "sending" && p.Done > 2<<20 {
 				cancel()
@@ -222,7 +224,7 @@ func TestSFTPCancelLeavesNothingUnderTheFinalName(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v: want canceled", err)
 	}
-	if _, err := os.Stat(filepath.Join(s.dir, "pkg.zip")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(s.Dir, "pkg.zip")); !os.IsNotExist(err) {
 		t.Fatalf("a cancelled send left the final name: %v", err)
 	}
 }

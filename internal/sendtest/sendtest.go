@@ -1,4 +1,7 @@
-package send
+// Package sendtest runs real servers for core/send's and the CLI's tests:
+// OpenSSH's sshd and rclone's WebDAV server on loopback, each with throwaway
+// keys in a temporary directory, and a TCP proxy that cuts a connection.
+package sendtest
 
 import (
 	"crypto/ed25519"
@@ -20,21 +23,18 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// Real daemons for the tests: OpenSSH's sshd and rclone's WebDAV server on
-// loopback, each with throwaway keys in a temporary directory.
-
 const sshdPath = "/usr/sbin/sshd"
 
-type sshServer struct {
-	port      int
-	dir       string // the directory the tests upload into (a real folder)
-	user      string
-	clientKey []byte // OpenSSH private key authorised for user
-	hostFP    string // the host key's SHA-256 fingerprint
+type SSHServer struct {
+	Port      int
+	Dir       string // the directory the tests upload into (a real folder)
+	User      string
+	ClientKey []byte // OpenSSH private key authorised for User
+	HostFP    string // the host key's SHA-256 fingerprint
 	cmd       *exec.Cmd
 }
 
-func freePort(t *testing.T) int {
+func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -44,7 +44,7 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func newEd25519(t *testing.T) (ssh.Signer, []byte) {
+func newEd25519(t testing.TB) (ssh.Signer, []byte) {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -61,9 +61,9 @@ func newEd25519(t *testing.T) (ssh.Signer, []byte) {
 	return signer, pem.EncodeToMemory(blk)
 }
 
-// startSSHD runs `sshd -D -f config` on a loopback port with a fresh host key
+// StartSSHD runs `sshd -D -f config` on a loopback port with a fresh host key
 // and one authorised client key. Skips only when sshd is not installed.
-func startSSHD(t *testing.T) *sshServer {
+func StartSSHD(t testing.TB) *SSHServer {
 	t.Helper()
 	if _, err := os.Stat(sshdPath); err != nil {
 		t.Skipf("%s is missing: install Debian's openssh-server to run the SFTP tests against a real server", sshdPath)
@@ -87,7 +87,7 @@ func startSSHD(t *testing.T) *sshServer {
 		// sshd insists on its privilege-separation directory when run as root.
 		must(os.MkdirAll("/run/sshd", 0o755))
 	}
-	port := freePort(t)
+	port := FreePort(t)
 	sftpServer := "internal-sftp"
 	cfg := fmt.Sprintf(`Port %d
 ListenAddress 127.0.0.1
@@ -119,11 +119,11 @@ LogLevel ERROR
 		}
 	})
 	waitListening(t, port)
-	return &sshServer{port: port, dir: up, user: u.Username, clientKey: clientPEM,
-		hostFP: ssh.FingerprintSHA256(hostSigner.PublicKey()), cmd: cmd}
+	return &SSHServer{Port: port, Dir: up, User: u.Username, ClientKey: clientPEM,
+		HostFP: ssh.FingerprintSHA256(hostSigner.PublicKey()), cmd: cmd}
 }
 
-func waitListening(t *testing.T, port int) {
+func waitListening(t testing.TB, port int) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
@@ -137,24 +137,24 @@ func waitListening(t *testing.T, port int) {
 	t.Fatalf("nothing listening on port %d after 15 s", port)
 }
 
-// cutProxy forwards loopback connections to target; the first connection is
+// CutProxy forwards loopback connections to target; the first connection is
 // cut once cutAfter bytes went from client to server (cutAfter 0: never).
-type cutProxy struct {
+type CutProxy struct {
 	l        net.Listener
-	port     int
+	Port     int
 	cutAfter int64
 	conns    atomic.Int32
-	cuts     atomic.Int32
+	Cuts     atomic.Int32 // connections cut so far
 	wg       sync.WaitGroup
 }
 
-func startCutProxy(t *testing.T, target int, cutAfter int64) *cutProxy {
+func StartCutProxy(t testing.TB, target int, cutAfter int64) *CutProxy {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &cutProxy{l: l, port: l.Addr().(*net.TCPAddr).Port, cutAfter: cutAfter}
+	p := &CutProxy{l: l, Port: l.Addr().(*net.TCPAddr).Port, cutAfter: cutAfter}
 	go func() {
 		for {
 			c, err := l.Accept()
@@ -173,7 +173,7 @@ func startCutProxy(t *testing.T, target int, cutAfter int64) *cutProxy {
 	return p
 }
 
-func (p *cutProxy) serve(c net.Conn, target int, cut bool) {
+func (p *CutProxy) serve(c net.Conn, target int, cut bool) {
 	defer c.Close()
 	s, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(target))
 	if err != nil {
@@ -185,7 +185,7 @@ func (p *cutProxy) serve(c net.Conn, target int, cut bool) {
 	go func() {
 		if cut {
 			io.CopyN(s, c, p.cutAfter)
-			p.cuts.Add(1)
+			p.Cuts.Add(1)
 		} else {
 			io.Copy(s, c)
 		}
@@ -194,29 +194,29 @@ func (p *cutProxy) serve(c net.Conn, target int, cut bool) {
 	<-done // either side ending (or the cut) ends both
 }
 
-// memHostKeys is a HostKeys in memory.
-type memHostKeys struct {
+// MemHostKeys is a HostKeys in memory.
+type MemHostKeys struct {
 	mu sync.Mutex
 	m  map[string]string
 }
 
-func newMemHostKeys() *memHostKeys { return &memHostKeys{m: map[string]string{}} }
+func NewMemHostKeys() *MemHostKeys { return &MemHostKeys{m: map[string]string{}} }
 
-func (k *memHostKeys) Pinned(hp string) (string, error) {
+func (k *MemHostKeys) Pinned(hp string) (string, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.m[hp], nil
 }
 
-func (k *memHostKeys) Pin(hp, fp string) error {
+func (k *MemHostKeys) Pin(hp, fp string) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.m[hp] = fp
 	return nil
 }
 
-// randomFile writes n random bytes to a new file named name.
-func randomFile(t *testing.T, name string, n int64) string {
+// RandomFile writes n random bytes to a new file named name.
+func RandomFile(t testing.TB, name string, n int64) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	f, err := os.Create(p)
