@@ -19,7 +19,9 @@ import (
 //     count "[1/2]" or a date is not one);
 //   - a bare value that is, in some written form, the number of a matter
 //     already in the project, when it has a matter number's structure (a
-//     separator or letters, and three digits or more): "Re: Smith / 2024-017".
+//     separator or letters, and three digits or more, or two beside letters):
+//     "Re: Smith / 2024-017", "M-42 closing"; or a plain number of four
+//     digits or more that leads the text and is not a year: "1042 Lease".
 //
 // The value is returned as written; the resolver folds number forms.
 
@@ -55,32 +57,52 @@ func MatterRef(text string, known func(string) bool) string {
 	if known == nil {
 		return ""
 	}
-	for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" \t,;:()[]{}<>\"'!?", r) }) {
+	toks := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" \t,;:()[]{}<>\"'!?", r) })
+	for _, tok := range toks {
 		tok = strings.TrimRight(tok, ".")
 		if structured(tok) && plausibleNumber(tok) && known(tok) {
 			return tok
 		}
 	}
+	// A plain number leads the text ("1042 Lease renewal", "RE: 1042 …"), as
+	// folder names carry them; four digits at least, and not a year.
+	for _, tok := range toks {
+		if replyPrefix[strings.ToLower(tok)] {
+			continue
+		}
+		if len(tok) >= 4 && len(tok) <= 9 && strings.Trim(tok, "0123456789") == "" && !yearLike.MatchString(tok) && known(tok) {
+			return tok
+		}
+		break
+	}
 	return ""
 }
+
+var (
+	replyPrefix = map[string]bool{"re": true, "fw": true, "fwd": true, "aw": true, "wg": true, "tr": true, "sv": true, "vs": true, "antw": true}
+	yearLike    = regexp.MustCompile(`^(19|20)\d\d$`)
+)
 
 func plausibleNumber(v string) bool {
 	return len(v) <= 32 && strings.ContainsAny(v, "0123456789") && !dateLike.MatchString(v)
 }
 
-// structured: a separator or letters with three digits or more, so a bare
-// "17" or "2024" in a subject is never read as a matter.
+// structured: a separator or letters, with three digits or more or two
+// beside letters ("M-42"), as documents reads matter folders; a bare "17" or
+// "2024" anywhere in a subject is never read as a matter.
 func structured(v string) bool {
-	digits, other := 0, false
+	digits, other, letter := 0, false, false
 	for _, r := range v {
 		switch {
 		case r >= '0' && r <= '9':
 			digits++
+		case unicode.IsLetter(r):
+			other, letter = true, true
 		default:
 			other = true
 		}
 	}
-	return digits >= 3 && other
+	return other && (digits >= 3 || digits == 2 && letter)
 }
 
 // FoldNumber is a matter number in a comparable form: its runs of digits

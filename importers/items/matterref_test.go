@@ -3,7 +3,8 @@ package items
 import "testing"
 
 func TestMatterRef(t *testing.T) {
-	project := map[string]bool{FoldNumber("2024-017"): true, FoldNumber("M-0042"): true, FoldNumber("17"): true}
+	project := map[string]bool{FoldNumber("2024-017"): true, FoldNumber("M-0042"): true, FoldNumber("17"): true,
+		FoldNumber("1042"): true, FoldNumber("2024"): true, FoldNumber("M-5"): true}
 	known := func(v string) bool { return project[FoldNumber(v)] }
 	for _, c := range []struct{ text, want string }{
 		// wording
@@ -34,7 +35,13 @@ func TestMatterRef(t *testing.T) {
 		{"Re: Smith / 2024-018", ""},
 		{"Re: Smith / 2024-17", "2024-17"},
 		{"m-0042 closing letter", "m-0042"},
-		{"M-42 closing letter", ""},   // two digits: too little to tell from any other code
+		{"M-42 closing letter", "M-42"},
+		{"M-5 closing letter", ""}, // one digit: too little to tell from any other code
+		{"1042 Lease renewal", "1042"},
+		{"RE: Fwd: 1042 Lease renewal", "1042"},
+		{"Lease renewal 1042", ""},    // a plain number counts only where folder names carry it: first
+		{"2024 tax return", ""},       // a year, though the project has a matter 2024
+		{"1043 Lease renewal", ""},    // not a matter of the project
 		{"Call back re 17 items", ""}, // a bare "17" has no matter-number structure
 		{"2024-017 letter to client", "2024-017"},
 	} {
