@@ -13,12 +13,20 @@ var valueDateTarget = map[string]string{
 	"calendar_events": "start_date", "ledger:ar": "date", "ledger:trust": "date",
 }
 
-// statusWordsObs counts values that are a matter or a task status word.
+var wordJoiner = strings.NewReplacer(" ", "", "-", "", "_", "")
+
+// observeWord counts values that are a matter or a task status word.
 func (o *readingObs) observeWord(v string) {
 	if len(v) > 20 || !hasLetter(v) {
 		return
 	}
-	w := strings.ToLower(strings.NewReplacer(" ", "", "-", "", "_", "").Replace(v))
+	w := strings.ToLower(wordJoiner.Replace(v))
+	for i := 0; i < len(w); i++ {
+		if w[i] >= 0x80 { // accents: fold as the value maps' keys are folded
+			w = Normalize(v)
+			break
+		}
+	}
 	if _, ok := defaultValues["status"][w]; ok {
 		o.matterStatus++
 	}

@@ -80,3 +80,24 @@ func TestFlagsAreNotDates(t *testing.T) {
 		t.Errorf("flag beside a status: %+v %+v", column(t, p, "Closed"), outs[0])
 	}
 }
+
+// Status words in the languages the corpus's firms write them map onto
+// Clio's statuses, accents and case aside.
+func TestForeignStatusWords(t *testing.T) {
+	rows := [][]string{{"16-1001", "a", "Clos"}, {"16-1002", "b", "En attente"}, {"16-1003", "c", "Cerrado"}, {"16-1004", "d", "Fermé"}, {"16-1005", "e", "Abierto"}}
+	want := []string{"Closed", "Pending", "Closed", "Closed", "Open"}
+	_, outs := run(t, "matters.csv", []string{"Matter Number", "Description", "Statut"}, rows, Memory{"statut": "status"}, "")
+	for i, o := range outs {
+		if s := o.Records[0].Data.(*model.Matter).Status; s != want[i] {
+			t.Errorf("%q → %q, want %q", rows[i][2], s, want[i])
+		}
+	}
+	trows := [][]string{{"a", "", "Terminée"}, {"b", "", "En cours"}, {"c", "", "Pendiente"}}
+	twant := []string{"complete", "in_progress", "pending"}
+	_, outs = run(t, "tasks.csv", []string{"Task", "Due Date", "Status"}, trows, nil, "")
+	for i, o := range outs {
+		if s := o.Records[0].Data.(*model.Task).Status; s != twant[i] {
+			t.Errorf("task %q → %q, want %q", trows[i][2], s, twant[i])
+		}
+	}
+}
