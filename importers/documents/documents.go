@@ -230,7 +230,9 @@ func Read(ctx context.Context, root string, opts Options, fn func(Item) error) e
 	}
 	base := filepath.Base(abs)
 	rootMatter := model.Ref{}
-	if n := MatterNumber(base); n != "" { // the tree is one matter's folder
+	// the tree is one matter's folder ("2024-017 Ruiz v. Acme"); a bare
+	// "001" is a numbered folder, not a matter
+	if n := MatterNumber(base); n != "" && !(n == strings.TrimSpace(base) && digits(n) == len(n)) {
 		rootMatter = model.Ref{Kind: "number", Value: n}
 	}
 	var n int64
@@ -252,6 +254,9 @@ func Read(ctx context.Context, root string, opts Options, fn func(Item) error) e
 		if doc.Matter = rootMatter; doc.Matter.IsZero() {
 			doc.Matter = matterOf(rel)
 		}
+		if doc.Matter.IsZero() {
+			doc.Contact = clientOf(rel) // a client's folder, outside its matters' folders
+		}
 		it.Records = []model.Record{{Entity: model.Documents, Key: "folder:documents:" + base + "/" + rel, Data: doc}}
 		return fn(it)
 	})
@@ -266,6 +271,28 @@ func matterOf(rel string) model.Ref {
 		if n := MatterNumber(parts[i]); n != "" {
 			return model.Ref{Kind: "number", Value: n}
 		}
+	}
+	return model.Ref{}
+}
+
+// reClientFolder: a folder named like a client — "Last, First" or a
+// company ("Acme LLC", "Müller GmbH") — and with no digits.
+var (
+	reClientFolder = regexp.MustCompile(`^\p{L}[\p{L}'’ .-]*,\s*\p{L}[\p{L}'’ .-]*$`)
+	reCompanyWord  = regexp.MustCompile(`(?i)\b(?:llc|llp|inc|ltd|limited|corp|corporation|gmbh|ag|kg|plc|pllc|sa|sarl|sl|bv|nv|co)\.?$`)
+)
+
+// clientOf is the client a file is filed under when no folder names its
+// matter: the first folder below the tree's root, when it is named like a
+// client (see reClientFolder). Folders like "Templates" name no one.
+func clientOf(rel string) model.Ref {
+	parts := strings.Split(rel, "/")
+	if len(parts) < 2 {
+		return model.Ref{}
+	}
+	name := strings.TrimSpace(parts[0])
+	if digits(name) == 0 && (reClientFolder.MatchString(name) || reCompanyWord.MatchString(name)) {
+		return model.Ref{Kind: "name", Value: name}
 	}
 	return model.Ref{}
 }

@@ -158,3 +158,30 @@ func TestFolderOfSavedEmailsIsNotADocumentsTree(t *testing.T) {
 		t.Error("a folder of .eml files is mail, not a documents tree")
 	}
 }
+
+func TestFilesInAClientsFolderBelongToTheClient(t *testing.T) {
+	root := t.TempDir()
+	put(t, root, "O'Brien, Hugo/2024-009 - Dog bite/Affidavit.docx", "PK a")
+	put(t, root, "O'Brien, Hugo/ID scan.pdf", "%PDF id")
+	put(t, root, "Müller GmbH/Vollmacht.pdf", "%PDF v")
+	put(t, root, "Templates/letter.dotx", "PK t")
+	got := map[string]*model.Document{}
+	if err := Read(context.Background(), root, Options{}, func(it Item) error {
+		got[it.Locator] = it.Records[0].Data.(*model.Document)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if d := got["O'Brien, Hugo/2024-009 - Dog bite/Affidavit.docx"]; d.Matter.Value != "2024-009" || !d.Contact.IsZero() {
+		t.Errorf("in a matter folder: %+v", d)
+	}
+	if d := got["O'Brien, Hugo/ID scan.pdf"]; d.Contact != (model.Ref{Kind: "name", Value: "O'Brien, Hugo"}) || !d.Matter.IsZero() {
+		t.Errorf("in the client's folder: %+v", d)
+	}
+	if d := got["Müller GmbH/Vollmacht.pdf"]; d.Contact.Value != "Müller GmbH" {
+		t.Errorf("in a company's folder: %+v", d)
+	}
+	if d := got["Templates/letter.dotx"]; !d.Contact.IsZero() || !d.Matter.IsZero() {
+		t.Errorf("templates named no one: %+v", d)
+	}
+}
