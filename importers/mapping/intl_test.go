@@ -61,3 +61,14 @@ func TestTablesInOtherLanguagesAndNamings(t *testing.T) {
 		t.Errorf("%+v", n)
 	}
 }
+
+// TestMatterStatusWordsInOtherLanguages: Clio's three statuses from the
+// words French, Spanish and German exports use.
+func TestMatterStatusWordsInOtherLanguages(t *testing.T) {
+	for word, want := range map[string]string{"Cerrado": "Closed", "Clos": "Closed", "Abgeschlossen": "Closed", "En attente": "Pending", "Pendiente": "Pending", "Abierto": "Open", "En cours": "Open"} {
+		_, outs := run(t, "m.csv", []string{"Matter No", "Client", "Description", "Status"}, [][]string{{"2024-017", "Ruiz", "x", word}}, nil, "")
+		if got := outs[0].Records[0].Data.(*model.Matter).Status; got != want {
+			t.Errorf("%q: %q, want %q", word, got, want)
+		}
+	}
+}
