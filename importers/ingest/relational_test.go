@@ -33,6 +33,7 @@ type staged struct {
 	notes    []*model.Note
 	times    []*model.TimeEntry
 	tasks    []*model.Task
+	parties  []*model.Relationship
 	left     []workspace.OutcomeRow
 	rows     int64
 	resolver *resolve.Resolver // the one resolver check, package and upload use
@@ -80,6 +81,8 @@ func ingestDB(t *testing.T, paths ...string) staged {
 			s.times = append(s.times, d)
 		case *model.Task:
 			s.tasks = append(s.tasks, d)
+		case *model.Relationship:
+			s.parties = append(s.parties, d)
 		}
 		return nil
 	})
@@ -188,6 +191,15 @@ func TestSnakeCaseDatabaseLinksFollowed(t *testing.T) {
 	for _, n := range s.notes {
 		if s.matters[n.Matter.Value] == nil || !s.found("matter", n.Matter) {
 			t.Errorf("note's matter_id not decoded to a matter number: %+v", n.Matter)
+		}
+	}
+	// matter_person: a matter, a person and a role — related contacts
+	if len(s.parties) != 16 {
+		t.Fatalf("%d related contacts, want 16", len(s.parties))
+	}
+	for _, r := range s.parties {
+		if !s.found("matter", r.Matter) || r.Contact.Kind != "id" || !s.found("contact", r.Contact) || r.Description == "" {
+			t.Errorf("related contact %+v: matter, contact or role lost", r)
 		}
 	}
 }

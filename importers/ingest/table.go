@@ -87,7 +87,7 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 					return sr, err
 				}
 				for _, w := range t.plan.Warnings {
-					if w.Rule == "" {
+					if w.Rule == "" || w.Rule == mapping.RuleLookupTable { // a lookup's rows carry its reason
 						continue
 					}
 					if err := st.TableFinding(ctx, workspace.Finding{Rule: w.Rule, Severity: severityOf(w.Rule), Field: w.Column,

@@ -108,6 +108,8 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 	case "ledger:ar", "ledger:trust":
 		set(f.amount, "ledger.amount")
 		set(f.date, "date")
+	case "relationships":
+		set(f.text, "role")
 	case "calendar_events":
 		set(f.start, "start_date")
 		set(f.end, "end_date")
@@ -312,7 +314,7 @@ func linkTarget(kind string, l *link) (target, refKind string) {
 		switch kind {
 		case "matters", "ledger:ar", "ledger:trust":
 			return "client", ""
-		case "notes":
+		case "notes", "relationships":
 			return "contact", "id"
 		case "phone_logs":
 			if l.key.share(l.key.phones) >= 0.6 {

@@ -338,6 +338,9 @@ func leaf(t *table, qs []*question) {
 		}
 	case own == "calendar_events" || own == "phone_logs" || own == "tasks" || own == "relationships":
 		t.holds, t.why = own, "its columns, as the mapping reads them"
+	case t.linksTo("matters") != nil && t.linksTo("contacts") != nil && f.date == nil && f.prose == nil && f.hours == nil && f.amount == nil:
+		// a matter, a contact and at most a role: who else is party to the matter
+		t.holds, t.why = "relationships", fmt.Sprintf("links to a matter (%s) and a contact (%s)", t.linksTo("matters").col.name, t.linksTo("contacts").col.name)
 	case f.date != nil && (f.clock != nil || f.start != nil && f.end != nil) && (f.text != nil || f.prose != nil) && linked:
 		t.holds, t.why = "calendar_events", fmt.Sprintf("a date (%s) with a time of day and a title", f.date.name)
 	case f.flag != nil && (f.text != nil || f.prose != nil) && linked:

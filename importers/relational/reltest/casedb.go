@@ -95,7 +95,8 @@ func CaseDB(t testing.TB, dir string) string {
 	return path
 }
 
-// SnakeDB writes a snake_case database (person, matter, note) into dir:
+// SnakeDB writes a snake_case database (person, matter, note, and
+// matter_person: who else is party to each matter) into dir:
 // matter.person_id is not declared, note.matter_id is. Returns its path.
 func SnakeDB(t testing.TB, dir string) string {
 	t.Helper()
@@ -114,11 +115,16 @@ func SnakeDB(t testing.TB, dir string) string {
 	exec(`CREATE TABLE person (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, phone TEXT)`)
 	exec(`CREATE TABLE matter (id INTEGER PRIMARY KEY, number TEXT, person_id INTEGER, title TEXT, opened_on TEXT)`)
 	exec(`CREATE TABLE note (id INTEGER PRIMARY KEY, matter_id INTEGER REFERENCES matter(id), body TEXT, written TEXT)`)
+	exec(`CREATE TABLE matter_person (matter_id INTEGER, person_id INTEGER, role TEXT)`)
 	for i := 0; i < 10; i++ {
 		exec(`INSERT INTO person VALUES (?,?,?,?,?)`, i+1, first[i], last[i], fmt.Sprintf("%s@home.example", first[i]), fmt.Sprintf("+1 555 020 %04d", i))
 	}
 	for i := 1; i <= 8; i++ {
 		exec(`INSERT INTO matter VALUES (?,?,?,?,?)`, i, fmt.Sprintf("M%04d", 40+i), (i*3)%10+1, "Matter of "+last[(i*3)%10], fmt.Sprintf("2023-%02d-10", i))
+	}
+	for i := 1; i <= 8; i++ { // the other side and a witness on each matter
+		exec(`INSERT INTO matter_person VALUES (?,?,?)`, i, (i*3+4)%10+1, "Opposing party")
+		exec(`INSERT INTO matter_person VALUES (?,?,?)`, i, (i*7+1)%10+1, "Witness")
 	}
 	for i := 1; i <= 16; i++ {
 		exec(`INSERT INTO note VALUES (?,?,?,?)`, i, i%8+1, fmt.Sprintf("Telephone attendance: discussed the draft and the timetable for matter %d at some length with the client.", i%8+1), fmt.Sprintf("2024-01-%02d", i))
