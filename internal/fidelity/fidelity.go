@@ -528,7 +528,9 @@ func isQuestion(w string) bool {
 		return false // counted as an unknown table
 	}
 	l := strings.ToLower(w)
-	for _, p := range []string{"?", "set the order", "choose", "which ", "check the amounts", "check the source", "map them", "map the column"} {
+	// Not "… unless you map them": an unrecognised extra column kept as a
+	// custom field or as text is a sound default, not a question.
+	for _, p := range []string{"?", "set the order", "choose", "which ", "check the amounts", "check the source"} {
 		if strings.Contains(l, p) {
 			return true
 		}

@@ -124,6 +124,7 @@ func TestQuestionsAreWarningsThatAsk(t *testing.T) {
 		`Every date in column "d" could be day-first or month-first (no day above 12, e.g. "01/02/2024"). Reading them as month-first (the default); the rows keep the text as written. Set the order if that is wrong.`: true,
 		`Column "a" mixes decimal commas (3 values) and decimal points (2 values); reading it with a decimal comma. Check the amounts.`:                                                                                  true,
 		`Times in this table have no time zone; they are kept as local times without an offset (e.g. 2024-03-15T10:00:00) until the firm's time zone is applied.`:                                                        false,
+		`2 column(s) were not recognised and become custom fields unless you map them: Old Ref, Remarks.`:                                                                                                                false,
 		`Could not tell what this table holds (contacts, matters, time, ...): choose a profile or map the columns by hand.`:                                                                                              false,
 	} {
 		if got := isQuestion(w); got != want {
