@@ -129,3 +129,41 @@ func fileSHA256(t *testing.T, p string) string {
 	}
 	return fmt.Sprintf("%x", sha256.Sum256(b))
 }
+
+// handover send to rclone's WebDAV server: the password given once on stdin
+// is kept in the keyring (and nowhere in the project or the output), the next
+// send needs no password, and --forget removes it.
+func TestSendWebDAVKeepsThePasswordOnlyInTheKeyring(t *testing.T) {
+	gokeyring.MockInit()
+	s := sendtest.StartWebDAV(t)
+	t.Setenv(send.CAEnv, s.CAFile)
+	project := newSendProject(t)
+	pkg := sendtest.RandomFile(t, "firm.zip.age", 1<<20)
+	dest := fmt.Sprintf("https://%s@127.0.0.1:%d/drop", s.User, s.Port)
+	sendStdin = strings.NewReader(s.Pass + "\n")
+	defer func() { sendStdin = os.Stdin }()
+	code, out, errs := run("send", "-w", project, pkg, "--to", dest, "--password-stdin")
+	if code != 0 || !strings.Contains(out, "Read back from the server") {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	if got := fileSHA256(t, filepath.Join(s.Dir, "drop", "firm.zip.age")); got != fileSHA256(t, pkg) {
+		t.Fatal("the server's copy differs")
+	}
+	if code, out, errs := run("send", "-w", project, pkg); code != 0 {
+		t.Fatalf("second send with the saved password: exit %d: %s%s", code, out, errs)
+	}
+	for _, p := range []string{project, project + "-wal", filepath.Join(filepath.Dir(pkg), "receipt.txt")} {
+		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), s.Pass) {
+			t.Errorf("the password was written to %s", filepath.Base(p))
+		}
+	}
+	if strings.Contains(out+errs, s.Pass) {
+		t.Error("the password was printed")
+	}
+	if code, out, _ := run("send", "--forget", dest); code != 0 || !strings.Contains(out, "Removed the saved password") {
+		t.Fatalf("forget: exit %d %s", code, out)
+	}
+	if code, _, errs := run("send", "-w", project, pkg); code != 2 || !strings.Contains(errs, "no saved password") {
+		t.Fatalf("after --forget: exit %d: %s", code, errs)
+	}
+}

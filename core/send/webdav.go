@@ -211,6 +211,31 @@ func (r *webdavRemote) read(ctx context.Context, name string, off int64) (io.Rea
 }
 
 func (r *webdavRemote) write(ctx context.Context, name string, off, n int64, src io.Reader) error {
+	if off == 0 {
+		return r.put(ctx, name, 0, n, src)
+	}
+	// Probe with a small first piece: a server that ignores Content-Range
+	// costs one MiB, not the whole rest of the package, to find out.
+	probe := min(n, partialProbe)
+	if err := r.put(ctx, name, off, probe, src); err != nil {
+		return err
+	}
+	if got, err := r.size(ctx, name); err != nil {
+		return err
+	} else if got != off+probe {
+		return errNoPartialWrite // it stored the piece as the whole file
+	}
+	if probe == n {
+		return nil
+	}
+	return r.put(ctx, name, off+probe, n-probe, src)
+}
+
+// partialProbe is the first piece sent when continuing a file on WebDAV.
+const partialProbe = 1 << 20
+
+// put sends n bytes of src to name at off (off > 0: with Content-Range).
+func (r *webdavRemote) put(ctx context.Context, name string, off, n int64, src io.Reader) error {
 	var hdr map[string]string
 	if off > 0 {
 		hdr = map[string]string{"Content-Range": fmt.Sprintf("bytes %d-%d/*", off, off+n-1)}
@@ -228,15 +253,6 @@ func (r *webdavRemote) write(ctx context.Context, name string, off, n int64, src
 		return r.status(resp, r.d.remotePath(name))
 	}
 	resp.Body.Close()
-	if off > 0 {
-		got, err := r.size(ctx, name)
-		if err != nil {
-			return err
-		}
-		if got != off+n {
-			return errNoPartialWrite // it stored the tail as the whole file
-		}
-	}
 	return nil
 }
 

@@ -1,0 +1,215 @@
+package send
+
+import (
+	"context"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"handover/internal/sendtest"
+)
+
+func davDest(t *testing.T, s *sendtest.WebDAVServer, port int, folder string) Destination {
+	t.Helper()
+	d, err := Parse(fmt.Sprintf("https://%s@127.0.0.1:%d/%s", s.User, port, folder))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestWebDAVSendReadsBack(t *testing.T) {
+	s := sendtest.StartWebDAV(t)
+	t.Setenv(CAEnv, s.CAFile)
+	pkg := sendtest.RandomFile(t, "firm.zip.age", 5<<20+7)
+	res, err := Send(context.Background(), Request{Package: pkg, To: davDest(t, s, s.Port, "drop"), Creds: Credentials{Password: s.Pass}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drop := filepath.Join(s.Dir, "drop")
+	folderHolds(t, drop, "firm.zip.age")
+	if got, want := fileSHA(t, filepath.Join(drop, "firm.zip.age")), fileSHA(t, pkg); got != want || res.SHA256 != want || res.Checked != "read back" {
+		t.Fatalf("server copy %s, result %+v, package %s", got, res, want)
+	}
+}
+
+// rclone (like most WebDAV servers) cannot write into the middle of a file:
+// the next send finds that out with a small probe and starts over.
+func TestWebDAVCutConnectionEndsWithOneWholeCopy(t *testing.T) {
+	s := sendtest.StartWebDAV(t)
+	t.Setenv(CAEnv, s.CAFile)
+	pkg := sendtest.RandomFile(t, "firm.zip", 20<<20)
+	p := sendtest.StartCutProxy(t, s.Port, 12<<20)
+	_, err := Send(context.Background(), Request{Package: pkg, To: davDest(t, s, p.Port, "drop"), Creds: Credentials{Password: s.Pass}, Attempts: 1})
+	if err == nil || p.Cuts.Load() != 1 {
+		t.Fatalf("err %v after %d cuts: want a failed first send", err, p.Cuts.Load())
+	}
+	drop := filepath.Join(s.Dir, "drop")
+	if _, err := os.Stat(filepath.Join(drop, "firm.zip")); !os.IsNotExist(err) {
+		t.Fatalf("a cut upload is visible under the final name: %v", err)
+	}
+	res, err := Send(context.Background(), Request{Package: pkg, To: davDest(t, s, p.Port, "drop"), Creds: Credentials{Password: s.Pass}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folderHolds(t, drop, "firm.zip")
+	if got, want := fileSHA(t, filepath.Join(drop, "firm.zip")), fileSHA(t, pkg); got != want || res.SHA256 != want {
+		t.Fatalf("server copy %s, package %s", got, want)
+	}
+}
+
+func TestWebDAVRefusals(t *testing.T) {
+	s := sendtest.StartWebDAV(t)
+	pkg := sendtest.RandomFile(t, "firm.zip", 1<<10)
+	drop := filepath.Join(s.Dir, "drop")
+
+	// No CA added: the test certificate is not trusted, and nothing is sent.
+	t.Setenv(CAEnv, "")
+	_, err := Send(context.Background(), Request{Package: pkg, To: davDest(t, s, s.Port, "drop"), Creds: Credentials{Password: s.Pass}, Attempts: 1})
+	if KindOf(err) != Certificate || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("err %v: want a certificate refusal", err)
+	}
+	t.Setenv(CAEnv, s.CAFile)
+	_, err = Send(context.Background(), Request{Package: pkg, To: davDest(t, s, s.Port, "drop"), Creds: Credentials{Password: "wrong"}, Attempts: 1})
+	if KindOf(err) != LoginRefused {
+		t.Fatalf("err %v: want a refused login", err)
+	}
+	_, err = Send(context.Background(), Request{Package: pkg, To: davDest(t, s, s.Port, "no/such/folder"), Creds: Credentials{Password: s.Pass}, Attempts: 1})
+	if KindOf(err) != FolderMissing {
+		t.Fatalf("err %v: want folder missing", err)
+	}
+	folderHolds(t, drop)
+}
+
+// rangeDAV is a minimal WebDAV folder that honours PUT with Content-Range
+// (as Apache's mod_dav does), and can refuse reading files back (a
+// write-only drop folder): the two behaviours rclone does not have.
+type rangeDAV struct {
+	dir         string
+	refuseReads bool
+}
+
+func (d *rangeDAV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := filepath.Join(d.dir, filepath.FromSlash(strings.TrimPrefix(path.Clean(r.URL.Path), "/drop")))
+	if !strings.HasPrefix(path.Clean(r.URL.Path), "/drop") {
+		http.NotFound(w, r)
+		return
+	}
+	switch r.Method {
+	case "PROPFIND":
+		w.WriteHeader(http.StatusMultiStatus)
+	case http.MethodHead, http.MethodGet:
+		if r.Method == http.MethodGet && d.refuseReads {
+			http.Error(w, "write-only", http.StatusForbidden)
+			return
+		}
+		http.ServeFile(w, r, name)
+	case http.MethodPut:
+		flags, off := os.O_WRONLY|os.O_CREATE|os.O_TRUNC, int64(0)
+		if cr := r.Header.Get("Content-Range"); cr != "" {
+			if _, err := fmt.Sscanf(cr, "bytes %d-", &off); err != nil {
+				http.Error(w, "bad range", http.StatusBadRequest)
+				return
+			}
+			flags = os.O_WRONLY
+		}
+		f, err := os.OpenFile(name, flags, 0o644)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		}
+		defer f.Close()
+		if _, err := f.Seek(off, io.SeekStart); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if _, err := io.Copy(f, r.Body); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	case "MOVE":
+		u, err := url.Parse(r.Header.Get("Destination"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		to := filepath.Join(d.dir, filepath.FromSlash(strings.TrimPrefix(path.Clean(u.Path), "/drop")))
+		if err := os.Rename(name, to); err != nil {
+			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	case http.MethodDelete:
+		if err := os.Remove(name); err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		http.Error(w, "no", http.StatusMethodNotAllowed)
+	}
+}
+
+func startRangeDAV(t *testing.T, refuseReads bool) (*rangeDAV, int) {
+	t.Helper()
+	d := &rangeDAV{dir: t.TempDir(), refuseReads: refuseReads}
+	srv := httptest.NewTLSServer(d)
+	t.Cleanup(srv.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644)
+	t.Setenv(CAEnv, ca)
+	return d, srv.Listener.Addr().(*net.TCPAddr).Port
+}
+
+func TestWebDAVResumesWhereTheServerWritesRanges(t *testing.T) {
+	d, port := startRangeDAV(t, false)
+	pkg := sendtest.RandomFile(t, "firm.zip", 20<<20)
+	p := sendtest.StartCutProxy(t, port, 10<<20)
+	dest, _ := Parse(fmt.Sprintf("https://u@127.0.0.1:%d/drop", p.Port))
+	if _, err := Send(context.Background(), Request{Package: pkg, To: dest, Creds: Credentials{Password: "p"}, Attempts: 1}); err == nil {
+		t.Fatal("the cut send succeeded")
+	}
+	st, err := os.Stat(filepath.Join(d.dir, ".firm.zip.partial"))
+	if err != nil || st.Size() == 0 {
+		t.Fatalf("no part on the server after the cut: %v", err)
+	}
+	res, err := Send(context.Background(), Request{Package: pkg, To: dest, Creds: Credentials{Password: "p"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed <= 0 {
+		t.Fatalf("started over although the server writes ranges (part of %d bytes was there)", st.Size())
+	}
+	folderHolds(t, d.dir, "firm.zip")
+	if got, want := fileSHA(t, filepath.Join(d.dir, "firm.zip")), fileSHA(t, pkg); got != want {
+		t.Fatalf("server copy %s, package %s", got, want)
+	}
+}
+
+func TestWebDAVWriteOnlyFolderGetsASidecar(t *testing.T) {
+	d, port := startRangeDAV(t, true)
+	pkg := sendtest.RandomFile(t, "firm.zip", 1<<20)
+	dest, _ := Parse(fmt.Sprintf("https://u@127.0.0.1:%d/drop", port))
+	res, err := Send(context.Background(), Request{Package: pkg, To: dest, Creds: Credentials{Password: "p"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Checked != "sidecar" {
+		t.Fatalf("checked %q", res.Checked)
+	}
+	folderHolds(t, d.dir, "firm.zip", "firm.zip.sha256")
+	b, _ := os.ReadFile(filepath.Join(d.dir, "firm.zip.sha256"))
+	if string(b) != fileSHA(t, pkg)+"  firm.zip\n" {
+		t.Fatalf("sidecar %q", b)
+	}
+}
