@@ -363,10 +363,7 @@ func ingestItems(ctx context.Context, ws *workspace.Workspace, path, kind string
 		return sr, fmt.Errorf("%s: %w", path, describeOpenError(err))
 	}
 	defer f.Close()
-	info.Encoding, info.System, info.Profile = "utf-8", fm.System, kind
-	if kind == "mail" {
-		info.Profile = info.Format // "mbox" or "eml"
-	}
+	info.Encoding, info.System, info.Profile = "utf-8", fm.System, info.Format // "vcard", "ical", "mbox", "eml"
 	st, err := ws.BeginSource(ctx, info)
 	if err != nil {
 		return sr, err
@@ -374,10 +371,7 @@ func ingestItems(ctx context.Context, ws *workspace.Workspace, path, kind string
 	defer st.Abort()
 	var n int64
 	iopts := items.Options{AttachmentDir: opts.AttachmentDir, FileName: info.Name, FileTime: info.ExportedAt,
-		KnownMatter: opts.matters.known(ctx, opts.related)}
-	if kind == "mail" {
-		iopts.FolderMatter = opts.folders.of(path)
-	}
+		KnownMatter: opts.matters.known(ctx, opts.related), FolderMatter: opts.folders.of(path)}
 	err = fm.Items(ctx, bufio.NewReaderSize(f, 1<<20), iopts, func(it items.Item) error {
 		n++
 		report(opts, Progress{File: path, Stage: "reading", Done: n, Total: -1})
