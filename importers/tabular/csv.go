@@ -476,7 +476,9 @@ func (r *csvReader) rowFor(u csvUnit) Row {
 			return row
 		}
 		vals = padded
-		row.Warning = fmt.Sprintf("row %d has %d fields, the header has %d: read with the last %d (%s) empty", u.start, len(u.fields), r.width, r.width-len(u.fields), clip(strings.Join(r.table.Header[len(u.fields):], ", "), 60))
+		if r.shapes.missingMatters(len(u.fields), r.width) {
+			row.Warning = fmt.Sprintf("row %d has %d fields, the header has %d: read with the last %d (%s) empty", u.start, len(u.fields), r.width, r.width-len(u.fields), clip(strings.Join(r.table.Header[len(u.fields):], ", "), 60))
+		}
 	}
 	row.Kind, row.Values = Data, vals
 	return row

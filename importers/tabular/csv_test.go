@@ -433,20 +433,22 @@ func TestCSVExcelSepHint(t *testing.T) {
 }
 
 // Rows of the wrong width: a row that lost only its last fields is read with
-// them empty and a warning, extra empty fields are dropped, and only a row
-// whose values sit in the wrong columns (a field lost in the middle, or extra
-// values) is rejected with its reason.
+// them empty (with a warning when the full rows nearly always fill them),
+// extra empty fields are dropped, and only a row whose values sit in the
+// wrong columns (a field lost in the middle, or extra values) is rejected
+// with its reason.
 func TestCSVShortAndLongRows(t *testing.T) {
-	data := "Matter,Client,Opened,Hours,Note\n" +
-		"16-1001,Jane Doe,03/15/2024,1.5,first call\n" +
-		"16-1002,John Roe,03/16/2024,2.0,letter\n" +
-		"16-1003,Acme LLP,03/17/2024,0.5,review\n" +
-		"16-1004,Ann Lee,03/18/2024,1.0,\n" + // full width, last value empty
-		"16-1005,Bob Ray,03/19/2024,3.0\n" + // lost the trailing Note: read
-		"16-1006,Cy Young\n" + // lost the last three: read
-		"16-1007,03/20/2024,2.5,draft\n" + // lost Client in the middle: shifted
-		"16-1008,Dee Fox,03/21/2024,1.0,memo,,,\n" + // extra empty fields: read
-		"16-1009,Eve Ng,03/22/2024,1.0,memo,oops\n" // an extra value: rejected
+	data := "Matter,Client,Opened,Hours,Note,Ref\n" +
+		"16-1001,Jane Doe,03/15/2024,1.5,first call,\n" +
+		"16-1002,John Roe,03/16/2024,2.0,letter,\n" +
+		"16-1003,Acme LLP,03/17/2024,0.5,review,R7\n" +
+		"16-1004,Ann Lee,03/18/2024,1.0,memo,\n" +
+		"16-1005,Bob Ray,03/19/2024,3.0,call\n" + // lost the trailing Ref, mostly empty anyway: read, nothing to say
+		"16-1006,Cy Young,03/19/2024,3.0\n" + // lost Note, which every full row fills: read, with a warning
+		"16-1007,Di Wu\n" + // lost the last four: read, with a warning
+		"16-1008,03/20/2024,2.5,draft,\n" + // lost Client in the middle: shifted
+		"16-1009,Dee Fox,03/21/2024,1.0,memo,,,\n" + // extra empty fields: read
+		"16-1010,Eve Ng,03/22/2024,1.0,memo,,oops\n" // an extra value: rejected
 	_, rows := readAll(t, writeFile(t, "t.csv", []byte(data)), Options{})
 	want := []struct {
 		kind    RowKind
@@ -454,8 +456,9 @@ func TestCSVShortAndLongRows(t *testing.T) {
 		reason  string
 	}{
 		{Data, "", ""}, {Data, "", ""}, {Data, "", ""}, {Data, "", ""},
-		{Data, "read with the last 1 (Note) empty", ""},
-		{Data, "read with the last 3 (Opened, Hours, Note) empty", ""},
+		{Data, "", ""},
+		{Data, "read with the last 2 (Note, Ref) empty", ""},
+		{Data, "read with the last 4 (Opened, Hours, Note, Ref) empty", ""},
 		{Rejected, "", `fit if a field is missing before field 2 (column "Client")`},
 		{Data, "", ""},
 		{Rejected, "", "extra ones hold values (oops)"},
@@ -468,11 +471,11 @@ func TestCSVShortAndLongRows(t *testing.T) {
 		if r.Kind != w.kind || (w.warning == "") != (r.Warning == "") || !strings.Contains(r.Warning, w.warning) || !strings.Contains(r.Reason, w.reason) {
 			t.Errorf("row %d: %v warning %q reason %q; want %v %q %q", r.Num, r.Kind, r.Warning, r.Reason, w.kind, w.warning, w.reason)
 		}
-		if r.Kind == Data && len(r.Values) != 5 {
+		if r.Kind == Data && len(r.Values) != 6 {
 			t.Errorf("row %d has %d values", r.Num, len(r.Values))
 		}
 	}
-	if v := rows[5].Values; v[0] != "16-1006" || v[1] != "Cy Young" || v[2] != "" || v[4] != "" {
+	if v := rows[6].Values; v[0] != "16-1007" || v[1] != "Di Wu" || v[2] != "" || v[5] != "" {
 		t.Errorf("short row values %q", v)
 	}
 }

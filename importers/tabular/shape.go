@@ -111,3 +111,24 @@ func (s *columnShapes) shortRow(fields, header []string) (padded []string, shift
 	copy(out, fields)
 	return out, false, ""
 }
+
+// missingMatters reports whether a short row's missing columns are ones the
+// full rows nearly always fill: then the row lost values and says so. Many
+// exporters leave off trailing empty cells; a row missing only columns that
+// are mostly empty anyway lost nothing worth a finding.
+func (s *columnShapes) missingMatters(have, width int) bool {
+	if len(s.counts) != width {
+		return true // no full row yet: nothing says the fields were empty
+	}
+	for j := have; j < width; j++ {
+		c := s.counts[j]
+		n := 0
+		for k := range c {
+			n += c[k]
+		}
+		if n < 3 || (n-c[classEmpty])*10 >= n*9 {
+			return true
+		}
+	}
+	return false
+}
