@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 	"handover/importers/mapping"
 )
@@ -31,20 +32,13 @@ type Summary struct {
 // related contact names by e-mail or name that no other contact matches.
 func Reconcile(ctx context.Context, ws *workspace.Workspace) (Summary, error) {
 	var s Summary
-	emails, names := map[string]bool{}, map[string]bool{}
-	err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts}, func(r workspace.StoredRecord) error {
-		if strings.HasPrefix(r.Key, KeyPrefix) {
-			return nil
-		}
-		c, ok := r.Data.(*model.Contact)
-		if !ok {
-			return nil
-		}
-		for _, e := range c.Emails {
-			emails[strings.ToLower(strings.TrimSpace(e.Address))] = true
-		}
-		if n := mapping.Normalize(model.DisplayName(c)); n != "" {
-			names[n] = true
+	// The contacts from every other source, as check and upload will find
+	// them: by e-mail, and by name in its written forms ("Ruiz, Ana" is
+	// "Ana Ruiz").
+	known := resolve.New()
+	err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts, IncludeOff: true}, func(r workspace.StoredRecord) error {
+		if !strings.HasPrefix(r.Key, KeyPrefix) {
+			known.Add(r)
 		}
 		return nil
 	})
@@ -62,20 +56,14 @@ func Reconcile(ctx context.Context, ws *workspace.Workspace) (Summary, error) {
 		var key string
 		switch rel.Contact.Kind {
 		case "email":
-			e := strings.ToLower(strings.TrimSpace(rel.Contact.Value))
-			if emails[e] {
-				s.Known++
-				return nil
-			}
-			key = KeyPrefix + "email:" + e
+			key = KeyPrefix + "email:" + strings.ToLower(strings.TrimSpace(rel.Contact.Value))
 		case "name":
-			n := mapping.Normalize(rel.Contact.Value)
-			if names[n] {
-				s.Known++
-				return nil
-			}
-			key = KeyPrefix + "name:" + n
+			key = KeyPrefix + "name:" + mapping.Normalize(rel.Contact.Value)
 		default:
+			return nil
+		}
+		if st := known.Contact(rel.Contact).Status; st == resolve.Found || st == resolve.Ambiguous {
+			s.Known++ // another source has them (two candidates: check asks which)
 			return nil
 		}
 		if made[key] {
