@@ -256,8 +256,8 @@ func classify(tables []*table, questions map[*table][]*question) {
 			}
 		}
 		client := t.linksTo("contacts") != nil
-		if f.hours != nil {
-			continue
+		if f.hours != nil || f.amount != nil && f.date != nil && f.number == nil && dataRefs == 0 {
+			continue // time, or dated amounts per client: a leaf
 		}
 		if dataRefs > 0 || client && (f.number != nil || f.text != nil) && (f.prose == nil || f.number != nil) {
 			candidates[t] = true
