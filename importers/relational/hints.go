@@ -98,6 +98,9 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 		set(f.date, "date")
 		set(f.prose, "description")
 		set(f.text, "description")
+		if f.amount != nil && (hasWord(f.amount.name, rateWords) || fewValues(f.amount)) {
+			set(f.amount, "rate") // a price per hour repeats; a total varies with the hours
+		}
 		set(f.amount, "amount")
 	case "tasks":
 		set(f.text, "subject")
@@ -483,4 +486,9 @@ func centsReadings(t *table, h *mapping.Hints) {
 		ch.Reading = mapping.ReadCents
 		h.Columns[c.name] = ch
 	}
+}
+
+// fewValues: a handful of values repeated down the column (rates, codes).
+func fewValues(c *column) bool {
+	return len(c.counts) > 0 && int64(len(c.counts)) <= max(5, c.nonEmpty/5)
 }
