@@ -204,6 +204,7 @@ type checker struct {
 	em        *emitter
 	ix        *resolve.Resolver // parents, filled as contacts and matters stream past
 	pending   []pendingLink     // people's employers, resolved once the contacts are all in ix
+	labels    map[string]string // candidates' labels for findings (bounded)
 	userUses  map[string]*userUse
 	cf        map[string]*fieldUse
 	dup       *dupCollector

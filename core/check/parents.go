@@ -105,15 +105,24 @@ func (c *checker) ambiguous(r workspace.StoredRecord, p resolve.Parent, res reso
 }
 
 // label is how a finding names a record: its name or number and its key.
+// The same candidates recur (a client with many calls), so the last few
+// thousand labels are kept rather than read again.
 func (c *checker) label(e model.Entity, key string) string {
-	rec, err := c.ws.RecordByKey(c.ctx, e, key)
-	if err != nil || rec == nil {
-		return key
+	ck := string(e) + "/" + key
+	if l, ok := c.labels[ck]; ok {
+		return l
 	}
-	if n := strings.TrimSpace(model.DisplayName(rec.Data)); n != "" {
-		return fmt.Sprintf("%s (%s)", n, key)
+	l := key
+	if rec, err := c.ws.RecordByKey(c.ctx, e, key); err == nil && rec != nil {
+		if n := strings.TrimSpace(model.DisplayName(rec.Data)); n != "" {
+			l = fmt.Sprintf("%s (%s)", n, key)
+		}
 	}
-	return key
+	if c.labels == nil || len(c.labels) >= 4096 {
+		c.labels = map[string]string{}
+	}
+	c.labels[ck] = l
+	return l
 }
 
 func joinAnd(xs []string) string {
