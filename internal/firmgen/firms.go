@@ -52,6 +52,10 @@ func Generate(dir string, spec Spec) (*Truth, error) {
 	r := rand.New(rand.NewPCG(uint64(spec.Seed), uint64(spec.Seed)*0x9E3779B97F4A7C15+1))
 	st := drawStyle(r)
 	st = constrain(st, spec.Shape, r)
+	// Dimensions added later draw from their own stream, so a firm's
+	// earlier draws (and so its files) stay what the team has seen.
+	later := rand.New(rand.NewPCG(uint64(spec.Seed), 0xD1F7))
+	st.Drift = later.IntN(2) == 0
 	sz := size{Staff: 2 + r.IntN(4), Clients: 15 + r.IntN(35), Matters: 20 + r.IntN(50), Parties: 5 + r.IntN(20)}
 	base := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 	w := newWorld(r, sz, base)

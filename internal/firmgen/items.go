@@ -46,7 +46,7 @@ func (g *gen) ics(rel string, w *world, r *rand.Rand) error {
 	for i, e := range w.events {
 		m := w.matters[e.Matter]
 		fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:evt-%d@firm.example\r\n", e.ID)
-		fmt.Fprintf(&b, "SUMMARY:%s - %s %s\r\n", e.Title, g.st.matterNumber(m), w.contacts[m.Client].lastOrCompany())
+		fmt.Fprintf(&b, "SUMMARY:%s - %s %s\r\n", e.Title, g.st.typedNumber(m), w.contacts[m.Client].lastOrCompany())
 		if e.AllDay {
 			fmt.Fprintf(&b, "DTSTART;VALUE=DATE:%s\r\nDTEND;VALUE=DATE:%s\r\n", e.Start.Format("20060102"), e.Start.AddDate(0, 0, 1).Format("20060102"))
 		} else {
@@ -98,7 +98,7 @@ func (g *gen) message(w *world, e email, subject string) string {
 // emls writes a folder of saved messages, one file each.
 func (g *gen) emls(dir string, w *world, r *rand.Rand) error {
 	for _, e := range w.emails {
-		no := g.st.matterNumber(w.matters[e.Matter])
+		no := g.st.typedNumber(w.matters[e.Matter])
 		subj := subjectRef(r, e.Subject, no)
 		rel := fmt.Sprintf("%s/%s %s %d.eml", dir, e.At.Format("2006-01-02"), safeName(e.Subject), e.ID)
 		if err := g.write(rel, []byte(g.message(w, e, subj))); err != nil {
@@ -116,7 +116,7 @@ func (g *gen) emls(dir string, w *world, r *rand.Rand) error {
 func (g *gen) mbox(rel string, w *world, r *rand.Rand) error {
 	var b strings.Builder
 	for i, e := range w.emails {
-		no := g.st.matterNumber(w.matters[e.Matter])
+		no := g.st.typedNumber(w.matters[e.Matter])
 		msg := g.message(w, e, subjectRef(r, e.Subject, no))
 		fmt.Fprintf(&b, "From %s %s\n", w.contacts[e.From].Email, e.At.Format("Mon Jan _2 15:04:05 2006"))
 		for _, line := range strings.Split(strings.ReplaceAll(msg, "\r\n", "\n"), "\n") {
@@ -142,7 +142,7 @@ func (g *gen) documents(root string, w *world, r *rand.Rand, byClient bool) erro
 	for _, d := range w.docs {
 		m := w.matters[d.Matter]
 		c := w.contacts[m.Client]
-		no := strings.ReplaceAll(g.st.matterNumber(m), "/", "-")
+		no := strings.ReplaceAll(g.st.typedNumber(m), "/", "-")
 		folder := root + "/" + no + " " + safeName(c.lastOrCompany())
 		if byClient {
 			cn := c.Company

@@ -27,6 +27,10 @@ type Style struct {
 	Drop      bool   // optional columns missing
 	Extra     bool   // extra columns nobody asked for
 	Short     bool   // rows missing trailing empty fields
+	// Drift: where people type a matter number by hand (folder names,
+	// e-mail subjects, calendar entries) they drop its leading zeros or its
+	// separator: 2024-17 for 2024-017, M17 for M-17.
+	Drift bool
 }
 
 func (s Style) describe() map[string]string {
@@ -34,7 +38,7 @@ func (s Style) describe() map[string]string {
 		"naming": s.Naming, "lang": s.Lang, "date": s.Date, "money": s.Money, "duration": s.Duration,
 		"flag": s.Flag, "delim": fmt.Sprintf("%q", s.Delim), "encoding": s.Encoding, "matter_no": s.MatterNo,
 		"client_ref": s.ClientRef, "matter_ref": s.MatterRef, "ar": s.AR, "trust": s.Trust, "trust_by": s.TrustBy,
-		"drop": fmt.Sprint(s.Drop), "extra": fmt.Sprint(s.Extra), "short_rows": fmt.Sprint(s.Short),
+		"drop": fmt.Sprint(s.Drop), "extra": fmt.Sprint(s.Extra), "short_rows": fmt.Sprint(s.Short), "typed_numbers_drift": fmt.Sprint(s.Drift),
 	}
 }
 
@@ -347,6 +351,20 @@ func (s Style) matterNumber(m matter) string {
 		return fmt.Sprint(1000 + m.ID)
 	}
 	return fmt.Sprintf("%d-%03d", m.Year, m.Seq)
+}
+
+// typedNumber is a matter number as typed by hand where no system wrote it.
+func (s Style) typedNumber(m matter) string {
+	if !s.Drift {
+		return s.matterNumber(m)
+	}
+	switch s.MatterNo {
+	case "slash", "dash":
+		return fmt.Sprintf("%d-%d", m.Year, m.Seq)
+	case "mprefix":
+		return fmt.Sprintf("M%d", m.ID)
+	}
+	return s.matterNumber(m)
 }
 
 // clientName is how a matter (or ledger) names its client when it does so by name.
