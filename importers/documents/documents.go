@@ -101,12 +101,16 @@ func MatterNumber(folder string) string {
 	return ""
 }
 
-// numberLike: three digits or more, or two with a letter or separator
-// ("A-42"): "01 Pleadings" and "2 Drafts" number folders, not matters.
+// numberLike: three digits or more, two with a letter or separator
+// ("A-42"), or a letter code joined to a number ("M-2"): "01 Pleadings" and
+// "2 Drafts" number folders, not matters.
 func numberLike(s string) bool {
 	d := digits(s)
-	return d >= 3 || d == 2 && len(s) > 2
+	return d >= 3 || d == 2 && len(s) > 2 || rePrefixed.MatchString(s)
 }
+
+// rePrefixed: a letter code and a number joined by a separator ("M-2", "CV.7").
+var rePrefixed = regexp.MustCompile(`^[A-Za-z]{1,4}[-./]\d+$`)
 
 func digits(s string) int {
 	n := 0

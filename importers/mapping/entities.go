@@ -663,6 +663,9 @@ func (p *Plan) typedMovement(r *rowCtx) (model.LedgerKind, model.Cents, *Outcome
 		r.fail(tc, "a known transaction type", fmt.Sprintf("It is mapped to %q, which is not a ledger kind; map it to invoice, payment, credit, trust_deposit or trust_withdrawal.", v))
 		return "", 0, &Outcome{Reject: r.reject}
 	}
+	if amt < 0 && p.signByType { // the sign repeats what the type says
+		amt = -amt
+	}
 	if amt < 0 { // a negative amount reverses the type's direction
 		amt = -amt
 		switch kind {

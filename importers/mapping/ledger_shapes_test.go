@@ -382,3 +382,16 @@ func FuzzLedgerAndPartyShapes(f *testing.F) {
 		}
 	})
 }
+
+// TestSignThatRepeatsTheType: withdrawals written negative under a type
+// column that already says Withdrawal are still withdrawals; where the
+// sign does not follow the type, a negative amount reverses it as before.
+func TestSignThatRepeatsTheType(t *testing.T) {
+	h := []string{"Date", "Matter", "Type", "Amount"}
+	_, outs := run(t, "trust.csv", h, [][]string{
+		{"2024-01-02", "M-1", "Deposit", "500.00"}, {"2024-01-03", "M-1", "Withdrawal", "-200.00"}, {"2024-01-04", "M-1", "Withdrawal", "-50.00"}}, nil, "trust-ledger")
+	checkSums(t, "signed and typed", ledgerSums(t, outs, model.TrustBalances), map[string]int64{"M-1": 25000})
+	_, outs = run(t, "trust.csv", h, [][]string{
+		{"2024-01-02", "M-1", "Deposit", "500.00"}, {"2024-01-03", "M-1", "Withdrawal", "200.00"}, {"2024-01-04", "M-1", "Deposit", "-100.00"}}, nil, "trust-ledger")
+	checkSums(t, "a reversed deposit", ledgerSums(t, outs, model.TrustBalances), map[string]int64{"M-1": 20000})
+}

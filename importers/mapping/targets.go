@@ -137,6 +137,7 @@ func (p *Plan) shapeLedger(file, table string, sample [][]string) {
 	if p.kind == "ledger:ar" && ledgerNamed(file, table) == model.LedgerPayment {
 		p.Ledger = model.LedgerPayment
 	}
+	p.signByType = p.signFollowsType(sample)
 	if p.kind != "ledger:trust" {
 		return
 	}
@@ -392,4 +393,48 @@ func matterIDAlone(cols []Column) []Column {
 		cols[idCol].Target = "matter"
 	}
 	return cols
+}
+
+// signFollowsType: in the sample of a typed ledger, every negative amount is
+// on a row whose type already lowers the balance (Withdrawal -200, Payment
+// -50) and no positive one is: the sign only repeats the type, so it must
+// not reverse it. Otherwise a negative amount is a reversal of its type (a
+// negative invoice is a credit).
+func (p *Plan) signFollowsType(sample [][]string) bool {
+	typeCol, amountCol := -1, -1
+	for _, c := range p.Columns {
+		switch {
+		case c.Target == "ledger.type" && typeCol < 0:
+			typeCol = c.Index
+		case c.Target == "ledger.amount" && amountCol < 0:
+			amountCol = c.Index
+		}
+	}
+	if typeCol < 0 || amountCol < 0 {
+		return false
+	}
+	negatives := 0
+	for _, r := range sample {
+		if typeCol >= len(r) || amountCol >= len(r) {
+			continue
+		}
+		kind, ok := p.values["ledger.type"][Normalize(r[typeCol])]
+		if !ok {
+			continue
+		}
+		v, err := ParseCents(r[amountCol], false)
+		if err != nil {
+			if v, err = ParseCents(r[amountCol], true); err != nil {
+				continue
+			}
+		}
+		lowers := kind == string(model.LedgerPayment) || kind == string(model.LedgerCredit) || kind == string(model.LedgerTrustWithdrawal)
+		switch {
+		case v < 0 && lowers:
+			negatives++
+		case v < 0, v > 0 && lowers:
+			return false
+		}
+	}
+	return negatives > 0
 }
