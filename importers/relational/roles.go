@@ -123,7 +123,7 @@ func featuresOf(t *table) features {
 			if f.clock == nil {
 				f.clock = c // a time of day beside a date
 			}
-		case c.numeric() && hasWord(c.name, moneyWords):
+		case c.numeric() && (hasWord(c.name, moneyWords) || hasWord(c.name, rateWords)):
 			if f.amount == nil {
 				f.amount = c
 			}
