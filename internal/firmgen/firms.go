@@ -17,7 +17,7 @@ type Spec struct {
 
 // Shapes are the kinds of hand-over the corpus covers.
 var Shapes = []string{
-	"csv-folder",      // a folder of CSV exports and a documents tree
+	"csv-folder",      // a folder of CSV exports, a documents tree and saved e-mails: every Clio type
 	"xlsx-workbook",   // one workbook, a sheet per table
 	"sqlite-declared", // an in-house SQLite database with declared foreign keys and lookup tables
 	"sqlite-access",   // an Access-style database copied to SQLite, no declared keys
@@ -68,7 +68,7 @@ func Generate(dir string, spec Spec) (*Truth, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
-	g := &gen{dir: out, st: st, locs: map[string]Loc{},
+	g := &gen{dir: out, st: st, locs: map[string]Loc{}, later: later,
 		truth: &Truth{Firm: spec.Name, Seed: spec.Seed, Shape: spec.Shape, Style: st.describe()}}
 	b := &builder{w: w, st: st, r: r, staffByName: r.IntN(2) == 0}
 	if err := g.shape(spec.Shape, b, r); err != nil {
@@ -177,7 +177,11 @@ func (g *gen) shape(shape string, b *builder, r *rand.Rand) error {
 		if err := csvs("", ts); err != nil {
 			return err
 		}
-		return g.documents("Documents", w, r, r.IntN(2) == 0)
+		if err := g.documents("Documents", w, r, r.IntN(2) == 0); err != nil {
+			return err
+		}
+		// saved e-mails too, so this firm holds every Clio type
+		return g.emls("Mail", w, g.later)
 	case "xlsx-workbook":
 		ts := append(all(true), b.events())
 		for _, t := range ts {

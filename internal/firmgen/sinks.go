@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,7 @@ type gen struct {
 	st    Style
 	truth *Truth
 	locs  map[string]Loc // record id → where it was written
+	later *rand.Rand     // for parts added after the first corpus, so earlier files stay as they were
 }
 
 func (g *gen) path(rel string) (string, error) {
