@@ -160,7 +160,7 @@ type Plan struct {
 	normHeader  []string
 	seenHash    map[model.Entity]map[uint64]uint32 // per entity: how often each row hash was seen (keys of identical rows get -2, -3…)
 	seenCompany map[string]bool
-	signByType  bool // a typed ledger whose amounts are signed as their types say (see shapeLedger)
+	signByType  bool      // a typed ledger whose amounts are signed as their types say (see shapeLedger)
 	rd          readState // per column: how its values are read (reading.go)
 }
 
