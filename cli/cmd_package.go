@@ -13,6 +13,7 @@ import (
 	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/pack"
+	"handover/core/send"
 )
 
 func init() {
@@ -75,7 +76,7 @@ func runPackage(e *env, args []string) error {
 	out := fs.String("o", "", "the package to write (.zip; encrypted packages get .age appended)")
 	passFile := fs.String("passphrase-file", "", "encrypt with the passphrase in this file (first line)")
 	var recipients multiFlag
-	fs.Var(&recipients, "recipient", "encrypt to this age public key (age1…); repeatable")
+	fs.Var(&recipients, "recipient", `encrypt to this age public key: age1… or "Name <age1…>" (kept in the project, so verify and send name them); repeatable`)
 	allow := fs.Bool("allow-blockers", false, "package even with blockers, listing them in the manifest")
 	noDocs := fs.Bool("no-documents", false, "leave the document files out (their records stay in data/)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
@@ -91,6 +92,14 @@ func runPackage(e *env, args []string) error {
 	}
 	if pass != "" && len(recipients) > 0 {
 		return usagef("use --passphrase-file or --recipient, not both")
+	}
+	var named []send.Recipient
+	for _, r := range recipients {
+		rc, err := send.ParseRecipient(r)
+		if err != nil {
+			return usagef("--recipient: %v", err)
+		}
+		named = append(named, rc)
 	}
 	path := *out
 	encrypted := pass != "" || len(recipients) > 0
@@ -110,7 +119,25 @@ func runPackage(e *env, args []string) error {
 		return err
 	}
 	defer release()
-	opts := pack.Options{AppVersion: Version, Passphrase: pass, Recipients: recipients, AllowBlockers: *allow, SkipDocuments: *noDocs}
+	if len(named) > 0 {
+		// A key given without a name keeps the name the project has for it.
+		saved, err := send.Recipients(ctx, ws)
+		if err != nil {
+			return err
+		}
+		for i, r := range named {
+			if r.Name == "" {
+				named[i] = send.RecipientsFor(saved, []string{r.Key})[0]
+			}
+		}
+	}
+	opts := pack.Options{AppVersion: Version, Passphrase: pass, AllowBlockers: *allow, SkipDocuments: *noDocs, RecipientNames: map[string]string{}}
+	for _, r := range named {
+		opts.Recipients = append(opts.Recipients, r.Key)
+		if r.Name != "" {
+			opts.RecipientNames[r.Key] = r.Name
+		}
+	}
 	if isTerminal(e.stderr) && !*asJSON {
 		opts.Progress = func(done, total int64) { fmt.Fprintf(e.stderr, "\rPackaging… %d of %d", done, total) }
 	}
@@ -124,6 +151,11 @@ func runPackage(e *env, args []string) error {
 			return fmt.Errorf("not packaged: %w", err)
 		}
 		return fmt.Errorf("not packaged (nothing was written to %s): %w", path, err)
+	}
+	if len(named) > 0 {
+		if err := send.SetRecipients(ctx, ws, named); err != nil {
+			return fmt.Errorf("packaged, but the recipients could not be kept in the project: %w", err)
+		}
 	}
 	var size int64
 	if st, err := os.Stat(path); err == nil {
@@ -139,6 +171,9 @@ func runPackage(e *env, args []string) error {
 		fmt.Fprint(w, ", encrypted with age")
 	}
 	fmt.Fprintln(w, ")")
+	for _, r := range m.Recipients {
+		fmt.Fprintf(w, "  encrypted to %s\n", r)
+	}
 	for _, en := range model.Entities {
 		if n := m.Counts[en]; n > 0 {
 			fmt.Fprintf(w, "  %-24s %7d\n", en.Label(), n)
@@ -203,6 +238,9 @@ func runVerify(e *env, args []string) error {
 		fmt.Fprintf(w, "Package %s%s: %s, made by Handover %s, cut-off %s acknowledged by %s.\n", pos[0], enc, rep.FirmName,
 			rep.AppVersion, rep.Cutoff.Cutoff, rep.Cutoff.AcknowledgedBy)
 		fmt.Fprintf(w, "Checked %d files (%d bytes).\n", rep.Files, rep.Bytes)
+		for _, r := range rep.Recipients {
+			fmt.Fprintf(w, "Encrypted to %s.\n", r)
+		}
 		for _, p := range rep.Problems {
 			fmt.Fprintf(w, "  ! %s\n", p)
 		}

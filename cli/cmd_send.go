@@ -142,7 +142,11 @@ func runSend(e *env, args []string) error {
 	if creds.Password == "" && len(creds.KeyPEM) == 0 {
 		return usagef("no saved password for %s: give it with --password-stdin (it is then kept in this computer's keyring), or --key-file for an SSH key", dest)
 	}
-	recipients, err := send.Recipients(ctx, ws)
+	known, err := send.Recipients(ctx, ws)
+	if err != nil {
+		return err
+	}
+	recipients, err := send.PackageRecipients(pkg, known)
 	if err != nil {
 		return err
 	}

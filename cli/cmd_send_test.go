@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"filippo.io/age"
 	gokeyring "github.com/zalando/go-keyring"
 
 	"handover/core/send"
@@ -165,5 +167,48 @@ func TestSendWebDAVKeepsThePasswordOnlyInTheKeyring(t *testing.T) {
 	}
 	if code, _, errs := run("send", "-w", project, pkg); code != 2 || !strings.Contains(errs, "no saved password") {
 		t.Fatalf("after --forget: exit %d: %s", code, errs)
+	}
+}
+
+// The recipient's age key and name given to package are kept in the project;
+// verify names them from the manifest, and send's receipt names them too.
+func TestPackageForARecipientThenSend(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	gokeyring.MockInit()
+	s := sendtest.StartSSHD(t)
+	dir := t.TempDir()
+	res, err := RunDemo(context.Background(), dir, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := age.GenerateX25519Identity()
+	team := "Clio Migrations <" + id.Recipient().String() + ">"
+	out := filepath.Join(dir, "out", "firm.zip")
+	os.MkdirAll(filepath.Dir(out), 0o755)
+	code, stdout, errs := run("package", "-w", res.Project, "-o", out, "--allow-blockers", "--recipient", team)
+	if code != 0 || !strings.Contains(stdout, "encrypted to "+team) {
+		t.Fatalf("package: exit %d: %s%s", code, stdout, errs)
+	}
+	idFile := filepath.Join(dir, "team.key")
+	os.WriteFile(idFile, []byte(id.String()+"\n"), 0o600)
+	code, stdout, errs = run("verify", out+".age", "--identity-file", idFile)
+	if code != 0 || !strings.Contains(stdout, "Encrypted to "+team) {
+		t.Fatalf("verify: exit %d: %s%s", code, stdout, errs)
+	}
+	keyFile := filepath.Join(dir, "id_ed25519")
+	os.WriteFile(keyFile, s.ClientKey, 0o600)
+	dest := fmt.Sprintf("sftp://%s@127.0.0.1:%d%s", s.User, s.Port, s.Dir)
+	code, stdout, errs = run("send", "-w", res.Project, out+".age", "--to", dest, "--key-file", keyFile)
+	if code != 0 || !strings.Contains(stdout, "Encrypted to: "+team) {
+		t.Fatalf("send: exit %d: %s%s", code, stdout, errs)
+	}
+	txt, _ := os.ReadFile(filepath.Join(filepath.Dir(out), "receipt.txt"))
+	if !strings.Contains(string(txt), "Recipients:  "+team) {
+		t.Fatalf("receipt.txt does not name the recipient:\n%s", txt)
+	}
+	if got := fileSHA256(t, filepath.Join(s.Dir, "firm.zip.age")); got != fileSHA256(t, out+".age") {
+		t.Fatal("the server's copy differs")
 	}
 }

@@ -56,6 +56,22 @@ type Options struct {
 	// CheckProgress, if not nil, follows the check that runs first when the
 	// project changed since its last check (see check.EnsureFresh).
 	CheckProgress func(stage string, done, total int64)
+	// RecipientNames names the owners of Recipients' keys (key → name), so
+	// the manifest, verify and the send receipt say whom the package is for.
+	RecipientNames map[string]string
+}
+
+// Recipient is an age public key a package is encrypted to, and its owner.
+type Recipient struct {
+	Name string `json:"name,omitempty"`
+	Key  string `json:"key"`
+}
+
+func (r Recipient) String() string {
+	if r.Name == "" {
+		return r.Key
+	}
+	return r.Name + " <" + r.Key + ">"
 }
 
 // Encrypted reports whether the options ask for an encrypted package.
@@ -79,6 +95,9 @@ type Manifest struct {
 	Documents     Documents              `json:"documents"`
 	CSV           string                 `json:"csv"`
 	Files         []File                 `json:"files"` // every other entry, in zip order
+	// Recipients are the age public keys the package was encrypted to, with
+	// their owners' names (none for a passphrase or no encryption).
+	Recipients []Recipient `json:"recipients,omitempty"`
 }
 
 // Source is one file the data came from.
@@ -198,6 +217,10 @@ func preflight(ctx context.Context, ws *workspace.Workspace, opts Options) (*Man
 	}
 	m := &Manifest{Format: FormatName, FormatVersion: FormatVersion, AppVersion: opts.AppVersion,
 		CSV: "UTF-8 without BOM, CRLF, RFC 4180; excluded/rows.csv has a BOM for spreadsheets"}
+	for _, r := range opts.Recipients {
+		k := strings.TrimSpace(r)
+		m.Recipients = append(m.Recipients, Recipient{Name: opts.RecipientNames[k], Key: k})
+	}
 	get := func(k string) string { v, _ := ws.Setting(ctx, k); return v }
 	m.Cutoff = Cutoff{AcknowledgedBy: get(workspace.SettingCutoffAckBy), AcknowledgedAt: get(workspace.SettingCutoffAckAt),
 		Cutoff: get(workspace.SettingCutoff)}

@@ -476,9 +476,12 @@ func TestEncrypted(t *testing.T) {
 
 	// X25519 recipients.
 	xid, _ := age.GenerateX25519Identity()
-	enc2, _ := pkg(t, ws, Options{Recipients: []string{xid.Recipient().String()}})
+	enc2, _ := pkg(t, ws, Options{Recipients: []string{xid.Recipient().String()},
+		RecipientNames: map[string]string{xid.Recipient().String(): "Migration Team"}})
 	if rep := verifyBytes(t, enc2, "", xid); !rep.OK {
 		t.Errorf("recipient package: %+v", rep)
+	} else if len(rep.Recipients) != 1 || rep.Recipients[0].String() != "Migration Team <"+xid.Recipient().String()+">" {
+		t.Errorf("verify names the recipients %v", rep.Recipients)
 	}
 	other, _ := age.GenerateX25519Identity()
 	if _, err := Verify(ctx, bytes.NewReader(enc2), int64(len(enc2)), "", other); !errors.Is(err, ErrPassphrase) {

@@ -35,6 +35,7 @@ type VerifyReport struct {
 	Blockers   int64                  `json:"blockers"` // blockers recorded in the manifest
 	Missing    int                    `json:"missing_documents"`
 	Problems   []Problem              `json:"problems"`
+	Recipients []Recipient            `json:"recipients,omitempty"` // whom it is encrypted to, as its manifest says
 }
 
 // Problem is one thing wrong with a package, naming the file.
@@ -135,6 +136,7 @@ func Verify(ctx context.Context, r io.ReaderAt, size int64, passphrase string, i
 		return rep, fmt.Errorf("this package was made by a newer Handover (format %d): update Handover to verify it", m.FormatVersion)
 	}
 	rep.Format, rep.AppVersion, rep.FirmName, rep.Cutoff, rep.Counts = m.FormatVersion, m.AppVersion, m.FirmName, m.Cutoff, m.Counts
+	rep.Recipients = m.Recipients
 	rep.Missing = len(m.Documents.Missing)
 	if m.Blockers != nil {
 		rep.Blockers = m.Blockers.Total

@@ -1,9 +1,11 @@
 package send
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,8 +32,8 @@ type Recipient struct {
 }
 
 func (r Recipient) String() string {
-	if r.Name == "" {
-		return r.Key
+	if r.Name == "" || r.Key == "" {
+		return r.Name + r.Key
 	}
 	return r.Name + " <" + r.Key + ">"
 }
@@ -250,4 +252,39 @@ func Receipts(ctx context.Context, ws *workspace.Workspace) ([]Receipt, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// PackageRecipients says whom a package file is encrypted to: the project's
+// saved recipients when the file is age-encrypted to X25519 keys, nobody for
+// a plain or passphrase-locked package. age's header does not name the keys,
+// only how many there are, so when that count differs from the project's
+// list the receipt says so rather than name the wrong people.
+func PackageRecipients(path string, saved []Recipient) ([]Recipient, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(io.LimitReader(f, 64<<10), 4096)
+	first, _ := br.ReadString('\n')
+	if first != "age-encryption.org/v1\n" {
+		return nil, nil
+	}
+	n := 0
+	for {
+		line, err := br.ReadString('\n')
+		if strings.HasPrefix(line, "-> X25519 ") {
+			n++
+		}
+		if strings.HasPrefix(line, "---") || err != nil {
+			break
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	if n == len(saved) {
+		return saved, nil
+	}
+	return []Recipient{{Name: fmt.Sprintf("%d age public key(s) this project does not list (it lists %d)", n, len(saved))}}, nil
 }

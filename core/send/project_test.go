@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
+
 	"handover/core/workspace"
 )
 
@@ -128,4 +130,39 @@ func FuzzParseDestination(f *testing.F) {
 			t.Fatalf("%q → %q → %+v, %v; want %+v", s, d.String(), again, err, d)
 		}
 	})
+}
+
+func TestPackageRecipientsFromTheAgeHeader(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := age.GenerateX25519Identity()
+	b, _ := age.GenerateX25519Identity()
+	pass, _ := age.NewScryptRecipient("p")
+	pass.SetWorkFactor(10)
+	write := func(name string, rs ...age.Recipient) string {
+		p := filepath.Join(dir, name)
+		f, _ := os.Create(p)
+		w, err := age.Encrypt(f, rs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte("PK"))
+		w.Close()
+		f.Close()
+		return p
+	}
+	saved := []Recipient{{Name: "Team A", Key: a.Recipient().String()}, {Name: "Team B", Key: b.Recipient().String()}}
+	if got, _ := PackageRecipients(write("two.age", a.Recipient(), b.Recipient()), saved); len(got) != 2 || got[0].Name != "Team A" {
+		t.Fatalf("two recipients: %v", got)
+	}
+	if got, _ := PackageRecipients(write("one.age", a.Recipient()), saved); len(got) != 1 || !strings.Contains(got[0].String(), "does not list") {
+		t.Fatalf("a count that differs from the project's list must not name its people: %v", got)
+	}
+	if got, _ := PackageRecipients(write("pass.age", pass), saved); got != nil {
+		t.Fatalf("a passphrase package has no recipients: %v", got)
+	}
+	plain := filepath.Join(dir, "plain.zip")
+	os.WriteFile(plain, []byte("PK\x03\x04"), 0o644)
+	if got, _ := PackageRecipients(plain, saved); got != nil {
+		t.Fatalf("a plain package has no recipients: %v", got)
+	}
 }
