@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"handover/core/lease"
-	"handover/core/secrets"
 	"handover/core/send"
 )
 
@@ -28,14 +26,6 @@ func init() {
 
 // sendStdin is where --password-stdin reads (tests replace it).
 var sendStdin io.Reader = os.Stdin
-
-// savedCreds is what the keyring keeps for a destination: the password (or
-// app token), or the private key's passphrase. The key file's path is not a
-// secret and is kept in the project.
-type savedCreds struct {
-	Password   string `json:"password,omitempty"`
-	Passphrase string `json:"passphrase,omitempty"`
-}
 
 // sendJSON is what `send --json` prints.
 type sendJSON struct {
@@ -99,13 +89,8 @@ func runSend(e *env, args []string) error {
 		return err
 	}
 	var creds send.Credentials
-	var saved savedCreds
-	fromKeyring := false
-	if v, err := store.Get(dest.SecretKey()); err == nil {
-		if json.Unmarshal([]byte(v), &saved) == nil {
-			fromKeyring = true
-		}
-	} else if !errors.Is(err, secrets.ErrNotFound) {
+	saved, fromKeyring, err := send.LoadSaved(store, dest)
+	if err != nil {
 		return fmt.Errorf("cannot read the saved password from the keyring: %w", err)
 	}
 	kf := *keyFile
@@ -133,9 +118,9 @@ func runSend(e *env, args []string) error {
 		}
 		fromKeyring = false
 		if kf != "" {
-			saved = savedCreds{Passphrase: line}
+			saved = send.Saved{Passphrase: line}
 		} else {
-			saved = savedCreds{Password: line}
+			saved = send.Saved{Password: line}
 		}
 	}
 	creds.Password, creds.Passphrase = saved.Password, saved.Passphrase
@@ -184,8 +169,7 @@ func runSend(e *env, args []string) error {
 	}
 	// Only a password that worked is kept.
 	if !fromKeyring && (saved.Password != "" || saved.Passphrase != "") {
-		b, _ := json.Marshal(saved)
-		if err := store.Set(dest.SecretKey(), string(b)); err != nil {
+		if err := send.Save(store, dest, saved); err != nil {
 			fmt.Fprintf(e.stderr, "warning: sent, but the password could not be saved in the keyring: %v\n", err)
 		}
 	}
@@ -226,14 +210,13 @@ func runForget(e *env, addr, wsPath string) error {
 	if err != nil {
 		return err
 	}
-	err = store.Delete(dest.SecretKey())
-	switch {
-	case err == nil:
-		fmt.Fprintf(e.stdout, "Removed the saved password for %s from the keyring.\n", dest)
-	case errors.Is(err, secrets.ErrNotFound):
-		fmt.Fprintf(e.stdout, "No saved password for %s.\n", dest)
-	default:
+	switch had, err := send.Forget(store, dest); {
+	case err != nil:
 		return fmt.Errorf("cannot remove the saved password: %w", err)
+	case had:
+		fmt.Fprintf(e.stdout, "Removed the saved password for %s from the keyring.\n", dest)
+	default:
+		fmt.Fprintf(e.stdout, "No saved password for %s.\n", dest)
 	}
 	if wsPath == "" || dest.Protocol != send.SFTP {
 		return nil

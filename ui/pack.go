@@ -42,6 +42,8 @@ type packageScreen struct {
 	SkipDocs      *widget.Check
 	CreateButton  *widget.Button
 	NextButton    *widget.Button
+	Send          *sendSection // "Send to your migration team" (ui/send.go)
+	scroll        *container.Scroll
 }
 
 func newPackage(ui *App) *packageScreen {
@@ -73,6 +75,7 @@ func newPackage(ui *App) *packageScreen {
 	p.CreateButton.Importance = widget.HighImportance
 	p.NextButton = widget.NewButtonWithIcon("Next: upload to Clio", theme.NavigateNextIcon(), ui.Next)
 	p.result = container.NewVBox()
+	p.Send = newSendSection(ui, func() string { return p.Dest.Text })
 
 	form := container.New(&formLayout{cols: []float32{150, 0}},
 		widget.NewLabel("Save it as"), container.NewBorder(nil, nil, nil, choose, p.Dest),
@@ -83,14 +86,16 @@ func newPackage(ui *App) *packageScreen {
 		widget.NewLabel(""), p.AllowBlockers,
 		widget.NewLabel(""), p.SkipDocs,
 	)
-	p.content = container.NewBorder(nil, container.NewHBox(p.NextButton), nil, nil, container.NewVScroll(container.NewVBox(
+	p.scroll = container.NewVScroll(container.NewVBox(
 		wrapped("The package is one file with everything Handover will send to Clio — in Clio's own import format — plus "+
 			"every row left out and why, the readiness report, and a list of checksums so anyone can prove nothing changed. "+
 			"Keep it with the firm's records, or give it to Clio's migration team."),
 		form,
 		container.NewHBox(p.CreateButton),
 		p.result,
-	)))
+		p.Send.box,
+	))
+	p.content = container.NewBorder(nil, container.NewHBox(p.NextButton), nil, nil, p.scroll)
 	return p
 }
 
@@ -101,6 +106,7 @@ func (p *packageScreen) Done() bool                 { return p.done }
 func (p *packageScreen) Verified() pack.VerifyReport { return p.last }
 
 func (p *packageScreen) Refresh() {
+	p.Send.Refresh()
 	if p.ui.project == nil || p.Dest.Text != "" {
 		return
 	}

@@ -10,6 +10,7 @@ import (
 
 	"filippo.io/age"
 
+	"handover/core/secrets"
 	"handover/core/workspace"
 )
 
@@ -164,5 +165,29 @@ func TestPackageRecipientsFromTheAgeHeader(t *testing.T) {
 	os.WriteFile(plain, []byte("PK\x03\x04"), 0o644)
 	if got, _ := PackageRecipients(plain, saved); got != nil {
 		t.Fatalf("a plain package has no recipients: %v", got)
+	}
+}
+
+func TestSavedSecretRoundTrip(t *testing.T) {
+	store := secrets.Memory()
+	d, _ := Parse("https://u@dav.example.com/drop")
+	if _, ok, err := LoadSaved(store, d); ok || err != nil {
+		t.Fatalf("found a secret before saving one: %v", err)
+	}
+	if err := Save(store, d, Saved{Password: "tok"}); err != nil {
+		t.Fatal(err)
+	}
+	if s, ok, err := LoadSaved(store, d); !ok || err != nil || s.Password != "tok" {
+		t.Fatalf("%+v %v %v", s, ok, err)
+	}
+	other, _ := Parse("https://u@dav.example.com/other")
+	if _, ok, _ := LoadSaved(store, other); ok {
+		t.Fatal("another folder got this folder's password")
+	}
+	if had, err := Forget(store, d); !had || err != nil {
+		t.Fatalf("forget: %v %v", had, err)
+	}
+	if had, _ := Forget(store, d); had {
+		t.Fatal("forgot twice")
 	}
 }
