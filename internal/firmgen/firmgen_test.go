@@ -306,6 +306,9 @@ func TestValueEncodings(t *testing.T) {
 		{Style{MatterNo: "slash"}, Style{MatterNo: "slash"}.matterNumber(matter{Year: 2024, Seq: 17}), "2024/0017"},
 		{Style{Naming: "access"}, Style{Naming: "access"}.headerFor("client_id", 0), "ClientID"},
 		{Style{Naming: "upper", Lang: "de"}, Style{Naming: "upper", Lang: "de"}.headerFor("last", 10), "NACHNAME"},
+		// A DBF field name is ten bytes: an accent left in it is cut whole, not in half.
+		{Style{Naming: "upper", Lang: "es"}, Style{Naming: "upper", Lang: "es"}.headerFor("description", 10), "DESCRIPCI"},
+		{Style{}, cutBytes("CAFÉ", 4), "CAF"},
 	}
 	for _, c := range cases {
 		if c.got != c.want {

@@ -63,7 +63,7 @@ func (g *gen) headers(t *table, maxLen int) []string {
 		if n := seen[k]; n > 0 {
 			suffix := fmt.Sprint(n + 1)
 			if maxLen > 0 && len(h)+len(suffix) > maxLen {
-				h = h[:maxLen-len(suffix)]
+				h = cutBytes(h, maxLen-len(suffix))
 			}
 			h += suffix
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Style is everything a firm's export varies in, drawn from its seed.
@@ -130,12 +131,22 @@ func (s Style) headerFor(concept string, maxLen int) string {
 		h = titleWords(words)
 	}
 	if maxLen > 0 {
-		h = asciiFold(h)
-		if len(h) > maxLen {
-			h = h[:maxLen]
-		}
+		h = cutBytes(asciiFold(h), maxLen)
 	}
 	return h
+}
+
+// cutBytes shortens s to at most n bytes without splitting a character: a
+// DBF field name is ten bytes, and an accent asciiFold leaves (an upper-case
+// "Ó") is two of them.
+func cutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // tableName names a table: tblClients, CLIENTS, clients, Clients.
