@@ -8,6 +8,7 @@ package check
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -110,6 +111,11 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 		return res, err
 	}
 	defer c.dup.close()
+	defer func() {
+		if c.labelStmt != nil {
+			c.labelStmt.Close()
+		}
+	}()
 	// Records merged while cleaning are not streamed, but references to them
 	// resolve to their survivor (as upload's resolver has them).
 	if err := c.ix.AddMerged(ctx, ws); err != nil {
@@ -205,6 +211,7 @@ type checker struct {
 	ix        *resolve.Resolver // parents, filled as contacts and matters stream past
 	pending   []pendingLink     // people's employers, resolved once the contacts are all in ix
 	labels    map[string]string // candidates' labels for findings (bounded)
+	labelStmt *sql.Stmt         // reads a candidate for its label
 	userUses  map[string]*userUse
 	cf        map[string]*fieldUse
 	dup       *dupCollector
