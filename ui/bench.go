@@ -126,17 +126,16 @@ func BenchReadiness(u *App, path string, steps int) {
 		})
 		u.Settle()
 		all := time.Since(t1)
-		var n, chunks, kb int
+		var n, marks int
 		var pass time.Duration
-		onUI(func() {
-			l := r.list
-			l.mu.Lock()
-			n, chunks, kb, pass = l.n, len(l.chunks), l.bytes/1024, l.took
-			l.mu.Unlock()
-		})
+		var l *findingList
+		onUI(func() { l = r.list })
+		l.mu.Lock()
+		n, marks, pass = l.count, len(l.marks), l.marksTook
+		l.mu.Unlock()
 		out("readiness_summary_ms=%d readiness_first_rows_ms=%d readiness_counts_ms=%d readiness_banner_ms=%d readiness_all_ms=%d",
 			ms(summary), ms(rows), ms(counts), ms(banner), ms(all))
-		out("findings=%d list_pass_ms=%d list_kb=%d chunks=%d", n, ms(pass), kb, chunks)
+		out("findings=%d marks_pass_ms=%d pages=%d", n, ms(pass), marks)
 		if n == 0 {
 			fail("no findings in the table")
 			return
@@ -167,8 +166,11 @@ func BenchReadiness(u *App, path string, steps int) {
 		})
 		var misses int
 		onUI(func() { misses = r.list.misses - missBefore })
-		out("scroll_steps=%d scroll_ms=%d scroll_stall_max_ms=%d scroll_cells_not_ready=%d last_row_ok=%v",
-			steps, ms(time.Since(t2)), ms(probe.Max("scroll")), misses, last != "")
+		l.mu.Lock()
+		pagesRead, pageMax := l.stats.pages, l.stats.maxMS
+		l.mu.Unlock()
+		out("scroll_steps=%d scroll_ms=%d scroll_stall_max_ms=%d scroll_cells_not_ready=%d last_row_ok=%v pages_read=%d page_read_max_ms=%d",
+			steps, ms(time.Since(t2)), ms(probe.Max("scroll")), misses, last != "", pagesRead, pageMax)
 
 		// like a mouse wheel from the middle: 40 px every 16 ms for 3 s
 		probe.Phase("wheel")

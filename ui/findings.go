@@ -1,265 +1,217 @@
 package ui
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
-	"io"
+	"errors"
+	"slices"
 	"sync"
 	"time"
 
-	"compress/flate"
-
-	"handover/core/model"
 	"handover/core/workspace"
 )
 
-// The findings table shows up to a million rows. Reading a page of them from
-// the project costs a sort of every finding (seconds on a big firm), so the
-// list is read once per filter, in one pass in the background, and kept in
-// memory compressed in chunks of findingChunk rows (the text of findings is
-// repetitive: a few bytes a row). The table's cell callback only looks rows
-// up in memory: a chunk is inflated on first use (about a millisecond) and a
-// few stay inflated.
+// The findings table shows up to a million rows, read from the project a
+// page at a time through the list's index (workspace.FindingsAfter: an index
+// seek, whatever the page). One pass over the index's keys finds where every
+// page starts (FindingMarks: a few bytes a page), so a page anywhere in the
+// list is one query away. The table's cell callback never reads the project:
+// it looks rows up among the pages in memory, and a row not read yet asks
+// for its page, read in the background, and says "Reading…" until it is in.
+
+// rows per page read (a variable: tests page a small list in small pages)
+var findingPage = 100
 
 const (
-	findingChunk   = 500 // rows per compressed chunk
-	findingDecoded = 8   // chunks kept inflated
+	findingPagesKept = 24 // pages kept in memory, the least recently used dropped first
+	findingPagesWant = 6  // pages asked for and not read yet: older asks are dropped (scrolled past)
 )
 
-// findingList is one filter's findings as the pass reads them.
+// findingList is one filter's findings, read page by page.
 type findingList struct {
-	filter workspace.FindingFilter
-	cancel context.CancelFunc
-
-	mu      sync.Mutex
-	changed *sync.Cond // broadcast when a chunk is added or the pass ends
-	chunks  [][]byte
-	n       int // rows read so far
-	count   int // rows the project says match (-1 until known)
+	filter  workspace.FindingFilter
+	cancel  context.CancelFunc
 	started bool
-	done    bool
-	err     error
-	took    time.Duration // the pass, start to end
-	bytes   int           // compressed size of the chunks
+	ctx     context.Context             // the list's reads; cancelled when another list replaces it
+	ws      *workspace.Workspace        // set by readList
+	kick    func()                      // starts the background read of the pages asked for
+	misses  int                         // cells drawn before their row was read (benchmarks; UI goroutine)
+	stats   struct{ pages, maxMS int64 } // pages read, and the slowest (benchmarks)
 
-	// used on the UI goroutine only
-	decoded map[int][]workspace.StoredFinding
-	order   []int // decoded chunks, least recently used first
-	misses  int   // cells drawn before their row was read (benchmarks)
+	mu         sync.Mutex
+	marks      []workspace.FindingCursor // where each page starts; nil until read
+	marksTook  time.Duration
+	count      int // rows the project has for the filter (-1 until the marks are read)
+	err        error
+	pages      map[int][]workspace.StoredFinding
+	used       []int // pages in memory, least recently used first
+	want       []int // pages asked for, latest last
+	readingNow int   // the page being read (-1 when none)
 }
 
 func newFindingList(f workspace.FindingFilter) *findingList {
-	l := &findingList{filter: f, count: -1, cancel: func() {}, decoded: map[int][]workspace.StoredFinding{}}
-	l.changed = sync.NewCond(&l.mu)
-	return l
+	return &findingList{filter: f, count: -1, cancel: func() {}, kick: func() {}, ctx: context.Background(),
+		pages: map[int][]workspace.StoredFinding{}, readingNow: -1}
 }
 
-// length is how many rows the table has: what the project counts, or what
-// the pass found once it is done.
+// length is how many rows the table has: the project's count once the marks
+// are read, until then the first page's rows (shown before the count).
 func (l *findingList) length() int {
 	if l == nil {
 		return 0
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	switch {
-	case l.done && l.err == nil:
-		return l.n
-	case l.count >= 0:
+	if l.count >= 0 {
 		return l.count
 	}
-	return l.n
+	return len(l.pages[0])
 }
 
-// counted tells whether length is the list's size yet (the count is in, or
-// the pass is done).
+// counted tells whether length is the list's size yet.
 func (l *findingList) counted() bool {
 	if l == nil {
 		return false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.count >= 0 || l.done
+	return l.count >= 0
 }
 
-// setCount records the project's count of rows for the filter.
-func (l *findingList) setCount(n int) {
-	l.mu.Lock()
-	l.count = n
-	l.mu.Unlock()
-}
-
-// read is the pass: it streams the filter's findings from the project and
-// keeps them compressed, calling progress after each chunk (off the UI
-// goroutine).
-func (l *findingList) read(ctx context.Context, ws *workspace.Workspace, progress func()) {
+// readMarks is the pass over the index that finds where each page starts
+// and counts the rows (off the UI goroutine).
+func (l *findingList) readMarks() error {
 	start := time.Now()
-	var w *flate.Writer
-	var raw, enc bytes.Buffer
-	rows := 0
-	flush := func() {
-		enc.Reset()
-		if w == nil {
-			w, _ = flate.NewWriter(&enc, flate.BestSpeed)
-		} else {
-			w.Reset(&enc)
-		}
-		w.Write(raw.Bytes())
-		w.Close()
-		chunk := bytes.Clone(enc.Bytes())
-		l.mu.Lock()
-		l.chunks = append(l.chunks, chunk)
-		l.n += rows
-		l.bytes += len(chunk)
-		l.changed.Broadcast()
-		l.mu.Unlock()
-		raw.Reset()
-		rows = 0
-		progress()
-	}
-	err := ws.EachFinding(ctx, l.filter, func(f workspace.StoredFinding) error {
-		encodeFinding(&raw, f)
-		if rows++; rows == findingChunk {
-			flush()
-		}
-		return nil
-	})
-	if rows > 0 && err == nil {
-		flush()
-	}
+	marks, n, err := l.ws.FindingMarks(l.ctx, l.filter, findingPage)
 	l.mu.Lock()
-	l.done, l.err, l.took = true, err, time.Since(start)
-	l.changed.Broadcast()
-	l.mu.Unlock()
+	defer l.mu.Unlock()
+	if err != nil {
+		if l.err == nil && !errors.Is(err, context.Canceled) {
+			l.err = err
+		}
+		return err
+	}
+	l.marks, l.count, l.marksTook = marks, n, time.Since(start)
+	return nil
 }
 
-// row is row i if its chunk is in memory (UI goroutine).
+// row is row i if its page is in memory; if not, the page is asked for
+// (any goroutine; the table's cell callback calls it).
 func (l *findingList) row(i int) (workspace.StoredFinding, bool) {
 	if l == nil || i < 0 {
 		return workspace.StoredFinding{}, false
 	}
-	c := i / findingChunk
-	rows, ok := l.decoded[c]
+	p, j := i/findingPage, i%findingPage
+	l.mu.Lock()
+	rows, ok := l.pages[p]
 	if ok {
-		l.touch(c)
-	} else {
-		l.mu.Lock()
-		var chunk []byte
-		if c < len(l.chunks) {
-			chunk = l.chunks[c]
+		if k := slices.Index(l.used, p); k >= 0 && k != len(l.used)-1 {
+			l.used = append(slices.Delete(l.used, k, k+1), p)
 		}
 		l.mu.Unlock()
-		if chunk == nil {
+		if j < len(rows) {
+			return rows[j], true
+		}
+		return workspace.StoredFinding{}, false // past the end of a short (last) page
+	}
+	asked := l.ask(p)
+	l.mu.Unlock()
+	if asked {
+		l.kick()
+	}
+	return workspace.StoredFinding{}, false
+}
+
+// ask adds page p to those wanted (l.mu held); false if it was already.
+func (l *findingList) ask(p int) bool {
+	if p == l.readingNow || l.count >= 0 && p*findingPage >= l.count {
+		return false
+	}
+	if k := slices.Index(l.want, p); k >= 0 {
+		if k == len(l.want)-1 {
+			return false
+		}
+		l.want = slices.Delete(l.want, k, k+1) // asked again: latest now
+	}
+	l.want = append(l.want, p)
+	if len(l.want) > findingPagesWant {
+		l.want = l.want[len(l.want)-findingPagesWant:]
+	}
+	return true
+}
+
+// readWanted reads the pages asked for, the latest ask first, until none is
+// left that can be read (off the UI goroutine). A page after the first
+// waits for the marks. It returns whether any page came in.
+func (l *findingList) readWanted() bool {
+	got := false
+	for l.ctx.Err() == nil {
+		l.mu.Lock()
+		p := -1
+		for k := len(l.want) - 1; k >= 0; k-- {
+			q := l.want[k]
+			if _, in := l.pages[q]; in {
+				l.want = slices.Delete(l.want, k, k+1)
+				continue
+			}
+			if q == 0 || q < len(l.marks) {
+				p = q
+				l.want = slices.Delete(l.want, k, k+1)
+				break
+			}
+		}
+		if p < 0 {
+			l.mu.Unlock()
+			return got
+		}
+		var after workspace.FindingCursor
+		if p > 0 {
+			after = l.marks[p]
+		}
+		l.readingNow = p
+		l.mu.Unlock()
+
+		start := time.Now()
+		rows, err := l.ws.FindingsAfter(l.ctx, l.filter, after, findingPage)
+		took := time.Since(start).Milliseconds()
+
+		l.mu.Lock()
+		l.readingNow = -1
+		if err != nil {
+			if l.err == nil && !errors.Is(err, context.Canceled) {
+				l.err = err
+			}
+			l.mu.Unlock()
+			return got
+		}
+		l.pages[p] = rows
+		l.used = append(l.used, p)
+		if len(l.used) > findingPagesKept {
+			delete(l.pages, l.used[0])
+			l.used = l.used[1:]
+		}
+		l.stats.pages++
+		l.stats.maxMS = max(l.stats.maxMS, took)
+		l.mu.Unlock()
+		got = true
+	}
+	return got
+}
+
+// wait returns row i once its page is read, or false if there is no such
+// row (tests, the tour, benchmarks: any goroutine but the UI's).
+func (l *findingList) wait(i int) (workspace.StoredFinding, bool) {
+	for {
+		if f, ok := l.row(i); ok {
+			return f, true
+		}
+		l.mu.Lock()
+		p := i / findingPage
+		rows, in := l.pages[p]
+		gone := i < 0 || l.err != nil || l.ctx.Err() != nil || l.count >= 0 && i >= l.count || in && i%findingPage >= len(rows)
+		l.mu.Unlock()
+		if gone {
 			return workspace.StoredFinding{}, false
 		}
-		rows = decodeChunk(chunk)
-		if len(l.order) >= findingDecoded {
-			delete(l.decoded, l.order[0])
-			l.order = l.order[1:]
-		}
-		l.decoded[c] = rows
-		l.order = append(l.order, c)
+		time.Sleep(5 * time.Millisecond)
 	}
-	if j := i - c*findingChunk; j < len(rows) {
-		return rows[j], true
-	}
-	return workspace.StoredFinding{}, false
-}
-
-func (l *findingList) touch(c int) {
-	for k, x := range l.order {
-		if x == c {
-			l.order = append(append(l.order[:k:k], l.order[k+1:]...), c)
-			return
-		}
-	}
-}
-
-// wait returns row i once the pass has read it (tests and the tour; any
-// goroutine: it inflates its own copy of the chunk).
-func (l *findingList) wait(i int) (workspace.StoredFinding, bool) {
-	c := i / findingChunk
-	l.mu.Lock()
-	for c >= len(l.chunks) && !l.done {
-		l.changed.Wait()
-	}
-	var chunk []byte
-	if c < len(l.chunks) {
-		chunk = l.chunks[c]
-	}
-	l.mu.Unlock()
-	if chunk == nil || i < 0 {
-		return workspace.StoredFinding{}, false
-	}
-	rows := decodeChunk(chunk)
-	if j := i - c*findingChunk; j < len(rows) {
-		return rows[j], true
-	}
-	return workspace.StoredFinding{}, false
-}
-
-// A finding is kept as its fields, each a uvarint length then the bytes
-// (numbers as varints); Detail is left out (nothing on screen uses it).
-func encodeFinding(b *bytes.Buffer, f workspace.StoredFinding) {
-	var tmp [binary.MaxVarintLen64]byte
-	num := func(v int64) { b.Write(tmp[:binary.PutVarint(tmp[:], v)]) }
-	str := func(s string) {
-		b.Write(tmp[:binary.PutUvarint(tmp[:], uint64(len(s)))])
-		b.WriteString(s)
-	}
-	num(f.ID)
-	num(f.RowID)
-	num(f.Row)
-	str(f.Origin)
-	str(f.Rule)
-	str(string(f.Severity))
-	str(string(f.Entity))
-	str(f.RecordKey)
-	str(f.Source)
-	str(f.Field)
-	str(f.Value)
-	str(f.Message)
-	str(f.Fix)
-}
-
-func decodeChunk(chunk []byte) []workspace.StoredFinding {
-	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(chunk)))
-	if err != nil {
-		return nil
-	}
-	out := make([]workspace.StoredFinding, 0, findingChunk)
-	all := string(raw) // the strings of a chunk share one allocation
-	p, bad := 0, false
-	num := func() int64 {
-		v, n := binary.Varint(raw[p:])
-		if n <= 0 {
-			bad = true
-			return 0
-		}
-		p += n
-		return v
-	}
-	str := func() string {
-		v, n := binary.Uvarint(raw[p:])
-		if n <= 0 || uint64(len(raw)-p-n) < v {
-			bad = true
-			return ""
-		}
-		p += n
-		s := all[p : p+int(v)]
-		p += int(v)
-		return s
-	}
-	for p < len(raw) && !bad {
-		var f workspace.StoredFinding
-		f.ID, f.RowID, f.Row = num(), num(), num()
-		f.Origin, f.Rule = str(), str()
-		f.Severity, f.Entity = model.Severity(str()), model.Entity(str())
-		f.RecordKey, f.Source, f.Field, f.Value, f.Message, f.Fix = str(), str(), str(), str(), str(), str()
-		if !bad {
-			out = append(out, f)
-		}
-	}
-	return out
 }

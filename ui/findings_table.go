@@ -2,11 +2,8 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
-	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -99,7 +96,9 @@ func (r *readinessScreen) applyFilter() {
 	}
 }
 
-// readList starts reading the table's list (once): its count, then its rows.
+// readList starts reading the table's list (once): the first page and,
+// beside it, the marks where every page starts (with the count); other
+// pages are read as the table shows them.
 func (r *readinessScreen) readList() {
 	l, ws := r.list, r.ui.project
 	if l == nil || l.started || ws == nil {
@@ -111,54 +110,49 @@ func (r *readinessScreen) readList() {
 		parent = context.Background()
 	}
 	listCtx, cancel := context.WithCancel(parent) // cancelled when another list replaces it
-	l.cancel = cancel
-	r.ui.background("findings-count", func(context.Context) func() {
-		s, err := ws.SummarizeFindings(listCtx, l.filter)
-		if err != nil {
-			return nil // cancelled, or the pass will say
-		}
-		l.setCount(int(s.Total))
-		return func() {
-			if r.list == l {
-				r.showShown()
-				r.Table.Refresh()
+	l.ctx, l.ws, l.cancel = listCtx, ws, cancel
+	l.kick = func() {
+		r.ui.background("findings-pages", func(context.Context) func() {
+			if !l.readWanted() {
+				return r.showListError(l)
 			}
-		}
-	})
-	var mu sync.Mutex
-	var last time.Time
-	r.ui.background("findings-list", func(context.Context) func() {
-		if listCtx.Err() != nil {
-			return nil // replaced before it started
-		}
-		l.read(listCtx, ws, func() {
-			// the first rows at once, then at most four times a second
-			mu.Lock()
-			now := time.Now()
-			show := last.IsZero() || now.Sub(last) > 250*time.Millisecond
-			if show {
-				last = now
-			}
-			mu.Unlock()
-			if show {
-				onUIAsync(func() {
-					if r.list == l {
-						uiWork.time("findings-progress", r.Table.Refresh)
-					}
-				})
+			return func() {
+				if r.list == l {
+					r.Table.Refresh()
+				}
 			}
 		})
+	}
+	l.row(0) // the first rows show before the count
+	r.ui.background("findings-marks", func(context.Context) func() {
+		if l.readMarks() != nil {
+			return r.showListError(l)
+		}
 		return func() {
 			if r.list != l {
 				return
 			}
-			if l.err != nil && !errors.Is(l.err, context.Canceled) {
-				r.ui.ShowError("Could not list the problems", l.err)
-			}
 			r.showShown()
-			r.Table.Refresh()
+			r.Table.Refresh() // asks for the pages on show that waited for the marks
+			l.kick()
 		}
 	})
+}
+
+// showListError says why the list could not be read, if it could not (and
+// it is still the one on show); a list replaced meanwhile says nothing.
+func (r *readinessScreen) showListError(l *findingList) func() {
+	l.mu.Lock()
+	err := l.err
+	l.mu.Unlock()
+	if err == nil {
+		return nil
+	}
+	return func() {
+		if r.list == l {
+			r.ui.ShowError("Could not list the problems", err)
+		}
+	}
 }
 
 func (r *readinessScreen) showShown() {
@@ -174,23 +168,24 @@ func (r *readinessScreen) showShown() {
 	}
 }
 
-// FindingAt returns the finding on row i of the table, once it has been
-// read. For tests and the tour: it waits for the UI goroutine and for the
-// list, so never call it there.
+// FindingAt returns the finding on row i of the table, once its page has
+// been read. For tests and the tour: it waits for the UI goroutine and for
+// the page, so never call it there.
 func (r *readinessScreen) FindingAt(i int) (workspace.StoredFinding, bool) {
 	var l *findingList
 	onUI(func() {
 		r.readList()
 		l = r.list
 	})
-	if l == nil || i < 0 || i >= l.length() {
+	if l == nil {
 		return workspace.StoredFinding{}, false
 	}
 	return l.wait(i)
 }
 
-// updateCell draws one cell from the list in memory; a row not read yet
-// says "Reading…" (the cell callback never reads the project).
+// updateCell draws one cell from the pages in memory; a row not read yet
+// says "Reading…" and asks for its page (the cell callback never reads the
+// project).
 func (r *readinessScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	f, ok := r.list.row(id.Row)
 	if !ok {

@@ -30,8 +30,14 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 	}
 	msg := wrapped(f.Message)
 	msg.TextStyle = fyne.TextStyle{Bold: true}
+	kind := check.KindOf(f.Rule)
 	body := container.NewVBox(msg, wrapped("What to do: "+f.Fix), widget.NewLabel("From "+where+"."))
-	title := severityWord(f.Severity) + ": " + check.KindOf(f.Rule).Label
+	if kind.Help != "" {
+		help := wrapped(kind.Label + ": " + kind.Help)
+		help.TextStyle = fyne.TextStyle{Italic: true}
+		body.Add(help)
+	}
+	title := severityWord(f.Severity) + ": " + kind.Label
 	if f.RecordKey == "" || f.Entity == "" {
 		d := dialog.NewCustom(title, "Close", container.NewVScroll(body), r.ui.Win)
 		if slices.Contains(model.MissingPersonRules, f.Rule) && f.Severity == model.Blocker {
@@ -81,7 +87,7 @@ func (r *readinessScreen) ShowRecord(f workspace.StoredFinding) dialog.Dialog {
 	loading := widget.NewLabelWithStyle("Reading the record…", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	body.Add(loading)
 	content := container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(body))
-	d = dialog.NewCustomWithoutButtons(f.Entity.Label()+": "+check.KindOf(f.Rule).Label, content, r.ui.Win)
+	d = dialog.NewCustomWithoutButtons(f.Entity.Label()+": "+kind.Label, content, r.ui.Win)
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
 	r.ui.background("record", func(ctx context.Context) func() {

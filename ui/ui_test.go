@@ -371,10 +371,12 @@ func checkedDemo(t *testing.T) (*App, *readinessScreen) {
 	return u, r
 }
 
-func TestFindingsTableReadsTheListOnce(t *testing.T) {
+func TestFindingsTablePagesTheList(t *testing.T) {
+	defer func(n int) { findingPage = n }(findingPage)
+	findingPage = 3 // the demo firm's list in many pages
 	u, r := checkedDemo(t)
-	// every row, in the order the project lists them; at most
-	// findingDecoded chunks stay inflated
+	// every row, in the order the project lists them, read page by page;
+	// at most findingPagesKept pages stay in memory
 	var want []workspace.StoredFinding
 	u.Project().EachFinding(context.Background(), workspace.FindingFilter{}, func(f workspace.StoredFinding) error {
 		want = append(want, f)
@@ -383,14 +385,17 @@ func TestFindingsTableReadsTheListOnce(t *testing.T) {
 	if len(want) != r.Total() {
 		t.Fatalf("table has %d rows, project %d findings", r.Total(), len(want))
 	}
-	for i := range want {
-		got, ok := r.list.row(i)
+	for i := len(want) - 1; i >= 0; i-- { // from the end: every page from its mark
+		got, ok := r.FindingAt(i)
 		if !ok || got.ID != want[i].ID || got.Message != want[i].Message || got.Fix != want[i].Fix || got.RecordKey != want[i].RecordKey {
 			t.Fatalf("row %d: %+v, want %+v", i, got, want[i])
 		}
 	}
-	if len(r.list.decoded) > findingDecoded {
-		t.Errorf("%d chunks inflated", len(r.list.decoded))
+	r.list.mu.Lock()
+	kept := len(r.list.pages)
+	r.list.mu.Unlock()
+	if kept > findingPagesKept || len(want) > findingPagesKept*findingPage && kept < findingPagesKept {
+		t.Errorf("%d pages in memory for %d rows", kept, len(want))
 	}
 	if _, ok := r.FindingAt(r.Total()); ok {
 		t.Error("a row past the end")
@@ -422,7 +427,7 @@ func TestFindingsCellsNeverReadOnTheUIGoroutine(t *testing.T) {
 		t.Errorf("contacts that should be checked: %d rows, want %d", r.Total(), want.Total)
 	}
 	for i := 0; i < r.Total(); i++ {
-		if f, ok := r.list.row(i); !ok || f.Severity != model.Warning || f.Entity != model.Contacts {
+		if f, ok := r.FindingAt(i); !ok || f.Severity != model.Warning || f.Entity != model.Contacts {
 			t.Fatalf("row %d under Should check / Contacts: %+v", i, f)
 		}
 	}

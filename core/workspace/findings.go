@@ -117,19 +117,29 @@ func (f FindingFilter) where() (string, []any) {
 		conds = append(conds, "origin NOT IN ('"+originCheckFolded+"', '"+originIngestFolded+"')")
 	}
 	// Findings on records the user excluded or merged no longer matter.
-	conds = append(conds, `(row_id IS NULL OR row_id NOT IN (SELECT id FROM rows WHERE outcome = 'record' AND state != 'active'))`)
+	// (rows_inactive holds only those: the planner would read every record)
+	conds = append(conds, `(row_id IS NULL OR row_id NOT IN (SELECT id FROM rows INDEXED BY rows_inactive WHERE outcome = 'record' AND state != 'active'))`)
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
+
+// findingOrder is the order of the findings list: blockers first, then by
+// rule, source and row (the index findings_list, schema.go).
+const findingOrder = ` ORDER BY sev_rank, rule, source, row_no, id`
+
+const findingColumns = `id, origin, rule, severity, entity, record_key, coalesce(row_id, 0), source, row_no, field, value, message, fix, detail`
 
 // EachFinding streams findings, blockers first, then by source and row.
 func (w *Workspace) EachFinding(ctx context.Context, f FindingFilter, fn func(StoredFinding) error) error {
 	where, args := f.where()
-	q := `SELECT id, origin, rule, severity, entity, record_key, coalesce(row_id, 0), source, row_no, field, value, message, fix, detail
-		FROM findings` + where + ` ORDER BY CASE severity WHEN 'blocker' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule, source, row_no, id`
+	q := `SELECT ` + findingColumns + ` FROM findings` + where + findingOrder
 	if f.Limit > 0 {
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)
 	}
+	return w.scanFindings(ctx, q, args, fn)
+}
+
+func (w *Workspace) scanFindings(ctx context.Context, q string, args []any, fn func(StoredFinding) error) error {
 	rows, err := w.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
@@ -150,6 +160,105 @@ func (w *Workspace) EachFinding(ctx context.Context, f FindingFilter, fn func(St
 		}
 	}
 	return rows.Err()
+}
+
+// FindingCursor is a place in the findings list: the sort key of the
+// finding it follows. The zero cursor is the start of the list.
+type FindingCursor struct {
+	Rank   int // the severity's place: 0 blocker, 1 warning, 2 info
+	Rule   string
+	Source string
+	Row    int64
+	ID     int64
+}
+
+func severityRank(s model.Severity) int {
+	switch s {
+	case model.Blocker:
+		return 0
+	case model.Warning:
+		return 1
+	}
+	return 2
+}
+
+// Cursor is the place just after f in the list.
+func (f StoredFinding) Cursor() FindingCursor {
+	return FindingCursor{Rank: severityRank(f.Severity), Rule: f.Rule, Source: f.Source, Row: f.Row, ID: f.ID}
+}
+
+// listWhere is f's condition, and "comes after c" (unless c is the zero
+// cursor), written so that the index can seek them: the severity as
+// sev_rank (the index's column; severity = ? would make the planner take
+// findings_rule and sort), and the row value over the index columns after
+// those a filter fixes (SQLite seeks a row value only there).
+func (f FindingFilter) listWhere(c FindingCursor) (string, []any) {
+	g := f
+	g.Severity = ""
+	where, args := g.where()
+	switch {
+	case f.Severity != "":
+		where += ` AND sev_rank = ?`
+		args = append(args, severityRank(f.Severity))
+		if c.ID != 0 {
+			where += ` AND (rule, source, row_no, id) > (?, ?, ?, ?)`
+			args = append(args, c.Rule, c.Source, c.Row, c.ID)
+		}
+	case c.ID != 0:
+		where += ` AND (sev_rank, rule, source, row_no, id) > (?, ?, ?, ?, ?)`
+		args = append(args, c.Rank, c.Rule, c.Source, c.Row, c.ID)
+	}
+	return where, args
+}
+
+// FindingsAfter returns up to n of the findings matching f (Offset and
+// Limit ignored) that come after the cursor, in the list's order. A page
+// costs an index seek and n rows, wherever it is in the list (keyset
+// pagination: LIMIT/OFFSET sorted every finding for each page).
+func (w *Workspace) FindingsAfter(ctx context.Context, f FindingFilter, after FindingCursor, n int) ([]StoredFinding, error) {
+	where, args := f.listWhere(after)
+	q := `SELECT ` + findingColumns + ` FROM findings` + where + findingOrder + ` LIMIT ?`
+	out := make([]StoredFinding, 0, n)
+	err := w.scanFindings(ctx, q, append(args, n), func(s StoredFinding) error {
+		out = append(out, s)
+		return nil
+	})
+	return out, err
+}
+
+// FindingMarks walks the list's index once, reading only sort keys, and
+// returns the cursor every page of the given size starts after (marks[0] is
+// the zero cursor, the start) and how many findings match f. With them any
+// page can be read at once by FindingsAfter: a scroll bar dragged to the
+// middle of a million findings.
+func (w *Workspace) FindingMarks(ctx context.Context, f FindingFilter, page int) ([]FindingCursor, int, error) {
+	if page <= 0 {
+		page = 1
+	}
+	where, args := f.listWhere(FindingCursor{})
+	rows, err := w.db.QueryContext(ctx, `SELECT sev_rank, rule, source, row_no, id FROM findings`+where+findingOrder, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	marks := []FindingCursor{{}}
+	n := 0
+	for rows.Next() {
+		var c FindingCursor
+		if err := rows.Scan(&c.Rank, &c.Rule, &c.Source, &c.Row, &c.ID); err != nil {
+			return nil, 0, err
+		}
+		if n++; n%page == 0 {
+			marks = append(marks, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if n%page == 0 && len(marks) > 1 {
+		marks = marks[:len(marks)-1] // the mark after the last row starts no page
+	}
+	return marks, n, nil
 }
 
 // FindingSummary counts findings by severity and by rule.

@@ -218,6 +218,21 @@ CREATE TABLE send_receipts(
   recipients   TEXT NOT NULL DEFAULT '[]' -- JSON: ["Name <age1…>"]
 );
 `,
+	// 4 → 5: the findings list read page by page through an index in its own
+	// order (blockers first, then rule, source, row; FindingsAfter) instead of
+	// sorting every finding for each page. sev_rank is that order's severity
+	// as a number (virtual: computed on read, kept only in the indexes). A
+	// list without the type filter walks findings_list; with it,
+	// findings_list_entity. rows_inactive holds the few records the user
+	// left out or merged, whose findings every list skips: without it, that
+	// skip read every record's state.
+	`
+ALTER TABLE findings ADD COLUMN sev_rank INTEGER GENERATED ALWAYS AS
+  (CASE severity WHEN 'blocker' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) VIRTUAL;
+CREATE INDEX findings_list ON findings(sev_rank, rule, source, row_no);
+CREATE INDEX findings_list_entity ON findings(entity, sev_rank, rule, source, row_no);
+CREATE INDEX rows_inactive ON rows(id) WHERE outcome = 'record' AND state != 'active';
+`,
 }
 
 // SchemaVersion is the schema this build writes.
