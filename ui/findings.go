@@ -107,7 +107,20 @@ func (l *findingList) row(i int) (workspace.StoredFinding, bool) {
 		if k := slices.Index(l.used, p); k >= 0 && k != len(l.used)-1 {
 			l.used = append(slices.Delete(l.used, k, k+1), p)
 		}
+		// near a page's edge, the next page is read before it is on show
+		// (a mouse wheel then never shows "Reading…")
+		next := p + 1
+		if j < findingPage/4 {
+			next = p - 1
+		}
+		asked := false
+		if _, in := l.pages[next]; !in && next >= 0 && (j < findingPage/4 || j >= findingPage*3/4) && len(rows) == findingPage {
+			asked = l.ask(next)
+		}
 		l.mu.Unlock()
+		if asked {
+			l.kick()
+		}
 		if j < len(rows) {
 			return rows[j], true
 		}
