@@ -31,10 +31,10 @@ type findingList struct {
 	filter  workspace.FindingFilter
 	cancel  context.CancelFunc
 	started bool
-	ctx     context.Context             // the list's reads; cancelled when another list replaces it
-	ws      *workspace.Workspace        // set by readList
-	kick    func()                      // starts the background read of the pages asked for
-	misses  int                         // cells drawn before their row was read (benchmarks; UI goroutine)
+	ctx     context.Context              // the list's reads; cancelled when another list replaces it
+	ws      *workspace.Workspace         // set by readList
+	kick    func()                       // starts the background read of the pages asked for
+	misses  int                          // cells drawn before their row was read (benchmarks; UI goroutine)
 	stats   struct{ pages, maxMS int64 } // pages read, and the slowest (benchmarks)
 
 	mu         sync.Mutex
