@@ -471,15 +471,6 @@ func initials(first, last string) string {
 	return string([]rune(asciiFold(first))[:1]) + string([]rune(asciiFold(last))[:1])
 }
 
-func firstWord(s string) string {
-	for i, c := range s {
-		if c == ' ' {
-			return s[:i]
-		}
-	}
-	return s
-}
-
 func lowerFirst(s string) string {
 	if s == "" {
 		return s
