@@ -94,11 +94,22 @@ func MatterNumber(folder string) string {
 		return ""
 	}
 	for _, re := range []*regexp.Regexp{reLeadNumber, reBracketed, reTrailNumber} {
-		if m := re.FindStringSubmatch(name); m != nil && numberLike(m[1]) && !reOnlyYearDate.MatchString(m[1]) {
+		if m := re.FindStringSubmatch(name); m != nil && numberLike(m[1]) && !dateFolder(m[1]) {
 			return m[1]
 		}
 	}
 	return ""
+}
+
+// dateFolder: a token that files by time — a year, or a full date — rather
+// than a matter number. A year and one more number before a description
+// ("2025-7 - Severance review") is a matter number: a month folder is named
+// by the month alone ("2024-03"), and that whole name is caught above.
+func dateFolder(tok string) bool {
+	if !reOnlyYearDate.MatchString(tok) {
+		return false
+	}
+	return len(tok) == 4 || len(strings.FieldsFunc(tok, func(r rune) bool { return r == '-' || r == '.' || r == '_' || r == ' ' })) >= 3
 }
 
 // numberLike: three digits or more, two with a letter or separator
