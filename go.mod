@@ -10,6 +10,7 @@ require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/gofrs/flock v0.13.2
 	github.com/hbollon/go-edlib v1.7.0
+	github.com/klauspost/compress v1.20.5
 	github.com/nyaruka/phonenumbers v1.8.1
 	github.com/pkg/sftp v1.13.12
 	github.com/richardlehane/mscfb v1.0.9

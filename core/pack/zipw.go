@@ -3,7 +3,6 @@ package pack
 import (
 	"archive/zip"
 	"bufio"
-	"compress/flate"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -13,7 +12,8 @@ import (
 )
 
 // compressionLevel is fixed so the same input always deflates to the same
-// bytes (for a given Go release).
+// bytes (for a given version of github.com/klauspost/compress, pinned in
+// go.mod; see deflate.go).
 const compressionLevel = 6
 
 // zipOut writes the package's entries one after another, hashing and
@@ -29,7 +29,7 @@ type zipOut struct {
 func newZipOut(w io.Writer, mod time.Time) *zipOut {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, compressionLevel)
+		return newParallelDeflate(out), nil
 	})
 	return &zipOut{zw: zw, mod: mod}
 }
