@@ -231,10 +231,22 @@ func sniffDelimiter(sample string, truncated bool) (rune, string) {
 		if w < 2 || len(counts) == 0 {
 			continue
 		}
+		// A record with fewer fields than the usual count still fits when the
+		// delimiter splits it at all: exporters leave off trailing empty cells,
+		// so a third of the true delimiter's rows may be short. A record it does
+		// not split (a header without the decimal comma every row has, a line of
+		// prose without the semicolon every note has) or splits into more is
+		// what tells a wrong delimiter.
+		c = 0
+		for _, n := range counts {
+			if n >= 2 && n <= w {
+				c++
+			}
+		}
 		fr := float64(c) / float64(len(counts))
 		if fr > bestFreq+1e-9 || (fr > bestFreq-1e-9 && w > bestWidth) {
 			best, bestFreq, bestWidth = d, fr, w
-			bestWhy = fmt.Sprintf("%q (%d of the first %d records have %d fields)", string(d), c, len(counts), w)
+			bestWhy = fmt.Sprintf("%q (%d of the first %d records have %d fields, or fewer when trailing cells are left off)", string(d), c, len(counts), w)
 		}
 	}
 	return best, bestWhy

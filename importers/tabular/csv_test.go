@@ -347,6 +347,38 @@ func TestCSVTabAndSemicolon(t *testing.T) {
 	}
 }
 
+// The delimiter is the one that splits every record, the header included,
+// into the usual number of fields or fewer (trailing empty cells left off).
+// A decimal comma in every row, or one semicolon in every note, splits the
+// rows as consistently as the real delimiter would if no row were short, but
+// it leaves the header whole.
+func TestCSVDelimiterSurvivesShortRowsAndDelimiterLikeValues(t *testing.T) {
+	cases := []struct{ name, want, text string }{
+		{"pipe with decimal commas", "|", "REF|WHEN|HOURS|PRICE|WHAT|BILL\n" +
+			"1|03.02.2025|1:30|120,00|Draft letter|\n" +
+			"2|04.02.2025|0:45|95,50|Call with bank\n" +
+			"3|05.02.2025|2:00|120,00|Court filing|B-7\n" +
+			"4|06.02.2025|0:15|95,50|Email\n" +
+			"5|07.02.2025|1:00|120,00|Review|\n"},
+		{"comma with a semicolon in each note", ",", "No,Case,On,Text,Extra\n" +
+			"1,A-1,2025-01-02,Met the client; agreed a plan.,x\n" +
+			"2,A-2,2025-01-03,Read the lease; two points.\n" +
+			"3,A-1,2025-01-04,Called the court; hearing moved.,\n" +
+			"4,A-3,2025-01-05,Sent the draft; no reply yet.\n"},
+	}
+	for _, c := range cases {
+		p := writeFile(t, "x.csv", []byte(c.text))
+		info, rows := readAll(t, p, Options{})
+		if info.Delimiter != c.want || info.HeaderRow != 1 {
+			t.Errorf("%s: delimiter %q header row %d (%s), want %q on row 1", c.name, info.Delimiter, info.HeaderRow, info.Guessed["delimiter"], c.want)
+			continue
+		}
+		if len(rows[0].Table.Header) < 5 || rows[1].Kind != Data {
+			t.Errorf("%s: header %v, second row %+v", c.name, rows[0].Table.Header, rows[1])
+		}
+	}
+}
+
 func TestCSVLongRecordCapped(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 20 MB")
