@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/pkg/sftp"
@@ -113,6 +114,11 @@ func dialSFTP(ctx context.Context, req *Request) (remote, string, bool, error) {
 			return nil, seen, false, ctx.Err()
 		case strings.Contains(err.Error(), "unable to authenticate"):
 			return nil, seen, isNew, loginError(d.User, hp, err)
+		case seen != "" && !errors.Is(err, io.EOF) && !errors.Is(err, syscall.ECONNRESET):
+			// Past the key exchange only the login is left: a server that
+			// answers keyboard-interactive with a bare failure makes x/crypto
+			// say "unexpected message type 51", which is a refusal too.
+			return nil, seen, isNew, loginError(d.User, hp, err)
 		}
 		return nil, seen, isNew, &Error{Kind: Interrupted, Err: err,
 			What: fmt.Sprintf("The SSH connection to %s failed before login.", hp),
@@ -152,8 +158,15 @@ func (r *sftpRemote) explain(where string, err error) error {
 		return folderMissing(r.d.Folder, err)
 	case errors.As(err, &st) && st.FxCode() == sftp.ErrSSHFxFailure:
 		// OpenSSH answers a full disk (ENOSPC, EDQUOT) with the generic
-		// "Failure"; that is by far its most common cause on a write.
-		return diskFull(where, err)
+		// "Failure", as it does a read-only disk: ask the server how much
+		// room is left before saying which.
+		vfs, verr := r.c.StatVFS(r.d.Folder)
+		if verr != nil || vfs.Bavail*vfs.Frsize < 1<<20 || vfs.Favail == 0 {
+			return diskFull(where, err)
+		}
+		return &Error{Kind: Other, Err: err,
+			What: fmt.Sprintf("The server refused to write in %s although it has room.", where),
+			Ask:  "Ask the migration team whether that folder is writable (it may be read-only) or has a quota for your login."}
 	}
 	return err
 }

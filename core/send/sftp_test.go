@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -226,5 +227,44 @@ func TestSFTPCancelLeavesNothingUnderTheFinalName(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(s.Dir, "pkg.zip")); !os.IsNotExist(err) {
 		t.Fatalf("a cancelled send left the final name: %v", err)
+	}
+}
+
+// A server whose only way in is keyboard-interactive, which refuses every
+// answer (no PAM behind it): a refused login, said plainly, nothing written.
+func TestSFTPKeyboardInteractiveRefused(t *testing.T) {
+	s := sendtest.StartSSHDWith(t, "PasswordAuthentication no\nKbdInteractiveAuthentication yes\nAuthenticationMethods keyboard-interactive")
+	pkg := sendtest.RandomFile(t, "pkg.zip", 1<<10)
+	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.Port), Creds: Credentials{Password: "anything", KeyPEM: s.ClientKey},
+		HostKeys: sendtest.NewMemHostKeys(), Attempts: 1})
+	if KindOf(err) != LoginRefused {
+		t.Fatalf("err %v: want a refused login", err)
+	}
+	folderHolds(t, s.Dir)
+}
+
+// The server's disk fills up mid-upload (a 2 MiB tmpfs as the folder): the
+// send stops with "no room left", not a protocol word, and nothing appears
+// under the final name.
+func TestSFTPFullDiskSaysSo(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to mount a small tmpfs as the server's folder")
+	}
+	s := sendtest.StartSSHD(t)
+	full := filepath.Join(s.Dir, "small")
+	os.Mkdir(full, 0o755)
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", full).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", full).Run() })
+	pkg := sendtest.RandomFile(t, "pkg.zip", 6<<20)
+	d := sftpDest(t, s, s.Port)
+	d.Folder = full
+	_, err := Send(context.Background(), Request{Package: pkg, To: d, Creds: Credentials{KeyPEM: s.ClientKey}, HostKeys: sendtest.NewMemHostKeys(), Attempts: 1})
+	if KindOf(err) != DiskFull || !strings.Contains(err.Error(), "no room left") {
+		t.Fatalf("err %v: want disk full", err)
+	}
+	if _, err := os.Stat(filepath.Join(full, "pkg.zip")); !os.IsNotExist(err) {
+		t.Fatalf("a failed send left the final name: %v", err)
 	}
 }

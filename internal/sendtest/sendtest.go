@@ -63,7 +63,11 @@ func newEd25519(t testing.TB) (ssh.Signer, []byte) {
 
 // StartSSHD runs `sshd -D -f config` on a loopback port with a fresh host key
 // and one authorised client key. Skips only when sshd is not installed.
-func StartSSHD(t testing.TB) *SSHServer {
+func StartSSHD(t testing.TB) *SSHServer { return StartSSHDWith(t, "") }
+
+// StartSSHDWith is StartSSHD with extra sshd_config lines, which win over
+// the defaults (sshd keeps the first value it reads).
+func StartSSHDWith(t testing.TB, extra string) *SSHServer {
 	t.Helper()
 	if _, err := os.Stat(sshdPath); err != nil {
 		t.Skipf("%s is missing: install Debian's openssh-server to run the SFTP tests against a real server", sshdPath)
@@ -89,7 +93,7 @@ func StartSSHD(t testing.TB) *SSHServer {
 	}
 	port := FreePort(t)
 	sftpServer := "internal-sftp"
-	cfg := fmt.Sprintf(`Port %d
+	cfg := extra + "\n" + fmt.Sprintf(`Port %d
 ListenAddress 127.0.0.1
 HostKey %s
 PidFile %s
