@@ -518,7 +518,13 @@ func (p *Plan) billed(r *rowCtx) bool {
 					return true
 				}
 			}
-			if !star && !unbilledWords[Normalize(c.v)] {
+			// A column the profile reads as a yes flag takes yes and no in any
+			// language ("Oui"/"Non"), as the Billed column below does.
+			b, known := yesNo(c.v)
+			if known && b && listsYes(p.prof.History[t]) {
+				return true
+			}
+			if !star && !(known && !b) && !unbilledWords[Normalize(c.v)] {
 				r.fail(c, "a billed/unbilled marker", "Billed time is left out and unbilled time is imported, so this must be clear: write Y or N (or Billed/Unbilled), then re-import.")
 			}
 		}
@@ -532,7 +538,7 @@ func (p *Plan) billed(r *rowCtx) bool {
 		case "billed", "invoiced", "paid":
 			return true
 		}
-		if !unbilledWords[Normalize(c.v)] {
+		if _, known := yesNo(c.v); !known && !unbilledWords[Normalize(c.v)] {
 			r.fail(c, "a billed/unbilled marker", "Billed time is left out and unbilled time is imported, so this must be clear: write Y or N (or Billed/Unbilled), then re-import.")
 		}
 	}
@@ -540,6 +546,17 @@ func (p *Plan) billed(r *rowCtx) bool {
 }
 
 // unbilledWords mark time that is not on an invoice yet.
+// listsYes says whether a profile's history words include a yes word: the
+// column is then a flag.
+func listsYes(words []string) bool {
+	for _, w := range words {
+		if b, known := yesNo(w); known && b {
+			return true
+		}
+	}
+	return false
+}
+
 var unbilledWords = map[string]bool{"n": true, "no": true, "false": true, "0": true, "f": true, "nein": true, "unbilled": true, "notbilled": true,
 	"open": true, "draft": true, "pending": true, "approved": true, "wip": true, "workinprogress": true, "new": true, "submitted": true, "offen": true}
 

@@ -122,11 +122,10 @@ type readingObs struct {
 // observe counts one trimmed, non-empty value. It runs on every value of
 // every column, so it scans bytes rather than using patterns.
 func (o *readingObs) observe(v string) {
-	if len(v) <= 5 {
-		switch strings.ToLower(v) {
-		case "1", "y", "t", "yes", "true", "x", "-1", "j", "ja", "✓":
+	if v != "" && len(v) <= 10 {
+		if yes, known := yesNo(v); known && yes {
 			o.yes++
-		case "0", "n", "f", "no", "false", "nein":
+		} else if known {
 			o.no++
 		}
 	}

@@ -368,3 +368,30 @@ func TestParseCentsForms(t *testing.T) {
 		}
 	}
 }
+
+// Yes and no are read in the languages whose status words are read, with or
+// without their accents: a firm that writes "Sí"/"No" in an all-day column or
+// "Oui"/"Non" in a billed column means what "Yes"/"No" would.
+func TestFlagWordsInOtherLanguages(t *testing.T) {
+	h := []string{"Titre", "Start Date", "All Day", "Lawyer"}
+	rows := [][]string{{"Audience", "2024-03-15", "No", "AB"}, {"Congé", "2024-03-29", "Sí", "AB"}, {"Réunion", "2024-04-02", "Não", "AB"}}
+	_, outs := run(t, "agenda.csv", h, rows, Memory{"titre": "summary", "start date": "start", "all day": "all_day", "lawyer": "owner"}, "")
+	for i, want := range []bool{false, true, false} {
+		if outs[i].Reject != "" || len(outs[i].Records) == 0 {
+			t.Fatalf("row %d: %+v", i, outs[i])
+		}
+		if e := outs[i].Records[0].Data.(*model.CalendarEvent); e.AllDay != want {
+			t.Errorf("row %d all day = %v, want %v", i, e.AllDay, want)
+		}
+	}
+
+	th := strings.Split("Date,Lawyer,Matter,Hours,Rate,Description,Billed", ",")
+	trows := [][]string{{"2024-03-15", "AB", "16-1001", "1", "100", "Letter", "Non"}, {"2024-03-16", "AB", "16-1001", "2", "100", "Call", "Oui"}}
+	_, outs = run(t, "time.csv", th, trows, nil, "")
+	if outs[0].Reject != "" || len(outs[0].Records) != 1 {
+		t.Errorf("unbilled row (Non): %+v", outs[0])
+	}
+	if outs[1].Reject != "" || outs[1].Excluded != model.BilledHistory {
+		t.Errorf("billed row (Oui): %+v", outs[1])
+	}
+}

@@ -183,9 +183,12 @@ func ParseHours(s string, decimalComma bool) (int64, error) {
 	return v, nil
 }
 
-// yes/no words in the languages the profiles cover.
-var yesWords = map[string]bool{"y": true, "yes": true, "true": true, "1": true, "x": true, "ja": true, "j": true, "wahr": true, "oui": true, "si": true, "checked": true, "on": true, "✓": true, "-1": true, "t": true, "ein": true}
-var noWords = map[string]bool{"n": true, "no": true, "false": true, "0": true, "nein": true, "falsch": true, "non": true, "off": true, "unchecked": true, "f": true, "aus": true}
+// yes/no words in the languages the profiles and the status words cover,
+// compared without accents ("Sí", "Não").
+var yesWords = map[string]bool{"y": true, "yes": true, "true": true, "1": true, "x": true, "ja": true, "j": true, "wahr": true, "oui": true, "si": true, "checked": true, "on": true, "✓": true, "-1": true, "t": true, "ein": true,
+	"vrai": true, "sim": true, "verdadero": true, "vero": true, "verdadeiro": true}
+var noWords = map[string]bool{"n": true, "no": true, "false": true, "0": true, "nein": true, "falsch": true, "non": true, "off": true, "unchecked": true, "f": true, "aus": true,
+	"faux": true, "nao": true, "falso": true}
 
 // yesNo returns (value, known).
 func yesNo(s string) (bool, bool) {
@@ -196,7 +199,21 @@ func yesNo(s string) (bool, bool) {
 	if noWords[w] || w == "" {
 		return false, true
 	}
+	if !isASCII(w) {
+		if f := Normalize(w); yesWords[f] || noWords[f] {
+			return yesWords[f], true
+		}
+	}
 	return false, false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Default value maps (normalised source word → value), per target; profiles add to them.
