@@ -172,6 +172,9 @@ func newCSVReader(f io.ReadCloser, opts Options, name string) (*csvReader, error
 		return nil, fmt.Errorf("%q cannot be used as a delimiter", delim)
 	}
 	r.info.Delimiter = string(delim)
+	if delim == oneColumn && opts.Delimiter == 0 {
+		r.info.Delimiter = "" // no delimiter: one column
+	}
 
 	if strings.Contains(sample, "\r") && !strings.Contains(sample, "\n") {
 		// "CSV (Macintosh)" from old Mac Excel ends lines with CR only.
@@ -189,67 +192,6 @@ func newCSVReader(f io.ReadCloser, opts Options, name string) (*csvReader, error
 		return nil, err
 	}
 	return r, nil
-}
-
-// sniffDelimiter picks the delimiter that splits the first records most consistently.
-func sniffDelimiter(sample string, truncated bool) (rune, string) {
-	best, bestWhy := ',', "\",\" (default: no delimiter splits the first lines consistently)"
-	bestFreq, bestWidth := 0.0, 1
-	for _, d := range []rune{',', ';', '\t', '|'} {
-		if !strings.ContainsRune(sample, d) {
-			continue
-		}
-		cr := csv.NewReader(strings.NewReader(sample))
-		cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = d, -1, true
-		var counts []int
-		for len(counts) < detectWindow+1 {
-			rec, err := cr.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				continue
-			}
-			if nonEmpty(rec) == 0 {
-				continue
-			}
-			counts = append(counts, len(rec))
-		}
-		if truncated && len(counts) > 1 {
-			counts = counts[:len(counts)-1] // may be cut by the sample's end
-		}
-		freq := map[int]int{}
-		for _, c := range counts {
-			freq[c]++
-		}
-		w, c := 0, 0
-		for k, v := range freq {
-			if v > c || (v == c && k > w) {
-				w, c = k, v
-			}
-		}
-		if w < 2 || len(counts) == 0 {
-			continue
-		}
-		// A record with fewer fields than the usual count still fits when the
-		// delimiter splits it at all: exporters leave off trailing empty cells,
-		// so a third of the true delimiter's rows may be short. A record it does
-		// not split (a header without the decimal comma every row has, a line of
-		// prose without the semicolon every note has) or splits into more is
-		// what tells a wrong delimiter.
-		c = 0
-		for _, n := range counts {
-			if n >= 2 && n <= w {
-				c++
-			}
-		}
-		fr := float64(c) / float64(len(counts))
-		if fr > bestFreq+1e-9 || (fr > bestFreq-1e-9 && w > bestWidth) {
-			best, bestFreq, bestWidth = d, fr, w
-			bestWhy = fmt.Sprintf("%q (%d of the first %d records have %d fields, or fewer when trailing cells are left off)", string(d), c, len(counts), w)
-		}
-	}
-	return best, bestWhy
 }
 
 // readUnit reads the next record (or parse error) and queues Empty rows for

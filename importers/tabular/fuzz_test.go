@@ -87,6 +87,9 @@ func FuzzCSV(f *testing.F) {
 		"Total,,5\nGrand total,1,2\nPage 1 of 2\n",
 		"M,N,D,H\n1-1,A B,1/2/2024,1\n1-2,C D,1/3/2024,2\n1-3,E F,1/4/2024,3\n1-4,1/5/2024,4\n1-5,G\n1-6,H,1/6/2024,5,,\n", // short, shifted and long rows
 	}
+	for _, c := range delimiterCases {
+		seeds = append(seeds, c.text)
+	}
 	for _, s := range seeds {
 		f.Add([]byte(s), 0, "")
 	}
@@ -208,9 +211,13 @@ func FuzzDetect(f *testing.F) {
 	f.Add([]byte("BEGIN:VCARD\r\n"))
 	f.Add(append(append([]byte(nil), magicCFB...), utf16le("EncryptionInfo")...))
 	f.Add([]byte{0x30, 1, 1, 1, 0, 0, 0, 0, 40, 0, 2, 0})
+	for _, c := range delimiterCases {
+		f.Add([]byte(c.text))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = detectBytes(data, "")
 		_, _ = sniffEncoding(data)
 		_, _ = sniffDelimiter(string(data), false)
+		_, _ = sniffDelimiter(string(data), true)
 	})
 }

@@ -41,7 +41,7 @@ type Options struct {
 type Info struct {
 	Format    string // "csv" | "xlsx" | "xls" | "dbf" | "sqlite" | "mdb"
 	Encoding  string // detected or forced, as above
-	Delimiter string // "," ";" "\t" "|" (csv only)
+	Delimiter string // "," ";" "\t" "|" (csv only); "" when none was found (one column)
 	HeaderRow int
 	Guessed   map[string]string // what was guessed and how sure
 	Notes     []string          // plain-words remarks
