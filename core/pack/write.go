@@ -1,7 +1,9 @@
 package pack
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +15,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"filippo.io/age"
 
 	"handover/core/model"
 	"handover/core/report"
@@ -66,8 +70,14 @@ func (p *packer) run() error {
 		return err
 	}
 	defer refs.close()
+	// The readiness reports need nothing the other entries compute: they are
+	// written on their own goroutine, into temporary files, while the rest of
+	// the package is, and copied in at their place in the fixed order.
+	reports := p.startReports()
+	defer reports.discard()
 	cw := &clioWriter{ctx: p.ctx, ws: p.ws, z: p.z, refs: refs, asOf: asOf}
-	steps := []func() error{cw.write, func() error { refs.close(); return nil }, p.data, p.documents, p.excluded, p.reports}
+	steps := []func() error{cw.write, func() error { refs.close(); return nil }, p.data, p.documents, p.excluded,
+		func() error { return p.reports(reports) }}
 	for _, s := range steps {
 		if err := s(); err != nil {
 			return err
@@ -436,7 +446,115 @@ func joinValues(o workspace.OutcomeRow) string {
 	return b.String()
 }
 
-func (p *packer) reports() error {
+// spooledReports are the readiness reports being written ahead into
+// temporary files (memory stays flat however large they are). The files are
+// encrypted to a key that lives only in this process's memory, so the
+// firm's data never touches the disk in the clear, as with an encrypted
+// package.
+type spooledReports struct {
+	cancel     context.CancelFunc
+	done       chan struct{}
+	key        *age.X25519Identity
+	html, xlsx *os.File
+	err        error
+}
+
+func (p *packer) startReports() *spooledReports {
+	ctx, cancel := context.WithCancel(p.ctx)
+	s := &spooledReports{cancel: cancel, done: make(chan struct{})}
+	key, err := age.GenerateX25519Identity()
+	if err != nil {
+		s.err = fmt.Errorf("readiness report: %w", err)
+		close(s.done)
+		return s
+	}
+	s.key = key
+	// The two reports on two goroutines: the workbook takes about three
+	// times the page's work, as long as the rest of the package.
+	var htmlErr error
+	htmlDone := make(chan struct{})
+	go func() {
+		defer close(htmlDone)
+		if s.html, htmlErr = s.spool(".html", func(w io.Writer) error { return report.WriteHTML(ctx, p.ws, w) }); htmlErr != nil {
+			htmlErr = fmt.Errorf("readiness report (HTML): %w", htmlErr)
+		}
+	}()
+	go func() {
+		defer close(s.done)
+		var err error
+		if s.xlsx, err = s.spool(".xlsx", func(w io.Writer) error { return stableXLSX(ctx, p.ws, w, p.z.mod) }); err != nil {
+			err = fmt.Errorf("readiness report (XLSX): %w", err)
+		}
+		<-htmlDone
+		s.err = cmp.Or(htmlErr, err)
+	}()
+	return s
+}
+
+// spool writes one report, encrypted, into a new temporary file.
+func (s *spooledReports) spool(ext string, write func(io.Writer) error) (*os.File, error) {
+	f, err := os.CreateTemp("", "handover-report-*"+ext+".age")
+	if err != nil {
+		return nil, err
+	}
+	ew, err := age.Encrypt(f, s.key.Recipient())
+	if err == nil {
+		bw := bufio.NewWriterSize(ew, 256<<10)
+		if err = write(bw); err == nil {
+			if err = bw.Flush(); err == nil {
+				err = ew.Close()
+			}
+		}
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
+}
+
+// wait returns once the reports are written (or failed).
+func (s *spooledReports) wait() error {
+	<-s.done
+	return s.err
+}
+
+// discard stops the reports if they are still being written and removes the
+// temporary files; it returns only when the goroutine no longer reads the
+// project.
+func (s *spooledReports) discard() {
+	s.cancel()
+	<-s.done
+	for _, f := range []*os.File{s.html, s.xlsx} {
+		if f != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}
+}
+
+// copyInto writes a spooled report as the entry path.
+func (s *spooledReports) copyInto(z *zipOut, path string, store bool, f *os.File) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	r, err := age.Decrypt(bufio.NewReaderSize(f, 256<<10), s.key)
+	if err != nil {
+		return err
+	}
+	e, err := z.create(path, store)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(e, r); err != nil {
+		return err
+	}
+	e.done()
+	return nil
+}
+
+func (p *packer) reports(spooled *spooledReports) error {
 	if p.m.Blockers != nil {
 		f, err := p.z.jsonl("report/blockers.jsonl")
 		if err != nil {
@@ -456,21 +574,14 @@ func (p *packer) reports() error {
 			return err
 		}
 	}
-	e, err := p.z.create("report/readiness.html", false)
-	if err != nil {
+	if err := spooled.wait(); err != nil {
 		return err
 	}
-	if err := report.WriteHTML(p.ctx, p.ws, e); err != nil {
+	if err := spooled.copyInto(p.z, "report/readiness.html", false, spooled.html); err != nil {
 		return fmt.Errorf("readiness report (HTML): %w", err)
 	}
-	e.done()
-	e, err = p.z.create("report/readiness.xlsx", true)
-	if err != nil {
-		return err
-	}
-	if err := stableXLSX(p.ctx, p.ws, e, p.z.mod); err != nil {
+	if err := spooled.copyInto(p.z, "report/readiness.xlsx", true, spooled.xlsx); err != nil {
 		return fmt.Errorf("readiness report (XLSX): %w", err)
 	}
-	e.done()
 	return nil
 }

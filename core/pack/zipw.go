@@ -9,12 +9,9 @@ import (
 	"hash"
 	"io"
 	"time"
-)
 
-// compressionLevel is fixed so the same input always deflates to the same
-// bytes (for a given version of github.com/klauspost/compress, pinned in
-// go.mod; see deflate.go).
-const compressionLevel = 6
+	"handover/core/internal/pdeflate"
+)
 
 // zipOut writes the package's entries one after another, hashing and
 // counting each while it is written; nothing is held beyond one entry's
@@ -28,9 +25,7 @@ type zipOut struct {
 
 func newZipOut(w io.Writer, mod time.Time) *zipOut {
 	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return newParallelDeflate(out), nil
-	})
+	zw.RegisterCompressor(zip.Deflate, pdeflate.Compressor) // same bytes on any number of cores
 	return &zipOut{zw: zw, mod: mod}
 }
 

@@ -323,15 +323,7 @@ func values(raw, header, data, ledger string) []string {
 		if header != "" {
 			json.Unmarshal([]byte(header), &names)
 		}
-		out := make([]string, len(vals))
-		for i, v := range vals {
-			if i < len(names) && names[i] != "" {
-				out[i] = names[i] + ": " + v
-			} else {
-				out[i] = fmt.Sprintf("column %d: %s", i+1, v)
-			}
-		}
-		return out
+		return labelled(vals, names)
 	}
 	src := data
 	if src == "" {
@@ -363,17 +355,25 @@ func values(raw, header, data, ledger string) []string {
 	return out
 }
 
-// leftOutValues labels an excluded or rejected row's values.
+func labelled(vals, names []string) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		if i < len(names) && names[i] != "" {
+			out[i] = names[i] + ": " + v
+		} else {
+			out[i] = fmt.Sprintf("column %d: %s", i+1, v)
+		}
+	}
+	return out
+}
+
+// leftOutValues labels an excluded or rejected row's values (already
+// decoded: not written back to JSON to be read again).
 func leftOutValues(o workspace.OutcomeRow) []string {
-	h, _ := json.Marshal(o.Header)
-	r, _ := json.Marshal(o.Raw)
-	if len(o.Raw) == 0 {
-		r = nil
+	if len(o.Raw) > 0 {
+		return labelled(o.Raw, o.Header)
 	}
-	if len(o.Header) == 0 {
-		h = nil
-	}
-	return values(string(r), string(h), string(o.Data), "")
+	return values("", "", string(o.Data), "")
 }
 
 // reasonText explains an exclusion reason, or gives a reject's reason as is.

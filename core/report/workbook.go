@@ -3,7 +3,6 @@ package report
 import (
 	"archive/zip"
 	"bufio"
-	"compress/flate"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"handover/core/internal/pdeflate"
 	"handover/core/model"
 )
 
@@ -73,9 +73,7 @@ func newWorkbook(w io.Writer, mod time.Time, names []string) (*workbook, error) 
 		return nil, errors.New("a workbook needs at least one sheet")
 	}
 	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, 6)
-	})
+	zw.RegisterCompressor(zip.Deflate, pdeflate.Compressor) // fixed level and cut points: same bytes every time
 	wb := &workbook{zw: zw, mod: mod, names: names}
 	var ct, rels, book strings.Builder
 	ct.WriteString(xmlHdr + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +

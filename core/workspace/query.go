@@ -279,23 +279,34 @@ func (w *Workspace) EachLeftOut(ctx context.Context, fn func(OutcomeRow) error) 
 		CASE WHEN r.outcome = 'record' AND r.state = 'merged' THEN 'duplicate_merged'
 		     WHEN r.outcome = 'record' THEN 'excluded_by_user' ELSE r.reason END,
 		CASE WHEN r.outcome = 'record' THEN r.state_note ELSE r.detail END,
-		coalesce(h.names, ''), coalesce(r.raw, '[]'), coalesce(r.data, ''), coalesce(r.ledger, '')
-		FROM rows r LEFT JOIN sources s ON s.id = r.source_id LEFT JOIN headers h ON h.id = r.header_id
+		coalesce(r.header_id, 0), coalesce(r.raw, '[]'), coalesce(r.data, ''), coalesce(r.ledger, '')
+		FROM rows r LEFT JOIN sources s ON s.id = r.source_id
 		WHERE (r.outcome != 'record' OR r.state != 'active') AND r.derived = 0
 		ORDER BY r.source_id, r.row_no, r.id`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	// A file has one header (a workbook one per sheet): read each once, not
+	// once per row. The rows share it; callers only read it.
+	headers := map[int64][]string{}
 	for rows.Next() {
 		var o OutcomeRow
-		var header, raw, data, ledger string
+		var headerID int64
+		var raw, data, ledger string
 		if err := rows.Scan(&o.ID, &o.Source, &o.Row, &o.Locator, &o.Outcome, &o.Entity, &o.Reason, &o.Detail,
-			&header, &raw, &data, &ledger); err != nil {
+			&headerID, &raw, &data, &ledger); err != nil {
 			return err
 		}
-		if header != "" {
-			json.Unmarshal([]byte(header), &o.Header)
+		if headerID != 0 {
+			h, ok := headers[headerID]
+			if !ok {
+				if h, err = w.headerNames(ctx, headerID); err != nil {
+					return err
+				}
+				headers[headerID] = h
+			}
+			o.Header = h
 		}
 		json.Unmarshal([]byte(raw), &o.Raw)
 		if data != "" {
@@ -310,6 +321,21 @@ func (w *Workspace) EachLeftOut(ctx context.Context, fn func(OutcomeRow) error) 
 		}
 	}
 	return rows.Err()
+}
+
+// headerNames reads one stored header's column names (nil when it has none).
+func (w *Workspace) headerNames(ctx context.Context, id int64) ([]string, error) {
+	var names string
+	err := w.db.QueryRowContext(ctx, `SELECT names FROM headers WHERE id = ?`, id).Scan(&names)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var h []string
+	json.Unmarshal([]byte(names), &h)
+	return h, nil
 }
 
 // EachLedgerLine streams the accounting rows kept for balances.

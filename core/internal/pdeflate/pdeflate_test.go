@@ -1,4 +1,4 @@
-package pack
+package pdeflate
 
 import (
 	"bytes"
@@ -26,7 +26,7 @@ func deflateInput(n int, seed uint64) []byte {
 func deflateAll(t *testing.T, in []byte, chunk int) []byte {
 	t.Helper()
 	var out bytes.Buffer
-	d := newParallelDeflate(&out)
+	d := NewWriter(&out)
 	for p := in; len(p) > 0; {
 		k := min(chunk, len(p))
 		if _, err := d.Write(p[:k]); err != nil {
@@ -87,7 +87,7 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 
 // A failed write of the zip reaches the caller.
 func TestParallelDeflateWriteError(t *testing.T) {
-	d := newParallelDeflate(&failingWriter{after: 1})
+	d := NewWriter(&failingWriter{after: 1})
 	in := deflateInput(3*deflateBlockSize, 3)
 	_, werr := d.Write(in)
 	cerr := d.Close()

@@ -1,4 +1,6 @@
-package pack
+// Package pdeflate writes one raw deflate stream (what a zip entry holds)
+// compressed on every core, with the same bytes however many cores there are.
+package pdeflate
 
 import (
 	"bytes"
@@ -8,6 +10,10 @@ import (
 
 	"github.com/klauspost/compress/flate"
 )
+
+// Level is fixed so the same input always deflates to the same bytes (for a
+// given version of github.com/klauspost/compress, pinned in go.mod).
+const Level = 6
 
 // The zip's deflate streams are compressed on every core: an entry's bytes
 // are cut into blocks of a fixed size, each block is compressed on its own
@@ -28,7 +34,7 @@ var deflateInFlight = 2*runtime.GOMAXPROCS(0) + 1
 
 var (
 	deflateWriters = sync.Pool{New: func() any {
-		w, err := flate.NewWriter(nil, compressionLevel)
+		w, err := flate.NewWriter(nil, Level)
 		if err != nil {
 			panic(err) // only for a level out of range: a constant here
 		}
@@ -38,7 +44,7 @@ var (
 	// deflateEnd is an empty final block: it closes a stream of sync-flushed blocks.
 	deflateEnd = func() []byte {
 		var b bytes.Buffer
-		w, _ := flate.NewWriter(&b, compressionLevel)
+		w, _ := flate.NewWriter(&b, Level)
 		w.Close()
 		return b.Bytes()
 	}()
@@ -64,9 +70,9 @@ func (b *deflateBlock) compress() {
 	b.err = w.Flush()
 }
 
-// parallelDeflate is an io.WriteCloser producing one raw deflate stream
-// (what a zip entry holds) from blocks compressed in parallel.
-type parallelDeflate struct {
+// Writer is an io.WriteCloser producing one raw deflate stream (what a zip
+// entry holds) from blocks compressed in parallel.
+type Writer struct {
 	out   io.Writer
 	cur   *[]byte
 	dict  []byte // the previous block's last window, copied
@@ -74,11 +80,16 @@ type parallelDeflate struct {
 	err   error
 }
 
-func newParallelDeflate(out io.Writer) *parallelDeflate {
-	return &parallelDeflate{out: out}
+// NewWriter starts a stream written to out; Close ends it.
+func NewWriter(out io.Writer) *Writer {
+	return &Writer{out: out}
 }
 
-func (d *parallelDeflate) Write(p []byte) (int, error) {
+// Compressor is NewWriter as an archive/zip compressor:
+// zw.RegisterCompressor(zip.Deflate, pdeflate.Compressor).
+func Compressor(out io.Writer) (io.WriteCloser, error) { return NewWriter(out), nil }
+
+func (d *Writer) Write(p []byte) (int, error) {
 	if d.err != nil {
 		return 0, d.err
 	}
@@ -102,7 +113,7 @@ func (d *parallelDeflate) Write(p []byte) (int, error) {
 
 // submit hands the filled block to a goroutine, first writing out the oldest
 // block when the queue is full.
-func (d *parallelDeflate) submit() error {
+func (d *Writer) submit() error {
 	in := *d.cur
 	b := &deflateBlock{in: d.cur, dict: d.dict, done: make(chan struct{})}
 	d.dict = append([]byte(nil), in[max(0, len(in)-deflateWindow):]...)
@@ -117,7 +128,7 @@ func (d *parallelDeflate) submit() error {
 	return nil
 }
 
-func (d *parallelDeflate) writeOldest() error {
+func (d *Writer) writeOldest() error {
 	b := d.queue[0]
 	d.queue[0] = nil
 	d.queue = d.queue[1:]
@@ -134,7 +145,7 @@ func (d *parallelDeflate) writeOldest() error {
 
 // Close compresses what is left, writes every block in order and ends the
 // stream.
-func (d *parallelDeflate) Close() error {
+func (d *Writer) Close() error {
 	if d.cur != nil && len(*d.cur) > 0 {
 		d.submit()
 	}
