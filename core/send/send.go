@@ -184,9 +184,7 @@ func Send(ctx context.Context, req Request) (Result, error) {
 			if err != nil {
 				return false, err
 			}
-			if resumedFrom < 0 {
-				resumedFrom = off
-			}
+			resumedFrom = off // the attempt that completes says where it started
 			attemptStart := now()
 			pr := &progressReader{ctx: ctx, r: io.NewSectionReader(f, off, total-off), done: off, total: total,
 				report: report, start: attemptStart, now: now, resumed: off}

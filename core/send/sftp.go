@@ -30,7 +30,7 @@ func hostKeyChanged(hostport, pinned, got string) error {
 		What: fmt.Sprintf("Stopped: the server %s is not presenting the key it presented before (pinned %s, now %s). "+
 			"This happens when the server was reinstalled, or when someone is pretending to be it. Nothing was sent.", hostport, pinned, got),
 		Ask: "Call the migration team (do not e-mail) and ask them to read you their server's SHA-256 key fingerprint; " +
-			"only if it matches the new one, forget the old key with 'handover send --forget' and send again."}
+			"only if it matches the new one, forget the old key with 'handover send -w PROJECT --forget ADDRESS' and send again."}
 }
 
 func dialSFTP(ctx context.Context, req *Request) (remote, string, bool, error) {

@@ -138,8 +138,8 @@ func TestSFTPCutMidSendResumesInTheSameCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Attempts != 2 || p.Cuts.Load() != 1 {
-		t.Fatalf("attempts %d, cuts %d", res.Attempts, p.Cuts.Load())
+	if res.Attempts != 2 || p.Cuts.Load() != 1 || res.Resumed <= 0 {
+		t.Fatalf("attempts %d, cuts %d, resumed from %d: want the second attempt to continue the first", res.Attempts, p.Cuts.Load(), res.Resumed)
 	}
 	folderHolds(t, s.Dir, "pkg.zip")
 	if got, want := fileSHA(t, filepath.Join(s.Dir, "pkg.zip")), fileSHA(t, pkg); got != want {
