@@ -29,6 +29,9 @@ type sendSection struct {
 	result  *fyne.Container
 	last    send.Result
 	lastTxt string
+	// keyChanged is the host:port whose key differed from the pinned one
+	// on the last try ("" if none).
+	keyChanged string
 
 	Address    *widget.Entry
 	Password   *widget.Entry
@@ -176,6 +179,17 @@ func (s *sendSection) Send() *Task {
 			dialog.ShowInformation("Stopped", "Nothing appears under the package's name on the server. "+
 				"What was sent is kept there under a temporary name: Send again to continue from it.", s.ui.Win)
 			return
+		case send.KindOf(err) == send.HostKeyChanged:
+			s.keyChanged = dest.HostPort()
+			d := dialog.NewCustomConfirm("Stopped: the server's key has changed", "The team confirmed the new key by phone", "Cancel",
+				wrapped(err.Error()), func(trust bool) {
+					if trust {
+						s.TrustNewKey()
+					}
+				}, s.ui.Win)
+			d.Resize(fyne.NewSize(600, 300))
+			d.Show()
+			return
 		case err != nil:
 			s.ui.ShowError("The package was not sent", err)
 			return
@@ -197,6 +211,28 @@ func (s *sendSection) Send() *Task {
 		}
 		lines = append(lines, "Receipt: "+txt+" (and in the project)")
 		setObjects(s.result, boxed(container.NewVBox(head, check, wrapped(strings.Join(lines, "\n"))), theme.ColorNameSuccess))
+	})
+}
+
+// TrustNewKey forgets the pinned key of the server whose key changed, after
+// the office manager confirmed the new one with the migration team by
+// telephone; the next Send pins the key the server presents then.
+func (s *sendSection) TrustNewKey() *Task {
+	hp := s.keyChanged
+	if hp == "" {
+		return nil
+	}
+	ws := s.ui.project
+	return s.ui.RunWrite(lease.Working, "Forgetting the old server key", func(ctx context.Context, _ func(Progress)) error {
+		_, err := send.ForgetHostKey(ctx, ws, hp)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.ui.ShowError("The old key could not be forgotten", err)
+			return
+		}
+		s.keyChanged = ""
+		dialog.ShowInformation("Old key forgotten", "Press “Send the package” again: Handover will remember the key the server presents now.", s.ui.Win)
 	})
 }
 

@@ -76,4 +76,25 @@ func TestSendSectionToARealSFTPServer(t *testing.T) {
 	if rs, _ := send.Receipts(context.Background(), u.Project()); len(rs) != 1 {
 		t.Fatalf("%d receipts in the project", len(rs))
 	}
+
+	// The server's key "changes": the send stops, and only after the office
+	// manager says the team confirmed it does the next send go through.
+	hp := fmt.Sprintf("127.0.0.1:%d", s.Port)
+	send.ProjectHostKeys(context.Background(), u.Project()).Pin(hp, "SHA256:notTheServersKey")
+	os.Remove(filepath.Join(s.Dir, "firm-package.zip"))
+	p.Send.Send().Wait()
+	if p.Send.keyChanged != hp {
+		t.Fatalf("a changed key was not caught: %q", p.Send.keyChanged)
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir, "firm-package.zip")); !os.IsNotExist(err) {
+		t.Fatal("the package went to a server whose key changed")
+	}
+	p.Send.TrustNewKey().Wait()
+	p.Send.Send().Wait()
+	if res, _ := p.Send.Last(); !res.NewHostKey || res.HostKey != s.HostFP {
+		t.Fatalf("after trusting the new key: %+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir, "firm-package.zip")); err != nil {
+		t.Fatalf("not sent after trusting the new key: %v", err)
+	}
 }
