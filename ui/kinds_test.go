@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"handover/core/check"
@@ -23,5 +24,25 @@ func TestImportersRulesHaveKinds(t *testing.T) {
 		if !known[r] {
 			t.Errorf("%s has no kind in core/check: the screens would show its id", r)
 		}
+	}
+}
+
+// The record dialog says what a finding's kind means, in core/check's words.
+func TestRecordDialogExplainsTheKind(t *testing.T) {
+	u, r := checkedDemo(t)
+	f, ok := r.FindingAt(0)
+	if !ok {
+		t.Fatal("no finding")
+	}
+	k := check.KindOf(f.Rule)
+	if k.Help == "" {
+		t.Fatalf("%s has no kind in core/check", f.Rule)
+	}
+	d := r.ShowRecord(f)
+	u.Settle()
+	text := overlayText(u)
+	d.Hide()
+	if !strings.Contains(text, k.Help) || !strings.Contains(text, k.Label) {
+		t.Errorf("the dialog of a %s finding does not say %q:\n%s", f.Rule, k.Help, text)
 	}
 }
