@@ -72,8 +72,7 @@ func runDemo(e *env, args []string) error {
 	printReadiness(w, res.Readines)
 	fmt.Fprintln(w)
 	printCounts(w, res.Check.Counts)
-	b := res.Check.Balances
-	fmt.Fprintf(w, "Balances brought forward: A/R $%s on %d matters, trust $%s on %d matters or clients (from %d ledger lines).\n", b.ARTotal, b.ARBalances, b.TrustTotal, b.TrustBalances, b.Lines)
+	printBalances(w, res.Check.Balances)
 	fmt.Fprintln(w)
 	ws, err := workspace.Open(res.Project)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
+	"handover/core/balances"
 	"handover/core/lease"
 	"handover/core/model"
 	"handover/core/workspace"
@@ -121,7 +122,30 @@ func runIngest(e *env, args []string) error {
 	printSources(e.stdout, res.Sources)
 	fmt.Fprintln(e.stdout)
 	printCounts(e.stdout, counts)
+	printBalances(e.stdout, res.Balances)
 	return nil
+}
+
+// printBalances says what the ledgers (not migrated themselves) bring forward
+// into Clio: one A/R line per matter, one trust line per matter or client.
+func printBalances(w io.Writer, b balances.Summary) {
+	if b.Lines == 0 && b.Unassigned == 0 {
+		fmt.Fprintln(w, "Balances brought forward: none (no invoice, payment or trust ledger was read).")
+		return
+	}
+	asOf := ""
+	if b.AsOf != "" {
+		asOf = " as of " + b.AsOf
+	}
+	fmt.Fprintf(w, "Balances brought forward%s: A/R $%s on %d matters, trust $%s on %d matters or clients (from %d ledger lines",
+		asOf, b.ARTotal, b.ARBalances, b.TrustTotal, b.TrustBalances, b.Lines)
+	if z := b.ZeroSkipped(); z > 0 {
+		fmt.Fprintf(w, "; %d settled to zero and need no line", z)
+	}
+	fmt.Fprintln(w, ").")
+	if b.Unassigned > 0 {
+		fmt.Fprintf(w, "  ! %d ledger lines name no matter or client, so they are in no balance: see them with 'handover check'.\n", b.Unassigned)
+	}
 }
 
 func terminalProgress(w io.Writer) func(ingest.Progress) {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -113,5 +114,31 @@ func TestDemoMatchesGroundTruth(t *testing.T) {
 		if !found[spot{p.Rule, filepath.Base(p.File), p.Row}] {
 			t.Errorf("planted %s at %s row %d (%s) was not found", p.Rule, p.File, p.Row, p.Note)
 		}
+	}
+}
+
+// `handover ingest` ends by saying what the ledgers bring forward into Clio,
+// with the totals the demo firm's generator wrote down.
+func TestIngestPrintsBalancesBroughtForward(t *testing.T) {
+	truth := demoTruth(t)
+	dir := t.TempDir()
+	exports, err := assets.ExtractDemo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run("ingest", "-w", filepath.Join(dir, "firm.handover"), exports)
+	if code != 0 {
+		t.Fatalf("ingest: exit %d\n%s", code, errs)
+	}
+	var ar, trust model.Cents
+	for _, c := range truth.ARBalances {
+		ar += c
+	}
+	for _, c := range truth.TrustBalances {
+		trust += c
+	}
+	want := fmt.Sprintf("A/R $%s on %d matters, trust $%s on %d matters or clients", ar, len(truth.ARBalances), trust, len(truth.TrustBalances))
+	if !strings.Contains(out, "Balances brought forward") || !strings.Contains(out, want) {
+		t.Errorf("ingest's summary does not say %q:\n%s", want, out[max(0, len(out)-600):])
 	}
 }
