@@ -161,6 +161,8 @@ type delimVerdict struct {
 	anomalies  int     // records with a quote out of place
 	fit        float64 // share of the records that fit width (short ones partly)
 	tableFit   float64 // the same share from the first record it splits on (titles above left out)
+	unsplit    int     // records from there on it does not split at all
+	firstSplit int     // index of the first record it splits
 	headerLine int     // 1-based position among the records of a header width fields wide; 0 if none
 	quotedHits int     // the delimiter inside quoted values
 	splitHits  int     // the delimiter between fields
@@ -230,6 +232,9 @@ func judgeDelimiter(sample string, d rune, truncated bool) delimVerdict {
 		}
 		if first >= 0 {
 			v.tableFit += recordFit(r, v.width)
+			if r.fields == 1 {
+				v.unsplit++
+			}
 		}
 		if r.quoteAnomaly {
 			v.anomalies++
@@ -248,6 +253,7 @@ func judgeDelimiter(sample string, d rune, truncated bool) delimVerdict {
 			}
 		}
 	}
+	v.firstSplit = first
 	v.tableFit /= float64(len(recs) - first)
 	v.score = v.fit * float64(v.width-1) / float64(v.width)
 	if v.headerLine == 0 {
@@ -258,9 +264,14 @@ func judgeDelimiter(sample string, d rune, truncated bool) delimVerdict {
 
 // qualifies says whether the candidate splits the file at all: from the first
 // record it splits on (report titles above do not count), most records fit
-// its width. A comma in a few names of a one-column list does not.
+// its width, or at least it splits nearly all of them (a ragged report). A
+// comma in a few names of a one-column list does neither.
 func (v delimVerdict) qualifies() bool {
-	return v.width >= 2 && v.tableFit >= 0.5
+	if v.width < 2 {
+		return false
+	}
+	from := float64(v.records - v.firstSplit)
+	return v.tableFit >= 0.5 || float64(v.unsplit) <= 0.25*from
 }
 
 // sniffDelimiter picks the delimiter among , ; tab | that splits the first

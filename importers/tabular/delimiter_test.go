@@ -208,3 +208,17 @@ func cell(v []string, i int) string {
 	}
 	return v[i]
 }
+
+// A ragged report whose rows stop after a varying number of fields is still
+// comma-separated: the comma splits every record, just not evenly.
+func TestSniffDelimiterRaggedReport(t *testing.T) {
+	text := "Date,Matter,Client,Hours,Rate,Amount,Note,Ref\n" +
+		"2024-01-02,A-1,Ana,1\n" +
+		"2024-01-03,A-2,Bo,2,200,400,call\n" +
+		"2024-01-04,A-3\n" +
+		"2024-01-05,A-4,Di,1,100\n" +
+		"2024-01-06,A-5,Ed\n"
+	if d, why := sniffDelimiter(text, false); d != ',' {
+		t.Fatalf("got %q: %s", d, why)
+	}
+}
