@@ -310,3 +310,37 @@ func TestXLSXStreamsRows(t *testing.T) {
 		t.Errorf("the live heap grew by %d MB while writing a %d kB workbook: the rows are being held, not streamed", grew>>20, full.Len()>>10)
 	}
 }
+
+// A finding on a record the user excluded while cleaning is not reported:
+// the record will not be migrated, so neither is its problem.
+func TestFindingsOfExcludedRecordsLeftOut(t *testing.T) {
+	ws := project(t)
+	ctx := context.Background()
+	// C2 shares a rule with C3, so the rule's sheet is written and must hold C3 only.
+	if _, err := ws.DB().ExecContext(ctx, `INSERT INTO findings(rule, severity, entity, record_key, row_id, source, row_no, message)
+		SELECT 'contact.missing_name', 'blocker', 'contacts', key, id, 'clients.csv', row_no, 'no name' FROM rows WHERE key = 'pclaw:contacts:C2'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.DB().ExecContext(ctx, `UPDATE rows SET state = 'excluded' WHERE key = 'pclaw:contacts:C2'`); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteXLSX(ctx, ws, &buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, s := range f.GetSheetList() {
+		if s == "email.invalid" {
+			if rows, _ := f.GetRows(s); len(rows) > 1 {
+				t.Errorf("the excluded contact's invalid e-mail is still reported: %q", rows)
+			}
+		}
+	}
+	if rows, _ := f.GetRows("contact.missing_name"); len(rows) != 2 || rows[1][2] != "4" {
+		t.Errorf("contact.missing_name sheet %q: want the heading and the active contact C3's row (4)", rows)
+	}
+}
