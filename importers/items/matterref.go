@@ -65,15 +65,32 @@ func MatterRef(text string, known func(string) bool) string {
 		}
 	}
 	// A plain number leads the text ("1042 Lease renewal", "RE: 1042 …"), as
-	// folder names carry them; four digits at least, and not a year.
+	// folder names carry them, or leads a part of it set off by a spaced dash
+	// or bar, as titles join their parts ("Court date - 1042 Abbott"); four
+	// digits at least, and not a year.
+	for _, part := range titleParts.Split(text, -1) {
+		if tok := leadingNumber(part); tok != "" && known(tok) {
+			return tok
+		}
+	}
+	return ""
+}
+
+var titleParts = regexp.MustCompile(`\s+[-–—|]\s+`)
+
+// leadingNumber is the plain number of four to nine digits, not a year, that
+// opens text after any reply prefixes, or "".
+func leadingNumber(text string) string {
+	toks := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" \t,;:()[]{}<>\"'!?", r) })
 	for _, tok := range toks {
+		tok = strings.TrimRight(tok, ".")
 		if replyPrefix[strings.ToLower(tok)] {
 			continue
 		}
-		if len(tok) >= 4 && len(tok) <= 9 && strings.Trim(tok, "0123456789") == "" && !yearLike.MatchString(tok) && known(tok) {
+		if len(tok) >= 4 && len(tok) <= 9 && strings.Trim(tok, "0123456789") == "" && !yearLike.MatchString(tok) {
 			return tok
 		}
-		break
+		return ""
 	}
 	return ""
 }

@@ -39,10 +39,16 @@ func TestMatterRef(t *testing.T) {
 		{"M-5 closing letter", ""}, // one digit: too little to tell from any other code
 		{"1042 Lease renewal", "1042"},
 		{"RE: Fwd: 1042 Lease renewal", "1042"},
-		{"Lease renewal 1042", ""},    // a plain number counts only where folder names carry it: first
-		{"2024 tax return", ""},       // a year, though the project has a matter 2024
-		{"1043 Lease renewal", ""},    // not a matter of the project
-		{"Call back re 17 items", ""}, // a bare "17" has no matter-number structure
+		{"Lease renewal 1042", ""},           // a plain number counts only where folder names carry it: first
+		{"2024 tax return", ""},              // a year, though the project has a matter 2024
+		{"Court date - 1042 Abbott", "1042"}, // leads a part of a title set off by a spaced dash
+		{"Hearing | 1042", "1042"},
+		{"Call – 2024 budget", ""},       // a year leading the part
+		{"Call - 1043 Abbott", ""},       // not a matter of the project
+		{"Pay-1042 Abbott", ""},          // an unspaced hyphen does not part a title
+		{"Court date - Abbott 1042", ""}, // not leading its part
+		{"1043 Lease renewal", ""},       // not a matter of the project
+		{"Call back re 17 items", ""},    // a bare "17" has no matter-number structure
 		{"2024-017 letter to client", "2024-017"},
 	} {
 		if got := MatterRef(c.text, known); got != c.want {
