@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"handover/internal/sendtest"
@@ -96,9 +97,14 @@ func TestWebDAVRefusals(t *testing.T) {
 type rangeDAV struct {
 	dir         string
 	refuseReads bool
+	putStatus   atomic.Int32 // answer every PUT with this status instead (0: store it)
 }
 
 func (d *rangeDAV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if st := int(d.putStatus.Load()); r.Method == http.MethodPut && st != 0 {
+		http.Error(w, http.StatusText(st), st)
+		return
+	}
 	name := filepath.Join(d.dir, filepath.FromSlash(strings.TrimPrefix(path.Clean(r.URL.Path), "/drop")))
 	if !strings.HasPrefix(path.Clean(r.URL.Path), "/drop") {
 		http.NotFound(w, r)
@@ -211,5 +217,21 @@ func TestWebDAVWriteOnlyFolderGetsASidecar(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(d.dir, "firm.zip.sha256"))
 	if string(b) != fileSHA(t, pkg)+"  firm.zip\n" {
 		t.Fatalf("sidecar %q", b)
+	}
+}
+
+// A drop folder that refuses the upload says why in plain words: 403 is
+// "not allowed to write", 507 is "no room left"; nothing is left behind.
+func TestWebDAVRefusedUploadSaysWhy(t *testing.T) {
+	d, port := startRangeDAV(t, false)
+	pkg := sendtest.RandomFile(t, "firm.zip", 1<<20)
+	dest, _ := Parse(fmt.Sprintf("https://u@127.0.0.1:%d/drop", port))
+	for status, want := range map[int]Kind{http.StatusForbidden: PermissionDenied, http.StatusInsufficientStorage: DiskFull} {
+		d.putStatus.Store(int32(status))
+		_, err := Send(context.Background(), Request{Package: pkg, To: dest, Creds: Credentials{Password: "p"}, Attempts: 1})
+		if KindOf(err) != want || !strings.Contains(err.Error(), "Ask the migration team") {
+			t.Errorf("PUT answered %d: err %v, want %s", status, err, want)
+		}
+		folderHolds(t, d.dir)
 	}
 }
