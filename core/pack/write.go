@@ -1,7 +1,6 @@
 package pack
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -15,8 +14,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"filippo.io/age"
 
 	"handover/core/model"
 	"handover/core/report"
@@ -382,32 +379,31 @@ func (p *packer) copyDocument(df *docFile) error {
 
 var leftOutHeader = []string{"source", "row", "locator", "outcome", "entity", "reason", "explanation", "detail", "values"}
 
+// excluded writes excluded/rows.csv and excluded/rows.jsonl from one pass
+// over the left-out rows (on a large firm as many as its records): the JSON
+// lines wait in a spool until the CSV entry is done.
 func (p *packer) excluded() error {
 	cf, err := p.z.csv("excluded/rows.csv", true, leftOutHeader, text, number)
 	if err != nil {
 		return err
 	}
+	lines, err := newSpool("handover-excluded-*.jsonl.age")
+	if err != nil {
+		return err
+	}
+	defer lines.remove()
 	var n int64
 	err = p.ws.EachLeftOut(p.ctx, func(o workspace.OutcomeRow) error {
 		n++
-		return cf.row(o.Source, itoa(o.Row), o.Locator, o.Outcome, string(o.Entity), o.Reason, explain(o), o.Detail, joinValues(o))
-	})
-	if err != nil {
-		return err
-	}
-	if err := cf.close(); err != nil {
-		return err
-	}
-	jf, err := p.z.jsonl("excluded/rows.jsonl")
-	if err != nil {
-		return err
-	}
-	err = p.ws.EachLeftOut(p.ctx, func(o workspace.OutcomeRow) error {
+		if err := cf.row(o.Source, itoa(o.Row), o.Locator, o.Outcome, string(o.Entity), o.Reason, explain(o), o.Detail, joinValues(o)); err != nil {
+			return err
+		}
 		b, err := marshalLine(o)
 		if err != nil {
 			return err
 		}
-		if err := jf.line(b); err != nil {
+		lines.Write(b)
+		if err := lines.WriteByte('\n'); err != nil {
 			return err
 		}
 		return p.tick()
@@ -415,8 +411,20 @@ func (p *packer) excluded() error {
 	if err != nil {
 		return err
 	}
+	if err := cf.close(); err != nil {
+		return err
+	}
+	if err := lines.finish(); err != nil {
+		return err
+	}
+	e, err := p.z.copySpool("excluded/rows.jsonl", false, lines)
+	if err != nil {
+		return err
+	}
+	e.records, e.hasRecs = n, true
+	e.done()
 	p.m.LeftOutRows = n
-	return jf.close()
+	return nil
 }
 
 func explain(o workspace.OutcomeRow) string {
@@ -446,43 +454,31 @@ func joinValues(o workspace.OutcomeRow) string {
 	return b.String()
 }
 
-// spooledReports are the readiness reports being written ahead into
-// temporary files (memory stays flat however large they are). The files are
-// encrypted to a key that lives only in this process's memory, so the
-// firm's data never touches the disk in the clear, as with an encrypted
-// package.
+// spooledReports are the readiness reports being written ahead (spool.go).
 type spooledReports struct {
 	cancel     context.CancelFunc
 	done       chan struct{}
-	key        *age.X25519Identity
-	html, xlsx *os.File
+	html, xlsx *spool
 	err        error
 }
 
 func (p *packer) startReports() *spooledReports {
 	ctx, cancel := context.WithCancel(p.ctx)
 	s := &spooledReports{cancel: cancel, done: make(chan struct{})}
-	key, err := age.GenerateX25519Identity()
-	if err != nil {
-		s.err = fmt.Errorf("readiness report: %w", err)
-		close(s.done)
-		return s
-	}
-	s.key = key
 	// The two reports on two goroutines: the workbook takes about three
 	// times the page's work, as long as the rest of the package.
 	var htmlErr error
 	htmlDone := make(chan struct{})
 	go func() {
 		defer close(htmlDone)
-		if s.html, htmlErr = s.spool(".html", func(w io.Writer) error { return report.WriteHTML(ctx, p.ws, w) }); htmlErr != nil {
+		if s.html, htmlErr = spoolReport(".html", func(w io.Writer) error { return report.WriteHTML(ctx, p.ws, w) }); htmlErr != nil {
 			htmlErr = fmt.Errorf("readiness report (HTML): %w", htmlErr)
 		}
 	}()
 	go func() {
 		defer close(s.done)
 		var err error
-		if s.xlsx, err = s.spool(".xlsx", func(w io.Writer) error { return stableXLSX(ctx, p.ws, w, p.z.mod) }); err != nil {
+		if s.xlsx, err = spoolReport(".xlsx", func(w io.Writer) error { return stableXLSX(ctx, p.ws, w, p.z.mod) }); err != nil {
 			err = fmt.Errorf("readiness report (XLSX): %w", err)
 		}
 		<-htmlDone
@@ -491,27 +487,20 @@ func (p *packer) startReports() *spooledReports {
 	return s
 }
 
-// spool writes one report, encrypted, into a new temporary file.
-func (s *spooledReports) spool(ext string, write func(io.Writer) error) (*os.File, error) {
-	f, err := os.CreateTemp("", "handover-report-*"+ext+".age")
+func spoolReport(ext string, write func(io.Writer) error) (*spool, error) {
+	s, err := newSpool("handover-report-*" + ext + ".age")
 	if err != nil {
 		return nil, err
 	}
-	ew, err := age.Encrypt(f, s.key.Recipient())
-	if err == nil {
-		bw := bufio.NewWriterSize(ew, 256<<10)
-		if err = write(bw); err == nil {
-			if err = bw.Flush(); err == nil {
-				err = ew.Close()
-			}
-		}
-	}
-	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
+	if err := write(s); err != nil {
+		s.remove()
 		return nil, err
 	}
-	return f, nil
+	if err := s.finish(); err != nil {
+		s.remove()
+		return nil, err
+	}
+	return s, nil
 }
 
 // wait returns once the reports are written (or failed).
@@ -521,37 +510,25 @@ func (s *spooledReports) wait() error {
 }
 
 // discard stops the reports if they are still being written and removes the
-// temporary files; it returns only when the goroutine no longer reads the
+// temporary files; it returns only when the goroutines no longer read the
 // project.
 func (s *spooledReports) discard() {
 	s.cancel()
 	<-s.done
-	for _, f := range []*os.File{s.html, s.xlsx} {
-		if f != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}
+	s.html.remove()
+	s.xlsx.remove()
 }
 
-// copyInto writes a spooled report as the entry path.
-func (s *spooledReports) copyInto(z *zipOut, path string, store bool, f *os.File) error {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	r, err := age.Decrypt(bufio.NewReaderSize(f, 256<<10), s.key)
-	if err != nil {
-		return err
-	}
+// copySpool writes a spooled entry as path.
+func (z *zipOut) copySpool(path string, store bool, s *spool) (*entry, error) {
 	e, err := z.create(path, store)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := io.Copy(e, r); err != nil {
-		return err
+	if err := s.copyTo(e); err != nil {
+		return nil, err
 	}
-	e.done()
-	return nil
+	return e, nil
 }
 
 func (p *packer) reports(spooled *spooledReports) error {
@@ -577,11 +554,14 @@ func (p *packer) reports(spooled *spooledReports) error {
 	if err := spooled.wait(); err != nil {
 		return err
 	}
-	if err := spooled.copyInto(p.z, "report/readiness.html", false, spooled.html); err != nil {
+	e, err := p.z.copySpool("report/readiness.html", false, spooled.html)
+	if err != nil {
 		return fmt.Errorf("readiness report (HTML): %w", err)
 	}
-	if err := spooled.copyInto(p.z, "report/readiness.xlsx", true, spooled.xlsx); err != nil {
+	e.done()
+	if e, err = p.z.copySpool("report/readiness.xlsx", true, spooled.xlsx); err != nil {
 		return fmt.Errorf("readiness report (XLSX): %w", err)
 	}
+	e.done()
 	return nil
 }
