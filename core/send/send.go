@@ -156,6 +156,7 @@ func Send(ctx context.Context, req Request) (Result, error) {
 	var sent int64 // bytes sent in this call, all attempts
 	var lastErr error
 	resumedFrom := int64(-1)
+	renamed := false // the whole file is under its final name, not yet read back
 	for attempt := 1; attempt <= attempts; attempt++ {
 		if attempt > 1 {
 			select { // a short pause: a server that just dropped us may be restarting
@@ -179,6 +180,9 @@ func Send(ctx context.Context, req Request) (Result, error) {
 			defer rem.close()
 			if err := rem.checkFolder(ctx); err != nil {
 				return false, err
+			}
+			if renamed { // a drop while reading back: read back again, do not upload again
+				return readBackOrRemove(ctx, rem, name, sum, total, &res)
 			}
 			off, err := resumePoint(ctx, rem, f, partial, total, report)
 			if err != nil {
@@ -216,13 +220,9 @@ func Send(ctx context.Context, req Request) (Result, error) {
 			if err := rem.rename(ctx, partial, name); err != nil {
 				return false, err
 			}
+			renamed = true
 			report(Progress{Stage: "reading back", Done: total, Total: total})
-			checked, err := readBack(ctx, rem, name, sum, total)
-			if err != nil {
-				return false, err
-			}
-			res.Checked = checked
-			return true, nil
+			return readBackOrRemove(ctx, rem, name, sum, total, &res)
 		}()
 		if done {
 			break
@@ -302,6 +302,21 @@ func resumePoint(ctx context.Context, rem remote, f *os.File, partial string, to
 		return 0, rem.remove(ctx, partial) // not our prefix (another package, or damaged)
 	}
 	return keep, nil
+}
+
+// readBackOrRemove reads the file back; a file that is not the package is
+// removed from under the final name, so nothing wrong is left there.
+func readBackOrRemove(ctx context.Context, rem remote, name, sum string, total int64, res *Result) (bool, error) {
+	checked, err := readBack(ctx, rem, name, sum, total)
+	if KindOf(err) == Mismatch {
+		rem.remove(ctx, name)
+		return false, err
+	}
+	if err != nil {
+		return false, err
+	}
+	res.Checked = checked
+	return true, nil
 }
 
 // readBack downloads and hashes the file; where reading is refused it

@@ -1,6 +1,7 @@
 package send
 
 import (
+	"bytes"
 	"context"
 	"encoding/pem"
 	"fmt"
@@ -98,6 +99,7 @@ type rangeDAV struct {
 	dir         string
 	refuseReads bool
 	putStatus   atomic.Int32 // answer every PUT with this status instead (0: store it)
+	corrupt     atomic.Bool  // store every PUT with its first byte changed
 }
 
 func (d *rangeDAV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -138,7 +140,16 @@ func (d *rangeDAV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		if _, err := io.Copy(f, r.Body); err != nil {
+		var body io.Reader = r.Body
+		if d.corrupt.Load() {
+			first := make([]byte, 1)
+			if _, err := io.ReadFull(r.Body, first); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			body = io.MultiReader(bytes.NewReader([]byte{first[0] ^ 0xff}), r.Body)
+		}
+		if _, err := io.Copy(f, body); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
@@ -234,4 +245,18 @@ func TestWebDAVRefusedUploadSaysWhy(t *testing.T) {
 		}
 		folderHolds(t, d.dir)
 	}
+}
+
+// A server that stores something else than what was sent: the read-back
+// catches it, and the wrong file is taken away from under the final name.
+func TestWebDAVReadBackMismatchLeavesNothing(t *testing.T) {
+	d, port := startRangeDAV(t, false)
+	d.corrupt.Store(true)
+	pkg := sendtest.RandomFile(t, "firm.zip", 1<<20)
+	dest, _ := Parse(fmt.Sprintf("https://u@127.0.0.1:%d/drop", port))
+	_, err := Send(context.Background(), Request{Package: pkg, To: dest, Creds: Credentials{Password: "p"}})
+	if KindOf(err) != Mismatch || !strings.Contains(err.Error(), "not the package") {
+		t.Fatalf("err %v: want a read-back mismatch", err)
+	}
+	folderHolds(t, d.dir)
 }
