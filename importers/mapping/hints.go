@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"handover/core/model"
 )
 
 // ViaLink marks a column mapped as a link to another table's records: its
@@ -91,8 +93,38 @@ func ChooseWithHints(file, table string, header []string, sample [][]string, mem
 	if err != nil || force != "" {
 		return p, err
 	}
+	before := p.kind
 	p.applyHints(h)
+	if p.kind != before {
+		p.shapeLedger(file, table, sample) // the hinted type's ledger kind, as Choose settles its own
+	}
+	p.paymentsByLink()
 	return p, nil
+}
+
+// paymentsByLink: an A/R table whose invoice-number column points into
+// another A/R table's invoice numbers lists what was paid against those
+// invoices, not more invoices — whatever the table or its amount column is
+// called. A table with a paid or balance column is an invoice listing itself.
+func (p *Plan) paymentsByLink() {
+	if p.kind != "ledger:ar" || p.Ledger != model.LedgerInvoice {
+		return
+	}
+	ref := ""
+	for _, c := range p.Columns {
+		switch c.Target {
+		case "ledger.paid", "ledger.balance", "ledger.type":
+			return
+		case "ledger.reference":
+			ref = c.Header
+		}
+	}
+	for _, l := range p.Links {
+		if ref != "" && l.Column == ref && l.ParentOf == "ledger:ar" {
+			p.Ledger = model.LedgerPayment
+			return
+		}
+	}
 }
 
 func (p *Plan) applyHints(h Hints) {

@@ -395,3 +395,48 @@ func TestSignThatRepeatsTheType(t *testing.T) {
 		{"2024-01-02", "M-1", "Deposit", "500.00"}, {"2024-01-03", "M-1", "Withdrawal", "200.00"}, {"2024-01-04", "M-1", "Deposit", "-100.00"}}, nil, "trust-ledger")
 	checkSums(t, "a reversed deposit", ledgerSums(t, outs, model.TrustBalances), map[string]int64{"M-1": 20000})
 }
+
+// A pre-pass that reads a database's tables together knows what a table's
+// names cannot say: a list of dated amounts per matter whose invoice-number
+// column points into another A/R table's invoice numbers records what was
+// paid against those invoices. Its rows lower the balance, whatever the
+// table and its amount column are called.
+func TestLedgerRowsAgainstAnotherTablesInvoicesArePayments(t *testing.T) {
+	h := []string{"WHEN", "FILE_NO", "BILL_REF", "SUMA"}
+	rows := [][]string{{"2025-02-01", "1002", "B-17", "250.00"}, {"2025-03-04", "1002", "B-18", "90.10"}, {"2025-03-09", "1005", "B-21", "12.00"}}
+	hint := func(billLinked bool) Hints {
+		hs := Hints{Kind: "ledger:ar", Columns: map[string]ColumnHint{
+			"FILE_NO":  {Target: "matter", Link: &Link{Column: "FILE_NO", Parent: "CASES", ParentOf: "matters", Key: "FILE_NO", Found: 1}},
+			"BILL_REF": {Target: "ledger.reference"},
+			"SUMA":     {Target: "ledger.amount"},
+			"WHEN":     {Target: "ledger.date"},
+		}}
+		if billLinked {
+			c := hs.Columns["BILL_REF"]
+			c.Link = &Link{Column: "BILL_REF", Parent: "BILLS", ParentOf: "ledger:ar", Key: "BILL_REF", Found: 1}
+			hs.Columns["BILL_REF"] = c
+		}
+		return hs
+	}
+	for _, linked := range []bool{true, false} {
+		p, err := ChooseWithHints("LEDGER2.DBF", "LEDGER2", h, rows, nil, "", hint(linked))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			p.Observe(r)
+		}
+		p.Finish()
+		o := p.Map(rows[0])
+		if o.Ledger == nil {
+			t.Fatalf("linked=%v: %+v (plan %s/%s)", linked, o, p.kind, p.Ledger)
+		}
+		want := model.LedgerInvoice
+		if linked {
+			want = model.LedgerPayment
+		}
+		if o.Ledger.Kind != want || o.Ledger.Amount != 25000 {
+			t.Errorf("bill reference linked to another A/R table = %v: ledger %+v, want kind %s", linked, o.Ledger, want)
+		}
+	}
+}
