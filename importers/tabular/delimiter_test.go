@@ -102,6 +102,16 @@ var delimiterCases = []delimiterCase{
 		last:  map[string]string{"client": "Harbor Bakery", "note": "plain"},
 	},
 	{
+		name: "comma, a bare quote (inches) in every row and semicolons in notes",
+		text: "Item,Size,Note\n" +
+			"Frame,12\" x 9\",hung; paid\n" +
+			"Print,8\" x 10\",stored; unpaid\n" +
+			"Poster,24\" x 36\",lost; claim filed\n",
+		delim: ",", header: []string{"Item", "Size", "Note"}, headerRow: 1, rows: 3,
+		cells: map[string]string{"Size": "12\" x 9\"", "Note": "hung; paid"},
+		last:  map[string]string{"Item": "Poster"},
+	},
+	{
 		name: "semicolon, quoted values holding commas, semicolons and line breaks",
 		text: "id;client;note\n" +
 			"1;\"Ruiz, Ana\";\"Paid 1,50; thanks\"\n" +
