@@ -205,14 +205,15 @@ var fixedTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 var scryptWorkFactor = 18
 
 // preflight checks that the project may be packaged and gathers what the
-// manifest needs up front.
-func preflight(ctx context.Context, ws *workspace.Workspace, opts Options) (*Manifest, error) {
+// manifest needs up front, and how many items (records, left-out rows) the
+// package will hold, for progress: the counts walk every row, so once.
+func preflight(ctx context.Context, ws *workspace.Workspace, opts Options) (*Manifest, int64, error) {
 	if opts.Passphrase != "" && len(opts.Recipients) > 0 {
-		return nil, errors.New("use either a passphrase or recipients, not both (age cannot mix them)")
+		return nil, 0, errors.New("use either a passphrase or recipients, not both (age cannot mix them)")
 	}
 	for _, r := range opts.Recipients {
 		if _, err := age.ParseX25519Recipient(strings.TrimSpace(r)); err != nil {
-			return nil, fmt.Errorf("recipient %q is not an age public key (age1…): %w", r, err)
+			return nil, 0, fmt.Errorf("recipient %q is not an age public key (age1…): %w", r, err)
 		}
 	}
 	m := &Manifest{Format: FormatName, FormatVersion: FormatVersion, AppVersion: opts.AppVersion,
@@ -225,28 +226,28 @@ func preflight(ctx context.Context, ws *workspace.Workspace, opts Options) (*Man
 	m.Cutoff = Cutoff{AcknowledgedBy: get(workspace.SettingCutoffAckBy), AcknowledgedAt: get(workspace.SettingCutoffAckAt),
 		Cutoff: get(workspace.SettingCutoff)}
 	if m.Cutoff.AcknowledgedBy == "" {
-		return nil, ErrCutoff
+		return nil, 0, ErrCutoff
 	}
 	// The package's findings must describe the data as it is now: a fix made
 	// since the last check counts, and so does a new problem. An unchanged
 	// project is not checked twice.
 	if _, err := check.EnsureFresh(ctx, ws, check.Options{}, opts.CheckProgress); err != nil {
-		return nil, fmt.Errorf("checking the project before packaging: %w", err)
+		return nil, 0, fmt.Errorf("checking the project before packaging: %w", err)
 	}
 	m.FirmName = get(workspace.SettingFirmName)
 	sum, err := ws.SummarizeFindings(ctx, workspace.FindingFilter{Severity: model.Blocker})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if sum.Total > 0 {
 		if !opts.AllowBlockers {
-			return nil, &BlockersError{Total: sum.Total, ByRule: sum.ByRule}
+			return nil, 0, &BlockersError{Total: sum.Total, ByRule: sum.ByRule}
 		}
 		m.Blockers = &Blockers{Total: sum.Total, ByRule: sum.ByRule, ListedIn: "report/blockers.jsonl"}
 	}
 	srcs, err := ws.Sources(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	m.Sources = []Source{}
 	for _, s := range srcs {
@@ -256,11 +257,18 @@ func preflight(ctx context.Context, ws *workspace.Workspace, opts Options) (*Man
 	}
 	c, err := ws.Counts(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	m.Excluded, m.Rejected, m.Rows = c.Excluded, c.Rejected, c.Rows
 	m.Counts = map[model.Entity]int64{}
-	return m, nil
+	items := c.Rejected
+	for _, n := range c.Records {
+		items += n
+	}
+	for _, n := range c.Excluded {
+		items += n
+	}
+	return m, items, nil
 }
 
 // Write packages the project into w. It refuses (before writing a byte)
@@ -268,14 +276,14 @@ func preflight(ctx context.Context, ws *workspace.Workspace, opts Options) (*Man
 // AllowBlockers). With a passphrase or recipients the zip is encrypted with
 // age as it is written.
 func Write(ctx context.Context, ws *workspace.Workspace, w io.Writer, opts Options) (Manifest, error) {
-	m, err := preflight(ctx, ws, opts)
+	m, items, err := preflight(ctx, ws, opts)
 	if err != nil {
 		return Manifest{}, err
 	}
-	return write(ctx, ws, w, opts, m)
+	return write(ctx, ws, w, opts, m, items)
 }
 
-func write(ctx context.Context, ws *workspace.Workspace, w io.Writer, opts Options, m *Manifest) (Manifest, error) {
+func write(ctx context.Context, ws *workspace.Workspace, w io.Writer, opts Options, m *Manifest, items int64) (Manifest, error) {
 	var closer io.Closer
 	if opts.Encrypted() {
 		var rcpts []age.Recipient
@@ -305,7 +313,7 @@ func write(ctx context.Context, ws *workspace.Workspace, w io.Writer, opts Optio
 		mod = t.UTC().Truncate(time.Second)
 	}
 	z := newZipOut(w, mod)
-	p := &packer{ctx: ctx, ws: ws, z: z, m: m, opts: opts}
+	p := &packer{ctx: ctx, ws: ws, z: z, m: m, opts: opts, total: items}
 	if err := p.run(); err != nil {
 		return Manifest{}, err
 	}
@@ -336,7 +344,7 @@ func write(ctx context.Context, ws *workspace.Workspace, w io.Writer, opts Optio
 // and removes the temporary file. The path is used as given; callers name
 // an encrypted package (e.g. OUT.zip.age).
 func WriteFile(ctx context.Context, ws *workspace.Workspace, path string, opts Options) (Manifest, error) {
-	m, err := preflight(ctx, ws, opts)
+	m, items, err := preflight(ctx, ws, opts)
 	if err != nil {
 		return Manifest{}, err
 	}
@@ -359,7 +367,7 @@ func WriteFile(ctx context.Context, ws *workspace.Workspace, path string, opts O
 			os.Remove(tmp.Name())
 		}
 	}()
-	res, err := write(ctx, ws, tmp, opts, m)
+	res, err := write(ctx, ws, tmp, opts, m, items)
 	if err != nil {
 		return Manifest{}, err
 	}

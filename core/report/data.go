@@ -74,6 +74,21 @@ func sevRank(s model.Severity) int {
 	return 2
 }
 
+// Gathered is what both reports say about the project as a whole, read
+// once: a package writes both reports, and on a large firm the reading (the
+// counts walk every row) costs as much as writing a report.
+type Gathered struct{ s summary }
+
+// Gather reads the project's summary for WriteHTMLFrom and WriteXLSXFrom.
+// The reports only read it, so both may use it at the same time.
+func Gather(ctx context.Context, ws *workspace.Workspace) (*Gathered, error) {
+	s, err := gather(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	return &Gathered{s: s}, nil
+}
+
 func gather(ctx context.Context, ws *workspace.Workspace) (summary, error) {
 	var s summary
 	db := ws.DB()

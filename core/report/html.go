@@ -33,10 +33,17 @@ type excludedRow struct {
 // WriteHTML writes the readiness report as one self-contained, printable
 // HTML page (inline CSS, every value escaped).
 func WriteHTML(ctx context.Context, ws *workspace.Workspace, w io.Writer) error {
-	s, err := gather(ctx, ws)
+	g, err := Gather(ctx, ws)
 	if err != nil {
 		return err
 	}
+	return WriteHTMLFrom(ctx, ws, w, g)
+}
+
+// WriteHTMLFrom is WriteHTML with the summary already gathered.
+func WriteHTMLFrom(ctx context.Context, ws *workspace.Workspace, w io.Writer, g *Gathered) error {
+	s := g.s
+	var err error
 	d := htmlData{summary: s, FindingsTotal: s.Findings.Total, Limit: HTMLLimit}
 	err = eachFindingRow(ctx, ws, "", HTMLLimit, func(f findingRow) error {
 		d.FindingRows = append(d.FindingRows, f)

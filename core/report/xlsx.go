@@ -21,10 +21,16 @@ func WriteXLSX(ctx context.Context, ws *workspace.Workspace, w io.Writer) error 
 // WriteXLSXAt is WriteXLSX with every part of the workbook stamped with mod
 // (a package stamps its cut-off), so the same project gives the same bytes.
 func WriteXLSXAt(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod time.Time) error {
-	s, err := gather(ctx, ws)
+	g, err := Gather(ctx, ws)
 	if err != nil {
 		return err
 	}
+	return WriteXLSXFrom(ctx, ws, w, mod, g)
+}
+
+// WriteXLSXFrom is WriteXLSXAt with the summary already gathered.
+func WriteXLSXFrom(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod time.Time, g *Gathered) error {
+	s := g.s
 	names := []string{"Summary"}
 	for _, r := range s.Rules {
 		names = append(names, r.Sheet)
