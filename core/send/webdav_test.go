@@ -100,6 +100,8 @@ type rangeDAV struct {
 	refuseReads bool
 	putStatus   atomic.Int32 // answer every PUT with this status instead (0: store it)
 	corrupt     atomic.Bool  // store every PUT with its first byte changed
+	dropGETs    atomic.Int32 // cut the connection of this many GETs of whole files
+	puts        atomic.Int32 // PUTs received
 }
 
 func (d *rangeDAV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -116,12 +118,20 @@ func (d *rangeDAV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "PROPFIND":
 		w.WriteHeader(http.StatusMultiStatus)
 	case http.MethodHead, http.MethodGet:
+		if r.Method == http.MethodGet && r.Header.Get("Range") == "" && d.dropGETs.Add(-1) >= 0 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close() // the connection drops while reading back
+			}
+			return
+		}
 		if r.Method == http.MethodGet && d.refuseReads {
 			http.Error(w, "write-only", http.StatusForbidden)
 			return
 		}
 		http.ServeFile(w, r, name)
 	case http.MethodPut:
+		d.puts.Add(1)
 		flags, off := os.O_WRONLY|os.O_CREATE|os.O_TRUNC, int64(0)
 		if cr := r.Header.Get("Content-Range"); cr != "" {
 			if _, err := fmt.Sscanf(cr, "bytes %d-", &off); err != nil {
@@ -259,4 +269,21 @@ func TestWebDAVReadBackMismatchLeavesNothing(t *testing.T) {
 		t.Fatalf("err %v: want a read-back mismatch", err)
 	}
 	folderHolds(t, d.dir)
+}
+
+// The connection drops while the file is read back: the next attempt reads
+// it back again; the package is not uploaded a second time.
+func TestWebDAVDropWhileReadingBackDoesNotUploadAgain(t *testing.T) {
+	d, port := startRangeDAV(t, false)
+	d.dropGETs.Store(2) // net/http itself retries a GET once on a reused connection
+	pkg := sendtest.RandomFile(t, "firm.zip", 3<<20)
+	dest, _ := Parse(fmt.Sprintf("https://u@127.0.0.1:%d/drop", port))
+	res, err := Send(context.Background(), Request{Package: pkg, To: dest, Creds: Credentials{Password: "p"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Attempts != 2 || res.Checked != "read back" || d.puts.Load() != 1 {
+		t.Fatalf("attempts %d, checked %q, %d PUTs: want one upload read back on the second attempt", res.Attempts, res.Checked, d.puts.Load())
+	}
+	folderHolds(t, d.dir, "firm.zip")
 }
