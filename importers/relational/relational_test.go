@@ -2,7 +2,11 @@ package relational
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"handover/importers/relational/reltest"
@@ -60,5 +64,59 @@ func TestColumnValueSetIsCapped(t *testing.T) {
 	}
 	if c.nonEmpty != maxDistinct+1 || c.ints != c.nonEmpty {
 		t.Errorf("counts stop with the set: nonEmpty %d, ints %d", c.nonEmpty, c.ints)
+	}
+}
+
+// A database keeps one matters table: the one that links to the contacts
+// and that the other data hangs on. Beside it, a table of dated amounts per
+// client that nothing refers to is accounting history, even when each row
+// carries a code of its own that reads like a matter number (an old
+// system's reference) — not a second table of matters.
+func TestDatedAmountsBesideTheMattersAreALedger(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "office.sqlite")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`CREATE TABLE Kunden (KundeNr INTEGER PRIMARY KEY, Name TEXT, Vorname TEXT, Mail TEXT)`,
+		`CREATE TABLE Akten (AktenID INTEGER PRIMARY KEY, AktenNr TEXT, KundeNr INTEGER, Betreff TEXT)`,
+		`CREATE TABLE Vermerke (ID INTEGER PRIMARY KEY, AktenID INTEGER, Datum TEXT, Text TEXT)`,
+		`CREATE TABLE Fremdgeld (Datum TEXT, KundeNr INTEGER, Deposit INTEGER, Withdrawal INTEGER, Memo TEXT, Alt TEXT)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := []string{"Adler", "Bauer", "Clemens", "Dorn", "Eckert", "Fuchs", "Graf", "Huber"}
+	for i, n := range names {
+		db.Exec(`INSERT INTO Kunden VALUES (?,?,?,?)`, 5010+i, n, "Eva", fmt.Sprintf("eva.%s@mail.example", strings.ToLower(n)))
+	}
+	for i := 1; i <= 12; i++ {
+		db.Exec(`INSERT INTO Akten VALUES (?,?,?,?)`, i, fmt.Sprintf("A-%04d", 100+i), 5010+i%len(names), "Mietsache "+names[i%len(names)])
+	}
+	for i := 1; i <= 20; i++ {
+		db.Exec(`INSERT INTO Vermerke VALUES (?,?,?,?)`, 700+i, i%12+1, fmt.Sprintf("2024-%02d-%02d", i%12+1, i%27+1),
+			fmt.Sprintf("Telefonat mit dem Mandanten über den Stand der Sache und die nächsten Schritte (%d).", i))
+	}
+	for i := 1; i <= 16; i++ {
+		dep, wd := any(int64(10000*i+50)), any(nil)
+		if i%3 == 0 {
+			dep, wd = nil, int64(2500*i)
+		}
+		db.Exec(`INSERT INTO Fremdgeld VALUES (?,?,?,?,?,?)`, fmt.Sprintf("2024-%02d-%02d", i%12+1, i%27+1), 5010+i%len(names), dep, wd,
+			"Retainer", fmt.Sprintf("R%05d", 31000+i*37))
+	}
+	res := analyze(t, path)
+	for _, tr := range res.Tables {
+		t.Logf("%s: %s (%s)", tr.Table, tr.Holds, tr.Why)
+		for _, l := range tr.Links {
+			t.Logf("   %s", l.Why)
+		}
+	}
+	got := holds(res)
+	if got["Akten"] != "matters" || got["Fremdgeld"] != "ledger:trust" && got["Fremdgeld"] != "ledger:ar" {
+		t.Errorf("Akten holds %q, Fremdgeld %q: want matters and a ledger", got["Akten"], got["Fremdgeld"])
 	}
 }

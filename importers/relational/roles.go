@@ -244,19 +244,34 @@ func classify(tables []*table, questions map[*table][]*question) {
 	// and never a table that itself hangs on another such table (invoices
 	// refer to matters and time entries to invoices)
 	candidates := map[*table]bool{}
+	dataRefsOf := func(t *table) int {
+		n := 0
+		for _, l := range t.refBy {
+			if !isPeople[l.child] {
+				n++
+			}
+		}
+		return n
+	}
+	// hub: another table links to the contacts and the data hangs on it —
+	// the database's matters. Beside it, dated amounts nothing refers to are
+	// accounting even when they carry a code of their own (an old reference).
+	hub := func(self *table) bool {
+		for _, o := range tables {
+			if o != self && o.holds == "" && !isPeople[o] && o.linksTo("contacts") != nil && dataRefsOf(o) > 0 {
+				return true
+			}
+		}
+		return false
+	}
 	for _, t := range tables {
 		if t.holds != "" || isPeople[t] {
 			continue
 		}
 		f := featuresOf(t)
-		dataRefs := 0
-		for _, l := range t.refBy {
-			if !isPeople[l.child] {
-				dataRefs++
-			}
-		}
+		dataRefs := dataRefsOf(t)
 		client := t.linksTo("contacts") != nil
-		if f.hours != nil || f.amount != nil && f.date != nil && f.number == nil && dataRefs == 0 {
+		if f.hours != nil || f.amount != nil && f.date != nil && (f.number == nil || hub(t)) && dataRefs == 0 {
 			continue // time, or dated amounts per client: a leaf
 		}
 		if dataRefs > 0 || client && (f.number != nil || f.text != nil) && (f.prose == nil || f.number != nil) {
