@@ -98,8 +98,16 @@ func MatterNumber(folder string) string {
 			return m[1]
 		}
 	}
+	// "M3 - DUI defence": a letter code typed straight onto a one-digit
+	// number, in the "number - description" form matter folders are named
+	// in; alone ("Q1", "V2 drafts") it is too little to tell from a section.
+	if m := reCodeThenDescription.FindStringSubmatch(name); m != nil {
+		return m[1]
+	}
 	return ""
 }
+
+var reCodeThenDescription = regexp.MustCompile(`^\s*([A-Za-z]{1,4}\d)\s+[-–]\s+\S`)
 
 // dateFolder: a token that files by time — a year, or a full date — rather
 // than a matter number. A year and one more number before a description
