@@ -67,9 +67,12 @@ func (r *related) hints(ctx context.Context, path string, mem mapping.Memory, op
 	case tabular.FormatDBF:
 		key = filepath.Dir(key) + "\x00dbf"
 		group = siblings(path, func(f string) bool { return f == tabular.FormatDBF })
-	case tabular.FormatCSV, tabular.FormatXLSX:
+	case tabular.FormatCSV, tabular.FormatXLSX, tabular.FormatXLS:
+		// an old-format workbook is a workbook: its sheets, and the CSVs beside it, are read together too
 		key, flat = filepath.Dir(key)+"\x00flat", true
-		group = siblings(path, func(f string) bool { return f == tabular.FormatCSV || f == tabular.FormatXLSX })
+		group = siblings(path, func(f string) bool {
+			return f == tabular.FormatCSV || f == tabular.FormatXLSX || f == tabular.FormatXLS
+		})
 	default:
 		return nil
 	}
@@ -83,7 +86,7 @@ func (r *related) hints(ctx context.Context, path string, mem mapping.Memory, op
 		known = r.projectMatters(ctx) // as it is now: files read earlier in this run count
 	}
 	// a lone CSV has nothing to link to; a workbook's sheets may link to each other
-	if len(group) == 0 || flat && len(group) < 2 && len(known) == 0 && format != tabular.FormatXLSX {
+	if len(group) == 0 || flat && len(group) < 2 && len(known) == 0 && format != tabular.FormatXLSX && format != tabular.FormatXLS {
 		return nil
 	}
 	topts := relational.Options{Memory: mem, Flat: flat, ProjectMatters: known}

@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -214,6 +216,56 @@ func TestFlatFileCaseNumberIsTheMatterLink(t *testing.T) {
 	}
 	// the matters read earlier from another folder: the project's numbers decide
 	t.Run("matters already in the project", func(t *testing.T) { flatCaseNumber(t, "Job", true) })
+	// an old-format .xls workbook is read together with its folder like an .xlsx
+	t.Run("xls workbook", func(t *testing.T) { flatCaseNumberXLS(t, "Job") })
+}
+
+// flatCaseNumberXLS is flatCaseNumber's time sheet saved as .xls (BIFF8,
+// written with python3-xlwt as the tabular package's tests write them).
+func flatCaseNumberXLS(t *testing.T, header string) {
+	py := ""
+	for _, c := range []string{"/usr/bin/python3", "python3"} {
+		if exec.Command(c, "-c", "import xlwt").Run() == nil {
+			py = c
+			break
+		}
+	}
+	if py == "" {
+		t.Skip("python3-xlwt is not installed (apt-get install python3-xlwt)")
+	}
+	dir := t.TempDir()
+	var matters strings.Builder
+	matters.WriteString("Matter Number,Client Name,Description,Opened\r\n")
+	for i := 1; i <= 6; i++ {
+		fmt.Fprintf(&matters, "%s,Client %c,Matter %d,2024-01-%02d\r\n", reltest.MatterNo(i), 'A'+i, i, i)
+	}
+	write(t, filepath.Join(dir, "matters.csv"), []byte(matters.String()))
+	cells := [][5]any{}
+	for c, h := range []string{"Date", header, "Hours", "Work done", "Timekeeper"} {
+		cells = append(cells, [5]any{0, c, "s", h, ""})
+	}
+	for i := 1; i <= 12; i++ {
+		cells = append(cells, [5]any{i, 0, "s", fmt.Sprintf("2024-02-%02d", i), ""}, [5]any{i, 1, "s", reltest.MatterNo(i%6 + 1), ""},
+			[5]any{i, 2, "n", 0.5 * float64(i%4+1), ""}, [5]any{i, 3, "s", "Research", ""}, [5]any{i, 4, "s", "JS", ""})
+	}
+	spec, err := json.Marshal(map[string]any{"sheets": []any{map[string]any{"name": "Time", "cells": cells}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := filepath.Join(t.TempDir(), "spec.json")
+	write(t, sp, spec)
+	if out, err := exec.Command(py, filepath.Join("..", "tabular", "testdata", "xls", "write_xls.py"), sp, filepath.Join(dir, "billing.xls")).CombinedOutput(); err != nil {
+		t.Fatalf("write_xls.py: %v\n%s", err, out)
+	}
+	s := ingestDB(t, dir)
+	if len(s.matters) != 6 || len(s.times) != 12 {
+		t.Fatalf("%d matters, %d time entries; want 6, 12", len(s.matters), len(s.times))
+	}
+	for _, te := range s.times {
+		if te.Matter.Kind != "number" || !s.found("matter", te.Matter) {
+			t.Errorf("time entry's matter %+v does not resolve to one of the matters", te.Matter)
+		}
+	}
 }
 
 func flatCaseNumber(t *testing.T, header string, apart bool) {
