@@ -20,8 +20,9 @@ import (
 //   - a bare value that is, in some written form, the number of a matter
 //     already in the project, when it has a matter number's structure (a
 //     separator or letters, and three digits or more, or two beside letters):
-//     "Re: Smith / 2024-017", "M-42 closing"; or a plain number of four
-//     digits or more that leads the text and is not a year: "1042 Lease".
+//     "Re: Smith / 2024-017", "M-42 closing"; or, leading the text or a
+//     part of a title, a plain number of four digits or more that is not a
+//     year ("1042 Lease") or a letter code joined to a number ("M-6 Documents").
 //
 // The value is returned as written; the resolver folds number forms.
 
@@ -90,10 +91,17 @@ func leadingNumber(text string) string {
 		if len(tok) >= 4 && len(tok) <= 9 && strings.Trim(tok, "0123456789") == "" && !yearLike.MatchString(tok) {
 			return tok
 		}
+		if codeDashNumber.MatchString(tok) {
+			return tok // "M-6 Documents": where folder names carry it, one digit is enough
+		}
 		return ""
 	}
 	return ""
 }
+
+// codeDashNumber: a letter code joined to a number by a separator ("M-6"),
+// the form documents reads in folder names.
+var codeDashNumber = regexp.MustCompile(`^[A-Za-z]{1,4}[-./]\d{1,9}$`)
 
 var (
 	replyPrefix = map[string]bool{"re": true, "fw": true, "fwd": true, "aw": true, "wg": true, "tr": true, "sv": true, "vs": true, "antw": true}
