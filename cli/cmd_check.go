@@ -40,18 +40,11 @@ func runCheck(e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	ws, err := openProject(*wsPath, false)
+	ws, ctx, done, err := openToChange(*wsPath, false, lease.Checking)
 	if err != nil {
 		return err
 	}
-	defer ws.Close()
-	ctx, cancel := interruptible()
-	defer cancel()
-	ctx, release, err := hold(ctx, ws, lease.Checking)
-	if err != nil {
-		return err
-	}
-	defer release()
+	defer done()
 	res, err := check.Run(ctx, ws, check.Options{Country: *country}, nil)
 	if err != nil {
 		return err

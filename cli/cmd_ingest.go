@@ -45,6 +45,23 @@ func hold(ctx context.Context, ws *workspace.Workspace, purpose string) (context
 	return lctx, func() { l.Release() }, nil
 }
 
+// openToChange is how a command that changes the project starts: open it,
+// make Ctrl-C cancel the work, and hold the lease for purpose. done gives the
+// lease back and closes the project, in that order.
+func openToChange(path string, create bool, purpose string) (ws *workspace.Workspace, ctx context.Context, done func(), err error) {
+	if ws, err = openProject(path, create); err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel := interruptible()
+	ctx, release, err := hold(ctx, ws, purpose)
+	if err != nil {
+		cancel()
+		ws.Close()
+		return nil, nil, nil, err
+	}
+	return ws, ctx, func() { release(); cancel(); ws.Close() }, nil
+}
+
 func openProject(path string, create bool) (*workspace.Workspace, error) {
 	if path == "" {
 		return nil, usagef("-w PROJECT.handover is required")
@@ -92,18 +109,11 @@ func runIngest(e *env, args []string) error {
 		}
 		opts.Tabular.Delimiter = r
 	}
-	ws, err := openProject(*wsPath, true)
+	ws, ctx, done, err := openToChange(*wsPath, true, lease.Reading)
 	if err != nil {
 		return err
 	}
-	defer ws.Close()
-	ctx, cancel := interruptible()
-	defer cancel()
-	ctx, release, err := hold(ctx, ws, lease.Reading)
-	if err != nil {
-		return err
-	}
-	defer release()
+	defer done()
 	if isTerminal(e.stderr) && !*asJSON {
 		opts.Progress = terminalProgress(e.stderr)
 	}

@@ -106,19 +106,12 @@ func runPackage(e *env, args []string) error {
 	if encrypted && !strings.HasSuffix(strings.ToLower(path), ".age") {
 		path += ".age" // an encrypted file named .zip would not open as one
 	}
-	ws, err := openProject(*wsPath, false)
-	if err != nil {
-		return err
-	}
-	defer ws.Close()
-	ctx, cancel := interruptible()
-	defer cancel()
 	// Packaging may check the project again first: that writes findings.
-	ctx, release, err := hold(ctx, ws, lease.Packaging)
+	ws, ctx, done, err := openToChange(*wsPath, false, lease.Packaging)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer done()
 	if len(named) > 0 {
 		// A key given without a name keeps the name the project has for it.
 		saved, err := send.Recipients(ctx, ws)

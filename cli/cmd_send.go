@@ -221,18 +221,11 @@ func runForget(e *env, addr, wsPath string) error {
 	if wsPath == "" || dest.Protocol != send.SFTP {
 		return nil
 	}
-	ws, err := openProject(wsPath, false)
+	ws, ctx, done, err := openToChange(wsPath, false, lease.Working)
 	if err != nil {
 		return err
 	}
-	defer ws.Close()
-	ctx, cancel := interruptible()
-	defer cancel()
-	ctx, release, err := hold(ctx, ws, lease.Working)
-	if err != nil {
-		return err
-	}
-	defer release()
+	defer done()
 	if ok, err := send.ForgetHostKey(ctx, ws, dest.HostPort()); err != nil {
 		return err
 	} else if ok {

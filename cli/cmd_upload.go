@@ -225,18 +225,11 @@ func runRevert(e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	ws, err := openProject(*wsPath, false)
+	ws, ctx, done, err := openToChange(*wsPath, false, lease.Reverting)
 	if err != nil {
 		return err
 	}
-	defer ws.Close()
-	ctx, cancel := interruptible()
-	defer cancel()
-	ctx, release, err := hold(ctx, ws, lease.Reverting)
-	if err != nil {
-		return err
-	}
-	defer release()
+	defer done()
 	base := *baseURL
 	if base == "" && *region == "" {
 		if base, err = upload.LastBaseURL(ctx, ws.DB()); err != nil {
