@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -114,10 +113,10 @@ func (p *packer) data() error {
 			return err
 		}
 		var n int64
-		err = eachWithOriginal(p.ctx, p.ws, e, func(r, orig workspace.StoredRecord) error {
+		err = p.ws.EachRecordWithOriginal(p.ctx, e, func(r workspace.StoredRecord, original any) error {
 			line := DataLine{Key: r.Key, ID: r.ID, Entity: e, Provenance: r.Prov, Derived: r.Derived, Data: r.Data}
 			if r.Cleaned {
-				line.Original = orig.Data
+				line.Original = original
 			}
 			switch v := r.Data.(type) {
 			case *model.ARBalance:
@@ -148,51 +147,6 @@ func (p *packer) data() error {
 	p.m.Balances.AR.Formatted = p.m.Balances.AR.Cents.String()
 	p.m.Balances.Trust.Formatted = p.m.Balances.Trust.Cents.String()
 	return nil
-}
-
-// eachWithOriginal streams the active records of e together with their
-// values as imported: two cursors in the same (id) order, so nothing is
-// held in memory.
-func eachWithOriginal(parent context.Context, ws *workspace.Workspace, e model.Entity, fn func(r, orig workspace.StoredRecord) error) error {
-	ctx, cancel := context.WithCancel(parent)
-	defer cancel()
-	ch := make(chan workspace.StoredRecord, 256)
-	errc := make(chan error, 1)
-	go func() {
-		defer close(ch)
-		errc <- ws.EachRecord(ctx, workspace.RecordFilter{Entity: e, Original: true}, func(r workspace.StoredRecord) error {
-			select {
-			case ch <- r:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-	}()
-	changed := errors.New("the project changed while it was being packaged: package it again")
-	err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: e}, func(r workspace.StoredRecord) error {
-		o, ok := <-ch
-		if !ok || o.ID != r.ID {
-			return changed
-		}
-		return fn(r, o)
-	})
-	if err == nil {
-		if _, more := <-ch; more {
-			err = changed
-		}
-	}
-	cancel()
-	for range ch {
-	}
-	gerr := <-errc
-	if err != nil {
-		return err
-	}
-	if gerr != nil && !errors.Is(gerr, context.Canceled) {
-		return gerr
-	}
-	return parent.Err()
 }
 
 type docFile struct {

@@ -194,13 +194,28 @@ func (w *Workspace) EachRecord(ctx context.Context, f RecordFilter, fn func(Stor
 	return nil
 }
 
+// EachRecordWithOriginal streams the active records of e as EachRecord
+// does, each with its values as imported when cleaning changed them (nil
+// otherwise): one pass, and the original decoded only where it differs.
+func (w *Workspace) EachRecordWithOriginal(ctx context.Context, e model.Entity, fn func(r StoredRecord, original any) error) error {
+	return w.eachRecordOf(ctx, e, RecordFilter{Entity: e}, true, fn)
+}
+
 func (w *Workspace) eachRecord(ctx context.Context, e model.Entity, f RecordFilter, fn func(StoredRecord) error) error {
+	return w.eachRecordOf(ctx, e, f, false, func(r StoredRecord, _ any) error { return fn(r) })
+}
+
+func (w *Workspace) eachRecordOf(ctx context.Context, e model.Entity, f RecordFilter, withOriginal bool, fn func(StoredRecord, any) error) error {
 	dataCol := "coalesce(r.effective, r.data)"
 	if f.Original {
 		dataCol = "r.data"
 	}
+	origCol := "NULL"
+	if withOriginal {
+		origCol = "CASE WHEN r.effective IS NOT NULL THEN r.data END"
+	}
 	q := `SELECT r.id, r.key, coalesce(r.source_id, 0), coalesce(s.name, ''), r.row_no, r.locator, ` + dataCol + `,
-		r.state, r.state_note, coalesce(r.merged_into, ''), r.derived, r.effective IS NOT NULL
+		r.state, r.state_note, coalesce(r.merged_into, ''), r.derived, r.effective IS NOT NULL, ` + origCol + `
 		FROM rows r LEFT JOIN sources s ON s.id = r.source_id
 		WHERE r.outcome = 'record' AND r.entity = ?`
 	if !f.IncludeOff {
@@ -215,9 +230,10 @@ func (w *Workspace) eachRecord(ctx context.Context, e model.Entity, f RecordFilt
 	for rows.Next() {
 		var r StoredRecord
 		var data string
+		var orig sql.NullString
 		r.Entity = e
 		if err := rows.Scan(&r.ID, &r.Key, &r.Prov.SourceID, &r.Prov.Source, &r.Prov.Row, &r.Prov.Locator, &data,
-			&r.State, &r.StateNote, &r.MergedInto, &r.Derived, &r.Cleaned); err != nil {
+			&r.State, &r.StateNote, &r.MergedInto, &r.Derived, &r.Cleaned, &orig); err != nil {
 			return err
 		}
 		v, err := model.Decode(e, []byte(data))
@@ -225,7 +241,13 @@ func (w *Workspace) eachRecord(ctx context.Context, e model.Entity, f RecordFilt
 			return fmt.Errorf("record %d: %w", r.ID, err)
 		}
 		r.Data = v
-		if err := fn(r); err != nil {
+		var original any
+		if orig.Valid {
+			if original, err = model.Decode(e, []byte(orig.String)); err != nil {
+				return fmt.Errorf("record %d (as imported): %w", r.ID, err)
+			}
+		}
+		if err := fn(r, original); err != nil {
 			return err
 		}
 	}
