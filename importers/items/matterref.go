@@ -99,9 +99,9 @@ func leadingNumber(text string) string {
 	return ""
 }
 
-// codeDashNumber: a letter code joined to a number by a separator ("M-6"),
-// the form documents reads in folder names.
-var codeDashNumber = regexp.MustCompile(`^[A-Za-z]{1,4}[-./]\d{1,9}$`)
+// codeDashNumber: a letter code joined to a number, with a separator or
+// typed straight on ("M-6", "M6"), the forms documents reads in folder names.
+var codeDashNumber = regexp.MustCompile(`^[A-Za-z]{1,4}[-./]?\d{1,9}$`)
 
 var (
 	replyPrefix = map[string]bool{"re": true, "fw": true, "fwd": true, "aw": true, "wg": true, "tr": true, "sv": true, "vs": true, "antw": true}

@@ -38,8 +38,11 @@ func TestMatterRef(t *testing.T) {
 		{"M-42 closing letter", "M-42"},
 		{"M-5 closing letter", "M-5"},   // one digit leading the text, as folder names carry it
 		{"Closing - M-5 Bakery", "M-5"}, // or leading a part of a title
-		{"Call about M-5 today", ""},    // elsewhere one digit is too little to tell from any other code
-		{"M-6 closing letter", ""},      // not a matter of the project
+		{"M5 signed agreement", "M5"},   // typed without the separator
+		{"Hearing - m5 Bakery", "m5"},
+		{"Q1 report", ""},            // a code the project has no matter for
+		{"Call about M-5 today", ""}, // elsewhere one digit is too little to tell from any other code
+		{"M-6 closing letter", ""},   // not a matter of the project
 		{"1042 Lease renewal", "1042"},
 		{"RE: Fwd: 1042 Lease renewal", "1042"},
 		{"Lease renewal 1042", ""},           // a plain number counts only where folder names carry it: first
