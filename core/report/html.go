@@ -52,11 +52,12 @@ func WriteHTMLFrom(ctx context.Context, ws *workspace.Workspace, w io.Writer, g 
 	if err != nil {
 		return err
 	}
-	err = ws.EachLeftOut(ctx, func(o workspace.OutcomeRow) error {
-		d.ExcludedAll++
-		if len(d.Excluded) >= HTMLLimit {
-			return nil
-		}
+	// The page lists the first rows and counts the rest without reading
+	// them: on a large firm the left-out rows outnumber the records.
+	if d.ExcludedAll, err = ws.CountLeftOut(ctx); err != nil {
+		return err
+	}
+	err = ws.EachLeftOutFirst(ctx, HTMLLimit, func(o workspace.OutcomeRow) error {
 		typ := ""
 		if o.Entity != "" {
 			typ = o.Entity.Label()

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -342,5 +343,37 @@ func TestFindingsOfExcludedRecordsLeftOut(t *testing.T) {
 	}
 	if rows, _ := f.GetRows("contact.missing_name"); len(rows) != 2 || rows[1][2] != "4" {
 		t.Errorf("contact.missing_name sheet %q: want the heading and the active contact C3's row (4)", rows)
+	}
+}
+
+// The page lists the first HTMLLimit left-out rows and counts them all: rows
+// excluded when read, rejected rows and records the user excluded.
+func TestHTMLLeftOutCap(t *testing.T) {
+	ctx := context.Background()
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "left.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	st, _ := ws.BeginSource(ctx, workspace.SourceInfo{Path: "/x/t.csv", Name: "t.csv", Format: "csv"})
+	for i := 0; i < HTMLLimit+5; i++ {
+		st.Stage(ctx, workspace.Row{Num: int64(i + 2), Raw: []string{"billed"}, Excluded: model.BilledHistory, Entity: model.TimeEntries})
+	}
+	st.Stage(ctx, workspace.Row{Num: int64(HTMLLimit + 7), Raw: []string{"??"}, Reject: "unreadable"})
+	st.Stage(ctx, workspace.Row{Num: int64(HTMLLimit + 8), Raw: []string{"Ada"}, Records: []model.Record{{Entity: model.Contacts,
+		Key: "x:contacts:1", Data: &model.Contact{Type: "Person", FirstName: "Ada"}}}})
+	if _, err := st.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.DB().ExecContext(ctx, `UPDATE rows SET state = 'excluded' WHERE key = 'x:contacts:1'`); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteHTML(ctx, ws, &buf); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("Showing the first %d of %d rows left out", HTMLLimit, HTMLLimit+7)
+	if h := buf.String(); !strings.Contains(h, want) {
+		t.Errorf("no %q on the page", want)
 	}
 }

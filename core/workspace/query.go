@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"handover/core/model"
@@ -292,6 +293,35 @@ type OutcomeRow struct {
 	Ledger  *model.LedgerLine `json:"ledger,omitempty"`
 }
 
+// leftOutRow is an input row that does not become a record (EachLeftOut).
+const leftOutRow = `(r.outcome != 'record' OR r.state != 'active') AND r.derived = 0`
+
+// CountLeftOut is how many rows EachLeftOut would give, without reading them.
+func (w *Workspace) CountLeftOut(ctx context.Context) (int64, error) {
+	var n int64
+	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM rows r WHERE `+leftOutRow).Scan(&n)
+	return n, err
+}
+
+// errEnoughLeftOut stops EachLeftOutFirst's walk.
+var errEnoughLeftOut = errors.New("enough left-out rows")
+
+// EachLeftOutFirst is EachLeftOut for the first limit rows only.
+func (w *Workspace) EachLeftOutFirst(ctx context.Context, limit int, fn func(OutcomeRow) error) error {
+	n := 0
+	err := w.EachLeftOut(ctx, func(o OutcomeRow) error {
+		if n >= limit {
+			return errEnoughLeftOut
+		}
+		n++
+		return fn(o)
+	})
+	if errors.Is(err, errEnoughLeftOut) {
+		return nil
+	}
+	return err
+}
+
 // EachLeftOut streams every input row that is not a record (exclusions and
 // rejects), plus records excluded or merged while cleaning, in source order.
 func (w *Workspace) EachLeftOut(ctx context.Context, fn func(OutcomeRow) error) error {
@@ -303,7 +333,7 @@ func (w *Workspace) EachLeftOut(ctx context.Context, fn func(OutcomeRow) error) 
 		CASE WHEN r.outcome = 'record' THEN r.state_note ELSE r.detail END,
 		coalesce(r.header_id, 0), coalesce(r.raw, '[]'), coalesce(r.data, ''), coalesce(r.ledger, '')
 		FROM rows r LEFT JOIN sources s ON s.id = r.source_id
-		WHERE (r.outcome != 'record' OR r.state != 'active') AND r.derived = 0
+		WHERE `+leftOutRow+`
 		ORDER BY r.source_id, r.row_no, r.id`)
 	if err != nil {
 		return err
