@@ -41,6 +41,10 @@ type Options struct {
 	// Skip names files below the tree that are read by another importer
 	// (e-mails saved in a matter folder); they are left out of the walk.
 	Skip func(path string) bool
+	// Known, when set, reports whether a value is, in some written form, the
+	// number of a matter in the project: a folder led by a short code the
+	// project has ("M2 Fischer") is then that matter's folder.
+	Known func(value string) bool
 }
 
 // dataExt are files Handover reads as data, not as documents: a folder
@@ -275,7 +279,7 @@ func Read(ctx context.Context, root string, opts Options, fn func(Item) error) e
 			return fn(it)
 		}
 		if doc.Matter = rootMatter; doc.Matter.IsZero() {
-			doc.Matter = matterOf(rel)
+			doc.Matter = matterOf(rel, opts.Known)
 		}
 		if doc.Matter.IsZero() {
 			doc.Contact = clientOf(rel) // a client's folder, outside its matters' folders
@@ -288,15 +292,25 @@ func Read(ctx context.Context, root string, opts Options, fn func(Item) error) e
 // matterOf is the matter of the outermost folder below the tree's root whose
 // name carries a matter number (the file's own name does not count): inside
 // a matter's folder, numbered subfolders ("001 Pleadings") are its sections.
-func matterOf(rel string) model.Ref {
+func matterOf(rel string, known func(string) bool) model.Ref {
 	parts := strings.Split(rel, "/")
 	for i := 0; i < len(parts)-1; i++ {
 		if n := MatterNumber(parts[i]); n != "" {
 			return model.Ref{Kind: "number", Value: n}
 		}
+		if known == nil {
+			continue
+		}
+		// a short code leading the name ("M2 Fischer", "C7-Smith"), too
+		// little alone to tell from a section, when the project has it
+		if m := reLeadCode.FindStringSubmatch(parts[i]); m != nil && known(m[1]) {
+			return model.Ref{Kind: "number", Value: m[1]}
+		}
 	}
 	return model.Ref{}
 }
+
+var reLeadCode = regexp.MustCompile(`^\s*([A-Za-z]{1,4}[-./]?\d{1,9})(?:\s|$|[-–_,:])`)
 
 // reClientFolder: a folder named like a client — "Last, First" or a
 // company ("Acme LLC", "Müller GmbH") — and with no digits.

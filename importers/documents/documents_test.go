@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"handover/core/model"
@@ -191,5 +192,39 @@ func TestFilesInAClientsFolderBelongToTheClient(t *testing.T) {
 	}
 	if d := got["Templates/letter.dotx"]; !d.Contact.IsZero() || !d.Matter.IsZero() {
 		t.Errorf("templates named no one: %+v", d)
+	}
+}
+
+// A folder led by a short code ("M2 Fischer": letters and one digit, no
+// description after a dash) is a matter's folder only when the project has
+// a matter by that number; without that knowledge, or for a code it does
+// not have ("Q1 reports"), the file stays with the client folder it is in.
+func TestShortCodeFolderIsAMatterTheProjectHas(t *testing.T) {
+	root := t.TempDir()
+	put(t, root, "Fischer, Ann/M2 Fischer/lease.pdf", "%PDF-1.4 x")
+	put(t, root, "Fischer, Ann/Q1 reports/summary.pdf", "%PDF-1.4 y")
+	read := func(known func(string) bool) map[string]model.Ref {
+		got := map[string]model.Ref{}
+		err := Read(context.Background(), root, Options{Known: known}, func(it Item) error {
+			if len(it.Records) == 1 {
+				got[it.Locator] = it.Records[0].Data.(*model.Document).Matter
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	project := func(v string) bool { return strings.EqualFold(strings.ReplaceAll(v, "-", ""), "M2") }
+	got := read(project)
+	if m := got["Fischer, Ann/M2 Fischer/lease.pdf"]; m != (model.Ref{Kind: "number", Value: "M2"}) {
+		t.Errorf("lease.pdf matter %+v, want M2", m)
+	}
+	if m := got["Fischer, Ann/Q1 reports/summary.pdf"]; !m.IsZero() {
+		t.Errorf("summary.pdf matter %+v, want none (the project has no Q1)", m)
+	}
+	if m := read(nil)["Fischer, Ann/M2 Fischer/lease.pdf"]; !m.IsZero() {
+		t.Errorf("without the project's matters a short code is not a matter: %+v", m)
 	}
 }

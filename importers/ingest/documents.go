@@ -60,7 +60,9 @@ func ingestDocuments(ctx context.Context, ws *workspace.Workspace, path string, 
 	}
 	defer st.Abort()
 	var done int64
-	err = documents.Read(ctx, abs, docOptions, func(it documents.Item) error {
+	readOpts := docOptions
+	readOpts.Known = opts.matters.known(ctx, opts.related) // the tables are read by then (itemsLast)
+	err = documents.Read(ctx, abs, readOpts, func(it documents.Item) error {
 		done++
 		report(opts, Progress{File: path, Stage: "reading", Done: done, Total: files})
 		row := workspace.Row{Num: it.Num, Locator: it.Locator, Raw: []string{it.Locator}}

@@ -404,16 +404,19 @@ func ingestItems(ctx context.Context, ws *workspace.Workspace, path, kind string
 	return sr, nil
 }
 
-// itemsLast moves the files of item formats (cards, calendars, mail) after
-// the tables, keeping each group's order: an e-mail's bare matter number is
-// recognised only against the matters already read (ingestItems).
+// itemsLast moves the files of item formats (cards, calendars, mail) and
+// documents trees after the tables, keeping each group's order: an e-mail's
+// bare matter number, or a folder's short code, is recognised only against
+// the matters already read (ingestItems, ingestDocuments).
 func itemsLast(files []string) []string {
 	var tables, rest []string
 	for _, f := range files {
-		if kind, _, ok := sniff(f); ok && kind != "tabular" {
+		if st, err := os.Stat(f); err == nil && st.IsDir() {
+			rest = append(rest, f)
+		} else if kind, _, ok := sniff(f); ok && kind != "tabular" {
 			rest = append(rest, f)
 		} else {
-			tables = append(tables, f) // tables, documents trees, and what ingestFile will refuse
+			tables = append(tables, f) // tables, and what ingestFile will refuse
 		}
 	}
 	return append(tables, rest...)
