@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"handover/importers/mapping"
 	"handover/importers/relational/reltest"
 )
 
@@ -118,5 +120,45 @@ func TestDatedAmountsBesideTheMattersAreALedger(t *testing.T) {
 	got := holds(res)
 	if got["Akten"] != "matters" || got["Fremdgeld"] != "ledger:trust" && got["Fremdgeld"] != "ledger:ar" {
 		t.Errorf("Akten holds %q, Fremdgeld %q: want matters and a ledger", got["Akten"], got["Fremdgeld"])
+	}
+}
+
+// A folder of exports from one system keeps its money one way, like a
+// database: whole-number hourly rates of 15,000–35,000 (only plausible as
+// cents) make the invoices file's whole-number amounts cents too, instead of
+// a question on the Mapping screen.
+func TestFolderOfExportsKeepsMoneyOneWay(t *testing.T) {
+	dir := t.TempDir()
+	var tm, inv strings.Builder
+	tm.WriteString("Date,File,Worker,Hours,Rate,Work\n")
+	inv.WriteString("Bill,File,Date,Amount\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&tm, "2024-03-%02d,F-%03d,AB,1.5,%d,Drafting\n", i, 100+i%4, 15000+5000*(i%5))
+		fmt.Fprintf(&inv, "%d,F-%03d,2024-04-%02d,%d\n", 700+i, 100+i%4, i, 48213+i*1371)
+	}
+	tp, ip := filepath.Join(dir, "work.csv"), filepath.Join(dir, "bills.csv")
+	for p, body := range map[string]string{tp: tm.String(), ip: inv.String()} {
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Analyze(context.Background(), []string{tp, ip}, Options{Flat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Cents == "" {
+		t.Fatal("no proof of cents found in the rates")
+	}
+	found := false
+	for id, h := range res.hints {
+		if strings.HasPrefix(id, filepath.Clean(ip)+"\x00") {
+			found = true
+			if h.Columns["Amount"].Reading != mapping.ReadCents {
+				t.Errorf("bills.csv Amount reading %q, want cents (%s)", h.Columns["Amount"].Reading, res.Cents)
+			}
+		}
+	}
+	if !found {
+		t.Error("no hints for bills.csv")
 	}
 }
