@@ -340,8 +340,10 @@ func findLinks(tables []*table, declared map[*column]fk) map[*table][]*question 
 				continue
 			}
 			// the table's own key is not a link, unless it is declared one
-			// or named after another thing (parties keyed by matter_id)
-			if _, isDecl := declared[c]; c == t.pk && !isDecl && (stem(c.name) == "" || stem(c.name) == stem(t.name)) {
+			// or named after another thing (parties keyed by matter_id); a
+			// key named after the last word of the table's name is its own
+			// (EntryID in tblTimeEntries), though its 1, 2, 3… fit any table
+			if _, isDecl := declared[c]; c == t.pk && !isDecl && (stem(c.name) == "" || strings.HasSuffix(stem(t.name), stem(c.name))) {
 				continue
 			}
 			var cands []*link

@@ -162,3 +162,52 @@ func TestFolderOfExportsKeepsMoneyOneWay(t *testing.T) {
 		t.Error("no hints for bills.csv")
 	}
 }
+
+// A table's own key named after the last word of its name (EntryID in
+// tblTimeEntries) is its key, not a link: its 1, 2, 3… are found in any
+// other table keyed 1, 2, 3…, and asking whether time entries link to
+// clients by their entry number is a question nobody can answer.
+func TestOwnKeyNamedAfterTheTableIsNotALink(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "office.sqlite")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`CREATE TABLE tblClients (ClientID INTEGER, LastName TEXT, FirstName TEXT, EMail TEXT)`,
+		`CREATE TABLE tblMatters (MatterID INTEGER, MatterNo TEXT, ClientID INTEGER, Descr TEXT)`,
+		`CREATE TABLE tblTimeEntries (EntryID INTEGER, MatterID INTEGER, WorkDate TEXT, Hours REAL, Narrative TEXT)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 1; i <= 20; i++ {
+		db.Exec(`INSERT INTO tblClients VALUES (?,?,?,?)`, i, fmt.Sprintf("Last%c", 'A'+i), "Kim", fmt.Sprintf("kim%d@mail.example", i))
+	}
+	for i := 1; i <= 10; i++ {
+		db.Exec(`INSERT INTO tblMatters VALUES (?,?,?,?)`, 100+i, fmt.Sprintf("2024-%03d", i), i*2, "Lease review")
+	}
+	for i := 1; i <= 15; i++ {
+		db.Exec(`INSERT INTO tblTimeEntries VALUES (?,?,?,?,?)`, i, 100+i%10+1, fmt.Sprintf("2024-05-%02d", i), 0.5+float64(i%3), "Drafting the lease")
+	}
+	res := analyze(t, path)
+	for _, tr := range res.Tables {
+		if tr.Table != "tblTimeEntries" {
+			continue
+		}
+		for _, l := range tr.Links {
+			if l.Column == "EntryID" {
+				t.Errorf("EntryID read as a link: %s", l.Why)
+			}
+		}
+	}
+	for id, h := range res.hints {
+		for _, q := range h.Questions {
+			if q.Column == "EntryID" {
+				t.Errorf("%q asks about EntryID: %s", id, q.Message)
+			}
+		}
+	}
+}
