@@ -104,7 +104,8 @@ var (
 	contactWords = map[string]bool{"client": true, "contact": true, "customer": true, "party": true, "person": true, "people": true,
 		"individual": true, "company": true, "organisation": true, "organization": true, "cust": true, "cli": true, "kunde": true, "mandant": true}
 	dateWords = map[string]bool{"date": true, "dt": true, "day": true, "when": true, "created": true, "modified": true, "updated": true, "at": true,
-		"on": true, "time": true, "due": true, "opened": true, "closed": true, "start": true, "end": true, "datum": true, "stamp": true, "timestamp": true}
+		"on": true, "time": true, "due": true, "opened": true, "closed": true, "start": true, "end": true, "datum": true, "stamp": true, "timestamp": true,
+		"fecha": true, "data": true} // date in Spanish, Italian and Portuguese, as the status words are read
 	hourWords  = map[string]bool{"hours": true, "hour": true, "hrs": true, "hr": true, "duration": true, "spent": true, "elapsed": true, "units": true, "qty": true, "quantity": true, "stunden": true, "minutes": true, "mins": true}
 	moneyWords = map[string]bool{"amount": true, "amt": true, "total": true, "fee": true, "sum": true, "value": true, "balance": true, "debit": true, "credit": true, "paid": true, "price": true, "cents": true, "charge": true,
 		"deposit": true, "withdrawal": true, "receipt": true, "payment": true, "billed": true, "outstanding": true,

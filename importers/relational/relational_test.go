@@ -211,3 +211,21 @@ func TestOwnKeyNamedAfterTheTableIsNotALink(t *testing.T) {
 		}
 	}
 }
+
+// Excel day numbers (45 000–46 500 for 2023–2027) look like any other
+// integers; a column of them is a date when its name says so, in the
+// languages the status words are read in ("Fecha", "Data"), as "Date" and
+// "Datum" do — a Spanish firm's time and invoice tables had no date and
+// were read as notes.
+func TestExcelDayNumbersUnderADateNameInOtherLanguages(t *testing.T) {
+	for _, name := range []string{"Fecha", "FechaAlta", "Data", "WorkDate", "Importe"} {
+		c := newColumn(name, 0)
+		for i := 0; i < 30; i++ {
+			c.add(strconv.Itoa(46080 + i%20))
+		}
+		want := name != "Importe"
+		if c.date() != want || dateWord(name) != want {
+			t.Errorf("%s of Excel day numbers: date %v, date word %v, want %v", name, c.date(), dateWord(name), want)
+		}
+	}
+}
