@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
-	"handover/core/synth"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 func init() {

@@ -13,11 +13,11 @@ import (
 	gokeyring "github.com/zalando/go-keyring"
 
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
 	"handover/core/secrets"
-	"handover/core/synth"
 	"handover/core/upload"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 // The user map: a header line is skipped, and an empty e-mail (or "-")

@@ -11,8 +11,8 @@ import (
 
 	"handover/assets"
 	"handover/core/model"
-	"handover/core/synth"
 	"handover/core/workspace"
+	"handover/internal/synth"
 )
 
 func demoTruth(t *testing.T) *synth.Truth {

@@ -17,11 +17,11 @@ import (
 	gokeyring "github.com/zalando/go-keyring"
 
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
 	"handover/core/lease"
 	"handover/core/secrets"
-	"handover/core/synth"
 	"handover/core/workspace"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 // TestLeaseHelperProcess is not a test: the tests below start it as a

@@ -20,9 +20,9 @@ import (
 	gokeyring "github.com/zalando/go-keyring"
 
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
 	"handover/core/secrets"
-	"handover/core/synth"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from one goroutine while another reads it.

@@ -30,7 +30,7 @@ mkdir -p "$DATA" "$OUT" "$BIN"
 rm -rf "$OUT/work"
 mkdir -p "$OUT/work"
 export TMPDIR=$OUT/work   # xlsx readers spool to temp files: keep them on the same disk, cleaned up
-go build -o "$BIN/gen" ./core/synth/gen
+go build -o "$BIN/gen" ./internal/synth/gen
 go build -o "$BIN/mkfiles" ./scripts/bench/mkfiles
 go build -o "$BIN/report" ./scripts/bench/report
 go build -o "$BIN/importfloor" ./scripts/bench/importfloor

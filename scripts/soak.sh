@@ -43,7 +43,7 @@ rm -rf "$OUT"; mkdir -p "$OUT/bin" "$DATA"
 LOG=$OUT/soak.log
 SUM=$OUT/summary.txt
 : >"$SUM"
-go build -o "$OUT/bin/gen" ./core/synth/gen || exit 2
+go build -o "$OUT/bin/gen" ./internal/synth/gen || exit 2
 go build -o "$OUT/bin/wscheck" ./scripts/bench/wscheck || exit 2
 WSCHECK=$OUT/bin/wscheck
 passed=0 failed=0

@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
-	"handover/core/synth"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 // Tour opens the demo firm and walks through every step on a timer, printing

@@ -17,13 +17,13 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
 	"handover/core/readiness"
 	"handover/core/secrets"
-	"handover/core/synth"
 	"handover/core/upload"
 	"handover/core/workspace"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 // demoAppAndClio opens the demo firm with its cut-off acknowledged, beside a

@@ -13,13 +13,13 @@ import (
 
 	"handover/core/check"
 	"handover/core/model"
-	"handover/core/synth"
 	"handover/core/workspace"
 	"handover/importers/ingest"
+	"handover/internal/synth"
 )
 
 // TestDemoFirmTruth reads the embedded demo firm and asserts that every
-// problem core/synth planted in it is found at its file and row.
+// problem internal/synth planted in it is found at its file and row.
 func TestDemoFirmTruth(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads the whole demo firm")

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"handover/core/clio/fakeclio"
 	"handover/core/secrets"
+	"handover/internal/fakeclio"
 )
 
 func freePort(t *testing.T) int {

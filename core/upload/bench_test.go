@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
+	"handover/internal/fakeclio"
 )
 
 // BenchmarkUploadPacing uploads the demo firm at Clio's peak (50) and

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
 	"handover/core/workspace"
+	"handover/internal/fakeclio"
 )
 
 // An upload reads which records to skip from the findings. A project read

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
+	"handover/internal/fakeclio"
 )
 
 // reference runs the demo upload on a fault-free Clio and returns what Clio holds.

@@ -12,10 +12,10 @@ import (
 	"testing"
 
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
-	"handover/core/synth"
 	"handover/core/workspace"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 // getMap reads one record through the API with fields.

@@ -15,11 +15,11 @@ import (
 	"handover/assets"
 	"handover/core/check"
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
 	"handover/core/readiness"
-	"handover/core/synth"
 	"handover/core/workspace"
 	"handover/importers/ingest"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 func init() { settleDelay = 0 }

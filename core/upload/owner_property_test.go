@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"handover/core/check"
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
-	"handover/core/synth"
 	"handover/core/workspace"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 // Over generated projects — tasks, events and time entries whose person is

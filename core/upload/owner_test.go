@@ -12,11 +12,11 @@ import (
 
 	"handover/assets"
 	"handover/core/check"
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
 	"handover/core/readiness"
 	"handover/core/workspace"
 	"handover/importers/ingest"
+	"handover/internal/fakeclio"
 )
 
 // personlessProject is the demo firm's clients, matters, calendar and task

@@ -11,10 +11,10 @@ import (
 	"testing"
 
 	"handover/core/check"
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
-	"handover/core/synth"
 	"handover/core/workspace"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 var (

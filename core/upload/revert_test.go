@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"handover/core/clio"
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
+	"handover/internal/fakeclio"
 )
 
 func TestRevert(t *testing.T) {

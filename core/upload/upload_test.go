@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
+	"handover/internal/fakeclio"
 )
 
 func TestRefusesWithoutAllowBlockers(t *testing.T) {

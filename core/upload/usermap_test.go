@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"handover/core/clio/fakeclio"
 	"handover/core/model"
-	"handover/core/synth"
+	"handover/internal/fakeclio"
+	"handover/internal/synth"
 )
 
 // Choices are kept in the project: they survive closing it, a new choice

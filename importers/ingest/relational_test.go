@@ -14,10 +14,10 @@ import (
 
 	"handover/core/model"
 	"handover/core/resolve"
-	"handover/core/synth"
 	"handover/core/workspace"
 	"handover/importers/mapping"
 	"handover/importers/relational/reltest"
+	"handover/internal/synth"
 )
 
 // legacyID is the id part of a record key ("<profile>:<entity>:<id>").

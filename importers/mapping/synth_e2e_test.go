@@ -1,7 +1,7 @@
 //go:build synth
 
 // Run with: go test -tags synth ./importers/mapping -run Synth
-// It maps the generated demo firm (core/synth) read by importers/tabular and
+// It maps the generated demo firm (internal/synth) read by importers/tabular and
 // compares counts, balances and planted findings with the firm's ground truth.
 // Behind a build tag so this package's tests do not depend on those packages.
 
@@ -16,8 +16,8 @@ import (
 	"testing"
 
 	"handover/core/model"
-	"handover/core/synth"
 	"handover/importers/tabular"
+	"handover/internal/synth"
 )
 
 func TestSynthFirmMatchesTruth(t *testing.T) {

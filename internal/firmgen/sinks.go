@@ -15,7 +15,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 	_ "modernc.org/sqlite" // driver "sqlite"
 
-	"handover/core/synth"
+	"handover/internal/synth"
 )
 
 // gen writes one firm: the tables go through sinks, and every row written

@@ -22,7 +22,7 @@ if [ -f "$out.complete" ]; then
 fi
 if [ ! -f "$firm/.complete" ]; then
   echo "mkproject: generating $firm" >&2
-  go build -o build/bench-gen ./core/synth/gen
+  go build -o build/bench-gen ./internal/synth/gen
   rm -rf "$firm" "$firm.tmp"
   build/bench-gen -out "$firm.tmp" -contacts $((size / 10)) -seed "$seed" -q
   mv "$firm.tmp" "$firm" && touch "$firm/.complete"

@@ -22,7 +22,7 @@ import (
 	"strings"
 	"time"
 
-	"handover/core/synth"
+	"handover/internal/synth"
 )
 
 func main() {

@@ -191,7 +191,7 @@ func write(b *strings.Builder, res []result, secs int, notes string) {
 	p("Measured by `make bench` (`scripts/bench.sh`, tables written by `scripts/bench/report`). ")
 	p("Each figure is one run of one process under `/usr/bin/time -v`: wall-clock time and that process's peak resident set size. ")
 	p("Peers run in the same run, on the same files, one after the other. Sizes are time-entry rows in the synthetic firm's `pclaw/time.csv` ")
-	p("(`go run ./core/synth/gen -contacts SIZE/10 -seed 1`); the xlsx and DBF have SIZE÷5 rows. ")
+	p("(`go run ./internal/synth/gen -contacts SIZE/10 -seed 1`); the xlsx and DBF have SIZE÷5 rows. ")
 	p("Figures on a shared 2-core VM move by ±10–20 %% between runs; read ratios, not digits.\n\n")
 	p("Rerun: `make bench` (all of %s: 8–10 minutes here, plus about a minute to generate the data the first time) or `BENCH_SIZES=\"10000 100000\" make bench` (about 4 minutes, 2.5 of them the 100k upload; `BENCH_UPLOAD_SIZES=10000` saves those). Raw numbers: `build/bench/results.tsv`.\n\n", strings.Join([]string{"10k", "100k", "1M"}, ", "))
 

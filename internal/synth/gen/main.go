@@ -1,7 +1,7 @@
 // Command gen writes the synthetic Harbor & Lane LLP firm.
 //
-//	go run ./core/synth/gen -out assets/demo -contacts 60 -seed 1
-//	go run ./core/synth/gen -out /tmp/bench -contacts 100000   # ≈1M time entries
+//	go run ./internal/synth/gen -out assets/demo -contacts 60 -seed 1
+//	go run ./internal/synth/gen -out /tmp/bench -contacts 100000   # ≈1M time entries
 package main
 
 import (
@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"handover/core/synth"
+	"handover/internal/synth"
 )
 
 func main() {
