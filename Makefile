@@ -8,13 +8,23 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.
 LDFLAGS := -X handover/cli.Version=$(VERSION)
 BIN := build/handover
 
-.PHONY: all build demo run test test-unit lint bench soak clean fidelity
+.PHONY: all build build-dev fakeclio demo run test test-unit lint bench soak clean fidelity
 
 all: build
 
 build:
 	@mkdir -p build
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+## build-dev: the app with the rehearsal tools the installed one leaves out (the local Clio,
+## the screenshot tour, the benchmarks): build/handover-dev, built with -tags dev
+build-dev:
+	@mkdir -p build
+	$(GO) build -tags dev -ldflags "$(LDFLAGS)" -o build/handover-dev .
+
+## fakeclio: run the local Clio for rehearsing an upload (ARGS="--auto-approve" etc.)
+fakeclio:
+	$(GO) run -tags dev . fakeclio $(ARGS)
 
 ## demo: run the whole offline pipeline on the embedded demo firm and print a summary
 demo: build
@@ -31,7 +41,7 @@ test: build
 
 ## test-unit: the Go tests only, without the keyring daemon or the X server
 test-unit:
-	$(GO) test ./...
+	$(GO) test -tags dev ./...
 
 ## fidelity: generate the corpus of unseen firms (internal/firmgen), run ingest and check on each,
 ## print records/links/balances recovered and the manual steps left, and update FIDELITY.md's table
@@ -44,9 +54,10 @@ fidelity:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags dev ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-bench: build
+bench: build build-dev
 	scripts/bench.sh
 
 soak: build

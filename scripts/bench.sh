@@ -150,10 +150,10 @@ for size in $SIZES; do
   # --- upload against the local Clio ---------------------------------------------
   if [[ " $UPLOAD_SIZES " != *" $size "* ]]; then
     echo "  $size upload: skipped (not in BENCH_UPLOAD_SIZES)"
-  elif [ -x scripts/bench/upload.sh ] && hascmd upload && hascmd fakeclio; then
+  elif [ -x scripts/bench/upload.sh ] && hascmd upload && [ -x build/handover-dev ]; then # fakeclio: dev builds only
     scripts/bench/upload.sh "$size" "$w/p.handover" "$RES" || echo "bench: upload bench failed"
   else
-    todo "$size" upload handover "upload/fakeclio commands not ready when this was run; no number"
+    todo "$size" upload handover "upload command or build/handover-dev (make build-dev) missing when this was run; no number"
   fi
   rm -rf "$w"
 done

@@ -17,8 +17,8 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v dbus-run-session >/dev/n
   exec dbus-run-session -- "$0" "$@"
 fi
 
-bin=${HANDOVER_BIN:-build/handover}
-[ -x "$bin" ] || make build
+bin=${HANDOVER_BIN:-build/handover-dev} # the tour and the benchmarks are in dev builds only
+[ -x "$bin" ] || make build-dev
 out=${SHOTS_DIR:-build/screenshots} # FYNE_THEME=light SHOTS_DIR=build/screenshots-light for the light look
 mkdir -p "$out"
 

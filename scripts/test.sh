@@ -17,4 +17,4 @@ mkdir -p "$HOME/.cache" "$HOME/.local/share/keyrings"
 chmod 700 "$HOME/.cache" "$HOME/.local/share/keyrings"
 exec dbus-run-session -- scripts/with-keyring.sh \
   xvfb-run -a -s '-screen 0 1280x800x24' \
-  bash -c 'go test -count=1 ./... && scripts/window-smoke.sh'
+  bash -c 'go test -tags dev -count=1 ./... && scripts/window-smoke.sh'

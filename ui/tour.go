@@ -1,3 +1,5 @@
+//go:build dev
+
 package ui
 
 import (
@@ -209,18 +211,6 @@ func startProfile() func() {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
-	}
-}
-
-// closeOverlays closes every dialog over the window (the tour and the
-// benchmarks, after opening a record).
-func (u *App) closeOverlays() {
-	o := u.Win.Canvas().Overlays()
-	for _, d := range o.List() {
-		d.Hide()
-	}
-	for o.Top() != nil {
-		o.Remove(o.Top())
 	}
 }
 

@@ -25,8 +25,8 @@ fi
 size=${1:-1000000}
 runs=${RUNS:-3}
 export HANDOVER_BENCH_STEPS=${STEPS:-200}
-bin=${HANDOVER_BIN:-build/handover}
-[ -x "$bin" ] || make build
+bin=${HANDOVER_BIN:-build/handover-dev} # the tour and the benchmarks are in dev builds only
+[ -x "$bin" ] || make build-dev
 export LANG=en_US.UTF-8
 project=$(HANDOVER_BIN=$bin scripts/bench/mkproject.sh "$size")
 out=build/bench/readiness-$size.txt

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export LANG=en_US.UTF-8
 size=$1 ws=$2 res=$3
-H=$PWD/build/handover
+H=$PWD/build/handover-dev # fakeclio is in dev builds only
 RATE=${BENCH_CLIO_RATE:-600}
 WINDOW=${BENCH_CLIO_WINDOW:-1s}
 work=$(dirname "$ws")/upload

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -30,10 +29,7 @@ func Run(args ...string) {
 			}
 		}
 	}
-	if os.Getenv("HANDOVER_TOUR") == "1" { // scripts/screenshots.sh
-		ui.Tour(u, 1500*time.Millisecond)
-	}
-	ui.Bench(u) // HANDOVER_BENCH=readiness: scripts/bench/readiness.sh
+	ui.StartDevTools(u) // a dev build's tour or benchmark; nothing in the shipped app
 	w.SetCloseIntercept(func() {
 		u.Close() // cancels the reads in the background, then closes the file
 		go func() {
