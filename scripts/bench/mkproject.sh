@@ -35,11 +35,12 @@ echo "mkproject: ingest time.csv ($size rows)" >&2
 "$bin" ingest -w "$tmp" "$firm/pclaw/time.csv" >/dev/null 2>&1
 echo "mkproject: ingest the other ${#rest[@]} files" >&2
 "$bin" ingest -w "$tmp" "${rest[@]}" >/dev/null 2>&1
+# the cut-off first: it is a setting the rules read, so acknowledging it after
+# the check would leave the findings stale (core/check.State) and every
+# package or upload of the bench project would check again
+"$bin" cutoff -w "$tmp" --by "bench" >/dev/null 2>&1 || true
 echo "mkproject: check" >&2
 "$bin" check -w "$tmp" >/dev/null 2>&1 || true # exit 1 when blockers are found
-"$bin" cutoff -w "$tmp" --by "bench" >/dev/null 2>&1 || true
-# the desktop app's "the check has run" mark (the CLI does not set it)
-sqlite3 "$tmp" "INSERT OR REPLACE INTO settings(key, value) VALUES('ui_last_check', '$(date -u +%Y-%m-%dT%H:%M:%SZ)')"
 # one file, no WAL beside it, so a plain cp copies the whole project
 sqlite3 "$tmp" 'PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;' >/dev/null 2>&1 || true
 mv "$tmp" "$out"
