@@ -14,8 +14,6 @@ import (
 	xunicode "golang.org/x/text/encoding/unicode"
 )
 
-const spectrumDir = "/work/shared/testdata/csv-spectrum"
-
 func readAll(t testing.TB, path string, opts Options) (Info, []Row) {
 	t.Helper()
 	r, err := Open(path, opts)
@@ -428,7 +426,7 @@ func TestDetectNotTabular(t *testing.T) {
 			t.Errorf("%s: Open succeeded", name)
 		}
 	}
-	for _, f := range []string{"/work/shared/testdata/ical/issue97-google.ics"} {
+	for _, f := range []string{filepath.Join(sharedTestdata("ical"), "issue97-google.ics")} {
 		if got, _ := Detect(f); got != "" {
 			t.Errorf("%s detected as %q", f, got)
 		}

@@ -14,8 +14,6 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-const dbaseDir = "/work/shared/testdata/dbase"
-
 func TestDBFFoxProTable(t *testing.T) {
 	p := filepath.Join(dbaseDir, "table", "TEST.DBF")
 	if f, _ := Detect(p); f != FormatDBF {
