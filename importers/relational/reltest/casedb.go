@@ -38,17 +38,8 @@ func MatterNo(i int) string { return fmt.Sprintf("%d-%03d", 2019+i%5, i) }
 func CaseDB(t testing.TB, dir string) string {
 	t.Helper()
 	path := filepath.Join(dir, "casedb.sqlite")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := db.Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec, done := open(t, path)
+	defer done()
 	exec(`CREATE TABLE tblStaff (Initials TEXT PRIMARY KEY, StaffName TEXT, EMail TEXT)`)
 	exec(`CREATE TABLE tblStatus (StatusCode INTEGER PRIMARY KEY, StatusDesc TEXT)`)
 	exec(`CREATE TABLE tblClients (ClientID INTEGER PRIMARY KEY, FirstName TEXT, LastName TEXT, Company TEXT, EMail TEXT, Phone TEXT)`)
@@ -95,23 +86,30 @@ func CaseDB(t testing.TB, dir string) string {
 	return path
 }
 
+// open creates the SQLite database at path and returns a statement runner
+// that fails the test on error, and the close.
+func open(t testing.TB, path string) (exec func(q string, args ...any), done func()) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}, func() { db.Close() }
+}
+
 // SnakeDB writes a snake_case database (person, matter, note, and
 // matter_person: who else is party to each matter) into dir:
 // matter.person_id is not declared, note.matter_id is. Returns its path.
 func SnakeDB(t testing.TB, dir string) string {
 	t.Helper()
 	path := filepath.Join(dir, "office.db")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := db.Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec, done := open(t, path)
+	defer done()
 	exec(`CREATE TABLE person (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, phone TEXT)`)
 	exec(`CREATE TABLE matter (id INTEGER PRIMARY KEY, number TEXT, person_id INTEGER, title TEXT, opened_on TEXT)`)
 	exec(`CREATE TABLE note (id INTEGER PRIMARY KEY, matter_id INTEGER REFERENCES matter(id), body TEXT, written TEXT)`)
@@ -138,17 +136,8 @@ func SnakeDB(t testing.TB, dir string) string {
 func QuestionDB(t testing.TB, dir string) string {
 	t.Helper()
 	path := filepath.Join(dir, "office.mdb.sqlite")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := db.Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec, done := open(t, path)
+	defer done()
 	exec(`CREATE TABLE tblFileNotes (NoteID INTEGER PRIMARY KEY, RefID INTEGER, NoteDate TEXT, NoteText TEXT)`)
 	exec(`CREATE TABLE tblClients (ClientID INTEGER PRIMARY KEY, FirstName TEXT, LastName TEXT, EMail TEXT)`)
 	exec(`CREATE TABLE tblMatters (MatterID INTEGER PRIMARY KEY, MatterNo TEXT, ClientID INTEGER, Descr TEXT)`)
