@@ -47,17 +47,7 @@ func FuzzMap(f *testing.F) {
 			}
 			for _, r := range rows {
 				o := p.Map(r)
-				n := 0
-				if len(o.Records) > 0 {
-					n++
-				}
-				if o.Excluded != "" {
-					n++
-				}
-				if o.Reject != "" {
-					n++
-				}
-				if n != 1 {
+				if outcomeKinds(o) != 1 {
 					t.Fatalf("row %q: outcome %+v", r, o)
 				}
 				for _, rec := range o.Records {
@@ -98,4 +88,20 @@ func FuzzValueReadings(f *testing.F) {
 			_ = p.scanAt(0, v)
 		}
 	})
+}
+
+// outcomeKinds counts what a row became: records, an exclusion, a reject.
+// Map's contract is exactly one.
+func outcomeKinds(o Outcome) int {
+	n := 0
+	if len(o.Records) > 0 {
+		n++
+	}
+	if o.Excluded != "" {
+		n++
+	}
+	if o.Reject != "" {
+		n++
+	}
+	return n
 }

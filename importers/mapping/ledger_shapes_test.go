@@ -363,17 +363,7 @@ func FuzzLedgerAndPartyShapes(f *testing.F) {
 		p.Finish()
 		for _, r := range rows {
 			o := p.Map(r)
-			n := 0
-			if len(o.Records) > 0 {
-				n++
-			}
-			if o.Excluded != "" {
-				n++
-			}
-			if o.Reject != "" {
-				n++
-			}
-			if n != 1 {
+			if outcomeKinds(o) != 1 {
 				t.Fatalf("row %q: %+v", r, o)
 			}
 			if o.Ledger != nil && o.Ledger.Amount < 0 {
