@@ -68,6 +68,12 @@ type packageJSON struct {
 	Blockers  *pack.Blockers         `json:"blockers,omitempty"`
 	Documents pack.Documents         `json:"documents"`
 	Files     int                    `json:"files"`
+	// Recipients are whom the package is encrypted to (their keys and names).
+	Recipients []pack.Recipient `json:"recipients,omitempty"`
+	// Checked: the written file was opened and verified before the command
+	// ended (packages for recipients' keys, which their maker cannot open
+	// later; see pack.WriteFileChecked).
+	Checked bool `json:"checked_after_writing"`
 }
 
 func runPackage(e *env, args []string) error {
@@ -134,7 +140,19 @@ func runPackage(e *env, args []string) error {
 	if isTerminal(e.stderr) && !*asJSON {
 		opts.Progress = func(done, total int64) { fmt.Fprintf(e.stderr, "\rPackaging… %d of %d", done, total) }
 	}
-	m, err := pack.WriteFile(ctx, ws, path, opts)
+	// A package for the team's keys is one its maker cannot open again, so
+	// it is verified now, through a one-time key (pack.WriteFileChecked).
+	// Others can be verified any time with `handover verify`, and a large
+	// package is not read twice unasked.
+	var m pack.Manifest
+	var rep *pack.VerifyReport
+	if len(named) > 0 {
+		var r pack.VerifyReport
+		m, r, err = pack.WriteFileChecked(ctx, ws, path, opts)
+		rep = &r
+	} else {
+		m, err = pack.WriteFile(ctx, ws, path, opts)
+	}
 	if opts.Progress != nil {
 		fmt.Fprintln(e.stderr)
 	}
@@ -143,10 +161,20 @@ func runPackage(e *env, args []string) error {
 		if errors.As(err, &be) || errors.Is(err, pack.ErrCutoff) {
 			return fmt.Errorf("not packaged: %w", err)
 		}
+		if rep != nil && m.Format != "" { // written, but it could not be opened again
+			return fmt.Errorf("%s: %w", path, err)
+		}
 		return fmt.Errorf("not packaged (nothing was written to %s): %w", path, err)
 	}
+	if rep != nil && !rep.OK {
+		var probs []string
+		for _, p := range rep.Problems {
+			probs = append(probs, p.String())
+		}
+		return fmt.Errorf("%s was written but is not intact — package again: %s", path, strings.Join(probs, "; "))
+	}
 	if len(named) > 0 {
-		if err := send.SetRecipients(ctx, ws, named); err != nil {
+		if err := send.KeepPackageRecipients(ctx, ws, path, named); err != nil {
 			return fmt.Errorf("packaged, but the recipients could not be kept in the project: %w", err)
 		}
 	}
@@ -156,7 +184,8 @@ func runPackage(e *env, args []string) error {
 	}
 	if *asJSON {
 		return printJSON(e.stdout, packageJSON{Path: path, Encrypted: encrypted, Bytes: size, Counts: m.Counts, Excluded: m.Excluded,
-			Rejected: m.Rejected, LeftOut: m.LeftOutRows, Balances: m.Balances, Blockers: m.Blockers, Documents: m.Documents, Files: len(m.Files) + 1})
+			Rejected: m.Rejected, LeftOut: m.LeftOutRows, Balances: m.Balances, Blockers: m.Blockers, Documents: m.Documents, Files: len(m.Files) + 1,
+			Recipients: m.Recipients, Checked: rep != nil})
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "Wrote %s (%d bytes, %d files", path, size, len(m.Files)+1)
@@ -166,6 +195,9 @@ func runPackage(e *env, args []string) error {
 	fmt.Fprintln(w, ")")
 	for _, r := range m.Recipients {
 		fmt.Fprintf(w, "  encrypted to %s\n", r)
+	}
+	if rep != nil {
+		fmt.Fprintf(w, "  checked after writing: all %d files intact (only the keys above open it from now on)\n", rep.Files)
 	}
 	for _, en := range model.Entities {
 		if n := m.Counts[en]; n > 0 {

@@ -127,11 +127,7 @@ func runSend(e *env, args []string) error {
 	if creds.Password == "" && len(creds.KeyPEM) == 0 {
 		return usagef("no saved password for %s: give it with --password-stdin (it is then kept in this computer's keyring), or --key-file for an SSH key", dest)
 	}
-	known, err := send.Recipients(ctx, ws)
-	if err != nil {
-		return err
-	}
-	recipients, err := send.PackageRecipients(pkg, known)
+	recipients, err := send.PackageRecipients(ctx, ws, pkg)
 	if err != nil {
 		return err
 	}

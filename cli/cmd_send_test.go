@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -171,7 +173,9 @@ func TestSendWebDAVKeepsThePasswordOnlyInTheKeyring(t *testing.T) {
 }
 
 // The recipient's age key and name given to package are kept in the project;
-// verify names them from the manifest, and send's receipt names them too.
+// the package is checked after writing (through a one-time key: its maker
+// cannot open it otherwise), the team's identity opens it, verify names the
+// team and nobody else from the manifest, and send's receipt names them too.
 func TestPackageForARecipientThenSend(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
@@ -188,13 +192,33 @@ func TestPackageForARecipientThenSend(t *testing.T) {
 	out := filepath.Join(dir, "out", "firm.zip")
 	os.MkdirAll(filepath.Dir(out), 0o755)
 	code, stdout, errs := run("package", "-w", res.Project, "-o", out, "--allow-blockers", "--recipient", team)
-	if code != 0 || !strings.Contains(stdout, "encrypted to "+team) {
+	if code != 0 || !strings.Contains(stdout, "encrypted to "+team) || !strings.Contains(stdout, "checked after writing: all") {
 		t.Fatalf("package: exit %d: %s%s", code, stdout, errs)
+	}
+	f, err := os.Open(out + ".age")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := age.Decrypt(f, id)
+	if err != nil {
+		t.Fatalf("the team's identity does not open the package: %v", err)
+	}
+	zb, err := io.ReadAll(plain)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
+	if err != nil {
+		t.Fatalf("decrypted, it is not a zip: %v", err)
+	}
+	if _, err := zr.Open("manifest.json"); err != nil {
+		t.Fatalf("decrypted, it has no manifest: %v", err)
 	}
 	idFile := filepath.Join(dir, "team.key")
 	os.WriteFile(idFile, []byte(id.String()+"\n"), 0o600)
 	code, stdout, errs = run("verify", out+".age", "--identity-file", idFile)
-	if code != 0 || !strings.Contains(stdout, "Encrypted to "+team) {
+	if code != 0 || !strings.Contains(stdout, "Encrypted to "+team) || strings.Count(stdout, "Encrypted to") != 1 {
 		t.Fatalf("verify: exit %d: %s%s", code, stdout, errs)
 	}
 	keyFile := filepath.Join(dir, "id_ed25519")
@@ -205,7 +229,7 @@ func TestPackageForARecipientThenSend(t *testing.T) {
 		t.Fatalf("send: exit %d: %s%s", code, stdout, errs)
 	}
 	txt, _ := os.ReadFile(filepath.Join(filepath.Dir(out), "receipt.txt"))
-	if !strings.Contains(string(txt), "Recipients:  "+team) {
+	if !strings.Contains(string(txt), "Recipients:  "+team+"\n\n") {
 		t.Fatalf("receipt.txt does not name the recipient:\n%s", txt)
 	}
 	if got := fileSHA256(t, filepath.Join(s.Dir, "firm.zip.age")); got != fileSHA256(t, out+".age") {

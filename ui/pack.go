@@ -18,6 +18,7 @@ import (
 
 	"handover/core/lease"
 	"handover/core/pack"
+	"handover/core/send"
 )
 
 func init() {
@@ -25,7 +26,8 @@ func init() {
 }
 
 // packageScreen is the Package step: one file with everything, optionally
-// locked with a passphrase, checked after writing.
+// locked with a passphrase or to the migration team's age key, checked
+// after writing.
 type packageScreen struct {
 	ui       *App
 	content  fyne.CanvasObject
@@ -36,8 +38,11 @@ type packageScreen struct {
 
 	Dest          *widget.Entry
 	Encrypt       *widget.Check
+	LockWith      *widget.RadioGroup // lockPassphrase or lockTeamKey
 	Passphrase    *widget.Entry
 	Confirm       *widget.Entry
+	TeamKey       *widget.Entry // the migration team's age public key (age1…), kept in the project
+	TeamName      *widget.Entry // whose key it is, kept in the project
 	AllowBlockers *widget.Check
 	SkipDocs      *widget.Check
 	CreateButton  *widget.Button
@@ -54,19 +59,21 @@ func newPackage(ui *App) *packageScreen {
 	p.Passphrase.SetPlaceHolder("A passphrase: a few unrelated words is best")
 	p.Confirm = widget.NewPasswordEntry()
 	p.Confirm.SetPlaceHolder("Type it again")
-	p.strength = widget.NewLabel("")
+	p.strength = wrapped("")
 	p.Passphrase.OnChanged = func(s string) { p.updateStrength() }
 	p.Confirm.OnChanged = func(string) { p.updateStrength() }
-	p.Encrypt = widget.NewCheck("Lock the package with a passphrase (recommended: it holds your clients' data)", func(on bool) {
-		if on {
-			p.Passphrase.Enable()
-			p.Confirm.Enable()
-		} else {
-			p.Passphrase.Disable()
-			p.Confirm.Disable()
-		}
+	p.TeamKey = widget.NewEntry()
+	p.TeamKey.SetPlaceHolder("age1… — paste the public key your migration team gave you")
+	p.TeamKey.OnChanged = func(string) { p.updateStrength() }
+	p.TeamName = widget.NewEntry()
+	p.TeamName.SetPlaceHolder("Whose key it is, e.g. Clio Migrations")
+	p.LockWith = widget.NewRadioGroup([]string{lockPassphrase, lockTeamKey}, func(string) { p.enableLock() })
+	p.LockWith.Horizontal = true
+	p.LockWith.Required = true
+	p.LockWith.SetSelected(lockPassphrase)
+	p.Encrypt = widget.NewCheck("Lock the package (recommended: it holds your clients' data)", func(on bool) {
+		p.enableLock()
 		p.fixExtension()
-		p.updateStrength()
 	})
 	p.Encrypt.SetChecked(true)
 	p.AllowBlockers = widget.NewCheck("Make the package even though some problems must still be fixed (they are listed inside)", nil)
@@ -80,8 +87,11 @@ func newPackage(ui *App) *packageScreen {
 	form := container.New(&formLayout{cols: []float32{150, 0}},
 		widget.NewLabel("Save it as"), container.NewBorder(nil, nil, nil, choose, p.Dest),
 		widget.NewLabel(""), p.Encrypt,
+		widget.NewLabel("Lock it with"), p.LockWith,
 		widget.NewLabel("Passphrase"), p.Passphrase,
 		widget.NewLabel("Again"), p.Confirm,
+		widget.NewLabel("Team's key"), p.TeamKey,
+		widget.NewLabel("Key of"), p.TeamName,
 		widget.NewLabel(""), p.strength,
 		widget.NewLabel(""), p.AllowBlockers,
 		widget.NewLabel(""), p.SkipDocs,
@@ -107,6 +117,24 @@ func (p *packageScreen) Verified() pack.VerifyReport { return p.last }
 
 func (p *packageScreen) Refresh() {
 	p.Send.Refresh()
+	if ws := p.ui.project; ws != nil && p.TeamKey.Text == "" {
+		// The team's key and its owner, as the project keeps them (the
+		// last package made for a key, here or with package --recipient).
+		p.ui.background("package-recipients", func(ctx context.Context) func() {
+			rs, err := send.Recipients(ctx, ws)
+			if err != nil || len(rs) == 0 {
+				return nil
+			}
+			return func() {
+				if p.TeamKey.Text != "" || p.ui.project != ws {
+					return
+				}
+				p.TeamKey.SetText(rs[0].Key)
+				p.TeamName.SetText(rs[0].Name)
+				p.LockWith.SetSelected(lockTeamKey)
+			}
+		})
+	}
 	if p.ui.project == nil || p.Dest.Text != "" {
 		return
 	}
@@ -166,7 +194,75 @@ func passStrength(s string) (string, widget.Importance) {
 	return "Too easy to guess: use at least 12 characters, ideally four unrelated words.", widget.DangerImportance
 }
 
+// The two ways to lock a package.
+const (
+	lockPassphrase = "A passphrase"
+	lockTeamKey    = "The migration team's key"
+)
+
+// enableLock enables the fields of the chosen way to lock the package.
+func (p *packageScreen) enableLock() {
+	if p.Encrypt == nil {
+		return // still being built
+	}
+	on := p.Encrypt.Checked
+	byKey := p.LockWith.Selected == lockTeamKey
+	for _, e := range []*widget.Entry{p.Passphrase, p.Confirm} {
+		if on && !byKey {
+			e.Enable()
+		} else {
+			e.Disable()
+		}
+	}
+	for _, e := range []*widget.Entry{p.TeamKey, p.TeamName} {
+		if on && byKey {
+			e.Enable()
+		} else {
+			e.Disable()
+		}
+	}
+	if on {
+		p.LockWith.Enable()
+	} else {
+		p.LockWith.Disable()
+	}
+	p.updateStrength()
+}
+
+// teamRecipient is the team's key and name as typed, checked.
+func (p *packageScreen) teamRecipient() (send.Recipient, error) {
+	k := strings.TrimSpace(p.TeamKey.Text)
+	if k == "" {
+		return send.Recipient{}, errors.New("Paste the key your migration team gave you (it starts with age1), or lock the package with a passphrase instead.")
+	}
+	if !strings.HasPrefix(k, "age1") {
+		return send.Recipient{}, errors.New("The team's key starts with age1 — ask the migration team for their age public key (not a password, and not an SSH key).")
+	}
+	r, err := send.ParseRecipient(k)
+	if err != nil {
+		return send.Recipient{}, errors.New("That is not a whole age key: copy it again from the team's message, all of it (about 62 characters from age1).")
+	}
+	r.Name = strings.TrimSpace(p.TeamName.Text)
+	return r, nil
+}
+
 func (p *packageScreen) updateStrength() {
+	if p.LockWith == nil || p.TeamKey == nil {
+		return // still being built
+	}
+	if p.Encrypt.Checked && p.LockWith.Selected == lockTeamKey {
+		text, imp := "Only whoever holds the team's private key can open the package — not even this office. "+
+			"Handover checks the package right after writing it.", widget.MediumImportance
+		if strings.TrimSpace(p.TeamKey.Text) != "" {
+			if _, err := p.teamRecipient(); err != nil {
+				text, imp = err.Error(), widget.DangerImportance
+			}
+		}
+		p.strength.SetText(text)
+		p.strength.Importance = imp
+		p.strength.Refresh()
+		return
+	}
 	if !p.Encrypt.Checked {
 		p.strength.SetText("Without a passphrase anyone who gets the file can read it.")
 		p.strength.Importance = widget.WarningImportance
@@ -194,7 +290,18 @@ func (p *packageScreen) Create() *Task {
 		return nil
 	}
 	opts := pack.Options{AllowBlockers: p.AllowBlockers.Checked, SkipDocuments: p.SkipDocs.Checked}
-	if p.Encrypt.Checked {
+	var team []send.Recipient
+	switch {
+	case p.Encrypt.Checked && p.LockWith.Selected == lockTeamKey:
+		r, err := p.teamRecipient()
+		if err != nil {
+			p.ui.ShowError("The migration team's key is needed", err)
+			return nil
+		}
+		team = []send.Recipient{r}
+		opts.Recipients = []string{r.Key}
+		opts.RecipientNames = map[string]string{r.Key: r.Name}
+	case p.Encrypt.Checked:
 		if p.Passphrase.Text == "" || p.Passphrase.Text != p.Confirm.Text {
 			p.ui.ShowError("Passphrase needed", errors.New("Type the same passphrase twice, or untick “Lock the package”."))
 			return nil
@@ -214,22 +321,20 @@ func (p *packageScreen) Create() *Task {
 		opts.CheckProgress = func(stage string, done, total int64) {
 			report(Progress{Stage: checkStageText(stage), Done: done, Total: total})
 		}
+		// Checked after writing; a package for the team's key through a
+		// one-time key, as nobody here can open it otherwise (see
+		// pack.WriteFileChecked).
 		var err error
-		if man, err = pack.WriteFile(ctx, ws, dest, opts); err != nil {
+		man, rep, err = pack.WriteFileChecked(ctx, ws, dest, opts)
+		if err != nil || team == nil {
 			return err
 		}
-		report(Progress{Stage: "Checking the package just written"})
-		f, err := os.Open(dest)
-		if err != nil {
-			return err
+		// The key and its owner stay in the project (not secrets), and the
+		// package is remembered as made for them, for the send receipt.
+		if err := send.KeepPackageRecipients(ctx, ws, dest, team); err != nil {
+			return fmt.Errorf("the package is written and checked, but the team's key could not be kept in the project: %w", err)
 		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		rep, err = pack.Verify(ctx, f, st.Size(), opts.Passphrase)
-		return err
+		return nil
 	}, func(err error) {
 		var be *pack.BlockersError
 		switch {
@@ -243,6 +348,10 @@ func (p *packageScreen) Create() *Task {
 		case errors.As(err, &be):
 			p.ui.ShowError("Some problems must be fixed first", fmt.Errorf("%s must still be fixed or left out (see Readiness › Problems to fix). "+
 				"Or tick “Make the package even though…” to package now with them listed inside.", plural(be.Total, "problem", "problems")))
+			return
+		case err != nil && man.Format != "":
+			p.ui.ShowError("The package was written, but…", fmt.Errorf("%v\n\nCreate the package again; if this happens twice, "+
+				"check the disk it is saved on.", err))
 			return
 		case err != nil:
 			p.ui.ShowError("The package could not be written", fmt.Errorf("%v\n\nNothing was left half-written. Check there is space on the disk and that you can write to that folder, then try again.", err))
@@ -260,10 +369,17 @@ func (p *packageScreen) Create() *Task {
 			size = st.Size()
 		}
 		head := fmt.Sprintf("Package saved: %s (%s bytes, %s records).", dest, count(size), count(recs))
-		check := widget.NewLabel("")
+		check := wrapped("")
 		if rep.OK {
 			check.SetText(fmt.Sprintf("Checked after writing: all %d files present and unchanged.", rep.Files))
 			check.Importance = widget.SuccessImportance
+			if len(man.Recipients) > 0 {
+				var names []string
+				for _, r := range man.Recipients {
+					names = append(names, r.String())
+				}
+				check.SetText(check.Text + "\nLocked for " + strings.Join(names, ", ") + ": only they can open it.")
+			}
 		} else {
 			var probs []string
 			for _, pr := range rep.Problems {

@@ -76,19 +76,27 @@ func newSendSection(ui *App, pkg func() string) *sendSection {
 	return s
 }
 
-// Refresh fills the address and key file the project remembers.
+// Refresh fills the address and key file the project remembers (read in
+// the background, as every read of the project).
 func (s *sendSection) Refresh() {
 	ws := s.ui.project
 	if ws == nil || s.Address.Text != "" {
 		return
 	}
-	ctx := context.Background()
-	addr, _ := send.LastDestination(ctx, ws)
-	s.Address.SetText(addr)
-	if d, err := send.Parse(addr); err == nil && addr != "" {
-		kf, _ := send.KeyFile(ctx, ws, d)
-		s.KeyFile.SetText(kf)
-	}
+	s.ui.background("send-destination", func(ctx context.Context) func() {
+		addr, _ := send.LastDestination(ctx, ws)
+		var kf string
+		if d, err := send.Parse(addr); err == nil && addr != "" {
+			kf, _ = send.KeyFile(ctx, ws, d)
+		}
+		return func() {
+			if s.Address.Text != "" || s.ui.project != ws {
+				return // typed meanwhile, or another project
+			}
+			s.Address.SetText(addr)
+			s.KeyFile.SetText(kf)
+		}
+	})
 }
 
 // Last is the last send's result and its receipt file (tests).
@@ -136,11 +144,7 @@ func (s *sendSection) Send() *Task {
 		if creds.Password == "" && creds.KeyPEM == nil {
 			return errors.New("type the password (or app token) the migration team gave you; Handover keeps it in this computer's keyring")
 		}
-		known, err := send.Recipients(ctx, ws)
-		if err != nil {
-			return err
-		}
-		rcpts, err := send.PackageRecipients(pkg, known)
+		rcpts, err := send.PackageRecipients(ctx, ws, pkg)
 		if err != nil {
 			return err
 		}

@@ -10,9 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	gokeyring "github.com/zalando/go-keyring"
 
+	"handover/core/pack"
 	"handover/core/readiness"
 	"handover/core/send"
 	"handover/internal/sendtest"
@@ -70,6 +74,7 @@ func TestSendSectionToARealSFTPServer(t *testing.T) {
 		t.Fatal("Send started with no package written")
 	}
 	q.Refresh()
+	u.Settle() // read in the background
 	if !strings.HasPrefix(q.Address.Text, "sftp://") || q.KeyFile.Text != keyFile || q.Password.Text != "" {
 		t.Fatalf("remembered %q %q", q.Address.Text, q.KeyFile.Text)
 	}
@@ -96,5 +101,105 @@ func TestSendSectionToARealSFTPServer(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(s.Dir, "firm-package.zip")); err != nil {
 		t.Fatalf("not sent after trusting the new key: %v", err)
+	}
+}
+
+// labelText is every label's text under o (the screen's result box).
+func labelText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			b.WriteString(w.Text + "\n")
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		}
+	}
+	onUI(func() { walk(o) })
+	return b.String()
+}
+
+// The office manager pastes the migration team's age key and its owner's
+// name on the Package screen: the package is locked to that key, checked
+// right after writing although nobody here can open it (a one-time key), the
+// team's identity opens the very same file, the summary and the receipt name
+// only the team, and the key and name come back from the project next time.
+func TestPackageLockedToTheTeamsKey(t *testing.T) {
+	gokeyring.MockInit()
+	ctx := context.Background()
+	s := sendtest.StartSSHD(t)
+	u := demoApp(t)
+	if err := readiness.Acknowledge(ctx, u.Project(), "Dana Office", time.Now(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	team, _ := age.GenerateX25519Identity()
+	key := team.Recipient().String()
+	u.Show(StepPackage)
+	p := u.Screen(StepPackage).(*packageScreen)
+	dest := filepath.Join(t.TempDir(), "firm-package.zip.age")
+	p.Dest.SetText(dest)
+	p.AllowBlockers.SetChecked(true)
+	p.LockWith.SetSelected(lockTeamKey)
+	if !p.Passphrase.Disabled() || p.TeamKey.Disabled() {
+		t.Fatal("choosing the team's key leaves the passphrase to type, or the key field closed")
+	}
+	// A key cut short when copied is said plainly, and nothing is written.
+	test.Type(p.TeamKey, key[:40])
+	if p.strength.Importance != widget.DangerImportance || !strings.Contains(p.strength.Text, "copy it again") {
+		t.Fatalf("a cut-short key is rated %q", p.strength.Text)
+	}
+	if tk := p.Create(); tk != nil {
+		t.Fatal("a package was started for a key cut short")
+	}
+	u.closeOverlays()
+	p.TeamKey.SetText("  " + key + "\n") // as pasted from an e-mail
+	p.TeamName.SetText("Clio Migrations")
+	if p.strength.Importance == widget.DangerImportance {
+		t.Fatalf("the whole key is rated %q", p.strength.Text)
+	}
+	p.Create().Wait()
+	rep := p.Verified()
+	want := "Clio Migrations <" + key + ">"
+	if !p.Done() || !rep.OK || !rep.Encrypted || len(rep.Recipients) != 1 || rep.Recipients[0].String() != want {
+		t.Fatalf("checked after writing: %+v", rep)
+	}
+	if txt := labelText(p.result); !strings.Contains(txt, "Locked for "+want+": only they can open it.") || !strings.Contains(txt, "Checked after writing") {
+		t.Fatalf("the summary says:\n%s", txt)
+	}
+	byTeam, err := pack.VerifyFile(ctx, dest, "", team)
+	if err != nil || !byTeam.OK || byTeam.Files != rep.Files {
+		t.Fatalf("the team's identity on the same file: %+v, %v", byTeam, err)
+	}
+	if rs, _ := send.Recipients(ctx, u.Project()); len(rs) != 1 || rs[0].String() != want {
+		t.Fatalf("the project keeps %v", rs)
+	}
+
+	// Sent: the receipt names the team, not the one-time key.
+	keyFile := filepath.Join(t.TempDir(), "id_ed25519")
+	os.WriteFile(keyFile, s.ClientKey, 0o600)
+	p.Send.Address.SetText(fmt.Sprintf("sftp://%s@127.0.0.1:%d%s", s.User, s.Port, s.Dir))
+	p.Send.KeyFile.SetText(keyFile)
+	p.Send.Send().Wait()
+	res, txt := p.Send.Last()
+	if len(res.Recipients) != 1 || res.Recipients[0] != want {
+		t.Fatalf("the send names %q", res.Recipients)
+	}
+	if b, _ := os.ReadFile(txt); !strings.Contains(string(b), "Recipients:  "+want+"\n\n") {
+		t.Fatalf("receipt.txt:\n%s", b)
+	}
+
+	// Next time the screen opens, the key and its owner are filled in.
+	q := newPackage(u)
+	q.Refresh()
+	u.Settle()
+	if q.TeamKey.Text != key || q.TeamName.Text != "Clio Migrations" || q.LockWith.Selected != lockTeamKey {
+		t.Fatalf("remembered %q %q %q", q.TeamKey.Text, q.TeamName.Text, q.LockWith.Selected)
 	}
 }

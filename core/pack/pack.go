@@ -59,6 +59,10 @@ type Options struct {
 	// RecipientNames names the owners of Recipients' keys (key → name), so
 	// the manifest, verify and the send receipt say whom the package is for.
 	RecipientNames map[string]string
+	// CheckRecipient, if not nil, is one more age recipient the package is
+	// encrypted to but that the manifest does not list: the one-time key
+	// WriteFileChecked verifies the written file with (see there).
+	CheckRecipient age.Recipient
 }
 
 // Recipient is an age public key a package is encrypted to, and its owner.
@@ -301,6 +305,9 @@ func write(ctx context.Context, ws *workspace.Workspace, w io.Writer, opts Optio
 				return Manifest{}, err
 			}
 			rcpts = append(rcpts, r)
+		}
+		if opts.CheckRecipient != nil && len(opts.Recipients) > 0 {
+			rcpts = append(rcpts, opts.CheckRecipient)
 		}
 		aw, err := age.Encrypt(w, rcpts...)
 		if err != nil {

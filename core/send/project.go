@@ -3,6 +3,8 @@ package send
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +24,7 @@ const (
 	settingHostKey     = "send_host_key:"   // + host:port → "SHA256:…"
 	settingDestination = "send_destination" // the last destination address
 	settingKeyFile     = "send_key_file:"   // + destination → path of the SSH private key used
+	settingPackage     = "send_package:"    // + SHA-256 of a package's age header → JSON []Recipient it was encrypted to
 )
 
 // Recipient is someone the package is encrypted to: an age X25519 public key
@@ -254,34 +257,82 @@ func Receipts(ctx context.Context, ws *workspace.Workspace) ([]Receipt, error) {
 	return out, rows.Err()
 }
 
-// PackageRecipients says whom a package file is encrypted to: the project's
-// saved recipients when the file is age-encrypted to X25519 keys, nobody for
-// a plain or passphrase-locked package. age's header does not name the keys,
-// only how many there are, so when that count differs from the project's
-// list the receipt says so rather than name the wrong people.
-func PackageRecipients(path string, saved []Recipient) ([]Recipient, error) {
+// ageHeader reads an age file's header (through its MAC line) and counts
+// its X25519 stanzas; nil when the file is not age-encrypted.
+func ageHeader(path string) (header []byte, x25519 int, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(io.LimitReader(f, 64<<10), 4096)
 	first, _ := br.ReadString('\n')
 	if first != "age-encryption.org/v1\n" {
-		return nil, nil
+		return nil, 0, nil
 	}
-	n := 0
+	h := []byte(first)
 	for {
 		line, err := br.ReadString('\n')
+		h = append(h, line...)
 		if strings.HasPrefix(line, "-> X25519 ") {
-			n++
+			x25519++
 		}
 		if strings.HasPrefix(line, "---") || err != nil {
 			break
 		}
 	}
-	if n == 0 {
-		return nil, nil
+	return h, x25519, nil
+}
+
+// headerSetting is the project setting that names whom the package with this
+// age header was encrypted to. The header (fresh file key, fresh ephemeral
+// shares, its MAC) differs for every package written, so it names one file.
+func headerSetting(header []byte) string {
+	sum := sha256.Sum256(header)
+	return settingPackage + hex.EncodeToString(sum[:])
+}
+
+// KeepPackageRecipients remembers the recipients as given (the project's
+// list, see SetRecipients) and that the package just written at path is
+// encrypted to exactly them, so sending it later names them on the receipt
+// without guessing from the age header, which does not name its keys.
+func KeepPackageRecipients(ctx context.Context, ws *workspace.Workspace, path string, rs []Recipient) error {
+	if err := SetRecipients(ctx, ws, rs); err != nil {
+		return err
+	}
+	h, _, err := ageHeader(path)
+	if err != nil || h == nil {
+		return err
+	}
+	b, _ := json.Marshal(rs)
+	return ws.SetSetting(ctx, headerSetting(h), string(b))
+}
+
+// PackageRecipients says whom a package file is encrypted to: the
+// recipients kept for this very file when it was packaged here (see
+// KeepPackageRecipients); for an age file packaged elsewhere or by an older
+// Handover, the project's saved recipients when the header holds as many
+// X25519 stanzas; nobody for a plain or passphrase-locked package. age's
+// header does not name the keys, only how many there are, so when that
+// count differs from the project's list the receipt says so rather than
+// name the wrong people.
+func PackageRecipients(ctx context.Context, ws *workspace.Workspace, path string) ([]Recipient, error) {
+	h, n, err := ageHeader(path)
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	if v, err := ws.Setting(ctx, headerSetting(h)); err != nil {
+		return nil, err
+	} else if v != "" {
+		var rs []Recipient
+		if err := json.Unmarshal([]byte(v), &rs); err != nil {
+			return nil, fmt.Errorf("the project's record of the package's recipients is damaged: %w", err)
+		}
+		return rs, nil
+	}
+	saved, err := Recipients(ctx, ws)
+	if err != nil {
+		return nil, err
 	}
 	if n == len(saved) {
 		return saved, nil

@@ -134,9 +134,12 @@ func FuzzParseDestination(f *testing.F) {
 }
 
 func TestPackageRecipientsFromTheAgeHeader(t *testing.T) {
+	ctx := context.Background()
+	ws := newProject(t)
 	dir := t.TempDir()
 	a, _ := age.GenerateX25519Identity()
 	b, _ := age.GenerateX25519Identity()
+	once, _ := age.GenerateX25519Identity()
 	pass, _ := age.NewScryptRecipient("p")
 	pass.SetWorkFactor(10)
 	write := func(name string, rs ...age.Recipient) string {
@@ -151,19 +154,40 @@ func TestPackageRecipientsFromTheAgeHeader(t *testing.T) {
 		f.Close()
 		return p
 	}
-	saved := []Recipient{{Name: "Team A", Key: a.Recipient().String()}, {Name: "Team B", Key: b.Recipient().String()}}
-	if got, _ := PackageRecipients(write("two.age", a.Recipient(), b.Recipient()), saved); len(got) != 2 || got[0].Name != "Team A" {
+	teamA := Recipient{Name: "Team A", Key: a.Recipient().String()}
+	teamB := Recipient{Name: "Team B", Key: b.Recipient().String()}
+
+	// Packaged here: the recipients kept for that very file, although its
+	// header also holds the one-time check key's stanza.
+	kept := write("kept.age", a.Recipient(), once.Recipient())
+	if err := KeepPackageRecipients(ctx, ws, kept, []Recipient{teamA}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := PackageRecipients(ctx, ws, kept); len(got) != 1 || got[0] != teamA {
+		t.Fatalf("a package kept with its recipients: %v", got)
+	}
+	// Another file with the same count of stanzas is not that package.
+	if got, _ := PackageRecipients(ctx, ws, write("other.age", a.Recipient(), b.Recipient())); len(got) != 1 || !strings.Contains(got[0].String(), "does not list") {
+		t.Fatalf("a package not kept, with a count that differs from the project's list, must not name its people: %v", got)
+	}
+
+	// Packaged elsewhere: named from the project's list when the count agrees.
+	SetRecipients(ctx, ws, []Recipient{teamA, teamB})
+	if got, _ := PackageRecipients(ctx, ws, write("two.age", a.Recipient(), b.Recipient())); len(got) != 2 || got[0].Name != "Team A" {
 		t.Fatalf("two recipients: %v", got)
 	}
-	if got, _ := PackageRecipients(write("one.age", a.Recipient()), saved); len(got) != 1 || !strings.Contains(got[0].String(), "does not list") {
+	if got, _ := PackageRecipients(ctx, ws, write("one.age", a.Recipient())); len(got) != 1 || !strings.Contains(got[0].String(), "does not list") {
 		t.Fatalf("a count that differs from the project's list must not name its people: %v", got)
 	}
-	if got, _ := PackageRecipients(write("pass.age", pass), saved); got != nil {
+	if got, _ := PackageRecipients(ctx, ws, kept); len(got) != 1 || got[0] != teamA {
+		t.Fatalf("the kept package after the project's list changed: %v", got)
+	}
+	if got, _ := PackageRecipients(ctx, ws, write("pass.age", pass)); got != nil {
 		t.Fatalf("a passphrase package has no recipients: %v", got)
 	}
 	plain := filepath.Join(dir, "plain.zip")
 	os.WriteFile(plain, []byte("PK\x03\x04"), 0o644)
-	if got, _ := PackageRecipients(plain, saved); got != nil {
+	if got, _ := PackageRecipients(ctx, ws, plain); got != nil {
 		t.Fatalf("a plain package has no recipients: %v", got)
 	}
 }
