@@ -438,7 +438,7 @@ func (e *engine) settle(ctx context.Context, r *workspace.StoredRecord, req *req
 	e.ids[r.Entity][r.Key] = id
 	e.own(req.coll, id)
 	if r.Entity == model.Contacts {
-		e.minted[id] = true
+		e.mint(id)
 	}
 	return true, nil
 }
@@ -467,7 +467,14 @@ func (e *engine) settleContacts(ctx context.Context) error {
 // link journals a contact that is already in Clio as `linked`.
 func (e *engine) link(ctx context.Context, r *workspace.StoredRecord) (bool, error) {
 	d := r.Data.(*model.Contact)
-	m := e.existing.match(d, e.minted)
+	m, twins := e.existing.match(d)
+	if twins != nil {
+		// Either could be the firm's contact: linking one may hang the
+		// matters on the wrong person, creating a third doubles it.
+		return true, e.skip(ctx, r, fmt.Sprintf("Clio already has %d contacts that match it by %s: %s; it was neither linked to one nor created again",
+			len(twins.contacts), twins.by, twins.describe()),
+			"merge the duplicates in Clio (or give the contacts e-mail addresses that tell them apart), then upload again")
+	}
 	if m == nil {
 		return false, nil
 	}
@@ -483,6 +490,15 @@ func (e *engine) link(ctx context.Context, r *workspace.StoredRecord) (bool, err
 	}
 	e.count(r, outLinked, "", "")
 	return true, nil
+}
+
+// mint records a contact this import created, so it is never matched as
+// one the firm already had.
+func (e *engine) mint(id clio.ID) {
+	e.minted[id] = true
+	if e.existing != nil {
+		e.existing.forget(id)
+	}
 }
 
 // notSent is why a parent record was not sent, for its children's skips.
@@ -644,7 +660,7 @@ func (e *engine) created(ctx context.Context, r *workspace.StoredRecord, req *re
 	e.ids[r.Entity][r.Key] = id
 	e.own(req.coll, id)
 	if r.Entity == model.Contacts {
-		e.minted[id] = true
+		e.mint(id)
 	}
 	if req.onDone != nil {
 		req.onDone(id)

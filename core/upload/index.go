@@ -155,20 +155,6 @@ func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 func normUser(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 
-func normPhone(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	d := b.String()
-	if len(d) == 11 && d[0] == '1' {
-		d = d[1:]
-	}
-	return d
-}
-
 // ---- users ----
 
 // UserMatch is how one legacy user resolved.

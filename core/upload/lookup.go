@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"handover/core/clio"
 	"handover/core/model"
+	"handover/core/resolve"
+	"handover/core/workspace"
 )
 
 // listMaps walks an index endpoint and calls fn with each item as a map.
@@ -243,11 +246,16 @@ func near(a, b float64) bool { return math.Abs(a-b) < 0.005 }
 
 // ---- contacts already in Clio ----
 
+// clioContact is a contact that was in Clio before this import, with its
+// name as the resolver reads a project contact's.
 type clioContact struct {
-	id     clio.ID
-	etag   string
-	name   string
-	phones []string
+	id      clio.ID
+	etag    string
+	name    string        // as Clio shows it
+	company bool          // a Company (else a Person): a person is never linked to a company
+	names   model.Contact // type and name fields only, for the resolver
+	phones  []string      // resolve.Phone of each
+	gone    bool          // created by this import after all (settled on resume): never "already in Clio"
 }
 
 type contactHit struct {
@@ -257,83 +265,231 @@ type contactHit struct {
 	by   string
 }
 
-// clioContacts indexes the contacts that were in Clio before this import
-// (contacts this import created are left out, so a resumed run links exactly
-// what a fresh run would).
-type clioContacts struct {
-	byEmail map[string][]*clioContact
-	byName  map[string][]*clioContact
+// contactTwins are two or more Clio contacts equally good for one project
+// contact: the upload links neither and creates nothing.
+type contactTwins struct {
+	by       string // what they share: "e-mail x@y", "name"
+	contacts []*clioContact
 }
 
+// clioContacts indexes the contacts that were in Clio before this import
+// (contacts this import created are left out, so a resumed run links exactly
+// what a fresh run would). Names go through core/resolve, built over Clio's
+// contacts as the check builds it over the project's, so "Dr. José
+// García-López Jr." finds Clio's "Jose Garcia-Lopez" here exactly when a
+// reference so written would find that contact inside the project.
+type clioContacts struct {
+	byID    map[clio.ID]*clioContact
+	byEmail map[string][]*clioContact // resolve.Email → contacts
+	// people and companies resolve names apart; nil until the first match
+	// after a contact was forgotten, then built again
+	people, companies *resolve.Resolver
+}
+
+func newClioContacts() *clioContacts {
+	return &clioContacts{byID: map[clio.ID]*clioContact{}, byEmail: map[string][]*clioContact{}}
+}
+
+// clioContactFields are the fields add reads.
+const clioContactFields = "id,etag,type,name,prefix,first_name,middle_name,last_name,email_addresses{address},phone_numbers{number}"
+
 func loadClioContacts(ctx context.Context, c *clio.Client, own map[clio.ID]bool) (*clioContacts, error) {
-	cc := &clioContacts{byEmail: map[string][]*clioContact{}, byName: map[string][]*clioContact{}}
-	q := url.Values{"fields": {"id,etag,type,name,first_name,last_name,email_addresses{address},phone_numbers{number}"}}
+	cc := newClioContacts()
+	q := url.Values{"fields": {clioContactFields}}
 	err := listMaps(ctx, c, "/contacts.json", q, func(m map[string]any) {
-		id := idOf(m["id"])
-		if own[id] {
-			return
-		}
-		x := &clioContact{id: id, etag: str(m["etag"])}
-		if str(m["type"]) == "Company" {
-			x.name = str(m["name"])
-		} else {
-			x.name = strings.TrimSpace(str(m["first_name"]) + " " + str(m["last_name"]))
-			if x.name == "" {
-				x.name = str(m["name"])
-			}
-		}
-		for _, p := range asList(m["phone_numbers"]) {
-			if n := normPhone(str(p["number"])); n != "" {
-				x.phones = append(x.phones, n)
-			}
-		}
-		for _, em := range asList(m["email_addresses"]) {
-			if a := normEmail(str(em["address"])); a != "" {
-				cc.byEmail[a] = append(cc.byEmail[a], x)
-			}
-		}
-		if n := normName(x.name); n != "" {
-			cc.byName[n] = append(cc.byName[n], x)
+		if !own[idOf(m["id"])] {
+			cc.add(m)
 		}
 	})
 	return cc, err
 }
 
-// match finds the Clio contact a project contact already is: by e-mail, then
-// by exact (normalised) name, with a phone in common when both have phones.
-func (cc *clioContacts) match(d *model.Contact, own map[clio.ID]bool) *contactHit {
-	for _, em := range d.Emails {
-		for _, x := range cc.byEmail[normEmail(em.Address)] {
-			if own[x.id] {
+// add indexes one contact as Clio lists it.
+func (cc *clioContacts) add(m map[string]any) {
+	x := &clioContact{id: idOf(m["id"]), etag: str(m["etag"]), company: str(m["type"]) == "Company"}
+	if x.id == 0 || cc.byID[x.id] != nil {
+		return
+	}
+	x.names = model.Contact{Type: "Person", FirstName: str(m["first_name"]), MiddleName: str(m["middle_name"]), LastName: str(m["last_name"])}
+	x.name = strings.Join(strings.Fields(x.names.FirstName+" "+x.names.MiddleName+" "+x.names.LastName), " ")
+	if x.company || x.name == "" {
+		// a project's person has a Name only when first and last are
+		// unknown; a company only has its Name
+		x.names.FirstName, x.names.MiddleName, x.names.LastName = "", "", ""
+		x.names.Name, x.name = str(m["name"]), str(m["name"])
+	}
+	if x.company {
+		x.names.Type = "Company"
+	}
+	for _, p := range asList(m["phone_numbers"]) {
+		if n := resolve.Phone(str(p["number"])); n != "" {
+			x.phones = append(x.phones, n)
+		}
+	}
+	for _, em := range asList(m["email_addresses"]) {
+		if a := resolve.Email(str(em["address"])); a != "" {
+			cc.byEmail[a] = append(cc.byEmail[a], x)
+		}
+	}
+	cc.byID[x.id] = x
+	cc.people, cc.companies = nil, nil
+}
+
+// forget drops a contact this import turns out to have created (a resumed
+// run settled a contact left `sending`): it is the import's own, not the
+// firm's.
+func (cc *clioContacts) forget(id clio.ID) {
+	if x := cc.byID[id]; x != nil && !x.gone {
+		x.gone = true
+		cc.people, cc.companies = nil, nil
+	}
+}
+
+// names returns the resolver over Clio's people or companies, building it
+// when contacts were added or forgotten since.
+func (cc *clioContacts) names(company bool) *resolve.Resolver {
+	if cc.people == nil {
+		cc.people, cc.companies = resolve.New(), resolve.New()
+		for id, x := range cc.byID {
+			if x.gone {
 				continue
 			}
-			return &contactHit{id: x.id, etag: x.etag, name: x.name, by: "e-mail " + normEmail(em.Address)}
+			r := cc.people
+			if x.company {
+				r = cc.companies
+			}
+			r.Add(workspace.StoredRecord{Record: model.Record{Entity: model.Contacts, Key: clioKey(id), Data: &x.names}})
 		}
 	}
-	n := normName(contactName(d))
-	if n == "" {
-		return nil
+	if company {
+		return cc.companies
 	}
-	var mine []string
-	for _, p := range d.Phones {
-		if x := normPhone(p.Number); x != "" {
-			mine = append(mine, x)
-		}
+	return cc.people
+}
+
+// clioKey is a Clio contact's key in the resolver: the NUL keeps the
+// resolver's key and legacy-id forms from ever equalling a name.
+func clioKey(id clio.ID) string { return "clio\x00" + idStr(id) }
+
+func (cc *clioContacts) byKey(k string) *clioContact {
+	id, _ := strconv.ParseInt(strings.TrimPrefix(k, "clio\x00"), 10, 64)
+	return cc.byID[clio.ID(id)]
+}
+
+// nameRef writes a project contact's name as a legacy reference would, the
+// surname first when it is known, so the resolver is told which word is the
+// surname instead of trying both ends.
+func nameRef(d *model.Contact) string {
+	if d.Type == "Company" {
+		return d.Name
 	}
-	for _, x := range cc.byName[n] {
-		if own[x.id] {
-			continue
-		}
-		if len(mine) == 0 || len(x.phones) == 0 {
-			return &contactHit{id: x.id, etag: x.etag, name: x.name, by: "name"}
-		}
-		for _, a := range mine {
-			for _, b := range x.phones {
-				if a == b {
-					return &contactHit{id: x.id, etag: x.etag, name: x.name, by: "name and phone"}
+	given := strings.TrimSpace(d.FirstName + " " + d.MiddleName)
+	switch last := strings.TrimSpace(d.LastName); {
+	case last != "" && given != "":
+		return last + ", " + given
+	case last != "" || given != "":
+		return strings.TrimSpace(given + " " + last)
+	}
+	return d.Name
+}
+
+// match finds the Clio contact a project contact already is, of the same
+// type: by e-mail, else by name as core/resolve folds it (titles, suffixes,
+// accents, company forms, word order, middle initials) with a phone in
+// common when both have phones. Two Clio contacts equally good for it come
+// back as twins, never as a guess; nil and nil means it is not in Clio.
+func (cc *clioContacts) match(d *model.Contact) (*contactHit, *contactTwins) {
+	company := d.Type == "Company"
+	named := cc.named(d, company)
+	var byEmail []*clioContact
+	var addr string
+	for _, em := range d.Emails {
+		a := resolve.Email(em.Address)
+		for _, x := range cc.byEmail[a] {
+			if !x.gone && x.company == company && !slices.Contains(byEmail, x) {
+				byEmail = append(byEmail, x)
+				if addr == "" {
+					addr = a
 				}
 			}
 		}
 	}
-	return nil
+	switch {
+	case len(byEmail) == 1:
+		return byEmail[0].hit("e-mail " + addr), nil
+	case len(byEmail) > 1:
+		// a shared address (a couple, a family): the name tells which
+		var both []*clioContact
+		for _, x := range byEmail {
+			if slices.Contains(named, x) {
+				both = append(both, x)
+			}
+		}
+		if len(both) == 1 {
+			return both[0].hit("e-mail " + addr + " and name"), nil
+		}
+		return nil, &contactTwins{by: "e-mail " + addr, contacts: byEmail}
+	}
+	if len(named) == 0 {
+		return nil, nil
+	}
+	// A phone on both sides that differs says they are different people;
+	// one in common settles which of equally named contacts it is.
+	var mine []string
+	for _, p := range d.Phones {
+		if n := resolve.Phone(p.Number); n != "" {
+			mine = append(mine, n)
+		}
+	}
+	var samePhone, noPhone []*clioContact
+	for _, x := range named {
+		switch {
+		case len(mine) == 0 || len(x.phones) == 0:
+			noPhone = append(noPhone, x)
+		case slices.ContainsFunc(x.phones, func(p string) bool { return slices.Contains(mine, p) }):
+			samePhone = append(samePhone, x)
+		}
+	}
+	switch {
+	case len(samePhone) == 1:
+		return samePhone[0].hit("name and phone"), nil
+	case len(samePhone) > 1:
+		return nil, &contactTwins{by: "name and phone", contacts: samePhone}
+	case len(noPhone) == 1:
+		return noPhone[0].hit("name"), nil
+	case len(noPhone) > 1:
+		return nil, &contactTwins{by: "name", contacts: noPhone}
+	}
+	return nil, nil
+}
+
+// named is the Clio contacts the resolver finds for d's name: one, the
+// equally good candidates, or none.
+func (cc *clioContacts) named(d *model.Contact, company bool) []*clioContact {
+	res := cc.names(company).Contact(model.Ref{Kind: "name", Value: nameRef(d)})
+	keys := res.Candidates
+	if res.Status == resolve.Found {
+		keys = []string{res.Key}
+	}
+	var out []*clioContact
+	for _, k := range keys {
+		if x := cc.byKey(k); x != nil {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (x *clioContact) hit(by string) *contactHit {
+	return &contactHit{id: x.id, etag: x.etag, name: x.name, by: by}
+}
+
+// describe names the twins for the person who settles them in Clio.
+func (t *contactTwins) describe() string {
+	var parts []string
+	for _, x := range t.contacts {
+		parts = append(parts, fmt.Sprintf("%q (id %d)", x.name, x.id))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ", ")
 }
