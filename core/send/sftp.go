@@ -153,7 +153,9 @@ func (r *sftpRemote) explain(where string, err error) error {
 	var st *sftp.StatusError
 	switch {
 	case errors.Is(err, os.ErrPermission):
-		return permissionDenied(where, err)
+		// The folder, not the temporary file's name: that is what the
+		// team gives permission on.
+		return permissionDenied(r.d.Folder, err)
 	case errors.Is(err, os.ErrNotExist):
 		return folderMissing(r.d.Folder, err)
 	case errors.As(err, &st) && st.FxCode() == sftp.ErrSSHFxFailure:

@@ -268,3 +268,38 @@ func TestSFTPFullDiskSaysSo(t *testing.T) {
 		t.Fatalf("a failed send left the final name: %v", err)
 	}
 }
+
+// The server itself refuses the write (its SFTP subsystem serves the folder
+// read-only, as a drop folder set up wrongly does; file modes would not
+// stop a test running as root): the send says in plain words that this
+// login may not write there and what to ask the team, and leaves nothing.
+func TestSFTPReadOnlyFolderIsPermissionDenied(t *testing.T) {
+	s := sendtest.StartSSHDWith(t, "Subsystem sftp internal-sftp -R")
+	pkg := sendtest.RandomFile(t, "firm.zip.age", 1<<20)
+	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.Port), Creds: Credentials{KeyPEM: s.ClientKey},
+		HostKeys: sendtest.NewMemHostKeys()})
+	if KindOf(err) != PermissionDenied {
+		t.Fatalf("err %v: want permission denied", err)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "The server does not let this login write in "+s.Dir+".") ||
+		!strings.Contains(msg, "Ask the migration team to give your login permission to upload there.") {
+		t.Fatalf("the message does not say what happened and what to ask for: %s", msg)
+	}
+	folderHolds(t, s.Dir)
+}
+
+// The server takes the upload but refuses to rename it into place: the send
+// stops with permission denied and nothing is under the package's name (the
+// part stays under its temporary name, to continue from once the team
+// fixed the permission).
+func TestSFTPRefusedRenameLeavesNothingUnderTheFinalName(t *testing.T) {
+	s := sendtest.StartSSHDWith(t, "Subsystem sftp internal-sftp -P rename,posix-rename")
+	pkg := sendtest.RandomFile(t, "firm.zip.age", 1<<20)
+	_, err := Send(context.Background(), Request{Package: pkg, To: sftpDest(t, s, s.Port), Creds: Credentials{KeyPEM: s.ClientKey},
+		HostKeys: sendtest.NewMemHostKeys()})
+	if KindOf(err) != PermissionDenied || !strings.Contains(err.Error(), "Ask the migration team") {
+		t.Fatalf("err %v: want permission denied", err)
+	}
+	folderHolds(t, s.Dir, ".firm.zip.age.partial")
+}

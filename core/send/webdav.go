@@ -142,7 +142,7 @@ func (r *webdavRemote) status(resp *http.Response, where string) error {
 	case http.StatusUnauthorized:
 		return loginError(r.user, r.d.HostPort(), err)
 	case http.StatusForbidden:
-		return permissionDenied(where, err)
+		return permissionDenied(r.d.Folder, err)
 	case http.StatusNotFound, http.StatusConflict: // 409: a parent collection is missing
 		return folderMissing(r.d.Folder, err)
 	case http.StatusInsufficientStorage, http.StatusRequestEntityTooLarge:

@@ -15,6 +15,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -66,7 +67,11 @@ func newEd25519(t testing.TB) (ssh.Signer, []byte) {
 func StartSSHD(t testing.TB) *SSHServer { return StartSSHDWith(t, "") }
 
 // StartSSHDWith is StartSSHD with extra sshd_config lines, which win over
-// the defaults (sshd keeps the first value it reads).
+// the defaults (sshd keeps the first value it reads). A "Subsystem sftp …"
+// line among them replaces the default internal-sftp (sshd refuses a
+// subsystem defined twice): e.g. "internal-sftp -R" serves the folder
+// read-only, "internal-sftp -P rename,posix-rename" refuses
+// renames, so the server itself refuses, even to root.
 func StartSSHDWith(t testing.TB, extra string) *SSHServer {
 	t.Helper()
 	if _, err := os.Stat(sshdPath); err != nil {
@@ -92,8 +97,11 @@ func StartSSHDWith(t testing.TB, extra string) *SSHServer {
 		must(os.MkdirAll("/run/sshd", 0o755))
 	}
 	port := FreePort(t)
-	sftpServer := "internal-sftp"
-	cfg := extra + "\n" + fmt.Sprintf(`Port %d
+	subsystem := "Subsystem sftp internal-sftp\n"
+	if strings.Contains(extra, "Subsystem sftp") {
+		subsystem = ""
+	}
+	cfg := extra + "\n" + subsystem + fmt.Sprintf(`Port %d
 ListenAddress 127.0.0.1
 HostKey %s
 PidFile %s
@@ -103,9 +111,8 @@ UsePAM no
 PasswordAuthentication yes
 KbdInteractiveAuthentication no
 PermitRootLogin yes
-Subsystem sftp %s
 LogLevel ERROR
-`, port, filepath.Join(dir, "host_ed25519"), filepath.Join(dir, "sshd.pid"), filepath.Join(dir, "authorized_keys"), sftpServer)
+`, port, filepath.Join(dir, "host_ed25519"), filepath.Join(dir, "sshd.pid"), filepath.Join(dir, "authorized_keys"))
 	conf := filepath.Join(dir, "sshd_config")
 	must(os.WriteFile(conf, []byte(cfg), 0o600))
 	cmd := exec.Command(sshdPath, "-D", "-e", "-f", conf)
