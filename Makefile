@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.
 LDFLAGS := -X handover/cli.Version=$(VERSION)
 BIN := build/handover
 
-.PHONY: all build build-dev fakeclio demo run test test-unit lint bench soak clean fidelity
+.PHONY: all build build-dev fakeclio demo run test test-unit lint bench soak clean fidelity screenshots
 
 all: build
 
@@ -25,6 +25,12 @@ build-dev:
 ## fakeclio: run the local Clio for rehearsing an upload (ARGS="--auto-approve" etc.)
 fakeclio:
 	$(GO) run -tags dev . fakeclio $(ARGS)
+
+## screenshots: the tour (the dev build walks the demo firm's steps, with a local Clio and a local
+## sshd for the Send section) photographed into build/screenshots; DOCS=1 copies them to docs/screenshots
+screenshots: build-dev
+	scripts/screenshots.sh
+	$(if $(DOCS),cp build/screenshots/*.png docs/screenshots/)
 
 ## demo: run the whole offline pipeline on the embedded demo firm and print a summary
 demo: build

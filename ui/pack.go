@@ -91,7 +91,7 @@ func newPackage(ui *App) *packageScreen {
 		widget.NewLabel("Passphrase"), p.Passphrase,
 		widget.NewLabel("Again"), p.Confirm,
 		widget.NewLabel("Team's key"), p.TeamKey,
-		widget.NewLabel("Key of"), p.TeamName,
+		widget.NewLabel("Whose key"), p.TeamName,
 		widget.NewLabel(""), p.strength,
 		widget.NewLabel(""), p.AllowBlockers,
 		widget.NewLabel(""), p.SkipDocs,

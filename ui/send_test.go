@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,16 +55,6 @@ func TestSendSectionToARealSFTPServer(t *testing.T) {
 	}
 	if _, err := os.Stat(txt); err != nil {
 		t.Fatalf("receipt: %v", err)
-	}
-	if shot := os.Getenv("HANDOVER_SEND_SHOT"); shot != "" {
-		u.Win.Resize(fyne.NewSize(1280, 900))
-		p.scrollToEnd()
-		f, err := os.Create(shot)
-		if err != nil {
-			t.Fatal(err)
-		}
-		png.Encode(f, u.Win.Canvas().Capture())
-		f.Close()
 	}
 	// The next time the screen opens, the address and key come back from
 	// the project (never a password: there is none in the project).

@@ -12,11 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"handover/core/clio"
 	"handover/internal/fakeclio"
+	"handover/internal/sendtest"
 	"handover/internal/synth"
 )
 
@@ -127,9 +129,13 @@ func Tour(u *App, pause time.Duration) {
 			p, _ = u.screens[StepPackage].(*packageScreen)
 		})
 		if p != nil {
+			// locked to the migration team's key, as pasted from their
+			// e-mail (a key made for the tour: nobody can open the package)
+			team, _ := age.GenerateX25519Identity()
 			do("fill in the package form", func() {
-				p.Passphrase.SetText("copper lantern meadow violin")
-				p.Confirm.SetText("copper lantern meadow violin")
+				p.LockWith.SetSelected(lockTeamKey)
+				p.TeamKey.SetText(team.Recipient().String())
+				p.TeamName.SetText("Clio Migrations")
 				p.AllowBlockers.SetChecked(true)
 			})
 			probe.Phase("package")
@@ -137,6 +143,13 @@ func Tour(u *App, pause time.Duration) {
 			probe.Phase("screens")
 		}
 		shot("09-package")
+		if p != nil {
+			probe.Phase("send")
+			if err := tourSend(p, wait, func(f func()) { do("send form", f) }, shot); err != nil {
+				fmt.Println("TOUR: no local SFTP server:", err)
+			}
+			probe.Phase("screens")
+		}
 		var up *uploadScreen
 		do("show Upload", func() {
 			u.Show(StepUpload)
@@ -215,6 +228,39 @@ func startProfile() func() {
 }
 
 func tableCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 0} }
+
+// tourSend sends the package to a real OpenSSH server the tour starts on
+// loopback (as the tests do, internal/sendtest), with a throwaway key: the
+// Send section with the address filled in, then the receipt.
+func tourSend(p *packageScreen, wait func(func() *Task), do func(func()), shot func(string)) error {
+	dir := filepath.Join(os.TempDir(), "handover-tour-sftp")
+	os.RemoveAll(dir) // the last tour's server files and upload
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	srv, err := sendtest.LaunchSSHD(dir, "")
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	keyFile := filepath.Join(dir, "harbor-lane-key")
+	if err := os.WriteFile(keyFile, srv.ClientKey, 0o600); err != nil {
+		return err
+	}
+	do(func() {
+		p.Send.Address.SetText(fmt.Sprintf("sftp://%s@127.0.0.1:%d%s", srv.User, srv.Port, srv.Dir))
+		p.Send.KeyFile.SetText(keyFile)
+		p.scrollToEnd()
+	})
+	shot("12-send-address")
+	wait(p.Send.Send)
+	if res, _ := p.Send.Last(); res.SHA256 == "" {
+		return fmt.Errorf("the send did not complete (see the app's log)")
+	}
+	do(p.scrollToEnd)
+	shot("12-send")
+	return nil
+}
 
 // tourClio signs the Upload screen in to a local, in-memory Clio (fakeclio)
 // with the demo firm's lawyers as users, and uploads to it: nothing leaves

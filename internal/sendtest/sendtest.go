@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -33,70 +34,110 @@ type SSHServer struct {
 	ClientKey []byte // OpenSSH private key authorised for User
 	HostFP    string // the host key's SHA-256 fingerprint
 	cmd       *exec.Cmd
+	log       *os.File
 }
 
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
 }
 
-func newEd25519(t testing.TB) (ssh.Signer, []byte) {
-	t.Helper()
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func newEd25519() (ssh.Signer, []byte, error) {
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	blk, err := ssh.MarshalPrivateKey(priv, "")
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	signer, err := ssh.NewSignerFromKey(priv)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	return signer, pem.EncodeToMemory(blk)
+	return signer, pem.EncodeToMemory(blk), nil
 }
 
 // StartSSHD runs `sshd -D -f config` on a loopback port with a fresh host key
 // and one authorised client key. Skips only when sshd is not installed.
 func StartSSHD(t testing.TB) *SSHServer { return StartSSHDWith(t, "") }
 
-// StartSSHDWith is StartSSHD with extra sshd_config lines, which win over
-// the defaults (sshd keeps the first value it reads). A "Subsystem sftp …"
-// line among them replaces the default internal-sftp (sshd refuses a
-// subsystem defined twice): e.g. "internal-sftp -R" serves the folder
-// read-only, "internal-sftp -P rename,posix-rename" refuses
-// renames, so the server itself refuses, even to root.
+// StartSSHDWith is StartSSHD with extra sshd_config lines (see LaunchSSHD).
 func StartSSHDWith(t testing.TB, extra string) *SSHServer {
 	t.Helper()
 	if _, err := os.Stat(sshdPath); err != nil {
 		t.Skipf("%s is missing: install Debian's openssh-server to run the SFTP tests against a real server", sshdPath)
 	}
 	dir := t.TempDir()
-	hostSigner, hostPEM := newEd25519(t)
-	clientSigner, clientPEM := newEd25519(t)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
+	s, err := LaunchSSHD(dir, extra)
+	if err != nil {
+		t.Fatal(err)
 	}
-	must(os.WriteFile(filepath.Join(dir, "host_ed25519"), hostPEM, 0o600))
-	must(os.WriteFile(filepath.Join(dir, "authorized_keys"), ssh.MarshalAuthorizedKey(clientSigner.PublicKey()), 0o600))
+	t.Cleanup(func() {
+		s.Stop()
+		if t.Failed() {
+			b, _ := os.ReadFile(filepath.Join(dir, "sshd.log"))
+			t.Logf("sshd log:\n%s", b)
+		}
+	})
+	return s
+}
+
+// LaunchSSHD runs `sshd -D -f config` on a loopback port with a fresh host
+// key and one authorised client key, its files in dir and its upload folder
+// dir/upload, until Stop. It is StartSSHD for what is not a test (the
+// screenshot tour). The extra sshd_config lines win over the defaults (sshd
+// keeps the first value it reads). A "Subsystem sftp …" line among them
+// replaces the default internal-sftp (sshd refuses a subsystem defined
+// twice): e.g. "internal-sftp -R" serves the folder read-only,
+// "internal-sftp -P rename,posix-rename" refuses renames, so the server
+// itself refuses, even to root.
+func LaunchSSHD(dir, extra string) (*SSHServer, error) {
+	if _, err := os.Stat(sshdPath); err != nil {
+		return nil, fmt.Errorf("%s is missing (Debian's openssh-server)", sshdPath)
+	}
+	hostSigner, hostPEM, err := newEd25519()
+	if err != nil {
+		return nil, err
+	}
+	clientSigner, clientPEM, err := newEd25519()
+	if err != nil {
+		return nil, err
+	}
 	up := filepath.Join(dir, "upload")
-	must(os.MkdirAll(up, 0o755))
+	if err := errors.Join(
+		os.WriteFile(filepath.Join(dir, "host_ed25519"), hostPEM, 0o600),
+		os.WriteFile(filepath.Join(dir, "authorized_keys"), ssh.MarshalAuthorizedKey(clientSigner.PublicKey()), 0o600),
+		os.MkdirAll(up, 0o755)); err != nil {
+		return nil, err
+	}
 	u, err := user.Current()
-	must(err)
+	if err != nil {
+		return nil, err
+	}
 	if os.Geteuid() == 0 {
 		// sshd insists on its privilege-separation directory when run as root.
-		must(os.MkdirAll("/run/sshd", 0o755))
+		if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
+			return nil, err
+		}
 	}
-	port := FreePort(t)
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
 	subsystem := "Subsystem sftp internal-sftp\n"
 	if strings.Contains(extra, "Subsystem sftp") {
 		subsystem = ""
@@ -114,38 +155,54 @@ PermitRootLogin yes
 LogLevel ERROR
 `, port, filepath.Join(dir, "host_ed25519"), filepath.Join(dir, "sshd.pid"), filepath.Join(dir, "authorized_keys"))
 	conf := filepath.Join(dir, "sshd_config")
-	must(os.WriteFile(conf, []byte(cfg), 0o600))
+	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
+		return nil, err
+	}
 	cmd := exec.Command(sshdPath, "-D", "-e", "-f", conf)
 	logf, err := os.Create(filepath.Join(dir, "sshd.log"))
-	must(err)
+	if err != nil {
+		return nil, err
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
-	must(cmd.Start())
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
+	if err := cmd.Start(); err != nil {
 		logf.Close()
-		if t.Failed() {
-			b, _ := os.ReadFile(filepath.Join(dir, "sshd.log"))
-			t.Logf("sshd log:\n%s", b)
-		}
-	})
-	waitListening(t, port)
-	return &SSHServer{Port: port, Dir: up, User: u.Username, ClientKey: clientPEM,
-		HostFP: ssh.FingerprintSHA256(hostSigner.PublicKey()), cmd: cmd}
+		return nil, err
+	}
+	s := &SSHServer{Port: port, Dir: up, User: u.Username, ClientKey: clientPEM,
+		HostFP: ssh.FingerprintSHA256(hostSigner.PublicKey()), cmd: cmd, log: logf}
+	if err := listening(port); err != nil {
+		s.Stop()
+		b, _ := os.ReadFile(filepath.Join(dir, "sshd.log"))
+		return nil, fmt.Errorf("%w; sshd said: %s", err, b)
+	}
+	return s, nil
+}
+
+// Stop ends the sshd.
+func (s *SSHServer) Stop() {
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
+	s.log.Close()
 }
 
 func waitListening(t testing.TB, port int) {
 	t.Helper()
+	if err := listening(port); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func listening(port int) error {
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
 		if err == nil {
 			c.Close()
-			return
+			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("nothing listening on port %d after 15 s", port)
+	return fmt.Errorf("nothing listening on port %d after 15 s", port)
 }
 
 // CutProxy forwards loopback connections to target; the first connection is
