@@ -1,7 +1,7 @@
 package relational
 
 import (
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -39,13 +39,6 @@ func newColumn(name string, idx int) *column {
 	return &column{name: name, idx: idx, counts: map[string]int32{}}
 }
 
-var (
-	reTextDate = regexp.MustCompile(`^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?( ?[AaPp][Mm])?(Z|[+-]\d{2}:?\d{2})?)?$`)
-	reEmail    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$`)
-	rePhone    = regexp.MustCompile(`^\+?[\d\s().\-/]{7,22}$`)
-	reClock    = regexp.MustCompile(`^\d{1,3}:\d{2}(:\d{2})?( ?[AaPp][Mm])?$`)
-)
-
 func (c *column) add(v string) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -71,7 +64,7 @@ func (c *column) add(v string) {
 			c.decimals2++
 		}
 	}
-	if c.nums > 0 {
+	if c.nums > 0 && mayParseFloat(v) {
 		if f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimLeft(v, "$€£"), ",", ""), 64); err == nil {
 			c.maxNum = max(c.maxNum, abs(f))
 			if f != 0 && (c.minNum == 0 || abs(f) < c.minNum) {
@@ -80,11 +73,11 @@ func (c *column) add(v string) {
 		}
 	}
 	switch {
-	case reEmail.MatchString(v):
+	case isEmail(v): // classify.go
 		c.emails++
-	case reTextDate.MatchString(v):
+	case isTextDate(v):
 		c.textDates++
-	case !isInt(v) && rePhone.MatchString(v) && digits(v) >= 7:
+	case !isInt(v) && isPhone(v) && digits(v) >= 7:
 		c.phones++
 	case isInitials(v):
 		c.initials++
@@ -92,7 +85,7 @@ func (c *column) add(v string) {
 		c.names++
 	case oneWord(v):
 		c.word1++
-	case reClock.MatchString(v):
+	case isClock(v):
 		c.clock++
 	}
 	if isBool(v) {
@@ -193,6 +186,9 @@ func isInt(v string) bool {
 }
 
 func isNum(v string) bool {
+	if !mayParseFloat(v) {
+		return false
+	}
 	v = strings.TrimLeft(v, "$€£")
 	v = strings.ReplaceAll(v, ",", "")
 	if strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
@@ -224,32 +220,54 @@ func isInitials(v string) bool {
 	return true
 }
 
+var boolWords = []string{"0", "1", "-1", "y", "n", "yes", "no", "true", "false", "t", "f", "x"}
+
 func isBool(v string) bool {
-	switch strings.ToLower(v) {
-	case "0", "1", "-1", "y", "n", "yes", "no", "true", "false", "t", "f", "x":
-		return true
+	if !ascii(v) { // a few non-ASCII letters lower-case to ASCII ones (K, İ)
+		return slices.Contains(boolWords, strings.ToLower(v))
+	}
+	if len(v) > len("false") {
+		return false
+	}
+	for _, w := range boolWords {
+		if len(v) == len(w) && strings.EqualFold(v, w) { // ASCII: EqualFold is ToLower's answer
+			return true
+		}
 	}
 	return false
 }
 
-// personName: two to four capitalised words of letters ("Ana M. Ruiz", "Ruiz, Ana").
-func personName(v string) bool {
-	ws := strings.Fields(strings.ReplaceAll(v, ",", " "))
-	if len(ws) < 2 || len(ws) > 4 {
-		return false
-	}
-	for _, w := range ws {
-		r := []rune(w)
-		if !unicode.IsUpper(r[0]) {
+func ascii(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
 			return false
-		}
-		for _, x := range r {
-			if !unicode.IsLetter(x) && x != '.' && x != '\'' && x != '-' {
-				return false
-			}
 		}
 	}
 	return true
+}
+
+// personName: two to four capitalised words of letters ("Ana M. Ruiz", "Ruiz, Ana").
+// Words are split at commas and white space, as strings.Fields would after
+// replacing the commas, without building them.
+func personName(v string) bool {
+	words, start := 0, true // start: the next letter begins a word
+	for _, r := range v {
+		if r == ',' || unicode.IsSpace(r) {
+			start = true
+			continue
+		}
+		if start {
+			words++
+			if words > 4 || !unicode.IsUpper(r) {
+				return false
+			}
+			start = false
+		}
+		if !unicode.IsLetter(r) && r != '.' && r != '\'' && r != '-' {
+			return false
+		}
+	}
+	return words >= 2
 }
 
 // numericDate: an integer that reads as a date from 1970 to 2060 in one of
@@ -291,16 +309,14 @@ func abs(f float64) float64 {
 
 // oneWord: a capitalised word of letters ("Ana", "Müller", "O'Brien").
 func oneWord(v string) bool {
-	r := []rune(v)
-	if len(r) < 2 || !unicode.IsUpper(r[0]) {
-		return false
-	}
-	for _, x := range r[1:] {
-		if !unicode.IsLower(x) && x != '\'' && x != '-' {
+	n := 0
+	for _, x := range v {
+		if n == 0 && !unicode.IsUpper(x) || n > 0 && !unicode.IsLower(x) && x != '\'' && x != '-' {
 			return false
 		}
+		n++
 	}
-	return true
+	return n >= 2
 }
 
 // wideDate: a date from 1980 to 2035 as Unix seconds or milliseconds, a
@@ -319,4 +335,16 @@ func wideDate(v string) bool {
 		return true
 	}
 	return n >= 2_444_240 && n <= 2_470_000
+}
+
+// mayParseFloat is false for values strconv.ParseFloat cannot read: those
+// with no digit and no n (as in inf, nan). It spares the parse and the
+// copy without commas for the words, names and codes of most columns.
+func mayParseFloat(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; isDigit(c) || c|0x20 == 'n' {
+			return true
+		}
+	}
+	return false
 }

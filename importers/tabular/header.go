@@ -33,11 +33,9 @@ func filledWidth(cells []string) int {
 }
 
 var (
-	reDateLike = regexp.MustCompile(`^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?( ?[AaPp][Mm])?$`)
-	reNumber   = regexp.MustCompile(`^[-+(]?[$€£]?\s?[\d.,' ]+%?\)?$`)
-	rePage     = regexp.MustCompile(`(?i)^page\s+\d+(\s+of\s+\d+)?$`)
-	reTotal    = regexp.MustCompile(`(?i)^(grand\s+totals?|sub-?\s?totals?|totals?)(\s+(for|of)\b.*)?\s*:?$`)
-	reSummary  = regexp.MustCompile(`(?i)summary|total|report|chart|pivot|dashboard|instruction|read\s?me|cover`)
+	rePage    = regexp.MustCompile(`(?i)^page\s+\d+(\s+of\s+\d+)?$`)
+	reTotal   = regexp.MustCompile(`(?i)^(grand\s+totals?|sub-?\s?totals?|totals?)(\s+(for|of)\b.*)?\s*:?$`)
+	reSummary = regexp.MustCompile(`(?i)summary|total|report|chart|pivot|dashboard|instruction|read\s?me|cover`)
 )
 
 // isLabel says whether a cell reads like a column title rather than a value.
@@ -46,7 +44,7 @@ func isLabel(c string) bool {
 	if c == "" || len(c) > 80 {
 		return false
 	}
-	if reDateLike.MatchString(c) || reNumber.MatchString(c) {
+	if dateLike(c) || numberLike(c) { // classify.go
 		return false
 	}
 	if strings.Contains(c, "@") && strings.Contains(c, ".") {

@@ -28,9 +28,9 @@ func classOf(v string) valueClass {
 	switch {
 	case v == "":
 		return classEmpty
-	case len(v) <= 30 && reDateLike.MatchString(v):
+	case len(v) <= 30 && dateLike(v):
 		return classDate
-	case len(v) <= 30 && reNumber.MatchString(v):
+	case len(v) <= 30 && numberLike(v):
 		return classNumber
 	}
 	return classText

@@ -1,0 +1,271 @@
+package relational
+
+// Byte-level forms of the patterns pass 1 holds every value of every column
+// to. As regular expressions they were a fifth of an ingest's CPU;
+// classify_test.go holds each to the pattern it replaces (kept there as the
+// oracle) on generated and fuzzed values.
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isASCIILetter(c byte) bool { c |= 0x20; return c >= 'a' && c <= 'z' }
+
+// isSpace is the regexp package's \s: [\t\n\f\r ].
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+func digitRun(s string, i int) int {
+	n := 0
+	for i+n < len(s) && isDigit(s[i+n]) {
+		n++
+	}
+	return n
+}
+
+func letterRun(s string, i int) int {
+	n := 0
+	for i+n < len(s) && isASCIILetter(s[i+n]) {
+		n++
+	}
+	return n
+}
+
+// isEmail: ^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$
+func isEmail(v string) bool {
+	at := -1
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '@':
+			if at >= 0 {
+				return false
+			}
+			at = i
+		case isSpace(v[i]):
+			return false
+		}
+	}
+	if at < 1 {
+		return false
+	}
+	// The letters after the last dot; the dot needs something before it.
+	end := len(v)
+	n := 0
+	for n < end-at-1 && isASCIILetter(v[end-1-n]) {
+		n++
+	}
+	dot := end - 1 - n
+	return n >= 2 && dot > at+1 && v[dot] == '.'
+}
+
+// isPhone: ^\+?[\d\s().\-/]{7,22}$
+func isPhone(v string) bool {
+	if v != "" && v[0] == '+' {
+		v = v[1:]
+	}
+	if len(v) < 7 || len(v) > 22 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case isDigit(c), isSpace(c), c == '(', c == ')', c == '.', c == '-', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isClock: ^\d{1,3}:\d{2}(:\d{2})?( ?[AaPp][Mm])?$
+func isClock(v string) bool {
+	n := digitRun(v, 0)
+	if n < 1 || n > 3 || n >= len(v) || v[n] != ':' {
+		return false
+	}
+	i := n + 1
+	if digitRun(v, i) < 2 {
+		return false
+	}
+	i += 2
+	if i < len(v) && v[i] == ':' {
+		if digitRun(v, i+1) < 2 {
+			return false
+		}
+		i += 3
+	}
+	return amPmEnd(v, i)
+}
+
+// amPmEnd: v[i:] is empty or ( ?[AaPp][Mm]) and nothing after it.
+func amPmEnd(v string, i int) bool {
+	if i == len(v) {
+		return true
+	}
+	if v[i] == ' ' {
+		i++
+	}
+	return i+2 == len(v) && (v[i]|0x20 == 'a' || v[i]|0x20 == 'p') && v[i+1]|0x20 == 'm'
+}
+
+// isTextDate is the pattern
+//
+//	^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})
+//	([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?( ?[AaPp][Mm])?(Z|[+-]\d{2}:?\d{2})?)?$
+//
+// Every digit or letter run is followed by something of another kind, so
+// each run is read whole and its length checked.
+func isTextDate(v string) bool {
+	i, ok := textDatePart(v)
+	return ok && timePart(v, i)
+}
+
+func dateSep(c byte) bool { return c == '-' || c == '/' || c == '.' }
+
+// textDatePart reads the date alternatives; i is where the date ends.
+func textDatePart(v string) (int, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if isASCIILetter(v[0]) { // Jan 5, 2024
+		n := letterRun(v, 0)
+		if n < 3 || n > 9 {
+			return 0, false
+		}
+		i := n
+		if i < len(v) && v[i] == '.' {
+			i++
+		}
+		if i >= len(v) || v[i] != ' ' {
+			return 0, false
+		}
+		i++
+		if n := digitRun(v, i); n < 1 || n > 2 {
+			return 0, false
+		} else {
+			i += n
+		}
+		if i < len(v) && v[i] == ',' {
+			i++
+		}
+		if i >= len(v) || v[i] != ' ' || digitRun(v, i+1) != 4 {
+			return 0, false
+		}
+		return i + 5, true
+	}
+	n := digitRun(v, 0)
+	i := n
+	switch {
+	case n == 4: // 2024-01-05
+		if i >= len(v) || !dateSep(v[i]) {
+			return 0, false
+		}
+		i++
+		if n := digitRun(v, i); n < 1 || n > 2 {
+			return 0, false
+		} else {
+			i += n
+		}
+		if i >= len(v) || !dateSep(v[i]) {
+			return 0, false
+		}
+		i++
+		if n := digitRun(v, i); n < 1 || n > 2 {
+			return 0, false
+		} else {
+			i += n
+		}
+		return i, true
+	case n == 1 || n == 2:
+		if i+1 >= len(v) {
+			return 0, false
+		}
+		if (v[i] == ' ' || v[i] == '-') && isASCIILetter(v[i+1]) { // 5 Jan 2024, 5-Jan-24
+			i++
+			n := letterRun(v, i)
+			if n < 3 || n > 9 {
+				return 0, false
+			}
+			i += n
+			if i >= len(v) || v[i] != ' ' && v[i] != '-' {
+				return 0, false
+			}
+			i++
+		} else { // 05/01/2024
+			if !dateSep(v[i]) {
+				return 0, false
+			}
+			i++
+			if n := digitRun(v, i); n < 1 || n > 2 {
+				return 0, false
+			} else {
+				i += n
+			}
+			if i >= len(v) || !dateSep(v[i]) {
+				return 0, false
+			}
+			i++
+		}
+		if n := digitRun(v, i); n < 2 || n > 4 {
+			return 0, false
+		} else {
+			i += n
+		}
+		return i, true
+	}
+	return 0, false
+}
+
+// timePart: v[i:] is empty or
+// [ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?( ?[AaPp][Mm])?(Z|[+-]\d{2}:?\d{2})? to the end.
+func timePart(v string, i int) bool {
+	if i == len(v) {
+		return true
+	}
+	if v[i] != ' ' && v[i] != 'T' {
+		return false
+	}
+	i++
+	n := digitRun(v, i)
+	if n < 1 || n > 2 || i+n >= len(v) || v[i+n] != ':' {
+		return false
+	}
+	i += n + 1
+	if digitRun(v, i) < 2 {
+		return false
+	}
+	i += 2
+	if i < len(v) && v[i] == ':' {
+		if digitRun(v, i+1) < 2 {
+			return false
+		}
+		i += 3
+	}
+	if i < len(v) && v[i] == '.' {
+		n := digitRun(v, i+1)
+		if n == 0 {
+			return false
+		}
+		i += 1 + n
+	}
+	if i < len(v) && (v[i] == ' ' || v[i]|0x20 == 'a' || v[i]|0x20 == 'p') {
+		j := i
+		if v[j] == ' ' {
+			j++
+		}
+		if j+1 >= len(v) || v[j]|0x20 != 'a' && v[j]|0x20 != 'p' || v[j+1]|0x20 != 'm' {
+			return false
+		}
+		i = j + 2
+	}
+	if i == len(v) {
+		return true
+	}
+	if v[i] == 'Z' {
+		return i+1 == len(v)
+	}
+	if v[i] != '+' && v[i] != '-' || digitRun(v, i+1) < 2 {
+		return false
+	}
+	i += 3
+	if i < len(v) && v[i] == ':' {
+		i++
+	}
+	return digitRun(v, i) == 2 && i+2 == len(v)
+}
