@@ -87,6 +87,43 @@ func scanDate(v string) scanned {
 
 // scanDatePatterns reads a trimmed, non-blank value with the patterns.
 func scanDatePatterns(v string) scanned {
+	if !mayBeDate(v) {
+		return scanned{shape: shapeBad}
+	}
+	return scanDateRegexps(v)
+}
+
+// mayBeDate is false for values none of the patterns can match, decided from
+// how they start: Observe shows every column's values (amounts, invoice and
+// matter numbers) to the date reader, and running six patterns on each to
+// learn it is no date cost more than the rest of pass 1.
+// TestMayBeDateKeepsThePatternsAnswers holds it to scanDateRegexps.
+func mayBeDate(v string) bool {
+	if v == "" {
+		return false
+	}
+	if c := v[0]; c < '0' || c > '9' {
+		return hasLetter(v[:1]) // only reMonDY starts with something else: a letter
+	}
+	n := 1
+	for n < len(v) && v[n] >= '0' && v[n] <= '9' {
+		n++
+	}
+	switch n {
+	case 1, 2: // a/b/y needs two separators; d-Mon-y a month's name
+		return hasLetter(v) || strings.Count(v, "-")+strings.Count(v, "/")+strings.Count(v, ".") >= 2
+	case 4: // ISO, or a serial
+		return n == len(v) || v[n] == '-' || v[n] == '/' || v[n] == '.'
+	case 5: // a serial
+		return n == len(v) || v[n] == '.'
+	case 8: // YYYYMMDD
+		return n == len(v)
+	}
+	return false
+}
+
+// scanDateRegexps is scanDatePatterns without the quick refusal.
+func scanDateRegexps(v string) scanned {
 	if m := reISODate.FindStringSubmatch(v); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])

@@ -1,8 +1,9 @@
 package mapping
 
 import (
-	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Excel damage in an identifier column (matter numbers, ids). Excel turns
@@ -26,13 +27,119 @@ import (
 //
 // Every test is decided per column from counters kept in Observe.
 
-var (
-	reDashedID   = regexp.MustCompile(`^[A-Za-z]{0,4}(\d{1,6})[-./]\d{1,6}[A-Za-z]?$`)
-	reMonthish   = regexp.MustCompile(`^(\d{1,2}[-\s/.](\p{L}{3,9})([-\s/.]\d{2,4})?|(\p{L}{3,9})[-\s/.]\d{2})$`)
-	reWordCode   = regexp.MustCompile(`^\p{L}{3,9}[-\s/.]\d{2}$`)
-	reSlashDate  = regexp.MustCompile(`^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$`)
-	reSerialOnly = regexp.MustCompile(`^\d{5}$`)
-)
+// The shapes below are read byte by byte, not by regular expressions: Observe
+// shows them every value with a digit of every column. excel_shapes_test.go
+// holds each to the pattern it replaced (kept there as the oracle).
+
+func digitsAt(v string, i int) int {
+	n := 0
+	for i+n < len(v) && v[i+n] >= '0' && v[i+n] <= '9' {
+		n++
+	}
+	return n
+}
+
+func asciiLetter(c byte) bool { c |= 0x20; return c >= 'a' && c <= 'z' }
+
+// dashedID: ^[A-Za-z]{0,4}(\d{1,6})[-./]\d{1,6}[A-Za-z]?$ ; lead is the
+// length of the first digit group.
+func dashedID(v string) (lead int, ok bool) {
+	i := 0
+	for i < len(v) && asciiLetter(v[i]) {
+		i++
+	}
+	if i > 4 {
+		return 0, false
+	}
+	lead = digitsAt(v, i)
+	if lead < 1 || lead > 6 {
+		return 0, false
+	}
+	i += lead
+	if i >= len(v) || v[i] != '-' && v[i] != '.' && v[i] != '/' {
+		return 0, false
+	}
+	i++
+	if n := digitsAt(v, i); n < 1 || n > 6 {
+		return 0, false
+	} else {
+		i += n
+	}
+	if i < len(v) && asciiLetter(v[i]) {
+		i++
+	}
+	return lead, i == len(v)
+}
+
+// slashDateShape: ^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$
+func slashDateShape(v string) bool {
+	i := 0
+	for part, lim := range [3][2]int{{1, 2}, {1, 2}, {2, 4}} {
+		if part > 0 {
+			if i >= len(v) || v[i] != '/' && v[i] != '.' {
+				return false
+			}
+			i++
+		}
+		n := digitsAt(v, i)
+		if n < lim[0] || n > lim[1] {
+			return false
+		}
+		i += n
+	}
+	return i == len(v)
+}
+
+// labelSep is [-\s/.] (\s being [\t\n\f\r ]).
+func labelSep(c byte) bool {
+	return c == '-' || c == '/' || c == '.' || c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// lettersAt is the length in bytes and in letters of the run of (Unicode)
+// letters at i.
+func lettersAt(v string, i int) (size, count int) {
+	for i+size < len(v) {
+		r, w := utf8.DecodeRuneInString(v[i+size:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		size += w
+		count++
+	}
+	return size, count
+}
+
+// monthLabel matches ^(\d{1,2}[-\s/.](\p{L}{3,9})([-\s/.]\d{2,4})?|(\p{L}{3,9})[-\s/.]\d{2})$
+// and returns the word; wordFirst says it was the second form (SMI-01).
+func monthLabel(v string) (word string, wordFirst, ok bool) {
+	if v == "" {
+		return "", false, false
+	}
+	if n := digitsAt(v, 0); n > 0 { // 1-Jan, 16-Jan-01
+		if n > 2 || n >= len(v) || !labelSep(v[n]) {
+			return "", false, false
+		}
+		i := n + 1
+		size, count := lettersAt(v, i)
+		if count < 3 || count > 9 {
+			return "", false, false
+		}
+		word, i = v[i:i+size], i+size
+		if i == len(v) {
+			return word, false, true
+		}
+		if !labelSep(v[i]) {
+			return "", false, false
+		}
+		d := digitsAt(v, i+1)
+		return word, false, d >= 2 && d <= 4 && i+1+d == len(v)
+	}
+	size, count := lettersAt(v, 0) // Jan-01
+	if count < 3 || count > 9 || size >= len(v) || !labelSep(v[size]) {
+		return "", false, false
+	}
+	return v[:size], true, digitsAt(v, size+1) == 2 && size+3 == len(v)
+}
 
 // Serial numbers of the dates a firm's records hold: 1980-01-01 .. 2049-12-31.
 const (
@@ -52,7 +159,7 @@ type excelObs struct {
 
 // serialSuspect: a value Excel could have written for a date cell.
 func serialSuspect(v string) bool {
-	if len(v) != 5 || v[0] == '0' || !reSerialOnly.MatchString(v) {
+	if len(v) != 5 || v[0] == '0' || digitsAt(v, 0) != 5 {
 		return false
 	}
 	n := 0
@@ -63,7 +170,7 @@ func serialSuspect(v string) bool {
 }
 
 func slashDate(v string) bool {
-	return len(v) >= 5 && len(v) <= 10 && strings.ContainsAny(v, "/.") && reSlashDate.MatchString(v)
+	return len(v) >= 5 && len(v) <= 10 && strings.ContainsAny(v, "/.") && slashDateShape(v)
 }
 
 // observe counts one trimmed, non-empty value that holds a digit.
@@ -71,9 +178,9 @@ func (x *excelObs) observe(v string) {
 	sd := slashDate(v)
 	switch {
 	case !sd && len(v) <= 18 && strings.ContainsAny(v, "-./"):
-		if m := reDashedID.FindStringSubmatch(v); m != nil {
+		if lead, ok := dashedID(v); ok {
 			x.dashedID++
-			if len(m[1]) == 5 {
+			if lead == 5 {
 				x.dashed5++
 			}
 			return
@@ -85,7 +192,7 @@ func (x *excelObs) observe(v string) {
 	if hasLetter(v) {
 		if monthish(v) {
 			x.monthish++
-		} else if len(v) <= 13 && reWordCode.MatchString(v) {
+		} else if _, wordFirst, ok := monthLabel(v); len(v) <= 13 && ok && wordFirst {
 			x.wordCode++
 		}
 		return

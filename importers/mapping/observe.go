@@ -45,15 +45,11 @@ func hasLetter(v string) bool {
 
 // monthish reports a value Excel made out of an identifier ("1-Jan", "Jan-01", "16-Jan-01").
 func monthish(v string) bool {
-	m := reMonthish.FindStringSubmatch(v)
-	if m == nil {
+	w, _, ok := monthLabel(v)
+	if !ok {
 		return false
 	}
-	w := m[2]
-	if w == "" {
-		w = m[4]
-	}
-	_, ok := monthNames[strings.ToLower(w)]
+	_, ok = monthNames[strings.ToLower(w)]
 	return ok
 }
 
