@@ -259,19 +259,14 @@ func preflight(ctx context.Context, ws *workspace.Workspace, opts Options) (*Man
 			System: s.System, Profile: s.Profile, ExportedAt: s.ExportedAt, Rows: s.Counts.Rows, Records: s.Counts.Records,
 			Excluded: s.Counts.Excluded, Rejected: s.Counts.Rejected})
 	}
-	c, err := ws.Counts(ctx)
+	// Every row is one item written: a record, a left-out row or a reject.
+	// The counts by type and reason (a walk of every row) are read once, by
+	// the readiness summary beside the rest, and fill the manifest at the end.
+	items, err := ws.CountRows(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	m.Excluded, m.Rejected, m.Rows = c.Excluded, c.Rejected, c.Rows
 	m.Counts = map[model.Entity]int64{}
-	items := c.Rejected
-	for _, n := range c.Records {
-		items += n
-	}
-	for _, n := range c.Excluded {
-		items += n
-	}
 	return m, items, nil
 }
 

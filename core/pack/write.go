@@ -402,6 +402,7 @@ type spooledReports struct {
 	cancel     context.CancelFunc
 	done       chan struct{}
 	html, xlsx *spool
+	gathered   *report.Gathered // the summary both reports read; its counts fill the manifest
 	err        error
 }
 
@@ -417,6 +418,7 @@ func (p *packer) startReports() *spooledReports {
 			s.err = fmt.Errorf("readiness report: %w", err)
 			return
 		}
+		s.gathered = g
 		var htmlErr error
 		htmlDone := make(chan struct{})
 		go func() {
@@ -501,6 +503,8 @@ func (p *packer) reports(spooled *spooledReports) error {
 	if err := spooled.wait(); err != nil {
 		return err
 	}
+	c := spooled.gathered.Counts()
+	p.m.Excluded, p.m.Rejected, p.m.Rows = c.Excluded, c.Rejected, c.Rows
 	e, err := p.z.copySpool("report/readiness.html", false, spooled.html)
 	if err != nil {
 		return fmt.Errorf("readiness report (HTML): %w", err)

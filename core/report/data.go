@@ -77,20 +77,27 @@ func sevRank(s model.Severity) int {
 // Gathered is what both reports say about the project as a whole, read
 // once: a package writes both reports, and on a large firm the reading (the
 // counts walk every row) costs as much as writing a report.
-type Gathered struct{ s summary }
+type Gathered struct {
+	s      summary
+	counts workspace.Counts
+}
+
+// Counts are the project's counts as the summary read them: a package's
+// manifest takes them from here instead of walking every row again.
+func (g *Gathered) Counts() workspace.Counts { return g.counts }
 
 // Gather reads the project's summary for WriteHTMLFrom and WriteXLSXFrom.
 // The reports only read it, so both may use it at the same time.
 func Gather(ctx context.Context, ws *workspace.Workspace) (*Gathered, error) {
-	s, err := gather(ctx, ws)
-	if err != nil {
+	g := &Gathered{}
+	if err := gather(ctx, ws, g); err != nil {
 		return nil, err
 	}
-	return &Gathered{s: s}, nil
+	return g, nil
 }
 
-func gather(ctx context.Context, ws *workspace.Workspace) (summary, error) {
-	var s summary
+func gather(ctx context.Context, ws *workspace.Workspace, g *Gathered) error {
+	s := &g.s
 	db := ws.DB()
 	s.Firm, _ = ws.Setting(ctx, workspace.SettingFirmName)
 	s.OldSystem, _ = ws.Setting(ctx, workspace.SettingOldSystemName)
@@ -102,12 +109,13 @@ func gather(ctx context.Context, ws *workspace.Workspace) (summary, error) {
 	}
 	var err error
 	if s.Sources, err = ws.Sources(ctx); err != nil {
-		return s, err
+		return err
 	}
 	counts, err := ws.Counts(ctx)
 	if err != nil {
-		return s, err
+		return err
 	}
+	g.counts = counts
 	s.Rows, s.Rejected = counts.Rows, counts.Rejected
 
 	// A join, not "row_id IN (SELECT id FROM rows …)": that list held every
@@ -117,7 +125,7 @@ func gather(ctx context.Context, ws *workspace.Workspace) (summary, error) {
 		WHERE f.severity = 'blocker' AND r.outcome = 'record' AND r.state = 'active'
 		GROUP BY f.entity`)
 	if err != nil {
-		return s, err
+		return err
 	}
 	// Two index walks (groupCount adds them up), not one WHERE … OR …:
 	// SQLite answered the OR by collecting every matching row id in memory.
@@ -126,7 +134,7 @@ func gather(ctx context.Context, ws *workspace.Workspace) (summary, error) {
 		UNION ALL
 		SELECT entity, count(*) FROM rows WHERE outcome = 'record' AND state != 'active' AND derived = 0 GROUP BY entity`)
 	if err != nil {
-		return s, err
+		return err
 	}
 	for _, e := range model.Entities {
 		t := typeRow{Entity: e, Label: e.Label(), Records: counts.Records[e], Blocked: blocked[string(e)], Excluded: excluded[string(e)]}
@@ -162,23 +170,23 @@ func gather(ctx context.Context, ws *workspace.Workspace) (summary, error) {
 			return nil
 		})
 		if err != nil {
-			return s, err
+			return err
 		}
 	}
 
 	if s.Findings, err = ws.SummarizeFindings(ctx, workspace.FindingFilter{}); err != nil {
-		return s, err
+		return err
 	}
 	worst := map[string]model.Severity{}
 	rows, err := db.QueryContext(ctx, `SELECT f.rule, f.severity FROM findings f WHERE `+activeFinding+` GROUP BY f.rule, f.severity`)
 	if err != nil {
-		return s, err
+		return err
 	}
 	for rows.Next() {
 		var rule, sev string
 		if err := rows.Scan(&rule, &sev); err != nil {
 			rows.Close()
-			return s, err
+			return err
 		}
 		if w, ok := worst[rule]; !ok || sevRank(model.Severity(sev)) < sevRank(w) {
 			worst[rule] = model.Severity(sev)
@@ -203,10 +211,10 @@ func gather(ctx context.Context, ws *workspace.Workspace) (summary, error) {
 	kinds, err := groupCount(ctx, db, `SELECT coalesce(json_extract(ledger, '$.kind'), ''), count(*) FROM rows
 		WHERE outcome = 'excluded' AND ledger IS NOT NULL GROUP BY 1`)
 	if err != nil {
-		return s, err
+		return err
 	}
-	s.NotMigrated = notMigratedRows(s, counts, kinds)
-	return s, nil
+	s.NotMigrated = notMigratedRows(*s, counts, kinds)
+	return nil
 }
 
 func knownReason(r model.Reason) bool {
@@ -303,13 +311,17 @@ func eachFindingRow(ctx context.Context, ws *workspace.Workspace, rule string, l
 		WHERE ` + activeFinding
 	var args []any
 	if rule != "" {
-		// Every severity named (the schema allows no other) so SQLite finds
-		// the rule's findings through findings_rule(severity, rule) instead
-		// of reading every finding once per rule's sheet.
-		q += ` AND f.severity IN ('blocker', 'warning', 'info') AND f.rule = ?`
+		// Every severity rank named (the schema allows no other) so SQLite
+		// finds the rule's findings through findings_list instead of reading
+		// every finding once per rule's sheet.
+		q += ` AND f.sev_rank IN (0, 1, 2) AND f.rule = ?`
 		args = append(args, rule)
 	}
-	q += ` ORDER BY CASE f.severity WHEN 'blocker' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.rule, f.source, f.row_no, f.id`
+	// findings_list's own order (sev_rank is blockers first, then warnings,
+	// then info; the row id ends every index entry): SQLite walks the index
+	// instead of sorting every finding with its row's values attached, and
+	// the page's first rows come without reading the rest.
+	q += ` ORDER BY f.sev_rank, f.rule, f.source, f.row_no, f.id`
 	if limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, limit)
