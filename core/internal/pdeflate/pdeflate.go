@@ -32,6 +32,17 @@ const (
 // written: enough to keep every core busy while the oldest one is written.
 var deflateInFlight = 2*runtime.GOMAXPROCS(0) + 1
 
+// LimitInFlight lets one block be compressed at a time until restore is
+// called, for a test that measures the live heap: each block in flight
+// holds about 3 MB (its input, its output and a compressor's tables), and
+// how many are in flight at a given moment depends on the cores and on
+// timing. Not for use while streams are being written.
+func LimitInFlight() (restore func()) {
+	old := deflateInFlight
+	deflateInFlight = 1
+	return func() { deflateInFlight = old }
+}
+
 var (
 	deflateWriters = sync.Pool{New: func() any {
 		w, err := flate.NewWriter(nil, Level)
