@@ -9,7 +9,6 @@ import (
 
 	"handover/core/clio"
 	"handover/internal/fakeclio"
-	"handover/internal/synth"
 )
 
 func init() {
@@ -35,10 +34,7 @@ func runFakeClio(e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	var users []fakeclio.User
-	for _, l := range synth.Lawyers {
-		users = append(users, fakeclio.User{FirstName: l.First, LastName: l.Last, Initials: l.Initials, Email: l.Email})
-	}
+	users := fakeclio.DemoUsers()
 	const id, secret = "handover-dev", "handover-dev-secret"
 	opts := fakeclio.Options{Addr: *addr, RateLimit: *rate, Window: *window, Users: users, ManualNumbering: *manual,
 		AutoApprove: *auto, ValidateSpec: *validate,

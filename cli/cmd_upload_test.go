@@ -17,7 +17,6 @@ import (
 	"handover/core/secrets"
 	"handover/core/upload"
 	"handover/internal/fakeclio"
-	"handover/internal/synth"
 )
 
 // The user map: a header line is skipped, and an empty e-mail (or "-")
@@ -59,10 +58,7 @@ func signedInFake(t *testing.T) (*fakeclio.Server, string) {
 		t.Setenv(k, home)
 	}
 	t.Setenv(clio.EnvBaseURL, "")
-	var users []fakeclio.User
-	for _, lw := range synth.Lawyers {
-		users = append(users, fakeclio.User{FirstName: lw.First, LastName: lw.Last, Initials: lw.Initials, Email: lw.Email})
-	}
+	users := fakeclio.DemoUsers()
 	fake, err := fakeclio.New(fakeclio.Options{RateLimit: 100000, Users: users})
 	if err != nil {
 		t.Fatal(err)

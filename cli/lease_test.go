@@ -21,7 +21,6 @@ import (
 	"handover/core/secrets"
 	"handover/core/workspace"
 	"handover/internal/fakeclio"
-	"handover/internal/synth"
 )
 
 // TestLeaseHelperProcess is not a test: the tests below start it as a
@@ -69,10 +68,7 @@ func (p *helperProc) wait() int {
 // of the demo firm lasts seconds, with the demo firm's lawyers as users.
 func leaseFake(t *testing.T) (*fakeclio.Server, string, string) {
 	t.Helper()
-	var users []fakeclio.User
-	for _, lw := range synth.Lawyers {
-		users = append(users, fakeclio.User{FirstName: lw.First, LastName: lw.Last, Initials: lw.Initials, Email: lw.Email})
-	}
+	users := fakeclio.DemoUsers()
 	fake, err := fakeclio.New(fakeclio.Options{RateLimit: 100000, Users: users, Latency: 4 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

@@ -22,7 +22,6 @@ import (
 	"handover/core/clio"
 	"handover/core/secrets"
 	"handover/internal/fakeclio"
-	"handover/internal/synth"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from one goroutine while another reads it.
@@ -71,10 +70,7 @@ func TestSecretsOnlyInTheKeyring(t *testing.T) {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 
-	var users []fakeclio.User
-	for _, lw := range synth.Lawyers {
-		users = append(users, fakeclio.User{FirstName: lw.First, LastName: lw.Last, Initials: lw.Initials, Email: lw.Email})
-	}
+	users := fakeclio.DemoUsers()
 	fake, err := fakeclio.New(fakeclio.Options{AutoApprove: true, RotateRefresh: true, RateLimit: 100000, Users: users,
 		AccessTokenTTL: 2 * time.Second}) // short: the upload must refresh (and rotate) mid-run
 	if err != nil {

@@ -266,10 +266,7 @@ func tourSend(p *packageScreen, wait func(func() *Task), do func(func()), shot f
 // with the demo firm's lawyers as users, and uploads to it: nothing leaves
 // the machine.
 func tourClio(up *uploadScreen, wait func(func() *Task), do func(func()), shot func(string), phase func(string)) error {
-	var users []fakeclio.User
-	for _, l := range synth.Lawyers {
-		users = append(users, fakeclio.User{FirstName: l.First, LastName: l.Last, Initials: l.Initials, Email: l.Email})
-	}
+	users := fakeclio.DemoUsers()
 	srv, err := fakeclio.New(fakeclio.Options{RateLimit: 100000, Window: time.Second, Users: users, DisableFieldsCatalog: true})
 	if err != nil {
 		return err

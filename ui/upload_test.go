@@ -34,10 +34,7 @@ func demoAppAndClio(t *testing.T) (*App, *fakeclio.Server, string) {
 	if err := readiness.Acknowledge(context.Background(), u.Project(), "Dana Office", time.Now(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	var users []fakeclio.User
-	for _, l := range synth.Lawyers {
-		users = append(users, fakeclio.User{FirstName: l.First, LastName: l.Last, Initials: l.Initials, Email: l.Email})
-	}
+	users := fakeclio.DemoUsers()
 	srv, err := fakeclio.New(fakeclio.Options{RateLimit: 100000, Window: time.Second, Users: users, DisableFieldsCatalog: true})
 	if err != nil {
 		t.Fatal(err)

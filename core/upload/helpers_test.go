@@ -19,7 +19,6 @@ import (
 	"handover/core/workspace"
 	"handover/importers/ingest"
 	"handover/internal/fakeclio"
-	"handover/internal/synth"
 )
 
 func init() { settleDelay = 0 }
@@ -103,15 +102,6 @@ func openWS(t testing.TB, path string) *workspace.Workspace {
 	return ws
 }
 
-// lawyers are the demo firm's people as Clio users.
-func lawyers() []fakeclio.User {
-	var us []fakeclio.User
-	for _, l := range synth.Lawyers {
-		us = append(us, fakeclio.User{FirstName: l.First, LastName: l.Last, Initials: l.Initials, Email: l.Email})
-	}
-	return us
-}
-
 type fake struct {
 	srv    *fakeclio.Server
 	url    string
@@ -128,7 +118,7 @@ func startFake(t testing.TB, o fakeclio.Options) *fake {
 		o.Window = time.Second
 	}
 	if len(o.Users) == 0 {
-		o.Users = lawyers()
+		o.Users = fakeclio.DemoUsers()
 	}
 	o.ValidateSpec = true
 	srv, err := fakeclio.New(o)

@@ -223,7 +223,7 @@ func TestLeaveUnassigned(t *testing.T) {
 // also when the owner is no Clio user at all.
 func TestChosenCalendar(t *testing.T) {
 	ctx := context.Background()
-	f := startFake(t, fakeclio.Options{Users: lawyers()[1:]}) // Helen Lane is not in this Clio
+	f := startFake(t, fakeclio.Options{Users: fakeclio.DemoUsers()[1:]}) // Helen Lane is not in this Clio
 	ws := openWS(t, demoProject(t))
 	owner := synth.Lawyers[0].Email
 	p, err := Plan(ctx, ws, f.client, Options{AllowBlockers: true})
