@@ -1,5 +1,10 @@
 package workspace
 
+import (
+	"database/sql"
+	"fmt"
+)
+
 // applicationID marks a SQLite file as a Handover project ("HAND").
 const applicationID = 0x48414E44
 
@@ -233,6 +238,57 @@ CREATE INDEX findings_list ON findings(sev_rank, rule, source, row_no);
 CREATE INDEX findings_list_entity ON findings(entity, sev_rank, rule, source, row_no);
 CREATE INDEX rows_inactive ON rows(id) WHERE outcome = 'record' AND state != 'active';
 `,
+	// 5 → 6: the CHECK constraints of rows and findings written as ORs of
+	// equalities (see listFreeChecks, which does the work).
+	``,
+}
+
+// migrationSteps[i], when present, runs after migrations[i] in the same
+// transaction: the steps plain SQL cannot do.
+var migrationSteps = map[int]func(*sql.Tx) error{
+	5: listFreeChecks,
+}
+
+// listFreeChecks rewrites `CHECK(x IN ('a','b','c'))` on rows.outcome,
+// rows.state and findings.severity as `x = 'a' OR x = 'b' OR x = 'c'`. SQLite
+// codes an IN list of more than two constants as a temporary B-tree built
+// afresh each time a statement runs, so every staged row and every finding
+// paid for opening and closing one or two of them: about a quarter of
+// staging's CPU. The constraints accept exactly the same values, so only the
+// schema's text changes, through writable_schema as SQLite documents for
+// changing CHECK constraints (no table rebuild: a project of any size opens
+// at once). A project whose text differs keeps its constraint: still correct.
+func listFreeChecks(tx *sql.Tx) error {
+	rewrites := []struct{ table, from, to string }{
+		{"rows", `CHECK(outcome IN ('record','excluded','rejected'))`,
+			`CHECK(outcome = 'record' OR outcome = 'excluded' OR outcome = 'rejected')`},
+		{"rows", `CHECK(state IN ('active','excluded','merged'))`,
+			`CHECK(state = 'active' OR state = 'excluded' OR state = 'merged')`},
+		{"findings", `CHECK(severity IN ('blocker','warning','info'))`,
+			`CHECK(severity = 'blocker' OR severity = 'warning' OR severity = 'info')`},
+	}
+	var version int64
+	if err := tx.QueryRow(`PRAGMA schema_version`).Scan(&version); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`PRAGMA writable_schema = ON`); err != nil {
+		return err
+	}
+	for _, r := range rewrites {
+		if _, err := tx.Exec(`UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = ?`,
+			r.from, r.to, r.table); err != nil {
+			tx.Exec(`PRAGMA writable_schema = OFF`)
+			return err
+		}
+	}
+	// A new schema version makes every connection, this one included, read
+	// the schema again before its next statement.
+	if _, err := tx.Exec(fmt.Sprintf(`PRAGMA schema_version = %d`, version+1)); err != nil {
+		tx.Exec(`PRAGMA writable_schema = OFF`)
+		return err
+	}
+	_, err := tx.Exec(`PRAGMA writable_schema = OFF`)
+	return err
 }
 
 // SchemaVersion is the schema this build writes.

@@ -197,8 +197,12 @@ func inspect(path string) (int, error) {
 	return version, nil
 }
 
-func (w *Workspace) migrate(from int) error {
-	for v := from; v < SchemaVersion; v++ {
+func (w *Workspace) migrate(from int) error { return w.migrateTo(from, SchemaVersion) }
+
+// migrateTo carries the schema from version from to version to, one
+// transaction per step.
+func (w *Workspace) migrateTo(from, to int) error {
+	for v := from; v < to; v++ {
 		tx, err := w.db.Begin()
 		if err != nil {
 			return err
@@ -206,6 +210,12 @@ func (w *Workspace) migrate(from int) error {
 		if _, err := tx.Exec(migrations[v]); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("upgrade project schema %d→%d: %w", v, v+1, err)
+		}
+		if step := migrationSteps[v]; step != nil {
+			if err := step(tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("upgrade project schema %d→%d: %w", v, v+1, err)
+			}
 		}
 		if _, err := tx.Exec(`INSERT INTO meta(key, value) VALUES('schema_version', ?)
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, strconv.Itoa(v+1)); err != nil {
