@@ -43,6 +43,11 @@ type Options struct {
 	// MaxBlock caps how many contacts one duplicate-blocking key may gather
 	// before it is skipped (with an info finding); 0 = 500.
 	MaxBlock int
+
+	// plain runs the check the straightforward way, on one goroutine and
+	// storing every duplicate link: the reference the tests hold the fast
+	// path to, finding for finding.
+	plain bool
 }
 
 // Result is the outcome of a run.
@@ -102,7 +107,22 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 		res.Balances = bs
 		progress("balances", 1, 1)
 	}
-	counts, err := ws.Counts(ctx)
+	// The counts walk every row: they are taken beside the check (which
+	// changes no record from here on), and progress is measured against the
+	// number of active records, which two index-only counts give at once.
+	var counts workspace.Counts
+	var countsErr error
+	countsDone := make(chan struct{})
+	countsCtx, stopCounts := context.WithCancel(ctx)
+	go func() {
+		defer close(countsDone)
+		counts, countsErr = ws.Counts(countsCtx)
+	}()
+	defer func() {
+		stopCounts()
+		<-countsDone
+	}()
+	total, err := activeRecords(ctx, ws)
 	if err != nil {
 		return res, err
 	}
@@ -110,8 +130,16 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 	if err != nil {
 		return res, err
 	}
-	defer c.dup.close()
+	dupCtx, stopDup := context.WithCancel(ctx)
+	if !opts.plain {
+		c.dupw = startDupWorker(dupCtx, c.dup)
+	}
 	defer func() {
+		stopDup()
+		if c.dupw != nil {
+			c.dupw.wait() // its error, if any, is the check's only when it got that far
+		}
+		c.dup.close()
 		if c.labelStmt != nil {
 			c.labelStmt.Close()
 		}
@@ -126,27 +154,10 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 		return res, err
 	}
 	c.em.fw = fw
-	var total, done int64
-	for _, e := range model.Entities {
-		total += counts.Records[e]
-	}
-	for _, e := range model.Entities {
-		stage := string(e)
-		progress(stage, done, total)
-		err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: e}, func(r workspace.StoredRecord) error {
-			done++
-			if done%5000 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				progress(stage, done, total)
-			}
-			return c.record(r)
-		})
-		if err != nil {
-			fw.Abort()
-			return res, err
-		}
+	done, err := c.pass(ctx, progress, total)
+	if err != nil {
+		fw.Abort()
+		return res, err
 	}
 	progress("duplicates", done, total)
 	steps := []func() error{
@@ -170,6 +181,10 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 	if err := recordChecked(ctx, ws, rev, time.Now()); err != nil {
 		return res, err
 	}
+	<-countsDone
+	if countsErr != nil {
+		return res, countsErr
+	}
 	progress("done", total, total)
 	res.Counts = counts
 	res.Summary, err = ws.SummarizeFindings(ctx, workspace.FindingFilter{})
@@ -178,6 +193,20 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 	}
 	res.Ready = res.Summary.BySeverity[model.Blocker] == 0
 	return res, nil
+}
+
+// activeRecords is how many records the check reads: every record less
+// those left out or merged while cleaning (few, with an index of their own).
+func activeRecords(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+	var all, off int64
+	if err := ws.DB().QueryRowContext(ctx, `SELECT count(*) FROM rows WHERE outcome = 'record'`).Scan(&all); err != nil {
+		return 0, err
+	}
+	if err := ws.DB().QueryRowContext(ctx, `SELECT count(*) FROM rows INDEXED BY rows_inactive
+		WHERE outcome = 'record' AND state != 'active'`).Scan(&off); err != nil {
+		return 0, err
+	}
+	return all - off, nil
 }
 
 // emitter writes findings with the record's provenance filled in.
@@ -193,6 +222,15 @@ func (e *emitter) add(r workspace.StoredRecord, rule string, sev model.Severity,
 		Source: r.Prov.Source, Row: r.Prov.Row, Field: field, Value: value,
 		Message: msg, Fix: fix, Detail: detail,
 	})
+}
+
+// addEncoded is add with the detail already JSON ("{}" for none).
+func (e *emitter) addEncoded(r workspace.StoredRecord, rule string, sev model.Severity, field, value, msg, fix, detail string) error {
+	return e.fw.AddEncoded(e.ctx, workspace.StoredFinding{
+		Rule: rule, Severity: sev, Entity: r.Entity, RecordKey: r.Key, RowID: r.ID,
+		Source: r.Prov.Source, Row: r.Prov.Row, Field: field, Value: value,
+		Message: msg, Fix: fix,
+	}, detail)
 }
 
 // system names the old system a record came from, for suggested fixes.
@@ -215,6 +253,7 @@ type checker struct {
 	userUses  map[string]*userUse
 	cf        map[string]*fieldUse
 	dup       *dupCollector
+	dupw      *dupWorker       // nil when plain: dup is then fed and compared in line
 	persons   *personCheck     // records with no person, by type and file (owners.go)
 	perSource map[string]int64 // records by type and file (aggregate.go)
 }

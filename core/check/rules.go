@@ -18,7 +18,8 @@ const (
 )
 
 // record runs every per-record rule for one record.
-func (c *checker) record(r workspace.StoredRecord) error {
+// phones are a contact's numbers checked by the reader (checkPhones).
+func (c *checker) record(r workspace.StoredRecord, phones []phoneResult) error {
 	c.countRecord(r)                        // the share a finding kind fires on (aggregate.go)
 	if err := c.notePerson(r); err != nil { // no assignee/owner/user: one finding per file (owners.go)
 		return err
@@ -37,7 +38,7 @@ func (c *checker) record(r workspace.StoredRecord) error {
 	switch v := r.Data.(type) {
 	case *model.Contact:
 		c.ix.Add(r)
-		return c.contact(r, v)
+		return c.contact(r, v, phones)
 	case *model.Matter:
 		c.ix.Add(r)
 		return c.matter(r, v)
@@ -151,7 +152,7 @@ func (c *checker) date(r workspace.StoredRecord, field, value string, required b
 	return t, true, nil
 }
 
-func (c *checker) contact(r workspace.StoredRecord, v *model.Contact) error {
+func (c *checker) contact(r workspace.StoredRecord, v *model.Contact, phones []phoneResult) error {
 	sys := c.em.system(r)
 	first, last, name := strings.TrimSpace(v.FirstName), strings.TrimSpace(v.LastName), strings.TrimSpace(v.Name)
 	if err := c.enum(r, B, "type", v.Type, "Person", "Company"); err != nil {
@@ -228,15 +229,18 @@ func (c *checker) contact(r workspace.StoredRecord, v *model.Contact) error {
 		}
 	}
 	var valid []string // E.164 forms, for duplicate detection
-	for _, p := range v.Phones {
+	if len(phones) != len(v.Phones) {
+		phones = checkPhones(v, c.opts.Country)
+	}
+	for i, p := range v.Phones {
 		if err := c.enum(r, W, "phone label", p.Name, "Work", "Home", "Mobile", "Fax", "Pager", "Skype", "Other"); err != nil {
 			return err
 		}
-		n := strings.TrimSpace(p.Number)
+		n := phones[i].number
 		if n == "" {
 			continue
 		}
-		sug, ok, problem := phoneCheck(n, c.opts.Country)
+		sug, ok, problem := phones[i].e164, phones[i].ok, phones[i].problem
 		if ok {
 			valid = append(valid, sug)
 			continue
@@ -256,7 +260,9 @@ func (c *checker) contact(r workspace.StoredRecord, v *model.Contact) error {
 			return err
 		}
 	}
-	if err := c.dup.addParsed(c.ctx, r, v, valid); err != nil {
+	if c.dupw != nil {
+		c.dupw.add(r, v, valid)
+	} else if err := c.dup.addParsed(c.ctx, r, v, valid); err != nil {
 		return err
 	}
 	if _, _, err := c.date(r, "date_of_birth", v.DateOfBirth, false); err != nil {

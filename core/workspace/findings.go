@@ -64,6 +64,13 @@ func (fw *FindingWriter) Add(ctx context.Context, f StoredFinding) error {
 		b, _ := json.Marshal(f.Detail)
 		det = string(b)
 	}
+	return fw.AddEncoded(ctx, f, det)
+}
+
+// AddEncoded writes one finding whose detail is already JSON (f.Detail is
+// not read): findings that share one detail, such as the members of one
+// duplicate cluster, encode it once.
+func (fw *FindingWriter) AddEncoded(ctx context.Context, f StoredFinding, det string) error {
 	var rowID any
 	if f.RowID != 0 {
 		rowID = f.RowID
