@@ -181,7 +181,7 @@ func (s *sendSection) Send() *Task {
 		switch {
 		case errors.Is(err, context.Canceled):
 			dialog.ShowInformation("Stopped", "Nothing appears under the package's name on the server. "+
-				"What was sent is kept there under a temporary name: Send again to continue from it.", s.ui.Win)
+				"What was sent is kept there under a temporary name: Send again to continue from it (or to start over, on a server that cannot continue a file).", s.ui.Win)
 			return
 		case send.KindOf(err) == send.HostKeyChanged:
 			s.keyChanged = dest.HostPort()

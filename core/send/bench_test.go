@@ -16,7 +16,8 @@ import (
 // TestThroughputAgainstPeers is the BENCHMARKS.md measurement, not a test:
 // HANDOVER_SEND_BENCH_MB=500 go test -run ThroughputAgainstPeers -v ./core/send
 // sends one file of that size over loopback to the real sshd and rclone
-// servers with Handover, with scp and sftp, and with curl -T, and prints
+// servers (sshd, rclone, and lighttpd, which writes ranges) with Handover,
+// with scp and sftp, and with curl -T, and prints
 // each one's MB/s (best of HANDOVER_SEND_BENCH_RUNS, default 2). Nothing is
 // asserted: timings depend on the machine.
 func TestThroughputAgainstPeers(t *testing.T) {
@@ -95,4 +96,15 @@ func TestThroughputAgainstPeers(t *testing.T) {
 	t.Logf("%-34s %7.1f MB/s", "handover send (WebDAV, upload phase)", float64(size)/1e6/upload.Seconds())
 	best("curl -T", tool("curl", "-sS", "-f", "--cacert", d.CAFile, "-u", d.User+":"+d.Pass, "-T", pkg,
 		fmt.Sprintf("https://127.0.0.1:%d/drop/curl.bin", d.Port)))
+
+	// lighttpd writes ranges: Handover's upload goes in pieces there (each
+	// one copied into the file by lighttpd's partial-put-copy-modify).
+	l := sendtest.StartLighttpd(t, true)
+	t.Setenv(CAEnv, l.CAFile)
+	ld := davDest(t, l, l.Port, "drop")
+	upload = 0
+	best("handover send (lighttpd, whole)", phase(Request{Package: pkg, To: ld, Creds: Credentials{Password: l.Pass}}))
+	t.Logf("%-34s %7.1f MB/s", "handover send (lighttpd, upload)", float64(size)/1e6/upload.Seconds())
+	best("curl -T (lighttpd)", tool("curl", "-sS", "-f", "--cacert", l.CAFile, "-u", l.User+":"+l.Pass, "-T", pkg,
+		fmt.Sprintf("https://127.0.0.1:%d/drop/curl.bin", l.Port)))
 }

@@ -194,9 +194,10 @@ func Send(ctx context.Context, req Request) (Result, error) {
 				report: report, start: attemptStart, now: now, resumed: off}
 			err = rem.write(ctx, partial, off, total-off, pr)
 			sent += pr.done - off
-			if errors.Is(err, errNoPartialWrite) && off > 0 {
-				// The server took the tail as a whole new file (or refused
-				// it): start again from the first byte, once.
+			if errors.Is(err, errNoPartialWrite) {
+				// The server took a piece as a whole new file (or refused
+				// to write a range): start again from the first byte, as
+				// one piece, once.
 				if err := rem.remove(ctx, partial); err != nil && !isNotExist(err) {
 					return false, err
 				}

@@ -46,6 +46,7 @@ func TestWebDAVSendReadsBack(t *testing.T) {
 
 // rclone (like most WebDAV servers) cannot write into the middle of a file:
 // the next send finds that out with a small probe and starts over.
+// (TestWebDAVResumesOnLighttpd is the server that can.)
 func TestWebDAVCutConnectionEndsWithOneWholeCopy(t *testing.T) {
 	s := sendtest.StartWebDAV(t)
 	t.Setenv(CAEnv, s.CAFile)
@@ -66,6 +67,69 @@ func TestWebDAVCutConnectionEndsWithOneWholeCopy(t *testing.T) {
 	folderHolds(t, drop, "firm.zip")
 	if got, want := fileSHA(t, filepath.Join(drop, "firm.zip")), fileSHA(t, pkg); got != want || res.SHA256 != want {
 		t.Fatalf("server copy %s, package %s", got, want)
+	}
+	if res.Resumed != 0 {
+		t.Fatalf("resumed from %d on a server that stores a range as the whole file", res.Resumed)
+	}
+}
+
+// A real server that writes ranges (lighttpd's mod_webdav with
+// partial-put-copy-modify, as Apache's mod_dav does): the package goes up in
+// pieces the server commits one by one, so after a cut the next send
+// continues from the pieces that arrived, and the server ends with one
+// whole copy.
+func TestWebDAVResumesOnLighttpd(t *testing.T) {
+	s := sendtest.StartLighttpd(t, true)
+	t.Setenv(CAEnv, s.CAFile)
+	const size = 40 << 20
+	pkg := sendtest.RandomFile(t, "firm.zip", size)
+	p := sendtest.StartCutProxy(t, s.Port, 20<<20)
+	_, err := Send(context.Background(), Request{Package: pkg, To: davDest(t, s, p.Port, "drop"), Creds: Credentials{Password: s.Pass}, Attempts: 1})
+	if err == nil || p.Cuts.Load() != 1 {
+		t.Fatalf("err %v after %d cuts: want a failed first send", err, p.Cuts.Load())
+	}
+	drop := filepath.Join(s.Dir, "drop")
+	folderHolds(t, drop, ".firm.zip.partial")
+	st, _ := os.Stat(filepath.Join(drop, ".firm.zip.partial"))
+	if st.Size() <= 2<<20 || st.Size() >= 20<<20 {
+		t.Fatalf("%d bytes on the server after the cut: want the pieces committed before it, past the probe", st.Size())
+	}
+	res, err := Send(context.Background(), Request{Package: pkg, To: davDest(t, s, p.Port, "drop"), Creds: Credentials{Password: s.Pass}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed != st.Size() {
+		t.Fatalf("resumed from %d, the server held %d", res.Resumed, st.Size())
+	}
+	folderHolds(t, drop, "firm.zip")
+	if got, want := fileSHA(t, filepath.Join(drop, "firm.zip")), fileSHA(t, pkg); got != want || res.SHA256 != want || res.Checked != "read back" {
+		t.Fatalf("server copy %s, result %+v, package %s", got, res, want)
+	}
+}
+
+// lighttpd as installed refuses a PUT with Content-Range (400, as RFC 9110
+// asks of a server that cannot write ranges; SabreDAV, and so Nextcloud and
+// ownCloud, answer the same): the upload goes as one PUT, a cut loses it,
+// and the next send starts over and ends with one whole copy.
+func TestWebDAVRestartsWhereRangesAreRefused(t *testing.T) {
+	s := sendtest.StartLighttpd(t, false)
+	t.Setenv(CAEnv, s.CAFile)
+	pkg := sendtest.RandomFile(t, "firm.zip", 20<<20)
+	p := sendtest.StartCutProxy(t, s.Port, 12<<20)
+	if _, err := Send(context.Background(), Request{Package: pkg, To: davDest(t, s, p.Port, "drop"), Creds: Credentials{Password: s.Pass}, Attempts: 1}); err == nil {
+		t.Fatal("the cut send succeeded")
+	}
+	drop := filepath.Join(s.Dir, "drop")
+	if _, err := os.Stat(filepath.Join(drop, "firm.zip")); !os.IsNotExist(err) {
+		t.Fatalf("a cut upload is visible under the final name: %v", err)
+	}
+	res, err := Send(context.Background(), Request{Package: pkg, To: davDest(t, s, p.Port, "drop"), Creds: Credentials{Password: s.Pass}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folderHolds(t, drop, "firm.zip")
+	if got, want := fileSHA(t, filepath.Join(drop, "firm.zip")), fileSHA(t, pkg); got != want || res.Resumed != 0 {
+		t.Fatalf("server copy %s, package %s, resumed from %d", got, want, res.Resumed)
 	}
 }
 

@@ -99,3 +99,78 @@ func StartWebDAV(t testing.TB) *WebDAVServer {
 	waitListening(t, port)
 	return s
 }
+
+// StartLighttpd serves a fresh folder over WebDAV with lighttpd's
+// mod_webdav, over TLS (a test CA) and basic auth: a second real server,
+// which unlike rclone can continue a file. With partialPut, a PUT with
+// Content-Range writes that range into the file (webdav.opts
+// "partial-put-copy-modify", as Apache's mod_dav does by default); without
+// it lighttpd refuses such a PUT with 400, as RFC 9110 says a server that
+// does not support it must. Skips only when lighttpd is not installed.
+func StartLighttpd(t testing.TB, partialPut bool) *WebDAVServer {
+	t.Helper()
+	bin, err := exec.LookPath("lighttpd")
+	if err != nil {
+		if _, serr := os.Stat("/usr/sbin/lighttpd"); serr != nil {
+			t.Skip("lighttpd is missing: install Debian's lighttpd, lighttpd-mod-webdav and lighttpd-mod-openssl to run the WebDAV resume tests against a real server")
+		}
+		bin = "/usr/sbin/lighttpd"
+	}
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	if err := os.MkdirAll(filepath.Join(root, "drop"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	caFile, certFile, keyFile := TestCA(t, dir)
+	port := FreePort(t)
+	s := &WebDAVServer{Port: port, Dir: root, User: "firm", Pass: "correct horse battery staple", CAFile: caFile}
+	if err := os.WriteFile(filepath.Join(dir, "users"), []byte(s.User+":"+s.Pass+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := ""
+	if partialPut {
+		opts = `webdav.opts += ("partial-put-copy-modify" => "enable")`
+	}
+	conf := fmt.Sprintf(`server.document-root = %q
+server.port = %d
+server.bind = "127.0.0.1"
+server.modules = ("mod_auth", "mod_authn_file", "mod_webdav", "mod_openssl")
+server.errorlog = %q
+server.upload-dirs = (%q)
+ssl.engine = "enable"
+ssl.pemfile = %q
+ssl.privkey = %q
+webdav.activate = "enable"
+webdav.is-readonly = "disable"
+%s
+auth.backend = "plain"
+auth.backend.plain.userfile = %q
+auth.require = ("/" => ("method" => "basic", "realm" => "drop", "require" => "valid-user"))
+`, root, port, filepath.Join(dir, "error.log"), dir, certFile, keyFile, opts, filepath.Join(dir, "users"))
+	confFile := filepath.Join(dir, "lighttpd.conf")
+	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-D", "-f", confFile)
+	logf, err := os.Create(filepath.Join(dir, "lighttpd.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		logf.Close()
+		if t.Failed() {
+			for _, f := range []string{"lighttpd.log", "error.log"} {
+				b, _ := os.ReadFile(filepath.Join(dir, f))
+				t.Logf("%s:\n%s", f, b)
+			}
+		}
+	})
+	waitListening(t, port)
+	return s
+}
