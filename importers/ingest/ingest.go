@@ -111,7 +111,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, paths []string, opts Opti
 	if opts.AttachmentDir == "" {
 		opts.AttachmentDir = ws.Path() + ".files"
 	}
-	opts.related = newRelated(ws)
+	opts.related = newRelated(ws, files)
 	opts.matters = &matterIndex{}
 	opts.folders = newFolderMatters(paths)
 	files = itemsLast(files)

@@ -25,10 +25,25 @@ type related struct {
 	mu   sync.Mutex
 	ws   *workspace.Workspace
 	done map[string]*relational.Result // by database path or folder
+	// reading holds the files of this run (absolute): the pre-pass keeps
+	// what it saw of them, so each is read once before it is staged, not twice.
+	reading map[string]bool
 }
 
-func newRelated(ws *workspace.Workspace) *related {
-	return &related{ws: ws, done: map[string]*relational.Result{}}
+func newRelated(ws *workspace.Workspace, files []string) *related {
+	r := &related{ws: ws, done: map[string]*relational.Result{}, reading: map[string]bool{}}
+	for _, f := range files {
+		if abs, err := filepath.Abs(f); err == nil {
+			r.reading[abs] = true
+		}
+	}
+	return r
+}
+
+// inRun reports whether path is one of the files this run reads.
+func (r *related) inRun(path string) bool {
+	abs, err := filepath.Abs(path)
+	return err == nil && r.reading[abs]
 }
 
 // projectMatters reads the numbers of the matters already in the project
@@ -89,7 +104,7 @@ func (r *related) hints(ctx context.Context, path string, mem mapping.Memory, op
 	if len(group) == 0 || flat && len(group) < 2 && len(known) == 0 && format != tabular.FormatXLSX && format != tabular.FormatXLS {
 		return nil
 	}
-	topts := relational.Options{Memory: mem, Flat: flat, ProjectMatters: known}
+	topts := relational.Options{Memory: mem, Flat: flat, ProjectMatters: known, Keep: r.inRun}
 	if len(group) == 1 {
 		topts.Tabular = opts.Tabular // one database: the user's overrides apply to it
 	}

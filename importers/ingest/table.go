@@ -10,6 +10,7 @@ import (
 	"handover/core/model"
 	"handover/core/workspace"
 	"handover/importers/mapping"
+	"handover/importers/relational"
 	"handover/importers/tabular"
 )
 
@@ -195,8 +196,13 @@ func tableKey(t *tabular.Table) string {
 	return t.Name + "\x00" + strconv.Itoa(t.HeaderRow)
 }
 
-// scan is the first pass.
+// scan is the first pass. When the relational pre-pass read the file with
+// the same options, what it saw is used instead of reading the file again.
 func scan(ctx context.Context, path string, mem mapping.Memory, opts Options) (map[string]*tableState, []string, int64, tabular.Info, error) {
+	rel := opts.related.hints(ctx, path, mem, opts)
+	if read, ok := rel.Read(path); ok && read.Options == opts.Tabular {
+		return fromRead(path, read, rel, mem, opts)
+	}
 	r, err := tabular.Open(path, opts.Tabular)
 	if err != nil {
 		return nil, nil, 0, tabular.Info{}, fmt.Errorf("%s: %w", path, err)
@@ -205,7 +211,6 @@ func scan(ctx context.Context, path string, mem mapping.Memory, opts Options) (m
 	tables := map[string]*tableState{}
 	var order []string
 	var rows int64
-	rel := opts.related.hints(ctx, path, mem, opts)
 	choose := func(t *tableState) error {
 		if t.plan != nil {
 			return nil
@@ -264,6 +269,28 @@ func scan(ctx context.Context, path string, mem mapping.Memory, opts Options) (m
 		tables[k].plan.Finish()
 	}
 	return tables, order, rows, r.Info(), nil
+}
+
+// fromRead is scan's answer from the pre-pass's read of the file: the same
+// tables in the same order, each plan chosen from the same sample and given
+// the evidence Observe would have gathered from every row.
+func fromRead(path string, read *relational.FileRead, rel *relational.Result, mem mapping.Memory, opts Options) (map[string]*tableState, []string, int64, tabular.Info, error) {
+	tables := map[string]*tableState{}
+	var order []string
+	for _, tr := range read.Tables {
+		t := &tableState{table: tr.Table, first: tr.First}
+		p, err := mapping.ChooseWithHints(baseName(path), t.table.Name, t.table.Header, tr.Sample, mem, opts.Profile, hintsOf(rel, path, &t.table))
+		if err != nil {
+			return nil, nil, 0, read.Info, fmt.Errorf("%s: %w", path, err)
+		}
+		p.UseEvidence(tr.Evidence)
+		p.Finish()
+		t.plan = p
+		k := tableKey(&t.table)
+		tables[k] = t
+		order = append(order, k)
+	}
+	return tables, order, read.Rows, read.Info, nil
 }
 
 // stageRow turns a physical row into its outcome.

@@ -64,54 +64,87 @@ func (p *Plan) Observe(row []string) {
 		if c.Index < 0 || c.Index >= len(row) {
 			continue
 		}
-		v := strings.TrimSpace(row[c.Index])
-		if v == "" {
-			continue
-		}
-		o := &p.obs[i]
-		o.nonEmpty++
-		o.rd.observe(v)
-		o.rd.observeWord(v)
-		if len(v) > 40 || !strings.ContainsAny(v, "0123456789") {
-			continue // no date, amount or identifier evidence in text without digits
-		}
-		// Evidence is kept for every column, whatever its target, so a later
-		// SetColumn (e.g. to a date field) still has it.
-		{
-			s := scanDate(v)
-			switch s.shape {
-			case shapeDefinite:
-				o.definite++
-			case shapeAB:
-				switch {
-				case s.a > 12 && s.b <= 12:
-					o.dmy++
-				case s.b > 12 && s.a <= 12:
-					o.mdy++
-				case s.a <= 12 && s.b <= 12:
-					o.ambig++
-					if o.firstAmbig == "" {
-						o.firstAmbig = v
-					}
-				default:
-					o.bad++
-				}
-				if s.dotted {
-					o.dotted++
-				}
-			case shapeBad:
-				o.bad++
-			}
-		}
-		{
-			if decimalSep(v, ',', '.') && !strings.Contains(v, ".") || strings.Contains(v, ".") && strings.Contains(v, ",") && strings.LastIndex(v, ",") > strings.LastIndex(v, ".") {
-				o.commaDec++
-			} else if decimalSep(v, '.', ',') {
-				o.pointDec++
-			}
-		}
-		o.xl.observe(v)
+		p.obs[i].observe(row[c.Index])
 	}
+}
+
+// Evidence is what Observe learns from a table's rows, gathered by column
+// position before the table has a plan: the relational pre-pass reads every
+// row anyway, so the ingest need not read the file once more only to observe
+// it. UseEvidence then gives a plan exactly what Observe on the same rows
+// would have.
+type Evidence struct {
+	rows int
+	cols []colObs // by column position in the row
+}
+
+// Observe gathers evidence from one row, as Plan.Observe does.
+func (e *Evidence) Observe(row []string) {
+	e.rows++
+	if len(e.cols) < len(row) {
+		e.cols = append(e.cols, make([]colObs, len(row)-len(e.cols))...)
+	}
+	for i, v := range row {
+		e.cols[i].observe(v)
+	}
+}
+
+// UseEvidence replaces what the plan observed with e (gathered from every
+// row of the plan's table), as if Observe had been called on each row.
+func (p *Plan) UseEvidence(e *Evidence) {
+	p.obs = make([]colObs, len(p.Columns))
+	p.rows = e.rows
+	p.finished = false
+	for i, c := range p.Columns {
+		if c.Index >= 0 && c.Index < len(e.cols) {
+			p.obs[i] = e.cols[c.Index]
+		}
+	}
+}
+
+// observe counts one value of the column.
+func (o *colObs) observe(v string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return
+	}
+	o.nonEmpty++
+	o.rd.observe(v)
+	o.rd.observeWord(v)
+	if len(v) > 40 || !strings.ContainsAny(v, "0123456789") {
+		return // no date, amount or identifier evidence in text without digits
+	}
+	// Evidence is kept for every column, whatever its target, so a later
+	// SetColumn (e.g. to a date field) still has it.
+	switch s := scanDate(v); s.shape {
+	case shapeDefinite:
+		o.definite++
+	case shapeAB:
+		switch {
+		case s.a > 12 && s.b <= 12:
+			o.dmy++
+		case s.b > 12 && s.a <= 12:
+			o.mdy++
+		case s.a <= 12 && s.b <= 12:
+			o.ambig++
+			if o.firstAmbig == "" {
+				o.firstAmbig = v
+			}
+		default:
+			o.bad++
+		}
+		if s.dotted {
+			o.dotted++
+		}
+	case shapeBad:
+		o.bad++
+	}
+	if decimalSep(v, ',', '.') && !strings.Contains(v, ".") || strings.Contains(v, ".") && strings.Contains(v, ",") && strings.LastIndex(v, ",") > strings.LastIndex(v, ".") {
+		o.commaDec++
+	} else if decimalSep(v, '.', ',') {
+		o.pointDec++
+	}
+	o.xl.observe(v)
 }
 
 // Finish settles per-column decisions from what Observe saw and adds the

@@ -46,6 +46,10 @@ type Options struct {
 	// (flat files only): a column of another file whose values are among
 	// them is that file's matter link even when no matters file is beside it.
 	ProjectMatters map[string]bool
+	// Keep names the files the caller is about to map: pass 1 keeps what it
+	// saw of them (Result.Read), the mapping's evidence included, so they
+	// need not be read once more. nil keeps none.
+	Keep func(path string) bool
 }
 
 // Result holds the hints for every table read.
@@ -55,6 +59,35 @@ type Result struct {
 	// ("" when nothing shows it).
 	Cents string `json:"cents,omitempty"`
 	hints map[string]mapping.Hints
+	reads map[string]*FileRead // by filepath.Clean(path)
+}
+
+// FileRead is what pass 1 saw of one file, enough for the ingest to choose
+// and settle each table's mapping without reading the file again: its rows
+// (of every kind), what the reader detected, and per table the first data
+// row, the sample and the mapping's evidence from every data row.
+type FileRead struct {
+	Options tabular.Options // what the file was read with
+	Rows    int64
+	Info    tabular.Info
+	Tables  []TableRead // in the order their first data rows came
+}
+
+// TableRead is one table of a FileRead.
+type TableRead struct {
+	Table    tabular.Table
+	First    int64      // number of its first data row
+	Sample   [][]string // its first data rows (up to 50)
+	Evidence *mapping.Evidence
+}
+
+// Read returns what pass 1 saw of path (ok false when it did not read it).
+func (r *Result) Read(path string) (*FileRead, bool) {
+	if r == nil {
+		return nil, false
+	}
+	f, ok := r.reads[filepath.Clean(path)]
+	return f, ok
 }
 
 // TableReport says what the pre-pass decided about one table, and why.
@@ -91,6 +124,8 @@ type table struct {
 	rows    int64
 	cols    []*column
 	sample  [][]string
+	first   int64             // number of the first data row
+	ev      *mapping.Evidence // the mapping's Observe, over every data row
 	pk      *column
 	holds   string
 	why     string
@@ -115,10 +150,15 @@ func (t *table) col(name string) *column {
 func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	var tables []*table
 	declared := map[*column]fk{}
+	reads := map[string]*FileRead{}
 	for _, p := range paths {
-		ts, err := readStats(ctx, p, opts.Tabular)
+		keep := opts.Keep != nil && opts.Keep(p)
+		ts, read, err := readStats(ctx, p, opts.Tabular, keep)
 		if err != nil {
 			return nil, err
+		}
+		if keep {
+			reads[filepath.Clean(p)] = read
 		}
 		schema := tabular.ReadSchema(p)
 		byName := map[string]*table{}
@@ -173,7 +213,7 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 			questions[t] = keep
 		}
 	}
-	res := &Result{hints: map[string]mapping.Hints{}}
+	res := &Result{hints: map[string]mapping.Hints{}, reads: reads}
 	if err := buildDecodes(ctx, tables, opts.Tabular); err != nil {
 		return nil, err
 	}
@@ -202,32 +242,38 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 }
 
 // readStats is pass 1 over one file.
-func readStats(ctx context.Context, path string, opts tabular.Options) ([]*table, error) {
+// With keep, it also gathers the mapping's evidence and returns what it saw.
+func readStats(ctx context.Context, path string, opts tabular.Options, keep bool) ([]*table, *FileRead, error) {
 	r, err := tabular.Open(path, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer r.Close()
 	byID := map[string]*table{}
 	var out []*table
+	read := &FileRead{Options: opts}
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		row, err := r.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
+		read.Rows++
 		if row.Kind != tabular.Data || row.Table == nil {
 			continue
 		}
 		k := id(path, row.Table)
 		t := byID[k]
 		if t == nil {
-			t = &table{path: path, id: k, t: *row.Table, name: row.Table.Name}
+			t = &table{path: path, id: k, t: *row.Table, name: row.Table.Name, first: row.Num}
+			if keep {
+				t.ev = &mapping.Evidence{}
+			}
 			if t.name == "" {
 				t.name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 			}
@@ -243,11 +289,18 @@ func readStats(ctx context.Context, path string, opts tabular.Options) ([]*table
 				c.add(row.Values[i])
 			}
 		}
+		if keep {
+			t.ev.Observe(row.Values)
+		}
 		if len(t.sample) < sampleRows {
 			t.sample = append(t.sample, append([]string(nil), row.Values...))
 		}
 	}
-	return out, nil
+	read.Info = r.Info()
+	for _, t := range out {
+		read.Tables = append(read.Tables, TableRead{Table: t.t, First: t.first, Sample: t.sample, Evidence: t.ev})
+	}
+	return out, read, nil
 }
 
 // candidate: a column that can be a key — unique and (almost) never empty.
