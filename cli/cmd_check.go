@@ -98,7 +98,10 @@ func writeCheckJSON(w io.Writer, ws *workspace.Workspace, res check.Result, rd r
 
 func printReadiness(w io.Writer, rd readiness.Readiness) {
 	fmt.Fprintf(w, "!! %s\n", rd.Banner)
-	if rd.AgeText != "" {
+	switch {
+	case rd.Stale:
+		fmt.Fprintf(w, "   ! The export was taken %s: if the old system was used since, export again before uploading.\n", rd.AgeText)
+	case rd.AgeText != "":
 		fmt.Fprintf(w, "   The export was taken %s.\n", rd.AgeText)
 	}
 	if rd.Cutoff.Acknowledged {

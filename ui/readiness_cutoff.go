@@ -41,10 +41,11 @@ func (r *readinessScreen) buildCutoff() fyne.CanvasObject {
 func (r *readinessScreen) showInfo() {
 	info := r.info
 	setText(r.banner, info.Banner)
+	// The headline gives the export's date and time; this line says its age
+	// and what to do about it, once.
 	sub := "Handover only has what was in the files you exported."
 	if !info.ExportedAt.IsZero() {
-		sub = fmt.Sprintf("Your files were exported %s (%s). ", info.AgeText, info.ExportedAt.Local().Format("Mon 2 Jan 2006 at 15:04")) +
-			"If anyone keeps working in the old system, export again and add the files again before you upload."
+		sub = fmt.Sprintf("Your files were exported %s: if anyone has used the old system since, export again and add the new files before you upload.", info.AgeText)
 	}
 	for _, w := range info.Warnings {
 		sub += "\n• " + w

@@ -24,6 +24,7 @@ type Readiness struct {
 	OldestAt   time.Time     `json:"oldest_export_at"`   // the oldest
 	Age        time.Duration `json:"-"`                  // how long ago the export was taken
 	AgeText    string        `json:"export_age"`         // "3 days ago"
+	Stale      bool          `json:"stale_export"`       // older than StaleAfter: the front ends say the age as a warning
 	Banner     string        `json:"banner"`             // "Stop using PCLaw — anything entered after … will not be migrated"
 	Cutoff     Cutoff        `json:"cutoff"`             // the user's acknowledgement
 	Warnings   []string      `json:"warnings,omitempty"` // sources older than the cut-off, sources that disagree
@@ -62,6 +63,10 @@ func Acknowledge(ctx context.Context, ws *workspace.Workspace, by string, cutoff
 	}
 	return nil
 }
+
+// StaleAfter is how old an export may be before it is worth a warning: two
+// weeks of work in the old system is a lot to lose.
+const StaleAfter = 14 * 24 * time.Hour
 
 // Gather computes the readiness warnings at time now.
 func Gather(ctx context.Context, ws *workspace.Workspace, now time.Time) (Readiness, error) {
@@ -141,9 +146,9 @@ func GatherCounted(ctx context.Context, ws *workspace.Workspace, now time.Time, 
 		r.Warnings = append(r.Warnings, fmt.Sprintf("The files were exported at different times (%s to %s): records changed in between may disagree. Export everything again on the same day.",
 			r.OldestAt.Local().Format("2 Jan 2006"), r.ExportedAt.Local().Format("2 Jan 2006")))
 	}
-	if !r.ExportedAt.IsZero() && r.Age > 14*24*time.Hour {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("The export was taken %s: if the old system was used since, export again before uploading.", r.AgeText))
-	}
+	// The age is said where the export time is (AgeText), not again among
+	// the warnings: the banner said it twice.
+	r.Stale = !r.ExportedAt.IsZero() && r.Age > StaleAfter
 
 	r.NotMigrate, err = notMigrated(ctx, ws, c)
 	if err != nil {

@@ -77,6 +77,21 @@ func TestBannerCutoffAndNotMigratedCounts(t *testing.T) {
 	if !found {
 		t.Fatalf("no warning for a source older than the cut-off: %q", r.Warnings)
 	}
+	if r.Stale {
+		t.Errorf("an export 3 days old is stale")
+	}
+
+	// Over two weeks old: stale, and the age is said once (AgeText), not
+	// again among the warnings.
+	r, _ = Gather(ctx, ws, exported.Add(16*24*time.Hour))
+	if !r.Stale || r.AgeText != "16 days ago" {
+		t.Errorf("16 days on: stale %v, age %q", r.Stale, r.AgeText)
+	}
+	for _, w := range r.Warnings {
+		if strings.Contains(w, r.AgeText) {
+			t.Errorf("a warning says the age again: %q", w)
+		}
+	}
 }
 
 // The age reads as English in every sentence it is put in ("was taken 15 days
