@@ -201,39 +201,49 @@ func pick[T any](xs []T, isDefault func(T) bool, prefer func(T) bool) (T, bool) 
 	return xs[0], true
 }
 
-// clioWriter writes clio-import/: Clio's own CSV import templates.
+// clioWriter writes the rows of clio-import/: Clio's own CSV import
+// templates, one row per record (recordPass reads each type once).
 type clioWriter struct {
 	ctx  context.Context
-	ws   *workspace.Workspace
-	z    *zipOut
 	refs *refs
 	asOf string // cut-off date for balances without one
 }
 
-func (c *clioWriter) each(e model.Entity, fn func(workspace.StoredRecord) error) error {
-	n := 0
-	return c.ws.EachRecord(c.ctx, workspace.RecordFilter{Entity: e}, func(r workspace.StoredRecord) error {
-		if n++; n%1000 == 0 {
-			if err := c.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		return fn(r)
-	})
+// clioFile is one CSV of clio-import/: the records of one type, a row each
+// (or none, for a record the file does not hold).
+type clioFile struct {
+	path   string
+	header []string
+	kinds  []colKind
+	entity model.Entity
+	row    func(c *clioWriter, f *csvFile, r workspace.StoredRecord) error
 }
 
-func (c *clioWriter) file(path string, header []string, kinds []colKind, e model.Entity, fn func(*csvFile, workspace.StoredRecord) error) error {
-	f, err := c.z.csv(path, false, header, kinds...)
-	if err != nil {
-		return err
-	}
-	if err := c.each(e, func(r workspace.StoredRecord) error { return fn(f, r) }); err != nil {
-		return err
-	}
-	if c.refs.err != nil {
-		return c.refs.err
-	}
-	return f.close()
+// clioTrustPath comes after README.txt in the zip.
+const clioTrustPath = "clio-import/trust-balances.csv"
+
+// clioFiles are clio-import/'s CSVs in zip order. Contacts come first and
+// matters next: the later files name them as those two wrote them.
+var clioFiles = []clioFile{
+	{"clio-import/01-contacts.csv", []string{"title", "job_title", "first_name", "last_name", "company", "business_street", "business_city",
+		"business_state", "business_postal_code", "email_address", "primary_phone"},
+		[]colKind{text, text, text, text, text, text, text, text, text, text, phone}, model.Contacts, (*clioWriter).contactRow},
+	{"clio-import/02-matters.csv", []string{"status", "location", "client_reference", "description", "open_date", "close_date", "pending_date",
+		"custom_number", "note", "client_first_name", "client_last_name", "client_company_name"}, nil, model.Matters, (*clioWriter).matterRow},
+	{"clio-import/03-activities.csv", activityHeader, []colKind{text, text, text, text, number, number}, model.TimeEntries, (*clioWriter).activityRow},
+	{"clio-import/04-balances-forward.csv", []string{"matter", "date", "activity_description", "note", "price", "quantity"},
+		[]colKind{text, text, text, text, number, number}, model.ARBalances, (*clioWriter).balanceRow},
+	{"clio-import/05-calendar.csv", []string{"summary", "description", "location", "start_date", "start_time", "end_date", "end_time", "all_day",
+		"calendar", "matter", "recurrence_rule", "time_zone"}, nil, model.CalendarEvents, (*clioWriter).calendarRow},
+	{"clio-import/06-contact-notes.csv", []string{"first_name", "last_name", "company", "date", "subject", "detail", "author"}, nil,
+		model.Notes, (*clioWriter).contactNoteRow},
+	{"clio-import/07-matter-notes.csv", []string{"matter", "date", "subject", "detail", "author"}, nil, model.Notes, (*clioWriter).matterNoteRow},
+	{"clio-import/08-tasks.csv", []string{"name", "description", "matter", "assignee", "due_date", "priority", "status"}, nil,
+		model.Tasks, (*clioWriter).taskRow},
+	{"clio-import/09-related-contacts.csv", []string{"matter", "first_name", "last_name", "company", "relationship"}, nil,
+		model.Relationships, (*clioWriter).relatedRow},
+	{clioTrustPath, []string{"matter", "client_first_name", "client_last_name", "client_company_name", "amount", "as_of", "ledger_lines"},
+		[]colKind{text, text, text, text, number, text, number}, model.TrustBalances, (*clioWriter).trustRow},
 }
 
 func (c *clioWriter) client(ref model.Ref) names {
@@ -263,159 +273,109 @@ func yesNo(b bool) string {
 	return "false"
 }
 
-func (c *clioWriter) write() error {
-	steps := []func() error{c.contactsCSV, c.mattersCSV, c.activitiesCSV, c.balancesCSV, c.calendarCSV,
-		c.contactNotesCSV, c.matterNotesCSV, c.tasksCSV, c.relatedCSV}
-	for _, s := range steps {
-		if err := s(); err != nil {
-			return err
-		}
+func (c *clioWriter) contactRow(f *csvFile, r workspace.StoredRecord) error {
+	ct := r.Data.(*model.Contact)
+	n := contactNames(ct, c.companyName)
+	c.refs.addContact(r, n)
+	addr, _ := pick(ct.Addresses, func(a model.Address) bool { return false }, func(a model.Address) bool { return a.Name == "Work" })
+	email, _ := pick(ct.Emails, func(e model.Email) bool { return e.Default }, func(e model.Email) bool { return e.Name == "Work" })
+	ph, _ := pick(ct.Phones, func(p model.Phone) bool { return p.Default }, func(p model.Phone) bool { return p.Name == "Work" })
+	title := ""
+	if n.first != "" || n.last != "" {
+		title = ct.Prefix
 	}
-	if err := c.z.writeAll("clio-import/README.txt", []byte(importReadme)); err != nil {
-		return err
-	}
-	return c.trustCSV()
+	return f.row(title, ct.Title, n.first, n.last, n.company, addr.Street, addr.City, addr.Province, addr.PostalCode,
+		email.Address, ph.Number)
 }
 
-func (c *clioWriter) contactsCSV() error {
-	header := []string{"title", "job_title", "first_name", "last_name", "company", "business_street", "business_city",
-		"business_state", "business_postal_code", "email_address", "primary_phone"}
-	kinds := []colKind{text, text, text, text, text, text, text, text, text, text, phone}
-	return c.file("clio-import/01-contacts.csv", header, kinds, model.Contacts, func(f *csvFile, r workspace.StoredRecord) error {
-		ct := r.Data.(*model.Contact)
-		n := contactNames(ct, c.companyName)
-		c.refs.addContact(r, n)
-		addr, _ := pick(ct.Addresses, func(a model.Address) bool { return false }, func(a model.Address) bool { return a.Name == "Work" })
-		email, _ := pick(ct.Emails, func(e model.Email) bool { return e.Default }, func(e model.Email) bool { return e.Name == "Work" })
-		ph, _ := pick(ct.Phones, func(p model.Phone) bool { return p.Default }, func(p model.Phone) bool { return p.Name == "Work" })
-		title := ""
-		if n.first != "" || n.last != "" {
-			title = ct.Prefix
-		}
-		return f.row(title, ct.Title, n.first, n.last, n.company, addr.Street, addr.City, addr.Province, addr.PostalCode,
-			email.Address, ph.Number)
-	})
-}
-
-func (c *clioWriter) mattersCSV() error {
-	header := []string{"status", "location", "client_reference", "description", "open_date", "close_date", "pending_date",
-		"custom_number", "note", "client_first_name", "client_last_name", "client_company_name"}
-	return c.file("clio-import/02-matters.csv", header, nil, model.Matters, func(f *csvFile, r workspace.StoredRecord) error {
-		m := r.Data.(*model.Matter)
-		cl := c.client(m.Client)
-		if cl.first != "" || cl.last != "" {
-			cl.company = "" // a person client is matched by name; their employer is not the client
-		}
-		c.refs.addMatter(r, cl)
-		company := cl.company
-		return f.row(m.Status, m.Location, m.ClientReference, m.Description, usDate(m.OpenDate), usDate(m.CloseDate),
-			usDate(m.PendingDate), m.DisplayNumber, "", cl.first, cl.last, company)
-	})
+func (c *clioWriter) matterRow(f *csvFile, r workspace.StoredRecord) error {
+	m := r.Data.(*model.Matter)
+	cl := c.client(m.Client)
+	if cl.first != "" || cl.last != "" {
+		cl.company = "" // a person client is matched by name; their employer is not the client
+	}
+	c.refs.addMatter(r, cl)
+	company := cl.company
+	return f.row(m.Status, m.Location, m.ClientReference, m.Description, usDate(m.OpenDate), usDate(m.CloseDate),
+		usDate(m.PendingDate), m.DisplayNumber, "", cl.first, cl.last, company)
 }
 
 var activityHeader = []string{"matter", "date", "activity_description", "note", "price", "quantity", "type", "activity_user", "non_billable"}
 
-func (c *clioWriter) activitiesCSV() error {
-	kinds := []colKind{text, text, text, text, number, number}
-	return c.file("clio-import/03-activities.csv", activityHeader, kinds, model.TimeEntries, func(f *csvFile, r workspace.StoredRecord) error {
-		t := r.Data.(*model.TimeEntry)
-		typ, qty := "", hours(t.Seconds)
-		if t.Type != "" && t.Type != "TimeEntry" {
-			typ = t.Type
-			if t.Seconds == 0 {
-				qty = "1"
-			}
+func (c *clioWriter) activityRow(f *csvFile, r workspace.StoredRecord) error {
+	t := r.Data.(*model.TimeEntry)
+	typ, qty := "", hours(t.Seconds)
+	if t.Type != "" && t.Type != "TimeEntry" {
+		typ = t.Type
+		if t.Seconds == 0 {
+			qty = "1"
 		}
-		return f.row(c.refs.number(t.Matter), usDate(t.Date), t.Activity, t.Note, t.Price.String(), qty, typ, t.User, yesNo(t.NonBillable))
-	})
+	}
+	return f.row(c.refs.number(t.Matter), usDate(t.Date), t.Activity, t.Note, t.Price.String(), qty, typ, t.User, yesNo(t.NonBillable))
 }
 
-func (c *clioWriter) balancesCSV() error {
-	header := []string{"matter", "date", "activity_description", "note", "price", "quantity"}
-	kinds := []colKind{text, text, text, text, number, number}
-	return c.file("clio-import/04-balances-forward.csv", header, kinds, model.ARBalances, func(f *csvFile, r workspace.StoredRecord) error {
-		b := r.Data.(*model.ARBalance)
-		asOf := b.AsOf
-		if asOf == "" {
-			asOf = c.asOf
-		}
-		note := "Accounts receivable at the cut-off " + asOf
-		if b.Lines > 0 {
-			note += " (from " + itoa(int64(b.Lines)) + " ledger lines)"
-		}
-		return f.row(c.refs.number(b.Matter), usDate(asOf), BalanceDescription, note, b.Amount.String(), "1")
-	})
+func (c *clioWriter) balanceRow(f *csvFile, r workspace.StoredRecord) error {
+	b := r.Data.(*model.ARBalance)
+	asOf := b.AsOf
+	if asOf == "" {
+		asOf = c.asOf
+	}
+	note := "Accounts receivable at the cut-off " + asOf
+	if b.Lines > 0 {
+		note += " (from " + itoa(int64(b.Lines)) + " ledger lines)"
+	}
+	return f.row(c.refs.number(b.Matter), usDate(asOf), BalanceDescription, note, b.Amount.String(), "1")
 }
 
-func (c *clioWriter) calendarCSV() error {
-	header := []string{"summary", "description", "location", "start_date", "start_time", "end_date", "end_time", "all_day",
-		"calendar", "matter", "recurrence_rule", "time_zone"}
-	return c.file("clio-import/05-calendar.csv", header, nil, model.CalendarEvents, func(f *csvFile, r workspace.StoredRecord) error {
-		ev := r.Data.(*model.CalendarEvent)
-		st, et := usTime(ev.StartAt), usTime(ev.EndAt)
-		if ev.AllDay {
-			st, et = "", ""
-		}
-		return f.row(ev.Summary, ev.Description, ev.Location, usDate(ev.StartAt), st, usDate(ev.EndAt), et, yesNo(ev.AllDay),
-			ev.Owner, c.refs.number(ev.Matter), ev.RecurrenceRule, ev.TimeZone)
-	})
+func (c *clioWriter) calendarRow(f *csvFile, r workspace.StoredRecord) error {
+	ev := r.Data.(*model.CalendarEvent)
+	st, et := usTime(ev.StartAt), usTime(ev.EndAt)
+	if ev.AllDay {
+		st, et = "", ""
+	}
+	return f.row(ev.Summary, ev.Description, ev.Location, usDate(ev.StartAt), st, usDate(ev.EndAt), et, yesNo(ev.AllDay),
+		ev.Owner, c.refs.number(ev.Matter), ev.RecurrenceRule, ev.TimeZone)
 }
 
-func (c *clioWriter) contactNotesCSV() error {
-	header := []string{"first_name", "last_name", "company", "date", "subject", "detail", "author"}
-	return c.file("clio-import/06-contact-notes.csv", header, nil, model.Notes, func(f *csvFile, r workspace.StoredRecord) error {
-		n := r.Data.(*model.Note)
-		if !resolve.NoteOnContact(n) {
-			return nil
-		}
-		cl := c.client(n.Contact)
-		return f.row(cl.first, cl.last, cl.company, usDate(n.Date), n.Subject, n.Detail, n.Author)
-	})
+func (c *clioWriter) contactNoteRow(f *csvFile, r workspace.StoredRecord) error {
+	n := r.Data.(*model.Note)
+	if !resolve.NoteOnContact(n) {
+		return nil
+	}
+	cl := c.client(n.Contact)
+	return f.row(cl.first, cl.last, cl.company, usDate(n.Date), n.Subject, n.Detail, n.Author)
 }
 
-func (c *clioWriter) matterNotesCSV() error {
-	header := []string{"matter", "date", "subject", "detail", "author"}
-	return c.file("clio-import/07-matter-notes.csv", header, nil, model.Notes, func(f *csvFile, r workspace.StoredRecord) error {
-		n := r.Data.(*model.Note)
-		if resolve.NoteOnContact(n) {
-			return nil
-		}
-		return f.row(c.refs.number(n.Matter), usDate(n.Date), n.Subject, n.Detail, n.Author)
-	})
+func (c *clioWriter) matterNoteRow(f *csvFile, r workspace.StoredRecord) error {
+	n := r.Data.(*model.Note)
+	if resolve.NoteOnContact(n) {
+		return nil
+	}
+	return f.row(c.refs.number(n.Matter), usDate(n.Date), n.Subject, n.Detail, n.Author)
 }
 
-func (c *clioWriter) tasksCSV() error {
-	header := []string{"name", "description", "matter", "assignee", "due_date", "priority", "status"}
-	return c.file("clio-import/08-tasks.csv", header, nil, model.Tasks, func(f *csvFile, r workspace.StoredRecord) error {
-		t := r.Data.(*model.Task)
-		return f.row(t.Name, t.Description, c.refs.number(t.Matter), t.Assignee, usDate(t.DueAt), t.Priority, t.Status)
-	})
+func (c *clioWriter) taskRow(f *csvFile, r workspace.StoredRecord) error {
+	t := r.Data.(*model.Task)
+	return f.row(t.Name, t.Description, c.refs.number(t.Matter), t.Assignee, usDate(t.DueAt), t.Priority, t.Status)
 }
 
-func (c *clioWriter) relatedCSV() error {
-	header := []string{"matter", "first_name", "last_name", "company", "relationship"}
-	return c.file("clio-import/09-related-contacts.csv", header, nil, model.Relationships, func(f *csvFile, r workspace.StoredRecord) error {
-		rel := r.Data.(*model.Relationship)
-		cl := c.client(rel.Contact)
-		return f.row(c.refs.number(rel.Matter), cl.first, cl.last, cl.company, rel.Description)
-	})
+func (c *clioWriter) relatedRow(f *csvFile, r workspace.StoredRecord) error {
+	rel := r.Data.(*model.Relationship)
+	cl := c.client(rel.Contact)
+	return f.row(c.refs.number(rel.Matter), cl.first, cl.last, cl.company, rel.Description)
 }
 
-func (c *clioWriter) trustCSV() error {
-	header := []string{"matter", "client_first_name", "client_last_name", "client_company_name", "amount", "as_of", "ledger_lines"}
-	kinds := []colKind{text, text, text, text, number, text, number}
-	return c.file("clio-import/trust-balances.csv", header, kinds, model.TrustBalances, func(f *csvFile, r workspace.StoredRecord) error {
-		b := r.Data.(*model.TrustBalance)
-		cl := c.client(b.Contact)
-		if b.Contact.IsZero() {
-			cl = c.refs.matterClient(b.Matter)
-		}
-		asOf := b.AsOf
-		if asOf == "" {
-			asOf = c.asOf
-		}
-		return f.row(c.refs.number(b.Matter), cl.first, cl.last, cl.company, b.Amount.String(), usDate(asOf), itoa(int64(b.Lines)))
-	})
+func (c *clioWriter) trustRow(f *csvFile, r workspace.StoredRecord) error {
+	b := r.Data.(*model.TrustBalance)
+	cl := c.client(b.Contact)
+	if b.Contact.IsZero() {
+		cl = c.refs.matterClient(b.Matter)
+	}
+	asOf := b.AsOf
+	if asOf == "" {
+		asOf = c.asOf
+	}
+	return f.row(c.refs.number(b.Matter), cl.first, cl.last, cl.company, b.Amount.String(), usDate(asOf), itoa(int64(b.Lines)))
 }
 
 const importReadme = `Handover migration package: Clio import files

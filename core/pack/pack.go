@@ -6,9 +6,11 @@
 // Same project, same bytes: entries are written in a fixed order with fixed
 // timestamps (the acknowledged cut-off) and a fixed compression level, JSON
 // keys come from structs (maps are key-sorted), and nothing depends on the
-// clock or on map iteration. Everything streams: entries are written one after
-// another and hashed while written; the name indexes the Clio files need
-// live in a temporary SQLite database, so memory stays flat as firms grow.
+// clock or on map iteration. Everything streams: entries are hashed while
+// written, the large ones on a few goroutines at once into compressed,
+// encrypted spools that are copied into the zip in its fixed order (run.go);
+// the name indexes the Clio files need live in a temporary SQLite database,
+// so memory stays flat as firms grow.
 //
 // A package may be encrypted with age (a passphrase, or X25519 recipients):
 // the zip is written straight into the age writer, so the plaintext never

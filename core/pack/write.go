@@ -2,7 +2,6 @@ package pack
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,67 +14,8 @@ import (
 	"strings"
 
 	"handover/core/model"
-	"handover/core/report"
 	"handover/core/workspace"
 )
-
-// packer writes the entries of one package in their fixed order.
-type packer struct {
-	ctx         context.Context
-	ws          *workspace.Workspace
-	z           *zipOut
-	m           *Manifest
-	opts        Options
-	done, total int64
-}
-
-func (p *packer) tick() error {
-	p.done++
-	if p.done%1000 == 0 {
-		if err := p.ctx.Err(); err != nil {
-			return err
-		}
-		if p.opts.Progress != nil {
-			p.opts.Progress(p.done, p.total)
-		}
-	}
-	return nil
-}
-
-func (p *packer) run() error {
-	if p.opts.Progress != nil {
-		p.opts.Progress(0, p.total)
-	}
-	asOf := ""
-	if t, ok := parseTime(p.m.Cutoff.Cutoff); ok {
-		asOf = t.Format("2006-01-02")
-	}
-	refs, err := newRefs(p.ctx, p.ws)
-	if err != nil {
-		return err
-	}
-	defer refs.close()
-	// The readiness reports need nothing the other entries compute: they are
-	// written on their own goroutine, into temporary files, while the rest of
-	// the package is, and copied in at their place in the fixed order.
-	reports := p.startReports()
-	defer reports.discard()
-	cw := &clioWriter{ctx: p.ctx, ws: p.ws, z: p.z, refs: refs, asOf: asOf}
-	steps := []func() error{cw.write, func() error { refs.close(); return nil }, p.data, p.documents, p.excluded,
-		func() error { return p.reports(reports) }}
-	for _, s := range steps {
-		if err := s(); err != nil {
-			return err
-		}
-		if err := p.ctx.Err(); err != nil {
-			return err
-		}
-	}
-	if p.opts.Progress != nil {
-		p.opts.Progress(p.done, max(p.done, p.total))
-	}
-	return nil
-}
 
 // DataLine is one line of data/<type>.jsonl: the cleaned record, its key,
 // where it came from, and the values as imported when cleaning changed them.
@@ -104,49 +44,6 @@ func marshalLine(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
-func (p *packer) data() error {
-	for _, e := range DataFiles() {
-		f, err := p.z.jsonl("data/" + string(e) + ".jsonl")
-		if err != nil {
-			return err
-		}
-		var n int64
-		err = p.ws.EachRecordWithOriginal(p.ctx, e, func(r workspace.StoredRecord, original any) error {
-			line := DataLine{Key: r.Key, ID: r.ID, Entity: e, Provenance: r.Prov, Derived: r.Derived, Data: r.Data}
-			if r.Cleaned {
-				line.Original = original
-			}
-			switch v := r.Data.(type) {
-			case *model.ARBalance:
-				p.m.Balances.AR.Cents += v.Amount
-				p.m.Balances.ARLines++
-			case *model.TrustBalance:
-				p.m.Balances.Trust.Cents += v.Amount
-				p.m.Balances.TrustLines++
-			}
-			b, err := marshalLine(line)
-			if err != nil {
-				return err
-			}
-			n++
-			if err := f.line(b); err != nil {
-				return err
-			}
-			return p.tick()
-		})
-		if err != nil {
-			return err
-		}
-		if err := f.close(); err != nil {
-			return err
-		}
-		p.m.Counts[e] = n
-	}
-	p.m.Balances.AR.Formatted = p.m.Balances.AR.Cents.String()
-	p.m.Balances.Trust.Formatted = p.m.Balances.Trust.Cents.String()
-	return nil
 }
 
 type docFile struct {
@@ -181,7 +78,7 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func (p *packer) documents() error {
+func (p *packer) documents(ctx context.Context) error {
 	d := &p.m.Documents
 	if p.opts.SkipDocuments {
 		return nil
@@ -192,7 +89,7 @@ func (p *packer) documents() error {
 	missing := func(r workspace.StoredRecord, doc *model.Document, reason string) {
 		d.Missing = append(d.Missing, MissingFile{Key: r.Key, Name: doc.Name, Path: doc.Path, Reason: reason})
 	}
-	err := p.ws.EachRecord(p.ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
+	err := p.ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
 		doc := r.Data.(*model.Document)
 		if doc.Path == "" || strings.HasPrefix(doc.Path, "email:") {
 			missing(r, doc, "the file's bytes were not kept when it was read")
@@ -236,7 +133,7 @@ func (p *packer) documents() error {
 	sort.Strings(shas)
 	for _, s := range shas {
 		df := bySHA[s]
-		if err := p.copyDocument(df); err != nil {
+		if err := p.copyDocument(ctx, df); err != nil {
 			return err
 		}
 		if df.status != "missing" {
@@ -244,7 +141,7 @@ func (p *packer) documents() error {
 		}
 	}
 	// Files that changed or vanished since being read are named per record.
-	err = p.ws.EachRecord(p.ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
+	err = p.ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
 		doc := r.Data.(*model.Document)
 		if df := byPath[doc.Path]; df != nil && df.sha != "" {
 			switch df.status {
@@ -265,7 +162,7 @@ func (p *packer) documents() error {
 	if err != nil {
 		return err
 	}
-	err = p.ws.EachRecord(p.ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
+	err = p.ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Documents}, func(r workspace.StoredRecord) error {
 		doc := r.Data.(*model.Document)
 		file, status := "", "missing"
 		if df := byPath[doc.Path]; df != nil && df.sha != "" && df.status != "missing" {
@@ -281,7 +178,7 @@ func (p *packer) documents() error {
 
 // copyDocument streams one file into documents/<sha256><ext>, checking its
 // SHA-256 while copying.
-func (p *packer) copyDocument(df *docFile) error {
+func (p *packer) copyDocument(ctx context.Context, df *docFile) error {
 	src, err := os.Open(df.path)
 	if err != nil {
 		df.status = "missing"
@@ -294,7 +191,7 @@ func (p *packer) copyDocument(df *docFile) error {
 	}
 	buf := make([]byte, 256<<10)
 	for {
-		if err := p.ctx.Err(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		n, rerr := src.Read(buf)
@@ -317,56 +214,6 @@ func (p *packer) copyDocument(df *docFile) error {
 		df.status, df.actual = "changed", got
 	}
 	p.m.Documents.Bytes += e.n
-	return nil
-}
-
-var leftOutHeader = []string{"source", "row", "locator", "outcome", "entity", "reason", "explanation", "detail", "values"}
-
-// excluded writes excluded/rows.csv and excluded/rows.jsonl from one pass
-// over the left-out rows (on a large firm as many as its records): the JSON
-// lines wait in a spool until the CSV entry is done.
-func (p *packer) excluded() error {
-	cf, err := p.z.csv("excluded/rows.csv", true, leftOutHeader, text, number)
-	if err != nil {
-		return err
-	}
-	lines, err := newSpool("handover-excluded-*.jsonl.age")
-	if err != nil {
-		return err
-	}
-	defer lines.remove()
-	var n int64
-	err = p.ws.EachLeftOut(p.ctx, func(o workspace.OutcomeRow) error {
-		n++
-		if err := cf.row(o.Source, itoa(o.Row), o.Locator, o.Outcome, string(o.Entity), o.Reason, explain(o), o.Detail, joinValues(o)); err != nil {
-			return err
-		}
-		b, err := marshalLine(o)
-		if err != nil {
-			return err
-		}
-		lines.Write(b)
-		if err := lines.WriteByte('\n'); err != nil {
-			return err
-		}
-		return p.tick()
-	})
-	if err != nil {
-		return err
-	}
-	if err := cf.close(); err != nil {
-		return err
-	}
-	if err := lines.finish(); err != nil {
-		return err
-	}
-	e, err := p.z.copySpool("excluded/rows.jsonl", false, lines)
-	if err != nil {
-		return err
-	}
-	e.records, e.hasRecs = n, true
-	e.done()
-	p.m.LeftOutRows = n
 	return nil
 }
 
@@ -395,124 +242,4 @@ func joinValues(o workspace.OutcomeRow) string {
 		b.WriteString(v)
 	}
 	return b.String()
-}
-
-// spooledReports are the readiness reports being written ahead (spool.go).
-type spooledReports struct {
-	cancel     context.CancelFunc
-	done       chan struct{}
-	html, xlsx *spool
-	gathered   *report.Gathered // the summary both reports read; its counts fill the manifest
-	err        error
-}
-
-func (p *packer) startReports() *spooledReports {
-	ctx, cancel := context.WithCancel(p.ctx)
-	s := &spooledReports{cancel: cancel, done: make(chan struct{})}
-	// The summary is read once for both reports, then each is written on its
-	// own goroutine: the workbook takes about twice the page's work.
-	go func() {
-		defer close(s.done)
-		g, err := report.Gather(ctx, p.ws)
-		if err != nil {
-			s.err = fmt.Errorf("readiness report: %w", err)
-			return
-		}
-		s.gathered = g
-		var htmlErr error
-		htmlDone := make(chan struct{})
-		go func() {
-			defer close(htmlDone)
-			if s.html, htmlErr = spoolReport(".html", func(w io.Writer) error { return report.WriteHTMLFrom(ctx, p.ws, w, g) }); htmlErr != nil {
-				htmlErr = fmt.Errorf("readiness report (HTML): %w", htmlErr)
-			}
-		}()
-		if s.xlsx, err = spoolReport(".xlsx", func(w io.Writer) error { return stableXLSX(ctx, p.ws, w, p.z.mod, g) }); err != nil {
-			err = fmt.Errorf("readiness report (XLSX): %w", err)
-		}
-		<-htmlDone
-		s.err = cmp.Or(htmlErr, err)
-	}()
-	return s
-}
-
-func spoolReport(ext string, write func(io.Writer) error) (*spool, error) {
-	s, err := newSpool("handover-report-*" + ext + ".age")
-	if err != nil {
-		return nil, err
-	}
-	if err := write(s); err != nil {
-		s.remove()
-		return nil, err
-	}
-	if err := s.finish(); err != nil {
-		s.remove()
-		return nil, err
-	}
-	return s, nil
-}
-
-// wait returns once the reports are written (or failed).
-func (s *spooledReports) wait() error {
-	<-s.done
-	return s.err
-}
-
-// discard stops the reports if they are still being written and removes the
-// temporary files; it returns only when the goroutines no longer read the
-// project.
-func (s *spooledReports) discard() {
-	s.cancel()
-	<-s.done
-	s.html.remove()
-	s.xlsx.remove()
-}
-
-// copySpool writes a spooled entry as path.
-func (z *zipOut) copySpool(path string, store bool, s *spool) (*entry, error) {
-	e, err := z.create(path, store)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.copyTo(e); err != nil {
-		return nil, err
-	}
-	return e, nil
-}
-
-func (p *packer) reports(spooled *spooledReports) error {
-	if p.m.Blockers != nil {
-		f, err := p.z.jsonl("report/blockers.jsonl")
-		if err != nil {
-			return err
-		}
-		err = p.ws.EachFinding(p.ctx, workspace.FindingFilter{Severity: model.Blocker}, func(s workspace.StoredFinding) error {
-			b, err := marshalLine(s)
-			if err != nil {
-				return err
-			}
-			return f.line(b)
-		})
-		if err != nil {
-			return err
-		}
-		if err := f.close(); err != nil {
-			return err
-		}
-	}
-	if err := spooled.wait(); err != nil {
-		return err
-	}
-	c := spooled.gathered.Counts()
-	p.m.Excluded, p.m.Rejected, p.m.Rows = c.Excluded, c.Rejected, c.Rows
-	e, err := p.z.copySpool("report/readiness.html", false, spooled.html)
-	if err != nil {
-		return fmt.Errorf("readiness report (HTML): %w", err)
-	}
-	e.done()
-	if e, err = p.z.copySpool("report/readiness.xlsx", true, spooled.xlsx); err != nil {
-		return fmt.Errorf("readiness report (XLSX): %w", err)
-	}
-	e.done()
-	return nil
 }

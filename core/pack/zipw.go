@@ -29,15 +29,40 @@ func newZipOut(w io.Writer, mod time.Time) *zipOut {
 	return &zipOut{zw: zw, mod: mod}
 }
 
-// entry is one file being written into the zip.
-type entry struct {
-	z       *zipOut
+// meta is what the manifest says of an entry, counted and hashed as its
+// bytes are written.
+type meta struct {
 	path    string
-	w       io.Writer
 	h       hash.Hash
 	n       int64
 	records int64
 	hasRecs bool
+}
+
+func (m *meta) file() File {
+	f := File{Path: m.path, Size: m.n, SHA256: hex.EncodeToString(m.h.Sum(nil))}
+	if m.hasRecs {
+		r := m.records
+		f.Records = &r
+	}
+	return f
+}
+
+func (m *meta) info() *meta { return m }
+
+// sink is where a CSV or JSON Lines entry goes: straight into the zip
+// (entry) or ahead of its place into a spool (ahead, spool.go).
+type sink interface {
+	io.Writer
+	info() *meta
+	done() error
+}
+
+// entry is one file being written into the zip.
+type entry struct {
+	meta
+	z *zipOut
+	w io.Writer
 }
 
 func (e *entry) Write(p []byte) (int, error) {
@@ -57,27 +82,23 @@ func (z *zipOut) create(path string, store bool) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &entry{z: z, path: path, w: w, h: sha256.New()}
+	e := &entry{meta: meta{path: path, h: sha256.New()}, z: z, w: w}
 	z.open = e
 	return e, nil
 }
 
 // done records the finished entry for the manifest.
-func (e *entry) done() {
-	f := File{Path: e.path, Size: e.n, SHA256: hex.EncodeToString(e.h.Sum(nil))}
-	if e.hasRecs {
-		r := e.records
-		f.Records = &r
-	}
-	e.z.files = append(e.z.files, f)
+func (e *entry) done() error {
+	e.z.files = append(e.z.files, e.file())
 	e.z.open = nil
+	return nil
 }
 
 func (z *zipOut) close() error { return z.zw.Close() }
 
 // jsonlFile is a JSON Lines entry.
 type jsonlFile struct {
-	e  *entry
+	e  sink
 	bw *bufio.Writer
 }
 
@@ -86,13 +107,17 @@ func (z *zipOut) jsonl(path string) (*jsonlFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.hasRecs = true
-	return &jsonlFile{e: e, bw: bufio.NewWriterSize(e, 64<<10)}, nil
+	return newJSONL(e), nil
+}
+
+func newJSONL(e sink) *jsonlFile {
+	e.info().hasRecs = true
+	return &jsonlFile{e: e, bw: bufio.NewWriterSize(e, 64<<10)}
 }
 
 // line writes one already-encoded JSON value (without its newline).
 func (j *jsonlFile) line(b []byte) error {
-	j.e.records++
+	j.e.info().records++
 	j.bw.Write(b)
 	return j.bw.WriteByte('\n')
 }
@@ -101,8 +126,7 @@ func (j *jsonlFile) close() error {
 	if err := j.bw.Flush(); err != nil {
 		return err
 	}
-	j.e.done()
-	return nil
+	return j.e.done()
 }
 
 // colKind says how a CSV column is protected against formula injection.
@@ -116,7 +140,7 @@ const (
 
 // csvFile is a CSV entry whose cells are neutralised per column.
 type csvFile struct {
-	e     *entry
+	e     sink
 	cw    *csv.Writer
 	kinds []colKind
 	cells []string
@@ -129,7 +153,11 @@ func (z *zipOut) csv(path string, bom bool, header []string, kinds ...colKind) (
 	if err != nil {
 		return nil, err
 	}
-	e.hasRecs = true
+	return newCSV(e, bom, header, kinds...)
+}
+
+func newCSV(e sink, bom bool, header []string, kinds ...colKind) (*csvFile, error) {
+	e.info().hasRecs = true
 	if bom {
 		if _, err := e.Write([]byte("\ufeff")); err != nil {
 			return nil, err
@@ -152,7 +180,7 @@ func (c *csvFile) row(cells ...string) error {
 		}
 		c.cells = append(c.cells, neutralise(s, k))
 	}
-	c.e.records++
+	c.e.info().records++
 	return c.cw.Write(c.cells)
 }
 
@@ -161,8 +189,7 @@ func (c *csvFile) close() error {
 	if err := c.cw.Error(); err != nil {
 		return err
 	}
-	c.e.done()
-	return nil
+	return c.e.done()
 }
 
 // writeAll writes a whole small entry.
@@ -174,6 +201,5 @@ func (z *zipOut) writeAll(path string, b []byte) error {
 	if _, err := e.Write(b); err != nil {
 		return err
 	}
-	e.done()
-	return nil
+	return e.done()
 }

@@ -69,16 +69,24 @@ type deflateBlock struct {
 	err  error
 }
 
+// compressing holds a token for each block being compressed, across every
+// stream: a package writes several entries at once, and each block being
+// compressed holds about 3 MB (its input, its output, a compressor's
+// tables). A finished block keeps only its compressed bytes until written.
+var compressing = make(chan struct{}, runtime.GOMAXPROCS(0)+1)
+
 func (b *deflateBlock) compress() {
 	defer close(b.done)
+	defer func() { <-compressing }()
 	w := deflateWriters.Get().(*flate.Writer)
 	defer deflateWriters.Put(w)
 	w.ResetDict(&b.out, b.dict)
-	if _, err := w.Write(*b.in); err != nil {
-		b.err = err
-		return
+	_, b.err = w.Write(*b.in)
+	if b.err == nil {
+		b.err = w.Flush()
 	}
-	b.err = w.Flush()
+	deflateBuffers.Put(b.in) // the input is not needed once compressed
+	b.in = nil
 }
 
 // Writer is an io.WriteCloser producing one raw deflate stream (what a zip
@@ -130,6 +138,7 @@ func (d *Writer) submit() error {
 	d.dict = append([]byte(nil), in[max(0, len(in)-deflateWindow):]...)
 	d.cur = nil
 	d.queue = append(d.queue, b)
+	compressing <- struct{}{}
 	go b.compress()
 	for len(d.queue) >= deflateInFlight {
 		if err := d.writeOldest(); err != nil {
@@ -144,7 +153,6 @@ func (d *Writer) writeOldest() error {
 	d.queue[0] = nil
 	d.queue = d.queue[1:]
 	<-b.done
-	deflateBuffers.Put(b.in)
 	if d.err == nil {
 		d.err = b.err
 	}
