@@ -239,8 +239,3 @@ func (s *sendSection) TrustNewKey() *Task {
 		dialog.ShowInformation("Old key forgotten", "Press “Send the package” again: Handover will remember the key the server presents now.", s.ui.Win)
 	})
 }
-
-// scrollToEnd shows the Send section (screenshots).
-func (p *packageScreen) scrollToEnd() {
-	p.scroll.ScrollToBottom()
-}

@@ -262,6 +262,11 @@ func tourSend(p *packageScreen, wait func(func() *Task), do func(func()), shot f
 	return nil
 }
 
+// scrollToEnd shows the Package screen's Send section.
+func (p *packageScreen) scrollToEnd() {
+	p.scroll.ScrollToBottom()
+}
+
 // tourClio signs the Upload screen in to a local, in-memory Clio (fakeclio)
 // with the demo firm's lawyers as users, and uploads to it: nothing leaves
 // the machine.
