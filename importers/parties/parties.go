@@ -32,50 +32,59 @@ type Summary struct {
 // related contact names by e-mail or name that no other contact matches.
 func Reconcile(ctx context.Context, ws *workspace.Workspace) (Summary, error) {
 	var s Summary
-	// The contacts from every other source, as check and upload will find
-	// them: by e-mail, and by name in its written forms ("Ruiz, Ana" is
-	// "Ana Ruiz").
-	known := resolve.New()
-	err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts, IncludeOff: true}, func(r workspace.StoredRecord) error {
-		if !strings.HasPrefix(r.Key, KeyPrefix) {
-			known.Add(r)
+	// The people the party lists name come first: only when there are some
+	// is every contact of the project read to look them up (a firm's whole
+	// address book, decoded; an ingest of contacts alone has no party list).
+	type named struct {
+		key string
+		rel *model.Relationship
+	}
+	var pending []named
+	err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Relationships}, func(r workspace.StoredRecord) error {
+		rel, ok := r.Data.(*model.Relationship)
+		if !ok || rel.Party == nil {
+			return nil
+		}
+		s.Related++
+		switch rel.Contact.Kind {
+		case "email":
+			pending = append(pending, named{KeyPrefix + "email:" + strings.ToLower(strings.TrimSpace(rel.Contact.Value)), rel})
+		case "name":
+			pending = append(pending, named{KeyPrefix + "name:" + mapping.Normalize(rel.Contact.Value), rel})
 		}
 		return nil
 	})
 	if err != nil {
 		return s, err
 	}
-	made := map[string]bool{}
 	var recs []model.Record
-	err = ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Relationships}, func(r workspace.StoredRecord) error {
-		rel, ok := r.Data.(*model.Relationship)
-		if !ok || rel.Party == nil {
+	if len(pending) > 0 {
+		// The contacts from every other source, as check and upload will find
+		// them: by e-mail, and by name in its written forms ("Ruiz, Ana" is
+		// "Ana Ruiz").
+		known := resolve.New()
+		err := ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts, IncludeOff: true}, func(r workspace.StoredRecord) error {
+			if !strings.HasPrefix(r.Key, KeyPrefix) {
+				known.Add(r)
+			}
 			return nil
+		})
+		if err != nil {
+			return s, err
 		}
-		s.Related++
-		var key string
-		switch rel.Contact.Kind {
-		case "email":
-			key = KeyPrefix + "email:" + strings.ToLower(strings.TrimSpace(rel.Contact.Value))
-		case "name":
-			key = KeyPrefix + "name:" + mapping.Normalize(rel.Contact.Value)
-		default:
-			return nil
+		made := map[string]bool{}
+		for _, n := range pending {
+			if st := known.Contact(n.rel.Contact).Status; st == resolve.Found || st == resolve.Ambiguous {
+				s.Known++ // another source has them (two candidates: check asks which)
+				continue
+			}
+			if made[n.key] {
+				continue
+			}
+			made[n.key] = true
+			recs = append(recs, model.Record{Entity: model.Contacts, Key: n.key,
+				Prov: model.Provenance{Locator: "named in a party list (" + n.rel.Matter.Value + ")"}, Data: n.rel.Party})
 		}
-		if st := known.Contact(rel.Contact).Status; st == resolve.Found || st == resolve.Ambiguous {
-			s.Known++ // another source has them (two candidates: check asks which)
-			return nil
-		}
-		if made[key] {
-			return nil
-		}
-		made[key] = true
-		recs = append(recs, model.Record{Entity: model.Contacts, Key: key,
-			Prov: model.Provenance{Locator: "named in a party list (" + rel.Matter.Value + ")"}, Data: rel.Party})
-		return nil
-	})
-	if err != nil {
-		return s, err
 	}
 	s.Made = len(recs)
 	return s, ws.ReplaceDerived(ctx, model.Contacts, recs)
