@@ -57,6 +57,7 @@ type dbfReader struct {
 	i         int64
 	buf       []byte
 	dec       *encoding.Decoder
+	asciiSame bool // dec maps every ASCII byte to itself: ASCII text needs no decoding
 	tail      bool // partial last record pending
 }
 
@@ -213,6 +214,8 @@ func newDBFReader(f *os.File, path string, opts Options) (*dbfReader, error) {
 		}
 	}
 
+	r.asciiSame = keepsASCII(r.dec)
+
 	// Memo file.
 	hasMemo := false
 	for _, fd := range r.fields {
@@ -354,11 +357,37 @@ func (r *dbfReader) text(b []byte) string {
 	if r.dec == nil {
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
+	if r.asciiSame && asciiBytes(b) {
+		return string(b) // most of a table's text: one copy instead of two
+	}
 	out, err := r.dec.Bytes(b)
 	if err != nil {
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
 	return string(out)
+}
+
+// keepsASCII reports whether dec (a single-byte code page) decodes each
+// ASCII byte to itself, checked on all 128 of them.
+func keepsASCII(dec *encoding.Decoder) bool {
+	if dec == nil {
+		return false
+	}
+	all := make([]byte, 0x80)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	out, err := dec.Bytes(all)
+	return err == nil && bytes.Equal(out, all)
+}
+
+func asciiBytes(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *dbfReader) bit(rec []byte, n int) bool {
@@ -531,6 +560,35 @@ type memoFile struct {
 	blockSize int64
 	fpt       bool
 	dbase4    bool
+	win       []byte // a window of the file read ahead: memos are read in
+	winOff    int64  // file order, and one read call each cost more than the rest
+}
+
+// memoWindow is how much of the memo file one read brings in.
+const memoWindow = 256 << 10
+
+// readAt is f.ReadAt served from the window, which it moves to off when the
+// bytes asked for are not in it; reads larger than the window go straight to
+// the file.
+func (m *memoFile) readAt(p []byte, off int64) (int, error) {
+	if len(p) > memoWindow {
+		return m.f.ReadAt(p, off)
+	}
+	if off < m.winOff || off+int64(len(p)) > m.winOff+int64(len(m.win)) {
+		if m.win == nil {
+			m.win = make([]byte, memoWindow)
+		}
+		m.win = m.win[:cap(m.win)]
+		n, err := m.f.ReadAt(m.win, off)
+		m.win, m.winOff = m.win[:n], off
+		if n < len(p) { // as f.ReadAt: the end of the file (or its error) before p is full
+			if err == nil {
+				err = io.EOF
+			}
+			return copy(p, m.win[:n]), err
+		}
+	}
+	return copy(p, m.win[off-m.winOff:]), nil
 }
 
 func openMemo(path string, version byte) (*memoFile, error) {
@@ -574,7 +632,7 @@ func (m *memoFile) read(block int64) ([]byte, bool, error) {
 	}
 	if m.fpt {
 		var h [8]byte
-		if _, err := m.f.ReadAt(h[:], pos); err != nil {
+		if _, err := m.readAt(h[:], pos); err != nil {
 			return nil, false, fmt.Errorf("memo block %d: %v", block, err)
 		}
 		typ := binary.BigEndian.Uint32(h[:4])
@@ -583,7 +641,7 @@ func (m *memoFile) read(block int64) ([]byte, bool, error) {
 			return nil, false, fmt.Errorf("memo block %d claims %d bytes, more than the memo file holds", block, n)
 		}
 		buf := make([]byte, n)
-		if _, err := m.f.ReadAt(buf, pos+8); err != nil {
+		if _, err := m.readAt(buf, pos+8); err != nil {
 			return nil, false, fmt.Errorf("memo block %d: %v", block, err)
 		}
 		return buf, typ == 1, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -234,5 +235,58 @@ func TestDBFDamaged(t *testing.T) {
 	info, rows := readAll(t, cut, Options{})
 	if len(rows) != 3 || rows[2].Kind != Rejected || !strings.Contains(rows[2].Reason, "cut off") || len(info.Notes) == 0 {
 		t.Errorf("cut file: %+v %q", rows, info.Notes)
+	}
+}
+
+// The memo window answers every read exactly as the file does: the same
+// bytes, and an error where the file ends first.
+func TestMemoWindowReadsAsTheFile(t *testing.T) {
+	data := make([]byte, 3*memoWindow+777)
+	rng := rand.New(rand.NewSource(1))
+	rng.Read(data)
+	p := filepath.Join(t.TempDir(), "m.fpt")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m := &memoFile{f: f, size: int64(len(data))}
+	off := int64(0)
+	for i := 0; i < 5000; i++ {
+		switch rng.Intn(4) {
+		case 0:
+			off = rng.Int63n(int64(len(data)) + 10) // anywhere, past the end too
+		default:
+			off += int64(rng.Intn(2000)) // onwards, as memos are read
+		}
+		n := rng.Intn(4000)
+		if rng.Intn(50) == 0 {
+			n = memoWindow + rng.Intn(1000) // larger than the window
+		}
+		want, got := make([]byte, n), make([]byte, n)
+		wn, werr := f.ReadAt(want, off)
+		gn, gerr := m.readAt(got, off)
+		if wn != gn || (werr == nil) != (gerr == nil) || !bytes.Equal(want[:wn], got[:gn]) {
+			t.Fatalf("read of %d at %d: file %d, %v; window %d, %v", n, off, wn, werr, gn, gerr)
+		}
+	}
+}
+
+// ASCII text skips decoding only where the decoder would leave it as it is:
+// the DOS and Windows code pages, never UTF-16 (which the user may choose).
+func TestASCIIShortcutOnlyForCodePagesThatKeepASCII(t *testing.T) {
+	for _, cp := range dbfCodePages {
+		if cp.cm != nil && !keepsASCII(cp.cm.NewDecoder()) {
+			t.Errorf("%s: ASCII should decode to itself", cp.name)
+		}
+	}
+	for _, name := range []string{"utf-16le", "utf-16be"} {
+		e, _ := encodingByName(name)
+		if keepsASCII(e.NewDecoder()) {
+			t.Errorf("%s must not take the ASCII shortcut", name)
+		}
 	}
 }
