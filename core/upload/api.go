@@ -33,7 +33,7 @@ type ContactMatch struct {
 	Name     string `json:"name"`
 	ClioID   int64  `json:"clio_id"`
 	ClioName string `json:"clio_name"`
-	By       string `json:"by"` // "e-mail x@y", "name", "name and phone"
+	By       string `json:"by"` // "e-mail x@y", "e-mail x@y and name" (an address two Clio contacts share), "name", "name and phone"
 }
 
 // PlanResult is what an upload would do.
