@@ -167,7 +167,7 @@ func (p *packer) run() error {
 	defer c.stop()
 	recs := p.startRecords(c, refs, asOf)
 	left := p.startLeftOut(c)
-	reps := p.startReports(c)
+	reps := p.startReports(c, left.sheet)
 	// this goroutine's own entries stop, too, when a writer ahead fails
 	// (and then say why that one failed)
 	own := func(err error) error {
@@ -361,14 +361,24 @@ func (p *packer) recordPass(ctx context.Context, c *crew, cw *clioWriter, e mode
 // leftOut is what the left-out rows' goroutine writes.
 type leftOut struct {
 	csv, jsonl *slot
+	sheet      *slot // the readiness workbook's Excluded sheet
 	n          int64
 }
 
-// startLeftOut writes excluded/rows.csv and excluded/rows.jsonl from one
-// pass over the left-out rows (on a large firm as many as its records).
+// startLeftOut writes excluded/rows.csv, excluded/rows.jsonl and the
+// readiness workbook's Excluded sheet from one pass over the left-out rows
+// (on a large firm as many as its records).
 func (p *packer) startLeftOut(c *crew) *leftOut {
-	out := &leftOut{csv: newSlot(), jsonl: newSlot()}
+	out := &leftOut{csv: newSlot(), jsonl: newSlot(), sheet: newSlot()}
 	c.run(func(ctx context.Context) error {
+		sa, err := c.ahead("Excluded sheet", false)
+		if err != nil {
+			return err
+		}
+		sheet, err := report.NewExcludedSheet(sa)
+		if err != nil {
+			return err
+		}
 		ca, err := c.ahead("excluded/rows.csv", false)
 		if err != nil {
 			return err
@@ -394,11 +404,21 @@ func (p *packer) startLeftOut(c *crew) *leftOut {
 			if err := jf.line(b); err != nil {
 				return err
 			}
+			if err := sheet.Add(o); err != nil {
+				return err
+			}
 			return p.tick(ctx)
 		})
 		if err != nil {
 			return err
 		}
+		if err := sheet.Close(); err != nil {
+			return err
+		}
+		if err := sa.done(); err != nil {
+			return err
+		}
+		out.sheet.fill(sa)
 		if err := cf.close(); err != nil {
 			return err
 		}
@@ -423,7 +443,8 @@ type reports struct {
 // startReports writes the readiness reports: they need nothing the other
 // entries compute. The summary is read once for both, then each is written
 // on its own goroutine (the workbook takes about twice the page's work).
-func (p *packer) startReports(c *crew) *reports {
+// The workbook's Excluded sheet comes from the left-out rows' goroutine.
+func (p *packer) startReports(c *crew, excludedSheet *slot) *reports {
 	out := &reports{html: newSlot(), xlsx: newSlot()}
 	c.run(func(ctx context.Context) error {
 		g, err := report.Gather(ctx, p.ws)
@@ -449,7 +470,14 @@ func (p *packer) startReports(c *crew) *reports {
 		})
 		a, err := c.ahead("report/readiness.xlsx", true)
 		if err == nil {
-			err = stableXLSX(ctx, p.ws, a, p.z.mod, g)
+			err = report.WriteXLSXWith(ctx, p.ws, a, p.z.mod, g, func() (report.Part, error) {
+				select {
+				case <-excludedSheet.ready:
+					return excludedSheet.a, nil
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			})
 		}
 		if err == nil {
 			err = a.done()

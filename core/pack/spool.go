@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"time"
 
 	"filippo.io/age"
 
@@ -142,15 +143,24 @@ func (a *ahead) remove() {
 	}
 }
 
-// copyAhead writes a finished ahead entry into the zip: the header
-// archive/zip's CreateHeader would write for it, then its compressed bytes
-// as they are.
+// copyAhead writes a finished ahead entry into the zip at its place.
 func (z *zipOut) copyAhead(a *ahead) error {
+	if err := a.CopyInto(z.zw, a.path, z.mod); err != nil {
+		return err
+	}
+	z.files = append(z.files, a.file())
+	return nil
+}
+
+// CopyInto writes the finished entry into zw as name: the header
+// archive/zip's CreateHeader would write for it, then its compressed bytes
+// as they are. (It is also a report.Part: a workbook sheet written apart.)
+func (a *ahead) CopyInto(zw *zip.Writer, name string, mod time.Time) error {
 	method := zip.Deflate
 	if a.store {
 		method = zip.Store
 	}
-	fh := &zip.FileHeader{Name: a.path, Method: method, Modified: z.mod}
+	fh := &zip.FileHeader{Name: name, Method: method, Modified: mod}
 	// CreateHeader fills in the flags, versions, MS-DOS time and extended
 	// timestamp exactly as it does for the zip's other entries; CreateRaw
 	// would leave them to the caller.
@@ -165,15 +175,11 @@ func (z *zipOut) copyAhead(a *ahead) error {
 	if fh.CompressedSize64 >= math.MaxUint32 || fh.UncompressedSize64 >= math.MaxUint32 {
 		fh.ReaderVersion = 45 // zip64, as archive/zip marks a large entry it compressed itself
 	}
-	w, err := z.zw.CreateRaw(fh)
+	w, err := zw.CreateRaw(fh)
 	if err != nil {
 		return err
 	}
-	if err := a.sp.copyTo(w); err != nil {
-		return err
-	}
-	z.files = append(z.files, a.file())
-	return nil
+	return a.sp.copyTo(w)
 }
 
 type nopCloser struct{ io.Writer }

@@ -141,13 +141,45 @@ func (wb *workbook) sheet(widths []float64, freeze bool) (*sheet, error) {
 	}
 	i := wb.next
 	wb.next++
-	pw, err := wb.part("xl/worksheets/sheet" + strconv.Itoa(i+1) + ".xml")
+	pw, err := wb.part(sheetPart(i))
 	if err != nil {
 		return nil, err
 	}
-	s := &sheet{bw: bufio.NewWriterSize(pw, 64<<10), name: wb.names[i]}
+	wb.open = startSheet(pw, wb.names[i], i == 0, widths, freeze)
+	return wb.open, nil
+}
+
+func sheetPart(i int) string { return "xl/worksheets/sheet" + strconv.Itoa(i+1) + ".xml" }
+
+// Part is a workbook part written apart, already compressed as the
+// workbook's own deflate would compress it: the workbook copies it in as
+// it is.
+type Part interface {
+	CopyInto(zw *zip.Writer, name string, mod time.Time) error
+}
+
+// copyPart puts the next sheet in from a part written apart.
+func (wb *workbook) copyPart(p Part) error {
+	if wb.open != nil {
+		if err := wb.open.flush(); err != nil {
+			return err
+		}
+		wb.open = nil
+	}
+	if wb.next >= len(wb.names) {
+		return errors.New("more sheets than the workbook names")
+	}
+	i := wb.next
+	wb.next++
+	return p.CopyInto(wb.zw, sheetPart(i), wb.mod)
+}
+
+// startSheet writes the start of a sheet into w; the first sheet is the
+// one selected when the workbook opens.
+func startSheet(w io.Writer, name string, selected bool, widths []float64, freeze bool) *sheet {
+	s := &sheet{bw: bufio.NewWriterSize(w, 64<<10), name: name}
 	s.bw.WriteString(xmlHdr + `<worksheet xmlns="` + nsMain + `" xmlns:r="` + nsRel + `"><sheetViews><sheetView`)
-	if i == 0 {
+	if selected {
 		s.bw.WriteString(` tabSelected="1"`)
 	}
 	s.bw.WriteString(` workbookViewId="0"`)
@@ -167,8 +199,7 @@ func (wb *workbook) sheet(widths []float64, freeze bool) (*sheet, error) {
 		s.bw.WriteString(`</cols>`)
 	}
 	s.bw.WriteString(`<sheetData>`)
-	wb.open = s
-	return s, nil
+	return s
 }
 
 func (s *sheet) flush() error {

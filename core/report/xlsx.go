@@ -30,12 +30,20 @@ func WriteXLSXAt(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod 
 
 // WriteXLSXFrom is WriteXLSXAt with the summary already gathered.
 func WriteXLSXFrom(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod time.Time, g *Gathered) error {
+	return WriteXLSXWith(ctx, ws, w, mod, g, nil)
+}
+
+// WriteXLSXWith is WriteXLSXFrom with the Excluded sheet written apart
+// (ExcludedSheet) by whoever reads the left-out rows anyway: excluded
+// returns it once written. A package reads those rows once for its own
+// excluded/ files and this sheet.
+func WriteXLSXWith(ctx context.Context, ws *workspace.Workspace, w io.Writer, mod time.Time, g *Gathered, excluded func() (Part, error)) error {
 	s := g.s
 	names := []string{"Summary"}
 	for _, r := range s.Rules {
 		names = append(names, r.Sheet)
 	}
-	names = append(names, "Excluded", "What won't be migrated")
+	names = append(names, excludedSheetName, "What won't be migrated")
 	wb, err := newWorkbook(w, mod, names)
 	if err != nil {
 		return err
@@ -79,37 +87,35 @@ func WriteXLSXFrom(ctx context.Context, ws *workspace.Workspace, w io.Writer, mo
 	}
 
 	// Excluded.
-	ex, err := wb.sheet([]float64{22, 7, 10, 16, 60, 40, 30, 30, 30, 30, 30}, true)
-	if err != nil {
-		return err
-	}
-	if err := ex.heading("Source file", "Row", "Outcome", "Type", "Reason", "Detail", "Original values →"); err != nil {
-		return err
-	}
-	var vals []any
-	n := 0
-	err = ws.EachLeftOut(ctx, func(o workspace.OutcomeRow) error {
-		if n++; n%10000 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	if excluded != nil {
+		part, err := excluded()
+		if err != nil {
+			return err
+		}
+		if err := wb.copyPart(part); err != nil {
+			return err
+		}
+	} else {
+		ex, err := wb.sheet(excludedWidths, true)
+		if err != nil {
+			return err
+		}
+		xs, err := newExcludedSheet(ex)
+		if err != nil {
+			return err
+		}
+		n := 0
+		err = ws.EachLeftOut(ctx, func(o workspace.OutcomeRow) error {
+			if n++; n%10000 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 			}
+			return xs.Add(o)
+		})
+		if err != nil {
+			return err
 		}
-		typ := ""
-		if o.Entity != "" {
-			typ = o.Entity.Label()
-		}
-		src := o.Source
-		if o.Locator != "" {
-			src += " (" + o.Locator + ")"
-		}
-		vals = append(vals[:0], src, o.Row, o.Outcome, typ, reasonText(o), o.Detail)
-		for _, v := range leftOutValues(o) {
-			vals = append(vals, v)
-		}
-		return ex.add(vals...)
-	})
-	if err != nil {
-		return err
 	}
 
 	// What won't be migrated.
@@ -131,6 +137,51 @@ func WriteXLSXFrom(ctx context.Context, ws *workspace.Workspace, w io.Writer, mo
 	}
 	return wb.close()
 }
+
+const excludedSheetName = "Excluded"
+
+var excludedWidths = []float64{22, 7, 10, 16, 60, 40, 30, 30, 30, 30, 30}
+
+// ExcludedSheet writes the workbook's Excluded sheet, a row for each
+// left-out row, apart from the workbook: into its own writer, as the
+// workbook would deflate it (WriteXLSXWith copies it in).
+type ExcludedSheet struct {
+	sh   *sheet
+	vals []any
+}
+
+// NewExcludedSheet starts the sheet's part (uncompressed XML) in w. It
+// follows the summary, so it is not the sheet selected on opening.
+func NewExcludedSheet(w io.Writer) (*ExcludedSheet, error) {
+	return newExcludedSheet(startSheet(w, excludedSheetName, false, excludedWidths, true))
+}
+
+func newExcludedSheet(sh *sheet) (*ExcludedSheet, error) {
+	if err := sh.heading("Source file", "Row", "Outcome", "Type", "Reason", "Detail", "Original values →"); err != nil {
+		return nil, err
+	}
+	return &ExcludedSheet{sh: sh}, nil
+}
+
+// Add writes one left-out row.
+func (x *ExcludedSheet) Add(o workspace.OutcomeRow) error {
+	typ := ""
+	if o.Entity != "" {
+		typ = o.Entity.Label()
+	}
+	src := o.Source
+	if o.Locator != "" {
+		src += " (" + o.Locator + ")"
+	}
+	x.vals = append(x.vals[:0], src, o.Row, o.Outcome, typ, reasonText(o), o.Detail)
+	for _, v := range leftOutValues(o) {
+		x.vals = append(x.vals, v)
+	}
+	return x.sh.add(x.vals...)
+}
+
+// Close ends the sheet's XML (not the writer).
+func (x *ExcludedSheet) Close() error { return x.sh.flush() }
 
 func writeSummary(sh *sheet, s summary) error {
 	add := sh.add
