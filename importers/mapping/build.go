@@ -54,8 +54,12 @@ func (r *rowCtx) get(target string) string {
 }
 
 func (r *rowCtx) getCell(target string) (cell, bool) {
-	if cs := r.all(target); len(cs) > 0 {
-		return cs[0], true
+	for i, c := range r.p.Columns { // r.all(target)[0], without building the list
+		if c.Target == target {
+			if v := r.at(i); v != "" {
+				return cell{i, v}, true
+			}
+		}
 	}
 	return cell{col: -1}, false
 }

@@ -5,11 +5,26 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"handover/core/model"
 )
 
 var reTarget = regexp.MustCompile(`^(emails|phones|address)\[([A-Za-z]+|[1-9])\](?:\.(\w+))?$`)
+
+// targetParts caches reTarget's submatches per target: a contact row asked
+// the pattern about each of its columns' targets, which do not change.
+var targetParts sync.Map // target → []string (nil when it does not match)
+
+// splitTarget is reTarget.FindStringSubmatch(target), remembered.
+func splitTarget(target string) []string {
+	if m, ok := targetParts.Load(target); ok {
+		return m.([]string)
+	}
+	m := reTarget.FindStringSubmatch(target)
+	targetParts.Store(target, m)
+	return m
+}
 
 // splitMulti splits Google's " ::: " multi-values and ';'-separated lists.
 func splitMulti(v string) []string {
@@ -147,7 +162,7 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 	addrs := map[string]*model.Address{}
 	var addrOrder []string
 	for i, col := range p.Columns {
-		m := reTarget.FindStringSubmatch(col.Target)
+		m := splitTarget(col.Target)
 		if m == nil || m[3] == "label" {
 			continue
 		}
@@ -786,7 +801,7 @@ func (p *Plan) mapRelationship(r *rowCtx) Outcome {
 		c.Company = model.Ref{Kind: "name", Value: company}
 	}
 	for i, col := range p.Columns {
-		m := reTarget.FindStringSubmatch(col.Target)
+		m := splitTarget(col.Target)
 		if m == nil || m[3] == "label" {
 			continue
 		}

@@ -250,6 +250,18 @@ func compile(pf profileFile) (*profile, error) {
 // only letters and digits kept ("E-Mail-Adresse" → "emailadresse",
 // "Straße geschäftlich" → "straßegeschaftlich"). Memory keys use it too.
 func Normalize(s string) string {
+	if ascii, n := asciiAlnum(s); ascii { // no accents to strip: the letters and digits, lower-cased
+		b := make([]byte, 0, n)
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case c >= 'A' && c <= 'Z':
+				b = append(b, c+'a'-'A')
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				b = append(b, c)
+			}
+		}
+		return string(b)
+	}
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
 		switch {
@@ -259,6 +271,21 @@ func Normalize(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// asciiAlnum reports whether s is all ASCII, and how many letters and digits it has.
+func asciiAlnum(s string) (bool, int) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return false, 0
+		}
+		if c|0x20 >= 'a' && c|0x20 <= 'z' || c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return true, n
 }
 
 // Profiles lists the embedded profiles, generic last.

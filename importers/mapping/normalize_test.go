@@ -1,0 +1,66 @@
+package mapping
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// oracleNormalize is Normalize without its ASCII shortcut.
+func oracleNormalize(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+var normalizeSeeds = []string{"", "Client ID", "E-Mail", "Müller", "ÉMILE", "a\x00b", "Tel. (Work)", "\xff", "K", "İ", "١٢٣", "x_y-z 9"}
+
+func TestNormalizeShortcutMatchesTheFullForm(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	pieces := []string{"A", "z", "0", "9", " ", "-", "_", ".", "@", "[", "`", "{", "\x7f", "\t", "é", "Ü", "\xff", "K", "ß"}
+	vals := append([]string(nil), normalizeSeeds...)
+	for i := 0; i < 50000; i++ {
+		var b strings.Builder
+		for n := rng.Intn(12); n > 0; n-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		vals = append(vals, b.String())
+	}
+	for _, v := range vals {
+		if got, want := Normalize(v), oracleNormalize(v); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func FuzzNormalizeShortcut(f *testing.F) {
+	for _, s := range normalizeSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if got, want := Normalize(v), oracleNormalize(v); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", v, got, want)
+		}
+	})
+}
+
+// splitTarget remembers reTarget's answer; it must be the pattern's, each time.
+func TestSplitTargetIsThePatterns(t *testing.T) {
+	for _, target := range []string{"emails[Work]", "phones[2].label", "address[Home].city", "emails[0]", "name", "address[Work]x", "emails[Work]"} {
+		for range 2 {
+			got, want := splitTarget(target), reTarget.FindStringSubmatch(target)
+			if strings.Join(got, "|") != strings.Join(want, "|") || (got == nil) != (want == nil) {
+				t.Errorf("splitTarget(%q) = %q, the pattern %q", target, got, want)
+			}
+		}
+	}
+}
