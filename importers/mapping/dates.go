@@ -90,7 +90,38 @@ func scanDatePatterns(v string) scanned {
 	if !mayBeDate(v) {
 		return scanned{shape: shapeBad}
 	}
+	if whole, frac, ok := serialShape(v); ok { // 45366, 45366.5, a zip code: only reSerial can match it
+		n, _ := strconv.Atoi(whole)
+		if n >= 1000 && n <= 99999 { // 1902-09-26 .. 2173-10-14
+			t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
+			return scanned{shape: shapeDefinite, y: t.Year(), m: int(t.Month()), d: t.Day(), serial: true, frac: frac}
+		}
+		return scanned{shape: shapeBad}
+	}
 	return scanDateRegexps(v)
+}
+
+// serialShape matches reSerial, ^(\d{4,5})(?:\.(\d+))?$, returning its groups.
+func serialShape(v string) (whole, frac string, ok bool) {
+	n := 0
+	for n < len(v) && v[n] >= '0' && v[n] <= '9' {
+		n++
+	}
+	if n < 4 || n > 5 {
+		return "", "", false
+	}
+	if n == len(v) {
+		return v, "", true
+	}
+	if v[n] != '.' || n+1 == len(v) {
+		return "", "", false
+	}
+	for i := n + 1; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return "", "", false
+		}
+	}
+	return v[:n], v[n+1:], true
 }
 
 // mayBeDate is false for values none of the patterns can match, decided from
@@ -110,14 +141,31 @@ func mayBeDate(v string) bool {
 		n++
 	}
 	switch n {
-	case 1, 2: // a/b/y needs two separators; d-Mon-y a month's name
-		return hasLetter(v) || strings.Count(v, "-")+strings.Count(v, "/")+strings.Count(v, ".") >= 2
+	case 1, 2: // a/b/y needs two separators; d-Mon-y a month's name with the year after it
+		return digitAfterLetter(v) || strings.Count(v, "-")+strings.Count(v, "/")+strings.Count(v, ".") >= 2
 	case 4: // ISO, or a serial
 		return n == len(v) || v[n] == '-' || v[n] == '/' || v[n] == '.'
 	case 5: // a serial
 		return n == len(v) || v[n] == '.'
 	case 8: // YYYYMMDD
 		return n == len(v)
+	}
+	return false
+}
+
+// digitAfterLetter: a digit comes somewhere after a letter (hasLetter's
+// sense: an ASCII letter or any non-ASCII byte).
+func digitAfterLetter(v string) bool {
+	seen := false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			if seen {
+				return true
+			}
+		case c|0x20 >= 'a' && c|0x20 <= 'z' || c >= 0x80:
+			seen = true
+		}
 	}
 	return false
 }
