@@ -247,6 +247,7 @@ type checker struct {
 	opts      Options
 	em        *emitter
 	ix        *resolve.Resolver // parents, filled as contacts and matters stream past
+	resolved  map[refKey]resolve.Result
 	pending   []pendingLink     // people's employers, resolved once the contacts are all in ix
 	labels    map[string]string // candidates' labels for findings (bounded)
 	labelStmt *sql.Stmt         // reads a candidate for its label

@@ -15,7 +15,7 @@ import (
 // upload uses but a person should look at.
 func (c *checker) parents(r workspace.StoredRecord) error {
 	for _, p := range resolve.Parents(r.Data) {
-		res := c.ix.Lookup(p)
+		res := c.lookup(p)
 		var err error
 		switch res.Status {
 		case resolve.Empty:
@@ -39,6 +39,40 @@ func (c *checker) parents(r workspace.StoredRecord) error {
 		}
 	}
 	return nil
+}
+
+// refKey is a reference as the resolver reads it.
+type refKey struct {
+	entity      model.Entity
+	kind, value string
+}
+
+// maxResolved bounds the cache of answers (a few MB at most).
+const maxResolved = 1 << 16
+
+// lookup resolves a reference, remembering the answer: most references
+// recur (every time entry of a matter names its number), and the answer
+// only changes when a record is added to the index (index).
+func (c *checker) lookup(p resolve.Parent) resolve.Result {
+	k := refKey{p.Entity, p.Ref.Kind, p.Ref.Value}
+	if res, ok := c.resolved[k]; ok {
+		return res
+	}
+	res := c.ix.Lookup(p)
+	if c.resolved == nil || len(c.resolved) >= maxResolved {
+		c.resolved = make(map[refKey]resolve.Result)
+	}
+	c.resolved[k] = res
+	return res
+}
+
+// index adds a contact or a matter to the resolver; the answers remembered
+// so far may no longer hold.
+func (c *checker) index(r workspace.StoredRecord) {
+	c.ix.Add(r)
+	if len(c.resolved) > 0 {
+		clear(c.resolved)
+	}
 }
 
 func (c *checker) noParent(r workspace.StoredRecord, p resolve.Parent) error {
@@ -189,7 +223,7 @@ func (c *checker) employers() error {
 }
 
 func (c *checker) link(r workspace.StoredRecord, name string, p resolve.Parent) error {
-	res := c.ix.Lookup(p)
+	res := c.lookup(p)
 	var msg string
 	switch res.Status {
 	case resolve.Missing:

@@ -37,10 +37,10 @@ func (c *checker) record(r workspace.StoredRecord, phones []phoneResult) error {
 	}
 	switch v := r.Data.(type) {
 	case *model.Contact:
-		c.ix.Add(r)
+		c.index(r)
 		return c.contact(r, v, phones)
 	case *model.Matter:
-		c.ix.Add(r)
+		c.index(r)
 		return c.matter(r, v)
 	case *model.Relationship:
 		return nil
