@@ -106,7 +106,8 @@ func (w *Workspace) Counts(ctx context.Context) (Counts, error) {
 	for _, e := range model.Entities {
 		c.Records[e] = 0
 	}
-	q := `SELECT outcome, entity, reason, state, count(*) FROM rows GROUP BY outcome, entity, reason, state`
+	// one walk of the table: grouped on derived too, for the rows read
+	q := `SELECT outcome, entity, reason, state, derived != 0, count(*) FROM rows GROUP BY outcome, entity, reason, state, derived != 0`
 	rows, err := w.db.QueryContext(ctx, q)
 	if err != nil {
 		return c, err
@@ -114,9 +115,16 @@ func (w *Workspace) Counts(ctx context.Context) (Counts, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var outcome, entity, reason, state string
+		var derived bool
 		var n int64
-		if err := rows.Scan(&outcome, &entity, &reason, &state, &n); err != nil {
+		if err := rows.Scan(&outcome, &entity, &reason, &state, &derived, &n); err != nil {
 			return c, err
+		}
+		if !derived {
+			c.Rows += n
+			if outcome == "record" {
+				c.RowsKept += n
+			}
 		}
 		switch outcome {
 		case "record":
@@ -134,11 +142,7 @@ func (w *Workspace) Counts(ctx context.Context) (Counts, error) {
 			c.Rejected += n
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return c, err
-	}
-	err = w.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(outcome = 'record'), 0) FROM rows WHERE derived = 0`).Scan(&c.Rows, &c.RowsKept)
-	return c, err
+	return c, rows.Err()
 }
 
 // CountRows is how many rows the project holds, every outcome and state:
