@@ -120,12 +120,13 @@ type dcon struct {
 // five bytes per contact (the union-find forest and a mark), so a project
 // ten times larger does not need ten times the memory to check.
 type dupCollector struct {
-	opts   Options
-	spill  *workspace.Scratch
-	tx     *sql.Tx
-	insCon *sql.Stmt
-	insKey *sql.Stmt
-	n      int
+	opts             Options
+	spill            *workspace.Scratch
+	tx               *sql.Tx
+	insCon           *sql.Stmt // insertBatch rows at a time
+	insKey           *sql.Stmt
+	conArgs, keyArgs []any // rows waiting for a full batch (flush)
+	n                int
 }
 
 const dupSchema = `
@@ -153,10 +154,10 @@ func newDupCollector(ctx context.Context, opts Options) (_ *dupCollector, err er
 	if d.tx, err = spill.Conn.BeginTx(ctx, nil); err != nil {
 		return nil, err
 	}
-	if d.insCon, err = d.tx.PrepareContext(ctx, `INSERT INTO con VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`); err != nil {
+	if d.insCon, err = d.tx.PrepareContext(ctx, `INSERT INTO con VALUES`+valuesList(insertBatch, conCols)); err != nil {
 		return nil, err
 	}
-	if d.insKey, err = d.tx.PrepareContext(ctx, `INSERT INTO bkey VALUES(?,?)`); err != nil {
+	if d.insKey, err = d.tx.PrepareContext(ctx, `INSERT INTO bkey VALUES`+valuesList(insertBatch, 2)); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -206,17 +207,49 @@ func (d *dupCollector) addParsed(ctx context.Context, r workspace.StoredRecord, 
 	}
 	emails, _ := json.Marshal(x.emails)
 	phones, _ := json.Marshal(x.phones)
-	if _, err := d.insCon.ExecContext(ctx, d.n, x.id, x.key, x.name, x.fp, x.first, x.last, x.company, string(emails), string(phones),
-		x.sourceID, x.source, x.row); err != nil {
-		return fmt.Errorf("duplicate detection: %w", err)
-	}
+	d.conArgs = append(d.conArgs, d.n, x.id, x.key, x.name, x.fp, x.first, x.last, x.company, string(emails), string(phones),
+		x.sourceID, x.source, x.row)
 	for _, k := range x.blockKeys() {
-		if _, err := d.insKey.ExecContext(ctx, k, d.n); err != nil {
-			return fmt.Errorf("duplicate detection: %w", err)
-		}
+		d.keyArgs = append(d.keyArgs, k, d.n)
 	}
 	d.n++
-	return nil
+	return d.flush(ctx, false)
+}
+
+// Rows go into the spill database insertBatch at a time: one statement
+// per row cost more than the row itself.
+const (
+	insertBatch = 64
+	conCols     = 13
+)
+
+// valuesList is "(?,?),(?,?)…" for n rows of cols values.
+func valuesList(n, cols int) string {
+	row := "(" + strings.Repeat("?,", cols-1) + "?)"
+	return strings.Repeat(row+",", n-1) + row
+}
+
+// flush writes the full batches waiting, and with all the rest too.
+func (d *dupCollector) flush(ctx context.Context, all bool) error {
+	write := func(st *sql.Stmt, args *[]any, cols int, table string) error {
+		for len(*args) >= insertBatch*cols {
+			if _, err := st.ExecContext(ctx, (*args)[:insertBatch*cols]...); err != nil {
+				return fmt.Errorf("duplicate detection: %w", err)
+			}
+			*args = append((*args)[:0], (*args)[insertBatch*cols:]...)
+		}
+		if all && len(*args) > 0 {
+			if _, err := d.tx.ExecContext(ctx, `INSERT INTO `+table+` VALUES`+valuesList(len(*args)/cols, cols), *args...); err != nil {
+				return fmt.Errorf("duplicate detection: %w", err)
+			}
+			*args = (*args)[:0]
+		}
+		return nil
+	}
+	if err := write(d.insCon, &d.conArgs, conCols, "con"); err != nil {
+		return err
+	}
+	return write(d.insKey, &d.keyArgs, 2, "bkey")
 }
 
 const dconCols = `c.idx, c.id, c.key, c.name, c.fp, c.first, c.last, c.company, c.emails, c.phones, c.source_id, c.source, c.row_no`
@@ -353,6 +386,9 @@ func (d *dupCollector) cluster(ctx context.Context, skip func(skippedBlock) erro
 // returns the blocks too large to compare, in key order. Nothing in it
 // writes to the project, so the check runs it beside its other rules.
 func (d *dupCollector) compare(ctx context.Context) ([]skippedBlock, error) {
+	if err := d.flush(ctx, true); err != nil {
+		return nil, err
+	}
 	if err := d.tx.Commit(); err != nil {
 		return nil, err
 	}
