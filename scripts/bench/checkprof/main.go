@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"syscall"
@@ -29,6 +30,7 @@ func main() {
 	dir := flag.String("tmp", "", "directory for the copy (default: the system's temporary directory)")
 	keep := flag.Bool("keep", false, "keep the checked copy (its path is printed)")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile of the check here")
+	mem := flag.String("memprofile", "", "write a heap profile here when the per-record rules are done (the most the check holds)")
 	dump := flag.String("findings", "", "write every finding the check left (folded ones too), in the order written, to this file: two runs' lists compare with cmp")
 	flag.Parse()
 	if *ws == "" {
@@ -63,7 +65,21 @@ func main() {
 	}
 	before := cpuSeconds()
 	start := time.Now()
-	res, err := check.Run(context.Background(), w, check.Options{}, nil)
+	progress := func(stage string, done, total int64) {
+		if stage != "duplicates" || *mem == "" {
+			return
+		}
+		f, err := os.Create(*mem)
+		if err != nil {
+			fail(err)
+		}
+		runtime.GC()
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			fail(err)
+		}
+		f.Close()
+	}
+	res, err := check.Run(context.Background(), w, check.Options{}, progress)
 	if err != nil {
 		fail(err)
 	}
