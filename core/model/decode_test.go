@@ -45,7 +45,7 @@ func TestDecodeMatchesEncodingJSON(t *testing.T) {
 		contact := &Contact{Type: s, Prefix: s, FirstName: s, MiddleName: s, LastName: s, Name: s, Title: s, Company: ref, DateOfBirth: s,
 			Emails: []Email{{Name: s, Address: s, Default: true}, {}}, Phones: []Phone{{Name: s, Number: s}},
 			Addresses: []Address{{Name: s, Street: s, City: s, Province: s, PostalCode: s, Country: s}},
-			WebSites: []string{s, ""}, CustomFields: map[string]string{s: s, "k": s}}
+			WebSites:  []string{s, ""}, CustomFields: map[string]string{s: s, "k": s}}
 		values := map[Entity]any{
 			Contacts: contact,
 			Matters: &Matter{DisplayNumber: s, Description: s, Client: ref, Status: s, OpenDate: s, CloseDate: s, PendingDate: s,
