@@ -174,8 +174,14 @@ func Report(w io.Writer, rs, holdout []*Result) {
 			return
 		}
 		fmt.Fprintln(w)
-		fmt.Fprintf(w, "### Held-out firms (%d drawn from seeds outside the corpus; not tuned to, not in CI's test)\n\n", len(holdout))
+		fmt.Fprintf(w, "### Held-out firms (%d drawn from seeds outside the corpus, on the widened range; not tuned to, not in CI's test)\n\n", len(holdout))
 		WriteTable(w, holdout)
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "What each drew of the widened range (firmgen.Quirks):")
+		fmt.Fprintln(w)
+		for _, r := range holdout {
+			fmt.Fprintf(w, "- %s: %s\n", r.Firm, r.Quirks())
+		}
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Their worst misses:")
 		fmt.Fprintln(w)
@@ -221,4 +227,25 @@ func UpdateDoc(path, body string) error {
 	}
 	s = s[:i+len(BeginMarker)] + "\n" + body + s[j:]
 	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+// Quirks lists what the firm drew of the widened range (its truth's style).
+func (r *Result) Quirks() string {
+	if r.truth == nil {
+		return "–"
+	}
+	var out []string
+	for _, k := range []string{"title_rows", "totals_row", "mixed_dates", "empty_columns", "duplicate_header",
+		"abbreviated_headers", "matter_by_number_and_description"} {
+		if r.truth.Style[k] == "true" {
+			out = append(out, strings.ReplaceAll(k, "_", " "))
+		}
+	}
+	if c := r.truth.Style["currency_code"]; c != "" {
+		out = append(out, "currency code "+c)
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ", ")
 }

@@ -13,6 +13,12 @@ type Spec struct {
 	Name  string
 	Seed  int64
 	Shape string
+	// Widened: the firm also draws the quirks added after the first corpus
+	// (Quirks: report titles and totals, currency codes, mixed dates, empty
+	// and duplicated columns, abbreviated headers, matters by number and
+	// description). Firms drawn from a seed are; the eight corpus firms keep
+	// the shapes their per-firm targets were set on.
+	Widened bool
 }
 
 // Shapes are the kinds of hand-over the corpus covers.
@@ -43,7 +49,7 @@ func Firms() []Spec {
 
 // FromSeed is a firm of any shape drawn from a seed.
 func FromSeed(seed int64) Spec {
-	return Spec{Name: fmt.Sprintf("firm-%d", seed), Seed: seed, Shape: Shapes[int(uint64(seed)%uint64(len(Shapes)))]}
+	return Spec{Name: fmt.Sprintf("firm-%d", seed), Seed: seed, Shape: Shapes[int(uint64(seed)%uint64(len(Shapes)))], Widened: true}
 }
 
 // Generate writes the firm to dir/export and its truth to dir/truth.json,
@@ -56,6 +62,13 @@ func Generate(dir string, spec Spec) (*Truth, error) {
 	// earlier draws (and so its files) stay what the team has seen.
 	later := rand.New(rand.NewPCG(uint64(spec.Seed), 0xD1F7))
 	st.Drift = later.IntN(2) == 0
+	quirk := rand.New(rand.NewPCG(uint64(spec.Seed), 0x51DE))
+	if spec.Widened {
+		st.Q = drawQuirks(quirk, st, spec.Shape)
+		if st.Q.MatterDesc {
+			st.MatterRef = "number" // what names a matter by its description names it by its number too
+		}
+	}
 	sz := size{Staff: 2 + r.IntN(4), Clients: 15 + r.IntN(35), Matters: 20 + r.IntN(50), Parties: 5 + r.IntN(20)}
 	base := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 	w := newWorld(r, sz, base)
@@ -68,7 +81,7 @@ func Generate(dir string, spec Spec) (*Truth, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
-	g := &gen{dir: out, st: st, locs: map[string]Loc{}, later: later,
+	g := &gen{dir: out, st: st, locs: map[string]Loc{}, later: later, quirk: quirk,
 		truth: &Truth{Firm: spec.Name, Seed: spec.Seed, Shape: spec.Shape, Style: st.describe()}}
 	b := &builder{w: w, st: st, r: r, staffByName: r.IntN(2) == 0}
 	if err := g.shape(spec.Shape, b, r); err != nil {
@@ -165,6 +178,7 @@ func (g *gen) shape(shape string, b *builder, r *rand.Rand) error {
 	csvs := func(dir string, ts []*table) error {
 		for _, t := range ts {
 			t.shape(r, st)
+			g.widen(t, true)
 			if err := g.csv(dir+st.tableName(t.base)+".csv", t); err != nil {
 				return err
 			}
@@ -186,6 +200,7 @@ func (g *gen) shape(shape string, b *builder, r *rand.Rand) error {
 		ts := append(all(true), b.events())
 		for _, t := range ts {
 			t.shape(r, st)
+			g.widen(t, true)
 		}
 		return g.xlsx("Firm data.xlsx", ts)
 	case "sqlite-declared", "sqlite-access":
@@ -199,6 +214,7 @@ func (g *gen) shape(shape string, b *builder, r *rand.Rand) error {
 		ts = append(ts, b.events(), b.phone())
 		for _, t := range ts {
 			t.shape(r, st)
+			g.widen(t, false)
 		}
 		name := "casebase.sqlite"
 		if !declared {
@@ -210,6 +226,7 @@ func (g *gen) shape(shape string, b *builder, r *rand.Rand) error {
 		ts := append([]*table{b.staffTable()}, all(false)...)
 		for _, t := range ts {
 			t.shape(r, st)
+			g.widen(t, false)
 		}
 		return g.dbf("DATA", ts)
 	case "desktop-mix":
@@ -269,6 +286,19 @@ func (g *gen) balances(w *world, st Style) {
 	for mi := range w.matters {
 		if tr[mi] != 0 {
 			g.truth.Balances = append(g.truth.Balances, Balance{Kind: "trust", Owner: mid(mi), Cents: tr[mi]})
+		}
+	}
+}
+
+// widen lays a table out with the firm's quirks: empty and duplicated
+// columns, and — in a report-style export (report) — a totals row under
+// money and time listings.
+func (g *gen) widen(t *table, report bool) {
+	t.layout(g.quirk, g.st)
+	if report && g.st.Q.Totals {
+		switch t.base {
+		case "time_entries", "invoices", "payments", "trust":
+			t.totalsRow(g.quirk)
 		}
 	}
 }

@@ -26,6 +26,7 @@ type gen struct {
 	truth *Truth
 	locs  map[string]Loc // record id → where it was written
 	later *rand.Rand     // for parts added after the first corpus, so earlier files stay as they were
+	quirk *rand.Rand     // for the widened range's quirks (Style.Q), so a firm's other draws stay as they were
 }
 
 func (g *gen) path(rel string) (string, error) {
@@ -58,6 +59,10 @@ func (g *gen) headers(t *table, maxLen int) []string {
 	seen := map[string]int{}
 	out := make([]string, len(t.cols))
 	for i, c := range t.cols {
+		if c.sameHeaderAs != "" {
+			out[i] = g.st.headerFor(c.sameHeaderAs, maxLen)
+			continue
+		}
 		h := g.st.headerFor(c.concept, maxLen)
 		k := strings.ToLower(h)
 		if n := seen[k]; n > 0 {
@@ -87,7 +92,7 @@ func (g *gen) text(v any) string {
 	case moment:
 		return g.st.dateTime(time.Time(x))
 	case cents:
-		return g.st.money(int64(x))
+		return g.st.withCurrency(g.st.money(int64(x)))
 	case secs:
 		return g.st.duration(int64(x))
 	case flag:
@@ -118,11 +123,24 @@ func (g *gen) csv(rel string, t *table) error {
 		}
 		b.WriteString(eol)
 	}
+	top := int64(1) // the header's line
+	if g.st.Q.Title {
+		for n, line := range g.titleLines(t) {
+			writeLine([]string{line})
+			g.truth.Excluded = append(g.truth.Excluded, Excluded{Loc: Loc{File: rel, Row: int64(n + 1)}, Reason: "report_title"})
+			top++
+		}
+		b.WriteString(eol)
+		top++
+	}
 	writeLine(hdr)
 	for i, row := range t.rows {
 		cells := make([]string, len(row))
 		for j, v := range row {
 			cells[j] = g.text(v)
+			if d, ok := v.(day); ok && g.st.Q.MixedDates && i%4 == 3 {
+				cells[j] = g.st.altDate(d)
+			}
 		}
 		// A firm's export that drops a row's trailing empty fields.
 		if g.st.Short && i%3 == 1 {
@@ -131,7 +149,7 @@ func (g *gen) csv(rel string, t *table) error {
 			}
 		}
 		writeLine(cells)
-		g.place(t, i, Loc{File: rel, Row: int64(i + 2)})
+		g.place(t, i, Loc{File: rel, Row: top + int64(i) + 1})
 	}
 	data, err := encode(b.String(), g.st.Encoding)
 	if err != nil {
@@ -141,7 +159,7 @@ func (g *gen) csv(rel string, t *table) error {
 	if err != nil {
 		return err
 	}
-	g.truth.Files = append(g.truth.Files, FileTruth{File: rel, Format: "csv", Rows: len(t.rows), Encoding: g.st.Encoding,
+	g.truth.Files = append(g.truth.Files, FileTruth{File: rel, Format: "csv", Rows: len(t.rows) + int(top-1) - blankAbove(g.st), Encoding: g.st.Encoding,
 		Delimiter: delim, HeaderRow: true})
 	return os.WriteFile(p, data, 0o644)
 }
@@ -215,7 +233,18 @@ func (g *gen) xlsx(rel string, tables []*table) error {
 		for i, h := range hdr {
 			cells[i] = h
 		}
-		if err := sw.SetRow("A1", cells); err != nil {
+		top := 1 // the header's row
+		if g.st.Q.Title {
+			for n, line := range g.titleLines(t) {
+				if err := sw.SetRow(fmt.Sprintf("A%d", n+1), []any{line}); err != nil {
+					return err
+				}
+				g.truth.Excluded = append(g.truth.Excluded, Excluded{Loc: Loc{File: rel, Table: sheet, Row: int64(n + 1)}, Reason: "report_title"})
+				top++
+			}
+			top++ // a blank row under the title
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", top), cells); err != nil {
 			return err
 		}
 		for i, row := range t.rows {
@@ -244,16 +273,16 @@ func (g *gen) xlsx(rel string, tables []*table) error {
 					out[j] = g.text(x)
 				}
 			}
-			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			cell, _ := excelize.CoordinatesToCellName(1, top+i+1)
 			if err := sw.SetRow(cell, out); err != nil {
 				return err
 			}
-			g.place(t, i, Loc{File: rel, Table: sheet, Row: int64(i + 2)})
+			g.place(t, i, Loc{File: rel, Table: sheet, Row: int64(top + i + 1)})
 		}
 		if err := sw.Flush(); err != nil {
 			return err
 		}
-		g.truth.Files = append(g.truth.Files, FileTruth{File: rel, Table: sheet, Format: "xlsx", Rows: len(t.rows), HeaderRow: true})
+		g.truth.Files = append(g.truth.Files, FileTruth{File: rel, Table: sheet, Format: "xlsx", Rows: len(t.rows) + top - 1 - blankAbove(g.st), HeaderRow: true})
 	}
 	p, err := g.path(rel)
 	if err != nil {
@@ -520,4 +549,13 @@ func (g *gen) dbfValue(f synth.DBFField, v any) string {
 		return strings.Replace(s, ",", ".", 1)
 	}
 	return g.text(v)
+}
+
+// blankAbove is the number of blank lines above the header (not rows: no
+// reader counts them).
+func blankAbove(st Style) int {
+	if st.Q.Title {
+		return 1
+	}
+	return 0
 }

@@ -32,15 +32,21 @@ type Style struct {
 	// e-mail subjects, calendar entries) they drop its leading zeros or its
 	// separator: 2024-17 for 2024-017, M17 for M-17.
 	Drift bool
+	// Q: the widened range's quirks (zero for the corpus's eight).
+	Q Quirks
 }
 
 func (s Style) describe() map[string]string {
-	return map[string]string{
+	m := map[string]string{
 		"naming": s.Naming, "lang": s.Lang, "date": s.Date, "money": s.Money, "duration": s.Duration,
 		"flag": s.Flag, "delim": fmt.Sprintf("%q", s.Delim), "encoding": s.Encoding, "matter_no": s.MatterNo,
 		"client_ref": s.ClientRef, "matter_ref": s.MatterRef, "ar": s.AR, "trust": s.Trust, "trust_by": s.TrustBy,
 		"drop": fmt.Sprint(s.Drop), "extra": fmt.Sprint(s.Extra), "short_rows": fmt.Sprint(s.Short), "typed_numbers_drift": fmt.Sprint(s.Drift),
 	}
+	if s.Q != (Quirks{}) {
+		s.Q.describe(m)
+	}
+	return m
 }
 
 func drawStyle(r *rand.Rand) Style {
@@ -84,7 +90,7 @@ var concepts = map[string][]string{
 	"for": {"message", "for"}, "message": {"message"}, "call_back": {"call", "back"}, "time": {"time"}, "role": {"role"},
 	"name": {"name"}, "party": {"party"}, "initials": {"initials"}, "code": {"code"}, "label": {"description"},
 	"remarks": {"remarks"}, "old_ref": {"old", "ref"}, "id": {"id"}, "entry_id": {"entry", "id"}, "cents": {"cents"},
-	"payment": {"payment"}, "work": {"work", "description"},
+	"payment": {"payment"}, "work": {"work", "description"}, "fax": {"fax"}, "user1": {"user", "field", "1"},
 }
 
 var translations = map[string]map[string][]string{
@@ -110,6 +116,12 @@ var translations = map[string]map[string][]string{
 
 // headerFor names a column in the firm's convention and language.
 func (s Style) headerFor(concept string, maxLen int) string {
+	if a, ok := abbreviations[concept]; ok && s.Q.Abbrev {
+		if maxLen > 0 {
+			return cutBytes(a, maxLen)
+		}
+		return a
+	}
 	words := concepts[concept]
 	if tr, ok := translations[s.Lang][concept]; ok {
 		words = tr
@@ -152,6 +164,9 @@ func cutBytes(s string, n int) string {
 // tableName names a table: tblClients, CLIENTS, clients, Clients.
 func (s Style) tableName(base string) string {
 	words := strings.Split(base, "_")
+	if s.Q.Abbrev {
+		return strings.ToUpper(base)
+	}
 	switch s.Naming {
 	case "access":
 		return "tbl" + camel(words, false)

@@ -19,6 +19,9 @@ type (
 type col struct {
 	concept  string
 	optional bool // may be missing from a firm's export
+	// sameHeaderAs: written under the same header as that concept's column
+	// (two "Address" columns), for Quirks.DupHeader.
+	sameHeaderAs string
 }
 
 // rowMeta is what a row is in truth.
@@ -114,6 +117,9 @@ func (b *builder) matterRef(mi int) any {
 	m := b.w.matters[mi]
 	if b.st.MatterRef == "id" {
 		return m.ID
+	}
+	if b.st.Q.MatterDesc && !b.relational {
+		return b.st.matterWithDesc(m, b.w.contacts[m.Client])
 	}
 	return b.st.matterNumber(m)
 }

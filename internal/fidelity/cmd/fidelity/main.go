@@ -22,8 +22,13 @@ func main() {
 	keep := flag.String("keep", "", "generate into this folder and keep it (default: a temporary folder, removed)")
 	holdout := flag.Int("holdout", 0, "also measure this many firms from seeds outside the corpus, reported apart")
 	holdoutBase := flag.Int64("holdout-base", 9001, "first held-out seed (change it to draw fresh firms)")
+	misses := flag.Int("misses", 0, "also print this many worst misses per held-out firm to stderr")
+	noCorpus := flag.Bool("no-corpus", false, "measure only the held-out (and -seed) firms, not the corpus's eight")
 	flag.Parse()
 	specs := firmgen.Firms()
+	if *noCorpus {
+		specs = nil
+	}
 	if *seed != 0 {
 		s := firmgen.FromSeed(*seed)
 		if *only {
@@ -60,6 +65,9 @@ func main() {
 	var b bytes.Buffer
 	fidelity.Report(&b, rs, held)
 	os.Stdout.Write(b.Bytes())
+	if *misses > 0 {
+		fidelity.WriteMisses(os.Stderr, held, *misses)
+	}
 	if *doc != "" {
 		if err := fidelity.UpdateDoc(*doc, b.String()); err != nil {
 			fail(err)
