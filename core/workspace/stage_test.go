@@ -1,0 +1,207 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"handover/core/model"
+)
+
+// clashingRows is a file whose rows reuse record keys in every way a real
+// export can: the same id twice, a company named on several rows, a derived
+// record whose key a later row has as its own, keys an earlier file has.
+func clashingRows(seed uint64, n int) []Row {
+	rnd := rand.New(rand.NewPCG(seed, 7))
+	var rows []Row
+	for i := range n {
+		r := Row{Num: int64(i + 2), Raw: []string{fmt.Sprint(i), "x"}}
+		switch p := rnd.IntN(100); {
+		case p < 10:
+			r.Excluded, r.Entity = model.EmptyRow, model.Contacts
+		case p < 15:
+			r.Reject = "short row"
+		default:
+			r.Records = []model.Record{contact(fmt.Sprintf("k%d", rnd.IntN(n/3)), "A", fmt.Sprint(i))}
+			for range rnd.IntN(3) {
+				key := fmt.Sprintf("company:%d", rnd.IntN(20))
+				if rnd.IntN(4) == 0 {
+					key = fmt.Sprintf("k%d", rnd.IntN(n/3)) // a derived record with a row's key
+				}
+				r.Records = append(r.Records, model.Record{Entity: model.Contacts, Key: key, Data: &model.Contact{Type: "Company", Name: key}})
+			}
+			if rnd.IntN(5) == 0 {
+				r.Findings = []Finding{{Rule: "value.odd", Severity: model.Warning, Field: "x", Message: fmt.Sprint("row ", i)}}
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+type storedRow struct {
+	Source, Row, Derived         int64
+	Outcome, Entity, Key, Reason string
+	Raw                          string
+}
+
+// stagedState is everything staging decided, without the row ids (which the
+// two ways of settling clashes may number differently).
+func stagedState(t *testing.T, w *Workspace) ([]storedRow, []string, Counts) {
+	t.Helper()
+	q, err := w.db.Query(`SELECT source_id, row_no, derived, outcome, entity, coalesce(key, ''), reason, coalesce(raw, '')
+		FROM rows ORDER BY source_id, row_no, derived, key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	var rows []storedRow
+	for q.Next() {
+		var r storedRow
+		if err := q.Scan(&r.Source, &r.Row, &r.Derived, &r.Outcome, &r.Entity, &r.Key, &r.Reason, &r.Raw); err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, r)
+	}
+	f, err := w.db.Query(`SELECT f.row_no, f.record_key, f.message, r.outcome, r.key FROM findings f JOIN rows r ON r.id = f.row_id ORDER BY f.row_no, f.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var findings []string
+	for f.Next() {
+		var row int64
+		var key, msg, outcome, rowKey string
+		if err := f.Scan(&row, &key, &msg, &outcome, &rowKey); err != nil {
+			t.Fatal(err)
+		}
+		findings = append(findings, fmt.Sprint(row, key, msg, outcome, rowKey))
+	}
+	c, err := w.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows, findings, c
+}
+
+// stageClashes reads an earlier file and then the clashing one into a new
+// project, and reports whether the second load went without the live key
+// index at some point.
+func stageClashes(t *testing.T, seed uint64, deferAfter int64) (*Workspace, bool) {
+	t.Helper()
+	ctx := context.Background()
+	old := deferKeyIndexAfter
+	deferKeyIndexAfter = deferAfter
+	t.Cleanup(func() { deferKeyIndexAfter = old })
+	w, err := Create(filepath.Join(t.TempDir(), "p.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	first, err := w.BeginSource(ctx, SourceInfo{Path: "/x/old.csv", Name: "old.csv", Format: "csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if err := first.Stage(ctx, Row{Num: int64(i + 2), Raw: []string{"old"}, Records: []model.Record{contact(fmt.Sprintf("k%d", i*3), "Old", "")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := first.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.BeginSource(ctx, SourceInfo{Path: "/x/new.csv", Name: "new.csv", Format: "csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deferred := false
+	for _, r := range clashingRows(seed, 3*batchEntries) {
+		if err := st.Stage(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		deferred = deferred || st.keyIndex != ""
+	}
+	if _, err := st.Commit(ctx); err != nil {
+		t.Fatalf("seed %d: %v", seed, err)
+	}
+	if err := w.VerifyInvariant(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return w, deferred
+}
+
+// A large load settles doubled keys after the load, when it builds the key
+// index again; what it stores must be exactly what the live index gives.
+func TestDeferredKeyIndexSettlesClashesLikeTheLiveOne(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		live, deferred := stageClashes(t, seed, 1<<40)
+		if deferred {
+			t.Fatal("the reference load went without the key index")
+		}
+		late, deferred := stageClashes(t, seed, 1)
+		if !deferred {
+			t.Fatal("the large load kept the key index live: the deferred path was not tested")
+		}
+		wantRows, wantFindings, wantCounts := stagedState(t, live)
+		gotRows, gotFindings, gotCounts := stagedState(t, late)
+		rejects := 0
+		for _, r := range wantRows {
+			if strings.Contains(r.Reason, "exported it twice") {
+				rejects++
+			}
+		}
+		if rejects < 10 {
+			t.Fatalf("seed %d: only %d rows rejected as doubled: the file does not test clashes", seed, rejects)
+		}
+		if !reflect.DeepEqual(gotCounts, wantCounts) {
+			t.Errorf("seed %d: counts %+v, want %+v", seed, gotCounts, wantCounts)
+		}
+		if len(gotRows) != len(wantRows) {
+			t.Fatalf("seed %d: %d stored rows, want %d", seed, len(gotRows), len(wantRows))
+		}
+		for i := range wantRows {
+			if gotRows[i] != wantRows[i] {
+				t.Fatalf("seed %d: stored row %d = %+v, want %+v", seed, i, gotRows[i], wantRows[i])
+			}
+		}
+		if !reflect.DeepEqual(gotFindings, wantFindings) {
+			t.Errorf("seed %d: findings\n%v\nwant\n%v", seed, gotFindings, wantFindings)
+		}
+		var index string
+		late.db.QueryRow(`SELECT sql FROM sqlite_schema WHERE name = 'rows_record_key'`).Scan(&index)
+		if !strings.Contains(index, "UNIQUE") {
+			t.Fatalf("seed %d: the key index was not built again: %q", seed, index)
+		}
+	}
+}
+
+// An aborted large load leaves the key index as it was.
+func TestAbortedLargeLoadKeepsTheKeyIndex(t *testing.T) {
+	ctx := context.Background()
+	old := deferKeyIndexAfter
+	deferKeyIndexAfter = 1
+	defer func() { deferKeyIndexAfter = old }()
+	w := newProject(t)
+	st, err := w.BeginSource(ctx, SourceInfo{Path: "/x/a.csv", Name: "a.csv", Format: "csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 * batchEntries {
+		if err := st.Stage(ctx, Row{Num: int64(i + 2), Raw: []string{"a"}, Records: []model.Record{contact(fmt.Sprint("k", i), "A", "")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.keyIndex == "" {
+		t.Fatal("the load kept the key index live")
+	}
+	st.Abort()
+	var n int
+	w.db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'rows_record_key'`).Scan(&n)
+	if n != 1 {
+		t.Fatal("the key index is gone after an aborted load")
+	}
+}
