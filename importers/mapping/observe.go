@@ -80,14 +80,25 @@ type Evidence struct {
 
 // Observe gathers evidence from one row, as Plan.Observe does.
 func (e *Evidence) Observe(row []string) {
-	e.rows++
-	if len(e.cols) < len(row) {
-		e.cols = append(e.cols, make([]colObs, len(row)-len(e.cols))...)
-	}
+	e.StartRow(len(row))
 	for i, v := range row {
-		e.cols[i].observe(v)
+		e.ObserveAt(i, v)
 	}
 }
+
+// StartRow counts a row of width values, making room for its columns;
+// ObserveAt then takes its values. ObserveAt may run on several goroutines
+// at once for different columns, never beside StartRow: that lets a reader
+// share a row's columns among workers.
+func (e *Evidence) StartRow(width int) {
+	e.rows++
+	if len(e.cols) < width {
+		e.cols = append(e.cols, make([]colObs, width-len(e.cols))...)
+	}
+}
+
+// ObserveAt gathers the evidence of value v of column i (below StartRow's width).
+func (e *Evidence) ObserveAt(i int, v string) { e.cols[i].observe(v) }
 
 // UseEvidence replaces what the plan observed with e (gathered from every
 // row of the plan's table), as if Observe had been called on each row.

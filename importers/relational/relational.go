@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"handover/importers/mapping"
 	"handover/importers/tabular"
@@ -243,6 +244,8 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 
 // readStats is pass 1 over one file.
 // With keep, it also gathers the mapping's evidence and returns what it saw.
+// This goroutine reads the rows; two workers count their values, each taking
+// every other column of a batch of rows while the next batch is read.
 func readStats(ctx context.Context, path string, opts tabular.Options, keep bool) ([]*table, *FileRead, error) {
 	r, err := tabular.Open(path, opts)
 	if err != nil {
@@ -252,6 +255,9 @@ func readStats(ctx context.Context, path string, opts tabular.Options, keep bool
 	byID := map[string]*table{}
 	var out []*table
 	read := &FileRead{Options: opts}
+	counter := newCounter()
+	defer counter.stop()
+	batch := make([]countRow, 0, countBatch)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -284,23 +290,90 @@ func readStats(ctx context.Context, path string, opts tabular.Options, keep bool
 			out = append(out, t)
 		}
 		t.rows++
-		for i, c := range t.cols {
-			if i < len(row.Values) {
-				c.add(row.Values[i])
-			}
-		}
-		if keep {
-			t.ev.Observe(row.Values)
-		}
+		batch = append(batch, countRow{t, row.Values})
 		if len(t.sample) < sampleRows {
 			t.sample = append(t.sample, append([]string(nil), row.Values...))
 		}
+		if len(batch) == countBatch {
+			counter.send(batch)
+			batch = make([]countRow, 0, countBatch)
+		}
 	}
+	counter.send(batch)
+	counter.wait()
 	read.Info = r.Info()
 	for _, t := range out {
 		read.Tables = append(read.Tables, TableRead{Table: t.t, First: t.first, Sample: t.sample, Evidence: t.ev})
 	}
 	return out, read, nil
+}
+
+// countBatch is how many rows the counting workers take at a time.
+const countBatch = 512
+
+// countRow is one data row waiting to be counted.
+type countRow struct {
+	t    *table
+	vals []string
+}
+
+// counter hands batches of rows to its two workers. A batch is counted while
+// the next is read; the columns of a table are split between the workers, so
+// no column is counted by both.
+type counter struct {
+	jobs [2]chan []countRow
+	busy sync.WaitGroup // the batch being counted
+}
+
+func newCounter() *counter {
+	c := &counter{}
+	for w := range c.jobs {
+		c.jobs[w] = make(chan []countRow)
+		go func(w int) {
+			for batch := range c.jobs[w] {
+				for _, r := range batch {
+					for i := w; i < len(r.vals); i += len(c.jobs) {
+						if i < len(r.t.cols) {
+							r.t.cols[i].add(r.vals[i])
+						}
+						if r.t.ev != nil {
+							r.t.ev.ObserveAt(i, r.vals[i])
+						}
+					}
+				}
+				c.busy.Done()
+			}
+		}(w)
+	}
+	return c
+}
+
+// send waits for the batch being counted, then hands batch to the workers.
+func (c *counter) send(batch []countRow) {
+	c.busy.Wait()
+	if len(batch) == 0 {
+		return
+	}
+	for _, r := range batch { // between batches: no worker is observing
+		if r.t.ev != nil {
+			r.t.ev.StartRow(len(r.vals))
+		}
+	}
+	c.busy.Add(len(c.jobs))
+	for _, j := range c.jobs {
+		j <- batch
+	}
+}
+
+// wait returns when every batch sent has been counted.
+func (c *counter) wait() { c.busy.Wait() }
+
+// stop ends the workers (after wait, or when reading failed).
+func (c *counter) stop() {
+	c.busy.Wait()
+	for _, j := range c.jobs {
+		close(j)
+	}
 }
 
 // candidate: a column that can be a key — unique and (almost) never empty.
