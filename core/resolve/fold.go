@@ -110,6 +110,61 @@ func initials(ws []string) []string {
 	return out
 }
 
+// Surname particles ("de la Cruz", "van der Berg", "Ibn Saud") belong to
+// the surname: never a middle name to drop or shorten to an initial, else
+// "Juan de la Cruz" would be "Juan Cruz", another family. (Not the "y" of
+// "García y López": it is as likely the initial of a middle name.)
+var particles = set("de", "del", "della", "dela", "di", "da", "das", "do", "dos", "du", "la", "las", "le", "les", "los",
+	"van", "von", "vom", "der", "den", "ten", "ter", "zu", "zum", "bin", "ibn", "al", "el", "st")
+
+// notAPerson: a legal form anywhere ("Smith Jones LLP", "Acme Ltd
+// Services") or an "and" ("Smith & Jones", "Ana and Luis Ruiz") says the
+// words are a firm's or a couple's, not one person's name, so no word of
+// them is a middle name to drop or to shorten, and their order matters.
+func notAPerson(ws []string) bool {
+	for _, w := range ws {
+		if companyForms[w] || w == "and" {
+			return true
+		}
+	}
+	return false
+}
+
+// nameParts splits a person's name at spaces into its parts, each part's
+// words folded: "Ana García-López" is two parts, the second of two words,
+// so a hyphenated surname stays one surname when the name is read as first,
+// middle and last. Titles and suffixes are dropped.
+func nameParts(s string) [][]string {
+	var out [][]string
+	for _, f := range strings.Fields(s) {
+		if ws := personWords(words(f)); len(ws) > 0 {
+			out = append(out, ws)
+		}
+	}
+	return out
+}
+
+func flat(parts [][]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// particlesToSurname moves the particles that end the middle names onto
+// the surname: "Juan | de la | Cruz" is "Juan | | de la Cruz".
+func particlesToSurname(middle, last []string) ([]string, []string) {
+	n := len(middle)
+	for n > 0 && particles[middle[n-1]] {
+		n--
+	}
+	if n == len(middle) {
+		return middle, last
+	}
+	return middle[:n], append(slices.Clip(middle[n:]), last...)
+}
+
 // companyName folds a company's name: case, accents, punctuation, "&" and
 // "and", a leading "The" and trailing legal forms (Inc., L.L.C., Co., ...)
 // do not matter. Word order does.

@@ -65,16 +65,20 @@ const (
 	fID
 	fEmail
 	fPhone
-	fName     // every word of a person's name, or a company's folded name
+	fName     // every word of a person's name, in any order
 	fInitials // a person's name with the middle names as initials
 	fShort    // a person's first and last names, no middle
 	fNumber   // matter number, case and spacing folded
 	fNumberFolded
 	fDescription
+	// a name as written, folded as a company's (order kept, trailing legal
+	// forms dropped): its own form, so a company's "jones smith" is never
+	// the sorted words of a person or of "Smith Jones LLP" short of its form
+	fCompany
 )
 
 var viaName = map[byte]string{fKey: "key", fID: "id", fEmail: "email", fPhone: "phone", fName: "name", fInitials: "name",
-	fShort: "name", fNumber: "number", fNumberFolded: "number", fDescription: "description"}
+	fShort: "name", fNumber: "number", fNumberFolded: "number", fDescription: "description", fCompany: "name"}
 
 func hash(form byte, s string) uint64 {
 	h := uint64(14695981039346656037) ^ uint64(form)
@@ -298,26 +302,32 @@ func (r *Resolver) Add(rec workspace.StoredRecord) {
 
 func exactNumber(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), " ")) }
 
-// contactNames emits a contact's name forms.
+// contactNames emits a contact's name forms: the name as written (a
+// company's, or a person known by it), and a person's words with the
+// middle names, with them as initials and without them. A person's
+// surname particles stay on the surname; a name with a legal form or an
+// "and" in it is no person's, whatever its type says.
 func contactNames(c *model.Contact, emit func(byte, string)) {
 	if c.Name != "" {
-		emit(fName, companyName(c.Name))
+		emit(fCompany, companyName(c.Name))
 	}
 	if strings.EqualFold(c.Type, "Company") {
 		return
 	}
 	first, middle, last := personWords(words(c.FirstName)), personWords(words(c.MiddleName)), personWords(words(c.LastName))
 	if len(first)+len(last) == 0 {
-		// a person known only by a full name: first word, last word, middle between
-		ws := personWords(words(c.Name))
-		if len(ws) == 0 {
+		// a person known only by a full name: first part, last part, middle between
+		parts := nameParts(c.Name)
+		if len(parts) == 0 || notAPerson(flat(parts)) {
 			return
 		}
-		first, last = ws[:1], ws[1:]
-		if len(ws) > 2 {
-			middle, last = ws[1:len(ws)-1], ws[len(ws)-1:]
+		middle = nil
+		first, last = parts[0], flat(parts[1:])
+		if n := len(parts); n > 2 {
+			middle, last = flat(parts[1:n-1]), parts[n-1]
 		}
 	}
+	middle, last = particlesToSurname(middle, last)
 	emit(fName, bag(first, middle, last))
 	if len(middle) > 0 {
 		emit(fInitials, bag(first, initials(middle), last))
@@ -404,32 +414,74 @@ func (r *Resolver) Contact(ref model.Ref) Result {
 }
 
 // nameTiers are the lookups for a name as written: "Ana M. Ruiz", "Ruiz,
-// Ana M.", "Dr Ana Ruiz Jr", "Acme, Inc.".
+// Ana M.", "Dr Ana Ruiz Jr", "Acme, Inc.". Middle names are matched
+// loosely, but only where one side does not say: an initial stands for a
+// middle name with that initial ("Ana M. Ruiz" is "Ana Maria Ruiz"), a
+// name without middle names is one with any ("Ana Ruiz" is "Ana Maria
+// Ruiz", when no closer one is there), but two middle names both written
+// out must be the same ("Ana Maria Ruiz" is not "Ana Mario Ruiz"), as must
+// two initials. A firm's or a couple's name (notAPerson) is matched only
+// whole.
 func nameTiers(v string) []tier {
-	var last, rest []string
-	if i := strings.IndexByte(v, ','); i >= 0 && !isCompanyTail(v[i+1:]) {
-		last, rest = personWords(words(v[:i])), personWords(words(v[i+1:]))
-	}
 	all := personWords(words(v))
-	full := tier{via: "name", conf: 1, finds: []find{{fName, bag(all)}, {fName, companyName(v)}}}
+	full := tier{via: "name", conf: 1, finds: []find{{fName, bag(all)}, {fCompany, companyName(v)}}}
+	if notAPerson(all) {
+		return []tier{full}
+	}
+	// the written name with middle names: its initials are the other's
+	// (fInitials); the other has no middle names (short)
 	ini := tier{via: "name", conf: 1, finds: []find{{fInitials, bag(all)}}}
 	short := tier{via: "name", conf: 1, finds: []find{{fShort, bag(all)}}}
-	// the reference's own middle names, as initials and left out
-	type split struct{ first, middle, last []string }
-	var splits []split
-	switch {
-	case len(last) > 0 && len(rest) > 1:
-		splits = append(splits, split{rest[:1], rest[1:], last})
-	case len(last) == 0 && len(all) > 2:
-		n := len(all)
-		splits = append(splits, split{all[:1], all[1 : n-1], all[n-1:]}) // First Middle Last
-		splits = append(splits, split{all[1:2], all[2:], all[:1]})       // Last First Middle
-	}
-	for _, s := range splits {
-		ini.finds = append(ini.finds, find{fName, bag(s.first, initials(s.middle), s.last)}, find{fInitials, bag(s.first, initials(s.middle), s.last)})
-		short.finds = append(short.finds, find{fName, bag(s.first, s.last)}, find{fShort, bag(s.first, s.last)})
+	for _, s := range nameSplits(v) {
+		ini.finds = append(ini.finds, find{fName, bag(s.first, initials(s.middle), s.last)})
+		if !s.surnameFirst {
+			short.finds = append(short.finds, find{fName, bag(s.first, s.last)})
+		}
 	}
 	return []tier{full, ini, short}
+}
+
+// split is one reading of a written name as first, middle and last names.
+type split struct {
+	first, middle, last []string
+	surnameFirst        bool // read as "Ruiz Ana Maria", without a comma
+}
+
+// nameSplits reads a written person's name as first, middle and last
+// names, both ways round when no comma says which word is the surname;
+// only readings with middle names are returned. A hyphenated surname is one
+// part, surname particles belong to the surname.
+func nameSplits(v string) []split {
+	var out []split
+	add := func(s split) {
+		s.middle, s.last = particlesToSurname(s.middle, s.last)
+		if len(s.middle) > 0 && len(s.first) > 0 && len(s.last) > 0 {
+			out = append(out, s)
+		}
+	}
+	if i := strings.IndexByte(v, ','); i >= 0 && !isCompanyTail(v[i+1:]) {
+		last, rest := flat(nameParts(v[:i])), nameParts(v[i+1:])
+		if len(last) > 0 {
+			if len(rest) > 1 {
+				add(split{first: rest[0], middle: flat(rest[1:]), last: last})
+			}
+			return out
+		}
+		// "Jr., Ana Maria Ruiz": nothing before the comma is a name
+	}
+	parts := nameParts(v)
+	n := len(parts)
+	if n < 3 {
+		return nil
+	}
+	add(split{first: parts[0], middle: flat(parts[1 : n-1]), last: parts[n-1]}) // First Middle Last
+	// Last First Middle: the surname with its leading particles
+	k := 0
+	for k < n-2 && len(parts[k]) == 1 && particles[parts[k][0]] {
+		k++
+	}
+	add(split{first: parts[k+1], middle: flat(parts[k+2:]), last: flat(parts[:k+1]), surnameFirst: true})
+	return out
 }
 
 // isCompanyTail: "Acme, Inc." has a comma that is not "Last, First".

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"handover/core/clio"
+	"handover/core/internal/namecases"
 	"handover/core/model"
 	"handover/core/resolve"
 	"handover/core/workspace"
@@ -12,70 +13,9 @@ import (
 
 // Outcomes of matching one firm contact against Clio's contacts.
 const (
-	noMatch   = -1
-	ambiguous = -2
+	noMatch   = namecases.NoMatch
+	ambiguous = namecases.Ambiguous
 )
-
-// nameCases are a firm's contact and the contacts Clio already holds. want
-// is the index of the Clio contact it is, noMatch or ambiguous.
-var nameCases = []struct {
-	why     string
-	written string        // the firm's contact as a legacy file names it
-	firm    model.Contact // the same contact as the importer keeps it
-	clio    []model.Contact
-	want    int
-}{
-	{"title, suffix, accents and a hyphen", "Dr. José García-López Jr.",
-		model.Contact{Prefix: "Dr.", FirstName: "José", MiddleName: "García-López", LastName: "Jr."}, // as the importer splits it
-		[]model.Contact{person("Jose", "", "Garcia-Lopez")}, 0},
-	{"surname first, middle initial", "Ruiz, Ana M.",
-		model.Contact{FirstName: "Ana", MiddleName: "M.", LastName: "Ruiz"},
-		[]model.Contact{person("Ana", "Maria", "Ruiz")}, 0},
-	{"middle name Clio does not have", "Ana Maria Ruiz",
-		model.Contact{FirstName: "Ana", MiddleName: "Maria", LastName: "Ruiz"},
-		[]model.Contact{person("Ana", "", "Ruiz")}, 0},
-	{"apostrophe", "Sean O'Brien",
-		model.Contact{FirstName: "Sean", LastName: "O'Brien"},
-		[]model.Contact{person("Sean", "", "OBrien")}, 0},
-	{"capitals, order and umlaut", "MÜLLER, HARALD",
-		model.Contact{FirstName: "HARALD", LastName: "MÜLLER"},
-		[]model.Contact{person("Harald", "", "Muller")}, 0},
-	{"company: leading The, legal forms", "The Acme Company, Inc.",
-		company("The Acme Company, Inc."), []model.Contact{company("Acme Co.")}, 0},
-	{"company: & is and", "Smith & Jones LLP",
-		company("Smith & Jones LLP"), []model.Contact{company("Smith and Jones")}, 0},
-	{"company: accents and GmbH", "Müller GmbH",
-		company("Müller GmbH"), []model.Contact{company("Muller")}, 0},
-	{"the closest form wins over a looser one", "Ana Maria Ruiz",
-		model.Contact{FirstName: "Ana", MiddleName: "Maria", LastName: "Ruiz"},
-		[]model.Contact{person("Ana", "", "Ruiz"), person("Ana", "Maria", "Ruiz")}, 1},
-
-	{"a longer surname is someone else", "Ana Ruiz",
-		model.Contact{FirstName: "Ana", LastName: "Ruiz"},
-		[]model.Contact{person("Ana", "", "Ruiz-Perez")}, noMatch},
-	{"another first name", "John Smith",
-		model.Contact{FirstName: "John", LastName: "Smith"},
-		[]model.Contact{person("Jane", "", "Smith")}, noMatch},
-	{"nicknames are not folded", "Robert Smith",
-		model.Contact{FirstName: "Robert", LastName: "Smith"},
-		[]model.Contact{person("Bob", "", "Smith")}, noMatch},
-	{"company: another word is another company", "Acme Holdings, Inc.",
-		company("Acme Holdings, Inc."), []model.Contact{company("Acme Inc.")}, noMatch},
-	{"company: the words' order matters", "Jones & Smith",
-		company("Jones & Smith"), []model.Contact{company("Smith & Jones")}, noMatch},
-
-	{"twice in Clio, accents apart", "Ana Ruiz",
-		model.Contact{FirstName: "Ana", LastName: "Ruiz"},
-		[]model.Contact{person("Ana", "", "Ruiz"), person("Ana", "", "Ruíz")}, ambiguous},
-	{"names that differ only in order", "John Paul",
-		model.Contact{FirstName: "John", LastName: "Paul"},
-		[]model.Contact{person("John", "", "Paul"), person("Paul", "", "John")}, ambiguous},
-	{"an initial two middle names share", "Ana M. Ruiz",
-		model.Contact{FirstName: "Ana", MiddleName: "M.", LastName: "Ruiz"},
-		[]model.Contact{person("Ana", "Maria", "Ruiz"), person("Ana", "Marta", "Ruiz")}, ambiguous},
-	{"company twice", "Acme, Inc.",
-		company("Acme, Inc."), []model.Contact{company("Acme LLC"), company("ACME")}, ambiguous},
-}
 
 func person(first, middle, last string) model.Contact {
 	return model.Contact{Type: "Person", FirstName: first, MiddleName: middle, LastName: last}
@@ -97,32 +37,33 @@ func asListed(id int, c model.Contact) map[string]any {
 // TestClioContactsMatchAsTheCheckResolves: a firm's contact is found among
 // Clio's contacts exactly when the check's resolver, holding those contacts
 // in the project, resolves the firm's name as written to them — the same
-// one, the same "none", the same refusal to choose between two.
+// one, the same "none", the same refusal to choose between two. The table
+// (namecases) is the one core/resolve's own test runs.
 func TestClioContactsMatchAsTheCheckResolves(t *testing.T) {
-	for _, tc := range nameCases {
-		t.Run(tc.why, func(t *testing.T) {
+	for _, tc := range namecases.Cases {
+		t.Run(tc.Why, func(t *testing.T) {
 			res := resolve.New()
 			cc := newClioContacts()
-			for i, c := range tc.clio {
+			for i, c := range tc.Known {
 				res.Add(workspace.StoredRecord{Record: model.Record{Entity: model.Contacts, Key: fmt.Sprintf("firm:contacts:%d", i), Data: &c}})
 				cc.add(asListed(i+1, c))
 			}
 			checkSays := noMatch
-			switch r := res.Contact(model.Ref{Kind: "name", Value: tc.written}); r.Status {
+			switch r := res.Contact(model.Ref{Kind: "name", Value: tc.Written}); r.Status {
 			case resolve.Found:
 				fmt.Sscanf(resolve.LegacyID(r.Key), "%d", &checkSays)
 			case resolve.Ambiguous:
 				checkSays = ambiguous
 			}
-			if checkSays != tc.want {
-				t.Errorf("the check resolves %q to %d, want %d", tc.written, checkSays, tc.want)
+			if checkSays != tc.Want {
+				t.Errorf("the check resolves %q to %d, want %d", tc.Written, checkSays, tc.Want)
 			}
 
-			firm := tc.firm
+			firm := tc.Firm
 			if firm.Type == "" {
 				firm.Type = "Person"
 			}
-			nameOnly := model.Contact{Type: firm.Type, Name: tc.written} // a person known by a full name only
+			nameOnly := model.Contact{Type: firm.Type, Name: tc.Written} // a person known by a full name only
 			for _, d := range []*model.Contact{&firm, &nameOnly} {
 				uploadSays := noMatch
 				hit, twins := cc.match(d)
@@ -133,12 +74,12 @@ func TestClioContactsMatchAsTheCheckResolves(t *testing.T) {
 					uploadSays = int(hit.id) - 1
 				case twins != nil:
 					uploadSays = ambiguous
-					if len(twins.contacts) != len(tc.clio) {
-						t.Errorf("twins %s, want all %d", twins.describe(), len(tc.clio))
+					if len(twins.contacts) != len(tc.Known) {
+						t.Errorf("twins %s, want all %d", twins.describe(), len(tc.Known))
 					}
 				}
 				if uploadSays != checkSays {
-					t.Errorf("upload matches %q (%+v) to %d in Clio, the check resolves it to %d", tc.written, *d, uploadSays, checkSays)
+					t.Errorf("upload matches %q (%+v) to %d in Clio, the check resolves it to %d", tc.Written, *d, uploadSays, checkSays)
 				}
 			}
 		})
