@@ -24,28 +24,31 @@ const CAEnv = "HANDOVER_SEND_CA_FILE"
 // webdavRemote is a folder on a WebDAV server, over HTTPS.
 //
 // Resume: WebDAV has no standard way to write into the middle of a file.
-// PUT with Content-Range is an extension some servers honour (Apache's
-// mod_dav, lighttpd with "partial-put-copy-modify"), others refuse (400:
-// lighttpd by default, SabreDAV and so Nextcloud and ownCloud) and others
-// silently store the piece as the whole file (rclone, Go's x/net/webdav).
-// And a server commits a PUT only when its body is complete: a connection
-// cut mid-PUT leaves nothing of that request behind (lighttpd, Apache), so
-// one PUT of the whole package can never be resumed.
+// Two extensions exist: PUT with Content-Range, which some servers honour
+// (Apache's mod_dav, lighttpd with "partial-put-copy-modify"), others refuse
+// (400 or 501: lighttpd by default, nginx, SabreDAV and so Nextcloud and
+// ownCloud) and others silently store the piece as the whole file (rclone,
+// Go's x/net/webdav); and SabreDAV's PATCH with X-Update-Range, which a
+// server with SabreDAV's PartialUpdate plugin (or dufs) announces in the DAV
+// header of OPTIONS as "sabredav-partialupdate". And a server commits a
+// request only when its body is complete: a connection cut mid-PUT leaves
+// nothing of that request behind (lighttpd, Apache), so one PUT of the
+// whole package can never be resumed.
 //
 // So a large package goes up in pieces: a plain PUT of the first MiB, then
-// one MiB with Content-Range, after which the file's size on the server
-// says whether ranges are honoured. If they are, the rest follows in pieces
-// (8 MiB, doubling to 128 MiB), each committed by the server, and a dropped
-// connection costs at most the piece in flight: the next attempt continues
-// from the file's size, once its bytes hash as the package's own prefix. If
-// not, the upload restarts from the first byte as one PUT (errNoPartialWrite),
-// having spent two MiB to find out. Tested against lighttpd both ways and
-// against rclone (tests in webdav_test.go).
+// one MiB as a range (PATCH where announced, else PUT with Content-Range),
+// after which the file's size on the server says whether ranges work. If
+// they do, the rest follows in pieces (8 MiB, doubling to 128 MiB), each
+// committed by the server, and a dropped connection costs at most the piece
+// in flight: the next attempt continues from the file's size, once its
+// bytes hash as the package's own prefix. If not, the upload restarts from
+// the first byte as one PUT (errNoPartialWrite), having spent two MiB to
+// find out. Tested against real servers (webdav_test.go): lighttpd both
+// ways, SabreDAV 1.8 with PATCH, rclone.
 //
-// Not done: SabreDAV's PATCH with X-Update-Range (a SabreDAV server with its
-// PartialUpdate plugin, dufs) and Nextcloud's chunked upload (MKCOL of an
-// upload folder, chunk PUTs, MOVE of .file): neither has a server among the
-// tests, so those servers restart after a cut.
+// Not done: Nextcloud's own chunked upload (MKCOL of an upload folder,
+// chunk PUTs, MOVE of .file), which has no server among the tests: Nextcloud
+// (its SabreDAV without the PartialUpdate plugin) restarts after a cut.
 type webdavRemote struct {
 	d      Destination
 	base   *url.URL // the folder, ending in /
@@ -55,6 +58,8 @@ type webdavRemote struct {
 	// wholeOnly: this server cannot write a range (it refused one, or
 	// stored it as the whole file); uploads go as one PUT.
 	wholeOnly bool
+	// patch: the server announced SabreDAV's PATCH (asked: OPTIONS sent).
+	patch, asked bool
 }
 
 func tlsConfig() (*tls.Config, error) {
@@ -274,18 +279,54 @@ const (
 	maxPiece     = 128 << 20
 )
 
-// put sends n bytes of src to name at off (off > 0: with Content-Range).
+// announcesPatch asks the server once (OPTIONS on the folder) whether it
+// writes ranges with SabreDAV's PATCH.
+func (r *webdavRemote) announcesPatch(ctx context.Context) (bool, error) {
+	if r.asked {
+		return r.patch, nil
+	}
+	resp, err := r.do(ctx, http.MethodOptions, r.base.String(), nil, 0, nil)
+	if err != nil {
+		return false, err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	r.asked = true
+	for _, v := range resp.Header.Values("DAV") {
+		for _, tok := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(tok), "sabredav-partialupdate") {
+				r.patch = true
+			}
+		}
+	}
+	return r.patch, nil
+}
+
+// put sends n bytes of src to name at off: off 0 as a plain PUT, off > 0 as
+// a range (PATCH with X-Update-Range where the server announced it, else PUT
+// with Content-Range).
 func (r *webdavRemote) put(ctx context.Context, name string, off, n int64, src io.Reader) error {
+	method := http.MethodPut
 	var hdr map[string]string
 	if off > 0 {
+		patch, err := r.announcesPatch(ctx)
+		if err != nil {
+			return err
+		}
 		hdr = map[string]string{"Content-Range": fmt.Sprintf("bytes %d-%d/*", off, off+n-1)}
+		if patch {
+			method = "PATCH"
+			hdr = map[string]string{"Content-Type": "application/x-sabredav-partialupdate",
+				"X-Update-Range": fmt.Sprintf("bytes=%d-%d", off, off+n-1)}
+		}
 	}
-	resp, err := r.do(ctx, http.MethodPut, r.url(name), io.LimitReader(src, n), n, hdr)
+	resp, err := r.do(ctx, method, r.url(name), io.LimitReader(src, n), n, hdr)
 	if err != nil {
 		return err
 	}
 	if off > 0 && (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusNotImplemented ||
-		resp.StatusCode == http.StatusRequestedRangeNotSatisfiable) {
+		resp.StatusCode == http.StatusRequestedRangeNotSatisfiable || resp.StatusCode == http.StatusMethodNotAllowed ||
+		resp.StatusCode == http.StatusUnsupportedMediaType) {
 		resp.Body.Close()
 		r.wholeOnly = true
 		return errNoPartialWrite

@@ -79,7 +79,18 @@ func TestWebDAVCutConnectionEndsWithOneWholeCopy(t *testing.T) {
 // continues from the pieces that arrived, and the server ends with one
 // whole copy.
 func TestWebDAVResumesOnLighttpd(t *testing.T) {
-	s := sendtest.StartLighttpd(t, true)
+	resumesAfterCut(t, sendtest.StartLighttpd(t, true))
+}
+
+// SabreDAV (the library under Nextcloud and ownCloud) with its PartialUpdate
+// plugin refuses PUT with Content-Range but announces PATCH with
+// X-Update-Range: the pieces go that way, and the upload resumes the same.
+func TestWebDAVResumesOnSabreDAVWithPatch(t *testing.T) {
+	resumesAfterCut(t, sendtest.StartSabreDAV(t, true))
+}
+
+func resumesAfterCut(t *testing.T, s *sendtest.WebDAVServer) {
+	t.Helper()
 	t.Setenv(CAEnv, s.CAFile)
 	const size = 40 << 20
 	pkg := sendtest.RandomFile(t, "firm.zip", size)
@@ -101,6 +112,7 @@ func TestWebDAVResumesOnLighttpd(t *testing.T) {
 	if res.Resumed != st.Size() {
 		t.Fatalf("resumed from %d, the server held %d", res.Resumed, st.Size())
 	}
+	os.Remove(filepath.Join(drop, ".sabredav")) // SabreDAV's own store of properties, written on MOVE
 	folderHolds(t, drop, "firm.zip")
 	if got, want := fileSHA(t, filepath.Join(drop, "firm.zip")), fileSHA(t, pkg); got != want || res.SHA256 != want || res.Checked != "read back" {
 		t.Fatalf("server copy %s, result %+v, package %s", got, res, want)
@@ -108,11 +120,21 @@ func TestWebDAVResumesOnLighttpd(t *testing.T) {
 }
 
 // lighttpd as installed refuses a PUT with Content-Range (400, as RFC 9110
-// asks of a server that cannot write ranges; SabreDAV, and so Nextcloud and
-// ownCloud, answer the same): the upload goes as one PUT, a cut loses it,
-// and the next send starts over and ends with one whole copy.
+// asks of a server that cannot write ranges): the upload goes as one PUT, a
+// cut loses it, and the next send starts over and ends with one whole copy.
 func TestWebDAVRestartsWhereRangesAreRefused(t *testing.T) {
-	s := sendtest.StartLighttpd(t, false)
+	restartsAfterCut(t, sendtest.StartLighttpd(t, false))
+}
+
+// SabreDAV as Nextcloud and ownCloud run it (no PartialUpdate plugin)
+// answers a PUT with Content-Range with 501 and announces no PATCH: the
+// upload starts over after a cut.
+func TestWebDAVRestartsOnSabreDAVWithoutPatch(t *testing.T) {
+	restartsAfterCut(t, sendtest.StartSabreDAV(t, false))
+}
+
+func restartsAfterCut(t *testing.T, s *sendtest.WebDAVServer) {
+	t.Helper()
 	t.Setenv(CAEnv, s.CAFile)
 	pkg := sendtest.RandomFile(t, "firm.zip", 20<<20)
 	p := sendtest.StartCutProxy(t, s.Port, 12<<20)
@@ -127,6 +149,7 @@ func TestWebDAVRestartsWhereRangesAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	os.Remove(filepath.Join(drop, ".sabredav")) // SabreDAV's own store of properties, written on MOVE
 	folderHolds(t, drop, "firm.zip")
 	if got, want := fileSHA(t, filepath.Join(drop, "firm.zip")), fileSHA(t, pkg); got != want || res.Resumed != 0 {
 		t.Fatalf("server copy %s, package %s, resumed from %d", got, want, res.Resumed)

@@ -109,6 +109,83 @@ func StartWebDAV(t testing.TB) *WebDAVServer {
 // does not support it must. Skips only when lighttpd is not installed.
 func StartLighttpd(t testing.TB, partialPut bool) *WebDAVServer {
 	t.Helper()
+	s, dir := newLighttpdServer(t)
+	opts := ""
+	if partialPut {
+		opts = `webdav.opts += ("partial-put-copy-modify" => "enable")`
+	}
+	runLighttpd(t, s, dir, fmt.Sprintf(`server.modules += ("mod_webdav")
+webdav.activate = "enable"
+webdav.is-readonly = "disable"
+%s
+`, opts))
+	return s
+}
+
+// StartSabreDAV serves a fresh folder with SabreDAV (Debian's
+// php-sabre-dav, the WebDAV library Nextcloud and ownCloud are built on),
+// which refuses PUT with Content-Range (501); with partialUpdate, its
+// PartialUpdate plugin writes a range with PATCH and X-Update-Range and
+// says so in OPTIONS. PHP's own server runs it; lighttpd in front adds TLS
+// and basic auth. Skips only when php, php-sabre-dav or lighttpd is not
+// installed.
+func StartSabreDAV(t testing.TB, partialUpdate bool) *WebDAVServer {
+	t.Helper()
+	php, err := exec.LookPath("php")
+	if err != nil {
+		t.Skip("php is missing: install Debian's php-cli and php-sabre-dav to run the SabreDAV tests")
+	}
+	if _, err := os.Stat("/usr/share/php/Sabre/DAV/PartialUpdate/Plugin.php"); err != nil {
+		t.Skip("SabreDAV is missing: install Debian's php-sabre-dav to run the SabreDAV tests")
+	}
+	s, dir := newLighttpdServer(t)
+	script := filepath.Join(dir, "sabredav.php")
+	if err := os.WriteFile(script, []byte(`<?php
+require_once 'Sabre/autoload.php';
+$server = new \Sabre\DAV\Server(new \Sabre\DAV\FSExt\Directory(getenv('DAV_ROOT')));
+$server->setBaseUri('/');
+if (getenv('DAV_PATCH') === '1') {
+	$server->addPlugin(new \Sabre\DAV\PartialUpdate\Plugin());
+}
+$server->exec();
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	phpPort := FreePort(t)
+	cmd := exec.Command(php, "-S", fmt.Sprintf("127.0.0.1:%d", phpPort), script)
+	patch := "0"
+	if partialUpdate {
+		patch = "1"
+	}
+	cmd.Env = append(os.Environ(), "DAV_ROOT="+s.Dir, "DAV_PATCH="+patch)
+	startLogged(t, cmd, dir, "php.log")
+	waitListening(t, phpPort)
+	runLighttpd(t, s, dir, fmt.Sprintf(`server.modules += ("mod_proxy")
+proxy.server = ("" => (("host" => "127.0.0.1", "port" => %d)))
+`, phpPort))
+	return s
+}
+
+// newLighttpdServer makes the folder, certificates and user of a server.
+func newLighttpdServer(t testing.TB) (*WebDAVServer, string) {
+	t.Helper()
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	if err := os.MkdirAll(filepath.Join(root, "drop"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	caFile, _, _ := TestCA(t, dir)
+	s := &WebDAVServer{Port: FreePort(t), Dir: root, User: "firm", Pass: "correct horse battery staple", CAFile: caFile}
+	if err := os.WriteFile(filepath.Join(dir, "users"), []byte(s.User+":"+s.Pass+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return s, dir
+}
+
+// runLighttpd starts lighttpd on s.Port with TLS and basic auth, and what
+// serves: the lines given.
+func runLighttpd(t testing.TB, s *WebDAVServer, dir, serve string) {
+	t.Helper()
 	bin, err := exec.LookPath("lighttpd")
 	if err != nil {
 		if _, serr := os.Stat("/usr/sbin/lighttpd"); serr != nil {
@@ -116,43 +193,33 @@ func StartLighttpd(t testing.TB, partialPut bool) *WebDAVServer {
 		}
 		bin = "/usr/sbin/lighttpd"
 	}
-	dir := t.TempDir()
-	root := filepath.Join(dir, "root")
-	if err := os.MkdirAll(filepath.Join(root, "drop"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	caFile, certFile, keyFile := TestCA(t, dir)
-	port := FreePort(t)
-	s := &WebDAVServer{Port: port, Dir: root, User: "firm", Pass: "correct horse battery staple", CAFile: caFile}
-	if err := os.WriteFile(filepath.Join(dir, "users"), []byte(s.User+":"+s.Pass+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	opts := ""
-	if partialPut {
-		opts = `webdav.opts += ("partial-put-copy-modify" => "enable")`
-	}
 	conf := fmt.Sprintf(`server.document-root = %q
 server.port = %d
 server.bind = "127.0.0.1"
-server.modules = ("mod_auth", "mod_authn_file", "mod_webdav", "mod_openssl")
+server.modules = ("mod_auth", "mod_authn_file", "mod_openssl")
 server.errorlog = %q
 server.upload-dirs = (%q)
 ssl.engine = "enable"
 ssl.pemfile = %q
 ssl.privkey = %q
-webdav.activate = "enable"
-webdav.is-readonly = "disable"
-%s
 auth.backend = "plain"
 auth.backend.plain.userfile = %q
 auth.require = ("/" => ("method" => "basic", "realm" => "drop", "require" => "valid-user"))
-`, root, port, filepath.Join(dir, "error.log"), dir, certFile, keyFile, opts, filepath.Join(dir, "users"))
+`, s.Dir, s.Port, filepath.Join(dir, "error.log"), dir, filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem"),
+		filepath.Join(dir, "users")) + serve
 	confFile := filepath.Join(dir, "lighttpd.conf")
 	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-D", "-f", confFile)
-	logf, err := os.Create(filepath.Join(dir, "lighttpd.log"))
+	startLogged(t, exec.Command(bin, "-D", "-f", confFile), dir, "lighttpd.log")
+	waitListening(t, s.Port)
+}
+
+// startLogged starts cmd with its output in dir/logName, ended at cleanup;
+// a failed test shows the log and lighttpd's error.log.
+func startLogged(t testing.TB, cmd *exec.Cmd, dir, logName string) {
+	t.Helper()
+	logf, err := os.Create(filepath.Join(dir, logName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,12 +232,11 @@ auth.require = ("/" => ("method" => "basic", "realm" => "drop", "require" => "va
 		cmd.Wait()
 		logf.Close()
 		if t.Failed() {
-			for _, f := range []string{"lighttpd.log", "error.log"} {
-				b, _ := os.ReadFile(filepath.Join(dir, f))
-				t.Logf("%s:\n%s", f, b)
+			for _, f := range []string{logName, "error.log"} {
+				if b, err := os.ReadFile(filepath.Join(dir, f)); err == nil {
+					t.Logf("%s:\n%s", f, b)
+				}
 			}
 		}
 	})
-	waitListening(t, port)
-	return s
 }
