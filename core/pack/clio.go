@@ -32,7 +32,65 @@ type refs struct {
 	tx    *sql.Tx
 	stmt  map[string]*sql.Stmt
 	err   error // the first failure; lookups after it find nothing
+	// Records found are kept for the next reference to them: a firm's time
+	// entries name its matters in no order, each many times, and a look-up
+	// in the index costs a hundred times a map's. Bounded, so memory stays
+	// flat however many contacts and matters a firm has.
+	contacts, matters *foundCache
 }
+
+// foundCache holds up to max records found, by key; when full, a random
+// one makes room. Only records found are kept: the files add records to
+// the index as they write them, so a key not found yet may be found later.
+// A record's fields are kept as one string and where each ends.
+type foundCache struct {
+	max int
+	m   map[string]packedFound
+}
+
+type found struct {
+	number string // a matter's display number
+	n      names
+}
+
+type packedFound struct {
+	s       string // number, first, last, company one after another
+	a, b, c uint32 // where number, first and last end
+}
+
+func newFoundCache(max int) *foundCache { return &foundCache{max: max, m: map[string]packedFound{}} }
+
+func (c *foundCache) get(key string) (found, bool) {
+	p, ok := c.m[key]
+	if !ok {
+		return found{}, false
+	}
+	return found{number: p.s[:p.a], n: names{first: p.s[p.a:p.b], last: p.s[p.b:p.c], company: p.s[p.c:]}}, true
+}
+
+func (c *foundCache) put(key string, f found) {
+	if c.max <= 0 {
+		return
+	}
+	if len(c.m) >= c.max {
+		for k := range c.m { // map order is random: a random entry goes
+			delete(c.m, k)
+			break
+		}
+	}
+	s := f.number + f.n.first + f.n.last + f.n.company
+	a := uint32(len(f.number))
+	b := a + uint32(len(f.n.first))
+	c.m[key] = packedFound{s: s, a: a, b: b, c: b + uint32(len(f.n.last))}
+}
+
+// Enough for every matter of a large firm (about 100 bytes each with the
+// key, so at most 7 MB); contacts are mostly named once or twice (a
+// matter's client, a note's), so a few suffice.
+const (
+	cachedMatters  = 1 << 16
+	cachedContacts = 1 << 12
+)
 
 const refsSchema = `
 PRAGMA journal_mode = OFF;
@@ -55,7 +113,8 @@ func newRefs(ctx context.Context, ws *workspace.Workspace) (_ *refs, err error) 
 	if err != nil {
 		return nil, err
 	}
-	r := &refs{ctx: ctx, res: resolve.New(), index: index, stmt: map[string]*sql.Stmt{}}
+	r := &refs{ctx: ctx, res: resolve.New(), index: index, stmt: map[string]*sql.Stmt{},
+		contacts: newFoundCache(cachedContacts), matters: newFoundCache(cachedMatters)}
 	defer func() {
 		if err != nil {
 			r.close()
@@ -92,6 +151,7 @@ func (r *refs) close() {
 		r.index = nil
 	}
 	r.res = resolve.New()
+	r.contacts, r.matters = newFoundCache(0), newFoundCache(0)
 }
 
 func (r *refs) exec(name string, args ...any) {
@@ -117,8 +177,14 @@ func (r *refs) findContact(ref model.Ref) (names, bool) {
 	if res.Status != resolve.Found {
 		return names{}, false
 	}
+	if f, ok := r.contacts.get(res.Key); ok {
+		return f.n, true
+	}
 	var n names
 	ok := r.lookup("findC", res.Key, &n.first, &n.last, &n.company)
+	if ok {
+		r.contacts.put(res.Key, found{n: n})
+	}
 	return n, ok
 }
 
@@ -152,7 +218,13 @@ func (r *refs) matter(ref model.Ref) (number string, client names, ok bool) {
 	if res.Status != resolve.Found {
 		return "", names{}, false
 	}
+	if f, ok := r.matters.get(res.Key); ok {
+		return f.number, f.n, true
+	}
 	ok = r.lookup("findM", res.Key, &number, &client.first, &client.last, &client.company)
+	if ok {
+		r.matters.put(res.Key, found{number: number, n: client})
+	}
 	return number, client, ok
 }
 

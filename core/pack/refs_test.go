@@ -82,3 +82,42 @@ func TestRefsResolveFromDisk(t *testing.T) {
 		t.Fatal(r.err)
 	}
 }
+
+// Records found are cached, a bounded number: with room for fewer records
+// than are looked up, each look-up still gives the record's own names, and
+// the cache never holds more than its bound.
+func TestRefsCacheBounded(t *testing.T) {
+	ctx := context.Background()
+	r, err := newRefs(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	r.contacts, r.matters = newFoundCache(16), newFoundCache(16)
+	const n = 200
+	for i := 0; i < n; i++ {
+		c := &model.Contact{Type: "Person", FirstName: fmt.Sprintf("Ann%d", i), LastName: "Lee"}
+		r.addContact(stored(model.Contacts, fmt.Sprintf("pclaw:contacts:C%d", i), c), names{first: c.FirstName, last: c.LastName})
+		m := &model.Matter{DisplayNumber: fmt.Sprintf("24-%05d", i)}
+		r.addMatter(stored(model.Matters, fmt.Sprintf("pclaw:matters:M%d", i), m), names{first: c.FirstName, last: "Lee"})
+	}
+	for round := 0; round < 3; round++ {
+		for i := n - 1; i >= 0; i -= 7 {
+			if got, ok := r.findContact(model.Ref{Kind: "id", Value: fmt.Sprintf("C%d", i)}); !ok || got.first != fmt.Sprintf("Ann%d", i) {
+				t.Fatalf("contact C%d → %+v %v", i, got, ok)
+			}
+			if got := r.number(model.Ref{Kind: "id", Value: fmt.Sprintf("M%d", i)}); got != fmt.Sprintf("24-%05d", i) {
+				t.Fatalf("matter M%d → %q", i, got)
+			}
+			if got := r.matterClient(model.Ref{Kind: "id", Value: fmt.Sprintf("M%d", i)}); got.first != fmt.Sprintf("Ann%d", i) {
+				t.Fatalf("client of M%d → %+v", i, got)
+			}
+		}
+	}
+	if len(r.contacts.m) > 16 || len(r.matters.m) > 16 {
+		t.Errorf("cache holds %d contacts and %d matters, bound 16", len(r.contacts.m), len(r.matters.m))
+	}
+	if _, ok := r.findContact(model.Ref{Kind: "id", Value: "C9999"}); ok {
+		t.Error("an unknown contact was found")
+	}
+}
