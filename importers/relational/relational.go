@@ -195,6 +195,7 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 	for _, t := range tables {
 		prepare(t, opts.Memory, opts.Flat)
 	}
+	prefixLinks(tables) // matters named by number and description (prefix.go)
 	if opts.Flat {
 		keepReferenceLinks(tables)
 		for t, qs := range questions {
