@@ -242,21 +242,22 @@ func (e *emitter) system(r workspace.StoredRecord) string {
 }
 
 type checker struct {
-	ctx       context.Context
-	ws        *workspace.Workspace
-	opts      Options
-	em        *emitter
-	ix        *resolve.Resolver // parents, filled as contacts and matters stream past
-	resolved  map[refKey]resolve.Result
-	pending   []pendingLink     // people's employers, resolved once the contacts are all in ix
-	labels    map[string]string // candidates' labels for findings (bounded)
-	labelStmt *sql.Stmt         // reads a candidate for its label
-	userUses  map[string]*userUse
-	cf        map[string]*fieldUse
-	dup       *dupCollector
-	dupw      *dupWorker       // nil when plain: dup is then fed and compared in line
-	persons   *personCheck     // records with no person, by type and file (owners.go)
-	perSource map[string]int64 // records by type and file (aggregate.go)
+	ctx         context.Context
+	ws          *workspace.Workspace
+	opts        Options
+	em          *emitter
+	ix          *resolve.Resolver // parents, filled as contacts and matters stream past
+	resolved    map[refKey]resolve.Result
+	pending     []pendingLink     // people's employers, resolved once the contacts are all in ix
+	labels      map[string]string // candidates' labels for findings (bounded)
+	labelStmt   *sql.Stmt         // reads a candidate for its label
+	userUses    map[string]*userUse
+	cf          map[string]*fieldUse
+	dup         *dupCollector
+	dupw        *dupWorker       // nil when plain: dup is then fed and compared in line
+	persons     *personCheck     // records with no person, by type and file (owners.go)
+	perSource   map[string]int64 // records by type and file (aggregate.go)
+	sourceNames map[int64]string // source id → its name, for records' provenance
 }
 
 func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*checker, error) {
@@ -265,9 +266,11 @@ func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*ch
 		return nil, err
 	}
 	systems := map[int64]string{}
+	names := map[int64]string{}
 	old, _ := ws.Setting(ctx, workspace.SettingOldSystemName)
 	for _, s := range srcs {
 		systems[s.ID] = firstNonEmpty(s.System, old)
+		names[s.ID] = s.Name
 	}
 	dup, err := newDupCollector(ctx, opts)
 	if err != nil {
@@ -275,11 +278,12 @@ func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*ch
 	}
 	return &checker{
 		ctx: ctx, ws: ws, opts: opts,
-		em:       &emitter{ctx: ctx, systems: systems},
-		ix:       resolve.New(),
-		userUses: map[string]*userUse{},
-		cf:       map[string]*fieldUse{},
-		dup:      dup,
+		em:          &emitter{ctx: ctx, systems: systems},
+		sourceNames: names,
+		ix:          resolve.New(),
+		userUses:    map[string]*userUse{},
+		cf:          map[string]*fieldUse{},
+		dup:         dup,
 	}, nil
 }
 

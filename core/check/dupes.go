@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	fastjson "github.com/goccy/go-json"
 	"github.com/hbollon/go-edlib"
 
 	"handover/core/model"
@@ -262,10 +263,11 @@ func scanDcon(rows *sql.Rows, lead ...any) (dcon, error) {
 	if err := rows.Scan(dest...); err != nil {
 		return x, err
 	}
-	if err := json.Unmarshal([]byte(emails), &x.emails); err != nil {
+	// the spill holds json.Marshal's output: the fast decoder reads it alike (core/model's decode tests)
+	if err := fastjson.Unmarshal([]byte(emails), &x.emails); err != nil {
 		return x, err
 	}
-	if err := json.Unmarshal([]byte(phones), &x.phones); err != nil {
+	if err := fastjson.Unmarshal([]byte(phones), &x.phones); err != nil {
 		return x, err
 	}
 	return x, nil
@@ -612,7 +614,7 @@ func (d *dupCollector) clusters(ctx context.Context, fn func(members []dcon, why
 				return err
 			}
 			var ws []string
-			if err := json.Unmarshal([]byte(w), &ws); err != nil {
+			if err := fastjson.Unmarshal([]byte(w), &ws); err != nil {
 				return err
 			}
 			for _, x := range ws {

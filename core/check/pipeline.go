@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"handover/core/model"
@@ -59,10 +60,14 @@ func checkPhones(v *model.Contact, country string) []phoneResult {
 // readRecords reads every active record, type by type in upload order, and
 // hands them to emit in batches; it stops when emit returns false.
 func (c *checker) readRecords(ctx context.Context, emit func(recordBatch) bool) {
+	each := c.ws.EachRecord
+	if !c.opts.plain {
+		each = c.eachActive
+	}
 	for _, e := range model.Entities {
 		batch := recordBatch{entity: e, recs: make([]prepared, 0, readBatch)}
 		stopped := false
-		err := c.ws.EachRecord(ctx, workspace.RecordFilter{Entity: e}, func(r workspace.StoredRecord) error {
+		err := each(ctx, workspace.RecordFilter{Entity: e}, func(r workspace.StoredRecord) error {
 			p := prepared{StoredRecord: r}
 			if v, ok := r.Data.(*model.Contact); ok {
 				p.phones = checkPhones(v, c.opts.Country)
@@ -147,4 +152,33 @@ func (c *checker) pass(ctx context.Context, progress func(string, int64, int64),
 		}
 	}
 	return done, ctx.Err()
+}
+
+// eachActive streams the active records of f.Entity as EachRecord does, with
+// only what the rules read: the provenance without its locator, and the
+// state ("active"). Five columns instead of thirteen and no join (the
+// sources' names are known): reading them was half of reading the records.
+func (c *checker) eachActive(ctx context.Context, f workspace.RecordFilter, fn func(workspace.StoredRecord) error) error {
+	rows, err := c.ws.DB().QueryContext(ctx, `SELECT id, key, coalesce(source_id, 0), row_no, coalesce(effective, data)
+		FROM rows WHERE outcome = 'record' AND entity = ? AND state = 'active' ORDER BY id`, string(f.Entity))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var data []byte
+	for rows.Next() {
+		r := workspace.StoredRecord{State: "active"}
+		r.Entity = f.Entity
+		if err := rows.Scan(&r.ID, &r.Key, &r.Prov.SourceID, &r.Prov.Row, &data); err != nil {
+			return err
+		}
+		r.Prov.Source = c.sourceNames[r.Prov.SourceID]
+		if r.Data, err = model.Decode(f.Entity, data); err != nil {
+			return fmt.Errorf("record %d: %w", r.ID, err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
