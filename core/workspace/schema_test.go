@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"handover/core/model"
 )
 
 // projectAt makes a project file at an older schema version, as an older
@@ -107,6 +109,25 @@ func TestOldProjectsGetListFreeChecks(t *testing.T) {
 	}
 	if _, err := w.DB().ExecContext(ctx, `UPDATE rows SET state = 'merged' WHERE row_no = 2`); err != nil {
 		t.Errorf("a listed value was refused: %v", err)
+	}
+	// An old project keeps its page size and stages as a new one does.
+	var pageSize int
+	w.DB().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
+	if pageSize != 4096 {
+		t.Errorf("page size %d after opening an old project, want its 4096", pageSize)
+	}
+	st, err := w.BeginSource(ctx, SourceInfo{Path: "/x/b.csv", Name: "b.csv", Format: "csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Stage(ctx, Row{Num: 2, Raw: []string{"b"}, Records: []model.Record{contact("k1", "B", "")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Stage(ctx, Row{Num: 3, Raw: []string{"c"}, Records: []model.Record{contact("k2", "C", "")}}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := st.Commit(ctx); err != nil || c.Records != 1 || c.Rejected != 1 {
+		t.Fatalf("staging into the old project: %+v, %v; want the doubled key k1 rejected", c, err)
 	}
 	// What the migration is for: staging a row builds no temporary B-tree.
 	for _, op := range explain(t, w.DB(), `INSERT INTO rows(source_id, row_no, raw, outcome, entity, key, data) VALUES(1, 9, '[]', 'record', 'contacts', 'k9', '{}')`) {

@@ -43,6 +43,12 @@ var (
 // the main file in one atomic commit: a crash during creation leaves either
 // an empty file (which OpenOrCreate starts again) or a complete project,
 // never a file whose header is still sitting in a -wal beside it.
+//
+// New projects use 16 KiB pages (SQLite's default is 4 KiB): a project is
+// mostly rows appended in bulk and read in long scans, and a quarter as many
+// pages means a quarter as many page writes, WAL frames and reads. Staging
+// 1M rows took ~0.9 s less CPU (of ~7.6 s), check and package took the same
+// or less on the same project. Projects made with 4 KiB pages keep them.
 func Create(path string) (*Workspace, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -52,7 +58,7 @@ func Create(path string) (*Workspace, error) {
 		return nil, fmt.Errorf("cannot create the project file %s: %w", path, err)
 	}
 	f.Close()
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(DELETE)")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=page_size(16384)&_pragma=busy_timeout(10000)&_pragma=journal_mode(DELETE)")
 	if err == nil {
 		err = (&Workspace{db: db, path: path}).migrate(0)
 		db.Close()

@@ -59,6 +59,11 @@ func TestCreateThenOpen(t *testing.T) {
 	if mode != "wal" {
 		t.Fatalf("journal_mode = %q, want wal", mode)
 	}
+	var pageSize int
+	w.DB().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
+	if pageSize != 16384 {
+		t.Fatalf("page_size = %d, want 16384 for a new project", pageSize)
+	}
 }
 
 func TestOpenRefusesWithoutChanging(t *testing.T) {
