@@ -134,7 +134,16 @@ func mayBeDate(v string) bool {
 		return false
 	}
 	if c := v[0]; c < '0' || c > '9' {
-		return hasLetter(v[:1]) // only reMonDY starts with something else: a letter
+		// Only reMonDY starts with something else: a month's name, maybe a
+		// dot, then a space. Letters are ASCII ones or non-ASCII bytes here.
+		j := 0
+		for j < len(v) && hasLetter(v[j:j+1]) {
+			j++
+		}
+		if j < len(v) && v[j] == '.' {
+			j++
+		}
+		return j > 0 && j < len(v) && (v[j] == ' ' || v[j] == '\t' || v[j] == '\n' || v[j] == '\f' || v[j] == '\r')
 	}
 	n := 1
 	for n < len(v) && v[n] >= '0' && v[n] <= '9' {
