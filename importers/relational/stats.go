@@ -98,11 +98,11 @@ func (c *column) add(v string) {
 		c.drop() // prose: never a key, never a link
 		return
 	}
-	k := c.counts[v]
-	if k > 0 {
+	distinct := len(c.counts)
+	c.counts[v]++ // one map operation: the map did not grow when v was there already
+	if len(c.counts) == distinct {
 		c.dup = true
 	}
-	c.counts[v] = k + 1
 	if len(c.counts) > maxDistinct {
 		c.drop()
 	}
