@@ -158,6 +158,7 @@ type Plan struct {
 	ambiguous   []bool
 	userOrder   map[string]string // header → order the user chose
 	normHeader  []string
+	strays      []strayMemo                        // stray's answers by column
 	seenHash    map[model.Entity]map[uint64]uint32 // per entity: how often each row hash was seen (keys of identical rows get -2, -3…)
 	seenCompany map[string]bool
 	signByType  bool      // a typed ledger whose amounts are signed as their types say (see shapeLedger)
@@ -289,7 +290,26 @@ func (p *Plan) refresh() {
 // kept like an unrecognised column's: custom field or appended text.
 func (p *Plan) stray(i int) bool {
 	t := p.Columns[i].Target
-	return p.kind != "" && t != "" && !targetFits(t, p.kind)
+	if p.kind == "" || t == "" {
+		return false
+	}
+	// Asked for every column of every row; the answer holds while the
+	// column's target and the table's kind stay what they were.
+	if i < len(p.strays) {
+		if m := p.strays[i]; m.known && m.target == t && m.kind == p.kind {
+			return m.stray
+		}
+	} else {
+		p.strays = append(p.strays, make([]strayMemo, i+1-len(p.strays))...)
+	}
+	p.strays[i] = strayMemo{known: true, target: t, kind: p.kind, stray: !targetFits(t, p.kind)}
+	return p.strays[i].stray
+}
+
+// strayMemo is stray's answer for one column, and what it was asked about.
+type strayMemo struct {
+	known, stray bool
+	target, kind string
 }
 
 func isHeaderless(header []string) bool {

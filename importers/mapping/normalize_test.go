@@ -64,3 +64,24 @@ func TestSplitTargetIsThePatterns(t *testing.T) {
 		}
 	}
 }
+
+// stray remembers its answer per column only while the column's target and
+// the table's kind are the ones it was asked about.
+func TestStrayFollowsTheTargetAndTheKind(t *testing.T) {
+	p := &Plan{kind: "contacts", Columns: []Column{{Target: "matter"}, {Target: "first_name"}}}
+	want := func(i int) bool { return !targetFits(p.Columns[i].Target, p.kind) }
+	check := func(when string) {
+		t.Helper()
+		for i := range p.Columns {
+			if got := p.stray(i); got != want(i) {
+				t.Errorf("%s: stray(%d) = %v for target %q on %s", when, i, got, p.Columns[i].Target, p.kind)
+			}
+		}
+	}
+	check("first")
+	check("again")
+	p.kind = "time_entries"
+	check("after the kind changed")
+	p.Columns[1].Target = "hours"
+	check("after a target changed")
+}
