@@ -235,6 +235,14 @@ func (p *packageScreen) teamRecipient() (send.Recipient, error) {
 	if k == "" {
 		return send.Recipient{}, errors.New("Paste the key your migration team gave you (it starts with age1), or lock the package with a passphrase instead.")
 	}
+	// Pasted as the command line takes it ("Name <age1…>"): the key is
+	// inside, and the name too unless one is typed.
+	if r, err := send.ParseRecipient(k); err == nil && r.Name != "" {
+		if n := strings.TrimSpace(p.TeamName.Text); n != "" {
+			r.Name = n
+		}
+		return r, nil
+	}
 	if !strings.HasPrefix(k, "age1") {
 		return send.Recipient{}, errors.New("The team's key starts with age1 — ask the migration team for their age public key (not a password, and not an SSH key).")
 	}

@@ -148,6 +148,11 @@ func TestPackageLockedToTheTeamsKey(t *testing.T) {
 		t.Fatal("a package was started for a key cut short")
 	}
 	u.closeOverlays()
+	// Pasted as the command line takes it: the name comes with the key.
+	p.TeamKey.SetText("Clio Migrations <" + key + ">")
+	if r, err := p.teamRecipient(); err != nil || r.Key != key || r.Name != "Clio Migrations" {
+		t.Fatalf("'Name <key>' read as %+v, %v", r, err)
+	}
 	p.TeamKey.SetText("  " + key + "\n") // as pasted from an e-mail
 	p.TeamName.SetText("Clio Migrations")
 	if p.strength.Importance == widget.DangerImportance {
