@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 )
 
@@ -37,75 +38,30 @@ func (c *checker) user(r workspace.StoredRecord, field, value string) {
 	u.fields[string(r.Entity)+"."+field]++
 }
 
-// userMatcher matches legacy users to Clio users by name, e-mail, "Last,
-// First" or initials.
+// userMatcher matches legacy users to Clio users by the one rule upload's
+// automatic user match uses too (resolve.People): e-mail, name, initials.
 type userMatcher struct {
-	forms map[string]map[int]bool // normalised form → Clio user indexes
-	names []string
+	people *resolve.People
+	names  []string
 }
 
 func newUserMatcher(clio []string) *userMatcher {
-	m := &userMatcher{forms: map[string]map[int]bool{}, names: clio}
-	add := func(form string, i int) {
-		if !strings.HasPrefix(form, "@") {
-			form = fold(form)
-		}
-		if form == "" || form == "@" {
-			return
-		}
-		if m.forms[form] == nil {
-			m.forms[form] = map[int]bool{}
-		}
-		m.forms[form][i] = true
-	}
+	ps := make([]resolve.Person, len(clio))
 	for i, u := range clio {
-		name, email := u, ""
-		if lt := strings.IndexByte(u, '<'); lt >= 0 && strings.HasSuffix(strings.TrimSpace(u), ">") {
-			name, email = strings.TrimSpace(u[:lt]), strings.Trim(strings.TrimSpace(u[lt+1:]), "<> ")
-		} else if strings.Contains(u, "@") {
-			name, email = "", strings.TrimSpace(u)
-		}
-		if email != "" {
-			add("@"+strings.ToLower(email), i)
-		}
-		if name == "" {
-			continue
-		}
-		add(name, i)
-		if j := strings.IndexByte(name, ','); j >= 0 { // "Lane, Helen"
-			name = strings.TrimSpace(name[j+1:]) + " " + strings.TrimSpace(name[:j])
-			add(name, i)
-		}
-		words := strings.Fields(fold(name))
-		if len(words) >= 2 {
-			add(words[len(words)-1]+" "+words[0], i)
-			ini := ""
-			for _, w := range words {
-				ini += w[:1]
-			}
-			add(ini, i)
-			add(words[0][:1]+words[len(words)-1][:1], i)
-		}
+		ps[i] = resolve.ParsePerson(u)
 	}
-	return m
+	return &userMatcher{people: resolve.NewPeople(ps), names: clio}
 }
 
 // match returns the Clio users a legacy value could be.
 func (m *userMatcher) match(legacy string) []string {
-	keys := []string{fold(legacy)}
-	if strings.Contains(legacy, "@") {
-		keys = []string{"@" + strings.ToLower(strings.TrimSpace(legacy))}
-	} else if j := strings.IndexByte(legacy, ','); j >= 0 {
-		keys = append(keys, fold(strings.TrimSpace(legacy[j+1:])+" "+strings.TrimSpace(legacy[:j])))
-	}
-	hit := map[int]bool{}
-	for _, k := range keys {
-		for i := range m.forms[k] {
-			hit[i] = true
-		}
+	res := m.people.Match(legacy)
+	hits := res.Candidates
+	if res.Status == resolve.Found {
+		hits = []int{res.Index}
 	}
 	var out []string
-	for i := range hit {
+	for _, i := range hits {
 		out = append(out, m.names[i])
 	}
 	sort.Strings(out)

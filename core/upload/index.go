@@ -200,6 +200,7 @@ func (s *userSet) unmatched() []UserMatch {
 // chosen for a legacy calendar owner.
 func resolveUsers(users []clio.User, ix *index, choices map[string]userChoice, calendarChosen func(k string) bool) *userSet {
 	s := &userSet{users: users, byLegal: map[string]*clio.User{}, unassigned: map[string]bool{}}
+	people := clioPeople(users)
 	keys := append([]string(nil), ix.legacyOrder...)
 	sort.SliceStable(keys, func(i, j int) bool { return ix.legacy[keys[i]].Records > ix.legacy[keys[j]].Records })
 	for _, k := range keys {
@@ -227,7 +228,7 @@ func resolveUsers(users []clio.User, ix *index, choices map[string]userChoice, c
 				}
 			}
 		} else {
-			hit, m.How, m.Problem = autoMatch(users, k)
+			hit, m.How, m.Problem = autoMatch(people, users, k)
 		}
 		if hit != nil {
 			if !hit.Enabled {
@@ -251,38 +252,24 @@ func resolveUsers(users []clio.User, ix *index, choices map[string]userChoice, c
 	return s
 }
 
-func autoMatch(users []clio.User, k string) (*clio.User, string, string) {
-	type rule struct {
-		how string
-		f   func(u *clio.User) bool
+// clioPeople are Clio's users for resolve.People, in the same order.
+func clioPeople(users []clio.User) *resolve.People {
+	ps := make([]resolve.Person, len(users))
+	for i, u := range users {
+		ps[i] = resolve.Person{Name: u.Name, FirstName: u.FirstName, LastName: u.LastName, Initials: u.Initials, Email: u.Email}
 	}
-	rules := []rule{
-		{"email", func(u *clio.User) bool { return normEmail(u.Email) == k }},
-		{"name", func(u *clio.User) bool {
-			return normName(u.Name) == normName(k) || normName(u.FirstName+" "+u.LastName) == normName(k) ||
-				normName(u.LastName+" "+u.FirstName) == normName(k)
-		}},
-		{"initials", func(u *clio.User) bool {
-			ini := u.Initials
-			if ini == "" && u.FirstName != "" && u.LastName != "" {
-				ini = string([]rune(u.FirstName)[:1]) + string([]rune(u.LastName)[:1])
-			}
-			return ini != "" && strings.EqualFold(ini, k)
-		}},
-	}
-	for _, r := range rules {
-		var hits []*clio.User
-		for i := range users {
-			if r.f(&users[i]) {
-				hits = append(hits, &users[i])
-			}
-		}
-		if len(hits) == 1 {
-			return hits[0], r.how, ""
-		}
-		if len(hits) > 1 {
-			return nil, "", fmt.Sprintf("%q matches %d Clio users by %s: say which in the user map", k, len(hits), r.how)
-		}
+	return resolve.NewPeople(ps)
+}
+
+// autoMatch matches a legacy user to a Clio user by the one rule the
+// check's user findings use too (resolve.People: e-mail, name, initials);
+// two equally good users are a problem to settle, never a guess.
+func autoMatch(people *resolve.People, users []clio.User, k string) (*clio.User, string, string) {
+	switch m := people.Match(k); m.Status {
+	case resolve.Found:
+		return &users[m.Index], m.Via, ""
+	case resolve.Ambiguous:
+		return nil, "", fmt.Sprintf("%q matches %d Clio users by %s: say which in the user map", k, len(m.Candidates), m.Via)
 	}
 	return nil, "", ""
 }

@@ -144,3 +144,66 @@ var Cases = []Case{
 	{"company twice", "Acme, Inc.",
 		Company("Acme, Inc."), []model.Contact{Company("Acme LLC"), Company("ACME")}, Ambiguous},
 }
+
+// StaffMember is a Clio user as the account lists them.
+type StaffMember struct {
+	Name, FirstName, LastName, Initials, Email string
+}
+
+// Written is the user as the check is given Clio's users: "Name <email>"
+// (without Clio's name fields and initials: the table's users are ones
+// whose name alone tells them).
+func (s StaffMember) Written() string { return s.Name + " <" + s.Email + ">" }
+
+// Staff are the Clio users the StaffCases are matched against.
+var Staff = []StaffMember{
+	{"Helen Lane", "Helen", "Lane", "HL", "hlane@firm.example"},
+	{"Harry Long", "Harry", "Long", "HL", "hlong@firm.example"},
+	{"James Harbor", "James", "Harbor", "JH", "jharbor@firm.example"},
+	{"María Peña", "María", "Peña", "MP", "mpena@firm.example"},
+	{"Tom O'Neil", "Tom", "O'Neil", "TO", "toneil@firm.example"},
+	{"Daniel Kim", "Daniel", "Kim", "DK", "dkim@firm.example"},
+	{"Daniel Kim", "Daniel", "Kim", "DK", "daniel.kim@firm.example"},
+	{"Ana Ruiz-Gómez", "Ana", "Ruiz-Gómez", "ARG", "aruiz@firm.example"},
+}
+
+// StaffCase is a person of the firm as a legacy record writes them
+// (assignee, calendar owner, time-entry user) and the Clio user it is.
+type StaffCase struct {
+	Why    string
+	Legacy string
+	Want   int // index into Staff, NoMatch or Ambiguous
+}
+
+// StaffCases: must match, must not match, must not choose.
+var StaffCases = []StaffCase{
+	{"e-mail", "hlane@firm.example", 0},
+	{"e-mail in capitals with spaces", " HLane@Firm.Example ", 0},
+	{"e-mail settles a name two users share", "daniel.kim@firm.example", 6},
+	{"name", "Helen Lane", 0},
+	{"name, surname first", "Lane, Helen", 0},
+	{"name in capitals, surname first without a comma", "LANE HELEN", 0},
+	{"name with a title", "Dr. Helen Lane", 0},
+	{"name with a middle initial Clio does not have", "Helen M. Lane", 0},
+	{"name without accents", "Maria Pena", 3},
+	{"name surname first, accents", "Peña, María", 3},
+	{"name without the apostrophe", "Tom ONeil", 4},
+	{"hyphenated surname without the hyphen", "Ana Ruiz Gómez", 7},
+	{"initials", "JH", 2},
+	{"initials in lower case with dots", "j.h.", 2},
+	{"initials of every name", "ARG", 7},
+	{"initials of first and last name", "AG", 7},
+	{"initials in Clio's own field", "TO", 4},
+
+	{"initials two users share", "HL", Ambiguous},
+	{"initials two users share, with dots", "H. L.", Ambiguous},
+	{"a name two users share", "Daniel Kim", Ambiguous},
+	{"a first name alone", "Helen", NoMatch},
+	{"a surname alone", "Lane", NoMatch},
+	{"unknown initials", "XX", NoMatch},
+	{"not a person", "Front Desk", NoMatch},
+	{"an e-mail nobody has", "someone@firm.example", NoMatch},
+	{"an e-mail's local part is no name", "hlane", NoMatch},
+	{"another first name", "Helena Lane", NoMatch},
+	{"half of a hyphenated surname", "Ana Gómez", NoMatch},
+}
