@@ -471,6 +471,22 @@ func TestUnknownHeaderBecomesCustomField(t *testing.T) {
 	}
 }
 
+// A column nobody ever filled has nothing to lose: it is not put to the
+// office manager as one to map, while a filled unknown column still is.
+func TestEmptyUnknownColumnAsksNothing(t *testing.T) {
+	h := []string{"First Name", "Last Name", "E-mail Address", "Fax", "Favourite Colour"}
+	rows := [][]string{{"Ann", "Lee", "ann@x.org", "", "Teal"}, {"Bo", "Ray", "bo@x.org", " ", ""}}
+	p, _ := run(t, "c.csv", h, rows, nil, "")
+	for _, w := range p.Warnings {
+		if w.Rule == RuleUnmapped && (strings.Contains(w.Column, "Fax") || !strings.Contains(w.Column, "Favourite Colour")) {
+			t.Errorf("unmapped warning %q, want Favourite Colour alone", w.Column)
+		}
+	}
+	if !hasWarning(p, RuleUnmapped, "") {
+		t.Error("the filled unknown column is not reported")
+	}
+}
+
 func TestFuzzyAndRemembered(t *testing.T) {
 	h := []string{"Vorname", "Nachname", "Telefon", "E-mail Adress"}
 	p, _ := Choose("x.csv", "", h, [][]string{{"A", "B", "1", "a@b"}}, nil, "generic")
@@ -830,6 +846,13 @@ func TestDecimalSepMatchesThePattern(t *testing.T) {
 		}
 		if got, want := decimalSep(v, '.', ','), rePoint.MatchString(v); got != want {
 			t.Errorf("point decimal %q: %v, pattern says %v", v, got, want)
+		}
+	}
+	// and beyond the patterns: a currency code or sign after the amount
+	// leaves its decimal mark where it was
+	for v, comma := range map[string]bool{"150,00 CHF": true, "1.234,50 EUR": true, "12,50 €": true, "1,234.50 USD": false, "USD 1,234.50": false} {
+		if decimalSep(v, ',', '.') != comma || decimalSep(v, '.', ',') == comma {
+			t.Errorf("%q: decimal comma %v, point %v; want comma %v", v, decimalSep(v, ',', '.'), decimalSep(v, '.', ','), comma)
 		}
 	}
 }

@@ -16,6 +16,9 @@ import (
 func decimalSep(v string, dec, group byte) bool {
 	digit := func(i int) bool { return i >= 0 && i < len(v) && v[i] >= '0' && v[i] <= '9' }
 	t := strings.TrimSuffix(v, ")")
+	if n := len(t); n > 0 && (t[n-1] < '0' || t[n-1] > '9') {
+		t = trimCurrencyAfter(t) // "150,00 CHF", "12,50 €": the mark is before the code
+	}
 	for n := 1; n <= 2; n++ { // …d<dec>d or …d<dec>dd at the end
 		i := len(t) - n - 1
 		if i >= 1 && t[i] == dec && digit(i-1) {
@@ -30,6 +33,16 @@ func decimalSep(v string, dec, group byte) bool {
 	}
 	i := strings.IndexByte(v, dec) // the first dec, after d<group>ddd
 	return i >= 5 && digit(i+1) && v[i-4] == group && digit(i-3) && digit(i-2) && digit(i-1) && digit(i-5)
+}
+
+// trimCurrencyAfter drops a currency code or sign written after an amount
+// (upper-case letters, a non-ASCII sign, spaces).
+func trimCurrencyAfter(t string) string {
+	i := len(t)
+	for i > 0 && (t[i-1] >= 'A' && t[i-1] <= 'Z' || t[i-1] >= 0x80 || t[i-1] == ' ') && len(t)-i < 6 {
+		i--
+	}
+	return t[:i]
 }
 
 // hasLetter reports whether v may hold a letter: an ASCII letter or any
@@ -256,7 +269,7 @@ func (p *Plan) settle() {
 	if hasTime && (p.kind == "calendar_events" || p.kind == "phone_logs") {
 		p.Warnings = append(p.Warnings, Warning{Rule: RuleNoTimeZone, Message: "Times in this table have no time zone; they are kept as local times without an offset (e.g. 2024-03-15T10:00:00) until the firm's time zone is applied."})
 	}
-	if len(p.Unmapped) > 0 {
+	if unmapped := p.unmappedWithValues(); len(unmapped) > 0 {
 		what := "become custom fields"
 		switch p.kind {
 		case "tasks", "notes", "calendar_events", "phone_logs", "time_entries":
@@ -264,7 +277,7 @@ func (p *Plan) settle() {
 		case "", "ledger:ar", "ledger:trust":
 			what = "are not used (this record type has no place for them)"
 		}
-		p.Warnings = append(p.Warnings, Warning{Rule: RuleUnmapped, Column: strings.Join(p.Unmapped, ", "), Message: fmt.Sprintf("%d column(s) were not recognised and %s unless you map them: %s.", len(p.Unmapped), what, strings.Join(p.Unmapped, ", "))})
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleUnmapped, Column: strings.Join(unmapped, ", "), Message: fmt.Sprintf("%d column(s) were not recognised and %s unless you map them: %s.", len(unmapped), what, strings.Join(unmapped, ", "))})
 	}
 }
 
@@ -284,4 +297,26 @@ func (p *Plan) mangledValue(i int, v string) bool {
 		return false
 	}
 	return p.obs[i].xl.excelDamaged(v, p.obs[i].nonEmpty)
+}
+
+// unmappedWithValues is the unmapped columns worth an answer: once rows
+// were seen, a column nobody ever filled (Fax, User Field 1) has nothing to
+// lose, so it is not put to the office manager.
+func (p *Plan) unmappedWithValues() []string {
+	if p.rows == 0 {
+		return p.Unmapped
+	}
+	held := map[string]bool{}
+	for i, c := range p.Columns {
+		if i < len(p.obs) && p.obs[i].nonEmpty > 0 {
+			held[c.Header] = true
+		}
+	}
+	var out []string
+	for _, h := range p.Unmapped {
+		if held[h] {
+			out = append(out, h)
+		}
+	}
+	return out
 }
