@@ -392,16 +392,16 @@ func (p *packer) startLeftOut(c *crew) *leftOut {
 			return err
 		}
 		jf := newJSONL(ja)
+		var line []byte
 		err = p.ws.EachLeftOut(ctx, func(o workspace.OutcomeRow) error {
 			out.n++
 			if err := cf.row(o.Source, itoa(o.Row), o.Locator, o.Outcome, string(o.Entity), o.Reason, explain(o), o.Detail, joinValues(o)); err != nil {
 				return err
 			}
-			b, err := marshalLine(o)
-			if err != nil {
+			if line, err = appendLeftOut(line[:0], &o); err != nil {
 				return err
 			}
-			if err := jf.line(b); err != nil {
+			if err := jf.line(line); err != nil {
 				return err
 			}
 			if err := sheet.Add(o); err != nil {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"handover/core/model"
 )
@@ -373,7 +375,10 @@ func (w *Workspace) EachLeftOut(ctx context.Context, fn func(OutcomeRow) error) 
 			}
 			o.Header = h
 		}
-		json.Unmarshal([]byte(raw), &o.Raw)
+		var ok bool
+		if o.Raw, ok = plainStrings(raw); !ok {
+			json.Unmarshal([]byte(raw), &o.Raw)
+		}
 		if data != "" {
 			o.Data = json.RawMessage(data)
 		}
@@ -386,6 +391,46 @@ func (w *Workspace) EachLeftOut(ctx context.Context, fn func(OutcomeRow) error) 
 		}
 	}
 	return rows.Err()
+}
+
+// plainStrings reads a compact JSON array of strings none of which needs
+// decoding (no escape, no control character, valid UTF-8): most stored raw
+// rows. ok is false for anything else, which encoding/json reads instead;
+// what plainStrings reads is exactly what encoding/json would.
+func plainStrings(s string) (_ []string, ok bool) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	out := make([]string, 0, strings.Count(body, `","`)+1)
+	for len(body) > 0 {
+		if body[0] != '"' {
+			return nil, false
+		}
+		end := 1
+		for end < len(body) && body[end] != '"' {
+			if c := body[end]; c == '\\' || c < 0x20 {
+				return nil, false
+			}
+			end++
+		}
+		if end == len(body) {
+			return nil, false
+		}
+		v := body[1:end]
+		if !utf8.ValidString(v) {
+			return nil, false
+		}
+		out = append(out, v)
+		body = body[end+1:]
+		if len(body) > 0 {
+			if body[0] != ',' || len(body) == 1 {
+				return nil, false
+			}
+			body = body[1:]
+		}
+	}
+	return out, true
 }
 
 // headerNames reads one stored header's column names (nil when it has none).
