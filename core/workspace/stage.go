@@ -246,11 +246,7 @@ type Encoded struct {
 
 // Encode writes r's values as JSON. It is safe to call from any goroutine.
 func Encode(r Row) (Encoded, error) {
-	raw, err := json.Marshal(r.Raw)
-	if err != nil {
-		return Encoded{}, err
-	}
-	e := Encoded{Row: r, raw: string(raw)}
+	e := Encoded{Row: r, raw: rawJSON(r.Raw)}
 	e.Raw = nil // encoded: the caller may reuse its slice
 	if r.Excl != nil {
 		b, err := json.Marshal(r.Excl)
@@ -274,6 +270,51 @@ func Encode(r Row) (Encoded, error) {
 		e.records = append(e.records, string(b))
 	}
 	return e, nil
+}
+
+// rawJSON is json.Marshal(values), byte for byte, without reflection: the raw
+// values of every row are encoded, and through json.Marshal they were the
+// largest part of Encode (0.48 of 1.12 s of CPU for 1M rows). Plain ASCII is
+// copied; a value with anything json.Marshal escapes goes through it.
+func rawJSON(values []string) string {
+	if values == nil {
+		return "null"
+	}
+	n := 2
+	for _, v := range values {
+		n += len(v) + 3
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteByte('[')
+	for i, v := range values {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if plainJSON(v) {
+			b.WriteByte('"')
+			b.WriteString(v)
+			b.WriteByte('"')
+			continue
+		}
+		q, _ := json.Marshal(v) // a string always encodes
+		b.Write(q)
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// plainJSON reports whether json.Marshal writes v as it is, between quotes:
+// printable ASCII other than the quote, the backslash and the three
+// characters it escapes for HTML.
+func plainJSON(v string) bool {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // Stage writes one row and its outcome.

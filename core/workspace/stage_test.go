@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -204,4 +205,23 @@ func TestAbortedLargeLoadKeepsTheKeyIndex(t *testing.T) {
 	if n != 1 {
 		t.Fatal("the key index is gone after an aborted load")
 	}
+}
+
+// The raw values are stored as json.Marshal writes them, byte for byte.
+func FuzzRawJSON(f *testing.F) {
+	for _, s := range []string{"", "plain", `say "hi"`, `C:\dir`, "<b>&amp;</b>", "1 < 2", "2 > 1", "A & B", "tab\there\nnew\rret", "\b\f\x00\x1f\x7f",
+		"Zoë Müller", "\u2028\u2029", "\xff\xfe bad utf-8", "emoji 👍", "a,b"} {
+		f.Add(s, "second")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		for _, values := range [][]string{nil, {}, {a}, {a, b}, {b, "", a}} {
+			want, err := json.Marshal(values)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rawJSON(values); got != string(want) {
+				t.Fatalf("rawJSON(%q) = %s, json.Marshal gives %s", values, got, want)
+			}
+		}
+	})
 }
