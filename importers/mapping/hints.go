@@ -140,7 +140,7 @@ func (p *Plan) applyHints(h Hints) {
 		return
 	}
 	if h.Kind != "" && h.Kind != p.kind && (!h.KindIfUnknown || p.kind == "") {
-		if err := p.SetEntity(h.Kind); err != nil {
+		if err := p.setEntity(h.Kind, !h.KindIfUnknown); err != nil {
 			return
 		}
 	}

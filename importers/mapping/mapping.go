@@ -199,7 +199,13 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 		best, bestScore, full := "", -1.0, false
 		var bestCols []Column
 		for _, k := range kinds {
-			cols := byValues(k, mapColumns(header, sample, mem, nil, k, headerless), sample)
+			// the kind is told by headers as written and by values; an
+			// abbreviated header's reading (abbrev.go) is a guess too loose
+			// to decide what a table holds, and on a kind guessed from the
+			// headers it turned invoice listings into matters (measured on
+			// held-out firms): it applies where the kind is known otherwise
+			// (a database's structure, a profile, the user)
+			cols := byValues(k, mapColumns(header, sample, mem, nil, k, headerless, false), sample)
 			sc, ok := scoreKind(k, cols, sample, file, table)
 			if sc > bestScore {
 				best, bestScore, full, bestCols = k, sc, ok, cols
@@ -222,7 +228,7 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 		}
 	} else {
 		p.kind = prof.kind()
-		p.Columns = mapColumns(header, sample, mem, prof, p.kind, headerless)
+		p.Columns = mapColumns(header, sample, mem, prof, p.kind, headerless, true)
 	}
 	p.recallReadings(mem)
 	p.applyKind()
@@ -504,7 +510,10 @@ func samplesOf(sample [][]string, i int) []string {
 // exact target names, aliases from every profile of the same kind, fuzzy;
 // anything left becomes a custom-field (contacts, matters) or appended-text
 // candidate and is listed in Unmapped.
-func mapColumns(header []string, sample [][]string, mem Memory, prof *profile, kind string, headerless bool) []Column {
+//
+// With abbrev, a header left unmatched is read as abbreviated words
+// (abbrev.go) before the fuzzy match.
+func mapColumns(header []string, sample [][]string, mem Memory, prof *profile, kind string, headerless, abbrev bool) []Column {
 	cols := make([]Column, len(header))
 	used := map[string]bool{}
 	for i, h := range header {
@@ -539,7 +548,10 @@ func mapColumns(header []string, sample [][]string, mem Memory, prof *profile, k
 	for i := range cols {
 		c := &cols[i]
 		if c.Target == "" && kind != "" {
-			if t, sim := fuzzy(Normalize(c.Header), kind); t != "" && !(used[t] && singleTarget(t)) {
+			if t := abbrevTarget(c.Header, prof, kind); abbrev && t != "" && !(used[t] && singleTarget(t)) {
+				c.Target, c.Via, c.Confidence = t, ViaFuzzy, 0.9
+				used[t] = true
+			} else if t, sim := fuzzy(Normalize(c.Header), kind); t != "" && !(used[t] && singleTarget(t)) {
 				c.Target, c.Via, c.Confidence = t, ViaFuzzy, sim
 				used[t] = true
 			}
@@ -623,7 +635,13 @@ func (p *Plan) SetColumn(header, target string) {
 // ("contacts", "matters", ...) or "ledger:ar" / "ledger:trust" for
 // accounting history. Columns keep their targets; unrecognised ones become
 // custom-field or appended-text candidates for the new type.
-func (p *Plan) SetEntity(kind string) error {
+func (p *Plan) SetEntity(kind string) error { return p.setEntity(kind, true) }
+
+// setEntity is SetEntity; abbrev says whether abbreviated headers are read
+// (abbrev.go): not when the type is only a guess from a flat file's
+// structure, where reading MTR as the matter number of a table that is no
+// matters list made its rows duplicate matters (measured on held-out firms).
+func (p *Plan) setEntity(kind string, abbrev bool) error {
 	ok := false
 	for _, k := range kinds {
 		ok = ok || k == kind
@@ -640,7 +658,7 @@ func (p *Plan) SetEntity(kind string) error {
 	if p.prof.Name != "generic" && p.prof.kind() == kind {
 		prof = p.prof
 	}
-	fresh := mapColumns(headers, nil, nil, prof, kind, false)
+	fresh := mapColumns(headers, nil, nil, prof, kind, false, abbrev)
 	for i := range p.Columns {
 		if v := p.Columns[i].Via; v != ViaUser && v != ViaRemembered {
 			fresh[i].Index, fresh[i].Samples = p.Columns[i].Index, p.Columns[i].Samples

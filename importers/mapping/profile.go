@@ -166,6 +166,7 @@ func loadFrom(fsys fs.FS) error {
 	if byName["generic"] == nil {
 		return fmt.Errorf("no generic profile")
 	}
+	buildAbbrev()
 	return nil
 }
 
