@@ -14,7 +14,12 @@ func FuzzResolve(f *testing.F) {
 		f.Add(s)
 	}
 	r := fixture()
+	people := NewPeople([]Person{ParsePerson("Helen Lane <hlane@firm.example>"), ParsePerson("Harry Long"), {FirstName: "Ana", LastName: "de la Cruz", Initials: "AdlC"}})
 	f.Fuzz(func(t *testing.T, s string) {
+		if m := people.Match(s); m.Status == Found && (m.Index < 0 || m.Index > 2) || m.Status == Ambiguous && len(m.Candidates) < 2 {
+			t.Errorf("person %q: %+v", s, m)
+		}
+		_ = ParsePerson(s)
 		if n := Number(s); Number(n) != n {
 			t.Errorf("Number(%q) = %q, but Number(%q) = %q", s, n, n, Number(n))
 		}

@@ -52,6 +52,9 @@ var Cases = []Case{
 		Person("Ana", "Maria", "Ruiz"), []model.Contact{Person("Ana", "Maria", "Ruiz")}, 0},
 	{"surname first, middle name the other does not have", "Ruiz, Ana Maria",
 		Person("Ana", "Maria", "Ruiz"), []model.Contact{Person("Ana", "", "Ruiz")}, 0},
+	{"surname first without a comma, middle initial", "RUIZ ANA M",
+		Person("RUIZ", "ANA", "M"), // as the importer splits it
+		[]model.Contact{Person("Ana", "Maria", "Ruiz")}, 0},
 	{"several middle names as initials", "José L. A. Núñez",
 		Person("José", "L. A.", "Núñez"), []model.Contact{Person("Jose", "Luis Alberto", "Nunez")}, 0},
 	{"several middle names the other does not have", "Jose Luis Alberto Nunez",
@@ -109,6 +112,8 @@ var Cases = []Case{
 		Person("Ana", "Maria", "Ruiz"), []model.Contact{Person("Ana", "Mario", "Ruiz")}, NoMatch},
 	{"several middle names, one differs", "José Luis Alberto Núñez",
 		Person("José", "Luis Alberto", "Núñez"), []model.Contact{Person("Jose", "Luis Antonio", "Nunez")}, NoMatch},
+	{"the last word written is no middle name to drop", "Thomas Henry Wilson",
+		Person("Thomas", "Henry", "Wilson"), []model.Contact{Person("Henry", "", "Thomas")}, NoMatch},
 	{"particles are part of the surname", "Juan de la Cruz",
 		Person("Juan", "de la", "Cruz"), []model.Contact{Person("Juan", "", "Cruz")}, NoMatch},
 	{"a surname without its particles", "Juan Cruz",
