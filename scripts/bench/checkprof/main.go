@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"handover/cli"
 	"handover/core/check"
 	"handover/core/workspace"
 )
@@ -31,6 +32,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the checked copy (its path is printed)")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile of the check here")
 	mem := flag.String("memprofile", "", "write a heap profile here when the per-record rules are done (the most the check holds)")
+	whole := flag.Bool("cli", false, "run all of `handover check --json` (open, check, readiness, the findings as JSON to nowhere) instead of check.Run alone")
 	dump := flag.String("findings", "", "write every finding the check left (folded ones too), in the order written, to this file: two runs' lists compare with cmp")
 	flag.Parse()
 	if *ws == "" {
@@ -47,6 +49,10 @@ func main() {
 	cp := filepath.Join(tmp, filepath.Base(*ws))
 	if err := copyFile(*ws, cp); err != nil {
 		fail(err)
+	}
+	if *whole {
+		runCLI(cp, *cpu)
+		return
 	}
 	opened := time.Now()
 	w, err := workspace.Open(cp)
@@ -148,6 +154,36 @@ func dumpFindings(w *workspace.Workspace, path string) error {
 	}
 	return bw.Flush()
 }
+
+// runCLI measures the command make bench times, in this process.
+func runCLI(project, cpu string) {
+	if cpu != "" {
+		f, err := os.Create(cpu)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	before := cpuSeconds()
+	start := time.Now()
+	out := &counter{}
+	if code := cli.Main([]string{"check", "-w", project, "--json"}, out, os.Stderr); code != 0 {
+		fail(fmt.Errorf("handover check exited %d", code))
+	}
+	wall := time.Since(start).Seconds()
+	cpuUsed := cpuSeconds() - before
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	fmt.Printf("handover check --json: %.2f s wall, %.2f s CPU (%.0f %%), %.1f MB of JSON, peak RSS %d MB\n",
+		wall, cpuUsed, 100*cpuUsed/wall, float64(out.n)/1e6, ru.Maxrss/1024)
+}
+
+type counter struct{ n int64 }
+
+func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
 // cpuSeconds is the process's user + system CPU time so far.
 func cpuSeconds() float64 {
