@@ -161,7 +161,13 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 	}
 	progress("duplicates", done, total)
 	steps := []func() error{
-		c.employers,   // when the project has only contacts
+		c.employers, // when the project has only contacts
+		func() error {
+			// the last reference is resolved: the index (a few hashes per
+			// contact and matter) need not outlive it into the longest writes
+			c.ix, c.resolved = nil, nil
+			return nil
+		},
 		c.foldColumns, // before the others: it folds only the per-record rules' findings (and the importers')
 		func() error { n, err := c.duplicates(); res.Clusters = n; return err },
 		c.unmatchedUsers,

@@ -48,7 +48,7 @@ type refKey struct {
 }
 
 // maxResolved bounds the cache of answers (a few MB at most).
-const maxResolved = 1 << 16
+const maxResolved = 1 << 14
 
 // lookup resolves a reference, remembering the answer: most references
 // recur (every time entry of a matter names its number), and the answer

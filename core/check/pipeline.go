@@ -129,7 +129,7 @@ func (c *checker) pass(ctx context.Context, progress func(string, int64, int64),
 		return done, err
 	}
 	rctx, stop := context.WithCancel(ctx)
-	ch := make(chan recordBatch, 4)
+	ch := make(chan recordBatch, 2)
 	go func() {
 		defer close(ch)
 		c.readRecords(rctx, func(b recordBatch) bool {
