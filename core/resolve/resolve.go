@@ -123,14 +123,6 @@ func (t *table) add(key string) uint32 {
 	return uint32(len(t.ends) - 1)
 }
 
-func (t *table) key(ord uint32) string {
-	start := uint32(0)
-	if ord > 0 {
-		start = t.ends[ord-1]
-	}
-	return string(t.keys[start:t.ends[ord]])
-}
-
 func (t *table) form(f byte, s string, ord uint32) {
 	if s != "" {
 		t.forms = append(t.forms, mkEntry(hash(f, s), ord))
@@ -189,6 +181,15 @@ func (t *table) seal() {
 	}
 }
 
+// keyBytes is record ord's key, without copying it.
+func (t *table) keyBytes(ord uint32) []byte {
+	start := uint32(0)
+	if ord > 0 {
+		start = t.ends[ord-1]
+	}
+	return t.keys[start:t.ends[ord]]
+}
+
 // find appends the keys of the records with form f = s to into (no repeats).
 func (t *table) find(f byte, s string, into []string) []string {
 	if s == "" {
@@ -197,11 +198,20 @@ func (t *table) find(f byte, s string, into []string) []string {
 	h := hash(f, s)
 	for r := range t.runs {
 		run := t.forms[t.runStart(r):t.runs[r]]
-		i, _ := slices.BinarySearchFunc(run, mkEntry(h, 0), cmpEntry)
-		for ; i < len(run) && run[i].hash() == h; i++ {
-			k := t.key(run[i].ord)
-			if !slices.Contains(into, k) {
-				into = append(into, k)
+		// the first entry whose hash is not below h (a run is sorted by hash, then ord)
+		lo, hi := 0, len(run)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if run[m].hash() < h {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		for i := lo; i < len(run) && run[i].hash() == h; i++ {
+			k := t.keyBytes(run[i].ord)
+			if !slices.ContainsFunc(into, func(x string) bool { return x == string(k) }) {
+				into = append(into, string(k))
 			}
 		}
 	}
@@ -382,7 +392,6 @@ func (r *Resolver) Matter(ref model.Ref) Result {
 	}
 	key, id := one(fKey, v), one(fID, v)
 	numbers := []tier{one(fNumber, exactNumber(v)), one(fNumberFolded, Number(v))}
-	desc := tier{via: "description", conf: DescriptionConfidence, finds: []find{{fDescription, description(v)}}}
 	var tiers []tier
 	switch ref.Kind {
 	case "id":
@@ -392,7 +401,11 @@ func (r *Resolver) Matter(ref model.Ref) Result {
 		// id 17 and a matter numbered 17 are usually different matters
 		tiers = append(append([]tier{key}, numbers...), id)
 	}
-	return r.resolve(&r.matters, append(tiers, desc))
+	if res := r.resolve(&r.matters, tiers); res.Status != Missing {
+		return res
+	}
+	// last, the description (folded only when it comes to that)
+	return r.resolve(&r.matters, []tier{{via: "description", conf: DescriptionConfidence, finds: []find{{fDescription, description(v)}}}})
 }
 
 // Contact resolves a contact reference: by key, legacy id, e-mail, phone,
@@ -409,8 +422,11 @@ func (r *Resolver) Contact(ref model.Ref) Result {
 		// an id is not a phone number however many digits it has
 		tiers = append(tiers, one(fPhone, Phone(v)))
 	}
-	tiers = append(tiers, nameTiers(v)...)
-	return r.resolve(&r.contacts, tiers)
+	if res := r.resolve(&r.contacts, tiers); res.Status != Missing {
+		return res
+	}
+	// then the name (its forms worked out only when it comes to that)
+	return r.resolve(&r.contacts, nameTiers(v))
 }
 
 // nameTiers are the lookups for a name as written: "Ana M. Ruiz", "Ruiz,
