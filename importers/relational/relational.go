@@ -152,13 +152,40 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 	var tables []*table
 	declared := map[*column]fk{}
 	reads := map[string]*FileRead{}
-	for _, p := range paths {
-		keep := opts.Keep != nil && opts.Keep(p)
-		ts, read, err := readStats(ctx, p, opts.Tabular, keep)
+	// The files are read two at a time (a folder's small tables beside its
+	// large one, each with its own counting workers); what they hold is then
+	// taken in path order, and the first file in that order that failed
+	// fails the whole, as when they were read one by one.
+	type fileStats struct {
+		keep   bool // opts.Keep's answer for the file
+		tables []*table
+		read   *FileRead
+		err    error
+		done   chan struct{}
+	}
+	files := make([]*fileStats, len(paths))
+	slots := make(chan struct{}, 2)
+	for i, p := range paths {
+		f := &fileStats{keep: opts.Keep != nil && opts.Keep(p), done: make(chan struct{})}
+		files[i] = f
+		go func() {
+			defer close(f.done)
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			f.tables, f.read, f.err = readStats(ctx, p, opts.Tabular, f.keep)
+		}()
+	}
+	for i, p := range paths {
+		f := files[i]
+		<-f.done
+		ts, read, err := f.tables, f.read, f.err
 		if err != nil {
+			for _, g := range files[i+1:] { // let the rest finish before returning
+				<-g.done
+			}
 			return nil, err
 		}
-		if keep {
+		if f.keep {
 			reads[filepath.Clean(p)] = read
 		}
 		schema := tabular.ReadSchema(p)
