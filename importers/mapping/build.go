@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -333,20 +334,7 @@ func (r *rowCtx) key(e model.Entity) string {
 	if id := r.legacyID(); id != "" {
 		return r.p.Profile + ":" + string(e) + ":" + id
 	}
-	var pairs []string
-	for i, c := range r.p.Columns {
-		if v := r.at(i); v != "" && c.Target != "skip" {
-			h := ""
-			if i < len(r.p.normHeader) {
-				h = r.p.normHeader[i] // normalised once per table, not per row
-			} else {
-				h = Normalize(c.Header)
-			}
-			pairs = append(pairs, h+"="+strings.ToLower(strings.Join(strings.Fields(v), " ")))
-		}
-	}
-	sort.Strings(pairs)
-	sum := sha256.Sum256([]byte(strings.Join(pairs, "\x1f")))
+	sum := r.valuesHash()
 	h := hex.EncodeToString(sum[:8])
 	if r.p.seenHash == nil {
 		r.p.seenHash = map[model.Entity]map[uint64]uint32{}
@@ -364,6 +352,53 @@ func (r *rowCtx) key(e model.Entity) string {
 		h += "-" + strconv.Itoa(int(n))
 	}
 	return r.p.Profile + ":" + string(e) + ":h:" + h
+}
+
+// valuesHash is the SHA-256 of the row's "header=value" pairs, sorted and
+// joined by \x1f, each value with its white space runs made one space and
+// lower-cased: what the key of a row without an id is made from.
+func (r *rowCtx) valuesHash() [sha256.Size]byte {
+	var buf [16]string
+	pairs := buf[:0]
+	for i, c := range r.p.Columns {
+		if v := r.at(i); v != "" && c.Target != "skip" {
+			h := ""
+			if i < len(r.p.normHeader) {
+				h = r.p.normHeader[i] // normalised once per table, not per row
+			} else {
+				h = Normalize(c.Header)
+			}
+			if !singleSpaced(v) {
+				v = strings.Join(strings.Fields(v), " ")
+			}
+			pairs = append(pairs, h+"="+strings.ToLower(v))
+		}
+	}
+	sort.Strings(pairs)
+	d := sha256.New() // the pairs joined, without building the joined text
+	for i, p := range pairs {
+		if i > 0 {
+			d.Write([]byte{0x1f})
+		}
+		io.WriteString(d, p)
+	}
+	var sum [sha256.Size]byte
+	d.Sum(sum[:0])
+	return sum
+}
+
+// singleSpaced: v (trimmed) is ASCII with no white space but single spaces,
+// so strings.Join(strings.Fields(v), " ") would give v back.
+func singleSpaced(v string) bool {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= 0x80, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(v)-1 || v[i+1] == ' '):
+			return false
+		}
+	}
+	return true
 }
 
 func rec(e model.Entity, key string, data any) model.Record {

@@ -1,7 +1,9 @@
 package mapping
 
 import (
+	"crypto/sha256"
 	"math/rand"
+	"sort"
 	"strings"
 	"testing"
 	"unicode"
@@ -84,4 +86,53 @@ func TestStrayFollowsTheTargetAndTheKind(t *testing.T) {
 	check("after the kind changed")
 	p.Columns[1].Target = "hours"
 	check("after a target changed")
+}
+
+// oracleValuesHash is how a row's key hash was made before valuesHash.
+func oracleValuesHash(r *rowCtx) [32]byte {
+	var pairs []string
+	for i, c := range r.p.Columns {
+		if v := r.at(i); v != "" && c.Target != "skip" {
+			h := ""
+			if i < len(r.p.normHeader) {
+				h = r.p.normHeader[i]
+			} else {
+				h = Normalize(c.Header)
+			}
+			pairs = append(pairs, h+"="+strings.ToLower(strings.Join(strings.Fields(v), " ")))
+		}
+	}
+	sort.Strings(pairs)
+	return sha256.Sum256([]byte(strings.Join(pairs, "\x1f")))
+}
+
+func TestValuesHashIsTheJoinedPairsHash(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	pieces := []string{"a", "B", "1", " ", "  ", "\t", "\n", "\u00a0", "é", "\xff", "x y", ",", "\x1f", "="}
+	value := func() string {
+		var b strings.Builder
+		for n := rng.Intn(6); n > 0; n-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		return b.String()
+	}
+	for i := 0; i < 20000; i++ {
+		n := 1 + rng.Intn(20) // wider than valuesHash's stack buffer too
+		p := &Plan{}
+		row := make([]string, n)
+		for j := 0; j < n; j++ {
+			target := []string{"description", "skip", "", "matter"}[rng.Intn(4)]
+			p.Columns = append(p.Columns, Column{Index: j, Header: value(), Target: target})
+			row[j] = value()
+		}
+		if rng.Intn(2) == 0 {
+			for _, c := range p.Columns {
+				p.normHeader = append(p.normHeader, Normalize(c.Header))
+			}
+		}
+		r := &rowCtx{p: p, row: row}
+		if got, want := r.valuesHash(), oracleValuesHash(r); got != want {
+			t.Fatalf("row %q: hash %x, the joined pairs' %x", row, got[:8], want[:8])
+		}
+	}
 }
