@@ -35,7 +35,10 @@ func prefixLinks(tables []*table) {
 		return
 	}
 	for _, t := range tables {
-		if t.virtual {
+		// a contact or a matter has no field for a matter: such a link
+		// would only be a question (the matters' own description, a
+		// contact's note that names a matter)
+		if t.virtual || t.holds == "contacts" || t.holds == "matters" {
 			continue
 		}
 		linked := map[*column]bool{}

@@ -76,3 +76,32 @@ func TestLeadingNumber(t *testing.T) {
 		}
 	}
 }
+
+// A contact has no field for a matter: a contacts file's column that names
+// matters by number and description is not made a link (it would only be
+// a question for the office manager).
+func TestNoMatterLinkFromContacts(t *testing.T) {
+	dir := t.TempDir()
+	var ms, cs strings.Builder
+	ms.WriteString("Matter No,Client,Description,Status\n")
+	cs.WriteString("First Name,Last Name,Email,Remark\n")
+	for i := 1; i <= 8; i++ {
+		fmt.Fprintf(&ms, "2024-%03d,Client %c,Divorce,Open\n", i, 'A'+i)
+		fmt.Fprintf(&cs, "Ann%c,Lee%c,ann%d@x.example,2024-%03d - Divorce\n", 'a'+i, 'a'+i, i, i)
+	}
+	mp, cp := filepath.Join(dir, "matters.csv"), filepath.Join(dir, "clients.csv")
+	for p, body := range map[string]string{mp: ms.String(), cp: cs.String()} {
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Analyze(context.Background(), []string{mp, cp}, Options{Flat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range res.Tables {
+		if tr.Source == "clients.csv" && (tr.Holds != "contacts" || len(tr.Links) > 0) {
+			t.Errorf("clients.csv holds %q with links %+v, want contacts without links", tr.Holds, tr.Links)
+		}
+	}
+}
