@@ -26,7 +26,7 @@ func prefixLinks(tables []*table) {
 			continue
 		}
 		for _, k := range u.cols {
-			if k.counts != nil && len(k.counts) > 0 && u.targetOf(k) == "matter" {
+			if len(k.counts) > 0 && u.targetOf(k) == "matter" {
 				keys = append(keys, key{u, k})
 			}
 		}
