@@ -140,12 +140,24 @@ func (d *Writer) submit() error {
 	d.queue = append(d.queue, b)
 	compressing <- struct{}{}
 	go b.compress()
-	for len(d.queue) >= deflateInFlight {
+	// Blocks already compressed go out now rather than when the queue is
+	// full: a package writes several streams at once, and each one's
+	// finished blocks would otherwise wait in memory.
+	for len(d.queue) > 0 && (len(d.queue) >= deflateInFlight || d.queue[0].finished()) {
 		if err := d.writeOldest(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (b *deflateBlock) finished() bool {
+	select {
+	case <-b.done:
+		return true
+	default:
+		return false
+	}
 }
 
 func (d *Writer) writeOldest() error {

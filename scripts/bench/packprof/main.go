@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -23,6 +24,7 @@ func main() {
 	ws := flag.String("w", "", "project file (an existing, checked project)")
 	out := flag.String("o", "", "write the package here (default: count the bytes only)")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
+	mem := flag.String("memprofile", "", "write the heap profile here, taken after the collection that found the most live heap")
 	flag.Parse()
 	if *ws == "" {
 		flag.Usage()
@@ -52,6 +54,10 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *mem != "" {
+		stop := watchHeap(*mem)
+		defer stop()
+	}
 	start := time.Now()
 	m, err := pack.Write(context.Background(), w, dst, pack.Options{AppVersion: "packprof", AllowBlockers: true})
 	if err != nil {
@@ -65,6 +71,37 @@ func main() {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	fmt.Printf("package of %d records: %.2f s (%.0f records/s), peak RSS %d MB\n", recs, wall, float64(recs)/wall, ru.Maxrss/1024)
+}
+
+// watchHeap keeps the heap profile of the moment the live heap was
+// largest: every 200 ms it collects, and when more is live than ever before
+// it writes the profile (in-use figures are as of that collection).
+func watchHeap(path string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var most uint64
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc <= most {
+				continue
+			}
+			most = ms.HeapAlloc
+			if f, err := os.Create(path); err == nil {
+				pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 type counter struct{ n int64 }
