@@ -116,6 +116,10 @@ type Stager struct {
 // with 64 and 7.0 s with 256: most of the per-statement cost is gone by 64.
 const batchEntries = 256
 
+// maxBatchEntries keeps a statement's arguments (13 a stored row) under
+// SQLite's limit of 32,766.
+const maxBatchEntries = 2048
+
 // deferKeyIndexAfter is how many records a source stores with the unique key
 // index live before the load may continue without it. Below this the index
 // fits the page cache and costs little; above, rebuilding is cheaper, as long
@@ -376,10 +380,16 @@ func (s *Stager) flush(ctx context.Context) error {
 	if err := s.maybeDeferKeyIndex(ctx); err != nil {
 		return err
 	}
-	pending := s.pending
+	pending, entries := s.pending, s.entries
 	s.pending, s.entries = s.pending[:0], 0
-	err := s.insertBatch(ctx, pending)
-	if isUniqueViolation(err) { // the statement was undone as a whole
+	var err error
+	if entries <= maxBatchEntries {
+		err = s.insertBatch(ctx, pending)
+	}
+	// A clash undoes the statement as a whole; a row with thousands of
+	// derived records (a message's attachments) would pass SQLite's limit
+	// on a statement's arguments.
+	if entries > maxBatchEntries || isUniqueViolation(err) {
 		for _, r := range pending {
 			if err := s.stageOne(ctx, r); err != nil {
 				return err

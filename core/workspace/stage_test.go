@@ -225,3 +225,35 @@ func FuzzRawJSON(f *testing.F) {
 		}
 	})
 }
+
+// A row may carry more derived records than one statement can take
+// arguments for (a message with thousands of attachments).
+func TestRowWithThousandsOfDerivedRecords(t *testing.T) {
+	ctx := context.Background()
+	w := newProject(t)
+	st, err := w.BeginSource(ctx, SourceInfo{Path: "/x/m.mbox", Name: "m.mbox", Format: "mbox"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := []model.Record{contact("msg", "M", "")}
+	for i := range 3000 {
+		recs = append(recs, model.Record{Entity: model.Contacts, Key: fmt.Sprint("att", i%2999), Data: &model.Contact{Type: "Company", Name: "x"}})
+	}
+	if err := st.Stage(ctx, Row{Num: 1, Raw: []string{"m"}, Records: recs}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Stage(ctx, Row{Num: 2, Raw: []string{"n"}, Records: []model.Record{contact("att5", "N", "")}}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.Commit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Records != 1 || c.Rejected != 1 {
+		t.Fatalf("counts %+v: want the message's record and the row whose key an attachment has rejected", c)
+	}
+	all, _ := w.Counts(ctx)
+	if all.Records[model.Contacts] != 3000 { // the message and 2,999 distinct derived keys
+		t.Fatalf("%d contacts stored, want 3000", all.Records[model.Contacts])
+	}
+}
