@@ -296,7 +296,7 @@ func (p *Plan) notData(r *rowCtx) bool {
 		if first == "" {
 			first = v
 		}
-		if i < len(p.normHeader) && len(v) < 2*len(c.Header)+8 && Normalize(v) == p.normHeader[i] {
+		if i < len(p.normHeader) && len(v) < 2*len(c.Header)+8 && normalizesTo(v, p.normHeader[i]) {
 			same++
 		}
 	}
@@ -304,6 +304,30 @@ func (p *Plan) notData(r *rowCtx) bool {
 		return true
 	}
 	return nonEmpty <= 3 && len(p.Columns) > 3 && reNotData.MatchString(first)
+}
+
+// normalizesTo is Normalize(v) == norm, without building Normalize(v) when
+// v is ASCII (every row's every value is compared with its column's title).
+func normalizesTo(v, norm string) bool {
+	if !isASCII(v) {
+		return Normalize(v) == norm
+	}
+	j := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+		default:
+			continue
+		}
+		if j >= len(norm) || norm[j] != c {
+			return false
+		}
+		j++
+	}
+	return j == len(norm)
 }
 
 // legacyID returns the row's id for its key.

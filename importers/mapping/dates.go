@@ -323,7 +323,15 @@ func (s scanned) resolve(order string) (string, bool) {
 	if !validYMD(y, m, d) {
 		return "", false
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), true
+	return isoDate(y, m, d), true
+}
+
+// isoDate is fmt.Sprintf("%04d-%02d-%02d", y, m, d) for a date validYMD
+// accepts (year 1..9999): written out, as every dated row makes one.
+func isoDate(y, m, d int) string {
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
 }
 
 // parseTime reads "10:00:00 AM", "14:30", "2 PM", "9.15 Uhr", an Excel day

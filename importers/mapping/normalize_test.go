@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"math/rand"
 	"sort"
 	"strings"
@@ -133,6 +134,36 @@ func TestValuesHashIsTheJoinedPairsHash(t *testing.T) {
 		r := &rowCtx{p: p, row: row}
 		if got, want := r.valuesHash(), oracleValuesHash(r); got != want {
 			t.Fatalf("row %q: hash %x, the joined pairs' %x", row, got[:8], want[:8])
+		}
+	}
+}
+
+func TestIsoDateIsSprintf(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 100000; i++ {
+		y, m, d := 1+rng.Intn(9999), 1+rng.Intn(12), 1+rng.Intn(31)
+		if got, want := isoDate(y, m, d), fmt.Sprintf("%04d-%02d-%02d", y, m, d); got != want {
+			t.Fatalf("isoDate(%d, %d, %d) = %q, want %q", y, m, d, got, want)
+		}
+	}
+}
+
+func TestNormalizesToIsNormalizeEquals(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	pieces := []string{"Date", "DATE", "date", " ", "-", "1", "é", "É", "\xff", "_", "Client ID", "client", "id", "K"}
+	value := func() string {
+		var b strings.Builder
+		for n := rng.Intn(4); n > 0; n-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		return b.String()
+	}
+	for i := 0; i < 100000; i++ {
+		v, other := value(), value()
+		for _, norm := range []string{Normalize(other), Normalize(v), other} {
+			if got, want := normalizesTo(v, norm), Normalize(v) == norm; got != want {
+				t.Fatalf("normalizesTo(%q, %q) = %v, want %v", v, norm, got, want)
+			}
 		}
 	}
 }
