@@ -357,6 +357,8 @@ func TestParseCentsForms(t *testing.T) {
 	}{
 		{"R 1 234,50", true, 123450}, {"R1,234.50", false, 123450}, {"£12.50-", false, -1250}, {"(€ 1.250,00)", true, -125000},
 		{"$1,250", false, 125000}, {"1.250,00 CR", true, -125000}, {"-R 5", false, -500},
+		// a currency code outside an accounting negative's brackets
+		{"USD (2,515.35)", false, -251535}, {"(1.234,50) EUR", true, -123450}, {"USD -12.00", false, -1200},
 	} {
 		if got, err := ParseCents(c.in, c.comma); err != nil || got != c.want {
 			t.Errorf("ParseCents(%q, %v) = %v, %v; want %v", c.in, c.comma, got, err, c.want)

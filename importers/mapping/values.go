@@ -49,7 +49,9 @@ func ParseCents(s string, decimalComma bool) (model.Cents, error) {
 		if len(s) > 1 && s[0] == 'R' && (s[1] == ' ' || s[1] >= '0' && s[1] <= '9') { // rand: R 1 234,50
 			s, changed = strings.TrimSpace(s[1:]), true
 		}
-		if strings.HasPrefix(s, "-") {
+		if len(s) > 2 && s[0] == '(' && s[len(s)-1] == ')' { // "USD (2,515.35)": the code outside the brackets
+			neg, s, changed = !neg, strings.TrimSpace(s[1:len(s)-1]), true
+		} else if strings.HasPrefix(s, "-") {
 			neg, s, changed = !neg, strings.TrimSpace(s[1:]), true
 		} else if strings.HasSuffix(s, "-") {
 			neg, s, changed = !neg, strings.TrimSpace(s[:len(s)-1]), true
