@@ -3,11 +3,14 @@ package check
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"handover/core/clean"
 	"handover/core/model"
@@ -27,62 +30,7 @@ func TestFastPathMatchesPlainPath(t *testing.T) {
 		t.Skip("generates and reads a firm")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	firm := filepath.Join(dir, "firm")
-	if _, err := synth.Generate(firm, synth.Options{Seed: 5, Contacts: 400}); err != nil {
-		t.Fatal(err)
-	}
-	ws, err := workspace.Create(filepath.Join(dir, "p.handover"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	if _, err := ingest.Run(ctx, ws, []string{firm}, ingest.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	// Look-alikes in larger groups than the generator makes at this size:
-	// five copies of one person (one block whose ten pairs give the same
-	// reasons) and four variants of another sharing a phone number.
-	st, err := ws.BeginSource(ctx, workspace.SourceInfo{Path: filepath.Join(dir, "lookalikes.csv"), Name: "lookalikes.csv", Format: "csv", System: "PCLaw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	alike := []*model.Contact{}
-	for range 5 {
-		alike = append(alike, person("Ann", "Lee", []string{"ann.lee@example.com"}))
-	}
-	for _, f := range []string{"Robert", "Bob", "Rob", "Robert J."} {
-		alike = append(alike, person(f, "Marsh", nil, "(212) 555-0188"))
-	}
-	for i, c := range alike {
-		if err := st.Stage(ctx, workspace.Row{Num: int64(i + 2), Raw: []string{fmt.Sprint(i)},
-			Records: []model.Record{{Entity: model.Contacts, Key: fmt.Sprintf("lookalike:%d", i), Data: c}}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := st.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// Some cleaning, so that merged and left-out records are in the project:
-	// references to a merged contact resolve to its survivor, a left-out
-	// one's do not.
-	var contacts []string
-	ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts}, func(r workspace.StoredRecord) error {
-		contacts = append(contacts, r.Key)
-		return nil
-	})
-	if len(contacts) < 10 {
-		t.Fatalf("only %d contacts generated", len(contacts))
-	}
-	rec := clean.Open(ws, "US")
-	for _, op := range []clean.Op{
-		{Kind: clean.Merge, Entity: model.Contacts, Targets: contacts[2:4]},
-		{Kind: clean.Exclude, Entity: model.Contacts, Targets: contacts[5:6], Note: "test"},
-	} {
-		if _, err := rec.Add(ctx, op); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ws := generatedFirm(t)
 	clio := []string{"Helen Lane <helen@example.com>"}
 	for _, l := range synth.Lawyers[:2] {
 		clio = append(clio, fmt.Sprintf("%s %s <%s>", l.First, l.Last, l.Email))
@@ -138,6 +86,71 @@ func TestFastPathMatchesPlainPath(t *testing.T) {
 	}
 }
 
+// generatedFirm is a synthetic firm read into a project, with look-alike
+// contacts in larger groups than the generator makes at this size and a
+// little cleaning (a merge, an exclusion).
+func generatedFirm(t *testing.T) *workspace.Workspace {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	firm := filepath.Join(dir, "firm")
+	if _, err := synth.Generate(firm, synth.Options{Seed: 5, Contacts: 400}); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := workspace.Create(filepath.Join(dir, "p.handover"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	if _, err := ingest.Run(ctx, ws, []string{firm}, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// Look-alikes in larger groups than the generator makes at this size:
+	// five copies of one person (one block whose ten pairs give the same
+	// reasons) and four variants of another sharing a phone number.
+	st, err := ws.BeginSource(ctx, workspace.SourceInfo{Path: filepath.Join(dir, "lookalikes.csv"), Name: "lookalikes.csv", Format: "csv", System: "PCLaw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alike := []*model.Contact{}
+	for range 5 {
+		alike = append(alike, person("Ann", "Lee", []string{"ann.lee@example.com"}))
+	}
+	for _, f := range []string{"Robert", "Bob", "Rob", "Robert J."} {
+		alike = append(alike, person(f, "Marsh", nil, "(212) 555-0188"))
+	}
+	for i, c := range alike {
+		if err := st.Stage(ctx, workspace.Row{Num: int64(i + 2), Raw: []string{fmt.Sprint(i)},
+			Records: []model.Record{{Entity: model.Contacts, Key: fmt.Sprintf("lookalike:%d", i), Data: c}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Some cleaning, so that merged and left-out records are in the project:
+	// references to a merged contact resolve to its survivor, a left-out
+	// one's do not.
+	var contacts []string
+	ws.EachRecord(ctx, workspace.RecordFilter{Entity: model.Contacts}, func(r workspace.StoredRecord) error {
+		contacts = append(contacts, r.Key)
+		return nil
+	})
+	if len(contacts) < 10 {
+		t.Fatalf("only %d contacts generated", len(contacts))
+	}
+	rec := clean.Open(ws, "US")
+	for _, op := range []clean.Op{
+		{Kind: clean.Merge, Entity: model.Contacts, Targets: contacts[2:4]},
+		{Kind: clean.Exclude, Entity: model.Contacts, Targets: contacts[5:6], Note: "test"},
+	} {
+		if _, err := rec.Add(ctx, op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ws
+}
+
 // findingRows is every finding in the project, folded ones too, in the
 // order written: all its columns but the id, tab-separated.
 func findingRows(t *testing.T, db *sql.DB) []string {
@@ -173,4 +186,44 @@ func slicesContainsPrefix(xs []string, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// TestCancelledCheckKeepsThePreviousFindings stops the check in the middle
+// of the records (duplicate detection comparing beside them) and while it
+// writes the duplicates: it says it was cancelled, the previous findings
+// stay as they were, and none of its goroutines is left running.
+func TestCancelledCheckKeepsThePreviousFindings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and reads a firm")
+	}
+	ws := generatedFirm(t)
+	opts := Options{Country: "US", Now: now}
+	if _, err := Run(context.Background(), ws, opts, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := findingRows(t, ws.DB())
+	before := runtime.NumGoroutine()
+	for _, at := range []string{string(model.Matters), string(model.TimeEntries), "duplicates"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := Run(ctx, ws, opts, func(stage string, done, total int64) {
+			if stage == at {
+				cancel()
+			}
+		})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled at %s: error %v, want context.Canceled", at, err)
+		}
+		if got := findingRows(t, ws.DB()); !reflect.DeepEqual(got, want) {
+			t.Errorf("cancelled at %s: the findings changed (%d, were %d)", at, len(got), len(want))
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines left running (were %d):\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
 }
