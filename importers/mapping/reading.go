@@ -441,6 +441,14 @@ func (p *Plan) decideReading(i int, c Column, o colObs, centsCol string) colRead
 		if r := epochReading(ro, ne); r != "" {
 			return colReading{reading: r, kind: kind, evidence: fmt.Sprintf("all %d values are numbers %s: %s", ne, span(ro), ReadingLabel(r))}
 		}
+		// numbers in one date encoding beside dates written out (rows
+		// edited by hand after a system wrote the rest): each read by its
+		// own form, the numbers by their encoding
+		if num := ro.ints + ro.decs; num > 0 && num < ne && o.definite+o.dmy+o.mdy+o.ambig >= ne-num {
+			if r := epochReading(ro, num); r != "" {
+				return colReading{reading: r, kind: kind, evidence: fmt.Sprintf("%d of %d values are numbers %s: %s; the others are written dates", num, ne, span(ro), ReadingLabel(r))}
+			}
+		}
 		if ro.ints+ro.decs == ne && ro.zeros < ne {
 			return colReading{kind: kind, evidence: fmt.Sprintf("all %d values are numbers %s, which are no date form Handover knows", ne, span(ro)),
 				question: fmt.Sprintf("How are these dates written? Numbers (%s), not dates Handover can read: say how they are written (e.g. Unix time), or map the column elsewhere.", span(ro))}

@@ -38,6 +38,10 @@ func TestEpochDateColumns(t *testing.T) {
 		{"julian days", []string{"2460384.5", "2460385.5", "2460400"}, []string{"2024-03-15", "2024-03-16", "2024-03-30"}, ReadJulianDay, "Julian day"},
 		{"excel serials", []string{"45366", "45367", "800"}, []string{"2024-03-15", "2024-03-16", "1902-03-10"}, ReadExcelSerial, "Excel day numbers"},
 		{"yyyymmdd", []string{"20240315", "20240316"}, []string{"2024-03-15", "2024-03-16"}, ReadYYYYMMDD, "YYYYMMDD"},
+		// numbers in one encoding beside dates written out: each by its form
+		{"unix millis and written dates", []string{"1710460800000", "2024-03-20", "1710547200000", "Mar 22, 2024"},
+			[]string{"2024-03-15", "2024-03-20", "2024-03-16", "2024-03-22"}, ReadUnixMillis, "the others are written dates"},
+		{"excel serials and written dates", []string{"45366", "45367", "2024-03-20"}, []string{"2024-03-15", "2024-03-16", "2024-03-20"}, ReadExcelSerial, "2 of 3"},
 	}
 	for _, c := range cases {
 		var rows [][]string
