@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -770,5 +771,33 @@ func TestWriteFileClearsPartialsOfAKilledRun(t *testing.T) {
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Error("a partial file of another package name was removed")
+	}
+}
+
+// A spool is unlinked while it is written and read (where the system lets
+// an open file be removed): a package killed mid-write leaves none behind
+// in the temporary folder.
+func TestSpoolLeavesNothingOnDisk(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("an open file cannot be removed on Windows; remove deletes it instead")
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	s, err := newSpool("handover-entry-*.age")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.remove()
+	want := bytes.Repeat([]byte("left-out row\n"), 50000)
+	s.Write(want)
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("the spool is on disk while in use: %v", left)
+	}
+	var got bytes.Buffer
+	if err := s.copyTo(&got); err != nil || !bytes.Equal(got.Bytes(), want) {
+		t.Fatalf("read back %d bytes (%v), want %d", got.Len(), err, len(want))
 	}
 }

@@ -20,11 +20,16 @@ import (
 // file encrypted to a key that lives only in this process's memory, so the
 // firm's data never touches the disk in the clear (as with an encrypted
 // package) and memory stays flat however large the entry is.
+//
+// The file is unlinked as soon as it is open where the system allows it
+// (not Windows): a package killed mid-write (kill -9, a power cut) leaves
+// no spool behind to pile up in the temporary folder.
 type spool struct {
 	*bufio.Writer
-	f   *os.File
-	key *age.X25519Identity
-	enc io.WriteCloser
+	f        *os.File
+	key      *age.X25519Identity
+	enc      io.WriteCloser
+	unlinked bool
 }
 
 func newSpool(pattern string) (*spool, error) {
@@ -42,7 +47,8 @@ func newSpool(pattern string) (*spool, error) {
 		os.Remove(f.Name())
 		return nil, err
 	}
-	return &spool{Writer: bufio.NewWriterSize(enc, 64<<10), f: f, key: key, enc: enc}, nil
+	unlinked := os.Remove(f.Name()) == nil
+	return &spool{Writer: bufio.NewWriterSize(enc, 64<<10), f: f, key: key, enc: enc, unlinked: unlinked}, nil
 }
 
 // finish ends the writing. A package holds a few dozen finished spools at
@@ -70,11 +76,13 @@ func (s *spool) copyTo(w io.Writer) error {
 	return err
 }
 
-// remove deletes the file; a nil spool is fine.
+// remove closes and deletes the file; a nil spool is fine.
 func (s *spool) remove() {
 	if s != nil {
 		s.f.Close()
-		os.Remove(s.f.Name())
+		if !s.unlinked {
+			os.Remove(s.f.Name())
+		}
 	}
 }
 
