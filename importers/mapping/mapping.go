@@ -590,6 +590,9 @@ func scoreKind(k string, cols []Column, sample [][]string, file, table string) (
 	mapped := map[string]bool{}
 	sum := 0.0
 	for _, c := range cols {
+		if len(sample) > 0 && len(c.Samples) == 0 {
+			continue // a column nobody filled says nothing about what the rows are (an empty Fax column on a parties list)
+		}
 		if c.Via != ViaNone && c.Target != "skip" && targetFits(c.Target, k) {
 			mapped[c.Target] = true
 			sum += c.Confidence

@@ -856,3 +856,19 @@ func TestDecimalSepMatchesThePattern(t *testing.T) {
 		}
 	}
 }
+
+// A column nobody filled says nothing about what a table's rows are: an
+// empty Fax column does not make a parties list a contacts list.
+func TestEmptyColumnDoesNotDecideTheKind(t *testing.T) {
+	h := []string{"NumExpediente", "Nombre", "Función", "Correo", "UserField1", "OldRef", "Fax", "Remarks"}
+	rows := [][]string{{"M-6", "Samuel Xu", "Judge", "samuel.xu12@mail.example", "", "R04033", "", "ok"},
+		{"M-21", "William Patel", "Spouse", "william.patel29@mail.example", "", "R74837", "", "see file"},
+		{"M-47", "Liam Brennan", "Judge", "liam.brennan23@mail.example", "", "R82648", "", ""}}
+	p, err := Choose("Office.db", "tblParties", h, rows, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.kind != "relationships" {
+		t.Errorf("kind %q, want relationships", p.kind)
+	}
+}
