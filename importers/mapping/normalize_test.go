@@ -167,3 +167,37 @@ func TestNormalizesToIsNormalizeEquals(t *testing.T) {
 		}
 	}
 }
+
+// ParseCents' shortcut for plain amounts answers as the full reading does.
+func TestPlainCentsIsParseCents(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	pieces := []string{"-", "-", "0", "1", "9", "12", "1500", "999999999999999", "0000000000000001", ".", ",", ".5", ",05", ".00", ".123", " ", "$", "+", "(", ")", "e", "\u00a0"}
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		for n := 1 + rng.Intn(4); n > 0; n-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		v := b.String()
+		for _, comma := range []bool{false, true} {
+			got, gerr := ParseCents(v, comma)
+			want, werr := parseCents(v, comma)
+			if got != want || (gerr == nil) != (werr == nil) {
+				t.Fatalf("ParseCents(%q, %v) = %d, %v; the full reading %d, %v", v, comma, got, gerr, want, werr)
+			}
+		}
+	}
+}
+
+func FuzzPlainCents(f *testing.F) {
+	for _, s := range []string{"1500.00", "-12,5", "0000000000000001", "1.", "-", "1.234,50", "(5)"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, v string, comma bool) {
+		got, gerr := ParseCents(v, comma)
+		want, werr := parseCents(v, comma)
+		if got != want || (gerr == nil) != (werr == nil) {
+			t.Fatalf("ParseCents(%q, %v) = %d, %v; the full reading %d, %v", v, comma, got, gerr, want, werr)
+		}
+	})
+}

@@ -20,6 +20,58 @@ import (
 var thousandsSpacer = strings.NewReplacer(" ", "", "'", "", "’", "")
 
 func ParseCents(s string, decimalComma bool) (model.Cents, error) {
+	if v, ok := plainCents(s, decimalComma); ok {
+		return v, nil
+	}
+	return parseCents(s, decimalComma)
+}
+
+// plainCents reads the form nearly every export writes, an optional minus,
+// up to 15 digits and an optional decimal mark with one or two digits
+// ("1500.00", "-12,5" with decimalComma), exactly as parseCents does, without
+// its trimming and replacing; ok is false for anything else.
+func plainCents(s string, decimalComma bool) (model.Cents, bool) {
+	i := 0
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		i = 1
+	}
+	var v int64
+	n := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		v = v*10 + int64(s[i]-'0')
+		i, n = i+1, n+1
+	}
+	if n == 0 || n > 15 {
+		return 0, false
+	}
+	v *= 100
+	if i < len(s) {
+		dec := byte('.')
+		if decimalComma {
+			dec = ','
+		}
+		if s[i] != dec {
+			return 0, false
+		}
+		frac := s[i+1:]
+		switch {
+		case len(frac) == 1 && allDigits(frac):
+			v += int64(frac[0]-'0') * 10
+		case len(frac) == 2 && allDigits(frac):
+			v += int64(frac[0]-'0')*10 + int64(frac[1]-'0')
+		default:
+			return 0, false
+		}
+	}
+	if neg {
+		v = -v
+	}
+	return model.Cents(v), true
+}
+
+// parseCents is ParseCents for every form.
+func parseCents(s string, decimalComma bool) (model.Cents, error) {
 	orig := s
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
 	if s == "" {
