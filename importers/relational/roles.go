@@ -278,13 +278,20 @@ func classify(tables []*table, questions map[*table][]*question) {
 			candidates[t] = true
 		}
 	}
+	// decided against the candidates as found, not as they are being
+	// dropped: deleting while ranging over the map made the outcome depend
+	// on its iteration order (a chain A → B → C kept A on some runs)
+	var hangsOn []*table
 	for t := range candidates {
 		for _, l := range t.links {
 			if candidates[l.parent] {
-				delete(candidates, t)
+				hangsOn = append(hangsOn, t)
 				break
 			}
 		}
+	}
+	for _, t := range hangsOn {
+		delete(candidates, t)
 	}
 	for _, t := range tables {
 		if !candidates[t] {
