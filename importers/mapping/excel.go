@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"handover/importers/internal/bytescan"
 )
 
 // Excel damage in an identifier column (matter numbers, ids). Excel turns
@@ -31,27 +33,17 @@ import (
 // shows them every value with a digit of every column. excel_shapes_test.go
 // holds each to the pattern it replaced (kept there as the oracle).
 
-func digitsAt(v string, i int) int {
-	n := 0
-	for i+n < len(v) && v[i+n] >= '0' && v[i+n] <= '9' {
-		n++
-	}
-	return n
-}
-
-func asciiLetter(c byte) bool { c |= 0x20; return c >= 'a' && c <= 'z' }
-
 // dashedID: ^[A-Za-z]{0,4}(\d{1,6})[-./]\d{1,6}[A-Za-z]?$ ; lead is the
 // length of the first digit group.
 func dashedID(v string) (lead int, ok bool) {
 	i := 0
-	for i < len(v) && asciiLetter(v[i]) {
+	for i < len(v) && bytescan.Letter(v[i]) {
 		i++
 	}
 	if i > 4 {
 		return 0, false
 	}
-	lead = digitsAt(v, i)
+	lead = bytescan.Digits(v, i)
 	if lead < 1 || lead > 6 {
 		return 0, false
 	}
@@ -60,12 +52,12 @@ func dashedID(v string) (lead int, ok bool) {
 		return 0, false
 	}
 	i++
-	if n := digitsAt(v, i); n < 1 || n > 6 {
+	if n := bytescan.Digits(v, i); n < 1 || n > 6 {
 		return 0, false
 	} else {
 		i += n
 	}
-	if i < len(v) && asciiLetter(v[i]) {
+	if i < len(v) && bytescan.Letter(v[i]) {
 		i++
 	}
 	return lead, i == len(v)
@@ -81,7 +73,7 @@ func slashDateShape(v string) bool {
 			}
 			i++
 		}
-		n := digitsAt(v, i)
+		n := bytescan.Digits(v, i)
 		if n < lim[0] || n > lim[1] {
 			return false
 		}
@@ -115,7 +107,7 @@ func monthLabel(v string) (word string, wordFirst, ok bool) {
 	if v == "" {
 		return "", false, false
 	}
-	if n := digitsAt(v, 0); n > 0 { // 1-Jan, 16-Jan-01
+	if n := bytescan.Digits(v, 0); n > 0 { // 1-Jan, 16-Jan-01
 		if n > 2 || n >= len(v) || !labelSep(v[n]) {
 			return "", false, false
 		}
@@ -131,14 +123,14 @@ func monthLabel(v string) (word string, wordFirst, ok bool) {
 		if !labelSep(v[i]) {
 			return "", false, false
 		}
-		d := digitsAt(v, i+1)
+		d := bytescan.Digits(v, i+1)
 		return word, false, d >= 2 && d <= 4 && i+1+d == len(v)
 	}
 	size, count := lettersAt(v, 0) // Jan-01
 	if count < 3 || count > 9 || size >= len(v) || !labelSep(v[size]) {
 		return "", false, false
 	}
-	return v[:size], true, digitsAt(v, size+1) == 2 && size+3 == len(v)
+	return v[:size], true, bytescan.Digits(v, size+1) == 2 && size+3 == len(v)
 }
 
 // Serial numbers of the dates a firm's records hold: 1980-01-01 .. 2049-12-31.
@@ -159,7 +151,7 @@ type excelObs struct {
 
 // serialSuspect: a value Excel could have written for a date cell.
 func serialSuspect(v string) bool {
-	if len(v) != 5 || v[0] == '0' || digitsAt(v, 0) != 5 {
+	if len(v) != 5 || v[0] == '0' || bytescan.Digits(v, 0) != 5 {
 		return false
 	}
 	n := 0

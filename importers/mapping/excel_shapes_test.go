@@ -4,6 +4,8 @@ import (
 	"math/rand"
 	"regexp"
 	"testing"
+
+	"handover/importers/internal/bytescan"
 )
 
 // The patterns excel.go and dates.go stopped running on every value, kept
@@ -33,7 +35,7 @@ func checkShapes(t *testing.T, v string) {
 	if got, want := slashDateShape(v), oracleSlashDate.MatchString(v); got != want {
 		t.Errorf("slashDateShape(%q) = %v, the pattern says %v", v, got, want)
 	}
-	if got, want := digitsAt(v, 0) == 5 && len(v) == 5, oracleSerialOnly.MatchString(v); got != want {
+	if got, want := bytescan.Digits(v, 0) == 5 && len(v) == 5, oracleSerialOnly.MatchString(v); got != want {
 		t.Errorf("five digits (%q) = %v, the pattern says %v", v, got, want)
 	}
 	if got, want := scanDatePatterns(v), scanDateRegexps(v); got != want {

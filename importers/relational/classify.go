@@ -1,32 +1,14 @@
 package relational
 
+import "handover/importers/internal/bytescan"
+
 // Byte-level forms of the patterns pass 1 holds every value of every column
 // to. As regular expressions they were a fifth of an ingest's CPU;
 // classify_test.go holds each to the pattern it replaces (kept there as the
 // oracle) on generated and fuzzed values.
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func isASCIILetter(c byte) bool { c |= 0x20; return c >= 'a' && c <= 'z' }
-
 // isSpace is the regexp package's \s: [\t\n\f\r ].
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
-
-func digitRun(s string, i int) int {
-	n := 0
-	for i+n < len(s) && isDigit(s[i+n]) {
-		n++
-	}
-	return n
-}
-
-func letterRun(s string, i int) int {
-	n := 0
-	for i+n < len(s) && isASCIILetter(s[i+n]) {
-		n++
-	}
-	return n
-}
 
 // isEmail: ^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$
 func isEmail(v string) bool {
@@ -48,7 +30,7 @@ func isEmail(v string) bool {
 	// The letters after the last dot; the dot needs something before it.
 	end := len(v)
 	n := 0
-	for n < end-at-1 && isASCIILetter(v[end-1-n]) {
+	for n < end-at-1 && bytescan.Letter(v[end-1-n]) {
 		n++
 	}
 	dot := end - 1 - n
@@ -65,7 +47,7 @@ func isPhone(v string) bool {
 	}
 	for i := 0; i < len(v); i++ {
 		switch c := v[i]; {
-		case isDigit(c), isSpace(c), c == '(', c == ')', c == '.', c == '-', c == '/':
+		case bytescan.Digit(c), isSpace(c), c == '(', c == ')', c == '.', c == '-', c == '/':
 		default:
 			return false
 		}
@@ -75,33 +57,22 @@ func isPhone(v string) bool {
 
 // isClock: ^\d{1,3}:\d{2}(:\d{2})?( ?[AaPp][Mm])?$
 func isClock(v string) bool {
-	n := digitRun(v, 0)
+	n := bytescan.Digits(v, 0)
 	if n < 1 || n > 3 || n >= len(v) || v[n] != ':' {
 		return false
 	}
 	i := n + 1
-	if digitRun(v, i) < 2 {
+	if bytescan.Digits(v, i) < 2 {
 		return false
 	}
 	i += 2
 	if i < len(v) && v[i] == ':' {
-		if digitRun(v, i+1) < 2 {
+		if bytescan.Digits(v, i+1) < 2 {
 			return false
 		}
 		i += 3
 	}
-	return amPmEnd(v, i)
-}
-
-// amPmEnd: v[i:] is empty or ( ?[AaPp][Mm]) and nothing after it.
-func amPmEnd(v string, i int) bool {
-	if i == len(v) {
-		return true
-	}
-	if v[i] == ' ' {
-		i++
-	}
-	return i+2 == len(v) && (v[i]|0x20 == 'a' || v[i]|0x20 == 'p') && v[i+1]|0x20 == 'm'
+	return bytescan.AmPmEnd(v, i)
 }
 
 // isTextDate is the pattern
@@ -123,8 +94,8 @@ func textDatePart(v string) (int, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if isASCIILetter(v[0]) { // Jan 5, 2024
-		n := letterRun(v, 0)
+	if bytescan.Letter(v[0]) { // Jan 5, 2024
+		n := bytescan.Letters(v, 0)
 		if n < 3 || n > 9 {
 			return 0, false
 		}
@@ -136,7 +107,7 @@ func textDatePart(v string) (int, bool) {
 			return 0, false
 		}
 		i++
-		if n := digitRun(v, i); n < 1 || n > 2 {
+		if n := bytescan.Digits(v, i); n < 1 || n > 2 {
 			return 0, false
 		} else {
 			i += n
@@ -144,12 +115,12 @@ func textDatePart(v string) (int, bool) {
 		if i < len(v) && v[i] == ',' {
 			i++
 		}
-		if i >= len(v) || v[i] != ' ' || digitRun(v, i+1) != 4 {
+		if i >= len(v) || v[i] != ' ' || bytescan.Digits(v, i+1) != 4 {
 			return 0, false
 		}
 		return i + 5, true
 	}
-	n := digitRun(v, 0)
+	n := bytescan.Digits(v, 0)
 	i := n
 	switch {
 	case n == 4: // 2024-01-05
@@ -157,7 +128,7 @@ func textDatePart(v string) (int, bool) {
 			return 0, false
 		}
 		i++
-		if n := digitRun(v, i); n < 1 || n > 2 {
+		if n := bytescan.Digits(v, i); n < 1 || n > 2 {
 			return 0, false
 		} else {
 			i += n
@@ -166,7 +137,7 @@ func textDatePart(v string) (int, bool) {
 			return 0, false
 		}
 		i++
-		if n := digitRun(v, i); n < 1 || n > 2 {
+		if n := bytescan.Digits(v, i); n < 1 || n > 2 {
 			return 0, false
 		} else {
 			i += n
@@ -176,9 +147,9 @@ func textDatePart(v string) (int, bool) {
 		if i+1 >= len(v) {
 			return 0, false
 		}
-		if (v[i] == ' ' || v[i] == '-') && isASCIILetter(v[i+1]) { // 5 Jan 2024, 5-Jan-24
+		if (v[i] == ' ' || v[i] == '-') && bytescan.Letter(v[i+1]) { // 5 Jan 2024, 5-Jan-24
 			i++
-			n := letterRun(v, i)
+			n := bytescan.Letters(v, i)
 			if n < 3 || n > 9 {
 				return 0, false
 			}
@@ -192,7 +163,7 @@ func textDatePart(v string) (int, bool) {
 				return 0, false
 			}
 			i++
-			if n := digitRun(v, i); n < 1 || n > 2 {
+			if n := bytescan.Digits(v, i); n < 1 || n > 2 {
 				return 0, false
 			} else {
 				i += n
@@ -202,7 +173,7 @@ func textDatePart(v string) (int, bool) {
 			}
 			i++
 		}
-		if n := digitRun(v, i); n < 2 || n > 4 {
+		if n := bytescan.Digits(v, i); n < 2 || n > 4 {
 			return 0, false
 		} else {
 			i += n
@@ -222,23 +193,23 @@ func timePart(v string, i int) bool {
 		return false
 	}
 	i++
-	n := digitRun(v, i)
+	n := bytescan.Digits(v, i)
 	if n < 1 || n > 2 || i+n >= len(v) || v[i+n] != ':' {
 		return false
 	}
 	i += n + 1
-	if digitRun(v, i) < 2 {
+	if bytescan.Digits(v, i) < 2 {
 		return false
 	}
 	i += 2
 	if i < len(v) && v[i] == ':' {
-		if digitRun(v, i+1) < 2 {
+		if bytescan.Digits(v, i+1) < 2 {
 			return false
 		}
 		i += 3
 	}
 	if i < len(v) && v[i] == '.' {
-		n := digitRun(v, i+1)
+		n := bytescan.Digits(v, i+1)
 		if n == 0 {
 			return false
 		}
@@ -260,12 +231,12 @@ func timePart(v string, i int) bool {
 	if v[i] == 'Z' {
 		return i+1 == len(v)
 	}
-	if v[i] != '+' && v[i] != '-' || digitRun(v, i+1) < 2 {
+	if v[i] != '+' && v[i] != '-' || bytescan.Digits(v, i+1) < 2 {
 		return false
 	}
 	i += 3
 	if i < len(v) && v[i] == ':' {
 		i++
 	}
-	return digitRun(v, i) == 2 && i+2 == len(v)
+	return bytescan.Digits(v, i) == 2 && i+2 == len(v)
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"handover/importers/internal/bytescan"
 )
 
 // maxDistinct caps the values remembered per column: past it the column can
@@ -342,7 +344,7 @@ func wideDate(v string) bool {
 // copy without commas for the words, names and codes of most columns.
 func mayParseFloat(v string) bool {
 	for i := 0; i < len(v); i++ {
-		if c := v[i]; isDigit(c) || c|0x20 == 'n' {
+		if c := v[i]; bytescan.Digit(c) || c|0x20 == 'n' {
 			return true
 		}
 	}

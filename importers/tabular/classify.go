@@ -1,20 +1,11 @@
 package tabular
 
+import "handover/importers/internal/bytescan"
+
 // Byte-level forms of the two patterns every value of every row is held to
 // (the short-row shapes and the header finder): as regular expressions they
 // were the largest single cost of reading a CSV. classify_test.go holds each
 // to the pattern it replaces, on generated and fuzzed values.
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// digitRun is the number of ASCII digits in s from i on.
-func digitRun(s string, i int) int {
-	n := 0
-	for i+n < len(s) && isDigit(s[i+n]) {
-		n++
-	}
-	return n
-}
 
 // dateLike reports whether v matches
 // ^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?( ?[AaPp][Mm])?$
@@ -30,42 +21,31 @@ func dateLike(v string) bool {
 			}
 			i++
 		}
-		n := digitRun(v, i)
+		n := bytescan.Digits(v, i)
 		if n < 1 || n > maxLen {
 			return false
 		}
 		i += n
 	}
-	if i+1 < len(v) && (v[i] == ' ' || v[i] == 'T') && isDigit(v[i+1]) { // the time of day
+	if i+1 < len(v) && (v[i] == ' ' || v[i] == 'T') && bytescan.Digit(v[i+1]) { // the time of day
 		i++
-		n := digitRun(v, i)
+		n := bytescan.Digits(v, i)
 		if n > 2 || i+n >= len(v) || v[i+n] != ':' {
 			return false
 		}
 		i += n + 1
-		if digitRun(v, i) < 2 {
+		if bytescan.Digits(v, i) < 2 {
 			return false
 		}
 		i += 2
 		if i < len(v) && v[i] == ':' {
-			if digitRun(v, i+1) < 2 {
+			if bytescan.Digits(v, i+1) < 2 {
 				return false
 			}
 			i += 3
 		}
 	}
-	return amPmEnd(v, i)
-}
-
-// amPmEnd: v[i:] is empty or ( ?[AaPp][Mm]) and nothing after it.
-func amPmEnd(v string, i int) bool {
-	if i == len(v) {
-		return true
-	}
-	if v[i] == ' ' {
-		i++
-	}
-	return i+2 == len(v) && (v[i]|0x20 == 'a' || v[i]|0x20 == 'p') && v[i+1]|0x20 == 'm'
+	return bytescan.AmPmEnd(v, i)
 }
 
 // numberLike reports whether v matches ^[-+(]?[$€£]?\s?[\d.,' ]+%?\)?$
@@ -88,7 +68,7 @@ func numberLike(v string) bool {
 		i++
 	}
 	body := 0
-	for i < len(v) && (isDigit(v[i]) || v[i] == '.' || v[i] == ',' || v[i] == '\'' || v[i] == ' ') {
+	for i < len(v) && (bytescan.Digit(v[i]) || v[i] == '.' || v[i] == ',' || v[i] == '\'' || v[i] == ' ') {
 		i++
 		body++
 	}

@@ -14,6 +14,8 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	xunicode "golang.org/x/text/encoding/unicode"
+
+	"handover/importers/internal/bytescan"
 )
 
 const sniffSize = 64 << 10
@@ -360,19 +362,17 @@ func wordScore(b []byte, cm *charmap.Charmap) int {
 		if !unicode.IsLetter(r) {
 			continue
 		}
-		prev := i > 0 && (isASCIILetter(b[i-1]) || b[i-1] >= 0x80)
-		next := i+1 < len(b) && (isASCIILetter(b[i+1]) || b[i+1] >= 0x80)
+		prev := i > 0 && (bytescan.Letter(b[i-1]) || b[i-1] >= 0x80)
+		next := i+1 < len(b) && (bytescan.Letter(b[i+1]) || b[i+1] >= 0x80)
 		if prev || next {
 			score += 2
 		}
-		if unicode.IsLower(r) && (prev && i > 0 && isASCIILetter(b[i-1])) {
+		if unicode.IsLower(r) && (prev && i > 0 && bytescan.Letter(b[i-1])) {
 			score++
 		}
 	}
 	return score
 }
-
-func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // smartPunctScore rewards Windows-1252 punctuation (curly quotes, dashes, €, …)
 // sitting next to spaces or letters.
@@ -381,8 +381,8 @@ func smartPunctScore(b []byte) int {
 	for i, c := range b {
 		switch c {
 		case 0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0x99:
-			prev := i == 0 || b[i-1] == ' ' || isASCIILetter(b[i-1]) || (b[i-1] >= '0' && b[i-1] <= '9')
-			next := i+1 >= len(b) || b[i+1] == ' ' || isASCIILetter(b[i+1]) || (b[i+1] >= '0' && b[i+1] <= '9')
+			prev := i == 0 || b[i-1] == ' ' || bytescan.Letter(b[i-1]) || (b[i-1] >= '0' && b[i-1] <= '9')
+			next := i+1 >= len(b) || b[i+1] == ' ' || bytescan.Letter(b[i+1]) || (b[i+1] >= '0' && b[i+1] <= '9')
 			if prev || next {
 				score += 2
 			}
