@@ -75,6 +75,20 @@ func isClock(v string) bool {
 	return bytescan.AmPmEnd(v, i)
 }
 
+// shortSpan: a clock value (isClock) whose hours are below 7 and that has
+// no am/pm — how long work took ("0:45", "2:30"), as office hours rarely are.
+func shortSpan(v string) bool {
+	n := bytescan.Digits(v, 0)
+	if n < 1 || n > 2 || v[len(v)-1]|0x20 == 'm' {
+		return false
+	}
+	h := 0
+	for i := 0; i < n; i++ {
+		h = 10*h + int(v[i]-'0')
+	}
+	return h < 7
+}
+
 // isTextDate is the pattern
 //
 //	^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})

@@ -102,6 +102,13 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 			set(f.amount, "rate") // a price per hour repeats; a total varies with the hours
 		}
 		set(f.amount, "amount")
+		// who did the work: names or initials of a few people, repeated
+		for _, c := range t.cols {
+			if c != t.pk && c != f.text && t.linkOf(c) == nil && c.share(c.names+c.initials) >= 0.9 && fewValues(c) {
+				set(c, "user")
+				break
+			}
+		}
 	case "tasks":
 		set(f.text, "subject")
 		set(f.prose, "subject")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -226,6 +227,59 @@ func TestExcelDayNumbersUnderADateNameInOtherLanguages(t *testing.T) {
 		want := name != "Importe"
 		if c.date() != want || dateWord(name) != want {
 			t.Errorf("%s of Excel day numbers: date %v, date word %v, want %v", name, c.date(), dateWord(name), want)
+		}
+	}
+}
+
+// A folder of exports whose headers are all abbreviated (TRAN_DT, DUR,
+// TK_INIT): the time listing is told by its values — h:mm spans under a few
+// hours beside a date and a matter link — not taken for a calendar, and the
+// invoice listing the time entries refer to hangs on the matters, so it is
+// not a second matters table.
+func TestAbbreviatedExportsTypedByValues(t *testing.T) {
+	dir := t.TempDir()
+	var mt, tm, inv strings.Builder
+	mt.WriteString("MTR_ID,MTR_NO,CLNT_NM,MTR_DSC,STAT,OPN_DT\n")
+	tm.WriteString("ENTRY_NO,TRAN_DT,MTR_ID,TK_INIT,DUR,RT,WRK_DSC,INV_NO\n")
+	inv.WriteString("INV_NO,MTR_ID,TRAN_DT,AMT,OLD_REF\n")
+	names := []string{"Ana Ruiz", "Ben Okafor", "Carla Mendes", "Dev Patel"}
+	for i := 1; i <= 8; i++ {
+		fmt.Fprintf(&mt, "%d,%d,%s,Contract dispute %d,Open,2024-01-%02d\n", i, 1000+i, names[i%4], i, i)
+		fmt.Fprintf(&inv, "%d,%d,2024-05-%02d,%d.50,R%05d\n", 2300+i, i, i, 400+37*i, 91000+13*i)
+	}
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&tm, "%d,2024-03-%02d,%d,RL,%d:%02d,%d.00,Drafting the letter %d,%d\n", i, 1+i%28, 1+i%8, i%4, 6*(i%10), 175+25*(i%4), i, 2301+i%8)
+	}
+	paths := map[string]string{"MATTERS.csv": mt.String(), "TIME_ENTRIES.csv": tm.String(), "INVOICES.csv": inv.String()}
+	var list []string
+	for name, body := range paths {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, p)
+	}
+	sort.Strings(list)
+	res, err := Analyze(context.Background(), list, Options{Flat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	holds := map[string]string{}
+	for _, r := range res.Tables {
+		holds[filepath.Base(r.Source)] = r.Holds
+	}
+	if holds["TIME_ENTRIES.csv"] != "time_entries" {
+		t.Errorf("TIME_ENTRIES.csv holds %q, want time_entries (all: %v)", holds["TIME_ENTRIES.csv"], holds)
+	}
+	if holds["INVOICES.csv"] == "matters" {
+		t.Errorf("INVOICES.csv typed as matters beside MATTERS.csv (all: %v)", holds)
+	}
+}
+
+func TestShortSpanTellsDurationsFromOfficeHours(t *testing.T) {
+	for v, want := range map[string]bool{"0:45": true, "2:30": true, "06:59": true, "9:15": false, "14:00": false, "1:15 PM": false, "3:00am": false} {
+		if got := shortSpan(v); got != want {
+			t.Errorf("shortSpan(%q) = %v, want %v", v, got, want)
 		}
 	}
 }

@@ -94,6 +94,7 @@ func lookupish(t *table) bool {
 type features struct {
 	hours, amount, date, prose, text, flag, start, end, clock *column
 	number                                                    *column
+	span                                                      bool // hours read from h:mm values' shape, not a header word
 }
 
 func featuresOf(t *table) features {
@@ -118,7 +119,9 @@ func featuresOf(t *table) features {
 				f.flag = c
 			}
 		case hasWord(c.name, hourWords) && !hasWord(c.name, moneyWords) && (c.numeric() || c.share(c.clock) >= 0.9):
-			f.hours = c // decimal hours, minutes, units or h:mm
+			f.hours, f.span = c, false // decimal hours, minutes, units or h:mm
+		case c.share(c.clock) >= 0.9 && 2*c.shortClock >= c.clock && f.hours == nil:
+			f.hours, f.span = c, true // h:mm mostly under seven hours: how long, not when
 		case c.share(c.clock) >= 0.9:
 			if f.clock == nil {
 				f.clock = c // a time of day beside a date
@@ -268,6 +271,9 @@ func classify(tables []*table, questions map[*table][]*question) {
 		if t.holds != "" || isPeople[t] {
 			continue
 		}
+		if t.linksTo("matters") != nil {
+			continue // hangs on a table already known to hold the matters (a flat file's invoices)
+		}
 		f := featuresOf(t)
 		dataRefs := dataRefsOf(t)
 		client := t.linksTo("contacts") != nil
@@ -351,7 +357,8 @@ func leaf(t *table, qs []*question) {
 	}
 	trust := hasWord(t.name, map[string]bool{"trust": true, "iolta": true, "escrow": true, "treuhand": true, "fiducie": true})
 	switch {
-	case f.hours != nil && f.date != nil:
+	case f.hours != nil && f.date != nil && !(f.span && f.clock != nil):
+		// (a short h:mm beside a time of day is an event's length)
 		t.holds, t.why = "time_entries", fmt.Sprintf("hours (%s) and a date (%s)", f.hours.name, f.date.name)
 	case f.amount != nil && f.date != nil && (linked || strings.HasPrefix(own, "ledger:")):
 		t.holds, t.why = "ledger:ar", fmt.Sprintf("an amount (%s) and a date (%s)", f.amount.name, f.date.name)

@@ -27,6 +27,7 @@ type column struct {
 	names, textDates, numDates      int64
 	wideDates                       int64 // Unix seconds or milliseconds, Julian days, YYYYMMDD: ranges ids and amounts do not reach
 	word1, clock                    int64 // one capitalised word ("Ana", "Ruiz"); a time of day or a duration ("14:30", "1:15")
+	shortClock                      int64 // h:mm below 7:00 without am/pm: durations, not office hours
 	sumLen, maxLen                  int64
 	maxNum                          float64 // largest absolute numeric value
 	minNum                          float64 // smallest non-zero absolute numeric value
@@ -89,6 +90,9 @@ func (c *column) add(v string) {
 		c.word1++
 	case isClock(v):
 		c.clock++
+		if shortSpan(v) {
+			c.shortClock++
+		}
 	}
 	if isBool(v) {
 		c.bools++
