@@ -85,6 +85,23 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 			mapped["matter"] = false
 		}
 		set(f.number, "matter")
+		// the client by name: names of many people or firms, not the few
+		// lawyers a responsible-attorney column repeats
+		var client *column
+		for _, c := range t.cols {
+			if client == nil && !mapped["client"] && free[c] && c != t.pk && c.share(c.names) >= 0.9 && !fewValues(c) {
+				client = c
+				set(c, "client_name")
+			}
+		}
+		if client != nil && f.text != nil && (f.text == client || f.text.share(f.text.names) >= 0.9) {
+			f.text = nil // the description is the wordiest other text that is not names (a lawyer's)
+			for _, c := range t.cols {
+				if c != client && c != t.pk && free[c] && c.text() && !c.date() && c.share(c.names) < 0.9 && (f.text == nil || c.avgLen() > f.text.avgLen()) {
+					f.text = c
+				}
+			}
+		}
 		set(f.text, "description")
 		set(f.prose, "description")
 		set(f.date, "open_date")

@@ -283,3 +283,69 @@ func TestShortSpanTellsDurationsFromOfficeHours(t *testing.T) {
 		}
 	}
 }
+
+// A date column written two ways by one export (20240115 beside
+// 2024-01-15) is a date column: its numbers are dates because the rest of
+// the column is, whatever its header says.
+func TestDatesWrittenTwoWaysInOneColumn(t *testing.T) {
+	c := newColumn("TRAN_DT", 0)
+	for i := 1; i <= 20; i++ {
+		if i%4 == 0 {
+			c.add(fmt.Sprintf("2024-02-%02d", i))
+		} else {
+			c.add(fmt.Sprintf("202403%02d", i))
+		}
+	}
+	if !c.date() {
+		t.Error("a column of YYYYMMDD numbers and ISO dates is not read as a date")
+	}
+	amounts := newColumn("AMT", 0)
+	for i := 1; i <= 20; i++ {
+		amounts.add(fmt.Sprintf("%d", 20240100+i*37))
+	}
+	amounts.add("2024-01-05")
+	if amounts.date() {
+		t.Error("numbers with a single stray date taken for a date column")
+	}
+}
+
+// A flat matters file whose client column's header is abbreviated
+// (CLNT_NM): the column of many people's and firms' names is the client by
+// name, the few lawyers repeated beside it are not, and the description is
+// still the matter's own text.
+func TestMattersClientByNameFromValues(t *testing.T) {
+	dir := t.TempDir()
+	var mt strings.Builder
+	mt.WriteString("MTR_ID,MTR_NO,CLNT_NM,MTR_DSC,STAT,RESP_ATTY\n")
+	clients := []string{"Tanaka, Chen", "Ana Ruiz", "Ben Okafor", "Carla Mendes", "Dev Patel", "Emma Stone", "Farid Haddad", "Grace Liu", "Hugo Weber", "Ines Costa", "Jon Berg", "Kai Moreau"}
+	for i := 1; i <= 24; i++ {
+		fmt.Fprintf(&mt, "%d,2024-%03d,%s,Lease review,Open,%s\n", i, i, clients[i%12], []string{"Uwe Müller", "Quinn Schmidt"}[i%2])
+	}
+	p := filepath.Join(dir, "MATTERS.csv")
+	if err := os.WriteFile(p, []byte(mt.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Analyze(context.Background(), []string{p}, Options{Flat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, h := range res.hints {
+		if !strings.HasPrefix(id, filepath.Clean(p)+"\x00") {
+			continue
+		}
+		if h.Kind != "matters" {
+			t.Fatalf("MATTERS.csv typed as %q, want matters", h.Kind)
+		}
+		if got := h.Columns["CLNT_NM"].Target; got != "client_name" {
+			t.Errorf("CLNT_NM target %q, want client_name (hints %v)", got, h.Columns)
+		}
+		if got := h.Columns["RESP_ATTY"].Target; got == "client_name" {
+			t.Errorf("RESP_ATTY taken for the client")
+		}
+		if got := h.Columns["MTR_DSC"].Target; got != "description" && h.Columns["CLNT_NM"].Target == "client_name" {
+			t.Errorf("MTR_DSC target %q, want description (hints %v)", got, h.Columns)
+		}
+		return
+	}
+	t.Fatal("no hints for MATTERS.csv")
+}
