@@ -242,6 +242,17 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 			questions[t] = keep
 		}
 	}
+	if opts.Flat {
+		// a file whose only link to the matters is by number and
+		// description ("2024-005: Cedar Bakery - Dog bite") had none when
+		// its type was decided: decide it again from its values, now linked
+		for _, t := range tables {
+			if !t.virtual && t.holds == "" && t.linksTo("matters") != nil {
+				leaf(t, questions[t])
+				prepare(t, opts.Memory, opts.Flat)
+			}
+		}
+	}
 	res := &Result{hints: map[string]mapping.Hints{}, reads: reads}
 	if err := buildDecodes(ctx, tables, opts.Tabular); err != nil {
 		return nil, err

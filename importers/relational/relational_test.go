@@ -349,3 +349,70 @@ func TestMattersClientByNameFromValues(t *testing.T) {
 	}
 	t.Fatal("no hints for MATTERS.csv")
 }
+
+// A folder of exports beside its matters file, every header abbreviated and
+// the matter named by "number: client - description": the phone messages
+// are told by the caller's phone number, the calendar by its times of day
+// once its matter link is found by prefix, the invoices (dated amounts) are
+// no code lookup, and a notes file whose 1, 2, 3… another file's 1, 2, 3…
+// fall in is not a second matters file.
+func TestAbbreviatedFolderTypedByValuesAndPrefixLinks(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]*strings.Builder{}
+	w := func(name, format string, a ...any) {
+		if files[name] == nil {
+			files[name] = &strings.Builder{}
+		}
+		fmt.Fprintf(files[name], format, a...)
+	}
+	w("MATTERS.csv", "MTR_NO,CLNT_NM,MTR_DSC,STAT,OPN_DT\n")
+	w("NOTES.csv", "REC_ID,MTR,TRAN_DT,SUBJ,NOTE_TXT\n")
+	w("TASKS.csv", "REC_ID,MTR,DUE_DT,TSK_DSC,DONE\n")
+	w("PHONE_MESSAGES.csv", "TRAN_DT,TM,CALLER,PHN_NO,MTR,MSG_TXT\n")
+	w("CALENDAR.csv", "EVT_DSC,STRT_DT,STRT_TM,END_TM,LOC,MTR\n")
+	w("INVOICES.csv", "INV_NO,MTR,TRAN_DT,AMT\n")
+	w("PAYMENTS.csv", "TRAN_DT,MTR,INV_NO,AMT\n")
+	clients := []string{"Cedar Bakery", "Hughes", "Quigley", "García", "Moreau", "Xu"}
+	subjects := []string{"Dog bite", "Power of attorney", "Probate", "Incorporation"}
+	mtr := func(i int) string {
+		return fmt.Sprintf("2024-%03d: %s - %s", 1+i%12, clients[(1+i%12)%6], subjects[(1+i%12)%4])
+	}
+	for i := 1; i <= 12; i++ {
+		w("MATTERS.csv", "2024-%03d,%s,%s,Open,2024-01-%02d\n", i, clients[i%6], subjects[i%4], i)
+	}
+	for i := 1; i <= 20; i++ {
+		w("NOTES.csv", "%d,%s,2024-06-%02d,File review,Discussed the file with the client at some length; next steps agreed %d.\n", i, mtr(i), i, i)
+		w("TASKS.csv", "%d,%s,2024-07-%02d,Send the draft %d,%s\n", i, mtr(i+3), i, i, []string{"Yes", "No"}[i%2])
+		w("PHONE_MESSAGES.csv", "2024-05-%02d,%d:%02d,Caller %c Smith,(312) 322-%04d,%s,Asked about the invoice %d\n", i, 9+i%8, 5*(i%12), 'A'+i, 1000+37*i, mtr(i+5), i)
+		w("CALENDAR.csv", "Hearing %d,2024-08-%02d,%d:30,%d:30,Office,%s\n", i, i, 9+i%6, 10+i%6, mtr(i+7))
+		w("INVOICES.csv", "%d,%s,2024-09-%02d,%d.%02d\n", 5200+i, mtr(i), i, 300+41*i, i)
+		w("PAYMENTS.csv", "2024-10-%02d,%s,%d,%d.00\n", i, mtr(i), 5200+i, 100+13*i)
+	}
+	var paths []string
+	for name, b := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	res, err := Analyze(context.Background(), paths, Options{Flat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	holds := map[string]string{}
+	for _, r := range res.Tables {
+		holds[filepath.Base(r.Source)] = r.Holds
+	}
+	for name, want := range map[string]string{"PHONE_MESSAGES.csv": "phone_logs", "CALENDAR.csv": "calendar_events", "INVOICES.csv": "ledger:ar"} {
+		if holds[name] != want {
+			t.Errorf("%s holds %q, want %s (all: %v)", name, holds[name], want, holds)
+		}
+	}
+	for name, h := range holds {
+		if h == "matters" && name != "MATTERS.csv" {
+			t.Errorf("%s typed as a second matters file (all: %v)", name, holds)
+		}
+	}
+}

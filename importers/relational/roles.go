@@ -56,8 +56,15 @@ func people(t *table) bool {
 		}
 	}
 	nameCols := 0
-	var mails, phones bool
+	var mails, phones, dated, clocked bool
 	for _, c := range t.cols {
+		// a date with a time of day on every row: calls or events logged,
+		// whoever they name, not a list of people
+		dated = dated || c.date()
+		clocked = clocked || c.share(c.clock) >= 0.9
+		if dated && clocked {
+			return false
+		}
 		if t.linkOf(c) != nil || c == t.pk {
 			continue
 		}
@@ -81,8 +88,8 @@ func lookupish(t *table) bool {
 	}
 	others := 0
 	for _, c := range t.cols {
-		if c.prose() {
-			return false
+		if c.prose() || c.date() {
+			return false // codes and labels are not dated
 		}
 		if c != t.pk && c.nonEmpty > 0 {
 			others++
@@ -95,11 +102,15 @@ type features struct {
 	hours, amount, date, prose, text, flag, start, end, clock *column
 	number                                                    *column
 	span                                                      bool // hours read from h:mm values' shape, not a header word
+	phone                                                     *column
 }
 
 func featuresOf(t *table) features {
 	var f features
 	for _, c := range t.cols {
+		if l := t.linkOf(c); f.phone == nil && c != t.pk && c.share(c.phones) >= 0.9 && c.avgLen() >= 10 && (l == nil || l.parent.holds != "matters") {
+			f.phone = c // the caller's number, even where it matches a contact's (not a matter number like 2024-001)
+		}
 		if c == t.pk || t.linkOf(c) != nil {
 			continue
 		}
@@ -247,6 +258,13 @@ func classify(tables []*table, questions map[*table][]*question) {
 	// and never a table that itself hangs on another such table (invoices
 	// refer to matters and time entries to invoices)
 	candidates := map[*table]bool{}
+	// a folder's matters file, recognised already: the other files hang on
+	// it, and a column of 1, 2, 3… that another file's 1, 2, 3… happen to
+	// fall in does not make a second one
+	known := false
+	for _, t := range tables {
+		known = known || t.holds == "matters"
+	}
 	dataRefsOf := func(t *table) int {
 		n := 0
 		for _, l := range t.refBy {
@@ -268,7 +286,7 @@ func classify(tables []*table, questions map[*table][]*question) {
 		return false
 	}
 	for _, t := range tables {
-		if t.holds != "" || isPeople[t] {
+		if t.holds != "" || isPeople[t] || known {
 			continue
 		}
 		if t.linksTo("matters") != nil {
@@ -370,6 +388,9 @@ func leaf(t *table, qs []*question) {
 	case t.linksTo("matters") != nil && t.linksTo("contacts") != nil && f.date == nil && f.prose == nil && f.hours == nil && f.amount == nil:
 		// a matter, a contact and at most a role: who else is party to the matter
 		t.holds, t.why = "relationships", fmt.Sprintf("links to a matter (%s) and a contact (%s)", t.linksTo("matters").col.name, t.linksTo("contacts").col.name)
+	case f.date != nil && f.phone != nil && (f.text != nil || f.prose != nil) && linked:
+		// a dated message with the caller's number: a phone log, not an event
+		t.holds, t.why = "phone_logs", fmt.Sprintf("a date (%s) with a phone number (%s)", f.date.name, f.phone.name)
 	case f.date != nil && (f.clock != nil || f.start != nil && f.end != nil) && (f.text != nil || f.prose != nil) && linked:
 		t.holds, t.why = "calendar_events", fmt.Sprintf("a date (%s) with a time of day and a title", f.date.name)
 	case f.flag != nil && (f.text != nil || f.prose != nil) && linked:
