@@ -119,11 +119,14 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 			set(f.amount, "rate") // a price per hour repeats; a total varies with the hours
 		}
 		set(f.amount, "amount")
-		// who did the work: names or initials of a few people, repeated
-		for _, c := range t.cols {
-			if c != t.pk && c != f.text && t.linkOf(c) == nil && c.share(c.names+c.initials) >= 0.9 && fewValues(c) {
-				set(c, "user")
-				break
+		if !mapped["rate"] && f.amount == nil {
+			// a price per hour written with its currency ("USD 275.00"):
+			// money by its cents, a rate because it repeats
+			for _, c := range t.cols {
+				if free[c] && t.linkOf(c) == nil && fewValues(c) && currencyAmounts(c) {
+					set(c, "rate")
+					break
+				}
 			}
 		}
 	case "tasks":
@@ -136,11 +139,38 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 		set(f.amount, "ledger.amount")
 		set(f.date, "date")
 	case "relationships":
+		if names := partyNames(t); names != nil && free[names] && t.linksTo("contacts") == nil {
+			set(names, "full_name")
+			for _, c := range t.cols {
+				if c.share(c.emails) >= 0.9 {
+					set(c, "emails[Work]")
+				}
+			}
+			if f.text == names && !mapped["role"] {
+				f.text = nil
+				for _, c := range t.cols {
+					if c != names && free[c] && c.text() && fewValues(c) && (f.text == nil || c.avgLen() > f.text.avgLen()) {
+						f.text = c
+					}
+				}
+			}
+		}
 		set(f.text, "role")
 	case "calendar_events":
 		set(f.start, "start_date")
 		set(f.end, "end_date")
 		set(f.text, "subject")
+	}
+	switch t.holds {
+	case "time_entries", "calendar_events", "tasks", "phone_logs":
+		// who did the work, owns the event or took the call: names or
+		// initials of a few people of the firm, repeated
+		for _, c := range t.cols {
+			if free[c] && c != t.pk && c != f.text && c.share(c.names+c.initials) >= 0.9 && fewValues(c) {
+				set(c, "user")
+				break
+			}
+		}
 	}
 }
 
@@ -513,6 +543,21 @@ func centsReadings(t *table, h *mapping.Hints) {
 }
 
 // fewValues: a handful of values repeated down the column (rates, codes).
+// currencyAmounts: every value is an amount with two decimals, written
+// after a currency code or sign ("USD 275.00", "EUR 1.250,00", "$ 90.00").
+func currencyAmounts(c *column) bool {
+	if len(c.counts) == 0 {
+		return false
+	}
+	for v := range c.counts {
+		n := strings.TrimLeft(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ $€£")
+		if n == v || len(n) < 4 || n[len(n)-3] != '.' && n[len(n)-3] != ',' || strings.Trim(n, "0123456789.,") != "" {
+			return false
+		}
+	}
+	return true
+}
+
 func fewValues(c *column) bool {
 	return len(c.counts) > 0 && int64(len(c.counts)) <= max(5, c.nonEmpty/5)
 }

@@ -299,6 +299,17 @@ func TestDatesWrittenTwoWaysInOneColumn(t *testing.T) {
 	if !c.date() {
 		t.Error("a column of YYYYMMDD numbers and ISO dates is not read as a date")
 	}
+	serials := newColumn("STRT_DT", 0)
+	for i := 1; i <= 20; i++ {
+		if i%4 == 0 {
+			serials.add(fmt.Sprintf("2024-02-%02d", i))
+		} else {
+			serials.add(fmt.Sprintf("%d", 45300+11*i))
+		}
+	}
+	if !serials.date() {
+		t.Error("Excel day numbers beside ISO dates under a date header not read as a date")
+	}
 	amounts := newColumn("AMT", 0)
 	for i := 1; i <= 20; i++ {
 		amounts.add(fmt.Sprintf("%d", 20240100+i*37))
@@ -353,9 +364,11 @@ func TestMattersClientByNameFromValues(t *testing.T) {
 // A folder of exports beside its matters file, every header abbreviated and
 // the matter named by "number: client - description": the phone messages
 // are told by the caller's phone number, the calendar by its times of day
-// once its matter link is found by prefix, the invoices (dated amounts) are
-// no code lookup, and a notes file whose 1, 2, 3… another file's 1, 2, 3…
-// fall in is not a second matters file.
+// once its matter link is found by prefix (and its owner by the initials of
+// a few lawyers), the invoices (dated amounts) are no code lookup, the
+// parties (undated names beside a matter number) are who else is party to
+// it, and a notes file whose 1, 2, 3… another file's 1, 2, 3… fall in is not
+// a second matters file.
 func TestAbbreviatedFolderTypedByValuesAndPrefixLinks(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]*strings.Builder{}
@@ -369,9 +382,10 @@ func TestAbbreviatedFolderTypedByValuesAndPrefixLinks(t *testing.T) {
 	w("NOTES.csv", "REC_ID,MTR,TRAN_DT,SUBJ,NOTE_TXT\n")
 	w("TASKS.csv", "REC_ID,MTR,DUE_DT,TSK_DSC,DONE\n")
 	w("PHONE_MESSAGES.csv", "TRAN_DT,TM,CALLER,PHN_NO,MTR,MSG_TXT\n")
-	w("CALENDAR.csv", "EVT_DSC,STRT_DT,STRT_TM,END_TM,LOC,MTR\n")
+	w("CALENDAR.csv", "EVT_DSC,STRT_DT,STRT_TM,END_TM,LOC,MTR,TK_INIT\n")
 	w("INVOICES.csv", "INV_NO,MTR,TRAN_DT,AMT\n")
 	w("PAYMENTS.csv", "TRAN_DT,MTR,INV_NO,AMT\n")
+	w("PARTIES.csv", "MTR,NM,ROLE,EMAIL_ADDR\n")
 	clients := []string{"Cedar Bakery", "Hughes", "Quigley", "García", "Moreau", "Xu"}
 	subjects := []string{"Dog bite", "Power of attorney", "Probate", "Incorporation"}
 	mtr := func(i int) string {
@@ -384,7 +398,8 @@ func TestAbbreviatedFolderTypedByValuesAndPrefixLinks(t *testing.T) {
 		w("NOTES.csv", "%d,%s,2024-06-%02d,File review,Discussed the file with the client at some length; next steps agreed %d.\n", i, mtr(i), i, i)
 		w("TASKS.csv", "%d,%s,2024-07-%02d,Send the draft %d,%s\n", i, mtr(i+3), i, i, []string{"Yes", "No"}[i%2])
 		w("PHONE_MESSAGES.csv", "2024-05-%02d,%d:%02d,Caller %c Smith,(312) 322-%04d,%s,Asked about the invoice %d\n", i, 9+i%8, 5*(i%12), 'A'+i, 1000+37*i, mtr(i+5), i)
-		w("CALENDAR.csv", "Hearing %d,2024-08-%02d,%d:30,%d:30,Office,%s\n", i, i, 9+i%6, 10+i%6, mtr(i+7))
+		w("CALENDAR.csv", "Hearing %d,2024-08-%02d,%d:30,%d:30,Office,%s,%s\n", i, i, 9+i%6, 10+i%6, mtr(i+7), []string{"RL", "JU", "AR"}[i%3])
+		w("PARTIES.csv", "2024-%03d,%c%s Party,%s,party%d@mail.example\n", 1+(i+2)%12, 'A'+i, "lice", []string{"Judge", "Expert", "Opposing Counsel"}[i%3], i)
 		w("INVOICES.csv", "%d,%s,2024-09-%02d,%d.%02d\n", 5200+i, mtr(i), i, 300+41*i, i)
 		w("PAYMENTS.csv", "2024-10-%02d,%s,%d,%d.00\n", i, mtr(i), 5200+i, 100+13*i)
 	}
@@ -405,7 +420,7 @@ func TestAbbreviatedFolderTypedByValuesAndPrefixLinks(t *testing.T) {
 	for _, r := range res.Tables {
 		holds[filepath.Base(r.Source)] = r.Holds
 	}
-	for name, want := range map[string]string{"PHONE_MESSAGES.csv": "phone_logs", "CALENDAR.csv": "calendar_events", "INVOICES.csv": "ledger:ar"} {
+	for name, want := range map[string]string{"PHONE_MESSAGES.csv": "phone_logs", "CALENDAR.csv": "calendar_events", "INVOICES.csv": "ledger:ar", "PARTIES.csv": "relationships"} {
 		if holds[name] != want {
 			t.Errorf("%s holds %q, want %s (all: %v)", name, holds[name], want, holds)
 		}
@@ -413,6 +428,36 @@ func TestAbbreviatedFolderTypedByValuesAndPrefixLinks(t *testing.T) {
 	for name, h := range holds {
 		if h == "matters" && name != "MATTERS.csv" {
 			t.Errorf("%s typed as a second matters file (all: %v)", name, holds)
+		}
+	}
+	for id, h := range res.hints {
+		switch {
+		case strings.Contains(id, "CALENDAR.csv\x00") && h.Columns["TK_INIT"].Target != "user":
+			t.Errorf("CALENDAR.csv TK_INIT (initials of a few lawyers) target %q, want user", h.Columns["TK_INIT"].Target)
+		case strings.Contains(id, "PARTIES.csv\x00") && (h.Columns["NM"].Target != "full_name" || h.Columns["ROLE"].Target != "" && h.Columns["ROLE"].Target != "role"):
+			t.Errorf("PARTIES.csv targets %v, want NM full_name (ROLE left as the header reads it, a role)", h.Columns)
+		}
+	}
+}
+
+func TestCurrencyAmountsNeedACurrencyAndCents(t *testing.T) {
+	for _, tc := range []struct {
+		values []string
+		want   bool
+	}{
+		{[]string{"USD 275.00", "USD 300.00"}, true},
+		{[]string{"EUR 1.250,00", "€ 90,50"}, true},
+		{[]string{"$175.00", "£ 12.50"}, true},
+		{[]string{"275.00", "300.00"}, false}, // no currency: the plain-number rules decide
+		{[]string{"USD 275", "USD 300"}, false},
+		{[]string{"M-1 Lease", "USD 3.00"}, false},
+	} {
+		c := newColumn("RT", 0)
+		for _, v := range tc.values {
+			c.add(v)
+		}
+		if got := currencyAmounts(c); got != tc.want {
+			t.Errorf("currencyAmounts(%q) = %v, want %v", tc.values, got, tc.want)
 		}
 	}
 }

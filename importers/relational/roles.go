@@ -388,6 +388,9 @@ func leaf(t *table, qs []*question) {
 	case t.linksTo("matters") != nil && t.linksTo("contacts") != nil && f.date == nil && f.prose == nil && f.hours == nil && f.amount == nil:
 		// a matter, a contact and at most a role: who else is party to the matter
 		t.holds, t.why = "relationships", fmt.Sprintf("links to a matter (%s) and a contact (%s)", t.linksTo("matters").col.name, t.linksTo("contacts").col.name)
+	case t.linksTo("matters") != nil && f.date == nil && f.prose == nil && f.hours == nil && f.amount == nil && partyNames(t) != nil:
+		// undated names of people beside a matter (and a role): who else is party to it
+		t.holds, t.why = "relationships", fmt.Sprintf("names of people (%s) linked to a matter (%s)", partyNames(t).name, t.linksTo("matters").col.name)
 	case f.date != nil && f.phone != nil && (f.text != nil || f.prose != nil) && linked:
 		// a dated message with the caller's number: a phone log, not an event
 		t.holds, t.why = "phone_logs", fmt.Sprintf("a date (%s) with a phone number (%s)", f.date.name, f.phone.name)
@@ -405,6 +408,17 @@ func leaf(t *table, qs []*question) {
 			t.why += ", dated (" + f.date.name + ")"
 		}
 	}
+}
+
+// partyNames: the table's column of people's or firms' names, many and
+// varied (not the few lawyers of the firm), that links nowhere.
+func partyNames(t *table) *column {
+	for _, c := range t.cols {
+		if c != t.pk && t.linkOf(c) == nil && c.share(c.names) >= 0.9 && !fewValues(c) {
+			return c
+		}
+	}
+	return nil
 }
 
 func refNames(t *table) string {

@@ -159,9 +159,10 @@ func (c *column) date() bool {
 	}
 	return c.share(c.numDates) >= 0.9 && (dateWord(c.name) || c.share(c.ints) >= 0.9 && allYMD(c)) ||
 		c.share(c.wideDates) >= 0.95 && c.share(c.ints) >= 0.95 && !c.flag() ||
-		// written both ways in one column (20240115 beside 2024-01-15): the
-		// numbers are dates because the rest of the column is
-		c.share(c.textDates) >= 0.05 && c.share(c.textDates+c.wideDates) >= 0.95
+		// written both ways in one column (20240115 or an Excel day number
+		// beside 2024-01-15): the numbers are dates because the rest of the
+		// column is
+		c.share(c.textDates) >= 0.05 && (c.share(c.textDates+c.wideDates) >= 0.95 || dateWord(c.name) && c.share(c.textDates+c.numDates) >= 0.95)
 }
 
 func allYMD(c *column) bool {
