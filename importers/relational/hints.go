@@ -55,6 +55,16 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 		}
 	}
 	f := featuresOf(t)
+	if t.holds == "matters" && f.number == nil {
+		// a unique number beside the key that other tables refer to
+		// (MTR_NO 1001 beside MTR_ID 1): the number the firm writes
+		for _, l := range t.refBy {
+			if l.key != t.pk && l.key != nil && free[l.key] && !l.key.dup {
+				f.number = l.key
+				break
+			}
+		}
+	}
 	if t.pk != nil && t.holds != "ledger:ar" && t.holds != "ledger:trust" {
 		if t.holds == "matters" && f.number == nil && !mapped["matter"] {
 			set(t.pk, "matter") // a matter without a number: its key is the number it had

@@ -461,3 +461,52 @@ func TestCurrencyAmountsNeedACurrencyAndCents(t *testing.T) {
 		}
 	}
 }
+
+// A database's tables with abbreviated headers: the clients' own key 1…12
+// falls inside the time entries' 1…40, which says nothing about the clients
+// (they are still the contacts the matters refer to), and the matters'
+// unique number beside their key, the one the time entries refer to, is the
+// matter number the firm writes (MTR_NO 1001, not MTR_ID 1).
+func TestDatabaseKeysNumberedAlikeAndTheReferredNumber(t *testing.T) {
+	dir := t.TempDir()
+	var cl, mt, tm strings.Builder
+	cl.WriteString("CLNT_NO,FRST_NM,LST_NM,EMAIL_ADDR\n")
+	mt.WriteString("MTR_ID,MTR_NO,CLNT_NO,MTR_DSC,OPN_DT\n")
+	tm.WriteString("ENTRY_NO,MTR_NO,TRAN_DT,MINS,WRK_DSC\n")
+	first := []string{"Ana", "Ben", "Carla", "Dev", "Emma", "Farid"}
+	last := []string{"Ruiz", "Okafor", "Mendes", "Patel", "Stone", "Haddad", "Liu", "Weber"}
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&cl, "%d,%s,%s,%s.%s%d@mail.example\n", i, first[i%6], last[i%8], strings.ToLower(first[i%6]), strings.ToLower(last[i%8]), i)
+		fmt.Fprintf(&mt, "%d,%d,%d,Lease review %d,2024-01-%02d\n", i, 1000+i, 1+(i*5)%12, i, i)
+	}
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&tm, "%d,%d,2024-03-%02d,%d,Drafting\n", i, 1001+i%12, 1+i%28, 6*(1+i%20))
+	}
+	var paths []string
+	for name, body := range map[string]string{"CLIENTS.csv": cl.String(), "MATTERS.csv": mt.String(), "TIME_ENT.csv": tm.String()} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	res, err := Analyze(context.Background(), paths, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	holds := map[string]string{}
+	for _, r := range res.Tables {
+		holds[filepath.Base(r.Source)] = r.Holds
+	}
+	for name, want := range map[string]string{"CLIENTS.csv": "contacts", "MATTERS.csv": "matters", "TIME_ENT.csv": "time_entries"} {
+		if holds[name] != want {
+			t.Errorf("%s holds %q, want %s (all: %v)", name, holds[name], want, holds)
+		}
+	}
+	for id, h := range res.hints {
+		if strings.Contains(id, "MATTERS.csv\x00") && (h.Columns["MTR_NO"].Target != "matter" || h.Columns["MTR_ID"].Target == "matter") {
+			t.Errorf("MATTERS.csv targets %v, want MTR_NO as the matter number and MTR_ID not", h.Columns)
+		}
+	}
+}

@@ -211,6 +211,11 @@ func classify(tables []*table, questions map[*table][]*question) {
 		// matter, phone messages) is a leaf, not the firm's contacts
 		hangs := false
 		for _, l := range t.links {
+			// its own key, which other tables refer to, found inside another
+			// table's 1, 2, 3… is a coincidence of numbering, not a parent
+			if l.col == t.pk && len(t.refBy) > 0 {
+				continue
+			}
 			hangs = hangs || !isPeople[l.parent] && !lookupish(l.parent)
 		}
 		if hangs {
