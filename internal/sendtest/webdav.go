@@ -79,23 +79,7 @@ func StartWebDAV(t testing.TB) *WebDAVServer {
 	s := &WebDAVServer{Port: port, Dir: root, User: "firm", Pass: "correct horse battery staple", CAFile: caFile}
 	cmd := exec.Command(bin, "serve", "webdav", root, "--addr", fmt.Sprintf("127.0.0.1:%d", port),
 		"--cert", certFile, "--key", keyFile, "--user", s.User, "--pass", s.Pass, "--config", filepath.Join(dir, "rclone.conf"))
-	logf, err := os.Create(filepath.Join(dir, "rclone.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		logf.Close()
-		if t.Failed() {
-			b, _ := os.ReadFile(filepath.Join(dir, "rclone.log"))
-			t.Logf("rclone log:\n%s", b)
-		}
-	})
+	startLogged(t, cmd, dir, "rclone.log")
 	waitListening(t, port)
 	return s
 }
@@ -216,7 +200,8 @@ auth.require = ("/" => ("method" => "basic", "realm" => "drop", "require" => "va
 }
 
 // startLogged starts cmd with its output in dir/logName, ended at cleanup;
-// a failed test shows the log and lighttpd's error.log.
+// a failed test shows the log, and the server's error.log where it writes
+// one (lighttpd does).
 func startLogged(t testing.TB, cmd *exec.Cmd, dir, logName string) {
 	t.Helper()
 	logf, err := os.Create(filepath.Join(dir, logName))
