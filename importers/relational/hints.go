@@ -130,10 +130,10 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 		}
 		set(f.amount, "amount")
 		if !mapped["rate"] && f.amount == nil {
-			// a price per hour written with its currency ("USD 275.00"):
-			// money by its cents, a rate because it repeats
+			// a price per hour written with its currency ("USD 275.00") or
+			// kept in cents (30000): money by its form, a rate because it repeats
 			for _, c := range t.cols {
-				if free[c] && t.linkOf(c) == nil && fewValues(c) && currencyAmounts(c) {
+				if free[c] && t.linkOf(c) == nil && fewValues(c) && (currencyAmounts(c) || roundCents(c)) {
 					set(c, "rate")
 					break
 				}
@@ -552,7 +552,6 @@ func centsReadings(t *table, h *mapping.Hints) {
 	}
 }
 
-// fewValues: a handful of values repeated down the column (rates, codes).
 // currencyAmounts: every value is an amount with two decimals, written
 // after a currency code or sign ("USD 275.00", "EUR 1.250,00", "$ 90.00").
 func currencyAmounts(c *column) bool {
@@ -568,6 +567,22 @@ func currencyAmounts(c *column) bool {
 	return true
 }
 
+// roundCents: whole numbers of hundreds between 2,000 and 250,000 — a
+// round price per hour kept in cents (30000 for $300.00), which no count of
+// minutes or hours reaches.
+func roundCents(c *column) bool {
+	if c.nonEmpty == 0 || c.ints != c.nonEmpty || c.minNum < 2000 || c.maxNum > 250_000 || len(c.counts) == 0 {
+		return false
+	}
+	for v := range c.counts {
+		if !strings.HasSuffix(v, "00") {
+			return false
+		}
+	}
+	return true
+}
+
+// fewValues: a handful of values repeated down the column (rates, codes).
 func fewValues(c *column) bool {
 	return len(c.counts) > 0 && int64(len(c.counts)) <= max(5, c.nonEmpty/5)
 }

@@ -510,3 +510,25 @@ func TestDatabaseKeysNumberedAlikeAndTheReferredNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestRoundCentsIsAPricePerHourNotACount(t *testing.T) {
+	for _, tc := range []struct {
+		values []string
+		want   bool
+	}{
+		{[]string{"30000", "37500", "32500"}, true},
+		{[]string{"120", "90", "60"}, false},         // minutes
+		{[]string{"30000", "37512"}, false},          // not round
+		{[]string{"20240115", "20240116"}, false},    // dates
+		{[]string{"300.00", "375.00"}, false},        // not whole numbers
+		{[]string{"2500", "5000", "1000000"}, false}, // past any hourly rate
+	} {
+		c := newColumn("RT", 0)
+		for _, v := range tc.values {
+			c.add(v)
+		}
+		if got := roundCents(c); got != tc.want {
+			t.Errorf("roundCents(%q) = %v, want %v", tc.values, got, tc.want)
+		}
+	}
+}
