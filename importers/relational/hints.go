@@ -133,7 +133,7 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 			// a price per hour written with its currency ("USD 275.00") or
 			// kept in cents (30000): money by its form, a rate because it repeats
 			for _, c := range t.cols {
-				if free[c] && t.linkOf(c) == nil && fewValues(c) && (currencyAmounts(c) || roundCents(c)) {
+				if free[c] && t.linkOf(c) == nil && fewValues(c) && (currencyAmounts(c) || roundCents(c) || commaPrices(c)) {
 					set(c, "rate")
 					break
 				}
@@ -576,6 +576,24 @@ func roundCents(c *column) bool {
 	}
 	for v := range c.counts {
 		if !strings.HasSuffix(v, "00") {
+			return false
+		}
+	}
+	return true
+}
+
+// commaPrices: every value a price written with a decimal comma and two
+// decimals, of 25 or more ("275,00", "1.250,00") — more than any day's hours.
+func commaPrices(c *column) bool {
+	if len(c.counts) == 0 {
+		return false
+	}
+	for v := range c.counts {
+		if len(v) < 5 || v[len(v)-3] != ',' || strings.Trim(v, "0123456789.,") != "" || strings.Count(v, ",") != 1 {
+			return false
+		}
+		units := strings.ReplaceAll(v[:len(v)-3], ".", "")
+		if len(units) < 2 || len(units) == 2 && units < "25" {
 			return false
 		}
 	}

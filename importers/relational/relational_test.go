@@ -532,3 +532,23 @@ func TestRoundCentsIsAPricePerHourNotACount(t *testing.T) {
 		}
 	}
 }
+
+func TestCommaPricesAreNotHours(t *testing.T) {
+	for _, tc := range []struct {
+		values []string
+		want   bool
+	}{
+		{[]string{"275,00", "300,00", "1.250,00"}, true},
+		{[]string{"1,50", "2,25"}, false},     // hours with a decimal comma
+		{[]string{"275.00", "300.00"}, false}, // a point: the number rules decide
+		{[]string{"1,234,567"}, false},
+	} {
+		c := newColumn("RT", 0)
+		for _, v := range tc.values {
+			c.add(v)
+		}
+		if got := commaPrices(c); got != tc.want {
+			t.Errorf("commaPrices(%q) = %v, want %v", tc.values, got, tc.want)
+		}
+	}
+}
