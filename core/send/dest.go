@@ -41,13 +41,20 @@ type Destination struct {
 // logs and the project; passwords go to the keyring.
 func Parse(s string) (Destination, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || u.Host == "" {
+	// u.Host is ":" for "sftp://user@:" — a port separator with no host — so
+	// the host itself must be there, not only the authority.
+	if err != nil || u.Hostname() == "" {
 		return Destination{}, fmt.Errorf("%q is not a destination: write sftp://user@host:port/folder or https://host/path/folder", s)
 	}
 	if _, has := u.User.Password(); has {
 		return Destination{}, fmt.Errorf("the destination must not contain a password: give it when asked (or with --password-stdin); it is kept in this computer's keyring")
 	}
 	d := Destination{User: u.User.Username(), Host: u.Hostname()}
+	if strings.Contains(d.Host, ":") && !strings.HasPrefix(u.Host, "[") {
+		// An IPv6 address is written in brackets ([::1]:22); unbracketed,
+		// "::1" would be read as host ":" and port 1.
+		return Destination{}, fmt.Errorf("%q: write an IPv6 address in brackets, as in sftp://user@[::1]:22/folder", s)
+	}
 	switch strings.ToLower(u.Scheme) {
 	case "sftp":
 		d.Protocol, d.Port = SFTP, 22

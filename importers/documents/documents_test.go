@@ -153,7 +153,9 @@ func FuzzMatterNumber(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n := MatterNumber(s)
-		if n != "" && !numberLike(n) && !reCodeThenDescription.MatchString(s) {
+		// MatterNumber trims Unicode spaces (\v, NBSP) that the pattern's \s
+		// does not cover, so the pattern is held to the trimmed name.
+		if n != "" && !numberLike(n) && !reCodeThenDescription.MatchString(strings.TrimSpace(s)) {
 			t.Errorf("%q gave %q", s, n)
 		}
 	})
