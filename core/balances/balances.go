@@ -41,6 +41,17 @@ type Summary struct {
 	Lines         int64                      `json:"lines"`      // ledger lines that went into a balance
 	Unassigned    int64                      `json:"unassigned"` // A/R or trust lines with neither matter nor contact: in no balance
 	Negative      []Dip                      `json:"negative,omitempty"`
+	// NoInvoices is set when payments or credits were read but not one
+	// invoice: A/R is invoices minus payments, so every matter would show a
+	// credit of what it paid. Then no A/R balance is written (a wrong figure
+	// is worse than none) and check says why, pointing at the first payment.
+	NoInvoices *PaymentsOnly `json:"payments_without_invoices,omitempty"`
+}
+
+// PaymentsOnly is the A/R ledger that has payments or credits and no invoice.
+type PaymentsOnly struct {
+	Lines    int64 `json:"lines"`
+	FirstRow int64 `json:"first_row_id"` // the first payment's row, for the finding
 }
 
 // ZeroSkipped is the number of balances not written because they are zero.
@@ -62,6 +73,7 @@ func Recompute(ctx context.Context, ws *workspace.Workspace, asOf string) (Summa
 	s := Summary{AsOf: asOf, LinesByKind: map[model.LedgerKind]int64{}}
 	ar := map[string]*account{}
 	trust := map[string]*account{}
+	var arLines, firstPayment int64
 	err := ws.EachLedgerLine(ctx, func(rowID int64, l model.LedgerLine) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -83,8 +95,12 @@ func Recompute(ctx context.Context, ws *workspace.Workspace, asOf string) (Summa
 				a.amount += l.Amount
 			} else {
 				a.amount -= l.Amount
+				if firstPayment == 0 {
+					firstPayment = rowID
+				}
 			}
 			a.lines++
+			arLines++
 			s.Lines++
 		case model.LedgerTrustDeposit, model.LedgerTrustWithdrawal:
 			if l.Matter.IsZero() && l.Contact.IsZero() {
@@ -119,6 +135,11 @@ func Recompute(ctx context.Context, ws *workspace.Workspace, asOf string) (Summa
 	}
 	for i := range s.Negative {
 		s.Negative[i].Final = trust[s.Negative[i].Key].amount
+	}
+	if s.LinesByKind[model.LedgerInvoice] == 0 && arLines > 0 {
+		s.NoInvoices = &PaymentsOnly{Lines: arLines, FirstRow: firstPayment}
+		s.Lines -= arLines
+		ar = map[string]*account{}
 	}
 
 	arRecs := make([]model.Record, 0, len(ar))

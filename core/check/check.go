@@ -174,6 +174,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 		c.missingPersons,
 		c.customFields,
 		func() error { return c.negativeTrust(res.Balances.Negative) },
+		func() error { return c.paymentsWithoutInvoices(res.Balances.NoInvoices) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

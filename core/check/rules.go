@@ -503,6 +503,28 @@ func (c *checker) customFields() error {
 	return nil
 }
 
+// paymentsWithoutInvoices says, at the first payment, that the receivables
+// could not be worked out: payments were read and not one invoice, which is
+// nearly always an invoice listing Handover did not recognise (or did not get).
+func (c *checker) paymentsWithoutInvoices(p *balances.PaymentsOnly) error {
+	if p == nil {
+		return nil
+	}
+	var src string
+	var row, sourceID int64
+	err := c.ws.DB().QueryRowContext(c.ctx, `SELECT coalesce(s.name, ''), coalesce(s.id, 0), r.row_no FROM rows r
+		LEFT JOIN sources s ON s.id = r.source_id WHERE r.id = ?`, p.FirstRow).Scan(&src, &sourceID, &row)
+	if err != nil {
+		return fmt.Errorf("ledger row %d: %w", p.FirstRow, err)
+	}
+	rec := workspace.StoredRecord{Record: model.Record{ID: p.FirstRow, Entity: model.ARBalances,
+		Prov: model.Provenance{SourceID: sourceID, Source: src, Row: row}}}
+	msg := fmt.Sprintf("%d payments were read but no invoices, so what each client owes cannot be worked out: no receivables balance will be sent", p.Lines)
+	fix := "Check on the Mapping screen which file lists your invoices (the amounts billed) and that it is read as invoices; if it was not exported, export the invoice list from " +
+		c.em.system(rec) + " and add it"
+	return c.em.add(rec, model.RuleBalanceNoInvoices, B, "amount", "", msg, fix, map[string]any{"payment_lines": p.Lines})
+}
+
 // negativeTrust points at the ledger row where each trust balance first
 // went below zero.
 func (c *checker) negativeTrust(dips []balances.Dip) error {

@@ -44,7 +44,8 @@ const (
 	RuleUserUnmatched          = "user.unmatched" // legacy user/initials not matched to a Clio user
 	RuleCustomFieldName        = "custom_field.name_too_long"
 	RuleDuplicateContact       = "duplicate.contact"
-	RuleBalanceNegative        = "balance.negative" // trust balance below zero: a ledger error in the old system
-	RuleEnumInvalid            = "enum.invalid"     // a value outside Clio's fixed list (contact type, note type, labels, task priority/status, activity type)
-	RuleDateInvalid            = "date.invalid"     // a date that cannot be read at all
+	RuleBalanceNegative        = "balance.negative"    // trust balance below zero: a ledger error in the old system
+	RuleBalanceNoInvoices      = "balance.no_invoices" // payments read but no invoice: A/R cannot be worked out
+	RuleEnumInvalid            = "enum.invalid"        // a value outside Clio's fixed list (contact type, note type, labels, task priority/status, activity type)
+	RuleDateInvalid            = "date.invalid"        // a date that cannot be read at all
 )
