@@ -108,7 +108,13 @@ func readMDBSchema(path string, s *Schema) {
 
 func parseMDBSchema(text string, s *Schema) {
 	for _, m := range reMDBForeign.FindAllStringSubmatch(text, -1) {
-		s.Foreign = append(s.Foreign, ForeignKey{Table: strings.TrimSpace(m[1]), Column: strings.TrimSpace(m[2]),
-			Parent: strings.TrimSpace(m[3]), ParentColumn: strings.TrimSpace(m[4])})
+		k := ForeignKey{Table: strings.TrimSpace(m[1]), Column: strings.TrimSpace(m[2]),
+			Parent: strings.TrimSpace(m[3]), ParentColumn: strings.TrimSpace(m[4])}
+		// A name that is only spaces ("REFERENCES t( )") names no column: such
+		// a key links nothing, and an empty column must not be taken as one.
+		if k.Table == "" || k.Column == "" || k.Parent == "" || k.ParentColumn == "" {
+			continue
+		}
+		s.Foreign = append(s.Foreign, k)
 	}
 }
