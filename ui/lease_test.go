@@ -5,10 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
-
 	"handover/core/check"
 	"handover/core/lease"
 	"handover/core/workspace"
@@ -17,24 +13,9 @@ import (
 // overlayText is every label shown in the window's dialogs.
 func overlayText(u *App) string {
 	var b strings.Builder
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch w := o.(type) {
-		case *widget.Label:
-			b.WriteString(w.Text + "\n")
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		}
-	}
 	onUI(func() {
 		for _, o := range u.Win.Canvas().Overlays().List() {
-			walk(o)
+			writeLabels(&b, o)
 		}
 	})
 	return b.String()

@@ -96,23 +96,25 @@ func TestSendSectionToARealSFTPServer(t *testing.T) {
 // labelText is every label's text under o (the screen's result box).
 func labelText(o fyne.CanvasObject) string {
 	var b strings.Builder
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch w := o.(type) {
-		case *widget.Label:
-			b.WriteString(w.Text + "\n")
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
+	onUI(func() { writeLabels(&b, o) })
+	return b.String()
+}
+
+// writeLabels writes the text of every label under o, one a line; on the
+// UI goroutine, as it asks widgets for their renderers.
+func writeLabels(b *strings.Builder, o fyne.CanvasObject) {
+	switch w := o.(type) {
+	case *widget.Label:
+		b.WriteString(w.Text + "\n")
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			writeLabels(b, c)
+		}
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			writeLabels(b, c)
 		}
 	}
-	onUI(func() { walk(o) })
-	return b.String()
 }
 
 // The office manager pastes the migration team's age key and its owner's
