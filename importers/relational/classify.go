@@ -57,22 +57,8 @@ func isPhone(v string) bool {
 
 // isClock: ^\d{1,3}:\d{2}(:\d{2})?( ?[AaPp][Mm])?$
 func isClock(v string) bool {
-	n := bytescan.Digits(v, 0)
-	if n < 1 || n > 3 || n >= len(v) || v[n] != ':' {
-		return false
-	}
-	i := n + 1
-	if bytescan.Digits(v, i) < 2 {
-		return false
-	}
-	i += 2
-	if i < len(v) && v[i] == ':' {
-		if bytescan.Digits(v, i+1) < 2 {
-			return false
-		}
-		i += 3
-	}
-	return bytescan.AmPmEnd(v, i)
+	i, ok := bytescan.Clock(v, 0, 3)
+	return ok && bytescan.AmPmEnd(v, i)
 }
 
 // shortSpan: a clock value (isClock) whose hours are below 7 and that has
@@ -206,21 +192,9 @@ func timePart(v string, i int) bool {
 	if v[i] != ' ' && v[i] != 'T' {
 		return false
 	}
-	i++
-	n := bytescan.Digits(v, i)
-	if n < 1 || n > 2 || i+n >= len(v) || v[i+n] != ':' {
+	i, ok := bytescan.Clock(v, i+1, 2)
+	if !ok {
 		return false
-	}
-	i += n + 1
-	if bytescan.Digits(v, i) < 2 {
-		return false
-	}
-	i += 2
-	if i < len(v) && v[i] == ':' {
-		if bytescan.Digits(v, i+1) < 2 {
-			return false
-		}
-		i += 3
 	}
 	if i < len(v) && v[i] == '.' {
 		n := bytescan.Digits(v, i+1)

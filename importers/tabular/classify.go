@@ -28,21 +28,9 @@ func dateLike(v string) bool {
 		i += n
 	}
 	if i+1 < len(v) && (v[i] == ' ' || v[i] == 'T') && bytescan.Digit(v[i+1]) { // the time of day
-		i++
-		n := bytescan.Digits(v, i)
-		if n > 2 || i+n >= len(v) || v[i+n] != ':' {
+		var ok bool
+		if i, ok = bytescan.Clock(v, i+1, 2); !ok {
 			return false
-		}
-		i += n + 1
-		if bytescan.Digits(v, i) < 2 {
-			return false
-		}
-		i += 2
-		if i < len(v) && v[i] == ':' {
-			if bytescan.Digits(v, i+1) < 2 {
-				return false
-			}
-			i += 3
 		}
 	}
 	return bytescan.AmPmEnd(v, i)

@@ -39,3 +39,25 @@ func AmPmEnd(s string, i int) bool {
 	}
 	return i+2 == len(s) && (s[i]|0x20 == 'a' || s[i]|0x20 == 'p') && s[i+1]|0x20 == 'm'
 }
+
+// Clock reads a clock time \d{1,maxHour}:\d{2}(:\d{2})? at s[i:] and
+// returns where it ends. Minutes and seconds take exactly two digits; a
+// longer run is left for the caller's next test to refuse.
+func Clock(s string, i, maxHour int) (end int, ok bool) {
+	n := Digits(s, i)
+	if n < 1 || n > maxHour || i+n >= len(s) || s[i+n] != ':' {
+		return 0, false
+	}
+	i += n + 1
+	if Digits(s, i) < 2 {
+		return 0, false
+	}
+	i += 2
+	if i < len(s) && s[i] == ':' {
+		if Digits(s, i+1) < 2 {
+			return 0, false
+		}
+		i += 3
+	}
+	return i, true
+}
