@@ -9,6 +9,18 @@ const (
 	Info    Severity = "info"    // worth knowing
 )
 
+// Rank orders severities most severe first: blocker 0, warning 1, anything
+// else 2 (lists and reports sort findings by it).
+func (s Severity) Rank() int {
+	switch s {
+	case Blocker:
+		return 0
+	case Warning:
+		return 1
+	}
+	return 2
+}
+
 // Rule ids of readiness findings. They are stable strings: the demo firm's
 // ground truth, the project file, reports and the CLI's JSON all use them.
 const (

@@ -64,16 +64,6 @@ func (s summary) Severity(sev model.Severity) int64 { return s.Findings.BySeveri
 const activeFinding = `(f.row_id IS NULL OR NOT EXISTS (SELECT 1 FROM rows x WHERE x.id = f.row_id AND x.outcome = 'record' AND x.state != 'active'))
 	AND f.origin NOT LIKE '%-folded'` // folded: said once for the column (workspace/fold.go)
 
-func sevRank(s model.Severity) int {
-	switch s {
-	case model.Blocker:
-		return 0
-	case model.Warning:
-		return 1
-	}
-	return 2
-}
-
 // Gathered is what both reports say about the project as a whole, read
 // once: a package writes both reports, and on a large firm the reading (the
 // counts walk every row) costs as much as writing a report.
@@ -188,7 +178,7 @@ func gather(ctx context.Context, ws *workspace.Workspace, g *Gathered) error {
 			rows.Close()
 			return err
 		}
-		if w, ok := worst[rule]; !ok || sevRank(model.Severity(sev)) < sevRank(w) {
+		if w, ok := worst[rule]; !ok || model.Severity(sev).Rank() < w.Rank() {
 			worst[rule] = model.Severity(sev)
 		}
 	}
@@ -199,8 +189,8 @@ func gather(ctx context.Context, ws *workspace.Workspace, g *Gathered) error {
 	}
 	sort.Slice(s.Rules, func(i, j int) bool {
 		a, b := s.Rules[i], s.Rules[j]
-		if sevRank(a.Severity) != sevRank(b.Severity) {
-			return sevRank(a.Severity) < sevRank(b.Severity)
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() < b.Severity.Rank()
 		}
 		return a.Rule < b.Rule
 	})

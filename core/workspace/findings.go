@@ -179,19 +179,9 @@ type FindingCursor struct {
 	ID     int64
 }
 
-func severityRank(s model.Severity) int {
-	switch s {
-	case model.Blocker:
-		return 0
-	case model.Warning:
-		return 1
-	}
-	return 2
-}
-
 // Cursor is the place just after f in the list.
 func (f StoredFinding) Cursor() FindingCursor {
-	return FindingCursor{Rank: severityRank(f.Severity), Rule: f.Rule, Source: f.Source, Row: f.Row, ID: f.ID}
+	return FindingCursor{Rank: f.Severity.Rank(), Rule: f.Rule, Source: f.Source, Row: f.Row, ID: f.ID}
 }
 
 // listWhere is f's condition, and "comes after c" (unless c is the zero
@@ -206,7 +196,7 @@ func (f FindingFilter) listWhere(c FindingCursor) (string, []any) {
 	switch {
 	case f.Severity != "":
 		where += ` AND sev_rank = ?`
-		args = append(args, severityRank(f.Severity))
+		args = append(args, f.Severity.Rank())
 		if c.ID != 0 {
 			where += ` AND (rule, source, row_no, id) > (?, ?, ?, ?)`
 			args = append(args, c.Rule, c.Source, c.Row, c.ID)
