@@ -503,6 +503,18 @@ func (c *checker) customFields() error {
 	return nil
 }
 
+// ledgerRow is where a ledger line was read (its file and row), for a
+// finding about a balance that points at it.
+func (c *checker) ledgerRow(rowID int64) (model.Provenance, error) {
+	var p model.Provenance
+	err := c.ws.DB().QueryRowContext(c.ctx, `SELECT coalesce(s.name, ''), coalesce(s.id, 0), r.row_no FROM rows r
+		LEFT JOIN sources s ON s.id = r.source_id WHERE r.id = ?`, rowID).Scan(&p.Source, &p.SourceID, &p.Row)
+	if err != nil {
+		return p, fmt.Errorf("ledger row %d: %w", rowID, err)
+	}
+	return p, nil
+}
+
 // paymentsWithoutInvoices says, at the first payment, that the receivables
 // could not be worked out: payments were read and not one invoice, which is
 // nearly always an invoice listing Handover did not recognise (or did not get).
@@ -510,15 +522,11 @@ func (c *checker) paymentsWithoutInvoices(p *balances.PaymentsOnly) error {
 	if p == nil {
 		return nil
 	}
-	var src string
-	var row, sourceID int64
-	err := c.ws.DB().QueryRowContext(c.ctx, `SELECT coalesce(s.name, ''), coalesce(s.id, 0), r.row_no FROM rows r
-		LEFT JOIN sources s ON s.id = r.source_id WHERE r.id = ?`, p.FirstRow).Scan(&src, &sourceID, &row)
+	prov, err := c.ledgerRow(p.FirstRow)
 	if err != nil {
-		return fmt.Errorf("ledger row %d: %w", p.FirstRow, err)
+		return err
 	}
-	rec := workspace.StoredRecord{Record: model.Record{ID: p.FirstRow, Entity: model.ARBalances,
-		Prov: model.Provenance{SourceID: sourceID, Source: src, Row: row}}}
+	rec := workspace.StoredRecord{Record: model.Record{ID: p.FirstRow, Entity: model.ARBalances, Prov: prov}}
 	msg := fmt.Sprintf("%d payments were read but no invoices, so what each client owes cannot be worked out: no receivables balance will be sent", p.Lines)
 	fix := "Check on the Mapping screen which file lists your invoices (the amounts billed) and that it is read as invoices; if it was not exported, export the invoice list from " +
 		c.em.system(rec) + " and add it"
@@ -529,13 +537,9 @@ func (c *checker) paymentsWithoutInvoices(p *balances.PaymentsOnly) error {
 // went below zero.
 func (c *checker) negativeTrust(dips []balances.Dip) error {
 	for _, d := range dips {
-		var src string
-		var row int64
-		var sourceID int64
-		err := c.ws.DB().QueryRowContext(c.ctx, `SELECT coalesce(s.name, ''), coalesce(s.id, 0), r.row_no FROM rows r
-			LEFT JOIN sources s ON s.id = r.source_id WHERE r.id = ?`, d.RowID).Scan(&src, &sourceID, &row)
+		prov, err := c.ledgerRow(d.RowID)
 		if err != nil {
-			return fmt.Errorf("ledger row %d: %w", d.RowID, err)
+			return err
 		}
 		who := "matter " + d.Matter.Value
 		if d.Matter.IsZero() {
@@ -548,8 +552,7 @@ func (c *checker) negativeTrust(dips []balances.Dip) error {
 			msg = fmt.Sprintf("Trust for %s goes below zero here (%s on %s), though it ends at %s: a ledger entry is probably out of order or wrong",
 				who, d.Running, firstNonEmpty(d.Date, "this line"), d.Final)
 		}
-		rec := workspace.StoredRecord{Record: model.Record{ID: d.RowID, Entity: model.TrustBalances, Key: d.Key,
-			Prov: model.Provenance{SourceID: sourceID, Source: src, Row: row}}}
+		rec := workspace.StoredRecord{Record: model.Record{ID: d.RowID, Entity: model.TrustBalances, Key: d.Key, Prov: prov}}
 		if err := c.em.add(rec, model.RuleBalanceNegative, sev, "amount", d.Running.String(), msg,
 			fmt.Sprintf("Correct the trust ledger in %s (reconcile it) and export again", c.em.system(rec)),
 			map[string]any{"ledger_row_id": d.RowID, "final_cents": int64(d.Final)}); err != nil {
