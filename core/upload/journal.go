@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -126,4 +127,32 @@ func LastBaseURL(ctx context.Context, db *sql.DB) (string, error) {
 		return "", nil
 	}
 	return u, err
+}
+
+// Uploaded returns, per type, the Clio id of every project record an upload
+// created in Clio or linked to a record already there (the journal's
+// `created` and `linked` rows), so what reached Clio can be read back and
+// held against the project record by record.
+func Uploaded(ctx context.Context, db *sql.DB) (map[string]map[string]int64, error) {
+	j, err := loadJournal(ctx, db, true)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]int64{}
+	for ent, rows := range j.rows {
+		for k, r := range rows {
+			if r.State != StateCreated && r.State != StateLinked {
+				continue
+			}
+			id, err := strconv.ParseInt(r.ClioID, 10, 64)
+			if err != nil {
+				continue
+			}
+			if out[ent] == nil {
+				out[ent] = map[string]int64{}
+			}
+			out[ent][k] = id
+		}
+	}
+	return out, nil
 }

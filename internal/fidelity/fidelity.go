@@ -64,6 +64,7 @@ type Result struct {
 	Checked       int                     `json:"records_checked"`
 	Misses        []Miss                  `json:"misses"`
 	Elapsed       time.Duration           `json:"elapsed"`
+	Clio          *InClio                 `json:"clio,omitempty"` // what the upload left in Clio (nil when not uploaded)
 	Sources       []ingest.SourceResult   `json:"-"`
 	truth         *firmgen.Truth          `json:"-"`
 	byLoc         map[string][]stagedInfo `json:"-"`
@@ -75,6 +76,8 @@ type Result struct {
 	fpEx          map[string]string       // rule → an example false positive
 	linkMiss      map[string]int          // link name|why → lost
 	linkEx        map[string]string       // link name|why → an example reference
+	recs          []workspace.StoredRecord
+	rv            resolver
 }
 
 func (r *Result) linkLost(name, why, example string) {
@@ -118,9 +121,21 @@ type stagedInfo struct {
 	key    string
 }
 
+// Options tunes a measurement.
+type Options struct {
+	// NoUpload stops after the check: nothing is uploaded into a local Clio
+	// (Result.Clio stays nil).
+	NoUpload bool
+}
+
 // Measure generates spec into a fresh folder under work, runs the pipeline
-// on it and compares with the truth.
+// on it (ingest, check, upload into a local Clio) and compares with the truth.
 func Measure(ctx context.Context, work string, spec firmgen.Spec) (*Result, error) {
+	return MeasureWith(ctx, work, spec, Options{})
+}
+
+// MeasureWith is Measure with options.
+func MeasureWith(ctx context.Context, work string, spec firmgen.Spec, opts Options) (*Result, error) {
 	start := time.Now()
 	dir := filepath.Join(work, spec.Name)
 	truth, err := firmgen.Generate(dir, spec)
@@ -147,6 +162,11 @@ func Measure(ctx context.Context, work string, spec firmgen.Spec) (*Result, erro
 	res, err := compare(ctx, ws, export, truth, ir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Name, err)
+	}
+	if !opts.NoUpload {
+		if err := res.uploadToClio(ctx, ws); err != nil {
+			return nil, fmt.Errorf("%s: %w", spec.Name, err)
+		}
 	}
 	res.Firm, res.Shape, res.Elapsed = spec.Name, spec.Shape, time.Since(start)
 	return res, nil
@@ -421,7 +441,7 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 			return nil, err
 		}
 	}
-	res.stagedKey = stagedKey
+	res.stagedKey, res.recs, res.rv = stagedKey, recs, rv
 	// A column's summary of a planted problem ("4 of 67 matters have …")
 	// names no record: it is not a false positive when the rule found a
 	// planted problem.

@@ -191,6 +191,29 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s: %d manual steps, target %d", name, n, TargetManual)
 		}
 	}
+	// End to end: what the upload left in Clio, read back through the API.
+	b.Reset()
+	WriteClio(&b, rs)
+	t.Log("\n" + b.String())
+	for _, r := range rs {
+		c := r.Clio
+		if c == nil {
+			t.Fatalf("%s: not uploaded", r.Firm)
+		}
+		if c.Unsaid > 0 || c.Doubles > 0 || c.Extra > 0 || c.Violations > 0 {
+			t.Errorf("%s: in Clio %d skipped with nothing said, %d doubles, %d records for no truth record, %d spec violations",
+				r.Firm, c.Unsaid, c.Doubles, c.Extra, c.Violations)
+		}
+		// Every truth record the check let through is in Clio, or went with
+		// a parent the check named (WithParent, reported until the check
+		// names such records too); every link of those in Clio is there.
+		if c.Records.Got+c.WithParent < c.Records.Want {
+			t.Errorf("%s: records in Clio %d of %d, %d with a named parent", r.Firm, c.Records.Got, c.Records.Want, c.WithParent)
+		}
+		if c.Records.Got+c.Held > c.OfTruth.Want || c.Records.Want+c.Held > r.RecordsTotal().Got {
+			t.Errorf("%s: more in Clio than there is: %+v held %d of %d staged", r.Firm, c.Records, c.Held, r.RecordsTotal().Got)
+		}
+	}
 }
 
 func verify(work, name string) error {

@@ -177,6 +177,12 @@ func Report(w io.Writer, rs, holdout []*Result) {
 		fmt.Fprintf(w, "### Held-out firms (%d drawn from seeds outside the corpus, on the widened range; not tuned to, not in CI's test)\n\n", len(holdout))
 		WriteTable(w, holdout)
 		fmt.Fprintln(w)
+		if OverallClio(holdout) != nil {
+			fmt.Fprintln(w, "Uploaded into a local Clio and read back:")
+			fmt.Fprintln(w)
+			WriteClio(w, holdout)
+			fmt.Fprintln(w)
+		}
 		fmt.Fprintln(w, "What each drew of the widened range (firmgen.Quirks):")
 		fmt.Fprintln(w)
 		for _, r := range holdout {
@@ -191,6 +197,14 @@ func Report(w io.Writer, rs, holdout []*Result) {
 	fmt.Fprintln(w)
 	WriteTable(w, rs)
 	fmt.Fprintln(w)
+	if OverallClio(rs) != nil {
+		fmt.Fprintln(w, "### In Clio (uploaded into a local Clio, read back through the API, held against the truth)")
+		fmt.Fprintln(w)
+		WriteClio(w, rs)
+		fmt.Fprintln(w)
+		WriteClioLinks(w, rs)
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintln(w, "### Records per type (staged at their row / truth; +n = staged records the truth has no such record for)")
 	fmt.Fprintln(w)
 	WriteTypes(w, rs)
@@ -248,4 +262,73 @@ func (r *Result) Quirks() string {
 		return "none"
 	}
 	return strings.Join(out, ", ")
+}
+
+// OverallClio sums the firms' uploads (nil when none was uploaded).
+func OverallClio(rs []*Result) *InClio {
+	var o *InClio
+	for _, r := range rs {
+		c := r.Clio
+		if c == nil {
+			continue
+		}
+		if o == nil {
+			o = &InClio{LinksBy: map[string]Count{}}
+		}
+		o.Records.add(c.Records)
+		o.OfTruth.add(c.OfTruth)
+		o.Links.add(c.Links)
+		o.Balances.add(c.Balances)
+		for k, v := range c.LinksBy {
+			x := o.LinksBy[k]
+			x.add(v)
+			o.LinksBy[k] = x
+		}
+		o.Held += c.Held
+		o.WithParent += c.WithParent
+		o.Unsaid += c.Unsaid
+		o.Doubles += c.Doubles
+		o.Extra += c.Extra
+		o.Requests += c.Requests
+		o.Violations += c.Violations
+	}
+	return o
+}
+
+// WriteClio prints what each firm's upload left in Clio, read back through
+// the API (nothing when the firms were not uploaded).
+func WriteClio(w io.Writer, rs []*Result) {
+	if OverallClio(rs) == nil {
+		return
+	}
+	fmt.Fprintln(w, "| firm | shape | records in Clio | links in Clio | balances in Clio | held back, named by the check | skipped though the check let them through (with a named parent / nothing said) | doubles | extra | end to end (records in Clio / truth) | requests | spec violations |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
+	row := func(name, shape string, c *InClio) {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %d (%d/%d) | %d | %d | %s | %d | %d |\n", name, shape, pct(c.Records), pct(c.Links), pct(c.Balances),
+			c.Held, c.WithParent+c.Unsaid, c.WithParent, c.Unsaid, c.Doubles, c.Extra, pct(c.OfTruth), c.Requests, c.Violations)
+	}
+	for _, r := range rs {
+		if r.Clio != nil {
+			row(r.Firm, r.Shape, r.Clio)
+		}
+	}
+	row("overall", "", OverallClio(rs))
+}
+
+// WriteClioLinks prints the links Clio holds per child type and field, overall.
+func WriteClioLinks(w io.Writer, rs []*Result) {
+	o := OverallClio(rs)
+	if o == nil {
+		return
+	}
+	var names []string
+	for k := range o.LinksBy {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "| link | in Clio |")
+	fmt.Fprintln(w, "|---|---|")
+	for _, k := range names {
+		fmt.Fprintf(w, "| %s | %s |\n", k, pct(o.LinksBy[k]))
+	}
 }

@@ -59,7 +59,7 @@ func (g *gen) ics(rel string, w *world, r *rand.Rand) error {
 		fmt.Fprintf(&b, "ORGANIZER;CN=%s:mailto:%s\r\nEND:VEVENT\r\n", w.staff[e.Owner].First+" "+w.staff[e.Owner].Last, w.staff[e.Owner].Email)
 		id := fmt.Sprintf("E%d", e.ID)
 		loc := Loc{File: rel, Row: int64(i + 1)}
-		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "calendar_events", Loc: loc, Values: eventValues(e)})
+		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "calendar_events", Loc: loc, Values: eventValues(e), User: w.staff[e.Owner].Email})
 		g.truth.Links = append(g.truth.Links, link(id, "matter", mid(e.Matter)))
 	}
 	b.WriteString("END:VCALENDAR\r\n")

@@ -38,7 +38,7 @@ func (g *gen) path(rel string) (string, error) {
 func (g *gen) place(t *table, i int, loc Loc) {
 	m := t.meta[i]
 	if m.id != "" {
-		g.truth.Records = append(g.truth.Records, Record{ID: m.id, Entity: m.entity, Loc: loc, Values: m.values})
+		g.truth.Records = append(g.truth.Records, Record{ID: m.id, Entity: m.entity, Loc: loc, Values: m.values, User: m.user})
 		g.locs[m.id] = loc
 		g.truth.Links = append(g.truth.Links, m.links...)
 		for _, rule := range m.planted {

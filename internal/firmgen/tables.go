@@ -35,6 +35,7 @@ type rowMeta struct {
 	// from one read wrong.
 	values  map[string]string
 	planted []string // finding rules that should fire on this record
+	user    string   // the e-mail of the person the record is filed under (Record.User)
 	// derived records this row introduces (a party's new contact)
 	derived []Record
 }
@@ -210,7 +211,8 @@ func (b *builder) time(byInvoice bool) *table {
 			billed = nilIfEmpty(e.Invoice)
 		}
 		m := rowMeta{id: fmt.Sprintf("T%d", e.ID), entity: "time_entries", links: []Link{link(fmt.Sprintf("T%d", e.ID), "matter", mid(e.Matter))},
-			values: map[string]string{"date": ymd(e.Date), "quantity_seconds": fmt.Sprint(e.Seconds), "price_cents": fmt.Sprint(e.Rate)}}
+			values: map[string]string{"date": ymd(e.Date), "quantity_seconds": fmt.Sprint(e.Seconds), "price_cents": fmt.Sprint(e.Rate)},
+			user:   b.w.staff[e.Staff].Email}
 		if e.Billed {
 			m = rowMeta{excl: "billed_history"}
 		}
@@ -337,7 +339,7 @@ func (b *builder) tasks() *table {
 	for _, k := range b.w.tasks {
 		id := fmt.Sprintf("K%d", k.ID)
 		t.add(rowMeta{id: id, entity: "tasks", links: []Link{link(id, "matter", mid(k.Matter))},
-			values: map[string]string{"due_at": ymd(k.Due), "complete": fmt.Sprint(k.Done)}},
+			values: map[string]string{"due_at": ymd(k.Due), "complete": fmt.Sprint(k.Done)}, user: b.w.staff[k.Assignee].Email},
 			k.ID, b.matterRef(k.Matter), k.Name, day(k.Due), b.staffRef(k.Assignee), k.Priority, flag(k.Done))
 	}
 	return t
@@ -357,7 +359,7 @@ func (b *builder) events() *table {
 			st = e.Start.Format("15:04")
 			et = e.Start.Add(time.Duration(e.Minutes) * time.Minute).Format("15:04")
 		}
-		t.add(rowMeta{id: id, entity: "calendar_events", links: []Link{link(id, "matter", mid(e.Matter))}, values: eventValues(e)},
+		t.add(rowMeta{id: id, entity: "calendar_events", links: []Link{link(id, "matter", mid(e.Matter))}, values: eventValues(e), user: b.w.staff[e.Owner].Email},
 			e.Title, day(e.Start), st, et, flag(e.AllDay), nilIfEmpty(e.Location), b.matterRef(e.Matter), b.staffRef(e.Owner))
 	}
 	return t

@@ -40,6 +40,9 @@ type Record struct {
 	// YYYY-MM-DD (moments YYYY-MM-DDTHH:MM), money in cents, durations in
 	// seconds, names and numbers as written, flags true/false.
 	Values map[string]string `json:"values,omitempty"`
+	// User is the e-mail of the firm's person the record is filed under in
+	// Clio: a time entry's user, a task's assignee, a calendar event's owner.
+	User string `json:"user,omitempty"`
 }
 
 // Link is a child record's reference to its parent, both by id.
