@@ -87,8 +87,9 @@ func (p *Plan) Observe(row []string) {
 // it. UseEvidence then gives a plan exactly what Observe on the same rows
 // would have.
 type Evidence struct {
-	rows int
-	cols []colObs // by column position in the row
+	rows  int
+	cols  []colObs   // by column position in the row
+	memos []*obsMemo // by column position: the effect of the column's repeated values
 }
 
 // Observe gathers evidence from one row, as Plan.Observe does.
@@ -107,11 +108,161 @@ func (e *Evidence) StartRow(width int) {
 	e.rows++
 	if len(e.cols) < width {
 		e.cols = append(e.cols, make([]colObs, width-len(e.cols))...)
+		for len(e.memos) < width {
+			e.memos = append(e.memos, &obsMemo{seen: map[string]obsDelta{}})
+		}
 	}
 }
 
 // ObserveAt gathers the evidence of value v of column i (below StartRow's width).
-func (e *Evidence) ObserveAt(i int, v string) { e.cols[i].observe(v) }
+func (e *Evidence) ObserveAt(i int, v string) { e.memos[i].observe(&e.cols[i], v) }
+
+// obsMemo keeps what observing each of a column's repeated values adds (a
+// date, a rate, a lawyer's initials recur on thousands of rows), so each is
+// read once. It stops growing at obsMemoMax and is dropped when most values
+// miss it (ids, invoice numbers). It only spares work: the column's
+// evidence is the same with it or without it.
+type obsMemo struct {
+	seen       map[string]obsDelta // by trimmed value; nil once dropped
+	hits, miss int
+}
+
+const obsMemoMax = 2048
+
+func (m *obsMemo) observe(o *colObs, v string) {
+	if m.seen == nil {
+		o.observe(v)
+		return
+	}
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return
+	}
+	if d, ok := m.seen[v]; ok {
+		m.hits++
+		o.apply(d, v)
+		return
+	}
+	var one colObs
+	one.observe(v)
+	d, ok := deltaOf(&one)
+	if !ok { // a counter moved by more than one: not kept (none does today)
+		o.observe(v)
+		return
+	}
+	o.apply(d, v)
+	if len(m.seen) < obsMemoMax {
+		m.seen[strings.Clone(v)] = d // not the reader's row buffer, which the key would keep alive
+	} else if m.miss++; m.miss > m.hits {
+		m.seen = nil // the values hardly repeat: looking them up costs more than it spares
+	}
+}
+
+// obsDelta is what observing one non-empty value adds to a colObs: each
+// counter it raises (by one) is a bit; a number it saw, and the log10 it
+// adds to the integers' sum.
+type obsDelta struct {
+	bits   uint32
+	number float64 // passed to readingObs.number when bit dNumber is set
+	logSum float64
+}
+
+const (
+	dDMY uint32 = 1 << iota
+	dMDY
+	dAmbig
+	dDotted
+	dDefinite
+	dBad
+	dCommaDec
+	dPointDec
+	dDashedID
+	dDashed5
+	dMonthish
+	dWordCode
+	dSerial
+	dSlash
+	dInts
+	dDecs
+	dZeros
+	dYMD
+	dClock
+	dYes
+	dNo
+	dMatterStatus
+	dTaskStatus
+	dNumber
+	dLog
+)
+
+// obsCounters lists every counter of a colObs with its bit, nonEmpty aside
+// (always one): deltaOf and apply go through the same list.
+func obsCounters(o *colObs) [23]struct {
+	bit uint32
+	n   *int
+} {
+	return [23]struct {
+		bit uint32
+		n   *int
+	}{
+		{dDMY, &o.dmy}, {dMDY, &o.mdy}, {dAmbig, &o.ambig}, {dDotted, &o.dotted}, {dDefinite, &o.definite}, {dBad, &o.bad},
+		{dCommaDec, &o.commaDec}, {dPointDec, &o.pointDec},
+		{dDashedID, &o.xl.dashedID}, {dDashed5, &o.xl.dashed5}, {dMonthish, &o.xl.monthish}, {dWordCode, &o.xl.wordCode},
+		{dSerial, &o.xl.serial}, {dSlash, &o.xl.slash},
+		{dInts, &o.rd.ints}, {dDecs, &o.rd.decs}, {dZeros, &o.rd.zeros}, {dYMD, &o.rd.ymd}, {dClock, &o.rd.clock},
+		{dYes, &o.rd.yes}, {dNo, &o.rd.no}, {dMatterStatus, &o.rd.matterStatus}, {dTaskStatus, &o.rd.taskStatus},
+	}
+}
+
+// deltaOf reads the delta off a colObs that observed one non-empty value.
+func deltaOf(one *colObs) (obsDelta, bool) {
+	var d obsDelta
+	for _, c := range obsCounters(one) {
+		switch *c.n {
+		case 0:
+		case 1:
+			d.bits |= c.bit
+		default:
+			return d, false
+		}
+	}
+	if one.nonEmpty != 1 {
+		return d, false
+	}
+	if one.rd.lo != 0 || one.rd.hi != 0 { // number is only given non-zero values
+		if one.rd.lo != one.rd.hi {
+			return d, false
+		}
+		d.bits |= dNumber
+		d.number = one.rd.lo
+	}
+	if one.rd.logSum != 0 {
+		d.bits |= dLog
+		d.logSum = one.rd.logSum
+	}
+	return d, true
+}
+
+// apply adds d, the delta of value v, to o, as observe(v) would have.
+func (o *colObs) apply(d obsDelta, v string) {
+	o.nonEmpty++
+	if d.bits&^(dNumber|dLog) != 0 {
+		for _, c := range obsCounters(o) {
+			if d.bits&c.bit != 0 {
+				*c.n++
+			}
+		}
+	}
+	if d.bits&dAmbig != 0 && o.firstAmbig == "" {
+		o.firstAmbig = v
+	}
+	if d.bits&dLog != 0 {
+		o.rd.logSum += d.logSum
+	}
+	if d.bits&dNumber != 0 {
+		o.rd.number(d.number)
+	}
+}
 
 // UseEvidence replaces what the plan observed with e (gathered from every
 // row of the plan's table), as if Observe had been called on each row.

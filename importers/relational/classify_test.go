@@ -1,6 +1,7 @@
 package relational
 
 import (
+	"math"
 	"math/rand"
 	"regexp"
 	"strconv"
@@ -31,6 +32,15 @@ func oracleIsNum(v string) bool {
 func oracleParses(v string) bool {
 	_, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimLeft(v, "$€£"), ",", ""), 64)
 	return err == nil
+}
+
+// oracleNumber is how add read a value's size before parseNumber.
+func oracleNumber(v string) (float64, bool) {
+	if !mayParseFloat(v) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimLeft(v, "$€£"), ",", ""), 64)
+	return f, err == nil
 }
 
 func oracleIsBool(v string) bool {
@@ -93,6 +103,11 @@ func checkClassifiers(t *testing.T, v string) {
 			t.Errorf("%s(%q) = %v, the oracle says %v", c.name, v, c.got, c.want)
 		}
 	}
+	f, ok := parseNumber(v)
+	of, ook := oracleNumber(v)
+	if ok != ook || ok && math.Float64bits(f) != math.Float64bits(of) && !(math.IsNaN(f) && math.IsNaN(of)) {
+		t.Errorf("parseNumber(%q) = %v, %v; the oracle says %v, %v", v, f, ok, of, ook)
+	}
 }
 
 func pick(rng *rand.Rand, s ...string) string { return s[rng.Intn(len(s))] }
@@ -117,7 +132,14 @@ func letters(rng *rand.Rand, lo, hi int) string {
 func shaped(rng *rand.Rand) string {
 	sep := func() string { return pick(rng, "-", "/", ".", " ", ":", ",") }
 	var v string
-	switch rng.Intn(7) {
+	switch rng.Intn(8) {
+	case 7: // amounts, numbers and codes made of digits
+		v = pick(rng, "", "-", "+", "$", "€", "£", "(", "$-", "--") + someDigits(rng, 0, 4) + pick(rng, "", ",", ".", "-", "_", "e", "x", " ") +
+			someDigits(rng, 0, 4) + pick(rng, "", ".", ",", "e-", "E+", "p", "/") + someDigits(rng, 0, 3) + pick(rng, "", ")", "%", " CHF")
+		if rng.Intn(10) == 0 {
+			v = someDigits(rng, 30, 45) + pick(rng, "", ".", ".5")
+		}
+		return v
 	case 0:
 		v = someDigits(rng, 1, 5) + sep() + someDigits(rng, 1, 3) + sep() + someDigits(rng, 1, 5)
 	case 1:
@@ -175,6 +197,7 @@ var classifySeeds = []string{
 	"January 5 2024T10:30Z", "2024-1-5 9:05am", "2024-01-05 10:30-0500", "2024-01-05 10:30+05", "1/1/1 1:11",
 	"a@b.co", "a@b.c", "@b.co", "a@.co", "a b@c.co", "a@b@c.co", "a@b.co1", "+1 (555) 123-4567", "+", "555.123",
 	"12:30", "123:45:67 pm", "1234:56", "1:5", "$1,234.50", "(12)", "-1e5", "NaN", "inf", "0x1p3", "1_000", ",5",
+	"1500.00", "-12.5", "+.5", "5.", ".", "-", "+-1", "1.2.3", "20-39775", "21270.010", "INV-33024", "1-1", "0x1.8p1", "1e+5", "Infinity", "-nan",
 	"Yes", "FALSE", "-1", "yeſ", "K", "Ana M. Ruiz", "Ruiz, Ana", "Ana Ruiz Lee Bo Xu", "O'Brien", "Müller", "ÉMILE",
 }
 

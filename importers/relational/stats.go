@@ -36,10 +36,116 @@ type column struct {
 	counts   map[string]int32 // value → rows holding it; nil once overflowed
 	overflow bool
 	dup      bool
+
+	// memo keeps the classes of the column's repeated values (a date, a
+	// lawyer's initials, a rate), so each is classified once, not on every
+	// row; it stops growing at memoMax and is dropped when most values miss
+	// it (ids, invoice numbers). It only ever spares work: add counts the
+	// same whether a value's class came from it or not.
+	memo               map[string]valueClass
+	memoHits, memoMiss int64
 }
 
+// memoMax caps a column's memo of value classes.
+const memoMax = 4096
+
 func newColumn(name string, idx int) *column {
-	return &column{name: name, idx: idx, counts: map[string]int32{}}
+	return &column{name: name, idx: idx, counts: map[string]int32{}, memo: map[string]valueClass{}}
+}
+
+// valueClass is what add reads from one trimmed value on its own, whatever
+// the column's other values.
+type valueClass struct {
+	num   float64 // the value as a number, when classParsed
+	flags uint16
+	shape uint8 // the first of add's exclusive shapes the value has
+}
+
+const (
+	classInt      uint16 = 1 << iota // isInt
+	classNumDate                     // numericDate (of an int)
+	classWideDate                    // wideDate (of a numeric date)
+	classFrac                        // isNum but not isInt
+	classDec2                        // a fraction written with two decimals
+	classParsed                      // ParseFloat reads it (num holds it)
+	classBool                        // isBool
+	classShort                       // a clock value that is a short span
+)
+
+const (
+	shapeNone uint8 = iota
+	shapeEmail
+	shapeTextDate
+	shapePhone
+	shapeInitials
+	shapeName
+	shapeWord1
+	shapeClock
+)
+
+// readValue reads one trimmed, non-empty value.
+func readValue(v string) valueClass {
+	var k valueClass
+	if isInt(v) {
+		k.flags |= classInt
+		if numericDate(v) {
+			k.flags |= classNumDate
+			if wideDate(v) {
+				k.flags |= classWideDate
+			}
+		}
+	} else if isNum(v) {
+		k.flags |= classFrac
+		if i := strings.LastIndexByte(v, '.'); i >= 0 && len(v)-i == 3 {
+			k.flags |= classDec2
+		}
+	}
+	if f, ok := parseNumber(v); ok {
+		k.num, k.flags = f, k.flags|classParsed
+	}
+	switch {
+	case isEmail(v): // classify.go
+		k.shape = shapeEmail
+	case isTextDate(v):
+		k.shape = shapeTextDate
+	case !isInt(v) && isPhone(v) && digits(v) >= 7:
+		k.shape = shapePhone
+	case isInitials(v):
+		k.shape = shapeInitials
+	case personName(v):
+		k.shape = shapeName
+	case oneWord(v):
+		k.shape = shapeWord1
+	case isClock(v):
+		k.shape = shapeClock
+		if shortSpan(v) {
+			k.flags |= classShort
+		}
+	}
+	if isBool(v) {
+		k.flags |= classBool
+	}
+	return k
+}
+
+// classOf is readValue's answer for v, from the memo when v was seen before.
+func (c *column) classOf(v string) valueClass {
+	if c.memo == nil {
+		return readValue(v)
+	}
+	if k, ok := c.memo[v]; ok {
+		c.memoHits++
+		return k
+	}
+	k := readValue(v)
+	if len(c.memo) < memoMax {
+		c.memo[strings.Clone(v)] = k // not the reader's row buffer, which the key would keep alive
+		return k
+	}
+	if c.memoMiss++; c.memoMiss > c.memoHits {
+		c.memo = nil // the values hardly repeat: looking them up costs more than it spares
+	}
+	return k
 }
 
 func (c *column) add(v string) {
@@ -51,50 +157,50 @@ func (c *column) add(v string) {
 	n := int64(len(v))
 	c.sumLen += n
 	c.maxLen = max(c.maxLen, n)
-	if isInt(v) {
+	k := c.classOf(v)
+	if k.flags&classInt != 0 {
 		c.ints++
 		c.nums++
-		if numericDate(v) {
+		if k.flags&classNumDate != 0 {
 			c.numDates++
-			if wideDate(v) {
+			if k.flags&classWideDate != 0 {
 				c.wideDates++
 			}
 		}
-	} else if isNum(v) {
+	} else if k.flags&classFrac != 0 {
 		c.nums++
 		c.fracs++
-		if i := strings.LastIndexByte(v, '.'); i >= 0 && len(v)-i == 3 {
+		if k.flags&classDec2 != 0 {
 			c.decimals2++
 		}
 	}
-	if c.nums > 0 && mayParseFloat(v) {
-		if f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimLeft(v, "$€£"), ",", ""), 64); err == nil {
-			c.maxNum = max(c.maxNum, abs(f))
-			if f != 0 && (c.minNum == 0 || abs(f) < c.minNum) {
-				c.minNum = abs(f)
-			}
+	if c.nums > 0 && k.flags&classParsed != 0 {
+		f := abs(k.num)
+		c.maxNum = max(c.maxNum, f)
+		if f != 0 && (c.minNum == 0 || f < c.minNum) {
+			c.minNum = f
 		}
 	}
-	switch {
-	case isEmail(v): // classify.go
+	switch k.shape {
+	case shapeEmail:
 		c.emails++
-	case isTextDate(v):
+	case shapeTextDate:
 		c.textDates++
-	case !isInt(v) && isPhone(v) && digits(v) >= 7:
+	case shapePhone:
 		c.phones++
-	case isInitials(v):
+	case shapeInitials:
 		c.initials++
-	case personName(v):
+	case shapeName:
 		c.names++
-	case oneWord(v):
+	case shapeWord1:
 		c.word1++
-	case isClock(v):
+	case shapeClock:
 		c.clock++
-		if shortSpan(v) {
+		if k.flags&classShort != 0 {
 			c.shortClock++
 		}
 	}
-	if isBool(v) {
+	if k.flags&classBool != 0 {
 		c.bools++
 	}
 	if c.overflow {
@@ -199,13 +305,96 @@ func isNum(v string) bool {
 	if !mayParseFloat(v) {
 		return false
 	}
-	v = strings.TrimLeft(v, "$€£")
-	v = strings.ReplaceAll(v, ",", "")
+	v = trimCurrency(v)
+	if strings.IndexByte(v, ',') >= 0 {
+		v = strings.ReplaceAll(v, ",", "")
+	}
 	if strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
 		v = v[1 : len(v)-1]
 	}
+	if strings.ContainsAny(v, "eEnNiI") {
+		return false
+	}
+	switch decimalForm(v) {
+	case formDecimal:
+		return true
+	case formNot:
+		return false
+	}
 	_, err := strconv.ParseFloat(v, 64)
-	return err == nil && v != "" && !strings.ContainsAny(v, "eEnNiI")
+	return err == nil && v != ""
+}
+
+// parseNumber reads v as add's largest and smallest numbers are read:
+// ParseFloat after the leading currency signs and every comma are dropped.
+func parseNumber(v string) (float64, bool) {
+	if !mayParseFloat(v) {
+		return 0, false
+	}
+	v = trimCurrency(v)
+	if strings.IndexByte(v, ',') >= 0 {
+		v = strings.ReplaceAll(v, ",", "")
+	}
+	if decimalForm(v) == formNot {
+		return 0, false // spares ParseFloat's error, which allocates
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	return f, err == nil
+}
+
+// trimCurrency is strings.TrimLeft(v, "$€£"), without its rune-by-rune
+// path for the values that start with none of them.
+func trimCurrency(v string) string {
+	if v == "" || v[0] != '$' && v[0] != 0xE2 && v[0] != 0xC2 { // the first bytes of $, € and £
+		return v
+	}
+	return strings.TrimLeft(v, "$€£")
+}
+
+const (
+	formOther   = iota // ParseFloat decides
+	formDecimal        // [+-]digits[.digits]: ParseFloat reads it
+	formNot            // ParseFloat fails
+)
+
+// decimalForm tells, from v's bytes, the plain decimals ParseFloat surely
+// reads and the values it surely cannot: a byte no float has (a space, a
+// slash, a letter outside hex digits, exponents, inf and nan), a sign
+// inside a value without letters (so without an exponent), two points, no
+// digit. The rest (exponents, hex,
+// infinity, NaN, underscores) is left to ParseFloat.
+func decimalForm(v string) int {
+	digits, dots, signAfter, other := 0, 0, false, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case bytescan.Digit(c):
+			digits++
+		case c == '.':
+			dots++
+		case c == '+' || c == '-':
+			if i > 0 {
+				signAfter = true
+			}
+		case c == '_' || strings.IndexByte("abcdefinptxy", c|0x20) >= 0: // hex digits and forms, exponents, inf, nan
+			other = true
+		default:
+			return formNot // a space, a slash, a colon, a non-ASCII byte: never in a float
+		}
+	}
+	switch {
+	case signAfter:
+		if other {
+			return formOther // 1e-5, 0x1p-2
+		}
+		return formNot
+	case other:
+		return formOther
+	case digits > 0 && dots <= 1 && len(v) <= 40: // far from float64's range
+		return formDecimal
+	case digits == 0 || dots > 1:
+		return formNot
+	}
+	return formOther
 }
 
 func digits(v string) int {

@@ -1,0 +1,138 @@
+package relational
+
+import (
+	"math/rand"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// oracleAdd is add as it was before the memo and the byte-level number
+// reading: it classified every value of every row.
+func oracleAdd(c *column, v string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return
+	}
+	c.nonEmpty++
+	n := int64(len(v))
+	c.sumLen += n
+	c.maxLen = max(c.maxLen, n)
+	if isInt(v) {
+		c.ints++
+		c.nums++
+		if numericDate(v) {
+			c.numDates++
+			if wideDate(v) {
+				c.wideDates++
+			}
+		}
+	} else if oracleIsNum(v) && mayParseFloat(v) {
+		c.nums++
+		c.fracs++
+		if i := strings.LastIndexByte(v, '.'); i >= 0 && len(v)-i == 3 {
+			c.decimals2++
+		}
+	}
+	if c.nums > 0 && mayParseFloat(v) {
+		if f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimLeft(v, "$€£"), ",", ""), 64); err == nil {
+			c.maxNum = max(c.maxNum, abs(f))
+			if f != 0 && (c.minNum == 0 || abs(f) < c.minNum) {
+				c.minNum = abs(f)
+			}
+		}
+	}
+	switch {
+	case isEmail(v): // classify.go
+		c.emails++
+	case isTextDate(v):
+		c.textDates++
+	case !isInt(v) && isPhone(v) && digits(v) >= 7:
+		c.phones++
+	case isInitials(v):
+		c.initials++
+	case personName(v):
+		c.names++
+	case oneWord(v):
+		c.word1++
+	case isClock(v):
+		c.clock++
+		if shortSpan(v) {
+			c.shortClock++
+		}
+	}
+	if isBool(v) {
+		c.bools++
+	}
+	if c.overflow {
+		return
+	}
+	if c.nonEmpty >= 100 && c.sumLen/c.nonEmpty > 2*longText {
+		c.drop() // prose: never a key, never a link
+		return
+	}
+	distinct := len(c.counts)
+	c.counts[v]++ // one map operation: the map did not grow when v was there already
+	if len(c.counts) == distinct {
+		c.dup = true
+	}
+	if len(c.counts) > maxDistinct {
+		c.drop()
+	}
+}
+
+// TestColumnMemoCountsAsWithout: a column that takes its values' classes
+// from its memo ends with exactly the evidence of one that classifies every
+// value (and of add as it was), for columns whose values repeat (the memo
+// holds them all), nearly never repeat (it is dropped) and in between (it
+// fills up and stays).
+func TestColumnMemoCountsAsWithout(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	streams := []struct {
+		name string
+		next func(i int) string
+	}{
+		{"repeating", func(int) string {
+			return pick(rng, "DK", "MP", "1500.00", "05/01/2024", "Y", "", " 3 ", "1e5", "-0", "$1,250.00", "(12)")
+		}},
+		{"unique", func(i int) string { return "20-" + strconv.Itoa(i) }},
+		{"mixed", func(i int) string {
+			if i%3 == 0 {
+				return strconv.Itoa(i)
+			}
+			return mutate(rng, shaped(rng))
+		}},
+		{"non-numbers first, numbers later", func(i int) string {
+			if i < 100 {
+				return pick(rng, "Infinity", "1e300", "nan", "x")
+			}
+			return strconv.Itoa(rng.Intn(6000)) + pick(rng, "", ".5", ".25")
+		}},
+	}
+	for _, s := range streams {
+		name, next := s.name, s.next
+		with, without, was := newColumn("Col", 0), newColumn("Col", 0), newColumn("Col", 0)
+		without.memo, was.memo = nil, nil
+		for i := 0; i < 3*memoMax; i++ {
+			v := next(i)
+			with.add(v)
+			without.add(v)
+			oracleAdd(was, v)
+		}
+		if name == "unique" && with.memo != nil {
+			t.Errorf("%s: the memo was kept though no value repeated", name)
+		}
+		if name == "repeating" && len(with.memo) == 0 {
+			t.Errorf("%s: the memo holds nothing", name)
+		}
+		with.memo, with.memoHits, with.memoMiss = nil, 0, 0
+		without.memoHits, without.memoMiss = 0, 0
+		if !reflect.DeepEqual(with, without) {
+			t.Errorf("%s: with the memo\n%+v\nwithout\n%+v", name, *with, *without)
+		}
+		if !reflect.DeepEqual(with, was) {
+			t.Errorf("%s: now\n%+v\nas add was\n%+v", name, *with, *was)
+		}
+	}
+}
