@@ -146,8 +146,39 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 		set(f.date, "due_date")
 		set(f.flag, "status")
 	case "ledger:ar", "ledger:trust":
+		// money in and money out in two columns, one filled a row: the
+		// values say which is which where the headers' reading does not
+		// make them a pair (a "Paid Out" read as the amount beside
+		// "Received" read as money in would lose every withdrawal)
+		inTarget, outTarget := "ledger.in", "ledger.out"
+		if t.holds == "ledger:ar" {
+			inTarget, outTarget = "ledger.amount", "ledger.paid" // billed, less what was paid
+		}
+		money := map[*column]bool{}
+		for c, f := range free {
+			money[c] = f
+		}
+		for _, c := range t.cols {
+			if ledgerMoney[t.targetOf(c)] {
+				money[c] = true
+			}
+		}
+		if in, out := inOut(t, money); in != nil {
+			a, b := t.targetOf(in), t.targetOf(out)
+			if !(a == inTarget && b == outTarget || a == outTarget && b == inTarget) {
+				t.targets[in], t.targets[out] = inTarget, outTarget
+				free[in], free[out] = false, false
+				mapped[inTarget], mapped[outTarget] = true, true
+			}
+		}
 		set(f.amount, "ledger.amount")
 		set(f.date, "date")
+		if t.linksTo("matters") == nil && !mapped["matter"] && !mapped["client"] && !mapped["client_name"] {
+			// kept under the clients' names, not linked by a key
+			if c := ledgerOfNames(t); c != nil {
+				set(c, "client_name")
+			}
+		}
 	case "relationships":
 		if names := partyNames(t); names != nil && free[names] && t.linksTo("contacts") == nil {
 			set(names, "full_name")
@@ -415,6 +446,9 @@ func linkTarget(kind string, l *link) (target, refKind string) {
 	return "", ""
 }
 
+// ledgerMoney: the mapping's targets for a ledger row's money.
+var ledgerMoney = map[string]bool{"ledger.amount": true, "ledger.paid": true, "ledger.balance": true, "ledger.in": true, "ledger.out": true}
+
 // hintsFor turns the pre-pass's decisions on t into the mapping's hints.
 func hintsFor(t *table, flat bool, qs []*question) mapping.Hints {
 	h := mapping.Hints{Columns: map[string]mapping.ColumnHint{}}
@@ -427,7 +461,7 @@ func hintsFor(t *table, flat bool, qs []*question) mapping.Hints {
 		return h
 	}
 	h.Kind, h.Why = t.holds, t.why
-	h.KindIfUnknown = flat
+	h.KindIfUnknown = flat && !t.overrules
 	for c, target := range t.targets { // none for a file a profile knows
 		h.Columns[c.name] = mapping.ColumnHint{Target: target}
 	}

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 
+	"handover/core/model"
 	"handover/importers/mapping"
 	"handover/importers/tabular"
 )
@@ -135,6 +136,9 @@ type table struct {
 	plan    *mapping.Plan
 	targets map[*column]string // overrides for columns the mapping left as custom fields or text
 	virtual bool               // the project's matters, not a table of these files
+	// overrules: the mapping's reading of this flat file was set aside for
+	// what its values show (flatKinds); the type decided here then stands
+	overrules bool
 }
 
 func (t *table) col(name string) *column {
@@ -603,14 +607,36 @@ func flatKinds(tables []*table) {
 		if p == nil {
 			continue
 		}
+		if p.Entity != "" && !moneyPlace[p.Entity] && moneyRows(t, p.Entity) {
+			t.overrules = true // dated money the type has no field for: decided by structure (classify)
+			continue
+		}
 		switch {
 		case p.Entity != "":
 			t.holds = string(p.Entity)
+		case p.Ledger == model.LedgerTrustDeposit:
+			t.holds = "ledger:trust"
 		case p.Ledger != "":
 			t.holds = "ledger:ar"
 		}
 		t.why = "recognised by the mapping (" + p.Profile + ")"
 	}
+}
+
+// moneyPlace: the record types with a field for an amount of money.
+var moneyPlace = map[model.Entity]bool{model.Matters: true, model.TimeEntries: true, model.ARBalances: true, model.TrustBalances: true}
+
+// moneyRows: the table's rows carry a date and an amount of money, which a
+// record of type e has no field for — a ledger read as notes because its
+// memo column looks like a note's body, or as contacts because its client
+// column holds names. A list of contacts may carry a date and a balance
+// (client since, amount owing): it is a ledger only where its names repeat.
+func moneyRows(t *table, e model.Entity) bool {
+	if e == model.Contacts {
+		return ledgerOfNames(t) != nil
+	}
+	f := featuresOf(t)
+	return f.date != nil && f.amount != nil && f.hours == nil
 }
 
 // keepReferenceLinks keeps, between separate files, only the links a

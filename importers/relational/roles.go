@@ -76,8 +76,32 @@ func people(t *table) bool {
 		mails = mails || c.share(c.emails) >= 0.6
 		phones = phones || c.share(c.phones) >= 0.6
 	}
+	if ledgerOfNames(t) != nil {
+		return false
+	}
 	inits := t.pk != nil && t.pk.share(t.pk.initials) >= 0.9
 	return named > 0 && (reach > 0 || named >= 2 || nameCols > 0) || nameCols > 0 && (mails || phones || inits) || mails && named > 0
+}
+
+// ledgerOfNames is the column of names a ledger keeps its lines under: a
+// dated table whose rows carry money and whose column of people's or firms'
+// names repeats down the rows (a client's deposit and its withdrawal, each
+// invoice of a client) — money moving for someone, not a list of people,
+// where each is named once. nil when the table is not such a ledger.
+func ledgerOfNames(t *table) *column {
+	f := featuresOf(t)
+	if f.date == nil || f.amount == nil || f.hours != nil {
+		return nil
+	}
+	for _, c := range t.cols {
+		if c == t.pk || t.linkOf(c) != nil || c.counts == nil || c == f.amount {
+			continue
+		}
+		if c.share(c.names) >= 0.6 && len(c.counts) >= 2 && 5*int64(len(c.counts)) <= 4*c.nonEmpty {
+			return c
+		}
+	}
+	return nil
 }
 
 // lookupish: a small table of codes — few rows, at most three columns
@@ -145,6 +169,8 @@ func featuresOf(t *table) features {
 			f.hours = c // quarter- and tenth-hours, never above a day
 		case c.numeric() && c.share(c.decimals2) >= 0.5 && f.amount == nil:
 			f.amount = c
+		case !c.numeric() && f.amount == nil && moneyColumn(t, c):
+			f.amount = c // "-$64.87", "1.234,50 EUR": money by its form, which pass 1 does not count as numbers
 		case c.prose():
 			if f.prose == nil || c.avgLen() > f.prose.avgLen() {
 				f.prose = c
@@ -383,7 +409,8 @@ func leaf(t *table, qs []*question) {
 	case f.hours != nil && f.date != nil && !(f.span && f.clock != nil):
 		// (a short h:mm beside a time of day is an event's length)
 		t.holds, t.why = "time_entries", fmt.Sprintf("hours (%s) and a date (%s)", f.hours.name, f.date.name)
-	case f.amount != nil && f.date != nil && (linked || strings.HasPrefix(own, "ledger:")):
+	case f.amount != nil && f.date != nil && (linked || strings.HasPrefix(own, "ledger:") || ledgerOfNames(t) != nil):
+		// (a ledger kept under its clients' names links to them by name)
 		t.holds, t.why = "ledger:ar", fmt.Sprintf("an amount (%s) and a date (%s)", f.amount.name, f.date.name)
 		if trust || own == "ledger:trust" {
 			t.holds = "ledger:trust"

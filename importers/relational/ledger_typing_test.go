@@ -1,0 +1,238 @@
+package relational
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"handover/core/model"
+	"handover/importers/mapping"
+)
+
+func TestMoneyValueForms(t *testing.T) {
+	for v, want := range map[string]bool{
+		"1234.50": true, "-£1,234.56": true, "1'234.50 CHF": true, "(USD 75.00)": true, "75,00 €": true,
+		"- $ 12.00": true, "JPY 1200": true, "1.234.567,89": true, "$90": true,
+		"06.03.2024": false, "2024.01.15": false, "10:37": false, "(713) 282-8856": false, "2024-001": false,
+		"M-17": false, "1.5": false, "2619": false, "+44 20 7946 0958": false, "12,34,567.00": false, "": false, "USD": false,
+	} {
+		if ok, _, _ := moneyValue(v); ok != want {
+			t.Errorf("moneyValue(%q) = %v, want %v", v, ok, want)
+		}
+	}
+}
+
+// Hours with a decimal comma are written like money; without a currency a
+// column is money only where some amount is beyond a day's hours.
+func TestDecimalCommaHoursAreNotMoney(t *testing.T) {
+	hours := newColumn("Dauer", 0)
+	fees := newColumn("Honorar", 1)
+	for i := range 20 {
+		hours.add(fmt.Sprintf("%d,%02d", i%6, 25*(i%4)))
+		fees.add(fmt.Sprintf("%d,%02d", 120+i*7, 25*(i%4)))
+	}
+	tab := &table{cols: []*column{hours, fees}}
+	if moneyColumn(tab, hours) {
+		t.Error("hours 0,00–5,75 read as money")
+	}
+	if !moneyColumn(tab, fees) {
+		t.Error("fees 120,00–253,75 not read as money")
+	}
+}
+
+func writeFolder(t *testing.T, files map[string]string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// planOf is the mapping the ingest settles on for file: the mapping's own
+// reading with the pre-pass's hints applied.
+func planOf(t *testing.T, res *Result, paths []string, file string) *mapping.Plan {
+	t.Helper()
+	for _, p := range paths {
+		if filepath.Base(p) != file {
+			continue
+		}
+		read, ok := res.Read(p)
+		if !ok || len(read.Tables) == 0 {
+			t.Fatalf("%s not kept by the pre-pass", file)
+		}
+		tr := read.Tables[0]
+		h, _ := res.Hints(p, &tr.Table)
+		plan, err := mapping.ChooseWithHints(file, tr.Table.Name, tr.Table.Header, tr.Sample, nil, "", h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plan
+	}
+	t.Fatalf("no %s", file)
+	return nil
+}
+
+func analyzeFolder(t *testing.T, paths []string) *Result {
+	t.Helper()
+	res, err := Analyze(context.Background(), paths, Options{Flat: true, Keep: func(string) bool { return true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// targets is each header's target in the plan.
+func targets(p *mapping.Plan) map[string]string {
+	m := map[string]string{}
+	for _, c := range p.Columns {
+		m[c.Header] = c.Target
+	}
+	return m
+}
+
+// An escrow ledger kept under its clients' names, pounds with the sign
+// before the minus, withdrawals in the column left of the receipts: the
+// names repeat down dated rows of money, so it is money held for clients,
+// not a list of them (which would double every client), and what came in
+// is the column with the larger total, wherever it stands.
+func TestLedgerUnderClientNamesIsNotAContactsList(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Posted On;Client Name;Paid Out;Received;Comment\n")
+	clients := []string{"Ngozi Adeyemi", "Harbour Lights Ltd", "Pieter van Dijk", "Mei-Ling Chow", "Siobhan O'Neill", "Tariq Haddad"}
+	for i := range 24 {
+		c := clients[i%len(clients)]
+		if i < len(clients) {
+			fmt.Fprintf(&b, "%02d/01/2025;%s;;£%d,%03d.00;Funds on account\n", 3+i, c, 1+i%3, 250*i)
+		} else {
+			fmt.Fprintf(&b, "%02d/03/2025;%s;-£%d.%02d;;Disbursement\n", 1+i%27, c, 100+13*i, i)
+		}
+	}
+	var people strings.Builder
+	people.WriteString("Full Name,E-mail,Mobile\n")
+	for i, c := range clients {
+		fmt.Fprintf(&people, "%s,person%d@mail.example,07700 900%03d\n", c, i, 100+i)
+	}
+	paths := writeFolder(t, map[string]string{"Escrow.csv": b.String(), "People.csv": people.String()})
+	res := analyzeFolder(t, paths)
+	plan := planOf(t, res, paths, "Escrow.csv")
+	if plan.Entity != "" || plan.Ledger != model.LedgerTrustDeposit {
+		t.Fatalf("Escrow.csv read as %q/%q, want a trust ledger (pre-pass: %+v)", plan.Entity, plan.Ledger, res.Tables)
+	}
+	got := targets(plan)
+	for col, want := range map[string]string{"Received": "ledger.in", "Paid Out": "ledger.out", "Client Name": "client_name"} {
+		if got[col] != want {
+			t.Errorf("Escrow.csv %s target %q, want %s (all: %v)", col, got[col], want, got)
+		}
+	}
+	if p := planOf(t, res, paths, "People.csv"); p.Entity != model.Contacts {
+		t.Errorf("People.csv read as %q, want contacts", p.Entity)
+	}
+}
+
+// A client list may carry a date and an amount (client since, balance
+// owing): each client named once, it stays a list of contacts.
+func TestContactsWithADateAndABalanceStayContacts(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Client Name,Email Address,Client Since,Balance Owing\n")
+	first := []string{"Ngozi", "Pieter", "Mei-Ling", "Tariq", "Aoife", "Kwame", "Ines", "Bartosz"}
+	last := []string{"Adeyemi", "van Dijk", "Chow", "Haddad", "Byrne", "Mensah", "Ferreira", "Nowak"}
+	for i := range 16 {
+		fmt.Fprintf(&b, "%s %s,c%d@mail.example,2019-%02d-%02d,$%d.%02d\n", first[i%8], last[(i+i/8)%8], i, 1+i%12, 1+i, 40*i, i)
+	}
+	var m strings.Builder
+	m.WriteString("Matter,Client,Opened\n")
+	for i := range 8 {
+		fmt.Fprintf(&m, "K%04d,%s %s,2024-02-%02d\n", 10+i, first[i], last[i], 1+i)
+	}
+	paths := writeFolder(t, map[string]string{"Clients.csv": b.String(), "Files.csv": m.String()})
+	res := analyzeFolder(t, paths)
+	if p := planOf(t, res, paths, "Clients.csv"); p.Entity != model.Contacts {
+		t.Errorf("Clients.csv read as %q/%q, want contacts (pre-pass: %+v)", p.Entity, p.Ledger, res.Tables)
+	}
+}
+
+// A ledger whose text column the mapping takes for a note's body (a memo)
+// is still a ledger when each dated row carries money: a note has no place
+// for an amount, and the money would be lost as text.
+func TestLedgerWithAMemoIsNotNotes(t *testing.T) {
+	var mat, led strings.Builder
+	mat.WriteString("File No,Client,Description,Opened\n")
+	for i := range 10 {
+		fmt.Fprintf(&mat, "F/%03d,Client %c Ltd,Boundary dispute,2024-03-%02d\n", 40+i, 'A'+i, 1+i)
+	}
+	led.WriteString("Entered,File No,Note,Debit,Credit\n")
+	for i := range 30 {
+		if i%3 == 0 {
+			fmt.Fprintf(&led, "2024-06-%02d,F/%03d,Payment received with thanks,,\"€ %d.%03d,50\"\n", 1+i%28, 40+i%10, 1+i%4, 10*i)
+		} else {
+			fmt.Fprintf(&led, "2024-05-%02d,F/%03d,Work done this month as agreed with the client,\"€ %d.%03d,00\",\n", 1+i%28, 40+i%10, 2+i%4, 20*i)
+		}
+	}
+	paths := writeFolder(t, map[string]string{"Files.csv": mat.String(), "Postings.csv": led.String()})
+	res := analyzeFolder(t, paths)
+	plan := planOf(t, res, paths, "Postings.csv")
+	if plan.Entity != "" || plan.Ledger == "" || plan.Ledger == model.LedgerTrustDeposit {
+		t.Fatalf("Postings.csv read as %q/%q, want an A/R ledger (pre-pass: %+v)", plan.Entity, plan.Ledger, res.Tables)
+	}
+	got := targets(plan)
+	if got["Debit"] != "ledger.amount" || got["Credit"] != "ledger.paid" || got["File No"] != "matter" {
+		t.Errorf("Postings.csv targets %v, want Debit ledger.amount, Credit ledger.paid, File No matter", got)
+	}
+}
+
+// Two money columns both filled on a row are an amount and what was paid
+// of it, not money in and money out; filled one a row, what came in is the
+// column with the larger total, wherever it stands.
+func TestInOutNeedsOneColumnFilledARow(t *testing.T) {
+	a, b := newColumn("Billed", 0), newColumn("Settled", 1)
+	tab := &table{cols: []*column{a, b}}
+	free := map[*column]bool{a: true, b: true}
+	for i := range 10 {
+		row := []string{fmt.Sprintf("%d.00", 100+i), ""}
+		if i%2 == 0 {
+			row[1] = "50.00"
+		}
+		a.add(row[0])
+		b.add(row[1])
+		tab.sample = append(tab.sample, row)
+	}
+	if in, out := inOut(tab, free); in != nil {
+		t.Errorf("inOut = %s/%s on rows that fill both", in.name, out.name)
+	}
+	tab.sample = [][]string{{"10.00", ""}, {"", "900.00"}, {"25.50", ""}, {"", "75.00"}}
+	in, out := inOut(tab, free)
+	if in != b || out != a {
+		t.Errorf("inOut on columns filled one a row: %v/%v, want Settled (the larger total) in, Billed out", in, out)
+	}
+}
+
+// FuzzMoneyValue: any text reads as money or not without a panic, and
+// what reads as money keeps reading so with a sign or a currency added.
+func FuzzMoneyValue(f *testing.F) {
+	for _, v := range []string{"1234.50", "-$64.87", "1.234,50 EUR", "(USD 75.00)", "10:37", "", ".", "-", "$", "USD", "(", "1'2"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		ok, _, units := moneyValue(v)
+		if units < 0 || units > 100_000 {
+			t.Fatalf("moneyValue(%q) units %d", v, units)
+		}
+		_ = roughAmount(v)
+		if ok {
+			if again, currency, _ := moneyValue("-$" + v); !again || !currency {
+				t.Fatalf("moneyValue(%q) but not with -$ before it", v)
+			}
+		}
+	})
+}
