@@ -49,7 +49,7 @@ func runCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rd, err := readiness.GatherCounted(ctx, ws, time.Now(), res.Counts)
+	rd, err := readiness.GatherAfterCheck(ctx, ws, time.Now(), res.Counts, res.Balances.LinesByKind)
 	if err != nil {
 		return err
 	}
@@ -77,17 +77,13 @@ func writeCheckJSON(w io.Writer, ws *workspace.Workspace, res check.Result, rd r
 	bw.Write(b[:len(b)-1]) // leave the object open for the findings
 	bw.WriteString(`,"findings":[`)
 	first := true
-	err = ws.EachFinding(bgctx(), workspace.FindingFilter{}, func(f workspace.StoredFinding) error {
+	err = ws.EachFindingJSON(bgctx(), workspace.FindingFilter{}, func(object []byte) error {
 		if !first {
 			bw.WriteByte(',')
 		}
 		first = false
-		fb, err := json.Marshal(f)
-		if err != nil {
-			return err
-		}
-		bw.Write(fb)
-		return nil
+		_, err := bw.Write(object)
+		return err
 	})
 	if err != nil {
 		return err

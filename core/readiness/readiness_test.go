@@ -3,10 +3,12 @@ package readiness
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"handover/core/balances"
 	"handover/core/model"
 	"handover/core/workspace"
 )
@@ -58,6 +60,16 @@ func TestBannerCutoffAndNotMigratedCounts(t *testing.T) {
 	}
 	if got["Invoices and A/R ledger lines"] != 1 || got["Payments"] != 1 || got["Billed time entries"] != 1 || got["Billable rates"] != -1 {
 		t.Fatalf("not migrated = %+v", r.NotMigrate)
+	}
+	// after a check, the ledger lines it counted recomputing the balances
+	// stand for the walk: the same list
+	bs, err := balances.Recompute(ctx, ws, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := ws.Counts(ctx)
+	if after, err := GatherAfterCheck(ctx, ws, now, c, bs.LinesByKind); err != nil || !reflect.DeepEqual(after.NotMigrate, r.NotMigrate) {
+		t.Fatalf("after a check: %+v (%v), want %+v", after.NotMigrate, err, r.NotMigrate)
 	}
 
 	if err := Acknowledge(ctx, ws, " ", exported, now); err == nil {

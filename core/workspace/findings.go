@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"handover/core/model"
@@ -146,7 +147,38 @@ func (w *Workspace) EachFinding(ctx context.Context, f FindingFilter, fn func(St
 	return w.scanFindings(ctx, q, args, fn)
 }
 
+// EachFindingJSON streams the findings EachFinding would, each as the JSON
+// object json.Marshal makes of it, byte for byte, without decoding its
+// detail: the detail is stored as JSON and copied through. (Decoding every
+// detail into a map and encoding it again was 1.6 s of `handover check
+// --json` on a million-row firm's 223 MB of findings.) The slice is reused:
+// fn must not keep it.
+func (w *Workspace) EachFindingJSON(ctx context.Context, f FindingFilter, fn func(object []byte) error) error {
+	where, args := f.where()
+	q := `SELECT ` + findingColumns + ` FROM findings` + where + findingOrder
+	if f.Limit > 0 {
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	}
+	var buf []byte
+	return w.scanFindingRows(ctx, q, args, func(s StoredFinding, det string) error {
+		buf = s.appendJSON(buf[:0], det)
+		return fn(buf)
+	})
+}
+
 func (w *Workspace) scanFindings(ctx context.Context, q string, args []any, fn func(StoredFinding) error) error {
+	return w.scanFindingRows(ctx, q, args, func(s StoredFinding, det string) error {
+		if !emptyDetail(det) {
+			json.Unmarshal([]byte(det), &s.Detail)
+		}
+		return fn(s)
+	})
+}
+
+// scanFindingRows reads findingColumns rows, handing each finding over with
+// its detail still encoded (s.Detail is nil).
+func (w *Workspace) scanFindingRows(ctx context.Context, q string, args []any, fn func(s StoredFinding, detail string) error) error {
 	rows, err := w.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
@@ -159,14 +191,63 @@ func (w *Workspace) scanFindings(ctx context.Context, q string, args []any, fn f
 			&s.Field, &s.Value, &s.Message, &s.Fix, &det); err != nil {
 			return err
 		}
-		if det != "{}" && det != "" {
-			json.Unmarshal([]byte(det), &s.Detail)
-		}
-		if err := fn(s); err != nil {
+		if err := fn(s, det); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// emptyDetail tells a stored detail that decodes to no map entries: the
+// writers store "{}" for none.
+func emptyDetail(det string) bool { return det == "" || det == "{}" || det == "null" }
+
+// appendJSON appends json.Marshal(s) with det, the stored detail, in place
+// of s.Detail. det is copied as stored when it is what encoding the decoded
+// map again would give (an object written by json.Marshal, as every writer
+// here stores it); anything else goes the long way round, so the output is
+// json.Marshal's whatever the project holds.
+func (s StoredFinding) appendJSON(b []byte, det string) []byte {
+	b = append(b, `{"rule":`...)
+	b = appendJSONString(b, s.Rule)
+	b = append(b, `,"severity":`...)
+	b = appendJSONString(b, string(s.Severity))
+	for _, f := range [...]struct{ name, v string }{{`,"entity":`, string(s.Entity)}, {`,"record":`, s.RecordKey}, {`,"source":`, s.Source}} {
+		if f.v != "" {
+			b = append(b, f.name...)
+			b = appendJSONString(b, f.v)
+		}
+	}
+	if s.Row != 0 {
+		b = append(b, `,"row":`...)
+		b = strconv.AppendInt(b, s.Row, 10)
+	}
+	for _, f := range [...]struct{ name, v string }{{`,"field":`, s.Field}, {`,"value":`, s.Value}} {
+		if f.v != "" {
+			b = append(b, f.name...)
+			b = appendJSONString(b, f.v)
+		}
+	}
+	b = append(b, `,"message":`...)
+	b = appendJSONString(b, s.Message)
+	if s.Fix != "" {
+		b = append(b, `,"fix":`...)
+		b = appendJSONString(b, s.Fix)
+	}
+	if !emptyDetail(det) {
+		if !canonicalDetail(det) {
+			var m map[string]any
+			json.Unmarshal([]byte(det), &m)
+			if len(m) == 0 {
+				return append(b, '}')
+			}
+			re, _ := json.Marshal(m)
+			det = string(re)
+		}
+		b = append(b, `,"detail":`...)
+		b = append(b, det...)
+	}
+	return append(b, '}')
 }
 
 // FindingCursor is a place in the findings list: the sort key of the

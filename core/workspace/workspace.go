@@ -27,6 +27,9 @@ import (
 type Workspace struct {
 	db   *sql.DB
 	path string
+	// verifiedAt is when the file was last read through by quick_check (at
+	// this open, or at an earlier one of the same file: see cleanClose).
+	verifiedAt time.Time
 }
 
 // Errors a caller may want to tell apart.
@@ -67,20 +70,20 @@ func Create(path string) (*Workspace, error) {
 		os.Remove(path)
 		return nil, fmt.Errorf("cannot create the project file %s: %w", path, err)
 	}
-	return open(path)
+	return open(path, time.Now()) // a file just written has nothing to verify
 }
 
 // Open opens an existing project, carrying an older schema forward.
 func Open(path string) (*Workspace, error) {
-	version, err := inspect(path)
+	in, err := inspect(path)
 	if err != nil {
 		return nil, err
 	}
-	w, err := open(path)
+	w, err := open(path, in.verifiedAt)
 	if err != nil {
 		return nil, err
 	}
-	if err := w.migrate(version); err != nil {
+	if err := w.migrate(in.version); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -110,7 +113,8 @@ func (w *Workspace) DB() *sql.DB { return w.db }
 
 // Close folds the write-ahead log back into the main file and leaves the
 // project as one self-contained file (easy to copy or back up) while the app
-// is not running.
+// is not running, marked as closed cleanly (cleanClose) when this was the
+// only connection to it.
 func (w *Workspace) Close() error {
 	if w == nil || w.db == nil {
 		return nil
@@ -120,15 +124,19 @@ func (w *Workspace) Close() error {
 	if err != nil {
 		return err
 	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: w.path}).EscapedPath()+"?_pragma=busy_timeout(10000)")
+	db, err := openRaw(w.path)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if _, err := db.Exec(`PRAGMA journal_mode = DELETE`); err != nil {
+	var mode string
+	if err := db.QueryRow(`PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil {
+		db.Close()
 		return fmt.Errorf("closing %s: %w", w.path, err)
 	}
-	return nil
+	if mode != "delete" || w.verifiedAt.IsZero() {
+		return db.Close() // still open elsewhere: no mark, the next open verifies
+	}
+	return w.markClean(db)
 }
 
 func dsn(path string, readOnly bool) string {
@@ -144,7 +152,7 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-func open(path string) (*Workspace, error) {
+func open(path string, verifiedAt time.Time) (*Workspace, error) {
 	db, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -153,54 +161,77 @@ func open(path string) (*Workspace, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &Workspace{db: db, path: path}, nil
+	return &Workspace{db: db, path: path, verifiedAt: verifiedAt}, nil
+}
+
+// inspection is what inspect learnt of a project file.
+type inspection struct {
+	version    int
+	verifiedAt time.Time // when quick_check last read the file through
+	verified   bool      // quick_check ran in this inspect (not skipped on a clean close)
 }
 
 // inspect checks, without writing anything, that path is a Handover project
 // this build can open, and returns its schema version.
-func inspect(path string) (int, error) {
+//
+// A damaged file — by a bad disk, a copy cut short, a program other than
+// SQLite writing into it — is refused here with a plain message rather than
+// failing somewhere in the middle of a run: PRAGMA quick_check reads every
+// page (1-2 s for a million-row project). A file in exactly the state a
+// Handover's Close left it in, and verified within reverifyAfter, is not
+// read through again (cleanClose says how that is known).
+func inspect(path string) (inspection, error) {
+	var in inspection
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return 0, fmt.Errorf("%s does not exist: check the name, or start a new migration", path)
+			return in, fmt.Errorf("%s does not exist: check the name, or start a new migration", path)
 		}
-		return 0, fmt.Errorf("cannot read %s: %w", path, err)
+		return in, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	head := make([]byte, 100)
 	n, _ := io.ReadFull(f, head)
+	st, statErr := f.Stat()
 	f.Close()
 	if n < 100 || !bytes.HasPrefix(head, []byte("SQLite format 3\x00")) {
-		return 0, fmt.Errorf("%s: %w (it is not a SQLite database); open a .handover file made by Handover", path, ErrNotProject)
+		return in, fmt.Errorf("%s: %w (it is not a SQLite database); open a .handover file made by Handover", path, ErrNotProject)
 	}
 	appID := uint32(head[68])<<24 | uint32(head[69])<<16 | uint32(head[70])<<8 | uint32(head[71])
 	if appID != applicationID {
-		return 0, fmt.Errorf("%s: %w (it is a database made by another program); open a .handover file made by Handover", path, ErrNotProject)
+		return in, fmt.Errorf("%s: %w (it is a database made by another program); open a .handover file made by Handover", path, ErrNotProject)
 	}
 	db, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
+		return in, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
 	}
 	defer db.Close()
-	var check string
-	if err := db.QueryRow(`PRAGMA quick_check`).Scan(&check); err != nil || check != "ok" {
-		if err == nil {
-			err = errors.New(check)
+	if statErr == nil {
+		in.verifiedAt = cleanClose(path, head, st, db, time.Now())
+	}
+	if in.verifiedAt.IsZero() {
+		var check string
+		if err := db.QueryRow(`PRAGMA quick_check`).Scan(&check); err != nil || check != "ok" {
+			if err == nil {
+				err = errors.New(check)
+			}
+			return in, fmt.Errorf("%s: %w (%v); restore it from a backup, or start again from the original export files", path, ErrCorrupt, err)
 		}
-		return 0, fmt.Errorf("%s: %w (%v); restore it from a backup, or start again from the original export files", path, ErrCorrupt, err)
+		in.verifiedAt, in.verified = time.Now(), true
 	}
 	var v string
 	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("%s: %w (no schema version: %v)", path, ErrCorrupt, err)
+		return in, fmt.Errorf("%s: %w (no schema version: %v)", path, ErrCorrupt, err)
 	}
 	version, err := strconv.Atoi(v)
 	if err != nil || version < 1 {
-		return 0, fmt.Errorf("%s: %w (bad schema version %q)", path, ErrCorrupt, v)
+		return in, fmt.Errorf("%s: %w (bad schema version %q)", path, ErrCorrupt, v)
 	}
 	if version > SchemaVersion {
-		return 0, fmt.Errorf("%s: %w (file version %d, this Handover knows up to %d): install the latest Handover to open it",
+		return in, fmt.Errorf("%s: %w (file version %d, this Handover knows up to %d): install the latest Handover to open it",
 			path, ErrTooNew, version, SchemaVersion)
 	}
-	return version, nil
+	in.version = version
+	return in, nil
 }
 
 func (w *Workspace) migrate(from int) error { return w.migrateTo(from, SchemaVersion) }

@@ -34,6 +34,7 @@ func main() {
 	mem := flag.String("memprofile", "", "write a heap profile here when the per-record rules are done (the most the check holds)")
 	whole := flag.Bool("cli", false, "run all of `handover check --json` (open, check, readiness, the findings as JSON to nowhere) instead of check.Run alone")
 	dump := flag.String("findings", "", "write every finding the check left (folded ones too), in the order written, to this file: two runs' lists compare with cmp")
+	reopen := flag.Bool("closed", false, "open and close the copy once before measuring, as any earlier Handover command (the bench's cutoff) leaves it: a fresh copy is verified with quick_check on its first open, a project Handover closed is not")
 	flag.Parse()
 	if *ws == "" {
 		flag.Usage()
@@ -49,6 +50,15 @@ func main() {
 	cp := filepath.Join(tmp, filepath.Base(*ws))
 	if err := copyFile(*ws, cp); err != nil {
 		fail(err)
+	}
+	if *reopen {
+		w, err := workspace.Open(cp)
+		if err != nil {
+			fail(err)
+		}
+		if err := w.Close(); err != nil {
+			fail(err)
+		}
 	}
 	if *whole {
 		runCLI(cp, *cpu)
