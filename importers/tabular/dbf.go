@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -57,8 +58,9 @@ type dbfReader struct {
 	i         int64
 	buf       []byte
 	dec       *encoding.Decoder
-	asciiSame bool // dec maps every ASCII byte to itself: ASCII text needs no decoding
-	tail      bool // partial last record pending
+	asciiSame bool         // dec maps every ASCII byte to itself: ASCII text needs no decoding
+	byteText  *[256]string // a single-byte code page's text of each byte (nil for others)
+	tail      bool         // partial last record pending
 }
 
 // ErrBadDBF wraps header problems.
@@ -189,6 +191,7 @@ func newDBFReader(f *os.File, path string, opts Options) (*dbfReader, error) {
 
 	// Code page.
 	ldid := h[29]
+	var cm *charmap.Charmap // the decoder's code page when it is a single-byte one
 	switch {
 	case opts.Encoding != "":
 		e, ok := encodingByName(opts.Encoding)
@@ -198,23 +201,25 @@ func newDBFReader(f *os.File, path string, opts Options) (*dbfReader, error) {
 		r.info.Encoding = normEncodingName(opts.Encoding)
 		if e != nil {
 			r.dec = e.NewDecoder()
+			cm, _ = e.(*charmap.Charmap)
 		}
 	default:
 		if cp, ok := dbfCodePages[ldid]; ok && cp.cm != nil {
-			r.info.Encoding, r.dec = cp.name, cp.cm.NewDecoder()
+			r.info.Encoding, r.dec, cm = cp.name, cp.cm.NewDecoder(), cp.cm
 			r.info.Guessed["encoding"] = fmt.Sprintf("%s (code-page mark 0x%02X in the table header)", cp.name, ldid)
 		} else if ok {
 			return nil, fmt.Errorf("the table uses code page %s, which this program cannot decode yet; export it to CSV as UTF-8 and add the CSV", cp.name)
 		} else if r.vfp {
-			r.info.Encoding, r.dec = "windows-1252", charmap.Windows1252.NewDecoder()
+			r.info.Encoding, r.dec, cm = "windows-1252", charmap.Windows1252.NewDecoder(), charmap.Windows1252
 			r.info.Guessed["encoding"] = fmt.Sprintf("windows-1252 (no known code-page mark (0x%02X); Visual FoxPro tables are usually Windows ANSI)", ldid)
 		} else {
-			r.info.Encoding, r.dec = "cp437", charmap.CodePage437.NewDecoder()
+			r.info.Encoding, r.dec, cm = "cp437", charmap.CodePage437.NewDecoder(), charmap.CodePage437
 			r.info.Guessed["encoding"] = fmt.Sprintf("cp437 (no known code-page mark (0x%02X); dBase/FoxPro for DOS tables are usually DOS code page 437)", ldid)
 		}
 	}
 
 	r.asciiSame = keepsASCII(r.dec)
+	r.byteText = byteTable(cm)
 
 	// Memo file.
 	hasMemo := false
@@ -360,6 +365,18 @@ func (r *dbfReader) text(b []byte) string {
 	if r.asciiSame && asciiBytes(b) {
 		return string(b) // most of a table's text: one copy instead of two
 	}
+	if r.byteText != nil { // one string built, not the decoder's buffer and then a copy
+		n := 0
+		for _, c := range b {
+			n += len(r.byteText[c])
+		}
+		var sb strings.Builder
+		sb.Grow(n)
+		for _, c := range b {
+			sb.WriteString(r.byteText[c])
+		}
+		return sb.String()
+	}
 	out, err := r.dec.Bytes(b)
 	if err != nil {
 		return strings.ToValidUTF8(string(b), "\uFFFD")
@@ -379,6 +396,25 @@ func keepsASCII(dec *encoding.Decoder) bool {
 	}
 	out, err := dec.Bytes(all)
 	return err == nil && bytes.Equal(out, all)
+}
+
+// byteTable is each byte's text through cm's decoder: a single-byte code
+// page decodes each byte on its own, so a text's decoding is its bytes'
+// texts end to end. It is nil when a byte does not decode cleanly.
+func byteTable(cm *charmap.Charmap) *[256]string {
+	if cm == nil {
+		return nil
+	}
+	dec := cm.NewDecoder()
+	var t [256]string
+	for c := range t {
+		out, err := dec.Bytes([]byte{byte(c)})
+		if err != nil || !utf8.Valid(out) {
+			return nil
+		}
+		t[c] = string(out)
+	}
+	return &t
 }
 
 func asciiBytes(b []byte) bool {
@@ -427,7 +463,7 @@ func (r *dbfReader) decode(rec []byte) ([]string, string) {
 func (r *dbfReader) value(fd dbfField, raw, rec []byte) (string, error) {
 	switch fd.typ {
 	case 'C':
-		return r.text(bytes.TrimRight(raw, " \x00")), nil
+		return r.text(trimPad(raw)), nil
 	case 'V':
 		if r.bit(rec, fd.varBit) {
 			n := int(raw[len(raw)-1])
@@ -435,7 +471,7 @@ func (r *dbfReader) value(fd dbfField, raw, rec []byte) (string, error) {
 				raw = raw[:n]
 			}
 		}
-		return r.text(bytes.TrimRight(raw, " \x00")), nil
+		return r.text(trimPad(raw)), nil
 	case 'Q':
 		if r.bit(rec, fd.varBit) {
 			n := int(raw[len(raw)-1])
@@ -447,6 +483,9 @@ func (r *dbfReader) value(fd dbfField, raw, rec []byte) (string, error) {
 	case 'N', 'F':
 		return strings.TrimSpace(string(bytes.Trim(raw, "\x00"))), nil
 	case 'D':
+		if iso, ok := dateDigits(raw); ok {
+			return iso, nil
+		}
 		s := strings.TrimSpace(string(bytes.Trim(raw, "\x00")))
 		if s == "" || s == "00000000" {
 			return "", nil
@@ -487,7 +526,61 @@ func (r *dbfReader) value(fd dbfField, raw, rec []byte) (string, error) {
 	case 'M', 'G', 'P', 'W':
 		return r.memoValue(fd, raw)
 	}
-	return r.text(bytes.TrimRight(raw, " \x00")), nil
+	return r.text(trimPad(raw)), nil
+}
+
+// trimPad is bytes.TrimRight(b, " \x00"): the padding after a text value.
+func trimPad(b []byte) []byte {
+	n := len(b)
+	for n > 0 && (b[n-1] == ' ' || b[n-1] == 0) {
+		n--
+	}
+	return b[:n]
+}
+
+// dateDigits reads the usual D value, eight digits YYYYMMDD naming a real
+// day, as time.Parse and Format would ("2024-03-09"); ok is false for
+// anything else (blank, padded, impossible), which the general path reads.
+func dateDigits(raw []byte) (string, bool) {
+	if len(raw) != 8 {
+		return "", false
+	}
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return "", false
+		}
+	}
+	num := func(b []byte) int {
+		n := 0
+		for _, c := range b {
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d := num(raw[:4]), num(raw[4:6]), num(raw[6:])
+	if m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return "", false
+	}
+	var b [10]byte
+	copy(b[:4], raw[:4])
+	b[4] = '-'
+	copy(b[5:7], raw[4:6])
+	b[7] = '-'
+	copy(b[8:], raw[6:])
+	return string(b[:]), true
+}
+
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 func currency(v int64) string {

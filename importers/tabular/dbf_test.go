@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/Valentin-Kaiser/go-dbase/dbase"
 	"golang.org/x/text/encoding/charmap"
@@ -289,4 +291,89 @@ func TestASCIIShortcutOnlyForCodePagesThatKeepASCII(t *testing.T) {
 			t.Errorf("%s must not take the ASCII shortcut", name)
 		}
 	}
+}
+
+// The reader's shortcuts give the general path's answers: dates of eight
+// digits as time.Parse and Format read them, padding trimmed as
+// bytes.TrimRight does, and a code page's text through its byte table as
+// through its decoder.
+func TestDBFShortcutsMatchTheGeneralPath(t *testing.T) {
+	for y := 0; y <= 2400; y += 1 {
+		if y > 30 && y < 1580 && y%97 != 0 {
+			continue
+		}
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				checkDateDigits(t, []byte(fmt.Sprintf("%04d%02d%02d", y, m, d)))
+			}
+		}
+	}
+	for _, s := range []string{"", "2024031", "2024-3-9", " 2024031", "20240309 ", "2024030\x00", "+2024030", "99991231", "00000000", "00000229"} {
+		checkDateDigits(t, []byte(s))
+	}
+	for _, s := range []string{"", " ", "\x00", "a", "a \x00 \x00", " a", "\x00a\x00", "a\t"} {
+		if got, want := trimPad([]byte(s)), bytes.TrimRight([]byte(s), " \x00"); !bytes.Equal(got, want) {
+			t.Errorf("trimPad(%q) = %q, want %q", s, got, want)
+		}
+	}
+	rng := rand.New(rand.NewSource(1))
+	cms := []*charmap.Charmap{charmap.Windows1252, charmap.CodePage437, charmap.CodePage850}
+	for _, cp := range dbfCodePages {
+		if cp.cm != nil {
+			cms = append(cms, cp.cm)
+		}
+	}
+	for _, cm := range cms {
+		r := &dbfReader{dec: cm.NewDecoder(), byteText: byteTable(cm)}
+		if r.byteText == nil {
+			t.Fatalf("%v: no byte table", cm)
+		}
+		for i := 0; i < 2000; i++ {
+			b := make([]byte, rng.Intn(30))
+			rng.Read(b)
+			want, err := cm.NewDecoder().Bytes(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.text(b); got != string(want) {
+				t.Errorf("%v: text(%q) = %q, the decoder %q", cm, b, got, want)
+			}
+		}
+	}
+}
+
+func checkDateDigits(t *testing.T, raw []byte) {
+	t.Helper()
+	got, ok := dateDigits(raw)
+	tm, err := time.Parse("20060102", string(raw))
+	if ok != (err == nil) || ok && got != tm.Format("2006-01-02") {
+		t.Errorf("dateDigits(%q) = %q, %v; time.Parse: %v, %v", raw, got, ok, tm, err)
+	}
+}
+
+func FuzzDBFDateDigits(f *testing.F) {
+	for _, s := range []string{"20240309", "20230229", "20240229", "00000000", "1999 231", "99991231"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if got, ok := dateDigits(raw); ok {
+			tm, err := time.Parse("20060102", string(raw))
+			if err != nil || got != tm.Format("2006-01-02") {
+				t.Errorf("dateDigits(%q) = %q; time.Parse: %v, %v", raw, got, tm, err)
+			}
+		} else if len(raw) == 8 && asciiDigits(raw) {
+			if _, err := time.Parse("20060102", string(raw)); err == nil {
+				t.Errorf("dateDigits(%q) refused a date time.Parse reads", raw)
+			}
+		}
+	})
+}
+
+func asciiDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
