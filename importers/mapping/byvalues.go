@@ -20,6 +20,30 @@ func (o *readingObs) observeWord(v string) {
 	if len(v) > 20 || !hasLetter(v) {
 		return
 	}
+	var buf [20]byte // ASCII v without spaces, hyphens and underscores, lower-cased
+	w := buf[:0]
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= 0x80:
+			o.observeText(v)
+			return
+		case c == ' ' || c == '-' || c == '_':
+		case c >= 'A' && c <= 'Z':
+			w = append(w, c+'a'-'A')
+		default:
+			w = append(w, c)
+		}
+	}
+	if _, ok := defaultValues["status"][string(w)]; ok {
+		o.matterStatus++
+	}
+	if _, ok := defaultValues["task.status"][string(w)]; ok {
+		o.taskStatus++
+	}
+}
+
+// observeText is observeWord for a value with other letters than ASCII.
+func (o *readingObs) observeText(v string) {
 	w := strings.ToLower(wordJoiner.Replace(v))
 	for i := 0; i < len(w); i++ {
 		if w[i] >= 0x80 { // accents: fold as the value maps' keys are folded

@@ -1,7 +1,11 @@
 package mapping
 
 import (
+	"math/rand"
+	"sort"
+	"strings"
 	"testing"
+	"unicode"
 
 	"handover/core/model"
 )
@@ -99,5 +103,48 @@ func TestForeignStatusWords(t *testing.T) {
 		if s := o.Records[0].Data.(*model.Task).Status; s != twant[i] {
 			t.Errorf("task %q → %q, want %q", trows[i][2], s, twant[i])
 		}
+	}
+}
+
+// observeWord's ASCII path counts what the general one (observeText, which
+// any value may take) counts: status words in every case and spacing.
+func TestObserveWordCountsAsTheGeneralPath(t *testing.T) {
+	var words []string
+	for _, m := range []string{"status", "task.status"} {
+		for w := range defaultValues[m] {
+			words = append(words, w)
+		}
+	}
+	if len(words) < 5 {
+		t.Fatalf("only %d status words", len(words))
+	}
+	sort.Strings(words)
+	rng := rand.New(rand.NewSource(1))
+	seps := []string{"", " ", "-", "_", ".", "/", "  "}
+	hits := 0
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for _, c := range words[rng.Intn(len(words))] {
+			if rng.Intn(3) == 0 {
+				c = unicode.ToUpper(c)
+			}
+			b.WriteRune(c)
+			if rng.Intn(6) == 0 {
+				b.WriteString(seps[rng.Intn(len(seps))])
+			}
+		}
+		v := b.String()
+		var fast, general readingObs
+		fast.observeWord(v)
+		if len(v) <= 20 && hasLetter(v) { // observeWord's own bounds
+			general.observeText(v)
+		}
+		if fast != general {
+			t.Fatalf("observeWord(%q) counted %+v, the general path %+v", v, fast, general)
+		}
+		hits += fast.matterStatus + fast.taskStatus
+	}
+	if hits < 1000 {
+		t.Fatalf("only %d of the values were counted as status words", hits)
 	}
 }

@@ -201,3 +201,41 @@ func FuzzPlainCents(f *testing.F) {
 		}
 	})
 }
+
+// The rune table (fold.go) must give the full form's answer: every rune
+// below foldEnd alone, beside each other and beside combining marks of
+// every class (which send a string back to the full form).
+func TestNormalizeByTableMatchesTheFullForm(t *testing.T) {
+	for _, s := range []string{"José", "Müller", "Łódź", "Ærøskøbing", "Straße", "Ωμέγα", "Фёдор", "ǅ", "ǘ"} {
+		if _, ok := foldByTable(s); !ok {
+			t.Errorf("%q is not folded by the table", s)
+		}
+	}
+	marks := []string{"\u0301", "\u0308", "\u0316", "\u0344", "\u0345", "\u05b0", "\u093c", "\u0e38", "\u1dc0", "\u20d0", "\u0903"}
+	var runes []string
+	for r := rune(0); r < foldEnd+0x40; r++ {
+		runes = append(runes, string(r))
+	}
+	for i, s := range runes {
+		for _, v := range []string{s, s + runes[(i*7+3)%len(runes)], "a" + s + marks[i%len(marks)], s + marks[i%len(marks)] + s} {
+			if got, want := Normalize(v), oracleNormalize(v); got != want {
+				t.Errorf("Normalize(%q) = %q, want %q", v, got, want)
+			}
+		}
+	}
+	rng := rand.New(rand.NewSource(2))
+	pieces := append([]string{"\xff", "\xc3", "\xa9", "K", "İ", "ﬁ", "Å"}, marks...)
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for n := rng.Intn(10); n > 0; n-- {
+			if rng.Intn(4) == 0 {
+				b.WriteString(pieces[rng.Intn(len(pieces))])
+			} else {
+				b.WriteString(runes[rng.Intn(len(runes))])
+			}
+		}
+		if got, want := Normalize(b.String()), oracleNormalize(b.String()); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", b.String(), got, want)
+		}
+	}
+}

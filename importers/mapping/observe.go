@@ -56,6 +56,16 @@ func hasLetter(v string) bool {
 	return false
 }
 
+// hasDigit is strings.ContainsAny(v, "0123456789").
+func hasDigit(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= '0' && v[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
 // monthish reports a value Excel made out of an identifier ("1-Jan", "Jan-01", "16-Jan-01").
 func monthish(v string) bool {
 	w, _, ok := monthLabel(v)
@@ -286,7 +296,7 @@ func (o *colObs) observe(v string) {
 	o.nonEmpty++
 	o.rd.observe(v)
 	o.rd.observeWord(v)
-	if len(v) > 40 || !strings.ContainsAny(v, "0123456789") {
+	if len(v) > 40 || !hasDigit(v) {
 		return // no date, amount or identifier evidence in text without digits
 	}
 	// Evidence is kept for every column, whatever its target, so a later

@@ -9,9 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"handover/core/model"
 	"handover/importers/profiles"
@@ -263,15 +260,10 @@ func Normalize(s string) string {
 		}
 		return string(b)
 	}
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		}
+	if f, ok := foldByTable(s); ok { // accented Latin, Greek, Cyrillic (fold.go)
+		return f
 	}
-	return b.String()
+	return foldNFD(s)
 }
 
 // asciiAlnum reports whether s is all ASCII, and how many letters and digits it has.

@@ -246,6 +246,13 @@ var noWords = map[string]bool{"n": true, "no": true, "false": true, "0": true, "
 
 // yesNo returns (value, known).
 func yesNo(s string) (bool, bool) {
+	var buf [16]byte
+	if n, ok := lowerASCII(&buf, s); ok { // the usual short ASCII value, read without allocating
+		if yesWords[string(buf[:n])] {
+			return true, true
+		}
+		return false, noWords[string(buf[:n])] || n == 0
+	}
 	w := strings.ToLower(strings.TrimSpace(s))
 	if yesWords[w] {
 		return true, true
@@ -259,6 +266,37 @@ func yesNo(s string) (bool, bool) {
 		}
 	}
 	return false, false
+}
+
+// lowerASCII writes strings.ToLower(strings.TrimSpace(s)) into buf and
+// says how long it is; ok is false when s is not ASCII or is too long.
+func lowerASCII(buf *[16]byte, s string) (n int, ok bool) {
+	i, j := 0, len(s)
+	for i < j && asciiSpace(s[i]) {
+		i++
+	}
+	for j > i && asciiSpace(s[j-1]) {
+		j--
+	}
+	if j-i > len(buf) {
+		return 0, false
+	}
+	for k := i; k < j; k++ {
+		c := s[k]
+		if c >= 0x80 {
+			return 0, false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return n, true
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 func isASCII(s string) bool {
