@@ -385,3 +385,98 @@ func clioLabel(kind, raw string) string {
 	}
 	return "Other"
 }
+
+// ReadAmount reads v as money when its own form says it is money and how to
+// read it: a currency sign or code around it ("-$24.37", "275,00 CHF",
+// "USD $1,757.50", "(€ 12,50)") or exactly two decimals ("1.234,50",
+// "1,234.50"). The decimal mark is told by the value, as the mapping's
+// observation tells a column's: a comma with one or two digits after it and
+// no point, or a comma after the last point. ok is false for anything else —
+// a bare whole number (an id, a count), a reference with a letter in front
+// (R20575, M-17), a date, a time or a phone number — so a column of such
+// values is never taken for money by this reading. twoDecimals says the
+// value was written with exactly two decimals.
+func ReadAmount(v string) (cents model.Cents, twoDecimals, ok bool) {
+	v = strings.TrimSpace(v)
+	if len(v) < 2 || len(v) > 32 {
+		return 0, false, false
+	}
+	digit, sign, upper := false, false, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z', c == '/', c == ':', c == '@', c == '#', c == '%':
+			return 0, false, false // words, dates, times, addresses: not an amount
+		case c == '$' || c >= 0x80:
+			sign = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		}
+	}
+	if !digit {
+		return 0, false, false
+	}
+	// the number as written, without a code, sign or bracket after it
+	n := len(v)
+	for n > 0 {
+		if c := v[n-1]; c == ')' || c == '-' || c == '+' || c == ' ' || c >= 'A' && c <= 'Z' || c >= 0x80 {
+			n--
+			continue
+		}
+		break
+	}
+	comma := n >= 3 && v[n-3] == ','
+	twoDecimals = n >= 4 && (v[n-3] == '.' || comma) && v[n-2] >= '0' && v[n-2] <= '9' && v[n-1] >= '0' && v[n-1] <= '9'
+	if !sign && upper {
+		sign = currencyCode(codeAround(v))
+	}
+	if !sign && !twoDecimals {
+		return 0, false, false // a bare number or a reference: the form does not say money
+	}
+	// the decimal mark as the value shows it: a comma with two digits after
+	// it, or a comma after the last point ("1.234,5")
+	if !twoDecimals {
+		comma = decimalSep(v, ',', '.') && !strings.Contains(v, ".") ||
+			strings.Contains(v, ".") && strings.Contains(v, ",") && strings.LastIndex(v, ",") > strings.LastIndex(v, ".")
+	}
+	c, err := ParseCents(v, comma)
+	if err != nil {
+		return 0, false, false
+	}
+	return c, twoDecimals, true
+}
+
+// codeAround is the letters written before or after an amount ("USD" in
+// "USD 1,234.50" or "(USD 12.50)", "CHF" in "275,00 CHF").
+func codeAround(v string) string {
+	i := 0
+	for i < len(v) && (v[i] == '(' || v[i] == '-' || v[i] == '+' || v[i] == ' ') {
+		i++
+	}
+	j := i
+	for j < len(v) && (v[j] >= 'A' && v[j] <= 'Z' || v[j] == '.') {
+		j++
+	}
+	if j > i {
+		return v[i:j]
+	}
+	e := len(v)
+	for e > 0 && (v[e-1] == ')' || v[e-1] == '-' || v[e-1] == ' ') {
+		e--
+	}
+	b := e
+	for b > 0 && v[b-1] >= 'A' && v[b-1] <= 'Z' {
+		b--
+	}
+	return v[b:e]
+}
+
+// currencyCode: an ISO-style code or a sign written beside an amount.
+func currencyCode(s string) bool {
+	switch s {
+	case "USD", "CAD", "AUD", "EUR", "GBP", "CHF", "Fr.", "R$", "$", "€", "£":
+		return true
+	}
+	return false
+}

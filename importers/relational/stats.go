@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"handover/importers/internal/bytescan"
+	"handover/importers/mapping"
 )
 
 // maxDistinct caps the values remembered per column: past it the column can
@@ -172,6 +173,22 @@ func (c *column) add(v string) {
 		c.fracs++
 		if k.flags&classDec2 != 0 {
 			c.decimals2++
+		}
+	} else if cents, two, ok := mapping.ReadAmount(v); ok {
+		// money written with its sign or code ("-$24.37", "275,00 CHF",
+		// "USD $1,757.50"): a number as the mapping will read it
+		c.nums++
+		if cents%100 != 0 || two {
+			c.fracs++
+		}
+		if two {
+			c.decimals2++
+		}
+		if f := abs(float64(cents) / 100); f != 0 {
+			c.maxNum = max(c.maxNum, f)
+			if c.minNum == 0 || f < c.minNum {
+				c.minNum = f
+			}
 		}
 	}
 	if c.nums > 0 && k.flags&classParsed != 0 {
