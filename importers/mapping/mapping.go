@@ -144,25 +144,28 @@ type Plan struct {
 	Lookup     string     `json:",omitempty"` // a lookup table's reason: its rows decode codes, not migrated
 	Why        string     `json:",omitempty"` // why a pre-pass gave the table its type (ChooseWithHints)
 
-	decode      map[int]map[string]string // by source column index: legacy key → parent's reference form
-	refKinds    map[string]string         // link target → model.Ref kind of its decoded values
-	prof        *profile
-	kind        string
-	values      map[string]map[string]string
-	headerless  bool
-	obs         []colObs
-	rows        int
-	finished    bool
-	decComma    []bool
-	order       []string
-	ambiguous   []bool
-	userOrder   map[string]string // header → order the user chose
-	normHeader  []string
-	strays      []strayMemo                        // stray's answers by column
-	seenHash    map[model.Entity]map[uint64]uint32 // per entity: how often each row hash was seen (keys of identical rows get -2, -3…)
-	seenCompany map[string]bool
-	signByType  bool      // a typed ledger whose amounts are signed as their types say (see shapeLedger)
-	rd          readState // per column: how its values are read (reading.go)
+	decode     map[int]map[string]string // by source column index: legacy key → parent's reference form
+	refKinds   map[string]string         // link target → model.Ref kind of its decoded values
+	prof       *profile
+	kind       string
+	values     map[string]map[string]string
+	headerless bool
+	obs        []colObs
+	rows       int
+	finished   bool
+	decComma   []bool
+	order      []string
+	ambiguous  []bool
+	userOrder  map[string]string // header → order the user chose
+	normHeader []string
+	strays     []strayMemo // stray's answers by column
+	// settlementUnread: invoice columns whose values are a part of the
+	// amount but whose names say neither paid nor balance (targets.go)
+	settlementUnread []string
+	seenHash         map[model.Entity]map[uint64]uint32 // per entity: how often each row hash was seen (keys of identical rows get -2, -3…)
+	seenCompany      map[string]bool
+	signByType       bool      // a typed ledger whose amounts are signed as their types say (see shapeLedger)
+	rd               readState // per column: how its values are read (reading.go)
 }
 
 type colObs struct {
@@ -233,6 +236,7 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 	p.recallReadings(mem)
 	p.applyKind()
 	p.shapeLedger(file, table, sample)
+	p.readSettlement(sample)
 	return p, nil
 }
 

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -437,4 +438,159 @@ func (p *Plan) signFollowsType(sample [][]string) bool {
 		}
 	}
 	return negatives > 0
+}
+
+// RuleSettlementUnread: an invoice listing's column holds, row by row, a part
+// of the invoice's amount — what was paid of it, or what is still owed —
+// and its name says neither: no balance is guessed from it.
+const RuleSettlementUnread = "ledger.settlement_unread"
+
+// settlementByValues reads an invoice listing's paid or balance column that
+// the header words left unmapped (BAL_DUE, PD_AMT, an abbreviation read only
+// where the kind is known otherwise). The values decide that a column is one
+// of the two: on every sampled row its amount lies between nothing and the
+// row's invoice amount, with the same sign (a credit note's balance is
+// negative too). They cannot say which of the two it is — nor tell it from a
+// tax or fee share — so the header decides between paid and balance, read as
+// an abbreviation; a column the values rule in but whose header reads as
+// neither is left unmapped with a warning: a wrong balance is worse than
+// none. It reports whether a column changed.
+func (p *Plan) settlementByValues(sample [][]string) bool {
+	if p.kind != "ledger:ar" || p.Ledger != model.LedgerInvoice {
+		return false
+	}
+	amountCol := -1
+	for _, c := range p.Columns {
+		switch c.Target {
+		case "ledger.paid", "ledger.balance", "ledger.type", "ledger.method":
+			return false // the listing says already how each row settles
+		case "ledger.amount":
+			if amountCol >= 0 {
+				return false
+			}
+			amountCol = c.Index
+		}
+	}
+	if amountCol < 0 {
+		return false
+	}
+	var prof *profile
+	if p.prof != nil && p.prof.Name != "generic" && p.prof.kind() == p.kind {
+		prof = p.prof
+	}
+	changed := false
+	named := map[string]int{} // target → columns whose header reads as it
+	var found []int
+	for i, c := range p.Columns {
+		if c.Via != ViaNone || c.Index < 0 || c.Index == amountCol || !partOfAmount(sample, amountCol, c.Index) {
+			continue
+		}
+		found = append(found, i)
+		if t := abbrevTarget(c.Header, prof, p.kind); t == "ledger.paid" || t == "ledger.balance" {
+			named[t]++
+		}
+	}
+	for _, i := range found {
+		c := &p.Columns[i]
+		t := abbrevTarget(c.Header, prof, p.kind)
+		if (t == "ledger.paid" || t == "ledger.balance") && named[t] == 1 {
+			c.Target, c.Via, c.Confidence = t, ViaValues, 0.9
+			c.Evidence = fmt.Sprintf("on every sampled row its amount lies between nothing and the invoice's (%s): what was paid or what is owed, and the name reads as %s", p.headerOf(amountCol), strings.TrimPrefix(t, "ledger."))
+			changed = true
+			continue
+		}
+		p.settlementUnread = append(p.settlementUnread, c.Header)
+	}
+	return changed
+}
+
+// readSettlement runs settlementByValues and says what it could not name,
+// once however often the plan is chosen again.
+func (p *Plan) readSettlement(sample [][]string) {
+	p.settlementUnread = nil
+	changed := p.settlementByValues(sample)
+	keep := p.Warnings[:0]
+	for _, w := range p.Warnings {
+		if w.Rule != RuleSettlementUnread {
+			keep = append(keep, w)
+		}
+	}
+	p.Warnings = keep
+	for _, h := range p.settlementUnread {
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleSettlementUnread, Column: h, Message: fmt.Sprintf("Column %q holds on every row a part of the invoice's amount: what was paid, or what is still owed? Its name does not say, so no balance is worked out from it; map it to the paid or the balance field if you know.", h)})
+	}
+	if changed {
+		p.refresh()
+		p.settlementReadsLikeAmount()
+	}
+}
+
+// settlementReadsLikeAmount: a paid or balance column read from the values
+// is a part of the invoice's amount, so it is read as the amount is where
+// that reading was given (a database's integer cents, the user's answer).
+func (p *Plan) settlementReadsLikeAmount() {
+	amount := ""
+	for _, c := range p.Columns {
+		if c.Target == "ledger.amount" {
+			amount = c.Header
+		}
+	}
+	r := p.rd.user[amount]
+	if r == "" {
+		return
+	}
+	for _, c := range p.Columns {
+		if c.Via == ViaValues && (c.Target == "ledger.paid" || c.Target == "ledger.balance") && p.rd.user[c.Header] == "" {
+			_ = p.SetReading(c.Header, r) // a reading the target cannot take leaves it as decided
+		}
+	}
+}
+
+func (p *Plan) headerOf(index int) string {
+	for _, c := range p.Columns {
+		if c.Index == index {
+			return c.Header
+		}
+	}
+	return ""
+}
+
+// partOfAmount: on at least three sampled rows column part holds an amount,
+// each between nothing and the same row's amount in column whole, with its
+// sign, and it is filled wherever the amount is (four rows in five at least).
+func partOfAmount(sample [][]string, whole, part int) bool {
+	rows, filled := 0, 0
+	for _, r := range sample {
+		if whole >= len(r) || part >= len(r) {
+			continue
+		}
+		a, ok := amountIn(r[whole])
+		if !ok {
+			continue
+		}
+		rows++
+		if strings.TrimSpace(r[part]) == "" {
+			continue
+		}
+		x, ok := amountIn(r[part])
+		if !ok {
+			return false
+		}
+		if a >= 0 && (x < 0 || x > a) || a < 0 && (x > 0 || x < a) {
+			return false
+		}
+		filled++
+	}
+	return filled >= 3 && 5*filled >= 4*rows
+}
+
+// amountIn reads a sampled amount the way its form shows (ReadAmount), or a
+// plain number as written — both columns of a row alike, so whole numbers
+// in cents compare with whole numbers in cents.
+func amountIn(v string) (model.Cents, bool) {
+	if c, _, ok := ReadAmount(v); ok {
+		return c, true
+	}
+	c, err := ParseCents(strings.TrimSpace(v), false)
+	return c, err == nil
 }
