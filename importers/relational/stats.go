@@ -63,14 +63,16 @@ type valueClass struct {
 }
 
 const (
-	classInt      uint16 = 1 << iota // isInt
-	classNumDate                     // numericDate (of an int)
-	classWideDate                    // wideDate (of a numeric date)
-	classFrac                        // isNum but not isInt
-	classDec2                        // a fraction written with two decimals
-	classParsed                      // ParseFloat reads it (num holds it)
-	classBool                        // isBool
-	classShort                       // a clock value that is a short span
+	classInt       uint16 = 1 << iota // isInt
+	classNumDate                      // numericDate (of an int)
+	classWideDate                     // wideDate (of a numeric date)
+	classFrac                         // isNum but not isInt
+	classDec2                         // a fraction written with two decimals
+	classParsed                       // ParseFloat reads it (num holds it)
+	classBool                         // isBool
+	classShort                        // a clock value that is a short span
+	classMoney                        // not isNum, but money by its form (mapping.ReadAmount)
+	classMoneyFrac                    // money with cents written or not whole
 )
 
 const (
@@ -103,6 +105,17 @@ func readValue(v string) valueClass {
 	}
 	if f, ok := parseNumber(v); ok {
 		k.num, k.flags = f, k.flags|classParsed
+	} else if k.flags&(classInt|classFrac) == 0 {
+		// money written with its sign or code ("-$24.37", "275,00 CHF",
+		// "USD $1,757.50"): a number as the mapping will read it
+		if cents, two, ok := mapping.ReadAmount(v); ok {
+			k.num, k.flags = float64(cents)/100, k.flags|classMoney|classParsed
+			if two {
+				k.flags |= classDec2 | classMoneyFrac
+			} else if cents%100 != 0 {
+				k.flags |= classMoneyFrac
+			}
+		}
 	}
 	switch {
 	case isEmail(v): // classify.go
@@ -174,21 +187,13 @@ func (c *column) add(v string) {
 		if k.flags&classDec2 != 0 {
 			c.decimals2++
 		}
-	} else if cents, two, ok := mapping.ReadAmount(v); ok {
-		// money written with its sign or code ("-$24.37", "275,00 CHF",
-		// "USD $1,757.50"): a number as the mapping will read it
+	} else if k.flags&classMoney != 0 {
 		c.nums++
-		if cents%100 != 0 || two {
+		if k.flags&classMoneyFrac != 0 {
 			c.fracs++
 		}
-		if two {
+		if k.flags&classDec2 != 0 {
 			c.decimals2++
-		}
-		if f := abs(float64(cents) / 100); f != 0 {
-			c.maxNum = max(c.maxNum, f)
-			if c.minNum == 0 || f < c.minNum {
-				c.minNum = f
-			}
 		}
 	}
 	if c.nums > 0 && k.flags&classParsed != 0 {

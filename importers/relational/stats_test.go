@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"handover/importers/mapping"
 )
 
 // oracleAdd is add as it was before the memo and the byte-level number
@@ -33,6 +35,20 @@ func oracleAdd(c *column, v string) {
 		c.fracs++
 		if i := strings.LastIndexByte(v, '.'); i >= 0 && len(v)-i == 3 {
 			c.decimals2++
+		}
+	} else if cents, two, ok := mapping.ReadAmount(v); ok {
+		c.nums++
+		if two || cents%100 != 0 {
+			c.fracs++
+		}
+		if two {
+			c.decimals2++
+		}
+		if f := abs(float64(cents) / 100); f != 0 {
+			c.maxNum = max(c.maxNum, f)
+			if c.minNum == 0 || f < c.minNum {
+				c.minNum = f
+			}
 		}
 	}
 	if c.nums > 0 && mayParseFloat(v) {
