@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,13 +94,18 @@ func (c SourceCounts) Balanced() bool { return c.Rows == c.Records+c.Excluded+c.
 // everything else.
 type Stager struct {
 	w        *Workspace
+	conn     *sql.Conn // the source's own connection, foreign keys off
 	tx       *sql.Tx
+	headers  map[int64]bool // the headers this Stager stored: the only ones a row may name
+	broken   error          // a batch failed part-way (INSERT OR FAIL): nothing may be committed
 	sourceID int64
 	info     SourceInfo
-	firstID  int64             // the id of this source's first stored row
-	nextID   int64             // the id the next stored row gets
-	insRow   *sql.Stmt         // one row, for the row-by-row path
-	insMany  map[int]*sql.Stmt // n rows per INSERT, by n
+	firstID  int64                    // the id of this source's first stored row
+	nextID   int64                    // the id the next stored row gets
+	insRow   *sql.Stmt                // one row, for the row-by-row path
+	insMany  map[batchShape]*sql.Stmt // multi-row INSERTs, by shape
+	vals     [][rowColumns]any        // the batch's values, row by row (reused)
+	args     []any                    // the batch's arguments (reused)
 	insFind  *sql.Stmt
 	pending  []Encoded // rows waiting for the next batch
 	entries  int       // stored rows they make (a row's derived records are rows too)
@@ -116,7 +122,11 @@ type Stager struct {
 // with 64 and 7.0 s with 256: most of the per-statement cost is gone by 64.
 const batchEntries = 256
 
-// maxBatchEntries keeps a statement's arguments (13 a stored row) under
+// maxBatchStatements bounds the prepared batch INSERTs a Stager keeps (one
+// per shape met; a file's batches have a few shapes).
+const maxBatchStatements = 16
+
+// maxBatchEntries keeps a statement's arguments (at most 12 a stored row) under
 // SQLite's limit of 32,766.
 const maxBatchEntries = 2048
 
@@ -131,18 +141,40 @@ var deferKeyIndexAfter int64 = 32768 // a variable so tests can take both paths
 // BeginSource starts reading a source. A source with the same path is
 // replaced (a fresher export of the same file); the old rows go in the same
 // transaction, so a failed re-read keeps the previous data.
+//
+// The source is staged on a connection of its own with foreign keys off
+// (so a batch needs no statement journal, see batchShape): what they would enforce, the Stager does itself — the old
+// source's rows and headers go with it here, and a row names its source by
+// a constant and only headers this Stager stored.
 func (w *Workspace) BeginSource(ctx context.Context, info SourceInfo) (*Stager, error) {
-	tx, err := w.db.BeginTx(ctx, nil)
+	conn, err := w.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	fail := func(err error) (*Stager, error) { tx.Rollback(); return nil, err }
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		releaseConn(conn)
+		return nil, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		releaseConn(conn)
+		return nil, err
+	}
+	fail := func(err error) (*Stager, error) { tx.Rollback(); releaseConn(conn); return nil, err }
 	if _, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE row_id IN
 		(SELECT r.id FROM rows r JOIN sources s ON r.source_id = s.id WHERE s.path = ?)`, info.Path); err != nil {
 		return fail(err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE path = ?`, info.Path); err != nil {
-		return fail(err)
+	// What ON DELETE CASCADE does with foreign keys on: a source's rows and
+	// headers go with it (a row points only at its own source's headers).
+	for _, del := range []string{
+		`DELETE FROM rows WHERE source_id IN (SELECT id FROM sources WHERE path = ?)`,
+		`DELETE FROM headers WHERE source_id IN (SELECT id FROM sources WHERE path = ?)`,
+		`DELETE FROM sources WHERE path = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, del, info.Path); err != nil {
+			return fail(err)
+		}
 	}
 	det, _ := json.Marshal(orEmpty(info.Detection))
 	opt, _ := json.Marshal(orEmpty(info.Options))
@@ -166,9 +198,9 @@ func (w *Workspace) BeginSource(ctx context.Context, info SourceInfo) (*Stager, 
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM rows`).Scan(&maxID); err != nil {
 		return fail(err)
 	}
-	s := &Stager{w: w, tx: tx, sourceID: id, info: info, firstID: maxID + 1, nextID: maxID + 1, insMany: map[int]*sql.Stmt{},
+	s := &Stager{w: w, conn: conn, tx: tx, headers: map[int64]bool{}, sourceID: id, info: info, firstID: maxID + 1, nextID: maxID + 1, insMany: map[batchShape]*sql.Stmt{},
 		others: -1, counts: SourceCounts{SourceID: id}, keyRows: map[string]int64{}}
-	if s.insRow, err = tx.PrepareContext(ctx, insertRowsSQL(id, 1)); err != nil {
+	if s.insRow, err = tx.PrepareContext(ctx, insertRowSQL(id)); err != nil {
 		return fail(err)
 	}
 	s.insFind, err = tx.PrepareContext(ctx, `INSERT INTO findings(origin, rule, severity, entity, record_key, row_id,
@@ -180,22 +212,91 @@ func (w *Workspace) BeginSource(ctx context.Context, info SourceInfo) (*Stager, 
 	return s, nil
 }
 
-// insertRowsSQL is an INSERT of n rows of one source; each row takes the
-// arguments rowArgs appends.
-func insertRowsSQL(sourceID int64, n int) string {
+// insertRowSQL is an INSERT of one row of a source; it takes the arguments
+// rowArgs appends.
+func insertRowSQL(sourceID int64) string {
+	return `INSERT INTO rows(id, source_id, row_no, locator, header_id, raw, outcome, derived, entity, key, data, reason, detail, ledger)
+		VALUES(?,` + strconv.FormatInt(sourceID, 10) + `,?,?,?,?,?,?,?,?,?,?,?,?)`
+}
+
+// The columns of a stored row, in the order of rowArgs.
+const (
+	colID = iota
+	colRowNo
+	colLocator
+	colHeader
+	colRaw
+	colOutcome
+	colDerived
+	colEntity
+	colKey
+	colData
+	colReason
+	colDetail
+	colLedger
+	rowColumns
+)
+
+// sharable are the columns whose value is often the same for every row of a
+// batch (a CSV's rows share their locator, header, type, detail, ledger).
+var sharable = [...]int{colLocator, colHeader, colOutcome, colDerived, colEntity, colReason, colDetail, colLedger}
+
+// batchShape names one multi-row INSERT: n rows, and the columns (a bit per
+// column) whose one value all n rows share. Binding a value costs the driver
+// a C allocation, a copy and SQLite's mutex, so a value shared by the batch
+// is bound once, by the first row, and the others name its parameter.
+//
+// A batch gives no ids: SQLite numbers the rows as the Stager would (the
+// largest id plus one, each in turn; insertBatch checks the last), and a
+// multi-row INSERT that names the INTEGER PRIMARY KEY looks each id up
+// first and keeps a statement journal for it.
+//
+// While the unique key index is deferred no row of a batch can clash, so the
+// batch is an INSERT OR FAIL: with foreign keys off and no ids given, nothing
+// in it may then abort half-way, and SQLite writes no statement journal for
+// it (a copy of every page each batch touched). If it failed anyway, the rows
+// before the failure would stay: the Stager is then broken and commits
+// nothing.
+type batchShape struct {
+	n      int
+	shared uint16
+	orFail bool
+}
+
+// batchSQL is the INSERT of a batch of that shape. The first row's values
+// are plain parameters 1 to 12 (a column's number in rowArgs, the id being
+// column 0), so a later row can name a shared one by its number; every other
+// parameter is plain and numbered after them.
+func batchSQL(sourceID int64, shape batchShape) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO rows(id, source_id, row_no, locator, header_id, raw, outcome, derived, entity, key, data, reason, detail, ledger) VALUES`)
+	b.WriteString(`INSERT `)
+	if shape.orFail {
+		b.WriteString(`OR FAIL `)
+	}
+	b.WriteString(`INTO rows(source_id, row_no, locator, header_id, raw, outcome, derived, entity, key, data, reason, detail, ledger) VALUES`)
 	src := strconv.FormatInt(sourceID, 10)
-	for i := range n {
+	for i := range shape.n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?," + src + ",?,?,?,?,?,?,?,?,?,?,?,?)")
+		if i == 0 {
+			b.WriteString("(" + src + ",?,?,?,?,?,?,?,?,?,?,?,?)")
+			continue
+		}
+		b.WriteString("(" + src)
+		for c := colRowNo; c < rowColumns; c++ {
+			if shape.shared&(1<<c) != 0 {
+				b.WriteString(",?" + strconv.Itoa(c))
+			} else {
+				b.WriteString(",?")
+			}
+		}
+		b.WriteByte(')')
 	}
 	return b.String()
 }
 
-// rowArgs appends one stored row's arguments for insertRowsSQL.
+// rowArgs appends one stored row's arguments for insertRowSQL.
 func rowArgs(args []any, id, num int64, locator string, header, raw any, outcome string, derived int,
 	entity string, key, data any, reason, detail string, ledger any) []any {
 	return append(args, id, num, locator, header, raw, outcome, derived, entity, key, data, reason, detail, ledger)
@@ -234,7 +335,11 @@ func (s *Stager) Header(ctx context.Context, locator string, names []string) (in
 	if err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err == nil {
+		s.headers[id] = true
+	}
+	return id, err
 }
 
 // Encoded is a Row with its values already written as JSON. Encoding is the
@@ -338,6 +443,12 @@ func (s *Stager) StageEncoded(ctx context.Context, r Encoded) error {
 	if s.done {
 		return errors.New("stager already finished")
 	}
+	if s.broken != nil {
+		return s.broken
+	}
+	if r.Header != 0 && !s.headers[r.Header] {
+		return fmt.Errorf("%s row %d: internal error: header %d is not one of this file's", s.info.Name, r.Num, r.Header)
+	}
 	outcomes := 0
 	if len(r.Records) > 0 {
 		outcomes++
@@ -389,7 +500,7 @@ func (s *Stager) flush(ctx context.Context) error {
 	// A clash undoes the statement as a whole; a row with thousands of
 	// derived records (a message's attachments) would pass SQLite's limit
 	// on a statement's arguments.
-	if entries > maxBatchEntries || isUniqueViolation(err) {
+	if entries > maxBatchEntries || (isUniqueViolation(err) && s.broken == nil) {
 		for _, r := range pending {
 			if err := s.stageOne(ctx, r); err != nil {
 				return err
@@ -403,28 +514,18 @@ func (s *Stager) flush(ctx context.Context) error {
 // insertBatch writes rows in one statement and, once it succeeded, their
 // findings. It changes nothing when it fails.
 func (s *Stager) insertBatch(ctx context.Context, rows []Encoded) error {
-	n := 0
-	for _, r := range rows {
-		n += max(1, len(r.Records))
-	}
-	stmt := s.insMany[n]
-	if stmt == nil {
-		var err error
-		if stmt, err = s.tx.PrepareContext(ctx, insertRowsSQL(s.sourceID, n)); err != nil {
-			return err
-		}
-		s.insMany[n] = stmt
-	}
-	args := make([]any, 0, n*13)
+	vals := s.vals[:0]
+	add := func(args []any) { vals = append(vals, [rowColumns]any(args)) }
+	var one [rowColumns]any
 	id := s.nextID
 	for _, r := range rows {
 		header := headerArg(r.Header)
 		switch {
 		case r.Reject != "":
-			args = rowArgs(args, id, r.Num, r.Locator, header, r.raw, "rejected", 0, "", nil, nil, r.Reject, r.Detail, nil)
+			add(rowArgs(one[:0], id, r.Num, r.Locator, header, r.raw, "rejected", 0, "", nil, nil, r.Reject, r.Detail, nil))
 			id++
 		case r.Excluded != "":
-			args = rowArgs(args, id, r.Num, r.Locator, header, r.raw, "excluded", 0, string(r.Entity), nil, r.excl, string(r.Excluded), r.Detail, r.ledger)
+			add(rowArgs(one[:0], id, r.Num, r.Locator, header, r.raw, "excluded", 0, string(r.Entity), nil, r.excl, string(r.Excluded), r.Detail, r.ledger))
 			id++
 		default:
 			for i, rec := range r.Records {
@@ -433,13 +534,61 @@ func (s *Stager) insertBatch(ctx context.Context, rows []Encoded) error {
 				if i == 0 {
 					raw, hdr, derived = r.raw, header, 0
 				}
-				args = rowArgs(args, id, r.Num, r.Locator, hdr, raw, "record", derived, string(rec.Entity), rec.Key, r.records[i], "", "", nil)
+				add(rowArgs(one[:0], id, r.Num, r.Locator, hdr, raw, "record", derived, string(rec.Entity), rec.Key, r.records[i], "", "", nil))
 				id++
 			}
 		}
 	}
-	if _, err := stmt.ExecContext(ctx, args...); err != nil {
+	s.vals = vals
+	shape := batchShape{n: len(vals), orFail: s.keyIndex != ""}
+	for _, c := range sharable {
+		same := true
+		for i := 1; i < len(vals) && same; i++ {
+			same = vals[i][c] == vals[0][c]
+		}
+		if same {
+			shape.shared |= 1 << c
+		}
+	}
+	stmt := s.insMany[shape]
+	if stmt == nil {
+		if len(s.insMany) >= maxBatchStatements {
+			for k, st := range s.insMany {
+				st.Close()
+				delete(s.insMany, k)
+			}
+		}
+		var err error
+		if stmt, err = s.tx.PrepareContext(ctx, batchSQL(s.sourceID, shape)); err != nil {
+			return err
+		}
+		s.insMany[shape] = stmt
+	}
+	args := append(s.args[:0], vals[0][colRowNo:]...)
+	for _, v := range vals[1:] {
+		for c := colRowNo; c < rowColumns; c++ {
+			if shape.shared&(1<<c) == 0 {
+				args = append(args, v[c])
+			}
+		}
+	}
+	s.args = args
+	n := len(vals)
+	defer clear(s.args) // keep no row's values alive until the next batch
+	defer clear(s.vals)
+	res, err := stmt.ExecContext(ctx, args...)
+	if err != nil {
+		if shape.orFail {
+			s.broken = fmt.Errorf("%s: %w: nothing was saved from this file", s.info.Name, err)
+			return s.broken
+		}
 		return err
+	}
+	// The findings written below point at the ids the Stager counted.
+	if last, err := res.LastInsertId(); err != nil || last != s.nextID+int64(n)-1 {
+		s.broken = fmt.Errorf("%s: internal error: rows stored with ids up to %d, not %d: nothing was saved from this file",
+			s.info.Name, last, s.nextID+int64(n)-1)
+		return s.broken
 	}
 	id = s.nextID
 	s.nextID += int64(n)
@@ -725,8 +874,12 @@ func (s *Stager) Commit(ctx context.Context) (SourceCounts, error) {
 		return s.counts, errors.New("stager already finished")
 	}
 	s.done = true
+	defer releaseConn(s.conn)
 	defer s.closeStatements()
 	fail := func(err error) (SourceCounts, error) { s.tx.Rollback(); return s.counts, err }
+	if s.broken != nil {
+		return fail(s.broken)
+	}
 	if err := s.flush(ctx); err != nil {
 		return fail(err)
 	}
@@ -762,6 +915,23 @@ func (s *Stager) Abort() {
 	s.done = true
 	s.closeStatements()
 	s.tx.Rollback()
+	releaseConn(s.conn)
+}
+
+// releaseConn gives a Stager's connection back to the pool with foreign keys
+// on again, or closes it if that cannot be done: a pooled connection without
+// them would let any later statement break a link.
+func releaseConn(c *sql.Conn) {
+	ctx := context.Background()
+	on := 0
+	if _, err := c.ExecContext(ctx, `PRAGMA foreign_keys = ON`); err == nil {
+		// The pragma does nothing inside a transaction: read it back.
+		c.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on)
+	}
+	if on != 1 {
+		c.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	c.Close()
 }
 
 // TableFinding records an observation about a whole table (e.g. a date

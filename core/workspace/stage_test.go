@@ -257,3 +257,186 @@ func TestRowWithThousandsOfDerivedRecords(t *testing.T) {
 		t.Fatalf("%d contacts stored, want 3000", all.Records[model.Contacts])
 	}
 }
+
+// variedRows are rows whose every column a batch may share (locator, header,
+// outcome, derived, type, reason, detail, ledger) is the same for stretches
+// of a batch or longer and changes in between, each at its own pace.
+func variedRows(headers []int64, n int) []Row {
+	var rows []Row
+	for i := range n {
+		r := Row{Num: int64(i + 2), Locator: fmt.Sprint("sheet", i/300), Header: headers[(i/200)%len(headers)],
+			Raw: []string{fmt.Sprint(i), "é\"<x>"}, Detail: []string{"", "", "odd"}[(i/100)%3]}
+		switch (i / 70) % 4 {
+		case 0:
+			r.Records = []model.Record{contact(fmt.Sprint("p", i), "A", fmt.Sprint(i))}
+			if i%5 == 0 {
+				r.Records = append(r.Records, model.Record{Entity: model.Contacts, Key: fmt.Sprint("c", i), Data: &model.Contact{Type: "Company", Name: "Co"}})
+			}
+		case 1:
+			r.Excluded, r.Entity, r.Excl = model.EmptyRow, model.Contacts, map[string]int{"n": i}
+			if i%3 == 0 {
+				r.Excluded, r.Entity = model.Reason("billed_history"), model.TimeEntries
+				r.Ledger = &model.LedgerLine{}
+			}
+		case 2:
+			r.Reject = []string{"short row", "long row"}[(i/10)%2]
+		default:
+			r.Records = []model.Record{{Entity: model.Matters, Key: fmt.Sprint("m", i), Data: map[string]string{"number": fmt.Sprint(i)}}}
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// storedColumns is every column of every stored row, in id order.
+func storedColumns(t *testing.T, w *Workspace) []string {
+	t.Helper()
+	q, err := w.db.Query(`SELECT quote(id), quote(source_id), quote(row_no), quote(locator), quote(header_id), quote(raw), quote(outcome),
+		quote(derived), quote(entity), quote(key), quote(data), quote(reason), quote(detail), quote(ledger) FROM rows ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	var out []string
+	for q.Next() {
+		var v [14]string
+		p := make([]any, len(v))
+		for i := range v {
+			p[i] = &v[i]
+		}
+		if err := q.Scan(p...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, strings.Join(v[:], "|"))
+	}
+	return out
+}
+
+// Batches bind a value the whole batch shares once: every column must come
+// out as the row-by-row INSERT stores it, for each mix of shared and varied
+// columns, with the key index live and deferred.
+func TestBatchesStoreWhatRowByRowStores(t *testing.T) {
+	for _, deferAfter := range []int64{0, 1 << 40} {
+		old := deferKeyIndexAfter
+		deferKeyIndexAfter = deferAfter
+		stage := func(oneByOne bool) []string {
+			ctx := context.Background()
+			w := newProject(t)
+			st, err := w.BeginSource(ctx, SourceInfo{Path: "/x/a.csv", Name: "a.csv", Format: "csv"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var headers []int64
+			for _, h := range []string{"h1", "h2"} {
+				id, err := st.Header(ctx, h, []string{h})
+				if err != nil {
+					t.Fatal(err)
+				}
+				headers = append(headers, id)
+			}
+			headers = append(headers, 0)
+			for _, r := range variedRows(headers, 5*batchEntries+17) {
+				e, err := Encode(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if oneByOne {
+					st.counts.Rows++
+					err = st.stageOne(ctx, e)
+				} else {
+					err = st.StageEncoded(ctx, e)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := st.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return storedColumns(t, w)
+		}
+		batched, single := stage(false), stage(true)
+		deferKeyIndexAfter = old
+		if len(batched) != len(single) {
+			t.Fatalf("defer after %d: %d rows stored in batches, %d row by row", deferAfter, len(batched), len(single))
+		}
+		for i := range batched {
+			if batched[i] != single[i] {
+				t.Fatalf("defer after %d: row %d differs:\nbatched    %s\nrow by row %s", deferAfter, i, batched[i], single[i])
+			}
+		}
+	}
+}
+
+// A source is staged with foreign keys off on its own connection: replacing
+// it must still take the old source's rows and headers with it, a row may
+// name only its own file's headers, and the connection must go back to the
+// pool with foreign keys on, whether the source was committed or aborted.
+func TestStagingKeepsWhatForeignKeysGuard(t *testing.T) {
+	ctx := context.Background()
+	w := newProject(t)
+	w.db.SetMaxOpenConns(1) // the Stager's connection is the pool's only one
+	fkOn := func(when string) {
+		t.Helper()
+		var on int
+		if err := w.db.QueryRow(`PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
+			t.Fatalf("%s: foreign_keys = %d, %v; want 1", when, on, err)
+		}
+	}
+	stage := func(n int) *Stager {
+		st, err := w.BeginSource(ctx, SourceInfo{Path: "/x/c.csv", Name: "c.csv", Format: "csv"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := st.Header(ctx, "", []string{"name"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			if err := st.Stage(ctx, Row{Num: int64(i + 2), Header: h, Raw: []string{"x"}, Records: []model.Record{contact(fmt.Sprint("k", i), "A", "")}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return st
+	}
+	if _, err := stage(2 * batchEntries).Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fkOn("after a commit")
+	other, err := w.BeginSource(ctx, SourceInfo{Path: "/x/other.csv", Name: "other.csv", Format: "csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherHeader, err := other.Header(ctx, "", []string{"other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stage(10).Abort()
+	fkOn("after an abort")
+	st := stage(3)
+	err = st.Stage(ctx, Row{Num: 99, Header: otherHeader, Raw: []string{"x"}, Reject: "odd"})
+	if err == nil || !strings.Contains(err.Error(), "is not one of this file's") {
+		t.Fatalf("a row naming another file's header: %v", err)
+	}
+	if _, err := st.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fkOn("after replacing the source")
+	var rows, headers, broken int
+	w.db.QueryRow(`SELECT count(*) FROM rows`).Scan(&rows)
+	w.db.QueryRow(`SELECT count(*) FROM headers`).Scan(&headers)
+	q, err := w.db.Query(`PRAGMA foreign_key_check`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q.Next() {
+		broken++
+	}
+	q.Close()
+	if rows != 3 || headers != 2 || broken != 0 {
+		t.Fatalf("after replacing: %d rows, %d headers, %d broken links; want 3, 2 (one a file), 0", rows, headers, broken)
+	}
+}
