@@ -75,7 +75,7 @@ func BenchmarkCheck(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := Run(ctx, ws, Options{Now: now, ClioUsers: []string{"Helen Lane", "James Harbor", "María Peña"}}, nil); err != nil {
+		if _, err := Run(ctx, ws, Options{Now: now, ClioUsers: clioUsers("Helen Lane", "James Harbor", "María Peña")}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -29,10 +29,12 @@ const (
 type Options struct {
 	Country string    // ISO 3166 region for phone numbers; "" = the project's setting, else "US"
 	Now     time.Time // "today" for date ranges; zero = time.Now()
-	// ClioUsers are the Clio users' names, emails or initials (once signed
-	// in; "Name <email>" is understood too). Empty: users cannot be matched
-	// yet, so each legacy user is an info finding rather than a blocker.
-	ClioUsers []string
+	// ClioUsers are the Clio users (once signed in) as upload's automatic
+	// user match is given them: name, first and last name, initials,
+	// e-mail, so a legacy user the check passes is one the upload assigns
+	// (resolve.People). Empty: users cannot be matched yet, so each legacy
+	// user is an info finding rather than a blocker.
+	ClioUsers []resolve.Person
 	// AsOf is the cut-off stamped on recomputed balances (YYYY-MM-DD); ""
 	// = the project's cut-off, else its export time, else left blank (as
 	// ingest does) until the user acknowledges a cut-off.

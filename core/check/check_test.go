@@ -32,7 +32,7 @@ func findings(t *testing.T, ws *workspace.Workspace, origin string) []workspace.
 func TestEveryRuleFiresOnlyOnItsPlantedRecords(t *testing.T) {
 	ctx := context.Background()
 	ws := plantedProject(t)
-	opts := Options{Country: "US", Now: now, ClioUsers: []string{"Helen Lane <hlane@firm.com>", "James Harbor"}}
+	opts := Options{Country: "US", Now: now, ClioUsers: clioUsers("Helen Lane <hlane@firm.com>", "James Harbor")}
 	var stages []string
 	res, err := Run(ctx, ws, opts, func(stage string, done, total int64) {
 		if len(stages) == 0 || stages[len(stages)-1] != stage {
@@ -183,7 +183,7 @@ func TestCleanProjectIsReady(t *testing.T) {
 	ws := newWS(t)
 	load(t, ws, "c.csv", "PCLaw", item{row: 2, entity: model.Contacts, id: "1", data: person("Ada", "Lovelace", []string{"ada@example.com"}, "212-555-0100")})
 	load(t, ws, "m.csv", "PCLaw", item{row: 2, entity: model.Matters, id: "1", data: matter("1", cid("1"), "Engines", "Open", "2024-01-01", "", "Helen Lane")})
-	res, err := Run(context.Background(), ws, Options{Now: now, ClioUsers: []string{"Helen Lane"}}, nil)
+	res, err := Run(context.Background(), ws, Options{Now: now, ClioUsers: clioUsers("Helen Lane")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestCleanProjectIsReady(t *testing.T) {
 }
 
 func TestAmbiguousInitials(t *testing.T) {
-	m := newUserMatcher([]string{"Helen Lane", "Harry Long", "james harbor <jh@firm.com>"})
+	m := newUserMatcher(clioUsers("Helen Lane", "Harry Long", "james harbor <jh@firm.com>"))
 	if got := m.match("HL"); len(got) != 2 {
 		t.Errorf("HL → %v", got)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"handover/core/clean"
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 	"handover/importers/ingest"
 	"handover/internal/synth"
@@ -31,9 +32,9 @@ func TestFastPathMatchesPlainPath(t *testing.T) {
 	}
 	ctx := context.Background()
 	ws := generatedFirm(t)
-	clio := []string{"Helen Lane <helen@example.com>"}
+	clio := clioUsers("Helen Lane <helen@example.com>")
 	for _, l := range synth.Lawyers[:2] {
-		clio = append(clio, fmt.Sprintf("%s %s <%s>", l.First, l.Last, l.Email))
+		clio = append(clio, resolve.Person{FirstName: l.First, LastName: l.Last, Email: l.Email})
 	}
 	for _, opts := range []Options{
 		{Country: "US", Now: now},

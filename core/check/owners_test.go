@@ -37,7 +37,7 @@ func TestMissingPersonsAreOneFindingPerFile(t *testing.T) {
 		item{row: 3, entity: T, id: "2", data: te("2026-01-05", 3600, 25000, "", "")},
 		item{row: 4, entity: T, id: "3", data: te("2026-01-05", 3600, 25000, "Nobody We Know", "")},
 	)
-	opts := Options{Country: "US", Now: now, ClioUsers: []string{"Helen Lane <hlane@firm.com>"}}
+	opts := Options{Country: "US", Now: now, ClioUsers: clioUsers("Helen Lane <hlane@firm.com>")}
 
 	type got struct {
 		sev     model.Severity

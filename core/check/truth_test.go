@@ -13,6 +13,7 @@ import (
 
 	"handover/core/check"
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 	"handover/importers/ingest"
 	"handover/internal/synth"
@@ -45,9 +46,9 @@ func TestDemoFirmTruth(t *testing.T) {
 	if _, err := ingest.Run(ctx, ws, []string{dir}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	var clio []string
+	var clio []resolve.Person
 	for _, l := range synth.Lawyers {
-		clio = append(clio, fmt.Sprintf("%s %s <%s>", l.First, l.Last, l.Email))
+		clio = append(clio, resolve.Person{Name: l.First + " " + l.Last, FirstName: l.First, LastName: l.Last, Email: l.Email})
 	}
 	res, err := check.Run(ctx, ws, check.Options{Country: "US", Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), ClioUsers: clio}, nil)
 	if err != nil {

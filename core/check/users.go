@@ -45,12 +45,31 @@ type userMatcher struct {
 	names  []string
 }
 
-func newUserMatcher(clio []string) *userMatcher {
-	ps := make([]resolve.Person, len(clio))
+func newUserMatcher(clio []resolve.Person) *userMatcher {
+	names := make([]string, len(clio))
 	for i, u := range clio {
-		ps[i] = resolve.ParsePerson(u)
+		names[i] = userLabel(u)
 	}
-	return &userMatcher{people: resolve.NewPeople(ps), names: clio}
+	return &userMatcher{people: resolve.NewPeople(clio), names: names}
+}
+
+// userLabel is how a finding names a Clio user: "Name <email>", or what
+// there is of it.
+func userLabel(u resolve.Person) string {
+	name := strings.TrimSpace(u.Name)
+	if name == "" {
+		name = strings.TrimSpace(strings.TrimSpace(u.FirstName) + " " + strings.TrimSpace(u.LastName))
+	}
+	email := strings.TrimSpace(u.Email)
+	switch {
+	case name == "" && email == "":
+		return strings.TrimSpace(u.Initials)
+	case name == "":
+		return email
+	case email == "":
+		return name
+	}
+	return name + " <" + email + ">"
 }
 
 // match returns the Clio users a legacy value could be.

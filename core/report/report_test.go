@@ -16,6 +16,7 @@ import (
 	"handover/core/internal/heaptest"
 	"handover/core/internal/pdeflate"
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 )
 
@@ -72,7 +73,7 @@ func project(t *testing.T) *workspace.Workspace {
 	if _, err := st.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := check.Run(ctx, ws, check.Options{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), ClioUsers: []string{"Helen Lane"}}, nil); err != nil {
+	if _, err := check.Run(ctx, ws, check.Options{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), ClioUsers: []resolve.Person{{Name: "Helen Lane"}}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return ws

@@ -12,6 +12,7 @@ import (
 
 	"handover/core/check"
 	"handover/core/model"
+	"handover/core/resolve"
 	"handover/core/workspace"
 	"handover/internal/fakeclio"
 	"handover/internal/synth"
@@ -29,9 +30,9 @@ func TestCheckAndUploadAgreeOnRecordsWithNoPerson(t *testing.T) {
 	}
 	ctx := context.Background()
 	f := startFake(t, fakeclio.Options{})
-	var clioUsers []string
+	var clioUsers []resolve.Person
 	for _, l := range synth.Lawyers {
-		clioUsers = append(clioUsers, fmt.Sprintf("%s %s <%s>", l.First, l.Last, l.Email))
+		clioUsers = append(clioUsers, resolve.Person{Name: l.First + " " + l.Last, FirstName: l.First, LastName: l.Last, Email: l.Email})
 	}
 	var totalHeld, owned int
 	for i := 0; i < cases; i++ {

@@ -112,6 +112,17 @@ func fakeUsers(people []string) []fakeclio.User {
 	return out
 }
 
+// clioPeople are the fake Clio's users as the check is given them: the
+// people upload's user match reads from Clio.
+func clioPeople(users []fakeclio.User) []resolve.Person {
+	out := make([]resolve.Person, len(users))
+	for i, u := range users {
+		out[i] = resolve.Person{Name: strings.TrimSpace(u.FirstName + " " + u.LastName), FirstName: u.FirstName, LastName: u.LastName,
+			Initials: u.Initials, Email: u.Email}
+	}
+	return out
+}
+
 // saidBefore is, per record (entity/key), whether the check said anything
 // that stops or questions it: a blocker or a warning naming the record.
 func saidBefore(ctx context.Context, ws *workspace.Workspace) (map[string]bool, error) {

@@ -156,7 +156,7 @@ func MeasureWith(ctx context.Context, work string, spec firmgen.Spec, opts Optio
 	if err != nil {
 		return nil, fmt.Errorf("%s: ingest: %w", spec.Name, err)
 	}
-	if _, err := check.Run(ctx, ws, check.Options{Country: "US", Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), ClioUsers: truth.Users}, nil); err != nil {
+	if _, err := check.Run(ctx, ws, check.Options{Country: "US", Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), ClioUsers: clioPeople(fakeUsers(truth.Users))}, nil); err != nil {
 		return nil, fmt.Errorf("%s: check: %w", spec.Name, err)
 	}
 	res, err := compare(ctx, ws, export, truth, ir)

@@ -155,11 +155,6 @@ type StaffMember struct {
 	Name, FirstName, LastName, Initials, Email string
 }
 
-// Written is the user as the check is given Clio's users: "Name <email>"
-// (without Clio's name fields and initials: the table's users are ones
-// whose name alone tells them).
-func (s StaffMember) Written() string { return s.Name + " <" + s.Email + ">" }
-
 // Staff are the Clio users the StaffCases are matched against.
 var Staff = []StaffMember{
 	{"Helen Lane", "Helen", "Lane", "HL", "hlane@firm.example"},
@@ -170,6 +165,7 @@ var Staff = []StaffMember{
 	{"Daniel Kim", "Daniel", "Kim", "DK", "dkim@firm.example"},
 	{"Daniel Kim", "Daniel", "Kim", "DK", "daniel.kim@firm.example"},
 	{"Ana Ruiz-Gómez", "Ana", "Ruiz-Gómez", "ARG", "aruiz@firm.example"},
+	{"Catherine Wu", "Catherine", "Wu", "KW", "cwu@firm.example"}, // goes by Kate
 }
 
 // StaffCase is a person of the firm as a legacy record writes them
@@ -199,6 +195,7 @@ var StaffCases = []StaffCase{
 	{"initials of every name", "ARG", 7},
 	{"initials of first and last name", "AG", 7},
 	{"initials in Clio's own field", "TO", 4},
+	{"initials only Clio's own field gives", "KW", 8},
 
 	{"initials two users share", "HL", Ambiguous},
 	{"initials two users share, with dots", "H. L.", Ambiguous},
