@@ -35,6 +35,10 @@ type readinessScreen struct {
 	counts  workspace.Counts
 	sum     workspace.FindingSummary
 	checked bool
+	// checkedAt is when the last check finished; upToDate that nothing it
+	// reads has changed since (check.State)
+	checkedAt time.Time
+	upToDate  bool
 
 	// ChooseOwner is the last missing-person finding dialog's way to the
 	// Upload screen's default owner (tests).
@@ -132,6 +136,7 @@ func (r *readinessScreen) reload(after func()) {
 			}
 			r.loaded = true
 			r.sum, r.checked = sum, state.Checked
+			r.checkedAt, r.upToDate = state.At, state.Checked && !state.Stale
 			r.showSummary(state.Checked && state.Stale)
 			r.showShown()
 			afters := r.afterLoad
@@ -184,8 +189,12 @@ func (r *readinessScreen) showSummary(stale bool) {
 		msg = fmt.Sprintf("%s must be fixed (or the records left out) before the upload; %s should be checked; %s good to know.",
 			plural(r.sum.BySeverity[model.Blocker], "problem", "problems"), count(r.sum.BySeverity[model.Warning]), count(r.sum.BySeverity[model.Info]))
 	}
-	if stale && r.checked {
+	switch {
+	case stale && r.checked:
 		msg = "You made fixes since the last check: run it again to bring this list up to date. " + msg
+	case r.upToDate && !r.checkedAt.IsZero():
+		// package and upload will not check again: say so
+		msg = fmt.Sprintf("Checked %s, up to date: nothing has changed since. ", r.checkedAt.Local().Format("2 Jan 15:04")) + msg
 	}
 	setText(r.summary, msg)
 	if tab := fmt.Sprintf("Problems to fix (%s)", count(r.sum.Total)); tab != r.problemsTab.Text {

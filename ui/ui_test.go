@@ -507,6 +507,9 @@ func TestBulkFixAndLeaveOut(t *testing.T) {
 	r.RunCheck().Wait()
 	r.Type.SetSelected(model.Contacts.Label())
 	u.Settle()
+	if !strings.Contains(r.summary.Text, "up to date: nothing has changed") || strings.Contains(r.summary.Text, "run it again") {
+		t.Errorf("right after a check the Readiness summary does not say it is up to date: %q", r.summary.Text)
+	}
 	f, ok := r.FindingAt(0)
 	if !ok || f.RecordKey == "" {
 		t.Fatalf("no contact finding with a record: %+v", f)
