@@ -198,6 +198,14 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 		}
 		set(f.text, "role")
 	case "calendar_events":
+		// a start read from the header that holds only times of day: the
+		// day is the date column beside it
+		for _, c := range t.cols {
+			if t.targetOf(c) == "start_date" && !c.date() && c.share(c.clock) >= 0.9 && f.date != nil && f.date != c && free[f.date] && !mapped["start_time"] {
+				t.targets[c], t.targets[f.date] = "start_time", "start_date"
+				free[f.date], mapped["start_time"] = false, true
+			}
+		}
 		set(f.start, "start_date")
 		set(f.end, "end_date")
 		set(f.text, "subject")

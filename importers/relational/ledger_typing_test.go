@@ -236,3 +236,39 @@ func FuzzMoneyValue(f *testing.F) {
 		}
 	})
 }
+
+// An incoming-post register whose receipt number the mapping's fuzzy
+// header reading takes for money received is not a ledger: no column it
+// reads as money holds money outside the table's own key. And a diary whose
+// matter and date columns read as a matter's number and opening date is
+// not a list of matters: a matters list names each matter once, here they
+// repeat. Each is typed from its values and links instead, and the events'
+// subject is what happened, not the longer full names of the few lawyers
+// beside it.
+func TestHeaderReadingsTheValuesContradict(t *testing.T) {
+	var mat, post, cal strings.Builder
+	mat.WriteString("Ref,Client,Matter Description,Opened\n")
+	for i := range 12 {
+		fmt.Fprintf(&mat, "%d,Client %c. Okonkwo,Tenancy deposit,2023-09-%02d\n", 700+i, 'A'+i, 1+i)
+	}
+	post.WriteString("Receipt Ref,File,Date,Summary\n")
+	cal.WriteString("Matter No,Open Date,Begins,Description,Fee Earner\n")
+	lawyers := []string{"Rosalind Achterberg", "Maximilian Oyelaran-Smith"}
+	for i := range 24 {
+		fmt.Fprintf(&post, "%d,%d,2024-02-%02d,Letter from the landlord's agent about the deposit; reply due by Friday (%d).\n", 1+i, 700+i%12, 1+i%28, i)
+		fmt.Fprintf(&cal, "%d,2024-04-%02d,%d:%02d,%s,%s\n", 700+i%5, 1+i%28, 9+i%7, 15*(i%4), []string{"Hearing", "Call", "Meeting"}[i%3], lawyers[i%2])
+	}
+	paths := writeFolder(t, map[string]string{"Files.csv": mat.String(), "Post.csv": post.String(), "Diary.csv": cal.String()})
+	res := analyzeFolder(t, paths)
+	for file, want := range map[string]model.Entity{"Post.csv": model.Notes, "Diary.csv": model.CalendarEvents, "Files.csv": model.Matters} {
+		p := planOf(t, res, paths, file)
+		if p.Entity != want || p.Ledger != "" {
+			t.Errorf("%s read as %q/%q, want %s (pre-pass: %+v)", file, p.Entity, p.Ledger, want, res.Tables)
+		}
+	}
+	got := targets(planOf(t, res, paths, "Diary.csv"))
+	if got["Description"] != "subject" && got["Description"] != "description" || got["Fee Earner"] != "user" || got["Matter No"] != "matter" ||
+		got["Open Date"] != "start_date" || got["Begins"] != "start_time" {
+		t.Errorf("Diary.csv targets %v, want Description the event's text, Fee Earner user, Matter No matter, Open Date start_date, Begins start_time", got)
+	}
+}

@@ -607,8 +607,8 @@ func flatKinds(tables []*table) {
 		if p == nil {
 			continue
 		}
-		if p.Entity != "" && !moneyPlace[p.Entity] && moneyRows(t, p.Entity) {
-			t.overrules = true // dated money the type has no field for: decided by structure (classify)
+		if contradicted(t, p) {
+			t.overrules = true // the values say otherwise: decided by structure (classify)
 			continue
 		}
 		switch {
@@ -621,6 +621,35 @@ func flatKinds(tables []*table) {
 		}
 		t.why = "recognised by the mapping (" + p.Profile + ")"
 	}
+}
+
+// contradicted: the mapping's reading of a flat file, made from its header
+// words, is one its values cannot be —
+//   - a type with no field for money over dated rows of money (moneyRows);
+//   - a ledger none of whose money columns holds numbers (a notes file's
+//     record number read as what was paid);
+//   - a list of matters whose matter number repeats down the rows (a
+//     calendar's matter column read as the matters' own number).
+func contradicted(t *table, p *mapping.Plan) bool {
+	switch {
+	case p.Entity != "" && !moneyPlace[p.Entity]:
+		return moneyRows(t, p.Entity)
+	case p.Entity == "" && p.Ledger != "":
+		for _, pc := range p.Columns {
+			c := t.byIndex(pc.Index)
+			if c != nil && ledgerMoney[pc.Target] && c != t.pk && t.linkOf(c) == nil && (c.numeric() || moneyColumn(t, c)) {
+				return false
+			}
+		}
+		return true
+	case p.Entity == model.Matters:
+		for _, pc := range p.Columns {
+			if c := t.byIndex(pc.Index); c != nil && pc.Target == "matter" && c.counts != nil {
+				return 5*int64(len(c.counts)) <= 4*c.nonEmpty // each matter is listed once
+			}
+		}
+	}
+	return false
 }
 
 // moneyPlace: the record types with a field for an amount of money.

@@ -180,12 +180,21 @@ func featuresOf(t *table) features {
 				f.number = c
 			}
 		case c.text():
-			if f.text == nil || c.avgLen() > f.text.avgLen() {
-				f.text = c // the wordiest short text: a subject or description
+			// the wordiest short text: a subject or description — never the
+			// names of the few people of the firm who did the work (a
+			// TK_INIT of full names is longer than "Closing" or "Hearing")
+			if f.text == nil || few(f.text) && !few(c) || c.avgLen() > f.text.avgLen() && few(c) == few(f.text) {
+				f.text = c
 			}
 		}
 	}
 	return f
+}
+
+// few: the names or initials of a few people, repeated down the column —
+// who did the work, not what it was.
+func few(c *column) bool {
+	return c.share(c.names+c.initials) >= 0.9 && fewValues(c)
 }
 
 // digits1: the values are written like numbers — short, a third or more
