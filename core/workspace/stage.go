@@ -372,11 +372,11 @@ func Encode(r Row) (Encoded, error) {
 		e.ledger = string(b)
 	}
 	for _, rec := range r.Records {
-		b, err := json.Marshal(rec.Data)
+		j, err := recordJSON(rec.Data) // json.Marshal's bytes (recordjson.go)
 		if err != nil {
 			return Encoded{}, err
 		}
-		e.records = append(e.records, string(b))
+		e.records = append(e.records, j)
 	}
 	return e, nil
 }

@@ -1,0 +1,202 @@
+package workspace
+
+import (
+	"encoding/json"
+	"slices"
+	"sync"
+
+	"handover/core/model"
+)
+
+// recordJSON is json.Marshal(data) as a string. Contacts and notes, which
+// an address book or a contacts table brings by the hundred thousand, are
+// written here without reflection, byte for byte as encoding/json writes
+// them (their fields in order, omitempty and omitzero as tagged, map keys
+// sorted); the tests fill every field of each type by reflection and hold
+// the output to json.Marshal's, so a field added to the model fails them
+// until it is written here too. Every other type goes through json.Marshal.
+func recordJSON(data any) (string, error) {
+	switch d := data.(type) {
+	case *model.Contact:
+		if d != nil {
+			buf := scratch.Get().(*[]byte)
+			*buf = appendContact((*buf)[:0], d)
+			s := string(*buf) // the one copy
+			scratch.Put(buf)
+			return s, nil
+		}
+	case *model.Note:
+		if d != nil {
+			buf := scratch.Get().(*[]byte)
+			*buf = appendNote((*buf)[:0], d)
+			s := string(*buf)
+			scratch.Put(buf)
+			return s, nil
+		}
+	}
+	b, err := json.Marshal(data)
+	return string(b), err
+}
+
+// scratch holds the buffers records are written in before their one copy.
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// jsonObject writes an object's members, each after a comma but the first.
+type jsonObject struct {
+	b    []byte
+	some bool
+}
+
+func (o *jsonObject) key(k string) {
+	if o.some {
+		o.b = append(o.b, ',')
+	}
+	o.some = true
+	o.b = append(o.b, '"')
+	o.b = append(o.b, k...)
+	o.b = append(o.b, '"', ':')
+}
+
+func (o *jsonObject) str(k, v string) {
+	o.key(k)
+	o.b = appendJSONString(o.b, v)
+}
+
+// strOmit is a string member tagged omitempty.
+func (o *jsonObject) strOmit(k, v string) {
+	if v != "" {
+		o.str(k, v)
+	}
+}
+
+// refOmitZero is a model.Ref member tagged omitzero (Ref.IsZero).
+func (o *jsonObject) refOmitZero(k string, r model.Ref) {
+	if r.IsZero() {
+		return
+	}
+	o.key(k)
+	o.b = appendRef(o.b, r)
+}
+
+func (o *jsonObject) trueOmit(k string, v bool) {
+	if v {
+		o.key(k)
+		o.b = append(o.b, "true"...)
+	}
+}
+
+func appendRef(b []byte, r model.Ref) []byte {
+	o := jsonObject{b: append(b, '{')}
+	o.str("kind", r.Kind)
+	o.str("value", r.Value)
+	return append(o.b, '}')
+}
+
+func appendContact(b []byte, c *model.Contact) []byte {
+	o := jsonObject{b: append(b, '{')}
+	o.str("type", c.Type)
+	o.strOmit("prefix", c.Prefix)
+	o.strOmit("first_name", c.FirstName)
+	o.strOmit("middle_name", c.MiddleName)
+	o.strOmit("last_name", c.LastName)
+	o.strOmit("name", c.Name)
+	o.strOmit("title", c.Title)
+	o.refOmitZero("company", c.Company)
+	o.strOmit("date_of_birth", c.DateOfBirth)
+	if len(c.Emails) > 0 {
+		o.key("email_addresses")
+		o.b = append(o.b, '[')
+		for i, e := range c.Emails {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			m := jsonObject{b: append(o.b, '{')}
+			m.str("name", e.Name)
+			m.str("address", e.Address)
+			m.trueOmit("default_email", e.Default)
+			o.b = append(m.b, '}')
+		}
+		o.b = append(o.b, ']')
+	}
+	if len(c.Phones) > 0 {
+		o.key("phone_numbers")
+		o.b = append(o.b, '[')
+		for i, p := range c.Phones {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			m := jsonObject{b: append(o.b, '{')}
+			m.str("name", p.Name)
+			m.str("number", p.Number)
+			m.trueOmit("default_number", p.Default)
+			o.b = append(m.b, '}')
+		}
+		o.b = append(o.b, ']')
+	}
+	if len(c.Addresses) > 0 {
+		o.key("addresses")
+		o.b = append(o.b, '[')
+		for i, a := range c.Addresses {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			m := jsonObject{b: append(o.b, '{')}
+			m.str("name", a.Name)
+			m.strOmit("street", a.Street)
+			m.strOmit("city", a.City)
+			m.strOmit("province", a.Province)
+			m.strOmit("postal_code", a.PostalCode)
+			m.strOmit("country", a.Country)
+			o.b = append(m.b, '}')
+		}
+		o.b = append(o.b, ']')
+	}
+	if len(c.WebSites) > 0 {
+		o.key("web_sites")
+		o.b = append(o.b, '[')
+		for i, w := range c.WebSites {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			o.b = appendJSONString(o.b, w)
+		}
+		o.b = append(o.b, ']')
+	}
+	if len(c.CustomFields) > 0 {
+		o.key("custom_fields")
+		o.b = appendStringMap(o.b, c.CustomFields)
+	}
+	return append(o.b, '}')
+}
+
+// appendStringMap writes m as encoding/json does: keys in increasing order.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	var buf [8]string
+	keys := buf[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = appendJSONString(b, m[k])
+	}
+	return append(b, '}')
+}
+
+func appendNote(b []byte, n *model.Note) []byte {
+	o := jsonObject{b: append(b, '{')}
+	o.str("type", n.Type)
+	o.refOmitZero("matter", n.Matter)
+	o.refOmitZero("contact", n.Contact)
+	o.strOmit("subject", n.Subject)
+	o.strOmit("detail", n.Detail)
+	o.strOmit("date", n.Date)
+	o.strOmit("author", n.Author)
+	return append(o.b, '}')
+}
