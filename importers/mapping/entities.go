@@ -18,6 +18,9 @@ var targetParts sync.Map // target → []string (nil when it does not match)
 
 // splitTarget is reTarget.FindStringSubmatch(target), remembered.
 func splitTarget(target string) []string {
+	if !strings.HasPrefix(target, "emails[") && !strings.HasPrefix(target, "phones[") && !strings.HasPrefix(target, "address[") {
+		return nil // what the pattern starts with: most columns are asked no further
+	}
 	if m, ok := targetParts.Load(target); ok {
 		return m.([]string)
 	}
@@ -159,7 +162,7 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 		}
 		return slot
 	}
-	addrs := map[string]*model.Address{}
+	var addrs map[string]*model.Address // made for the first address column
 	var addrOrder []string
 	for i, col := range p.Columns {
 		m := splitTarget(col.Target)
@@ -185,6 +188,9 @@ func (p *Plan) mapContact(r *rowCtx) Outcome {
 		case "address":
 			a := addrs[slot]
 			if a == nil {
+				if addrs == nil {
+					addrs = map[string]*model.Address{}
+				}
 				a = &model.Address{Name: labelOf(kind, slot)}
 				addrs[slot] = a
 				addrOrder = append(addrOrder, slot)
@@ -299,6 +305,45 @@ func noteKey(parentKey, kind string) string {
 // derivable reports whether a "Display As" value says nothing new: the
 // company name, "Last, First" or "First Last".
 func derivable(display string, c *model.Contact, company string) bool {
+	// Normalize folds rune by rune when every rune folds by table (fold.go),
+	// so the folded name forms are the folded parts end to end: compared
+	// in place, not built and folded eight times per row.
+	var buf [256]byte
+	b := buf[:0]
+	var f [7][]byte // display, company, name, last, first, middle, prefix folded
+	for i, s := range [...]string{display, company, c.Name, c.LastName, c.FirstName, c.MiddleName, c.Prefix} {
+		n := len(b)
+		var ok bool
+		if b, ok = appendFold(b, s); !ok {
+			return derivableByText(display, c, company)
+		}
+		f[i] = b[n:len(b):len(b)]
+	}
+	d, co, name, last, first, mid, pre := f[0], f[1], f[2], f[3], f[4], f[5], f[6]
+	person := c.LastName != "" || c.FirstName != "" // a name form is not "" when a part of it is not
+	return company != "" && string(co) == string(d) || c.Name != "" && string(name) == string(d) ||
+		person && (isConcat(d, last, first, nil, nil) || isConcat(d, first, last, nil, nil)) ||
+		(person || c.MiddleName != "") && (isConcat(d, last, first, mid, nil) || isConcat(d, first, mid, last, nil)) ||
+		(person || c.MiddleName != "" || c.Prefix != "") && (isConcat(d, pre, first, mid, last) || isConcat(d, last, pre, first, mid))
+}
+
+// isConcat reports whether d is a+b+c+e.
+func isConcat(d, a, b, c, e []byte) bool {
+	if len(d) != len(a)+len(b)+len(c)+len(e) {
+		return false
+	}
+	for _, p := range [...][]byte{a, b, c, e} {
+		if string(d[:len(p)]) != string(p) {
+			return false
+		}
+		d = d[len(p):]
+	}
+	return true
+}
+
+// derivableByText is derivable for names with runes the table does not
+// fold: each name form built and normalised.
+func derivableByText(display string, c *model.Contact, company string) bool {
 	d := Normalize(display)
 	for _, s := range []string{company, c.Name, c.LastName + c.FirstName, c.FirstName + c.LastName, c.LastName + c.FirstName + c.MiddleName, c.FirstName + c.MiddleName + c.LastName,
 		c.Prefix + c.FirstName + c.MiddleName + c.LastName, c.LastName + c.Prefix + c.FirstName + c.MiddleName} {

@@ -4,6 +4,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"handover/core/model"
 )
 
 // oracleYesNo is yesNo without its ASCII shortcut.
@@ -81,4 +83,31 @@ func FuzzYesNoShortcut(f *testing.F) {
 			t.Errorf("yesNo(%q) = %v, %v; the full form %v, %v", v, gy, gk, wy, wk)
 		}
 	})
+}
+
+// derivable compares the folded name parts in place; derivableByText, which
+// builds and folds each name form, must give the same answer.
+func TestDerivableMatchesTheTextForms(t *testing.T) {
+	pool := []string{"", "", "Ana", "José", "MARÍA", "de la Cruz", "O'Brien", "Müller", "Łódź", "Ωμέγα", "e\u0301", "\u0301x", "K", "\xff", "Dr.", "Inc", "1", "ǅ"}
+	rng := rand.New(rand.NewSource(1))
+	yes := 0
+	for i := 0; i < 100000; i++ {
+		c := &model.Contact{Prefix: pool[rng.Intn(len(pool))], FirstName: pool[rng.Intn(len(pool))], MiddleName: pool[rng.Intn(len(pool))],
+			LastName: pool[rng.Intn(len(pool))], Name: pool[rng.Intn(len(pool))]}
+		company := pool[rng.Intn(len(pool))]
+		forms := []string{company, c.Name, c.LastName + ", " + c.FirstName, c.FirstName + " " + c.LastName, c.LastName + c.FirstName + " " + c.MiddleName,
+			c.FirstName + " " + c.MiddleName + " " + c.LastName, c.Prefix + " " + c.FirstName + c.MiddleName + c.LastName, c.LastName + c.Prefix + c.FirstName + c.MiddleName,
+			pool[rng.Intn(len(pool))], "-", ""}
+		display := forms[rng.Intn(len(forms))]
+		got, want := derivable(display, c, company), derivableByText(display, c, company)
+		if got != want {
+			t.Fatalf("derivable(%q, %+v, %q) = %v, the text forms say %v", display, *c, company, got, want)
+		}
+		if got {
+			yes++
+		}
+	}
+	if yes < 20000 {
+		t.Fatalf("only %d displays were derivable", yes)
+	}
 }

@@ -70,3 +70,29 @@ func foldByTable(s string) (string, bool) {
 	}
 	return string(b), true
 }
+
+// appendFold appends Normalize(s) to b when s folds byte by byte (ASCII) or
+// by the table, ok false (b as it was) otherwise.
+func appendFold(b []byte, s string) ([]byte, bool) {
+	n := len(b)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'A' && c <= 'Z':
+				b = append(b, c+'a'-'A')
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= foldEnd || !foldable[r] {
+			return b[:n], false
+		}
+		b = append(b, folded[r]...)
+		i += size
+	}
+	return b, true
+}
