@@ -137,6 +137,13 @@ func (p *Plan) targetByValues() bool {
 	if i := pick(valueDateTarget[p.kind], allDates); i >= 0 {
 		set(i, valueDateTarget[p.kind], fmt.Sprintf("all %d values are dates and the table has no other date", p.obs[i].nonEmpty))
 	}
+	// a phone log's lone column of h:mm beside its date is the time the call
+	// came in (joined to the date); a log has no length to take it for
+	if p.kind == "phone_logs" && mapped["date"] {
+		if i := pick("time", func(o colObs) bool { return o.nonEmpty > 0 && o.rd.clock == o.nonEmpty }); i >= 0 {
+			set(i, "time", fmt.Sprintf("all %d values are times of day (h:mm) and the log has a date", p.obs[i].nonEmpty))
+		}
+	}
 	statusKey := map[string]func(colObs) int{
 		"matters": func(o colObs) int { return o.rd.matterStatus },
 		"tasks":   func(o colObs) int { return o.rd.taskStatus },

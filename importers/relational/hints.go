@@ -197,6 +197,14 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 			}
 		}
 		set(f.text, "role")
+	case "phone_logs":
+		// what made it a phone log: the date, the caller's number, and
+		// beside them the time of day the call came in (joined to the date)
+		set(f.date, "date")
+		set(f.clock, "time")
+		set(f.phone, "phone")
+		set(f.prose, "body")
+		set(f.text, "body")
 	case "calendar_events":
 		// a start read from the header that holds only times of day: the
 		// day is the date column beside it
