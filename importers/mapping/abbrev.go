@@ -4,7 +4,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode"
+
+	"handover/importers/internal/namewords"
 )
 
 // Abbreviated headers. Report writers of the DOS and early Windows era, and
@@ -30,7 +31,7 @@ func buildAbbrev() {
 	for _, p := range allProfile {
 		for _, aliases := range p.Columns {
 			for _, a := range aliases {
-				for _, w := range headerTokens(strings.ReplaceAll(a, "{n}", "1")) {
+				for _, w := range namewords.Split(strings.ReplaceAll(a, "{n}", "1")) {
 					if len(w) >= 2 && !isDigits(w) {
 						abbrevWordSet[w] = true
 					}
@@ -49,35 +50,6 @@ func buildAbbrev() {
 		abbrevWords = append(abbrevWords, w)
 	}
 	sort.Strings(abbrevWords)
-}
-
-// headerTokens splits a header into lower-case words: at punctuation and
-// spaces, between a lower-case letter and an upper-case one, and between
-// letters and digits.
-func headerTokens(h string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	var prev rune
-	for _, r := range h {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case len(cur) > 0 && (unicode.IsUpper(r) && unicode.IsLower(prev) || unicode.IsDigit(r) != unicode.IsDigit(prev)):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-		prev = r
-	}
-	flush()
-	return out
 }
 
 func isDigits(s string) bool {
@@ -130,7 +102,7 @@ func expandHeader(h, key string, accept func(alias string) string) string {
 }
 
 func expand(h string, accept func(alias string) string) string {
-	toks := headerTokens(h)
+	toks := namewords.Split(h)
 	if len(toks) == 0 || len(toks) > 4 {
 		return ""
 	}

@@ -2,37 +2,14 @@ package relational
 
 import (
 	"strings"
-	"unicode"
+
+	"handover/importers/internal/namewords"
 )
 
-// words splits a table or column name into lower-case words: camelCase,
-// snake_case, spaces and digits ("tblClients" → tbl clients, "MatterNo" →
-// matter no, "fk_matter" → fk matter, "Case No." → case no).
-func words(s string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(s)
-	for i, r := range rs {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && len(cur) > 0 && (unicode.IsLower(cur[len(cur)-1]) ||
-			i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(cur[len(cur)-1])):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-	}
-	flush()
-	return out
-}
+// words splits a table or column name into lower-case words ("tblClients" →
+// tbl clients, "MatterNo" → matter no, "fk_matter" → fk matter): the one
+// splitter the mapping's header rules use too.
+func words(s string) []string { return namewords.Split(s) }
 
 // linkWords mark a column that refers to something by a key.
 var linkWords = map[string]bool{"id": true, "no": true, "nr": true, "num": true, "number": true, "ref": true, "code": true,
