@@ -223,9 +223,35 @@ type emitter struct {
 	ctx     context.Context
 	fw      *workspace.FindingWriter
 	systems map[int64]string // source id → the old system's name, for fixes
+	// held: contacts and matters the upload will not send (a blocker, or a
+	// parent so held), entity/key → why, so the records under them are told
+	// (parent.held) rather than skipped at upload without a word.
+	held map[heldKey]string
+}
+
+// heldKey names a held contact or matter.
+type heldKey struct {
+	entity model.Entity
+	key    string
+}
+
+// hold remembers a contact or matter the upload will skip.
+func (e *emitter) hold(r workspace.StoredRecord, rule string, sev model.Severity, msg string) {
+	if sev != model.Blocker && rule != model.RuleParentHeld || r.Entity != model.Contacts && r.Entity != model.Matters {
+		return
+	}
+	k := heldKey{r.Entity, r.Key}
+	if _, ok := e.held[k]; ok {
+		return
+	}
+	if e.held == nil {
+		e.held = map[heldKey]string{}
+	}
+	e.held[k] = msg
 }
 
 func (e *emitter) add(r workspace.StoredRecord, rule string, sev model.Severity, field, value, msg, fix string, detail map[string]any) error {
+	e.hold(r, rule, sev, msg)
 	return e.fw.Add(e.ctx, workspace.StoredFinding{
 		Rule: rule, Severity: sev, Entity: r.Entity, RecordKey: r.Key, RowID: r.ID,
 		Source: r.Prov.Source, Row: r.Prov.Row, Field: field, Value: value,
@@ -235,6 +261,7 @@ func (e *emitter) add(r workspace.StoredRecord, rule string, sev model.Severity,
 
 // addEncoded is add with the detail already JSON ("{}" for none).
 func (e *emitter) addEncoded(r workspace.StoredRecord, rule string, sev model.Severity, field, value, msg, fix, detail string) error {
+	e.hold(r, rule, sev, msg)
 	return e.fw.AddEncoded(e.ctx, workspace.StoredFinding{
 		Rule: rule, Severity: sev, Entity: r.Entity, RecordKey: r.Key, RowID: r.ID,
 		Source: r.Prov.Source, Row: r.Prov.Row, Field: field, Value: value,

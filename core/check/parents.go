@@ -27,7 +27,9 @@ func (c *checker) parents(r workspace.StoredRecord) error {
 		case resolve.Ambiguous:
 			err = c.ambiguous(r, p, res)
 		case resolve.Found:
-			if res.Confidence < 1 {
+			if why, ok := c.em.held[heldKey{p.Entity, res.Key}]; ok {
+				err = c.heldParent(r, p, res, why)
+			} else if res.Confidence < 1 {
 				err = c.em.add(r, model.RuleParentByDescription, W, p.Field, p.Ref.Value,
 					fmt.Sprintf("%s %q names %s %q, which matches no matter number; it was linked to matter %s by its description",
 						noun(r.Entity), model.DisplayName(r.Data), p.Field, p.Ref.Value, c.label(p.Entity, res.Key)),
@@ -239,4 +241,34 @@ func (c *checker) link(r workspace.StoredRecord, name string, p resolve.Parent) 
 	}
 	return c.em.add(r, model.RuleLinkUnresolved, W, p.Field, p.Ref.Value, msg,
 		fmt.Sprintf("Add the contact in %s and export again, or pick the %s here", c.em.system(r), p.Field), nil)
+}
+
+// heldParent names a record the upload will skip because the matter or
+// contact it needs has a blocker (or is itself held so): a client with an
+// invalid e-mail takes its matters and their time along, and each of them
+// is said here rather than left out without a word.
+func (c *checker) heldParent(r workspace.StoredRecord, p resolve.Parent, res resolve.Result, why string) error {
+	what := "matter"
+	if p.Entity == model.Contacts {
+		what = "contact"
+	}
+	if p.Field == "client" {
+		what = "client"
+	}
+	parent := c.label(p.Entity, res.Key)
+	if r.Entity == model.Contacts || r.Entity == model.Matters {
+		// Its own children are told the first held record and its reason.
+		c.em.hold(r, model.RuleParentHeld, W, what+" "+parent+": "+why)
+	}
+	return c.em.add(r, model.RuleParentHeld, W, p.Field, p.Ref.Value,
+		fmt.Sprintf("%s %q will not be uploaded while its %s %s is held: %s", noun(r.Entity), model.DisplayName(r.Data), what, parent, shortWhy(why)),
+		fmt.Sprintf("Fix the finding on %s; this record is uploaded with it", parent), map[string]any{"key": res.Key})
+}
+
+// shortWhy keeps a parent's reason readable inside a child's message.
+func shortWhy(s string) string {
+	if r := []rune(s); len(r) > 160 {
+		return string(r[:157]) + "…"
+	}
+	return s
 }

@@ -407,7 +407,15 @@ func (c *checker) event(r workspace.StoredRecord, v *model.CalendarEvent) error 
 }
 
 func (c *checker) communication(r workspace.StoredRecord, v *model.Communication) error {
-	if _, _, err := c.date(r, "received_at", v.ReceivedAt, false); err != nil {
+	if strings.TrimSpace(v.ReceivedAt) == "" {
+		// Clio refuses a communication without received_at (422): said here,
+		// not found out at upload.
+		if err := c.em.add(r, model.RuleCommMissingDate, B, "received_at", "",
+			fmt.Sprintf("%s %q has no date it was received: Clio will not import it", noun(r.Entity), model.DisplayName(r.Data)),
+			fmt.Sprintf("Add the date in %s and export again, or type it here", c.em.system(r)), nil); err != nil {
+			return err
+		}
+	} else if _, _, err := c.date(r, "received_at", v.ReceivedAt, false); err != nil {
 		return err
 	}
 	c.user(r, "user", v.User)

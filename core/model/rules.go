@@ -61,3 +61,9 @@ const (
 	RuleEnumInvalid            = "enum.invalid"        // a value outside Clio's fixed list (contact type, note type, labels, task priority/status, activity type)
 	RuleDateInvalid            = "date.invalid"        // a date that cannot be read at all
 )
+
+// Rules that say, before the upload, what it would otherwise skip or Clio refuse.
+const (
+	RuleParentHeld      = "parent.held"                // the matter or contact a record needs has a blocker (or is itself so held): not uploaded with it
+	RuleCommMissingDate = "communication.missing_date" // a phone log or e-mail with no time it was received: Clio refuses it
+)

@@ -190,7 +190,7 @@ func (res *Result) uploadToClio(ctx context.Context, ws *workspace.Workspace) er
 	st := srv.Snapshot()
 	out := &InClio{LinksBy: map[string]Count{}, Requests: st.APIRequests, Violations: len(st.SpecViolations)}
 	res.Clio = out
-	res.compareClio(ctx, ws, rec, ids, clioRecs, users, said)
+	res.compareClio(rec, ids, clioRecs, users, said)
 	return nil
 }
 
@@ -238,7 +238,7 @@ func refID(v any) int64 {
 	return 0
 }
 
-func (res *Result) compareClio(ctx context.Context, ws *workspace.Workspace, rec *upload.Reconciliation, ids map[string]map[string]int64,
+func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[string]int64,
 	clioRecs map[string]map[int64]map[string]any, users []clio.User, said map[string]bool) {
 	out := res.Clio
 	byKey := map[string]workspace.StoredRecord{}
@@ -352,7 +352,7 @@ func (res *Result) compareClio(ctx context.Context, ws *workspace.Workspace, rec
 	counted := func(id string) bool { _, staged := res.stagedKey[id]; return staged && !heldTruth[id] }
 	for _, l := range res.truth.Links {
 		child := byID[l.Child]
-		if !counted(l.Child) || heldTruth[l.Parent] {
+		if !counted(l.Child) {
 			continue
 		}
 		name := child.Entity + "." + l.Field

@@ -1,7 +1,8 @@
 // Command fidelity generates the corpus's firms, runs the real pipeline on
-// each (ingest into a new project, check) and prints how much of each firm's
-// ground truth came through: records, links, balances, manual steps, false
-// positives. With -doc it writes the tables into FIDELITY.md.
+// each (ingest into a new project, check, upload into a local Clio read back
+// through its API) and prints how much of each firm's ground truth came
+// through: records, links, balances, manual steps, false positives, and what
+// reached Clio with its links. With -doc it writes the tables into FIDELITY.md.
 package main
 
 import (
@@ -24,6 +25,7 @@ func main() {
 	holdoutBase := flag.Int64("holdout-base", 9001, "first held-out seed (change it to draw fresh firms)")
 	misses := flag.Int("misses", 0, "also print this many worst misses per held-out firm to stderr")
 	noCorpus := flag.Bool("no-corpus", false, "measure only the held-out (and -seed) firms, not the corpus's eight")
+	noUpload := flag.Bool("no-upload", false, "stop after the check: do not upload the firms into a local Clio")
 	flag.Parse()
 	specs := firmgen.Firms()
 	if *noCorpus {
@@ -46,7 +48,7 @@ func main() {
 	}
 	var rs []*fidelity.Result
 	for _, s := range specs {
-		r, err := fidelity.Measure(context.Background(), work, s)
+		r, err := fidelity.MeasureWith(context.Background(), work, s, fidelity.Options{NoUpload: *noUpload})
 		if err != nil {
 			fail(err)
 		}
@@ -56,7 +58,7 @@ func main() {
 	var held []*fidelity.Result
 	for i := 0; i < *holdout; i++ {
 		s := firmgen.FromSeed(*holdoutBase + int64(i))
-		r, err := fidelity.Measure(context.Background(), work, s)
+		r, err := fidelity.MeasureWith(context.Background(), work, s, fidelity.Options{NoUpload: *noUpload})
 		if err != nil {
 			fail(err)
 		}
