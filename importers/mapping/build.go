@@ -1,15 +1,16 @@
 package mapping
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"handover/core/model"
 )
@@ -359,7 +360,6 @@ func (r *rowCtx) key(e model.Entity) string {
 		return r.p.Profile + ":" + string(e) + ":" + id
 	}
 	sum := r.valuesHash()
-	h := hex.EncodeToString(sum[:8])
 	if r.p.seenHash == nil {
 		r.p.seenHash = map[model.Entity]map[uint64]uint32{}
 	}
@@ -372,43 +372,83 @@ func (r *rowCtx) key(e model.Entity) string {
 	// entry per row, and text keys made it most of a 1M-row ingest's memory.
 	n := seen[binary.BigEndian.Uint64(sum[:8])] + 1
 	seen[binary.BigEndian.Uint64(sum[:8])] = n
+	var buf [96]byte // the key written once, not concatenated piece by piece
+	k := append(buf[:0], r.p.Profile...)
+	k = append(k, ':')
+	k = append(k, e...)
+	k = append(k, ":h:"...)
+	k = hex.AppendEncode(k, sum[:8])
 	if n > 1 {
-		h += "-" + strconv.Itoa(int(n))
+		k = append(k, '-')
+		k = strconv.AppendUint(k, uint64(n), 10)
 	}
-	return r.p.Profile + ":" + string(e) + ":h:" + h
+	return string(k)
 }
+
+// keyScratch holds valuesHash's buffers between rows (a row's key is the
+// hot path of every table without an id column).
+type keyScratch struct {
+	text   []byte   // the pairs, one after another
+	ends   []int    // where each pair ends in text
+	pairs  [][]byte // the pairs, to sort
+	joined []byte
+}
+
+var keyScratches = sync.Pool{New: func() any { return new(keyScratch) }}
 
 // valuesHash is the SHA-256 of the row's "header=value" pairs, sorted and
 // joined by \x1f, each value with its white space runs made one space and
 // lower-cased: what the key of a row without an id is made from.
 func (r *rowCtx) valuesHash() [sha256.Size]byte {
-	var buf [16]string
-	pairs := buf[:0]
+	s := keyScratches.Get().(*keyScratch)
+	defer keyScratches.Put(s)
+	text, ends := s.text[:0], s.ends[:0]
 	for i, c := range r.p.Columns {
 		if v := r.at(i); v != "" && c.Target != "skip" {
-			h := ""
 			if i < len(r.p.normHeader) {
-				h = r.p.normHeader[i] // normalised once per table, not per row
+				text = append(text, r.p.normHeader[i]...) // normalised once per table, not per row
 			} else {
-				h = Normalize(c.Header)
+				text = append(text, Normalize(c.Header)...)
 			}
+			text = append(text, '=')
 			if !singleSpaced(v) {
 				v = strings.Join(strings.Fields(v), " ")
 			}
-			pairs = append(pairs, h+"="+strings.ToLower(v))
+			text = appendLower(text, v)
+			ends = append(ends, len(text))
 		}
 	}
-	sort.Strings(pairs)
-	d := sha256.New() // the pairs joined, without building the joined text
+	pairs, start := s.pairs[:0], 0
+	for _, end := range ends {
+		pairs = append(pairs, text[start:end])
+		start = end
+	}
+	slices.SortFunc(pairs, bytes.Compare) // the order of sort.Strings on the same pairs
+	joined := s.joined[:0]
 	for i, p := range pairs {
 		if i > 0 {
-			d.Write([]byte{0x1f})
+			joined = append(joined, 0x1f)
 		}
-		io.WriteString(d, p)
+		joined = append(joined, p...)
 	}
-	var sum [sha256.Size]byte
-	d.Sum(sum[:0])
-	return sum
+	s.text, s.ends, s.pairs, s.joined = text, ends, pairs, joined
+	return sha256.Sum256(joined)
+}
+
+// appendLower appends strings.ToLower(v): byte by byte when v is ASCII, as
+// ToLower itself does.
+func appendLower(b []byte, v string) []byte {
+	if !isASCII(v) {
+		return append(b, strings.ToLower(v)...)
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // singleSpaced: v (trimmed) is ASCII with no white space but single spaces,

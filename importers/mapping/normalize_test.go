@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand"
 	"sort"
@@ -10,6 +11,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"handover/core/model"
 )
 
 // oracleNormalize is Normalize without its ASCII shortcut.
@@ -237,5 +240,24 @@ func TestNormalizeByTableMatchesTheFullForm(t *testing.T) {
 		if got, want := Normalize(b.String()), oracleNormalize(b.String()); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", b.String(), got, want)
 		}
+	}
+}
+
+// TestKeyWithoutIDIsProfileEntityHash: a row without an id is keyed by its
+// table's profile, the record type and its values' hash, with -2, -3… for
+// the same values again.
+func TestKeyWithoutIDIsProfileEntityHash(t *testing.T) {
+	p := &Plan{Profile: "pclaw-time", prof: &profile{}, Columns: []Column{{Index: 0, Header: "Date", Target: "date"}, {Index: 1, Header: "Hours", Target: "hours"}}}
+	r := &rowCtx{p: p, row: []string{"11/16/2026", " 5.00 "}}
+	sum := oracleValuesHash(r)
+	want := "pclaw-time:time_entries:h:" + hex.EncodeToString(sum[:8])
+	for i, suffix := range []string{"", "-2", "-3"} {
+		if got := r.key(model.TimeEntries); got != want+suffix {
+			t.Errorf("key %d = %q, want %q", i+1, got, want+suffix)
+		}
+	}
+	other := &rowCtx{p: p, row: []string{"11/16/2026", "5.10"}}
+	if got := other.key(model.TimeEntries); strings.HasSuffix(got, "-2") || got == want {
+		t.Errorf("another row's key %q", got)
 	}
 }

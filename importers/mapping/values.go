@@ -179,6 +179,15 @@ func allDigits(s string) bool {
 
 var reClock = regexp.MustCompile(`^(-)?(\d{1,4}):(\d{2})(?::(\d{2}))?$`)
 
+// clockMatch is reClock's submatches, without running it on the values with
+// no colon (decimal hours, read on every time row).
+func clockMatch(s string) []string {
+	if strings.IndexByte(s, ':') < 0 {
+		return nil
+	}
+	return reClock.FindStringSubmatch(s)
+}
+
 // ParseHours reads a duration into whole seconds without floats: decimal hours
 // "1.5" → 5400, "0.1" → 360 (rounded to the nearest second), clock form
 // "0:45" → 2700, "1:30:15" → 5415; a trailing "h"/"hrs"/"hours" is allowed.
@@ -191,7 +200,7 @@ func ParseHours(s string, decimalComma bool) (int64, error) {
 			break
 		}
 	}
-	if m := reClock.FindStringSubmatch(s); m != nil {
+	if m := clockMatch(s); m != nil {
 		h, _ := strconv.ParseInt(m[2], 10, 64)
 		mi, _ := strconv.ParseInt(m[3], 10, 64)
 		var sec int64

@@ -288,6 +288,31 @@ func (s *sharedStrings) close() {
 type numFormatter struct {
 	f   *excelize.File
 	ids map[int]int // workbook style id -> scratch style id (-1: cannot format)
+	// shown keeps the text of numbers formatted before (a ledger's amounts
+	// recur), each a round trip through a scratch workbook.
+	shown map[shownKey]string
+}
+
+type shownKey struct {
+	sid int
+	raw string
+}
+
+// maxShown caps numFormatter.shown.
+const maxShown = 4096
+
+func (n *numFormatter) format(raw string, sid int, st styleInfo) string {
+	if v, ok := n.shown[shownKey{sid, raw}]; ok {
+		return v
+	}
+	v := n.formatOnce(raw, sid, st)
+	if n.shown == nil {
+		n.shown = map[shownKey]string{}
+	}
+	if len(n.shown) < maxShown {
+		n.shown[shownKey{sid, strings.Clone(raw)}] = v
+	}
+	return v
 }
 
 func (n *numFormatter) close() {
@@ -296,7 +321,7 @@ func (n *numFormatter) close() {
 	}
 }
 
-func (n *numFormatter) format(raw string, sid int, st styleInfo) string {
+func (n *numFormatter) formatOnce(raw string, sid int, st styleInfo) string {
 	if n.f == nil {
 		n.f = excelize.NewFile()
 		n.ids = map[int]int{}
