@@ -139,6 +139,8 @@ type table struct {
 	// overrules: the mapping's reading of this flat file was set aside for
 	// what its values show (flatKinds); the type decided here then stands
 	overrules bool
+	worker    []uint8 // pass 1: which counting worker takes each column (counter.send)
+	split     int     // pass 1: the batch at which worker was last set
 }
 
 func (t *table) col(name string) *column {
@@ -301,6 +303,8 @@ func readStats(ctx context.Context, path string, opts tabular.Options, keep bool
 	counter := newCounter()
 	defer counter.stop()
 	batch := make([]countRow, 0, countBatch)
+	var last *table           // the last row's table: most rows are in the same table as the one before
+	var lastOf *tabular.Table // the reader's table of that row
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -316,9 +320,12 @@ func readStats(ctx context.Context, path string, opts tabular.Options, keep bool
 		if row.Kind != tabular.Data || row.Table == nil {
 			continue
 		}
-		k := id(path, row.Table)
-		t := byID[k]
+		t := last
+		if t == nil || row.Table != lastOf || row.Table.Name != t.t.Name || row.Table.HeaderRow != t.t.HeaderRow {
+			t = byID[id(path, row.Table)] // a row of another table than the last row's (or the first)
+		}
 		if t == nil {
+			k := id(path, row.Table)
 			t = &table{path: path, id: k, t: *row.Table, name: row.Table.Name, first: row.Num}
 			if keep {
 				t.ev = &mapping.Evidence{}
@@ -332,6 +339,7 @@ func readStats(ctx context.Context, path string, opts tabular.Options, keep bool
 			byID[k] = t
 			out = append(out, t)
 		}
+		last, lastOf = t, row.Table
 		t.rows++
 		batch = append(batch, countRow{t, row.Values})
 		if len(t.sample) < sampleRows {
@@ -362,31 +370,37 @@ type countRow struct {
 
 // counter hands batches of rows to its two workers. A batch is counted while
 // the next is read; the columns of a table are split between the workers, so
-// no column is counted by both.
+// no column is counted by both, and split again now and then by what they
+// cost (a column of ever new values, such as ids, costs several times one
+// whose values repeat), so neither worker waits long for the other.
 type counter struct {
 	jobs [2]chan []countRow
 	busy sync.WaitGroup // the batch being counted
+	sent int            // batches sent
 }
 
 func newCounter() *counter {
 	c := &counter{}
 	for w := range c.jobs {
 		c.jobs[w] = make(chan []countRow)
-		go func(w int) {
+		go func(w uint8) {
 			for batch := range c.jobs[w] {
 				for _, r := range batch {
-					for i := w; i < len(r.vals); i += len(c.jobs) {
+					for i, v := range r.vals {
+						if r.t.worker[i] != w {
+							continue
+						}
 						if i < len(r.t.cols) {
-							r.t.cols[i].add(r.vals[i])
+							r.t.cols[i].add(v)
 						}
 						if r.t.ev != nil {
-							r.t.ev.ObserveAt(i, r.vals[i])
+							r.t.ev.ObserveAt(i, v)
 						}
 					}
 				}
 				c.busy.Done()
 			}
-		}(w)
+		}(uint8(w))
 	}
 	return c
 }
@@ -397,14 +411,48 @@ func (c *counter) send(batch []countRow) {
 	if len(batch) == 0 {
 		return
 	}
-	for _, r := range batch { // between batches: no worker is observing
+	c.sent++
+	for _, r := range batch { // between batches: no worker is counting
 		if r.t.ev != nil {
 			r.t.ev.StartRow(len(r.vals))
+		}
+		if len(r.t.worker) < len(r.vals) || c.sent%16 == 1 && r.t.split != c.sent {
+			r.t.share(len(r.vals), len(c.jobs))
+			r.t.split = c.sent
 		}
 	}
 	c.busy.Add(len(c.jobs))
 	for _, j := range c.jobs {
 		j <- batch
+	}
+}
+
+// share gives each of the table's first width columns to one of n workers,
+// the costly ones first, each to the worker with the least cost so far.
+func (t *table) share(width, n int) {
+	width = max(width, len(t.worker))
+	cost := func(i int) int {
+		if i < len(t.cols) && t.cols[i].memo == nil { // values that hardly repeat
+			return 4
+		}
+		return 1
+	}
+	order := make([]int, width)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cost(order[a]) > cost(order[b]) })
+	t.worker = make([]uint8, width)
+	load := make([]int, n)
+	for _, i := range order {
+		w := 0
+		for k := range load {
+			if load[k] < load[w] {
+				w = k
+			}
+		}
+		t.worker[i] = uint8(w)
+		load[w] += cost(i)
 	}
 }
 

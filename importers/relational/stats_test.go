@@ -1,13 +1,16 @@
 package relational
 
 import (
+	"context"
 	"math/rand"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"handover/importers/mapping"
+	"handover/importers/tabular"
 )
 
 // oracleAdd is add as it was before the memo and the byte-level number
@@ -150,5 +153,62 @@ func TestColumnMemoCountsAsWithout(t *testing.T) {
 		if !reflect.DeepEqual(with, was) {
 			t.Errorf("%s: now\n%+v\nas add was\n%+v", name, *with, *was)
 		}
+	}
+}
+
+// TestReadStatsCountsAsOneReader: pass 1's two workers, which share a
+// table's columns and share them again by cost as the file is read, end
+// with each column's evidence (the mapping's included) exactly as counting
+// every row in order on one goroutine gives.
+func TestReadStatsCountsAsOneReader(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	var b strings.Builder
+	b.WriteString("Date,Lawyer,Matter,Hours,Amount,Invoice\n")
+	var rows [][]string
+	for i := 0; i < 40*countBatch+17; i++ {
+		row := []string{
+			pick(rng, "11/16/2026", "09/27/2026", "2026-06-26"),
+			pick(rng, "DK", "MP", "JH"),
+			strconv.Itoa(rng.Intn(3)) + "-" + strconv.Itoa(rng.Intn(20000)),
+			pick(rng, "5.00", "0.25", "1:30"),
+			strconv.Itoa(rng.Intn(300)) + ".00",
+			"INV-" + strconv.Itoa(i),
+		}
+		rows = append(rows, row)
+		b.WriteString(strings.Join(row, ",") + "\n")
+	}
+	path := t.TempDir() + "/time.csv"
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tables, _, err := readStats(context.Background(), path, tabular.Options{}, true)
+	if err != nil || len(tables) != 1 {
+		t.Fatalf("%d tables, %v", len(tables), err)
+	}
+	got := tables[0]
+	want := make([]*column, len(got.cols))
+	for i, c := range got.cols {
+		want[i] = newColumn(c.name, i)
+	}
+	var ev mapping.Evidence
+	for _, row := range rows {
+		for i, v := range row {
+			want[i].add(v)
+		}
+		ev.Observe(row)
+	}
+	if got.rows != int64(len(rows)) {
+		t.Errorf("%d rows counted, want %d", got.rows, len(rows))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got.cols[i], want[i]) {
+			t.Errorf("column %s: by the workers\n%+v\nin order\n%+v", want[i].name, *got.cols[i], *want[i])
+		}
+	}
+	if !reflect.DeepEqual(*got.ev, ev) {
+		t.Error("the mapping's evidence differs from observing every row in order")
+	}
+	if got.worker[2] == got.worker[5] {
+		t.Errorf("the two columns of ever new values (Matter, Invoice) went to one worker: %v", got.worker)
 	}
 }

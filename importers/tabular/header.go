@@ -151,16 +151,17 @@ func findHeader(rows [][]string, rowNums []int64) (idx int, why string) {
 
 // classify decides the kind of a row below the header.
 func classify(cells, header []string) (RowKind, string) {
-	if nonEmpty(cells) == 0 {
+	n := nonEmpty(cells) // every row below the header comes here: counted once
+	if n == 0 {
 		return Empty, ""
 	}
 	if first := firstNonEmpty(cells); first != "" {
-		if nonEmpty(cells)*2 <= max(len(header), 2) || nonEmpty(cells) <= 3 {
+		if n*2 <= max(len(header), 2) || n <= 3 {
 			if reTotal.MatchString(first) {
 				return NotData, fmt.Sprintf("is a totals row (%q), not a record", clip(first, 40))
 			}
 		}
-		if nonEmpty(cells) == 1 && rePage.MatchString(first) {
+		if n == 1 && rePage.MatchString(first) {
 			return NotData, fmt.Sprintf("is a page marker (%q), not a record", first)
 		}
 	}
@@ -180,10 +181,11 @@ func firstNonEmpty(cells []string) string {
 }
 
 func sameCells(a, b []string) bool {
-	if filledWidth(a) != filledWidth(b) {
+	w := filledWidth(a)
+	if w != filledWidth(b) {
 		return false
 	}
-	for i := 0; i < filledWidth(a); i++ {
+	for i := 0; i < w; i++ {
 		if !strings.EqualFold(strings.TrimSpace(a[i]), strings.TrimSpace(b[i])) {
 			return false
 		}

@@ -3,6 +3,9 @@
 // with -cpuprofile, a CPU profile for `go tool pprof -top`.
 //
 //	go run ./scripts/bench/ingestprof -w /tmp/p.handover -cpuprofile /tmp/cpu.out FILE...
+//
+// -memprofile writes the live heap halfway through staging the first file
+// (for `go tool pprof -sample_index=inuse_space`).
 package main
 
 import (
@@ -10,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
 	"syscall"
@@ -22,6 +26,7 @@ import (
 func main() {
 	ws := flag.String("w", "", "project file (created; must not exist)")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
+	mem := flag.String("memprofile", "", "write a heap profile here, taken halfway through the first file's staging")
 	flag.Parse()
 	if *ws == "" || flag.NArg() == 0 {
 		flag.Usage()
@@ -66,7 +71,16 @@ func main() {
 	stage, since := "", start
 	var order []string
 	spent := map[string]time.Duration{}
+	heapTaken := false
 	opts := ingest.Options{Progress: func(p ingest.Progress) {
+		if *mem != "" && !heapTaken && p.Stage == "reading" && p.Total > 0 && 2*p.Done >= p.Total {
+			heapTaken = true
+			if f, err := os.Create(*mem); err == nil {
+				runtime.GC() // the live heap, not what awaits collection
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
 		if p.Stage != stage {
 			if stage != "" {
 				spent[stage] += time.Since(since)
