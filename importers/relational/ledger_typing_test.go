@@ -272,3 +272,48 @@ func TestHeaderReadingsTheValuesContradict(t *testing.T) {
 		t.Errorf("Diary.csv targets %v, want Description the event's text, Fee Earner user, Matter No matter, Open Date start_date, Begins start_time", got)
 	}
 }
+
+// A list of people whose every row names a matter by number and
+// description ("K-0042 Estate of Vance") is the matters' other parties —
+// one related contact each — not the firm's contact list, once the link is
+// found by the values. A client list whose rows also name each client's
+// matter that way stays contacts when its shape is not a parties list (it
+// carries a date: client since).
+func TestPeopleListedPerMatterByNumberAndDescription(t *testing.T) {
+	var mat, parties, clients strings.Builder
+	mat.WriteString("Case No,Client,Type,Opened\n")
+	descs := []string{"Estate of Vance", "Boundary wall", "Unfair dismissal", "Lease renewal"}
+	for i := range 10 {
+		fmt.Fprintf(&mat, "K-%04d,Client %c. Abara,%s,2022-11-%02d\n", 40+i, 'A'+i, descs[i%4], 1+i)
+	}
+	parties.WriteString("Ref,Who,As,Tel\n")
+	first := []string{"Oluwaseun", "Grainne", "Lukas", "Priya", "Tomasz", "Ayesha", "Rafael", "Signe"}
+	last := []string{"Balogun", "Kavanagh", "Hofer", "Raman", "Zielinski", "Siddiqui", "Duarte", "Lund"}
+	for i := range 18 {
+		fmt.Fprintf(&parties, "K-%04d %s,%s %s,%s,+44 161 496 0%03d\n", 40+i%10, descs[(i%10)%4], first[i%8], last[(i+i/8)%8], []string{"Executor", "Neighbour", "Witness"}[i%3], 100+i)
+	}
+	clients.WriteString("Who,Tel,Since,Ref\n")
+	for i := range 10 {
+		fmt.Fprintf(&clients, "%s %s,+44 20 7946 0%03d,2019-0%d-1%d,K-%04d %s\n", first[i%8], last[(i+3)%8], 200+i, 1+i%9, i%9, 40+i, descs[i%4])
+	}
+	paths := writeFolder(t, map[string]string{"Cases.csv": mat.String(), "Parties.csv": parties.String()})
+	res := analyzeFolder(t, paths)
+	p := planOf(t, res, paths, "Parties.csv")
+	if p.Entity != model.Relationships {
+		t.Fatalf("Parties.csv read as %q, want relationships (pre-pass: %+v)", p.Entity, res.Tables)
+	}
+	got := targets(p)
+	if got["Ref"] != "matter" || got["Who"] != "full_name" {
+		t.Errorf("Parties.csv targets %v, want Ref matter (decoded from its number), Who full_name", got)
+	}
+	paths = writeFolder(t, map[string]string{"Cases.csv": mat.String(), "Clients.csv": clients.String()})
+	res = analyzeFolder(t, paths)
+	if c := planOf(t, res, paths, "Clients.csv"); c.Entity != model.Contacts {
+		t.Errorf("Clients.csv read as %q, want contacts (pre-pass: %+v)", c.Entity, res.Tables)
+	}
+	for _, r := range res.Tables {
+		if r.Source == "Clients.csv" && len(r.Links) > 0 {
+			t.Errorf("Clients.csv keeps a link a contact cannot hold: %+v", r.Links)
+		}
+	}
+}

@@ -38,8 +38,8 @@ func prefixLinks(tables []*table) {
 		// a contact or a matter has no field for a matter: such a link
 		// would only be a question (the matters' own description, a
 		// contact's note that names a matter)
-		if t.virtual || t.holds == "contacts" || t.holds == "matters" {
-			continue
+		if t.virtual || t.holds == "contacts" && !t.byShape || t.holds == "matters" {
+			continue // (a list of people typed by its shape alone may be a matter's parties: Analyze decides)
 		}
 		linked := map[*column]bool{}
 		for _, l := range t.links {

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -141,6 +142,9 @@ type table struct {
 	overrules bool
 	worker    []uint8 // pass 1: which counting worker takes each column (counter.send)
 	split     int     // pass 1: the batch at which worker was last set
+	// byShape: typed as contacts from its columns' shape (names, e-mails),
+	// not by the mapping's reading nor by other tables referring to it
+	byShape bool
 }
 
 func (t *table) col(name string) *column {
@@ -229,6 +233,24 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 		prepare(t, opts.Memory, opts.Flat)
 	}
 	prefixLinks(tables) // matters named by number and description (prefix.go)
+	// a list of people typed by its shape, each row naming a matter by
+	// number and description, is the matters' other parties, decided again
+	// now that the link is found (prefix.go)
+	for _, t := range tables {
+		if t.byShape && t.holds == "contacts" && t.linksTo("matters") != nil {
+			t.holds = ""
+			leaf(t, questions[t])
+			if t.holds != "relationships" {
+				// not a parties list after all: a contact holds no matter link
+				for _, l := range t.links {
+					l.parent.refBy = slices.DeleteFunc(l.parent.refBy, func(r *link) bool { return r == l })
+				}
+				t.holds, t.links = "contacts", nil
+				continue
+			}
+			prepare(t, opts.Memory, opts.Flat)
+		}
+	}
 	if opts.Flat {
 		keepReferenceLinks(tables)
 		for t, qs := range questions {

@@ -287,6 +287,7 @@ func classify(tables []*table, questions map[*table][]*question) {
 			if len(t.refBy) > 0 {
 				t.why += "; referred to by " + refNames(t)
 			}
+			t.byShape = len(t.refBy) == 0 && len(t.links) == 0
 		}
 	}
 	for _, t := range tables {
