@@ -78,6 +78,17 @@ func (fw *FindingWriter) AddEncoded(ctx context.Context, f StoredFinding, det st
 	}
 	_, err := fw.ins.ExecContext(ctx, f.Rule, string(f.Severity), string(f.Entity), f.RecordKey, rowID, f.Source,
 		f.Row, f.Field, f.Value, f.Message, f.Fix, det)
+	return whyFailed(ctx, err)
+}
+
+// whyFailed is err, or the context's error when the context ended: the
+// transaction began with ctx, and database/sql rolls it back and closes its
+// statements the moment ctx is cancelled, so a write racing that says
+// "statement is closed" when the reason is the cancellation.
+func whyFailed(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
 	return err
 }
 

@@ -151,3 +151,44 @@ func TestFindingsPagesUseTheIndex(t *testing.T) {
 		}
 	}
 }
+
+// Folding's groups skip the left-out records' findings through
+// rows_inactive, not by reading every record's state.
+func TestFoldGroupsReadOnlyTheLeftOutRecords(t *testing.T) {
+	w, leftOut := findingsProject(t)
+	rows, err := w.DB().Query(`EXPLAIN QUERY PLAN ` + groupsSQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		rows.Scan(&id, &parent, &notused, &detail)
+		plan += detail + "\n"
+	}
+	rows.Close()
+	if !strings.Contains(plan, "USING INDEX rows_inactive") || strings.Contains(plan, "rows_outcome") {
+		t.Errorf("groups plan:\n%s", plan)
+	}
+	// and they are still skipped
+	ctx := context.Background()
+	fw, err := w.ReplaceFindings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fw.Abort()
+	if err := fw.Add(ctx, StoredFinding{Rule: "odd", Severity: model.Warning, Entity: model.Contacts, Source: "contacts.csv",
+		Field: "x", Message: "m", RowID: leftOut}); err != nil {
+		t.Fatal(err)
+	}
+	gs, err := fw.Groups(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range gs {
+		if g.Rule == "odd" {
+			t.Errorf("a left-out record's finding is grouped: %+v", g)
+		}
+	}
+}
