@@ -102,27 +102,29 @@ type Counts struct {
 	RowsKept int64                  `json:"rows_records"` // of those, rows that became records (cleaning aside)
 }
 
+// countsQuery is one walk of the index rows_outcome, which holds these
+// columns in this order: grouped on derived too, for the rows read (Counts
+// takes any derived other than 0 as derived).
+const countsQuery = `SELECT outcome, entity, reason, state, derived, count(*) FROM rows GROUP BY outcome, entity, reason, state, derived`
+
 // Counts computes the project's counts.
 func (w *Workspace) Counts(ctx context.Context) (Counts, error) {
 	c := Counts{Records: map[model.Entity]int64{}, Excluded: map[model.Reason]int64{}}
 	for _, e := range model.Entities {
 		c.Records[e] = 0
 	}
-	// one walk of the table: grouped on derived too, for the rows read
-	q := `SELECT outcome, entity, reason, state, derived != 0, count(*) FROM rows GROUP BY outcome, entity, reason, state, derived != 0`
-	rows, err := w.db.QueryContext(ctx, q)
+	rows, err := w.db.QueryContext(ctx, countsQuery)
 	if err != nil {
 		return c, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var outcome, entity, reason, state string
-		var derived bool
-		var n int64
+		var derived, n int64
 		if err := rows.Scan(&outcome, &entity, &reason, &state, &derived, &n); err != nil {
 			return c, err
 		}
-		if !derived {
+		if derived == 0 {
 			c.Rows += n
 			if outcome == "record" {
 				c.RowsKept += n

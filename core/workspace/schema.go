@@ -241,6 +241,15 @@ CREATE INDEX rows_inactive ON rows(id) WHERE outcome = 'record' AND state != 'ac
 	// 5 → 6: the CHECK constraints of rows and findings written as ORs of
 	// equalities (see listFreeChecks, which does the work).
 	``,
+	// 6 → 7: rows_outcome holds every column Counts groups on, so the
+	// project's counts (after every ingest, check and report) are read from
+	// the index alone, in its order: before, each of its entries sent the
+	// query to the row itself (0.31 s of a 200k-row DBF ingest's 3.6 s of
+	// CPU). Same leading columns, so what used it still does.
+	`
+DROP INDEX rows_outcome;
+CREATE INDEX rows_outcome ON rows(outcome, entity, reason, state, derived);
+`,
 }
 
 // migrationSteps[i], when present, runs after migrations[i] in the same
