@@ -98,7 +98,7 @@ func ChooseWithHints(file, table string, header []string, sample [][]string, mem
 	if p.kind != before {
 		p.shapeLedger(file, table, sample) // the hinted type's ledger kind, as Choose settles its own
 	}
-	p.readSettlement(sample) // on the hinted type, with the hinted amount column
+	p.readAcrossColumns(sample) // on the hinted type, with the hinted amount column
 	p.paymentsByLink()
 	return p, nil
 }

@@ -236,7 +236,7 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 	p.recallReadings(mem)
 	p.applyKind()
 	p.shapeLedger(file, table, sample)
-	p.readSettlement(sample)
+	p.readAcrossColumns(sample)
 	return p, nil
 }
 

@@ -594,3 +594,95 @@ func amountIn(v string) (model.Cents, bool) {
 	c, err := ParseCents(strings.TrimSpace(v), false)
 	return c, err == nil
 }
+
+// readAcrossColumns settles the columns whose meaning shows only beside the
+// other columns of the same rows (a sample's rows, read together).
+func (p *Plan) readAcrossColumns(sample [][]string) {
+	p.readSettlement(sample)
+	if p.companyByValues(sample) {
+		p.refresh()
+	}
+}
+
+// companyByValues: a contacts table's column no header rule read, filled on
+// every sampled row that has no person's name and empty on most rows that
+// have one, is the name of the contacts that are not people — firms (CO_NM,
+// Firma, Raison sociale). It takes the company field only when exactly one
+// column fits and the table has first or last names but no company or full
+// name column. It reports whether a column changed.
+func (p *Plan) companyByValues(sample [][]string) bool {
+	if p.kind != "contacts" {
+		return false
+	}
+	var nameCols []int
+	for _, c := range p.Columns {
+		switch c.Target {
+		case "company", "full_name":
+			return false
+		case "first_name", "last_name":
+			nameCols = append(nameCols, c.Index)
+		}
+	}
+	if len(nameCols) == 0 {
+		return false
+	}
+	cell := func(r []string, i int) string {
+		if i < 0 || i >= len(r) {
+			return ""
+		}
+		return strings.TrimSpace(r[i])
+	}
+	nameless, named := 0, 0
+	for _, r := range sample {
+		person := false
+		for _, i := range nameCols {
+			person = person || cell(r, i) != ""
+		}
+		if person {
+			named++
+		} else {
+			nameless++
+		}
+	}
+	if nameless < 2 {
+		return false
+	}
+	found, evidence := -1, ""
+	for ci, c := range p.Columns {
+		if c.Via != ViaNone || c.Index < 0 {
+			continue
+		}
+		onNameless, onNamed := 0, 0
+		ok := true
+		for _, r := range sample {
+			person := false
+			for _, i := range nameCols {
+				person = person || cell(r, i) != ""
+			}
+			v := cell(r, c.Index)
+			switch {
+			case v == "":
+			case person:
+				onNamed++
+			case !hasLetter(v) || strings.ContainsRune(v, '@'):
+				ok = false // a number, a date, an e-mail: not a name
+			default:
+				onNameless++
+			}
+		}
+		if !ok || onNameless != nameless || 2*onNamed > named {
+			continue
+		}
+		if found >= 0 {
+			return false // two columns fit: the values do not say which
+		}
+		found = ci
+		evidence = fmt.Sprintf("filled on all %d sampled rows without a person's name and on %d of the %d with one: the name of the contacts that are firms", nameless, onNamed, named)
+	}
+	if found < 0 {
+		return false
+	}
+	c := &p.Columns[found]
+	c.Target, c.Via, c.Confidence, c.Evidence = "company", ViaValues, 0.9, evidence
+	return true
+}
