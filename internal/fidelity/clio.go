@@ -47,8 +47,14 @@ type InClio struct {
 	// matter or the client — with the amount to the cent.
 	Balances Count `json:"balances"`
 	// Held: truth records staged and not uploaded where the check said why
-	// beforehand, with a blocker or warning naming the record.
-	Held int `json:"held"`
+	// beforehand, with a blocker or warning naming the record. HeldBy: per
+	// rule that holds them (for records under a held parent, the parent's
+	// own rule); HeldWrongly: of those, where the truth planted no such
+	// problem on the record the rule fired on (a finding on a clean record,
+	// often a value the importers read wrong, costs its records end to end).
+	Held        int            `json:"held"`
+	HeldBy      map[string]int `json:"held_by"`
+	HeldWrongly map[string]int `json:"held_wrongly"`
 	// Skipped: records (truth or not) the upload skipped or Clio refused
 	// though the check named nothing on them: WithParent of them went with a
 	// parent the check did name (a client with a blocker takes its matters
@@ -63,10 +69,15 @@ type InClio struct {
 	// Extra: Clio records standing for no truth record and repeating none
 	// (staged from rows the truth has no such record at).
 	Extra      int `json:"extra"`
-	Requests   int `json:"requests"`
-	Violations int `json:"spec_violations"`
+	// Values: the truth's values the project read right that Clio has too
+	// (a date shifted or an amount scaled by the upload is lost here).
+	Values     Count `json:"values"`
+	Requests   int   `json:"requests"`
+	Violations int   `json:"spec_violations"`
 
 	silentEx []string
+	valMiss  map[string]int
+	valEx    map[string]string
 	linkMiss map[string]int
 	linkEx   map[string]string
 	balEx    []string
@@ -82,13 +93,13 @@ var clioColl = map[string]string{
 
 // readBack lists what is read of each collection.
 var readBack = []struct{ coll, fields, typ string }{
-	{"contacts", "id,type,name,first_name,last_name", ""},
-	{"matters", "id,display_number,client_reference,client{id}", ""},
+	{"contacts", "id,type,name,first_name,last_name,email_addresses{address}", ""},
+	{"matters", "id,display_number,client_reference,open_date,status,client{id}", ""},
 	{"relationships", "id,description,matter{id},contact{id}", ""},
-	{"tasks", "id,name,due_at,assignee{id},matter{id}", ""},
+	{"tasks", "id,name,due_at,status,assignee{id},matter{id}", ""},
 	{"notes", "id,type,subject,date,matter{id},contact{id}", "Matter"},
 	{"notes", "id,type,subject,date,matter{id},contact{id}", "Contact"},
-	{"calendar_entries", "id,summary,start_at,calendar_owner{id},matter{id}", ""},
+	{"calendar_entries", "id,summary,start_at,all_day,calendar_owner{id},matter{id}", ""},
 	{"communications", "id,type,subject,received_at,matter{id}", ""},
 	{"activities", "id,type,date,quantity,price,note,matter{id},user{id},activity_description{id,name}", ""},
 	{"bank_transactions", "id,amount,date,matter{id},client{id}", ""},
@@ -123,14 +134,30 @@ func clioPeople(users []fakeclio.User) []resolve.Person {
 	return out
 }
 
-// saidBefore is, per record (entity/key), whether the check said anything
-// that stops or questions it: a blocker or a warning naming the record.
-func saidBefore(ctx context.Context, ws *workspace.Workspace) (map[string]bool, error) {
-	said := map[string]bool{}
+// saidBefore is, per record (entity/key), what the check said that stops or
+// questions it: the rule of a blocker naming the record, else of a warning.
+func saidBefore(ctx context.Context, ws *workspace.Workspace) (map[string]string, error) {
+	said := map[string]string{}
+	sevOf := map[string]model.Severity{}
 	for _, folded := range []bool{false, true} {
 		err := ws.EachFinding(ctx, workspace.FindingFilter{Folded: folded}, func(f workspace.StoredFinding) error {
-			if f.RecordKey != "" && (f.Severity == model.Blocker || f.Severity == model.Warning) {
-				said[string(f.Entity)+"/"+f.RecordKey] = true
+			k := string(f.Entity) + "/" + f.RecordKey
+			// A blocker says why best, then a held parent, then a warning.
+			rank := func(rule string, sev model.Severity) int {
+				switch {
+				case rule == "":
+					return 0
+				case sev == model.Blocker:
+					return 3
+				case rule == model.RuleParentHeld:
+					return 2
+				}
+				return 1
+			}
+			switch {
+			case f.RecordKey == "" || f.Severity != model.Blocker && f.Severity != model.Warning:
+			case rank(f.Rule, f.Severity) > rank(said[k], sevOf[k]):
+				said[k], sevOf[k] = f.Rule, f.Severity
 			}
 			return nil
 		})
@@ -239,7 +266,7 @@ func refID(v any) int64 {
 }
 
 func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[string]int64,
-	clioRecs map[string]map[int64]map[string]any, users []clio.User, said map[string]bool) {
+	clioRecs map[string]map[int64]map[string]any, users []clio.User, said map[string]string) {
 	out := res.Clio
 	byKey := map[string]workspace.StoredRecord{}
 	for _, r := range res.recs {
@@ -270,7 +297,7 @@ func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[st
 		}
 		memo[k] = 4
 		v := 3
-		if said[k] {
+		if said[k] != "" {
 			v = 1
 		} else if r, ok := byKey[k]; ok {
 			for _, p := range resolve.Parents(r.Data) {
@@ -291,6 +318,39 @@ func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[st
 		memo[k] = v
 		return v
 	}
+	// What holds a record back: its own finding's rule, or — under a held
+	// parent (parent.held) — the rule on the first record up the chain
+	// held for a reason of its own; and that record, to tell a planted
+	// problem from a finding on a clean one.
+	type cause struct{ rule, key string }
+	var rootCause func(k string, depth int) cause
+	rootCause = func(k string, depth int) cause {
+		rule := said[k]
+		if rule != model.RuleParentHeld || depth > 4 {
+			return cause{rule, k}
+		}
+		if r, ok := byKey[k]; ok {
+			for _, p := range resolve.Parents(r.Data) {
+				if pr := res.rv.r.Lookup(p); pr.Status == resolve.Found && said[string(p.Entity)+"/"+pr.Key] != "" {
+					return rootCause(string(p.Entity)+"/"+pr.Key, depth+1)
+				}
+			}
+		}
+		return cause{rule, k}
+	}
+	byID := map[string]firmgen.Record{}
+	for _, tr := range res.truth.Records {
+		byID[tr.ID] = tr
+	}
+	idOfKey := map[string]string{}
+	for id, k := range res.stagedKey {
+		idOfKey[byID[id].Entity+"/"+k] = id
+	}
+	planted := map[string]bool{}
+	for _, p := range res.truth.Planted {
+		planted[p.ID+"|"+p.Rule] = true
+	}
+	out.HeldBy, out.HeldWrongly = map[string]int{}, map[string]int{}
 	// Everything the upload did not send, truth or not, must have been said.
 	for _, f := range append(append([]upload.Failure{}, rec.Skips...), rec.Failures...) {
 		why := heldWhy(string(f.Entity) + "/" + f.Key)
@@ -331,15 +391,16 @@ func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[st
 		if heldWhy(tr.Entity+"/"+k) == 1 {
 			out.Held++
 			heldTruth[tr.ID] = true
+			c := rootCause(tr.Entity+"/"+k, 0)
+			out.HeldBy[c.rule]++
+			if !planted[idOfKey[c.key]+"|"+c.rule] {
+				out.HeldWrongly[c.rule]++
+			}
 		} else {
 			out.Records.Want++
 		}
 	}
 	// Links, and the person a record is filed under.
-	byID := map[string]firmgen.Record{}
-	for _, tr := range res.truth.Records {
-		byID[tr.ID] = tr
-	}
 	lost := func(name, why, ex string) {
 		if out.linkMiss == nil {
 			out.linkMiss, out.linkEx = map[string]int{}, map[string]string{}
@@ -423,6 +484,33 @@ func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[st
 	}
 	for _, c := range out.LinksBy {
 		out.Links.add(c)
+	}
+	// Values the project read right, as Clio has them.
+	for _, tr := range res.truth.Records {
+		cid := truthClio[tr.ID]
+		if cid == 0 {
+			continue
+		}
+		m := clioRecs[clioColl[tr.Entity]][cid]
+		for field, want := range tr.Values {
+			if !res.readRight[tr.ID+"|"+field] {
+				continue
+			}
+			out.Values.Want++
+			got := clioValue(tr.Entity, field, m)
+			if sameValue(field, want, got) || field == "status" && strings.EqualFold(want, got) {
+				out.Values.Got++
+				continue
+			}
+			name := tr.Entity + "." + field
+			if out.valMiss == nil {
+				out.valMiss, out.valEx = map[string]int{}, map[string]string{}
+			}
+			out.valMiss[name]++
+			if out.valEx[name] == "" {
+				out.valEx[name] = fmt.Sprintf("%s row %d: want %s, Clio has %s", path.Base(tr.Loc.File), tr.Loc.Row, strconv.Quote(want), strconvQuote(got))
+			}
+		}
 	}
 	// Balances: one line per owner, to the cent.
 	arLines := map[int64][]float64{}
@@ -515,6 +603,58 @@ func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[st
 	res.clioMisses()
 }
 
+// clioValue is a Clio record's field in the truth's canonical form (as
+// valueOf is a staged record's): moments in this computer's zone, as the
+// upload reads a time written without one.
+func clioValue(entity, field string, m map[string]any) string {
+	str := func(k string) string {
+		if v, ok := m[k].(string); ok {
+			return v
+		}
+		return ""
+	}
+	moment := func(k string) string {
+		t, err := time.Parse(time.RFC3339, str(k))
+		if err != nil {
+			return str(k)
+		}
+		return t.In(time.Local).Format("2006-01-02T15:04:05")
+	}
+	switch entity + "." + field {
+	case "contacts.first_name", "contacts.last_name", "contacts.name", "matters.display_number", "matters.open_date", "matters.status",
+		"time_entries.date", "notes.date", "relationships.description", "documents.name":
+		return str(field)
+	case "contacts.email":
+		var all []string
+		if es, ok := m["email_addresses"].([]any); ok {
+			for _, e := range es {
+				if em, ok := e.(map[string]any); ok {
+					all = append(all, strings.ToLower(fmt.Sprint(em["address"])))
+				}
+			}
+		}
+		return strings.Join(all, " ")
+	case "time_entries.quantity_seconds":
+		return strconv.FormatInt(int64(math.Round(num(m["quantity"]))), 10)
+	case "time_entries.price_cents":
+		return strconv.FormatInt(int64(math.Round(num(m["price"])*100)), 10)
+	case "tasks.due_at":
+		return moment("due_at")
+	case "tasks.complete":
+		return strconv.FormatBool(str("status") == "complete")
+	case "calendar_events.start":
+		if m["all_day"] == true {
+			return str("start_at")[:min(10, len(str("start_at")))]
+		}
+		return moment("start_at")
+	case "calendar_events.all_day":
+		return strconv.FormatBool(m["all_day"] == true)
+	case "phone_logs.received_at", "emails.received_at":
+		return moment("received_at")
+	}
+	return "(not read back: " + entity + "." + field + ")"
+}
+
 func num(v any) float64 {
 	f, _ := v.(float64)
 	return f
@@ -568,6 +708,16 @@ func (res *Result) clioMisses() {
 	for k, n := range out.linkMiss {
 		name, why, _ := strings.Cut(k, "|")
 		res.Misses = append(res.Misses, Miss{What: "Clio links " + name, Lost: n, Why: why + ", e.g. " + out.linkEx[k]})
+	}
+	for rule, n := range out.HeldBy {
+		why := "named by the check, held with the records under it"
+		if w := out.HeldWrongly[rule]; w > 0 {
+			why = fmt.Sprintf("%d of them where the truth planted no such problem (a finding on a clean record)", w)
+		}
+		res.Misses = append(res.Misses, Miss{What: "held back from Clio by " + rule, Lost: n, Why: why})
+	}
+	for name, n := range out.valMiss {
+		res.Misses = append(res.Misses, Miss{What: "Clio values " + name, Lost: n, Why: "read right, different in Clio, e.g. " + out.valEx[name]})
 	}
 	if lost := out.Balances.Want - out.Balances.Got; lost > 0 {
 		res.Misses = append(res.Misses, Miss{What: "Clio balances", Lost: lost, Why: "not one line to the cent, e.g. " + strings.Join(out.balEx, "; ")})

@@ -19,7 +19,8 @@ import (
 // truth's person); a record skipped is held when the check named it, goes
 // "with a parent" when only its parent was named, and is unsaid otherwise;
 // a second Clio contact of the same name that stands for no truth record is
-// a double; a balance counts as one line to the cent.
+// a double; a balance counts as one line to the cent; a value counts when
+// read right and the same in Clio.
 func TestCompareClioCountsWhatReachedClio(t *testing.T) {
 	ctx := context.Background()
 	ws, err := workspace.Create(filepath.Join(t.TempDir(), "p.handover"))
@@ -42,9 +43,10 @@ func TestCompareClioCountsWhatReachedClio(t *testing.T) {
 			{ID: "C1", Entity: "contacts", Loc: firmgen.Loc{File: "clients.csv", Row: 2}},
 			{ID: "C2", Entity: "contacts", Loc: firmgen.Loc{File: "clients.csv", Row: 3}},
 			{ID: "C3", Entity: "contacts", Loc: firmgen.Loc{File: "clients.csv", Row: 4}},
-			{ID: "M1", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 2}},
+			{ID: "M1", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 2}, Values: map[string]string{"display_number": "A-1"}},
 			{ID: "M2", Entity: "matters", Loc: firmgen.Loc{File: "matters.csv", Row: 3}},
-			{ID: "T1", Entity: "time_entries", Loc: firmgen.Loc{File: "time.csv", Row: 2}, User: "ann@firm.example"},
+			{ID: "T1", Entity: "time_entries", Loc: firmgen.Loc{File: "time.csv", Row: 2}, User: "ann@firm.example",
+				Values: map[string]string{"date": "2024-01-02", "quantity_seconds": "3600"}},
 			{ID: "T2", Entity: "time_entries", Loc: firmgen.Loc{File: "time.csv", Row: 3}, User: "ann@firm.example"},
 		},
 		Links: []firmgen.Link{{Child: "M1", Field: "client", Parent: "C1"}, {Child: "M2", Field: "client", Parent: "C2"},
@@ -77,7 +79,7 @@ func TestCompareClioCountsWhatReachedClio(t *testing.T) {
 		},
 		"matters": {201: {"id": float64(201), "display_number": "A-1", "client": ref(101)}},
 		"activities": {
-			301: {"id": float64(301), "type": "TimeEntry", "matter": ref(201), "user": ref(1)},
+			301: {"id": float64(301), "type": "TimeEntry", "date": "2024-01-03", "quantity": 3600.0, "matter": ref(201), "user": ref(1)},
 			302: {"id": float64(302), "type": "TimeEntry", "matter": ref(201), "price": 50.0, "activity_description": map[string]any{"name": upload.BalanceActivity}},
 		},
 		"bank_transactions": {
@@ -86,10 +88,13 @@ func TestCompareClioCountsWhatReachedClio(t *testing.T) {
 		},
 	}
 	users := []clio.User{{Record: clio.Record{ID: 1}, Email: "Ann@firm.example"}}
-	res.compareClio(skips, ids, clioRecs, users, map[string]bool{"matters/x:matters:A-2": true})
+	res.compareClio(skips, ids, clioRecs, users, map[string]string{"matters/x:matters:A-2": model.RuleMatterMissingDesc})
 	c := res.Clio
 	if c.Records != (Count{4, 6}) || c.OfTruth != (Count{4, 7}) || c.Held != 1 {
 		t.Errorf("records %+v of truth %+v held %d, want 4/6 (A-2 held; Cy Po and A-2's time not in Clio), 4/7, 1", c.Records, c.OfTruth, c.Held)
+	}
+	if c.HeldBy[model.RuleMatterMissingDesc] != 1 || c.HeldWrongly[model.RuleMatterMissingDesc] != 1 || len(c.HeldBy) != 1 {
+		t.Errorf("held by %v, wrongly %v; want A-2 by its rule, on a record the truth planted nothing on", c.HeldBy, c.HeldWrongly)
 	}
 	if c.WithParent != 1 || c.Unsaid != 1 {
 		t.Errorf("skipped with a named parent %d, unsaid %d; want 1 (A-2's time), 1 (Cy Po)", c.WithParent, c.Unsaid)
@@ -99,6 +104,9 @@ func TestCompareClioCountsWhatReachedClio(t *testing.T) {
 	}
 	if c.Balances != (Count{1, 2}) {
 		t.Errorf("balances %+v, want 1/2 (A-1's A/R is one line of 50.00; Bo Ng's trust is two lines)", c.Balances)
+	}
+	if c.Values != (Count{1, 2}) {
+		t.Errorf("values %+v, want 1/2 (A-1's number kept; T1's date read right but a day later in Clio; its hours, read wrong, not counted)", c.Values)
 	}
 	if c.Doubles != 2 || c.Extra != 0 {
 		t.Errorf("doubles %d extra %d, want 2 (a second Ann Lee, a second trust line) and 0", c.Doubles, c.Extra)

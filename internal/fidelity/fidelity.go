@@ -78,6 +78,7 @@ type Result struct {
 	linkEx        map[string]string       // link name|why → an example reference
 	recs          []workspace.StoredRecord
 	rv            resolver
+	readRight     map[string]bool // truth id|field → the staged record has the truth's value
 }
 
 func (r *Result) linkLost(name, why, example string) {
@@ -270,6 +271,10 @@ func compare(ctx context.Context, ws *workspace.Workspace, export string, truth 
 			got := valueOf(stagedByKey[k].Data, field)
 			if sameValue(field, want, got) {
 				res.Values.Got++
+				if res.readRight == nil {
+					res.readRight = map[string]bool{}
+				}
+				res.readRight[tr.ID+"|"+field] = true
 				continue
 			}
 			name := tr.Entity + "." + field

@@ -207,11 +207,12 @@ func TestCorpus(t *testing.T) {
 				r.Firm, c.WithParent+c.Unsaid, c.WithParent, c.Doubles, c.Extra, c.Violations)
 		}
 		// Every truth record the check let through is in Clio, with every
-		// link, and every balance of those as one line to the cent.
+		// link and every value read right, and every balance of those as
+		// one line to the cent.
 		for _, m := range []struct {
 			name string
 			c    Count
-		}{{"records", c.Records}, {"links", c.Links}, {"balances", c.Balances}} {
+		}{{"records", c.Records}, {"links", c.Links}, {"balances", c.Balances}, {"values kept", c.Values}} {
 			if m.c.Got != m.c.Want {
 				t.Errorf("%s: %s in Clio %d of %d", r.Firm, m.name, m.c.Got, m.c.Want)
 			}

@@ -182,6 +182,8 @@ func Report(w io.Writer, rs, holdout []*Result) {
 			fmt.Fprintln(w)
 			WriteClio(w, holdout)
 			fmt.Fprintln(w)
+			WriteHeld(w, holdout)
+			fmt.Fprintln(w)
 		}
 		fmt.Fprintln(w, "What each drew of the widened range (firmgen.Quirks):")
 		fmt.Fprintln(w)
@@ -203,6 +205,10 @@ func Report(w io.Writer, rs, holdout []*Result) {
 		WriteClio(w, rs)
 		fmt.Fprintln(w)
 		WriteClioLinks(w, rs)
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Held back from Clio, by the finding that holds them (a record under a held matter or contact counts with its parent's rule):")
+		fmt.Fprintln(w)
+		WriteHeld(w, rs)
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "### Records per type (staged at their row / truth; +n = staged records the truth has no such record for)")
@@ -273,18 +279,25 @@ func OverallClio(rs []*Result) *InClio {
 			continue
 		}
 		if o == nil {
-			o = &InClio{LinksBy: map[string]Count{}}
+			o = &InClio{LinksBy: map[string]Count{}, HeldBy: map[string]int{}, HeldWrongly: map[string]int{}}
 		}
 		o.Records.add(c.Records)
 		o.OfTruth.add(c.OfTruth)
 		o.Links.add(c.Links)
 		o.Balances.add(c.Balances)
+		o.Values.add(c.Values)
 		for k, v := range c.LinksBy {
 			x := o.LinksBy[k]
 			x.add(v)
 			o.LinksBy[k] = x
 		}
 		o.Held += c.Held
+		for k, v := range c.HeldBy {
+			o.HeldBy[k] += v
+		}
+		for k, v := range c.HeldWrongly {
+			o.HeldWrongly[k] += v
+		}
 		o.WithParent += c.WithParent
 		o.Unsaid += c.Unsaid
 		o.Doubles += c.Doubles
@@ -301,11 +314,11 @@ func WriteClio(w io.Writer, rs []*Result) {
 	if OverallClio(rs) == nil {
 		return
 	}
-	fmt.Fprintln(w, "| firm | shape | records in Clio | links in Clio | balances in Clio | held back, named by the check | skipped though the check let them through (with a named parent / nothing said) | doubles | extra | end to end (records in Clio / truth) | requests | spec violations |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| firm | shape | records in Clio | links in Clio | balances in Clio | held back, named by the check | skipped though the check let them through (with a named parent / nothing said) | doubles | extra | values kept (read right, same in Clio) | end to end (records in Clio / truth) | requests | spec violations |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	row := func(name, shape string, c *InClio) {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %d (%d/%d) | %d | %d | %s | %d | %d |\n", name, shape, pct(c.Records), pct(c.Links), pct(c.Balances),
-			c.Held, c.WithParent+c.Unsaid, c.WithParent, c.Unsaid, c.Doubles, c.Extra, pct(c.OfTruth), c.Requests, c.Violations)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %d (%d/%d) | %d | %d | %s | %s | %d | %d |\n", name, shape, pct(c.Records), pct(c.Links), pct(c.Balances),
+			c.Held, c.WithParent+c.Unsaid, c.WithParent, c.Unsaid, c.Doubles, c.Extra, pct(c.Values), pct(c.OfTruth), c.Requests, c.Violations)
 	}
 	for _, r := range rs {
 		if r.Clio != nil {
@@ -330,5 +343,30 @@ func WriteClioLinks(w io.Writer, rs []*Result) {
 	fmt.Fprintln(w, "|---|---|")
 	for _, k := range names {
 		fmt.Fprintf(w, "| %s | %s |\n", k, pct(o.LinksBy[k]))
+	}
+}
+
+// WriteHeld prints, per rule, the truth records the check held back from
+// Clio (with those under a held record) and how many of them the truth
+// planted no such problem for.
+func WriteHeld(w io.Writer, rs []*Result) {
+	o := OverallClio(rs)
+	if o == nil {
+		return
+	}
+	var rules []string
+	for k := range o.HeldBy {
+		rules = append(rules, k)
+	}
+	sort.Slice(rules, func(i, j int) bool {
+		return o.HeldBy[rules[i]] > o.HeldBy[rules[j]] || o.HeldBy[rules[i]] == o.HeldBy[rules[j]] && rules[i] < rules[j]
+	})
+	fmt.Fprintln(w, "| rule that holds them | truth records held back | of them, on a record the truth planted no such problem on |")
+	fmt.Fprintln(w, "|---|---|---|")
+	if len(rules) == 0 {
+		fmt.Fprintln(w, "| (none) | 0 | 0 |")
+	}
+	for _, k := range rules {
+		fmt.Fprintf(w, "| %s | %d | %d |\n", k, o.HeldBy[k], o.HeldWrongly[k])
 	}
 }
