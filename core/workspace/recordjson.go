@@ -3,13 +3,15 @@ package workspace
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"sync"
 
 	"handover/core/model"
 )
 
 // recordJSON is json.Marshal(data) as a string. Contacts and notes, which
-// an address book or a contacts table brings by the hundred thousand, are
+// an address book or a contacts table brings by the hundred thousand, and
+// time entries (a time file's every row, record or billed history), are
 // written here without reflection, byte for byte as encoding/json writes
 // them (their fields in order, omitempty and omitzero as tagged, map keys
 // sorted); the tests fill every field of each type by reflection and hold
@@ -29,6 +31,14 @@ func recordJSON(data any) (string, error) {
 		if d != nil {
 			buf := scratch.Get().(*[]byte)
 			*buf = appendNote((*buf)[:0], d)
+			s := string(*buf)
+			scratch.Put(buf)
+			return s, nil
+		}
+	case *model.TimeEntry:
+		if d != nil {
+			buf := scratch.Get().(*[]byte)
+			*buf = appendTimeEntry((*buf)[:0], d)
 			s := string(*buf)
 			scratch.Put(buf)
 			return s, nil
@@ -198,5 +208,21 @@ func appendNote(b []byte, n *model.Note) []byte {
 	o.strOmit("detail", n.Detail)
 	o.strOmit("date", n.Date)
 	o.strOmit("author", n.Author)
+	return append(o.b, '}')
+}
+
+func appendTimeEntry(b []byte, t *model.TimeEntry) []byte {
+	o := jsonObject{b: append(b, '{')}
+	o.str("type", t.Type)
+	o.str("date", t.Date)
+	o.key("quantity_seconds")
+	o.b = strconv.AppendInt(o.b, t.Seconds, 10)
+	o.key("price_cents")
+	o.b = strconv.AppendInt(o.b, int64(t.Price), 10)
+	o.strOmit("user", t.User)
+	o.refOmitZero("matter", t.Matter)
+	o.strOmit("note", t.Note)
+	o.strOmit("activity_description", t.Activity)
+	o.trueOmit("non_billable", t.NonBillable)
 	return append(o.b, '}')
 }

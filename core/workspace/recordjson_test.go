@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"encoding/json"
+	"math"
 	"math/rand"
 	"reflect"
 	"testing"
@@ -85,11 +86,17 @@ func TestRecordJSONIsJSONMarshals(t *testing.T) {
 		n := &model.Note{}
 		fill(rng, reflect.ValueOf(n).Elem(), nil)
 		checkRecordJSON(t, n)
+		te := &model.TimeEntry{}
+		fill(rng, reflect.ValueOf(te).Elem(), nil)
+		checkRecordJSON(t, te)
 	}
 	checkRecordJSON(t, &model.Contact{})
 	checkRecordJSON(t, &model.Note{})
+	checkRecordJSON(t, &model.TimeEntry{})
+	checkRecordJSON(t, &model.TimeEntry{Seconds: math.MaxInt64, Price: math.MinInt64})
 	checkRecordJSON(t, (*model.Contact)(nil))
 	checkRecordJSON(t, (*model.Note)(nil))
+	checkRecordJSON(t, (*model.TimeEntry)(nil))
 	checkRecordJSON(t, &model.Matter{DisplayNumber: "2024-001"}) // json.Marshal's own
 	checkRecordJSON(t, nil)
 }
@@ -105,5 +112,8 @@ func FuzzRecordJSON(f *testing.F) {
 		n := &model.Note{}
 		fill(rng, reflect.ValueOf(n).Elem(), []string{a, b})
 		checkRecordJSON(t, n)
+		te := &model.TimeEntry{}
+		fill(rng, reflect.ValueOf(te).Elem(), []string{a, b})
+		checkRecordJSON(t, te)
 	})
 }

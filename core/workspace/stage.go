@@ -358,11 +358,11 @@ func Encode(r Row) (Encoded, error) {
 	e := Encoded{Row: r, raw: rawJSON(r.Raw)}
 	e.Raw = nil // encoded: the caller may reuse its slice
 	if r.Excl != nil {
-		b, err := json.Marshal(r.Excl)
+		j, err := recordJSON(r.Excl) // an excluded time entry is written as a record is
 		if err != nil {
 			return Encoded{}, err
 		}
-		e.excl = string(b)
+		e.excl = j
 	}
 	if r.Ledger != nil {
 		b, err := json.Marshal(r.Ledger)
