@@ -684,6 +684,32 @@ func (m *memoFile) readAt(p []byte, off int64) (int, error) {
 	return copy(p, m.win[off-m.winOff:]), nil
 }
 
+// view is the n bytes at off, as readAt would read them, in the window when
+// they fit in it: valid only until the next read of the memo file. A memo
+// is decoded into a string at once, so it need not be copied out first.
+func (m *memoFile) view(off, n int64) ([]byte, error) {
+	if n > memoWindow {
+		p := make([]byte, n)
+		_, err := m.readAt(p, off)
+		return p, err
+	}
+	if off < m.winOff || off+n > m.winOff+int64(len(m.win)) {
+		if m.win == nil {
+			m.win = make([]byte, memoWindow)
+		}
+		m.win = m.win[:cap(m.win)]
+		got, err := m.f.ReadAt(m.win, off)
+		m.win, m.winOff = m.win[:got], off
+		if int64(got) < n {
+			if err == nil {
+				err = io.EOF
+			}
+			return m.win[:got], err
+		}
+	}
+	return m.win[off-m.winOff : off-m.winOff+n], nil
+}
+
 func openMemo(path string, version byte) (*memoFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -718,14 +744,16 @@ func openMemo(path string, version byte) (*memoFile, error) {
 	return m, nil
 }
 
+// read returns the memo at block and whether it is text. An FPT memo's
+// bytes may be the read-ahead window's: use them before the next read.
 func (m *memoFile) read(block int64) ([]byte, bool, error) {
 	pos := block * m.blockSize
 	if block < 0 || pos/m.blockSize != block || pos >= m.size {
 		return nil, false, fmt.Errorf("memo block %d is past the end of the memo file", block)
 	}
 	if m.fpt {
-		var h [8]byte
-		if _, err := m.readAt(h[:], pos); err != nil {
+		h, err := m.view(pos, 8)
+		if err != nil {
 			return nil, false, fmt.Errorf("memo block %d: %v", block, err)
 		}
 		typ := binary.BigEndian.Uint32(h[:4])
@@ -733,8 +761,8 @@ func (m *memoFile) read(block int64) ([]byte, bool, error) {
 		if n > maxMemo || pos+8+n > m.size {
 			return nil, false, fmt.Errorf("memo block %d claims %d bytes, more than the memo file holds", block, n)
 		}
-		buf := make([]byte, n)
-		if _, err := m.readAt(buf, pos+8); err != nil {
+		buf, err := m.view(pos+8, n) // read by the caller before the next view
+		if err != nil {
 			return nil, false, fmt.Errorf("memo block %d: %v", block, err)
 		}
 		return buf, typ == 1, nil

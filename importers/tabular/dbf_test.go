@@ -241,7 +241,7 @@ func TestDBFDamaged(t *testing.T) {
 }
 
 // The memo window answers every read exactly as the file does: the same
-// bytes, and an error where the file ends first.
+// bytes, and an error where the file ends first; so does a view of it.
 func TestMemoWindowReadsAsTheFile(t *testing.T) {
 	data := make([]byte, 3*memoWindow+777)
 	rng := rand.New(rand.NewSource(1))
@@ -273,6 +273,10 @@ func TestMemoWindowReadsAsTheFile(t *testing.T) {
 		gn, gerr := m.readAt(got, off)
 		if wn != gn || (werr == nil) != (gerr == nil) || !bytes.Equal(want[:wn], got[:gn]) {
 			t.Fatalf("read of %d at %d: file %d, %v; window %d, %v", n, off, wn, werr, gn, gerr)
+		}
+		v, verr := m.view(off, int64(n))
+		if (werr == nil) != (verr == nil) || werr == nil && !bytes.Equal(want, v) {
+			t.Fatalf("view of %d at %d: file %d, %v; view %d, %v", n, off, wn, werr, len(v), verr)
 		}
 	}
 }
