@@ -67,7 +67,9 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 	}
 	defer st.Abort()
 	// Pass 2 runs on two goroutines: one reads, maps and encodes rows, this
-	// one writes them to SQLite, which is half the work on its own.
+	// one writes them to SQLite, which is half the work on its own. When
+	// this one waits for rows, the other hands it rows to encode as well
+	// (encodeRows), so neither idles while the other works.
 	ctx2, stop := context.WithCancel(ctx)
 	batches := make(chan encodedBatch, 8)
 	defer func() { // the reader is closed before this returns
@@ -95,6 +97,11 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 						Message: w.Message}, t.first); err != nil {
 						return sr, err
 					}
+				}
+			}
+			if !e.encoded {
+				if e.row, err = workspace.Encode(e.plain); err != nil {
+					return sr, fmt.Errorf("%s row %d: %w (nothing from this file was saved)", path, e.plain.Num, err)
 				}
 			}
 			if t != nil {
@@ -126,8 +133,10 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 }
 
 type encodedRow struct {
-	row   workspace.Encoded
-	table *tableState // nil for rows outside any table; its header id is set by the writer
+	row     workspace.Encoded
+	encoded bool          // false: the writer encodes plain into row
+	plain   workspace.Row // the mapped row, when not encoded
+	table   *tableState   // nil for rows outside any table; its header id is set by the writer
 }
 
 // encodedBatch carries rows from the encoder to the writer in groups, so the
@@ -139,7 +148,10 @@ type encodedBatch struct {
 
 // encodeRows is pass 2's reading side: it reads every row, maps it with its
 // table's plan (only this goroutine touches the plans now) and encodes it,
-// then closes out. It stops early when ctx is cancelled.
+// then closes out. It stops early when ctx is cancelled. A batch begun while
+// the writer has nothing waiting goes out mapped but not encoded: the writer
+// encodes it (a row's encoding is the same on either goroutine), which
+// shares the work out by how busy each side is.
 func encodeRows(ctx context.Context, path string, opts Options, tables map[string]*tableState, sourceID int64, name string, out chan<- encodedBatch) {
 	defer close(out)
 	send := func(b encodedBatch) bool {
@@ -158,6 +170,7 @@ func encodeRows(ctx context.Context, path string, opts Options, tables map[strin
 	defer r.Close()
 	const batchRows = 256
 	batch := make([]encodedRow, 0, batchRows)
+	handOff := false // the batch being filled goes out unencoded
 	for {
 		if ctx.Err() != nil {
 			return
@@ -171,12 +184,20 @@ func encodeRows(ctx context.Context, path string, opts Options, tables map[strin
 			return
 		}
 		t := tables[tableKey(row.Table)]
-		e, err := workspace.Encode(stageRow(row, t, sourceID, name))
-		if err != nil {
-			send(encodedBatch{err: fmt.Errorf("%s row %d: %w (nothing from this file was saved)", path, row.Num, err)})
-			return
+		if len(batch) == 0 {
+			handOff = len(out) == 0
 		}
-		batch = append(batch, encodedRow{row: e, table: t})
+		plain := stageRow(row, t, sourceID, name)
+		if handOff {
+			batch = append(batch, encodedRow{plain: plain, table: t})
+		} else {
+			e, err := workspace.Encode(plain)
+			if err != nil {
+				send(encodedBatch{err: fmt.Errorf("%s row %d: %w (nothing from this file was saved)", path, row.Num, err)})
+				return
+			}
+			batch = append(batch, encodedRow{row: e, encoded: true, table: t})
+		}
 		if len(batch) == batchRows {
 			if !send(encodedBatch{rows: batch}) {
 				return

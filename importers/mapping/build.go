@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -383,6 +384,36 @@ func (r *rowCtx) key(e model.Entity) string {
 		k = strconv.AppendUint(k, uint64(n), 10)
 	}
 	return string(k)
+}
+
+// historyTarget is one column of a profile's billed history (Profile.History),
+// read on every time row: its words normalised once, not per row.
+type historyTarget struct {
+	target   string
+	words    []string // normalised
+	star     bool     // any value means billed
+	listsYes bool     // the words include a yes: the column is a flag
+}
+
+var histories sync.Map // *profile → []historyTarget, by target name
+
+// historyOf is prof.History as billed reads it, in target order.
+func historyOf(prof *profile) []historyTarget {
+	if h, ok := histories.Load(prof); ok {
+		return h.([]historyTarget)
+	}
+	var out []historyTarget
+	for t, words := range prof.History {
+		h := historyTarget{target: t, listsYes: listsYes(words)}
+		for _, w := range words {
+			h.star = h.star || w == "*"
+			h.words = append(h.words, Normalize(w))
+		}
+		out = append(out, h)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].target < out[j].target })
+	histories.Store(prof, out)
+	return out
 }
 
 // keyScratch holds valuesHash's buffers between rows (a row's key is the

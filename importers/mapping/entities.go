@@ -3,7 +3,6 @@ package mapping
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 
@@ -559,32 +558,27 @@ func (p *Plan) mapPhone(r *rowCtx) Outcome {
 // or any invoice number.
 func (p *Plan) billed(r *rowCtx) bool {
 	if len(p.prof.History) > 0 {
-		targets := make([]string, 0, len(p.prof.History))
-		for t := range p.prof.History {
-			targets = append(targets, t)
-		}
-		sort.Strings(targets)
-		for _, t := range targets {
-			c, ok := r.getCell(t)
+		for _, h := range historyOf(p.prof) {
+			c, ok := r.getCell(h.target)
 			if !ok {
 				continue
 			}
-			star := false
-			for _, w := range p.prof.History[t] {
-				if w == "*" {
-					star = true
-				}
-				if w == "*" || Normalize(w) == Normalize(c.v) {
+			if h.star {
+				return true
+			}
+			v := Normalize(c.v)
+			for _, w := range h.words {
+				if w == v {
 					return true
 				}
 			}
 			// A column the profile reads as a yes flag takes yes and no in any
 			// language ("Oui"/"Non"), as the Billed column below does.
 			b, known := yesNo(c.v)
-			if known && b && listsYes(p.prof.History[t]) {
+			if known && b && h.listsYes {
 				return true
 			}
-			if !star && !(known && !b) && !unbilledWords[Normalize(c.v)] {
+			if !(known && !b) && !unbilledWords[v] {
 				r.fail(c, "a billed/unbilled marker", "Billed time is left out and unbilled time is imported, so this must be clear: write Y or N (or Billed/Unbilled), then re-import.")
 			}
 		}
