@@ -317,3 +317,55 @@ func TestPeopleListedPerMatterByNumberAndDescription(t *testing.T) {
 		}
 	}
 }
+
+// Calls logged without the caller's number — a date, one time of day on
+// every row, the names of many different callers and a message — are a
+// phone log. A diary with the same date and time but only its few owners'
+// names stays a calendar, and so does one that names many people beside an
+// end time (a meeting has a length; a call taken does not).
+func TestCallsLoggedWithoutANumber(t *testing.T) {
+	var mat, calls, diary, meetings strings.Builder
+	mat.WriteString("Ref,Client,Description,Opened\n")
+	for i := range 8 {
+		fmt.Fprintf(&mat, "Q%03d,Client %c. Mwangi,Probate,2021-05-%02d\n", 10+i, 'A'+i, 1+i)
+	}
+	calls.WriteString("When,At,From,Re,Message,For\n")
+	diary.WriteString("When,At,Re,Message,For\n")
+	meetings.WriteString("When,At,Until,With,Re,Message\n")
+	first := []string{"Ingrid", "Chukwuemeka", "Yara", "Dmitri", "Fionnuala", "Hamid", "Lucia", "Wen"}
+	last := []string{"Solberg", "Eze", "Haddad", "Volkov", "Ni Bhriain", "Karimi", "Bianchi", "Zhao"}
+	staff := []string{"Alasdair Pemberton-Lowe", "Henrietta Okonjo-Fairweather"}
+	for i := range 20 {
+		who := first[i%8] + " " + last[(i+i/8)%8]
+		fmt.Fprintf(&calls, "2024-09-%02d,%d:%02d,%s,Q%03d,Wants an update on the estate account,%s\n", 1+i, 9+i%8, 7*(i%8), who, 10+i%8, staff[i%2])
+		fmt.Fprintf(&diary, "2024-10-%02d,%d:%02d,Q%03d,Meeting at the probate registry,%s\n", 1+i, 9+i%8, 7*(i%8), 10+i%8, staff[i%2])
+		fmt.Fprintf(&meetings, "2024-11-%02d,%d:00,%d:30,%s,Q%03d,Review of the will\n", 1+i, 9+i%6, 10+i%6, who, 10+i%8)
+	}
+	for _, tc := range []struct {
+		file, body string
+		want       model.Entity
+	}{{"Calls.csv", calls.String(), model.PhoneLogs}, {"Diary.csv", diary.String(), model.CalendarEvents}, {"Meetings.csv", meetings.String(), model.CalendarEvents}} {
+		paths := writeFolder(t, map[string]string{"Files.csv": mat.String(), tc.file: tc.body})
+		res := analyzeFolder(t, paths)
+		if p := planOf(t, res, paths, tc.file); p.Entity != tc.want {
+			t.Errorf("%s read as %q, want %s (pre-pass: %+v)", tc.file, p.Entity, tc.want, res.Tables)
+		}
+	}
+}
+
+// Three parties to three matters, each named once: few rows, but the
+// names do not repeat, so they are parties, not the firm's few lawyers.
+func TestAShortPartiesList(t *testing.T) {
+	var mat strings.Builder
+	mat.WriteString("Matter,Client,Description,Opened,Status\n")
+	for i := range 12 {
+		fmt.Fprintf(&mat, "Q%03d,Client %c. Mwangi,Probate,2021-05-%02d,Open\n", 10+i, 'A'+i, 1+i)
+	}
+	parties := "Matter,Who,As\nQ010,Ingrid Solberg,Executor\nQ014,Hamid Karimi,Beneficiary\nQ017,Lucia Bianchi,Executor\n"
+	paths := writeFolder(t, map[string]string{"Files.csv": mat.String(), "Others.csv": parties})
+	res := analyzeFolder(t, paths)
+	p := planOf(t, res, paths, "Others.csv")
+	if p.Entity != model.Relationships || targets(p)["Who"] != "full_name" {
+		t.Errorf("Others.csv read as %q with %v, want relationships with Who full_name (pre-pass: %+v)", p.Entity, targets(p), res.Tables)
+	}
+}

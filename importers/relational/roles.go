@@ -436,6 +436,10 @@ func leaf(t *table, qs []*question) {
 	case f.date != nil && f.phone != nil && (f.text != nil || f.prose != nil) && linked:
 		// a dated message with the caller's number: a phone log, not an event
 		t.holds, t.why = "phone_logs", fmt.Sprintf("a date (%s) with a phone number (%s)", f.date.name, f.phone.name)
+	case f.date != nil && f.phone == nil && (f.text != nil || f.prose != nil) && linked && caller(t, f) != nil:
+		// a message taken at a time of day from someone: a phone log even
+		// where the caller's number was not written down
+		t.holds, t.why = "phone_logs", fmt.Sprintf("a date (%s), one time of day (%s) and callers' names (%s)", f.date.name, f.clock.name, caller(t, f).name)
 	case f.date != nil && (f.clock != nil || f.start != nil && f.end != nil) && (f.text != nil || f.prose != nil) && linked:
 		t.holds, t.why = "calendar_events", fmt.Sprintf("a date (%s) with a time of day and a title", f.date.name)
 	case f.flag != nil && (f.text != nil || f.prose != nil) && linked:
@@ -452,11 +456,33 @@ func leaf(t *table, qs []*question) {
 	}
 }
 
+// caller: the column of callers' names of a log of calls — a table with one
+// time of day, written on every dated row (an event list's all-day rows have
+// none), no end or length (an event has one), and beside it the names of
+// many different people or firms that link nowhere, where a calendar names
+// only its few owners. nil when the table is not such a log.
+func caller(t *table, f features) *column {
+	if f.date == nil || f.clock == nil || f.end != nil || f.hours != nil || f.clock.nonEmpty*20 < f.date.nonEmpty*19 {
+		return nil
+	}
+	clocks := 0
+	for _, c := range t.cols {
+		if c.share(c.clock) >= 0.9 {
+			clocks++
+		}
+	}
+	if clocks != 1 {
+		return nil
+	}
+	return partyNames(t)
+}
+
 // partyNames: the table's column of people's or firms' names, many and
-// varied (not the few lawyers of the firm), that links nowhere.
+// varied (not the few lawyers of the firm), that links nowhere. In a short
+// list names that never repeat are many, however few the rows.
 func partyNames(t *table) *column {
 	for _, c := range t.cols {
-		if c != t.pk && t.linkOf(c) == nil && c.share(c.names) >= 0.9 && !fewValues(c) {
+		if c != t.pk && t.linkOf(c) == nil && c.share(c.names) >= 0.9 && (!fewValues(c) || int64(len(c.counts)) == c.nonEmpty && c.nonEmpty >= 2) {
 			return c
 		}
 	}
