@@ -68,7 +68,7 @@ type InClio struct {
 	Doubles int `json:"doubles"`
 	// Extra: Clio records standing for no truth record and repeating none
 	// (staged from rows the truth has no such record at).
-	Extra      int `json:"extra"`
+	Extra int `json:"extra"`
 	// Values: the truth's values the project read right that Clio has too
 	// (a date shifted or an amount scaled by the upload is lost here).
 	Values     Count `json:"values"`
