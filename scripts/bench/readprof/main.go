@@ -3,7 +3,9 @@
 // the plan the first rows choose (-layer map), then encoded as staging would
 // store it (-layer encode). Each layer runs -n times in the process so the
 // CPU profile (-cpuprofile, for `go tool pprof -top`) has enough samples;
-// -layer prepass runs the relational pre-pass ingest runs on a DBF. It
+// -layer prepass runs the relational pre-pass ingest runs on a DBF, and
+// -layer cli all of `handover ingest -w NEW FILE --json` in the process, under
+// the CLI's soft memory limit, as `make bench` times it. It
 // prints each layer's CPU seconds (user+sys of the process) per run.
 //
 //	go run ./scripts/bench/readprof -layer map -n 3 -cpuprofile /tmp/cpu.out NAMES.DBF
@@ -16,10 +18,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 	"time"
 
+	"handover/cli"
 	"handover/core/model"
 	"handover/core/workspace"
 	"handover/importers/mapping"
@@ -34,7 +39,7 @@ func cpuSeconds() float64 {
 }
 
 func main() {
-	layer := flag.String("layer", "read", "read, map, encode or prepass")
+	layer := flag.String("layer", "read", "read, map, encode, prepass or cli")
 	n := flag.Int("n", 1, "runs")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	flag.Parse()
@@ -54,11 +59,27 @@ func main() {
 	for i := 0; i < *n; i++ {
 		c0, t0 := cpuSeconds(), time.Now()
 		rows, recs := run(path, *layer)
-		fmt.Printf("%s: %d rows, %d records: %.2f s CPU, %.2f s wall\n", *layer, rows, recs, cpuSeconds()-c0, time.Since(t0).Seconds())
+		what := fmt.Sprintf("%d rows, %d records", rows, recs)
+		if *layer == "cli" {
+			what = "handover ingest --json"
+		}
+		fmt.Printf("%s: %s: %.2f s CPU, %.2f s wall\n", *layer, what, cpuSeconds()-c0, time.Since(t0).Seconds())
 	}
 }
 
 func run(path, layer string) (rows, recs int64) {
+	if layer == "cli" {
+		dir, err := os.MkdirTemp("", "readprof")
+		if err != nil {
+			fail(err)
+		}
+		defer os.RemoveAll(dir)
+		debug.SetMemoryLimit(96 << 20) // main.go's cliMemoryLimit
+		if rc := cli.Main([]string{"ingest", "-w", filepath.Join(dir, "p.handover"), path, "--json"}, io.Discard, os.Stderr); rc != 0 {
+			os.Exit(rc)
+		}
+		return 0, 0
+	}
 	if layer == "prepass" {
 		keep := func(string) bool { return true }
 		res, err := relational.Analyze(context.Background(), []string{path}, relational.Options{Keep: keep})
