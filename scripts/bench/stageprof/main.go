@@ -3,7 +3,8 @@
 // workspace.Encode and Stager.StageEncoded, into a new project, so the cost of
 // the project file's form is seen without the reading and mapping that
 // precede it in an ingest. It prints the CPU seconds of encoding, staging and
-// the commit (process user+sys, read around each phase) and, with
+// the commit (process user+sys, read around each phase; the commit's wall
+// time too, which waits for the disk) and, with
 // -cpuprofile, a profile for `go tool pprof -top`.
 //
 //	go run ./scripts/bench/stageprof -from FIRM.handover -w /tmp/new.handover [-cpuprofile cpu.out]
@@ -85,7 +86,7 @@ func run(from, to, cpuprof string) error {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	var encode, stage, commit time.Duration
+	var encode, stage, commit, commitWall time.Duration
 	var n int64
 	start := time.Now()
 	for _, s := range sources {
@@ -175,16 +176,17 @@ func run(from, to, cpuprof string) error {
 		if err := flush(); err != nil {
 			return err
 		}
-		c0 := cpu()
+		c0, w0 := cpu(), time.Now()
 		if _, err := st.Commit(ctx); err != nil {
 			return err
 		}
 		commit += cpu() - c0
+		commitWall += time.Since(w0)
 	}
 	c0 := cpu()
 	err = w.Close()
 	closing := cpu() - c0
-	fmt.Printf("staged %d rows in %.2f s wall; CPU: encode %.2f s, stage %.2f s, commit %.2f s, close %.2f s\n",
-		n, time.Since(start).Seconds(), encode.Seconds(), stage.Seconds(), commit.Seconds(), closing.Seconds())
+	fmt.Printf("staged %d rows in %.2f s wall; CPU: encode %.2f s, stage %.2f s, commit %.2f s (%.2f s wall), close %.2f s\n",
+		n, time.Since(start).Seconds(), encode.Seconds(), stage.Seconds(), commit.Seconds(), commitWall.Seconds(), closing.Seconds())
 	return err
 }
