@@ -3,6 +3,7 @@ package tabular
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -515,5 +516,47 @@ func TestCSVShortRowBeforeAnyShape(t *testing.T) {
 	_, rows := readAll(t, writeFile(t, "s.csv", []byte("a,b,c\nx\n1,2,3\n")), Options{})
 	if len(rows) != 2 || rows[0].Kind != Data || rows[0].Warning == "" || rows[1].Kind != Data {
 		t.Fatalf("%+v", rows)
+	}
+}
+
+// A short row whose date is written out in a column of date numbers fits its
+// columns when the full rows hold such written dates too (an export whose
+// dates changed form mid-way): it is read, not taken for a row with a field
+// lost in the middle.
+func TestCSVShortRowInAColumnOfMixedDates(t *testing.T) {
+	data := "Id,No,Opened,Closed,Lawyer,Ref,Remarks\n" +
+		"1,2025-001,1745452800000,,Ann Lee,R931,\n" +
+		"2,2024-001,1711152000000,,Bob Ray,R366,x\n" +
+		"3,2023-002,2023-08-23,2023-10-12,Ann Lee,R180,\n" +
+		"4,2026-001,1792713600000,1794528000000,Bob Ray,R128,\n" +
+		"5,2024-002,1714435200000,1711929600000,Ann Lee,R082,\n" +
+		"6,2023-003,2023-06-22,2023-06-17,Bob Ray,R533\n" + // lost the trailing Remarks only
+		"7,2024-003,1734652800000,1745107200000,Ann Lee,R502,\n"
+	_, rows := readAll(t, writeFile(t, "m.csv", []byte(data)), Options{})
+	if len(rows) != 7 {
+		t.Fatalf("%d rows: %+v", len(rows), rows)
+	}
+	if r := rows[5]; r.Kind != Data || r.Values[2] != "2023-06-22" || r.Values[5] != "R533" || r.Values[6] != "" {
+		t.Errorf("row %d: %v %q reason %q; want it read with Remarks empty", r.Num, r.Kind, r.Values, r.Reason)
+	}
+}
+
+// One value out of its column's shape — a credit note's number among invoice
+// numbers — in a row that lost its trailing fields does not move every value
+// after it: the row is read with the trailing fields empty.
+func TestCSVShortRowWithOneOddValue(t *testing.T) {
+	data := "Invoice,Matter,Date,Fax,Amount,Ref,Extra,Remarks\n"
+	for i := 1; i <= 12; i++ {
+		date := fmt.Sprint(46010 + i) // Excel days, and every third written out: a column of no one shape
+		if i%3 == 0 {
+			date = fmt.Sprintf("2025-12-%02d", i)
+		}
+		data += fmt.Sprintf("%d,M-%d,%s,,%d00,R%d,,\n", 2300+i, i, date, 100+i, 1000+i)
+	}
+	data += "CN-2305,M-5,46069,,-567,R61917\n"
+	_, rows := readAll(t, writeFile(t, "i.csv", []byte(data)), Options{})
+	r := rows[len(rows)-1]
+	if r.Kind != Data || r.Values[0] != "CN-2305" || r.Values[4] != "-567" || r.Values[7] != "" {
+		t.Errorf("row %d: %v %q reason %q; want it read with the last two empty", r.Num, r.Kind, r.Values, r.Reason)
 	}
 }

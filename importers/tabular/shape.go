@@ -81,11 +81,27 @@ func (s *columnShapes) misfits(fields []string, gap, missing int) int {
 			col = j + missing
 		}
 		c := classOf(v)
-		if d := s.dominant(col); c != classEmpty && d != classEmpty && c != d {
+		if d := s.dominant(col); c != classEmpty && d != classEmpty && c != d && !s.holds(col, c) {
 			n++
 		}
 	}
 	return n
+}
+
+// holds reports whether column i's full rows have held values of class k in
+// at least one in ten of its values: a date written out in a column of date
+// numbers (Unix milliseconds, Excel days) beside other written ones, as an
+// export whose system changed mid-way writes them, fits its column.
+func (s *columnShapes) holds(i int, k valueClass) bool {
+	if i < 0 || i >= len(s.counts) {
+		return false
+	}
+	c := s.counts[i]
+	n := 0
+	for j := classNumber; j < nClasses; j++ {
+		n += c[j]
+	}
+	return c[k] > 0 && c[k]*10 >= n
 }
 
 // shortRow decides a row with fewer fields than the header. It returns the
@@ -103,7 +119,10 @@ func (s *columnShapes) shortRow(fields, header []string) (padded []string, shift
 				best, bestGap = m, gap
 			}
 		}
-		if bestGap >= 0 {
+		// one value out of its column's shape (a credit note's CN-2363 among
+		// invoice numbers) is not evidence enough to move every value after
+		// it: a shift must explain at least two
+		if bestGap >= 0 && aligned-best >= 2 {
 			return fields, true, fmt.Sprintf("%d of its values do not fit their columns as written, but fit if a field is missing before field %d (column %q): the values after it are shifted", aligned, bestGap+1, header[bestGap])
 		}
 	}
