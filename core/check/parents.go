@@ -49,8 +49,12 @@ type refKey struct {
 	kind, value string
 }
 
-// maxResolved bounds the cache of answers (a few MB at most).
-const maxResolved = 1 << 14
+// maxResolved bounds the cache of answers (≈ 10 MB at most). 64k holds
+// every matter of the 1M firm (50k: its 400k time entries name them in no
+// order, so 16k kept being cleared): the per-record rules' look-ups 1.6 ->
+// 0.9 s, the check 1.5-3 s less CPU, peak RSS of `handover check` +4 MB
+// under the command line's memory limit.
+const maxResolved = 1 << 16
 
 // lookup resolves a reference, remembering the answer: most references
 // recur (every time entry of a matter names its number), and the answer
