@@ -374,6 +374,11 @@ func readStats(ctx context.Context, path string, opts tabular.Options, keep bool
 	}
 	counter.send(batch)
 	counter.wait()
+	for _, t := range out {
+		for _, c := range t.cols {
+			c.settle()
+		}
+	}
 	read.Info = r.Info()
 	for _, t := range out {
 		read.Tables = append(read.Tables, TableRead{Table: t.t, First: t.first, Sample: t.sample, Evidence: t.ev})
@@ -779,6 +784,7 @@ func projectMatters(numbers map[string]bool) *table {
 	for n := range numbers {
 		c.add(n)
 	}
+	c.settle()
 	t := &table{name: "the project's matters", rows: c.nonEmpty, cols: []*column{c}, pk: c, holds: "matters",
 		why: "matters already read into the project", virtual: true, targets: map[*column]string{c: "matter"}}
 	return t

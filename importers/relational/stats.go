@@ -42,16 +42,37 @@ type column struct {
 	// lawyer's initials, a rate), so each is classified once, not on every
 	// row; it stops growing at memoMax and is dropped when most values miss
 	// it (ids, invoice numbers). It only ever spares work: add counts the
-	// same whether a value's class came from it or not.
-	memo               map[string]valueClass
+	// same whether a value's class came from it or not. A value found in it
+	// is counted in its slot (pending) rather than in counts, which settle
+	// brings up to date: one map look-up a repeated value, not two.
+	memo               map[string]int32 // value → its slot in memoed
+	memoed             []memoSlot
 	memoHits, memoMiss int64
+}
+
+type memoSlot struct {
+	class   valueClass
+	pending int32 // rows holding the value not yet in counts
 }
 
 // memoMax caps a column's memo of value classes.
 const memoMax = 4096
 
 func newColumn(name string, idx int) *column {
-	return &column{name: name, idx: idx, counts: map[string]int32{}, memo: map[string]valueClass{}}
+	return &column{name: name, idx: idx, counts: map[string]int32{}, memo: map[string]int32{}}
+}
+
+// settle adds the rows counted in the memo's slots to counts: pass 1 calls
+// it when a column's values are all read, before counts is read.
+func (c *column) settle() {
+	for v, i := range c.memo {
+		if p := c.memoed[i].pending; p > 0 {
+			if c.counts != nil {
+				c.counts[v] += p
+			}
+			c.memoed[i].pending = 0
+		}
+	}
 }
 
 // valueClass is what add reads from one trimmed value on its own, whatever
@@ -142,24 +163,27 @@ func readValue(v string) valueClass {
 	return k
 }
 
-// classOf is readValue's answer for v, from the memo when v was seen before.
-func (c *column) classOf(v string) valueClass {
+// classOf is readValue's answer for v, from the memo when v was seen before
+// (slot is then its place in memoed, else -1).
+func (c *column) classOf(v string) (k valueClass, slot int32) {
 	if c.memo == nil {
-		return readValue(v)
+		return readValue(v), -1
 	}
-	if k, ok := c.memo[v]; ok {
+	if i, ok := c.memo[v]; ok {
 		c.memoHits++
-		return k
+		return c.memoed[i].class, i
 	}
-	k := readValue(v)
+	k = readValue(v)
 	if len(c.memo) < memoMax {
-		c.memo[strings.Clone(v)] = k // not the reader's row buffer, which the key would keep alive
-		return k
+		c.memo[strings.Clone(v)] = int32(len(c.memoed)) // not the reader's row buffer, which the key would keep alive
+		c.memoed = append(c.memoed, memoSlot{class: k})
+		return k, -1
 	}
 	if c.memoMiss++; c.memoMiss > c.memoHits {
-		c.memo = nil // the values hardly repeat: looking them up costs more than it spares
+		c.settle()
+		c.memo, c.memoed = nil, nil // the values hardly repeat: looking them up costs more than it spares
 	}
-	return k
+	return k, -1
 }
 
 func (c *column) add(v string) {
@@ -171,7 +195,7 @@ func (c *column) add(v string) {
 	n := int64(len(v))
 	c.sumLen += n
 	c.maxLen = max(c.maxLen, n)
-	k := c.classOf(v)
+	k, slot := c.classOf(v)
 	if k.flags&classInt != 0 {
 		c.ints++
 		c.nums++
@@ -230,6 +254,11 @@ func (c *column) add(v string) {
 	}
 	if c.nonEmpty >= 100 && c.sumLen/c.nonEmpty > 2*longText {
 		c.drop() // prose: never a key, never a link
+		return
+	}
+	if slot >= 0 { // seen before, so in counts already: counted in its slot until settle
+		c.memoed[slot].pending++
+		c.dup = true
 		return
 	}
 	distinct := len(c.counts)

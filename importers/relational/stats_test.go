@@ -145,7 +145,8 @@ func TestColumnMemoCountsAsWithout(t *testing.T) {
 		if name == "repeating" && len(with.memo) == 0 {
 			t.Errorf("%s: the memo holds nothing", name)
 		}
-		with.memo, with.memoHits, with.memoMiss = nil, 0, 0
+		with.settle()
+		with.memo, with.memoed, with.memoHits, with.memoMiss = nil, nil, 0, 0
 		without.memoHits, without.memoMiss = 0, 0
 		if !reflect.DeepEqual(with, without) {
 			t.Errorf("%s: with the memo\n%+v\nwithout\n%+v", name, *with, *without)
@@ -196,6 +197,9 @@ func TestReadStatsCountsAsOneReader(t *testing.T) {
 			want[i].add(v)
 		}
 		ev.Observe(row)
+	}
+	for _, c := range want {
+		c.settle()
 	}
 	if got.rows != int64(len(rows)) {
 		t.Errorf("%d rows counted, want %d", got.rows, len(rows))
