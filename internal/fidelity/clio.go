@@ -100,7 +100,7 @@ var readBack = []struct{ coll, fields, typ string }{
 	{"notes", "id,type,subject,date,matter{id},contact{id}", "Matter"},
 	{"notes", "id,type,subject,date,matter{id},contact{id}", "Contact"},
 	{"calendar_entries", "id,summary,start_at,all_day,calendar_owner{id},matter{id}", ""},
-	{"communications", "id,type,subject,received_at,matter{id}", ""},
+	{"communications", "id,type,subject,received_at,matter{id},senders{id,type},receivers{id,type}", ""},
 	{"activities", "id,type,date,quantity,price,note,matter{id},user{id},activity_description{id,name}", ""},
 	{"bank_transactions", "id,amount,date,matter{id},client{id}", ""},
 	{"documents", "id,name,matter{id},contact{id}", ""},
@@ -430,6 +430,12 @@ func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[st
 			m := clioRecs[clioColl[child.Entity]][cid]
 			field := l.Field
 			got := refID(m[field])
+			if coll := clioColl[child.Entity]; coll == "communications" && field == "contact" {
+				// A call's caller, an e-mail's sender: a contact among
+				// the communication's senders and receivers.
+				field = "senders"
+				got = partyID(m, "Contact", pid)
+			}
 			if got == pid {
 				c.Got++
 			} else if got == 0 {
@@ -460,6 +466,8 @@ func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[st
 			name, field = "tasks.assignee", "assignee"
 		case "calendar_events":
 			name, field = "calendar_events.owner", "calendar_owner"
+		case "emails", "phone_logs":
+			name, field = tr.Entity+".user", "receivers"
 		default:
 			continue
 		}
@@ -471,8 +479,16 @@ func (res *Result) compareClio(rec *upload.Reconciliation, ids map[string]map[st
 		} else {
 			m := clioRecs[clioColl[tr.Entity]][cid]
 			who := emailOf[refID(m[field])]
-			if field == "calendar_owner" {
+			switch field {
+			case "calendar_owner":
 				who = calOwner[refID(m[field])]
+			case "receivers":
+				who = ""
+				for _, id := range partyIDs(m, "User") {
+					if emailOf[id] == strings.ToLower(tr.User) || who == "" {
+						who = emailOf[id]
+					}
+				}
 			}
 			if who == strings.ToLower(tr.User) {
 				c.Got++
@@ -653,6 +669,37 @@ func clioValue(entity, field string, m map[string]any) string {
 		return moment("received_at")
 	}
 	return "(not read back: " + entity + "." + field + ")"
+}
+
+// partyIDs are the ids of a communication's senders and receivers that
+// are users (typ "User") or contacts (typ "Contact": Clio may say the
+// contact's own type, Person or Company).
+func partyIDs(m map[string]any, typ string) []int64 {
+	var out []int64
+	for _, f := range []string{"senders", "receivers"} {
+		ps, _ := m[f].([]any)
+		for _, p := range ps {
+			if pm, ok := p.(map[string]any); ok && (pm["type"] == "User") == (typ == "User") {
+				out = append(out, refID(pm))
+			}
+		}
+	}
+	return out
+}
+
+// partyID is want when it is among the communication's parties of typ,
+// else the first of them (0 when none).
+func partyID(m map[string]any, typ string, want int64) int64 {
+	ids := partyIDs(m, typ)
+	for _, id := range ids {
+		if id == want {
+			return id
+		}
+	}
+	if len(ids) > 0 {
+		return ids[0]
+	}
+	return 0
 }
 
 func num(v any) float64 {

@@ -39,6 +39,16 @@ func refOf(r workspace.StoredRecord, field string) (ref model.Ref, contact bool)
 			return p.Ref, p.Entity == model.Contacts
 		}
 	}
+	// A call's or e-mail's contact only enriches it (resolve.Links): the
+	// upload sends the caller, or the e-mail's sender found by address.
+	for _, p := range resolve.Links(r.Data) {
+		if p.Field == field {
+			if c, ok := r.Data.(*model.Communication); ok && p.Ref.IsZero() && r.Entity == model.Emails && c.From != "" {
+				return model.Ref{Kind: "email", Value: c.From}, true
+			}
+			return p.Ref, p.Entity == model.Contacts
+		}
+	}
 	return model.Ref{}, false
 }
 

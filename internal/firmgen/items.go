@@ -105,8 +105,8 @@ func (g *gen) emls(dir string, w *world, r *rand.Rand) error {
 			return err
 		}
 		id := fmt.Sprintf("Q%d", e.ID)
-		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "emails", Loc: Loc{File: rel, Row: 1}})
-		g.truth.Links = append(g.truth.Links, link(id, "matter", mid(e.Matter)))
+		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "emails", Loc: Loc{File: rel, Row: 1}, User: w.staff[e.To].Email})
+		g.truth.Links = append(append(g.truth.Links, link(id, "matter", mid(e.Matter))), w.party(id, e.From)...)
 		g.truth.Files = append(g.truth.Files, FileTruth{File: rel, Format: "eml", Rows: 1})
 	}
 	return nil
@@ -126,8 +126,8 @@ func (g *gen) mbox(rel string, w *world, r *rand.Rand) error {
 			b.WriteString(line + "\n")
 		}
 		id := fmt.Sprintf("Q%d", e.ID)
-		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "emails", Loc: Loc{File: rel, Row: int64(i + 1)}})
-		g.truth.Links = append(g.truth.Links, link(id, "matter", mid(e.Matter)))
+		g.truth.Records = append(g.truth.Records, Record{ID: id, Entity: "emails", Loc: Loc{File: rel, Row: int64(i + 1)}, User: w.staff[e.To].Email})
+		g.truth.Links = append(append(g.truth.Links, link(id, "matter", mid(e.Matter))), w.party(id, e.From)...)
 	}
 	g.truth.Files = append(g.truth.Files, FileTruth{File: rel, Format: "mbox", Rows: len(w.emails)})
 	return g.write(rel, []byte(b.String()))
@@ -198,4 +198,15 @@ func (g *gen) write(rel string, b []byte) error {
 		return err
 	}
 	return os.WriteFile(p, b, 0o644)
+}
+
+// party is the link from a call or an e-mail to the contact it is from —
+// none when that client was entered twice (a planted duplicate): the same
+// name and address are then on two records, and which one the firm meant is
+// for the office manager to settle (the check says so), not the truth.
+func (w *world) party(id string, contact int) []Link {
+	if w.contacts[contact].hasPlanted(plantDuplicate) {
+		return nil
+	}
+	return []Link{link(id, "contact", cid(contact))}
 }

@@ -373,8 +373,8 @@ func (b *builder) phone() *table {
 	for _, p := range b.w.phone {
 		id := fmt.Sprintf("P%d", p.ID)
 		c := b.w.contacts[p.Caller]
-		t.add(rowMeta{id: id, entity: "phone_logs", links: []Link{link(id, "matter", mid(p.Matter))},
-			values: map[string]string{"received_at": p.At.Format("2006-01-02T15:04")}},
+		t.add(rowMeta{id: id, entity: "phone_logs", links: append([]Link{link(id, "matter", mid(p.Matter))}, b.w.party(id, p.Caller)...),
+			values: map[string]string{"received_at": p.At.Format("2006-01-02T15:04")}, user: b.w.staff[p.For].Email},
 			day(p.At), p.At.Format("15:04"), displayName(c), c.Phone, b.staffRef(p.For), b.matterRef(p.Matter), p.Message, flag(p.Call))
 	}
 	return t

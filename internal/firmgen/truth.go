@@ -41,14 +41,15 @@ type Record struct {
 	// seconds, names and numbers as written, flags true/false.
 	Values map[string]string `json:"values,omitempty"`
 	// User is the e-mail of the firm's person the record is filed under in
-	// Clio: a time entry's user, a task's assignee, a calendar event's owner.
+	// Clio: a time entry's user, a task's assignee, a calendar event's
+	// owner, the person a call or an e-mail was for.
 	User string `json:"user,omitempty"`
 }
 
 // Link is a child record's reference to its parent, both by id.
 type Link struct {
 	Child  string `json:"child"`
-	Field  string `json:"field"` // client, matter, contact
+	Field  string `json:"field"` // client, matter, contact (a related contact's; a call's caller, an e-mail's sender)
 	Parent string `json:"parent"`
 }
 
