@@ -369,3 +369,103 @@ func TestAShortPartiesList(t *testing.T) {
 		t.Errorf("Others.csv read as %q with %v, want relationships with Who full_name (pre-pass: %+v)", p.Entity, targets(p), res.Tables)
 	}
 }
+
+// A parties list whose matter column happens to hold each matter once (so
+// it looks like the list's own key) still hangs on the matters file, which
+// is no list of people though it names its clients. A second file read as
+// matters from its header words, whose matter column repeats the first
+// file's ids down its rows, hangs on the first. And an event's title is the
+// text on every row, not a location filled on some that is a little longer.
+func TestHangsOnTheMattersFileAlreadyRead(t *testing.T) {
+	var mat, parties, diary strings.Builder
+	mat.WriteString("Matter Id,Matter Number,CLNT_NM,Matter Description,Open Date\n")
+	for i := range 14 {
+		fmt.Fprintf(&mat, "%d,B/%02d/24,%s Mwangi,Probate,2021-05-%02d\n", 1+i, 1+i, []string{"Akosua", "Baraka", "Chiamaka", "Dalia"}[i%4], 1+i)
+	}
+	parties.WriteString("FILE,NM,CAP,MAIL\n")
+	for i := range 6 {
+		fmt.Fprintf(&parties, "B/%02d/24,%s,Beneficiary,p%d@mail.example\n", 2*i+1, []string{"Ingrid Solberg", "Hamid Karimi", "Lucia Bianchi", "Wen Zhao", "Yara Haddad", "Dmitri Volkov"}[i], i)
+	}
+	diary.WriteString("Description,Open Date,Start Time,Venue,Matter Id,Reference No\n")
+	var events strings.Builder
+	events.WriteString("What,Start Date,Start Time,Room,Matter Id\n")
+	for i := range 16 {
+		venue := ""
+		if i%3 != 0 {
+			venue = "County Court Room 2 East"
+		}
+		kind := []string{"Hearing", "Callover", "Mention"}[i%3]
+		fmt.Fprintf(&diary, "%s,2024-10-%02d,%d:30,%s,%d,X-%05d\n", kind, 1+i, 9+i%7, venue, 1+i%5, 4711+37*i)
+		fmt.Fprintf(&events, "%s,2024-11-%02d,%d:15,%s,%d\n", kind, 1+i, 9+i%7, venue, 1+i%5)
+	}
+	paths := writeFolder(t, map[string]string{"Matters.csv": mat.String(), "Parties.csv": parties.String(), "Diary.csv": diary.String()})
+	res := analyzeFolder(t, paths)
+	if p := planOf(t, res, paths, "Parties.csv"); p.Entity != model.Relationships {
+		t.Errorf("Parties.csv read as %q, want relationships (pre-pass: %+v)", p.Entity, res.Tables)
+	}
+	d := planOf(t, res, paths, "Diary.csv")
+	if d.Entity != model.CalendarEvents {
+		t.Fatalf("Diary.csv read as %q, want calendar_events (pre-pass: %+v)", d.Entity, res.Tables)
+	}
+	paths = writeFolder(t, map[string]string{"Matters.csv": mat.String(), "Events.csv": events.String()})
+	res = analyzeFolder(t, paths)
+	if got := targets(planOf(t, res, paths, "Events.csv")); got["What"] != "subject" {
+		t.Errorf("Events.csv targets %v, want the event's subject from What (on every row), not Room (on some)", got)
+	}
+}
+
+// tableOf builds what pass 1 would learn of a small table.
+func tableOf(name string, header []string, rows [][]string) *table {
+	t := &table{name: name, path: name + ".csv", rows: int64(len(rows)), sample: rows}
+	t.t.Name, t.t.Header = name, header
+	for i, h := range header {
+		c := newColumn(h, i)
+		for _, r := range rows {
+			c.add(r[i])
+		}
+		t.cols = append(t.cols, c)
+	}
+	return t
+}
+
+// A table already known to hold matters is no list of people, though it
+// names its clients: a list of people linked to it hangs on it (a parties
+// list), where two lists of people linked to each other would not.
+func TestPeopleHangOnATableKnownToHoldMatters(t *testing.T) {
+	var mrows, prows [][]string
+	for i := range 12 {
+		mrows = append(mrows, []string{fmt.Sprintf("B/%02d/24", 1+i), []string{"Akosua", "Baraka", "Chiamaka", "Dalia"}[i%4] + " " + []string{"Mwangi", "Otieno", "Obi"}[i%3], "Probate", fmt.Sprintf("client%d@mail.example", i), fmt.Sprintf("2023-03-%02d", 1+i)})
+	}
+	for i := range 6 {
+		prows = append(prows, []string{fmt.Sprintf("B/%02d/24", 2*i+1), []string{"Ingrid Solberg", "Hamid Karimi", "Lucia Bianchi", "Wen Zhao", "Yara Haddad", "Dmitri Volkov"}[i], "Beneficiary", fmt.Sprintf("p%d@mail.example", i)})
+	}
+	m := tableOf("Files", []string{"Number", "Client", "Description", "Email", "Opened"}, mrows)
+	p := tableOf("Others", []string{"Number", "Name", "Capacity", "Email"}, prows)
+	if !people(m) || !people(p) {
+		t.Fatalf("both tables should look like lists of people by shape: %v %v", people(m), people(p))
+	}
+	m.holds, m.pk = "matters", m.cols[0]
+	l := &link{child: p, col: p.cols[0], parent: m, key: m.cols[0], found: 1}
+	p.links, m.refBy = []*link{l}, []*link{l}
+	classify([]*table{m, p}, nil)
+	if p.holds != "relationships" {
+		t.Errorf("Others holds %q (%s), want relationships", p.holds, p.why)
+	}
+}
+
+func TestBetterTextIsOnEveryRow(t *testing.T) {
+	title, room, lawyer := newColumn("What", 0), newColumn("Room", 1), newColumn("By", 2)
+	for i := range 20 {
+		title.add([]string{"Hearing", "Callover", "Mention"}[i%3])
+		if i%3 != 0 {
+			room.add("County Court Room 2 East")
+		}
+		lawyer.add([]string{"Alasdair Pemberton-Lowe", "Henrietta Okonjo"}[i%2])
+	}
+	if !better(title, room) || better(room, title) {
+		t.Error("a title on every row should beat a longer room on two rows in three")
+	}
+	if !better(title, lawyer) || better(lawyer, title) {
+		t.Error("a title should beat the longer names of the two lawyers")
+	}
+}

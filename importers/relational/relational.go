@@ -696,6 +696,16 @@ func flatKinds(tables []*table) {
 		}
 		t.why = "recognised by the mapping (" + p.Profile + ")"
 	}
+	// a second matters file whose column names the first one's matters,
+	// again and again down its rows, hangs on them (a calendar's matter
+	// column beside an old reference read as its number)
+	for _, t := range tables {
+		for _, l := range t.links {
+			if t.holds == "matters" && l.parent != t && l.parent.holds == "matters" && !l.parent.overrules && l.col.dup && !t.virtual {
+				t.holds, t.why, t.overrules = "", "", true
+			}
+		}
+	}
 }
 
 // contradicted: the mapping's reading of a flat file, made from its header

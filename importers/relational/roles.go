@@ -183,12 +183,27 @@ func featuresOf(t *table) features {
 			// the wordiest short text: a subject or description — never the
 			// names of the few people of the firm who did the work (a
 			// TK_INIT of full names is longer than "Closing" or "Hearing")
-			if f.text == nil || few(f.text) && !few(c) || c.avgLen() > f.text.avgLen() && few(c) == few(f.text) {
+			// nor a remark filled on a few rows (an event needs its title on
+			// every row)
+			if f.text == nil || better(c, f.text) {
 				f.text = c
 			}
 		}
 	}
 	return f
+}
+
+// better: c is a better text for the record than cur — not the names of a
+// few people; filled on clearly more rows (a title is on every row, a
+// location or a remark on some); then the wordier.
+func better(c, cur *column) bool {
+	if few(c) != few(cur) {
+		return few(cur)
+	}
+	if 10*c.nonEmpty < 9*cur.nonEmpty || 10*cur.nonEmpty < 9*c.nonEmpty {
+		return c.nonEmpty > cur.nonEmpty
+	}
+	return c.avgLen() > cur.avgLen()
 }
 
 // few: the names or initials of a few people, repeated down the column —
@@ -236,7 +251,9 @@ func (t *table) linksTo(holds string) *link {
 func classify(tables []*table, questions map[*table][]*question) {
 	isPeople := map[*table]bool{}
 	for _, t := range tables {
-		isPeople[t] = people(t)
+		// a table already known to hold something else (a folder's matters
+		// file, with its clients' names) is not a list of people
+		isPeople[t] = (t.holds == "" || t.holds == "contacts") && people(t)
 	}
 	for _, t := range tables {
 		if !isPeople[t] || t.holds != "" {
