@@ -3,6 +3,7 @@ package resolve
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/runes"
@@ -10,7 +11,22 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// foldChains hands each caller its own accent-folding chain: a
+// transform.Chain keeps its buffers in itself, so one shared by two
+// goroutines (check's pass and its duplicate worker, firms checked side by
+// side) corrupts both answers.
+var foldChains = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+// FoldAccents removes the accents from s ("Zoë" → "Zoe"); safe for
+// concurrent use.
+func FoldAccents(s string) string {
+	t := foldChains.Get().(transform.Transformer)
+	s, _, _ = transform.String(t, s)
+	foldChains.Put(t)
+	return s
+}
 
 // words folds accents and case and splits on anything that is not a letter
 // or digit. Apostrophes and full stops join ("O'Brien" → obrien, "L.L.C."
@@ -28,7 +44,7 @@ func words(s string) []string {
 		}
 	}
 	if !ascii {
-		s, _, _ = transform.String(foldAccents, s)
+		s = FoldAccents(s)
 	}
 	var out []string
 	var b strings.Builder

@@ -7,10 +7,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
-
 	"handover/core/clio"
 	"handover/core/model"
 	"handover/core/resolve"
@@ -128,11 +124,11 @@ func contactName(c *model.Contact) string {
 	return s
 }
 
-var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
-// normName: case, accents, punctuation and spacing do not matter.
+// normName: case, accents, punctuation and spacing do not matter. The
+// accents go through resolve's folding, whose chains are not shared between
+// goroutines (one transform.Chain shared by two corrupts both).
 func normName(s string) string {
-	s, _, _ = transform.String(foldAccents, s)
+	s = resolve.FoldAccents(s)
 	s = strings.ToLower(s)
 	var b strings.Builder
 	space := false

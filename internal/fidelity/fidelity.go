@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"handover/core/check"
@@ -171,6 +172,37 @@ func MeasureWith(ctx context.Context, work string, spec firmgen.Spec, opts Optio
 	}
 	res.Firm, res.Shape, res.Elapsed = spec.Name, spec.Shape, time.Since(start)
 	return res, nil
+}
+
+// MeasureAll measures specs with up to workers at a time (each firm has its
+// own folder, project and local Clio; an upload mostly waits on its journal's
+// commits and Clio's answers, so firms overlap well) and returns the results
+// in specs' order.
+func MeasureAll(ctx context.Context, work string, specs []firmgen.Spec, opts Options, workers int) ([]*Result, error) {
+	out := make([]*Result, len(specs))
+	errs := make([]error, len(specs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, workers); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = MeasureWith(ctx, work, specs[i], opts)
+			}
+		}()
+	}
+	for i := range specs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // locKey names a row as both sides can: the file's base name, the table

@@ -143,10 +143,14 @@ func TestCorpus(t *testing.T) {
 	}
 	work := t.TempDir()
 	var rs []*Result
-	for _, spec := range firmgen.Firms() {
-		r, err := Measure(context.Background(), work, spec)
-		if err != nil {
-			t.Fatalf("%s: %v", spec.Name, err)
+	measured, err := MeasureAll(context.Background(), work, firmgen.Firms(), Options{}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, spec := range firmgen.Firms() {
+		r := measured[i]
+		if r.Firm != spec.Name {
+			t.Fatalf("result %d is %s, want %s", i, r.Firm, spec.Name)
 		}
 		truth, err := firmgen.ReadTruth(filepath.Join(work, spec.Name, firmgen.TruthFile))
 		if err != nil {

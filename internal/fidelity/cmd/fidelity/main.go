@@ -26,6 +26,7 @@ func main() {
 	misses := flag.Int("misses", 0, "also print this many worst misses per held-out firm to stderr")
 	noCorpus := flag.Bool("no-corpus", false, "measure only the held-out (and -seed) firms, not the corpus's eight")
 	noUpload := flag.Bool("no-upload", false, "stop after the check: do not upload the firms into a local Clio")
+	workers := flag.Int("workers", 4, "firms measured at a time")
 	flag.Parse()
 	specs := firmgen.Firms()
 	if *noCorpus {
@@ -46,23 +47,21 @@ func main() {
 		}
 		defer os.RemoveAll(work)
 	}
-	var rs []*fidelity.Result
-	for _, s := range specs {
-		r, err := fidelity.MeasureWith(context.Background(), work, s, fidelity.Options{NoUpload: *noUpload})
-		if err != nil {
-			fail(err)
-		}
-		fmt.Fprintf(os.Stderr, "fidelity: %s measured in %s\n", s.Name, r.Elapsed.Round(1e6))
-		rs = append(rs, r)
+	opts := fidelity.Options{NoUpload: *noUpload}
+	rs, err := fidelity.MeasureAll(context.Background(), work, specs, opts, *workers)
+	if err != nil {
+		fail(err)
 	}
-	var held []*fidelity.Result
+	for _, r := range rs {
+		fmt.Fprintf(os.Stderr, "fidelity: %s measured in %s\n", r.Firm, r.Elapsed.Round(1e6))
+	}
+	var heldSpecs []firmgen.Spec
 	for i := 0; i < *holdout; i++ {
-		s := firmgen.FromSeed(*holdoutBase + int64(i))
-		r, err := fidelity.MeasureWith(context.Background(), work, s, fidelity.Options{NoUpload: *noUpload})
-		if err != nil {
-			fail(err)
-		}
-		held = append(held, r)
+		heldSpecs = append(heldSpecs, firmgen.FromSeed(*holdoutBase+int64(i)))
+	}
+	held, err := fidelity.MeasureAll(context.Background(), work, heldSpecs, opts, *workers)
+	if err != nil {
+		fail(err)
 	}
 	var b bytes.Buffer
 	fidelity.Report(&b, rs, held)
