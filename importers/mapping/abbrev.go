@@ -182,3 +182,26 @@ func abbrevTarget(header string, prof *profile, kind string) string {
 		return kindAlias[kind][e]
 	})
 }
+
+// flagSays reads what a yes means from a flag column's abbreviated name:
+// "done" when a word of it shortens one of done's words and none of open's
+// (CMPL_FLG ← complete, CLS ← closed), "open" the other way round (OPN_FLG,
+// PEND), "" when it says neither or both.
+func flagSays(header string, done, open []string) string {
+	var isDone, isOpen bool
+	for _, t := range namewords.Split(header) {
+		for _, w := range done {
+			isDone = isDone || shortens(t, w)
+		}
+		for _, w := range open {
+			isOpen = isOpen || shortens(t, w)
+		}
+	}
+	switch {
+	case isDone && !isOpen:
+		return "done"
+	case isOpen && !isDone:
+		return "open"
+	}
+	return ""
+}

@@ -59,3 +59,19 @@ func TestAbbreviatedHeadersOnAKnownType(t *testing.T) {
 		}
 	}
 }
+
+// A flag's abbreviated name says what its yes means, by the same shortening
+// rule as other abbreviated headers; a name whose words shorten both sides,
+// or neither, says nothing.
+func TestFlagSaysFromAbbreviatedName(t *testing.T) {
+	for h, want := range map[string]string{
+		"CMPL_FLG": "done", "TSK_CMPLT": "done", "CLS_IND": "done",
+		"OPN_FLG": "open", "PEND": "open", "ACTV": "open",
+		"FLG": "", "XQZ": "", "CMPL_OPN": "",
+		"PD_FLG": "", // paid, or pending: both
+	} {
+		if got := flagSays(h, doneNames, openNames); got != want {
+			t.Errorf("%s: %q, want %q", h, got, want)
+		}
+	}
+}

@@ -588,6 +588,9 @@ func (p *Plan) flagReading(c Column, ro readingObs, ne int, norm string) colRead
 	case nameHas(norm, doneNames...):
 	case nameHas(norm, openNames...):
 		d.reading = ReadFlagInverse
+	case flagSays(c.Header, doneNames, openNames) == "done": // CMPL_FLG: the name, abbreviated
+	case flagSays(c.Header, doneNames, openNames) == "open":
+		d.reading = ReadFlagInverse
 	case c.Target != "billed": // a billed column's own name is what made it billed
 		d.question = fmt.Sprintf("What does yes mean here? Only yes/no values (%d yes, %d no), and the name does not say what yes means: read as yes = %s unless you say yes means open or pending.", ro.yes, ro.no, what)
 	}
