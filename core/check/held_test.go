@@ -66,3 +66,28 @@ func TestCommunicationWithoutDateIsABlocker(t *testing.T) {
 		t.Errorf("findings %v, want one blocker on the call without a date", got)
 	}
 }
+
+// A time entry naming no matter reaches Clio as firm time: the check says
+// so (a lost matter column looks just like it); one with a matter does not.
+func TestTimeEntryWithoutMatterIsNamed(t *testing.T) {
+	ctx := context.Background()
+	ws := newWS(t)
+	load(t, ws, "time.csv", "PCLaw",
+		item{row: 2, entity: model.Contacts, id: "1", data: person("Ann", "Lee", []string{"ann@lee.example"})},
+		item{row: 2, entity: model.Matters, id: "1", data: matter("24-001", model.Ref{Kind: "id", Value: "1"}, "Lee lease", "Open", "", "", "")},
+		item{row: 2, entity: model.TimeEntries, id: "1", data: te("2024-01-02", 3600, 20000, "", "")},
+		item{row: 3, entity: model.TimeEntries, id: "2", data: te("2024-01-02", 3600, 20000, "", "24-001")},
+	)
+	if _, err := Run(ctx, ws, Options{Country: "US"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings(t, ws, "check") {
+		if f.Rule == model.RuleTimeNoMatter {
+			got = append(got, f.RecordKey+"|"+string(f.Severity))
+		}
+	}
+	if strings.Join(got, ",") != "PCLaw:time_entries:1|warning" {
+		t.Errorf("findings %v, want one warning on the entry with no matter", got)
+	}
+}

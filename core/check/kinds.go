@@ -38,6 +38,7 @@ var kinds = []Kind{
 	{model.RuleCommMissingDate, "Call or e-mail without a date", model.Blocker, "Clio files every phone call and e-mail at the time it was received."},
 	{model.RuleTimeMissingUser, "Time entry without a lawyer", model.Blocker, "Clio files every time entry under a user."},
 	{model.RuleTimeMissingDate, "Time entry without a date", model.Blocker, "Clio will not import a time entry without a date."},
+	{model.RuleTimeNoMatter, "Time entry without a matter", model.Warning, "It reaches Clio as time on no matter; if the old system had a matter for it, the link was lost on the way."},
 	{model.RuleTimeMissingQuantity, "Time entry without hours", model.Blocker, "A time entry of no hours bills nothing."},
 	{model.RuleTimeMissingRate, "Time entry without a rate", model.Blocker, "Billable time needs a rate in Clio."},
 	{model.RuleTimeBadDuration, "Odd number of hours", model.Blocker, "Negative hours are refused; more than a day in one entry is probably a typing error."},

@@ -428,6 +428,14 @@ func (c *checker) timeEntry(r workspace.StoredRecord, v *model.TimeEntry) error 
 		return err
 	}
 	what := fmt.Sprintf("Time entry (%s, matter %s)", firstNonEmpty(v.Date, "no date"), firstNonEmpty(v.Matter.Value, "none"))
+	if v.Matter.IsZero() {
+		// Clio takes time on no matter, so the upload sends it: said here,
+		// because a matter column the import missed looks just like this.
+		if err := c.em.add(r, model.RuleTimeNoMatter, W, "matter", "", what+" names no matter: it goes to Clio as time on no matter",
+			fmt.Sprintf("If it belongs to a matter, add the matter in %s and export again, or pick the matter here", sys), nil); err != nil {
+			return err
+		}
+	}
 	if strings.TrimSpace(v.Date) == "" {
 		if err := c.em.add(r, model.RuleTimeMissingDate, B, "date", "", what+" has no date: Clio will not import it",
 			fmt.Sprintf("Add the date in %s and export again, or type it here", sys), nil); err != nil {

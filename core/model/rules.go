@@ -66,4 +66,5 @@ const (
 const (
 	RuleParentHeld      = "parent.held"                // the matter or contact a record needs has a blocker (or is itself so held): not uploaded with it
 	RuleCommMissingDate = "communication.missing_date" // a phone log or e-mail with no time it was received: Clio refuses it
+	RuleTimeNoMatter    = "time.no_matter"             // a time entry naming no matter: it reaches Clio as firm time, on no matter
 )
