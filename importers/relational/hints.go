@@ -64,6 +64,9 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 				break
 			}
 		}
+		if f.number == nil {
+			f.number = writtenNumber(t, free) // MTR_NO 1001 beside the MTR_ID 1 the others link by
+		}
 	}
 	if t.pk != nil && t.holds != "ledger:ar" && t.holds != "ledger:trust" {
 		if t.holds == "matters" && f.number == nil && !mapped["matter"] {

@@ -500,6 +500,39 @@ func candidate(t *table, c *column) bool {
 		!c.prose() && c.fracs == 0 && c.share(c.textDates) < 0.5
 }
 
+// writtenNumber is a matters table's number written for people beside its
+// surrogate key: the key is small consecutive integers (1, 2, 3 …) other
+// tables link by; the number is the one other unique whole-number column,
+// filled on every row, whose values all lie beyond the key's (MTR_NO 1001
+// beside MTR_ID 1). The links by the key are then decoded into the number,
+// as every foreign key is. Two such columns: no guess.
+func writtenNumber(t *table, free map[*column]bool) *column {
+	k := t.pk
+	if k == nil || !surrogate(t, k) || !slices.ContainsFunc(t.refBy, func(l *link) bool { return l.key == k }) {
+		return nil
+	}
+	var pick *column
+	for _, c := range t.cols {
+		if c == k || !free[c] || t.linkOf(c) != nil || !candidate(t, c) || c.nonEmpty != t.rows ||
+			c.ints != c.nonEmpty || c.date() || c.flag() || c.minNum <= k.maxNum {
+			continue
+		}
+		if pick != nil {
+			return nil
+		}
+		pick = c
+	}
+	return pick
+}
+
+// surrogate: a key of whole numbers counted up from about 1, one a row (a few
+// gaps where rows were deleted) — a database's row id, not a number anyone
+// writes on a file.
+func surrogate(t *table, k *column) bool {
+	return t.rows > 0 && k.nonEmpty == t.rows && k.ints == k.nonEmpty && k.minNum >= 1 &&
+		k.maxNum <= float64(2*t.rows+10)
+}
+
 // chooseKey picks the table's own key: the declared primary key, else a
 // unique column named like an id, else the first unique column.
 func chooseKey(t *table, declared map[*column]fk) {
