@@ -166,6 +166,7 @@ type Plan struct {
 	seenCompany      map[string]bool
 	signByType       bool      // a typed ledger whose amounts are signed as their types say (see shapeLedger)
 	rd               readState // per column: how its values are read (reading.go)
+	forced           bool      // the profile was named by the caller, not detected
 }
 
 type colObs struct {
@@ -197,7 +198,7 @@ func Choose(file, table string, header []string, sample [][]string, mem Memory, 
 	} else {
 		prof = detect(file, table, header, sample, headerless)
 	}
-	p := &Plan{Profile: prof.Name, System: prof.System, prof: prof, headerless: headerless}
+	p := &Plan{Profile: prof.Name, System: prof.System, prof: prof, headerless: headerless, forced: force != ""}
 	if prof.Name == "generic" {
 		best, bestScore, full := "", -1.0, false
 		var bestCols []Column

@@ -351,7 +351,7 @@ func (p *Plan) settle() {
 	// drop warnings computed by an earlier settle, keep Choose's
 	var keep []Warning
 	for _, w := range p.Warnings {
-		if w.Rule == RuleUnknownTable || w.Rule == RuleLinkQuestion || w.Rule == RuleLookupTable || w.Rule == RuleSettlementUnread {
+		if w.Rule == RuleUnknownTable || w.Rule == RuleLinkQuestion || w.Rule == RuleLookupTable || w.Rule == RuleSettlementUnread || w.Rule == RuleLedgerDirection {
 			keep = append(keep, w)
 		}
 	}

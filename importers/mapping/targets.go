@@ -135,6 +135,7 @@ func ledgerNamed(file, table string) model.LedgerKind {
 // pair trust ledgers are kept in. Alone, a trust "Payment" stays a question
 // (money paid in, or out?).
 func (p *Plan) shapeLedger(file, table string, sample [][]string) {
+	p.trustByFlow(sample) // ledgerflow.go: money held read as money owed
 	if p.kind == "ledger:ar" && ledgerNamed(file, table) == model.LedgerPayment {
 		p.Ledger = model.LedgerPayment
 	}

@@ -728,6 +728,9 @@ func flatKinds(tables []*table) {
 			t.holds = "ledger:ar"
 		}
 		t.why = "recognised by the mapping (" + p.Profile + ")"
+		if p.Why != "" { // the mapping re-read what its profile matched (a trust ledger by its flow)
+			t.why = p.Why
+		}
 	}
 	// a second matters file whose column names the first one's matters,
 	// again and again down its rows, hangs on them (a calendar's matter

@@ -1,0 +1,143 @@
+package mapping
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"handover/core/model"
+)
+
+// RuleLedgerDirection: a typed ledger without invoice lines whose type words
+// may be a trust account's money in and out or payments of invoices, and
+// whose amounts do not tell which: no balance is written from it.
+const RuleLedgerDirection = "ledger.direction_unknown"
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// trustByFlow re-reads as a trust ledger a typed ledger that a profile,
+// matched by its headers, took for receivables, when its values show money
+// held for the client rather than money owed:
+//
+//   - no sampled row is an invoice or a credit: the A/R reading reads each
+//     type word as a payment or not at all, so it has no way for money to
+//     go up and down ("Receipt" and "Payment" both payments, "Einzahlung"
+//     and "Auszahlung" unknown, "Deposit" unknown beside "Cheque");
+//   - the type column holds two or more words, and every account (matter
+//     or client) opens with a word of one set (money in) and the others
+//     (money out) never open one;
+//   - taking the first set in and the second out, each account's running
+//     balance, row by row as written, never falls below zero.
+//
+// Such rows read as A/R would make every balance negative (payments with
+// nothing owed). Where money goes in first but then more goes out than
+// came in, the values cannot tell: the rows are not given a direction (they
+// are rejected with their reason) and the table says so (RuleLedgerDirection).
+// Otherwise the reading is left as it was: the type words do not decide it
+// alone.
+func (p *Plan) trustByFlow(sample [][]string) {
+	if p.kind != "ledger:ar" || p.forced {
+		return // (a profile the user named is read as named)
+	}
+	typeCol, amountCol, accountCol := -1, -1, -1
+	for _, c := range p.Columns {
+		switch c.Target {
+		case "ledger.paid", "ledger.balance", "ledger.in", "ledger.out", "ledger.method":
+			return // the listing says how each row settles: receivables
+		case "ledger.type":
+			if typeCol >= 0 {
+				return
+			}
+			typeCol = c.Index
+		case "ledger.amount":
+			if amountCol >= 0 {
+				return
+			}
+			amountCol = c.Index
+		case "matter":
+			accountCol = c.Index
+		case "client", "client_name":
+			if accountCol < 0 {
+				accountCol = c.Index
+			}
+		}
+	}
+	if typeCol < 0 || amountCol < 0 || accountCol < 0 {
+		return
+	}
+	type move struct {
+		account, word string
+		cents         model.Cents
+	}
+	var moves []move
+	arReading := map[string]string{} // word → its A/R meaning ("" unknown)
+	opens := map[string]bool{}       // words that open an account
+	seen := map[string]bool{}        // accounts seen
+	for _, r := range sample {
+		if typeCol >= len(r) || amountCol >= len(r) || accountCol >= len(r) {
+			continue
+		}
+		w, acct := Normalize(r[typeCol]), Normalize(r[accountCol])
+		if w == "" || acct == "" {
+			continue
+		}
+		v, err := ParseCents(r[amountCol], false)
+		if err != nil {
+			if v, err = ParseCents(r[amountCol], true); err != nil {
+				return // an amount not read: the flow cannot be followed
+			}
+		}
+		if v < 0 {
+			v = -v // a sign repeating the type; the type says the way
+		}
+		arReading[w] = p.values["ledger.type"][w]
+		if !seen[acct] {
+			seen[acct], opens[w] = true, true
+		}
+		moves = append(moves, move{acct, w, v})
+	}
+	if len(arReading) < 2 || len(opens) == len(arReading) {
+		return
+	}
+	for _, m := range arReading {
+		if m != "" && m != string(model.LedgerPayment) {
+			return // an invoice or a credit: the A/R reading has a way up and a way down
+		}
+	}
+	balance := map[string]model.Cents{}
+	for _, m := range moves {
+		if opens[m.word] {
+			balance[m.account] += m.cents
+		} else if balance[m.account] -= m.cents; balance[m.account] < 0 {
+			// Money in, then more out than came in: neither a trust
+			// account's flow nor receivables (nothing was owed). Which
+			// way each word moves the money is not guessed: its rows
+			// wait for the user's answer, and no balance is written.
+			for w := range arReading {
+				delete(p.values["ledger.type"], w)
+			}
+			p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerDirection, Column: p.Columns[typeCol].Header, Message: fmt.Sprintf("Column %q has no invoice lines: its types (%s) may be money received and paid out of a trust account, or payments of invoices, and the amounts do not tell (account %s pays out more than it took in). No balance is worked out from this table; map each type to Deposit/Withdrawal (trust) or Payment (A/R), then re-import.", p.Columns[typeCol].Header, strings.Join(sortedKeys(arReading), ", "), m.account)})
+			return
+		}
+	}
+	p.prof = byName["generic"] // the header-matched profile's words no longer apply
+	p.Profile, p.System = p.prof.Name, p.prof.System
+	if err := p.setEntity("ledger:trust", true); err != nil {
+		return
+	}
+	for w := range arReading {
+		if opens[w] {
+			p.SetValue("ledger.type", w, string(model.LedgerTrustDeposit))
+		} else {
+			p.SetValue("ledger.type", w, string(model.LedgerTrustWithdrawal))
+		}
+	}
+	p.Why = "a trust ledger by its flow: no invoice lines, each account opens with money in and never pays out more than it holds"
+}

@@ -1,0 +1,86 @@
+package mapping
+
+import (
+	"strings"
+	"testing"
+
+	"handover/core/model"
+)
+
+// TestTrustLedgerByItsFlow: a typed ledger whose headers any A/R profile
+// would match (Date, Matter, Type, Amount), in a file named neither trust
+// nor receivables, with type words the A/R reading cannot tell apart, is a
+// trust ledger when its values flow like one: each matter opens with money
+// in, and never pays out more than it holds. Its balances are the trust
+// money held, not negative receivables.
+func TestTrustLedgerByItsFlow(t *testing.T) {
+	h := []string{"Date", "Matter", "Type", "Amount"}
+	cases := []struct {
+		name, in, out string
+	}{
+		{"escrow cheques", "Deposit", "Cheque"},
+		{"German", "Einzahlung", "Auszahlung"},
+		{"receipts and payments", "Receipt", "Payment"},
+	}
+	for _, cs := range cases {
+		// more money out than in by count, so no vote of the words decides it
+		rows := [][]string{
+			{"2024-01-02", "E-1", cs.in, "1.000,00"},
+			{"2024-01-09", "E-1", cs.out, "200,00"},
+			{"2024-01-10", "E-1", cs.out, "300,00"},
+			{"2024-02-01", "E-1", cs.out, "500,00"},
+			{"2024-01-05", "E-2", cs.in, "80,00"},
+			{"2024-03-05", "E-2", cs.out, "30,00"},
+			{"2024-03-06", "E-2", cs.out, "20,50"},
+		}
+		p, outs := run(t, "konto.csv", h, rows, nil, "")
+		if p.kind != "ledger:trust" {
+			t.Fatalf("%s: read as %q by %s", cs.name, p.kind, p.Profile)
+		}
+		checkSums(t, cs.name, ledgerSums(t, outs, model.TrustBalances), map[string]int64{"E-1": 0, "E-2": 2950})
+	}
+}
+
+// TestReceivablesStayReceivables: the flow rule leaves alone a ledger the
+// A/R reading can tell apart (invoices and payments), and a list of
+// payments in which different words open accounts (no way in or out).
+func TestReceivablesStayReceivables(t *testing.T) {
+	h := []string{"Date", "Matter", "Type", "Amount"}
+	for name, rows := range map[string][][]string{
+		"invoices and payments": {
+			{"2024-01-02", "A-7", "Invoice", "500.00"}, {"2024-01-09", "A-7", "Payment", "200.00"}, {"2024-01-10", "A-8", "Invoice", "50.00"}},
+		"payments under two words": {
+			{"2024-01-02", "A-7", "Payment", "500.00"}, {"2024-01-09", "A-7", "Receipt", "200.00"}, {"2024-01-10", "A-8", "Receipt", "50.00"}, {"2024-01-11", "A-8", "Payment", "50.00"}},
+	} {
+		p, _ := run(t, "ar.csv", h, rows, nil, "")
+		if p.kind != "ledger:ar" {
+			t.Errorf("%s: read as %q", name, p.kind)
+		}
+	}
+}
+
+// TestLedgerDirectionNotGuessed: money in, then more out than came in, with
+// no invoice lines: neither a trust account nor receivables by its values.
+// No row gets a direction (each is rejected with its reason) and the table
+// says why, rather than writing negative receivables or a negative trust.
+func TestLedgerDirectionNotGuessed(t *testing.T) {
+	h := []string{"Date", "Matter", "Type", "Amount"}
+	rows := [][]string{{"02.01.2024", "A-7", "Eingang", "100,00"}, {"09.01.2024", "A-7", "Zahlung", "200,00"}, {"10.01.2024", "A-7", "Zahlung", "50,00"}}
+	p, outs := run(t, "journal.csv", h, rows, nil, "")
+	for i, o := range outs {
+		if o.Ledger != nil || o.Reject == "" {
+			t.Errorf("row %d given a direction: %+v", i, o)
+		}
+	}
+	found := false
+	for _, w := range p.Warnings {
+		found = found || w.Rule == RuleLedgerDirection && strings.Contains(w.Message, "zahlung")
+	}
+	if !found {
+		t.Errorf("no %s warning: %+v", RuleLedgerDirection, p.Warnings)
+	}
+	// a profile the user chose is read as chosen
+	if _, outs := run(t, "journal.csv", h, rows, nil, "ar-ledger"); outs[1].Ledger == nil || outs[1].Ledger.Kind != model.LedgerPayment {
+		t.Errorf("forced A/R ledger re-read: %+v", outs[1])
+	}
+}
