@@ -585,12 +585,12 @@ func partOfAmount(sample [][]string, whole, part int) bool {
 	return filled >= 3 && 5*filled >= 4*rows
 }
 
-// amountIn reads a sampled amount the way its form shows (ReadAmount), or a
+// amountIn reads a sampled amount the way its form shows (ReadMoney), or a
 // plain number as written — both columns of a row alike, so whole numbers
 // in cents compare with whole numbers in cents.
 func amountIn(v string) (model.Cents, bool) {
-	if c, _, ok := ReadAmount(v); ok {
-		return c, true
+	if m, ok := ReadMoney(v); ok {
+		return m.Cents, true
 	}
 	c, err := ParseCents(strings.TrimSpace(v), false)
 	return c, err == nil

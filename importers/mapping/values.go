@@ -395,97 +395,165 @@ func clioLabel(kind, raw string) string {
 	return "Other"
 }
 
-// ReadAmount reads v as money when its own form says it is money and how to
-// read it: a currency sign or code around it ("-$24.37", "275,00 CHF",
-// "USD $1,757.50", "(€ 12,50)") or exactly two decimals ("1.234,50",
-// "1,234.50"). The decimal mark is told by the value, as the mapping's
-// observation tells a column's: a comma with one or two digits after it and
-// no point, or a comma after the last point. ok is false for anything else —
-// a bare whole number (an id, a count), a reference with a letter in front
-// (R20575, M-17), a date, a time or a phone number — so a column of such
-// values is never taken for money by this reading. twoDecimals says the
-// value was written with exactly two decimals.
-func ReadAmount(v string) (cents model.Cents, twoDecimals, ok bool) {
-	v = strings.TrimSpace(v)
-	if len(v) < 2 || len(v) > 32 {
-		return 0, false, false
+// Money is an amount read from its written form alone.
+type Money struct {
+	Cents       model.Cents
+	TwoDecimals bool // written with exactly two decimals ("12,50", "$1,234.00")
+	Marked      bool // a currency sign or code written beside it ("$", "CHF", "R$")
+}
+
+// Units is the amount's whole part without its sign, capped at 100 000
+// (callers ask "is it beyond a day's hours", never how large).
+func (m Money) Units() int {
+	u := int64(m.Cents) / 100
+	if u < 0 {
+		u = -u
 	}
-	digit, sign, upper := false, false, false
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c >= 'a' && c <= 'z', c == '/', c == ':', c == '@', c == '#', c == '%':
-			return 0, false, false // words, dates, times, addresses: not an amount
-		case c == '$' || c >= 0x80:
-			sign = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
+	return int(min(u, 100_000))
+}
+
+// ReadMoney is the one reader of whether a value is money by its written
+// form, whatever its column: a sign, brackets, "CR"/"DR", a currency sign
+// or code ("-$24.37", "275,00 CHF", "USD (2,515.35)", "Fr. 900",
+// "R 1 234,50", "12.50 CR") around digits grouped in thousands by a point,
+// comma, space or apostrophe. Without a currency it must have exactly two decimals
+// ("1.234,50", "1,234.50"); with one, one decimal ("USD 12.5") or none
+// ("£1,200", "€ 1.234": three digits after the only mark are thousands) will
+// do. The decimal mark is told by the value itself. Anything else is not
+// money: a bare whole number (an id, a count), a reference with a letter in
+// front (R20575, M-17, "INV 1001": only known codes are currencies), a
+// date, a time, a phone number, ".50".
+func ReadMoney(v string) (m Money, ok bool) {
+	s := strings.TrimSpace(strings.ReplaceAll(v, "\u00a0", " "))
+	s = strings.ReplaceAll(s, "’", "'")
+	neg := false
+	for changed := true; changed && s != ""; {
+		changed = false
+		if len(s) >= 2 && s[0] == '(' && s[len(s)-1] == ')' {
+			s, neg, changed = strings.TrimSpace(s[1:len(s)-1]), !neg, true
+		}
+		if s == "" {
+			break
+		}
+		switch {
+		case s[0] == '-':
+			s, neg, changed = s[1:], !neg, true
+		case s[len(s)-1] == '-':
+			s, neg, changed = s[:len(s)-1], !neg, true
+		case s[0] == '+':
+			s, changed = s[1:], true
+		case strings.HasSuffix(s, "CR") && len(s) > 2 && moneySep(s[len(s)-3]):
+			s, neg, changed = s[:len(s)-2], !neg, true
+		case strings.HasSuffix(s, "DR") && len(s) > 2 && moneySep(s[len(s)-3]):
+			s, changed = s[:len(s)-2], true
+		}
+		if len(s) >= 2 && s[0] == 'R' && s[1] == ' ' {
+			s, changed = s[1:], true // the rand, read only with its two decimals ("R 1 234,50"; "R 12" may be a reference)
+		}
+		if n := currencyBefore(s); n > 0 {
+			s, m.Marked, changed = s[n:], true, true
+		}
+		if n := currencyAfter(s); n > 0 {
+			s, m.Marked, changed = s[:len(s)-n], true, true
+		}
+		s = strings.TrimSpace(s)
+	}
+	if s == "" || !isDigit(s[0]) || !isDigit(s[len(s)-1]) {
+		return Money{}, false
+	}
+	last := -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isDigit(c):
+		case c == '.' || c == ',' || c == '\'' || c == ' ':
+			last = i
+		default:
+			return Money{}, false
 		}
 	}
-	if !digit {
-		return 0, false, false
+	whole, frac := s, ""
+	if last >= 0 && (s[last] == '.' || s[last] == ',') {
+		switch tail := len(s) - last - 1; {
+		case tail == 2:
+			m.TwoDecimals = true
+			whole, frac = s[:last], s[last+1:]
+		case tail == 1 && m.Marked:
+			whole, frac = s[:last], s[last+1:]+"0"
+		}
 	}
-	// the number as written, without a code, sign or bracket after it
-	n := len(v)
-	for n > 0 {
-		if c := v[n-1]; c == ')' || c == '-' || c == '+' || c == ' ' || c >= 'A' && c <= 'Z' || c >= 0x80 {
-			n--
+	if !m.TwoDecimals && !m.Marked {
+		return Money{}, false // "1017", "1.5", "06.03.2024": the form does not say money
+	}
+	// what is left before the decimals is thousands, one kind of mark apart
+	var group byte
+	var units int64
+	digits, run, runs := 0, 0, 0
+	for i := 0; i <= len(whole); i++ {
+		if i < len(whole) && isDigit(whole[i]) {
+			units = 10*units + int64(whole[i]-'0')
+			digits, run = digits+1, run+1
 			continue
 		}
-		break
+		if runs > 0 && run != 3 || runs == 0 && run == 0 || digits > 15 {
+			return Money{}, false
+		}
+		runs++
+		if i < len(whole) {
+			if group != 0 && whole[i] != group || frac != "" && whole[i] == s[last] {
+				return Money{}, false
+			}
+			group, run = whole[i], 0
+		}
 	}
-	comma := n >= 3 && v[n-3] == ','
-	twoDecimals = n >= 4 && (v[n-3] == '.' || comma) && v[n-2] >= '0' && v[n-2] <= '9' && v[n-1] >= '0' && v[n-1] <= '9'
-	if !sign && upper {
-		sign = currencyCode(codeAround(v))
+	if runs > 1 && strings.IndexByte(whole, group) > 3 {
+		return Money{}, false // "2024.01.15": the first group of thousands has at most three digits
 	}
-	if !sign && !twoDecimals {
-		return 0, false, false // a bare number or a reference: the form does not say money
+	cents := 100 * units
+	if frac != "" {
+		cents += int64(frac[0]-'0')*10 + int64(frac[1]-'0')
 	}
-	// the decimal mark as the value shows it: a comma with two digits after
-	// it, or a comma after the last point ("1.234,5")
-	if !twoDecimals {
-		comma = decimalSep(v, ',', '.') && !strings.Contains(v, ".") ||
-			strings.Contains(v, ".") && strings.Contains(v, ",") && strings.LastIndex(v, ",") > strings.LastIndex(v, ".")
+	if neg {
+		cents = -cents
 	}
-	c, err := ParseCents(v, comma)
-	if err != nil {
-		return 0, false, false
-	}
-	return c, twoDecimals, true
+	m.Cents = model.Cents(cents)
+	return m, true
 }
 
-// codeAround is the letters written before or after an amount ("USD" in
-// "USD 1,234.50" or "(USD 12.50)", "CHF" in "275,00 CHF").
-func codeAround(v string) string {
-	i := 0
-	for i < len(v) && (v[i] == '(' || v[i] == '-' || v[i] == '+' || v[i] == ' ') {
-		i++
-	}
-	j := i
-	for j < len(v) && (v[j] >= 'A' && v[j] <= 'Z' || v[j] == '.') {
-		j++
-	}
-	if j > i {
-		return v[i:j]
-	}
-	e := len(v)
-	for e > 0 && (v[e-1] == ')' || v[e-1] == '-' || v[e-1] == ' ') {
-		e--
-	}
-	b := e
-	for b > 0 && v[b-1] >= 'A' && v[b-1] <= 'Z' {
-		b--
-	}
-	return v[b:e]
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// moneySep: what may stand between an amount and a mark written beside it.
+func moneySep(c byte) bool { return c == ' ' || c == '$' || c == '(' || isDigit(c) }
+
+// currencies are the codes read as money's; any other three capitals
+// ("INV 1001") are a reference's prefix.
+var currencies = map[string]bool{
+	"USD": true, "CAD": true, "AUD": true, "NZD": true, "EUR": true, "GBP": true, "CHF": true,
+	"JPY": true, "ZAR": true, "SEK": true, "NOK": true, "DKK": true,
 }
 
-// currencyCode: an ISO-style code or a sign written beside an amount.
-func currencyCode(s string) bool {
-	switch s {
-	case "USD", "CAD", "AUD", "EUR", "GBP", "CHF", "Fr.", "R$", "$", "€", "£":
-		return true
+// currencyBefore is the length of a currency sign or code opening s, 0 when
+// there is none.
+func currencyBefore(s string) int {
+	for _, sign := range []string{"$", "€", "£", "R$", "Fr."} {
+		if strings.HasPrefix(s, sign) {
+			return len(sign)
+		}
 	}
-	return false
+	if len(s) >= 4 && currencies[s[:3]] && moneySep(s[3]) {
+		return 3
+	}
+	return 0
+}
+
+// currencyAfter is the length of a currency sign or code closing s.
+func currencyAfter(s string) int {
+	for _, sign := range []string{"$", "€", "£", "Fr."} {
+		if strings.HasSuffix(s, sign) {
+			return len(sign)
+		}
+	}
+	if n := len(s); n >= 4 && currencies[s[n-3:]] && (moneySep(s[n-4]) || s[n-4] == ')') {
+		return 3
+	}
+	return 0
 }

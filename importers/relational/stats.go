@@ -92,7 +92,7 @@ const (
 	classParsed                       // ParseFloat reads it (num holds it)
 	classBool                         // isBool
 	classShort                        // a clock value that is a short span
-	classMoney                        // not isNum, but money by its form (mapping.ReadAmount)
+	classMoney                        // not isNum, but money by its form (mapping.ReadMoney)
 	classMoneyFrac                    // money with cents written or not whole
 )
 
@@ -129,11 +129,11 @@ func readValue(v string) valueClass {
 	} else if k.flags&(classInt|classFrac) == 0 {
 		// money written with its sign or code ("-$24.37", "275,00 CHF",
 		// "USD $1,757.50"): a number as the mapping will read it
-		if cents, two, ok := mapping.ReadAmount(v); ok {
-			k.num, k.flags = float64(cents)/100, k.flags|classMoney|classParsed
-			if two {
+		if m, ok := mapping.ReadMoney(v); ok {
+			k.num, k.flags = float64(m.Cents)/100, k.flags|classMoney|classParsed
+			if m.TwoDecimals {
 				k.flags |= classDec2 | classMoneyFrac
-			} else if cents%100 != 0 {
+			} else if m.Cents%100 != 0 {
 				k.flags |= classMoneyFrac
 			}
 		}

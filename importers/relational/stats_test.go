@@ -39,7 +39,8 @@ func oracleAdd(c *column, v string) {
 		if i := strings.LastIndexByte(v, '.'); i >= 0 && len(v)-i == 3 {
 			c.decimals2++
 		}
-	} else if cents, two, ok := mapping.ReadAmount(v); ok {
+	} else if m, ok := mapping.ReadMoney(v); ok {
+		cents, two := m.Cents, m.TwoDecimals
 		c.nums++
 		if two || cents%100 != 0 {
 			c.fracs++
