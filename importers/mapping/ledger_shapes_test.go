@@ -349,6 +349,7 @@ func FuzzLedgerAndPartyShapes(f *testing.F) {
 		{"Date", "File No", "Deposit", "Withdrawal", "Balance"},
 		{"Party", "Matter", "Email", "Role"},
 		{"Date", "Matter", "Dr/Cr", "Amount"},
+		{"Date", "Matter", "Type", "Amount"}, // typed: A/R or trust by its flow (ledgerflow.go)
 	}
 	f.Fuzz(func(t *testing.T, which uint8, a, b, c, d string) {
 		h := headers[int(which)%len(headers)]

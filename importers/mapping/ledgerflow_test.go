@@ -41,6 +41,25 @@ func TestTrustLedgerByItsFlow(t *testing.T) {
 	}
 }
 
+// TestTrustByFlowOverAPrePassGuess: a database pre-pass that types a dated
+// money table hanging on matters as receivables (its name says nothing)
+// does not make a trust account's flow into negative receivables.
+func TestTrustByFlowOverAPrePassGuess(t *testing.T) {
+	h := []string{"TDATE", "MATTER", "TTYPE", "AMT"}
+	rows := [][]string{{"2024-01-02", "M-1", "Einzahlung", "500.00"}, {"2024-01-03", "M-1", "Auszahlung", "120.00"}, {"2024-01-04", "M-2", "Einzahlung", "80.00"}}
+	p, err := ChooseWithHints("BUCH.DBF", "BUCH", h, rows, nil, "", Hints{Kind: "ledger:ar", Columns: map[string]ColumnHint{
+		"TDATE": {Target: "date"}, "MATTER": {Target: "matter"}, "TTYPE": {Target: "ledger.type"}, "AMT": {Target: "ledger.amount"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Finish()
+	var outs []Outcome
+	for _, r := range rows {
+		outs = append(outs, p.Map(r))
+	}
+	checkSums(t, "BUCH", ledgerSums(t, outs, model.TrustBalances), map[string]int64{"M-1": 38000, "M-2": 8000})
+}
+
 // TestReceivablesStayReceivables: the flow rule leaves alone a ledger the
 // A/R reading can tell apart (invoices and payments), and a list of
 // payments in which different words open accounts (no way in or out).
