@@ -693,6 +693,15 @@ func findLinks(tables []*table, declared map[*column]fk) map[*table][]*question 
 			best.parent.refBy = append(best.parent.refBy, best)
 		}
 	}
+	// a table's own key that the other tables link by names its own rows:
+	// that its 1, 2, 3 … fit other tables' keys too is no question (MTR_ID
+	// in MATTERS beside CLNT_NO 1-43, whatever its abbreviated name)
+	for t, qs := range questions {
+		questions[t] = slices.DeleteFunc(qs, func(q *question) bool {
+			_, isDecl := declared[q.col]
+			return q.col == t.pk && !isDecl && slices.ContainsFunc(t.refBy, func(l *link) bool { return l.key == t.pk })
+		})
+	}
 	return questions
 }
 
