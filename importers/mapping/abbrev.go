@@ -103,6 +103,29 @@ func expandHeader(h, key string, accept func(alias string) string) string {
 
 func expand(h string, accept func(alias string) string) string {
 	toks := namewords.Split(h)
+	out := expandWords(toks, accept)
+	if out == "" && len(toks) > 1 && flagMarker(toks[len(toks)-1]) {
+		// BLD_FLG, INVCD_IND: the last word says the column is a yes/no
+		// marker, the words before it say of what. Only a target read as a
+		// flag takes it, so CO_FLG does not become a company's name.
+		if t := expandWords(toks[:len(toks)-1], accept); readingKind(t) == "flag" {
+			out = t
+		}
+	}
+	return out
+}
+
+// flagMarker: a header word that names a column's form — a yes/no flag or
+// indicator — rather than what it records.
+func flagMarker(w string) bool {
+	switch w {
+	case "flg", "flag", "fl", "ind", "yn", "indicator":
+		return true
+	}
+	return false
+}
+
+func expandWords(toks []string, accept func(alias string) string) string {
 	if len(toks) == 0 || len(toks) > 4 {
 		return ""
 	}
@@ -181,6 +204,17 @@ func abbrevTarget(header string, prof *profile, kind string) string {
 		}
 		return kindAlias[kind][e]
 	})
+}
+
+// AbbrevTarget is the target an abbreviated header names in a table of
+// kind (BLD_FLG → billed in time entries), "" when it names none or two
+// equally well: for a pre-pass that knows the table's type from its links
+// and values.
+func AbbrevTarget(header, kind string) string {
+	if load() != nil {
+		return ""
+	}
+	return abbrevTarget(header, nil, kind)
 }
 
 // flagSays reads what a yes means from a flag column's abbreviated name:

@@ -75,3 +75,21 @@ func TestFlagSaysFromAbbreviatedName(t *testing.T) {
 		}
 	}
 }
+
+// A flag's marker word (FLG, IND, YN) says the column is yes/no; the words
+// before it say of what. Only a target read as a flag takes such a header.
+func TestAbbrevTargetFlagMarker(t *testing.T) {
+	for _, c := range []struct{ header, kind, want string }{
+		{"BLD_FLG", "time_entries", "billed"},
+		{"INVCD_YN", "time_entries", "billed"},
+		{"BLD_IND", "time_entries", "billed"},
+		{"BLBL_FLG", "time_entries", "billable"}, // billable is not billed
+		{"CHK_FLG", "time_entries", ""},          // says neither
+		{"CO_FLG", "contacts", ""},               // a company's name is no flag
+		{"MTR_FLG", "time_entries", ""},          // nor is a matter
+	} {
+		if got := AbbrevTarget(c.header, c.kind); got != c.want {
+			t.Errorf("AbbrevTarget(%q, %s) = %q, want %q", c.header, c.kind, got, c.want)
+		}
+	}
+}

@@ -132,6 +132,14 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 			set(f.amount, "rate") // a price per hour repeats; a total varies with the hours
 		}
 		set(f.amount, "amount")
+		// a yes/no column whose name, however shortened, says billed
+		// (BLD_FLG, INVCD): billed time is history, left out of Clio; read
+		// as unbilled it would be billed twice
+		for _, c := range t.cols {
+			if free[c] && t.linkOf(c) == nil && c.flag() && mapping.AbbrevTarget(c.name, t.holds) == "billed" {
+				set(c, "billed")
+			}
+		}
 		if !mapped["rate"] && f.amount == nil {
 			// a price per hour written with its currency ("USD 275.00") or
 			// kept in cents (30000): money by its form, a rate because it repeats
