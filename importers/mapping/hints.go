@@ -209,7 +209,11 @@ func (p *Plan) applyHints(h Hints) {
 			continue
 		}
 		p.Questions = append(p.Questions, q)
-		p.Warnings = append(p.Warnings, Warning{Rule: RuleLinkQuestion, Column: q.Column, Message: q.Message})
+		rule := q.Rule // a link to confirm, or what a column's values mean (billed or billable)
+		if rule == "" {
+			rule = RuleLinkQuestion
+		}
+		p.Warnings = append(p.Warnings, Warning{Rule: rule, Column: q.Column, Message: q.Message})
 	}
 	p.refresh()
 	for _, r := range readings {

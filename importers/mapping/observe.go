@@ -344,6 +344,17 @@ func (p *Plan) Finish() {
 	p.seenCompany = map[string]bool{}
 }
 
+// hintAsked: a warning that is a pre-pass's question about a column
+// (ApplyHints), not one settle computes from the readings.
+func (p *Plan) hintAsked(w Warning) bool {
+	for _, q := range p.Questions {
+		if q.Column == w.Column && q.Rule == w.Rule && q.Message == w.Message {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *Plan) settle() {
 	if len(p.obs) != len(p.Columns) {
 		p.obs = make([]colObs, len(p.Columns))
@@ -351,7 +362,7 @@ func (p *Plan) settle() {
 	// drop warnings computed by an earlier settle, keep Choose's
 	var keep []Warning
 	for _, w := range p.Warnings {
-		if w.Rule == RuleUnknownTable || w.Rule == RuleLinkQuestion || w.Rule == RuleLookupTable || w.Rule == RuleSettlementUnread || w.Rule == RuleLedgerDirection {
+		if w.Rule == RuleUnknownTable || w.Rule == RuleLinkQuestion || w.Rule == RuleLookupTable || w.Rule == RuleSettlementUnread || w.Rule == RuleLedgerDirection || p.hintAsked(w) {
 			keep = append(keep, w)
 		}
 	}

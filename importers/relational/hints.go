@@ -140,6 +140,17 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 				set(c, "billed")
 			}
 		}
+		var invoice *column
+		for _, c := range t.cols {
+			if t.targetOf(c) == "invoice" {
+				invoice = c
+			}
+		}
+		for _, c := range t.cols {
+			if invoice != nil && c != invoice && free[c] && t.linkOf(c) == nil && c.flag() && billedByInvoice(t, c, invoice) {
+				set(c, "billed")
+			}
+		}
 		if !mapped["rate"] && f.amount == nil {
 			// a price per hour written with its currency ("USD 275.00") or
 			// kept in cents (30000): money by its form, a rate because it repeats
@@ -517,7 +528,68 @@ func hintsFor(t *table, flat bool, qs []*question) mapping.Hints {
 	for _, q := range qs {
 		h.Questions = append(h.Questions, askFor(t, q))
 	}
+	if t.holds == "time_entries" {
+		h.Questions = append(h.Questions, billedQuestions(t)...)
+	}
 	return h
+}
+
+// billedQuestions ask about a time table's yes/no columns whose name says
+// neither billed nor billable (CHK_FLG, DONE): billed time is left out of
+// Clio and unbilled time goes in, so a wrong guess either drops work or
+// bills it twice. A column set on exactly the rows that carry an invoice
+// number is the billed flag, and is not asked about (billedByInvoice).
+func billedQuestions(t *table) []mapping.Question {
+	var qs []mapping.Question
+	for _, c := range t.cols {
+		if !c.flag() || c == t.pk || t.linkOf(c) != nil {
+			continue
+		}
+		switch target := t.targetOf(c); {
+		case target == "billed" || target == "billable" || target == "status":
+			continue
+		case target != "" && !strings.HasPrefix(target, "append:") && !strings.HasPrefix(target, "custom:"):
+			continue
+		}
+		if n := mapping.AbbrevTarget(c.name, t.holds); n == "billed" || n == "billable" {
+			continue // the name says, however shortened (BLBL_FLG)
+		}
+		qs = append(qs, mapping.Question{Rule: mapping.RuleReadingQuestion, Column: c.name,
+			Message: fmt.Sprintf("Does “%s” mark billed time? Billed time is left out of Clio (it was invoiced already) and unbilled time is imported; its yes/no values and its name do not say which, so Handover will not guess.", c.name),
+			Choices: []mapping.Choice{{Label: "Yes: billed, leave those rows out", Target: "billed"}, {Label: "No: it says billable", Target: "billable"}, {Label: "Neither: keep it as text", Target: fallback(t.holds, c.name)}}})
+	}
+	return qs
+}
+
+// billedByInvoice: in a time table, a yes/no column set on exactly the
+// sampled rows that carry an invoice number (and on some, not all) says
+// what the invoice number says: the row was billed.
+func billedByInvoice(t *table, flag, invoice *column) bool {
+	set, unset := 0, 0
+	for _, row := range t.sample {
+		if flag.idx >= len(row) || invoice.idx >= len(row) {
+			continue
+		}
+		yes := setMark(row[flag.idx])
+		if yes != (strings.TrimSpace(row[invoice.idx]) != "") {
+			return false
+		}
+		if yes {
+			set++
+		} else {
+			unset++
+		}
+	}
+	return set > 0 && unset > 0
+}
+
+// setMark: a flag's value that says yes.
+func setMark(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "-1", "y", "yes", "true", "t", "x":
+		return true
+	}
+	return false
 }
 
 func fallback(kind, header string) string {
