@@ -99,30 +99,34 @@ func ChooseWithHints(file, table string, header []string, sample [][]string, mem
 		p.shapeLedger(file, table, sample) // the hinted type's ledger kind, as Choose settles its own
 	}
 	p.readAcrossColumns(sample) // on the hinted type, with the hinted amount column
-	p.paymentsByLink()
+	p.paymentsByLink(sample)
 	return p, nil
 }
 
 // paymentsByLink: an A/R table whose invoice-number column points into
 // another A/R table's invoice numbers lists what was paid against those
 // invoices, not more invoices — whatever the table or its amount column is
-// called. A table with a paid or balance column is an invoice listing itself.
-func (p *Plan) paymentsByLink() {
+// called. A table with a paid or balance column is an invoice listing
+// itself; one with a type column says row by row (a remarks column a few
+// type words made the type is not one: remarksNotType).
+func (p *Plan) paymentsByLink(sample [][]string) {
 	if p.kind != "ledger:ar" || p.Ledger != model.LedgerInvoice {
 		return
 	}
 	ref := ""
 	for _, c := range p.Columns {
-		switch c.Target {
-		case "ledger.paid", "ledger.balance", "ledger.type":
+		switch {
+		case c.Target == "ledger.type" && c.Via == ViaValues && sparse(sample, c.Index):
+		case c.Target == "ledger.paid", c.Target == "ledger.balance", c.Target == "ledger.type":
 			return
-		case "ledger.reference":
+		case c.Target == "ledger.reference":
 			ref = c.Header
 		}
 	}
 	for _, l := range p.Links {
 		if ref != "" && l.Column == ref && l.ParentOf == "ledger:ar" {
 			p.Ledger = model.LedgerPayment
+			p.remarksNotType(sample)
 			return
 		}
 	}

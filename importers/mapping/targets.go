@@ -138,6 +138,7 @@ func (p *Plan) shapeLedger(file, table string, sample [][]string) {
 	p.trustByFlow(sample) // ledgerflow.go: money held read as money owed
 	if p.kind == "ledger:ar" && ledgerNamed(file, table) == model.LedgerPayment {
 		p.Ledger = model.LedgerPayment
+		p.remarksNotType(sample)
 	}
 	p.signByType = p.signFollowsType(sample)
 	if p.kind != "ledger:trust" {
@@ -172,6 +173,34 @@ func (p *Plan) shapeLedger(file, table string, sample [][]string) {
 	if paymentWord != "" && incoming {
 		p.SetValue("ledger.type", paymentWord, string(model.LedgerTrustWithdrawal))
 	}
+}
+
+// remarksNotType: in a list of payments, a column that byValues read as the
+// type from a few type words ("check" on two rows of thirty) is a remark —
+// every row of a typed ledger says its type, and the list already says
+// what its rows are; read as the type, every other row would be rejected
+// for lacking one. A column filled on half the rows or more stays the type.
+func (p *Plan) remarksNotType(sample [][]string) {
+	if p.kind != "ledger:ar" || p.Ledger != model.LedgerPayment {
+		return
+	}
+	for i := range p.Columns {
+		c := &p.Columns[i]
+		if c.Target == "ledger.type" && c.Via == ViaValues && sparse(sample, c.Index) {
+			c.Target, c.Via, c.Confidence = "", ViaNone, 0
+		}
+	}
+}
+
+// sparse: the column is filled on fewer than half the sampled rows.
+func sparse(sample [][]string, col int) bool {
+	filled := 0
+	for _, r := range sample {
+		if col < len(r) && strings.TrimSpace(r[col]) != "" {
+			filled++
+		}
+	}
+	return filled*2 < len(sample)
 }
 
 // ViaValues: the column's target was told from its values (every sampled

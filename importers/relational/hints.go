@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"handover/importers/mapping"
@@ -466,6 +467,10 @@ func linkTarget(kind string, l *link) (target, refKind string) {
 			return "responsible_attorney", ""
 		case "tasks", "notes", "calendar_events", "phone_logs", "time_entries":
 			return "user", ""
+		}
+	case "ledger:ar":
+		if intoInvoices(l) && !slices.ContainsFunc(l.parent.links, func(b *link) bool { return b.parent == l.child }) {
+			return "ledger.reference", "" // the invoice the row settles (mapping: paymentsByLink)
 		}
 	case holdsLookup:
 		labels := 0

@@ -251,8 +251,9 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 			prepare(t, opts.Memory, opts.Flat)
 		}
 	}
+	var invoiceRefs []*link
 	if opts.Flat {
-		keepReferenceLinks(tables)
+		invoiceRefs = keepReferenceLinks(tables)
 		for t, qs := range questions {
 			var keep []*question
 			for _, q := range qs {
@@ -281,6 +282,7 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 			}
 		}
 	}
+	linkInvoices(invoiceRefs)
 	res := &Result{hints: map[string]mapping.Hints{}, reads: reads}
 	if err := buildDecodes(ctx, tables, opts.Tabular); err != nil {
 		return nil, err
@@ -802,20 +804,57 @@ func moneyRows(t *table, e model.Entity) bool {
 // mapping can write: to a matters file's number or a contacts file's id. A
 // file of one or two rows makes every column look like a key; only those
 // two reference columns mean one.
-func keepReferenceLinks(tables []*table) {
+//
+// It returns the links it cut from a table of money (or one not typed yet)
+// into an invoice listing's numbers: linkInvoices keeps those once every
+// table's type is settled.
+func keepReferenceLinks(tables []*table) (invoiceRefs []*link) {
 	for _, t := range tables {
 		t.refBy = nil
 	}
 	for _, t := range tables {
 		var keep []*link
 		for _, l := range t.links {
-			if isReference(l) && t.holds != l.parent.holds {
+			switch {
+			case isReference(l) && t.holds != l.parent.holds:
 				keep = append(keep, l)
 				l.parent.refBy = append(l.parent.refBy, l)
+			case t.holds == "" || t.holds == "ledger:ar":
+				invoiceRefs = append(invoiceRefs, l)
 			}
 		}
 		t.links = keep
 	}
+	return invoiceRefs
+}
+
+// linkInvoices keeps, of the links keepReferenceLinks cut, those from an A/R
+// table's column into an invoice listing's invoice numbers: the column names
+// the invoice each row settles, and the mapping reads the rows as payments
+// (mapping's paymentsByLink). A pair of tables that each find the other's
+// numbers says nothing of which one is the listing: neither is kept.
+func linkInvoices(cut []*link) {
+	var keep []*link
+	for _, l := range cut {
+		if intoInvoices(l) {
+			keep = append(keep, l)
+		}
+	}
+	for _, l := range keep {
+		mutual := slices.ContainsFunc(keep, func(b *link) bool { return b.child == l.parent && b.parent == l.child })
+		if !mutual && l.child.linkOf(l.col) == nil {
+			l.child.links = append(l.child.links, l)
+			l.parent.refBy = append(l.parent.refBy, l)
+		}
+	}
+}
+
+// intoInvoices: the link goes from an A/R table into the invoice numbers of
+// an invoice listing (an A/R table the mapping reads as invoices, by the
+// column it reads as the invoice's reference).
+func intoInvoices(l *link) bool {
+	u := l.parent
+	return l.child.holds == "ledger:ar" && u.holds == "ledger:ar" && u.plan != nil && u.plan.Ledger == model.LedgerInvoice && u.targetOf(l.key) == "ledger.reference"
 }
 
 // isReference: the link's key is a column the mapping keeps as the
