@@ -177,6 +177,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, progress fu
 		c.customFields,
 		func() error { return c.negativeTrust(res.Balances.Negative) },
 		func() error { return c.paymentsWithoutInvoices(res.Balances.NoInvoices) },
+		c.rejectedUntouched,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -290,10 +291,11 @@ type checker struct {
 	userUses    map[string]*userUse
 	cf          map[string]*fieldUse
 	dup         *dupCollector
-	dupw        *dupWorker       // nil when plain: dup is then fed and compared in line
-	persons     *personCheck     // records with no person, by type and file (owners.go)
-	perSource   map[string]int64 // records by type and file (aggregate.go)
-	sourceNames map[int64]string // source id → its name, for records' provenance
+	dupw        *dupWorker        // nil when plain: dup is then fed and compared in line
+	persons     *personCheck      // records with no person, by type and file (owners.go)
+	perSource   map[string]int64  // records by type and file (aggregate.go)
+	sourceNames map[int64]string  // source id → its name, for records' provenance
+	rejected    []*rejectedLedger // ledger tables with rows rejected at ingest (rejectedledger.go)
 }
 
 func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*checker, error) {
@@ -312,7 +314,7 @@ func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*ch
 	if err != nil {
 		return nil, err
 	}
-	return &checker{
+	c := &checker{
 		ctx: ctx, ws: ws, opts: opts,
 		em:          &emitter{ctx: ctx, systems: systems},
 		sourceNames: names,
@@ -320,7 +322,12 @@ func newChecker(ctx context.Context, ws *workspace.Workspace, opts Options) (*ch
 		userUses:    map[string]*userUse{},
 		cf:          map[string]*fieldUse{},
 		dup:         dup,
-	}, nil
+	}
+	if err := c.loadRejectedLedgers(srcs); err != nil {
+		dup.close()
+		return nil, err
+	}
+	return c, nil
 }
 
 func firstNonEmpty(s ...string) string {

@@ -59,6 +59,7 @@ var kinds = []Kind{
 	{model.RuleDuplicateContact, "Possible duplicate", model.Warning, "Two contacts look like the same person or company: merge them or keep both."},
 	{model.RuleBalanceNegative, "Trust below zero", model.Blocker, "A trust balance below zero is a ledger error in the old system."},
 	{model.RuleBalanceNoInvoices, "Payments without invoices", model.Blocker, "What a client owes is invoices minus payments; with payments and no invoices Handover cannot work it out, so no receivables balance is sent."},
+	{model.RuleBalanceRejectedRows, "Balance missing ledger rows", model.Blocker, "Rows of a ledger file could not be read, so the balances they belong to were worked out without them and may be wrong; they are not sent until the rows are read (or the balances left out)."},
 	{RuleEnumInvalid, "Value Clio doesn't know", model.Blocker, "Clio has a fixed list for this field; the value is not on it."},
 	{RuleDateInvalid, "Unreadable date", model.Blocker, "The date cannot be read at all."},
 

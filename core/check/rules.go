@@ -54,6 +54,10 @@ func (c *checker) record(r workspace.StoredRecord, phones []phoneResult) error {
 		return c.communication(r, v)
 	case *model.TimeEntry:
 		return c.timeEntry(r, v)
+	case *model.ARBalance:
+		return c.balanceWithRejects(r, v.Matter, model.Ref{})
+	case *model.TrustBalance:
+		return c.balanceWithRejects(r, v.Matter, v.Contact)
 	}
 	return nil
 }

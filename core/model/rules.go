@@ -67,4 +67,7 @@ const (
 	RuleParentHeld      = "parent.held"                // the matter or contact a record needs has a blocker (or is itself so held): not uploaded with it
 	RuleCommMissingDate = "communication.missing_date" // a phone log or e-mail with no time it was received: Clio refuses it
 	RuleTimeNoMatter    = "time.no_matter"             // a time entry naming no matter: it reaches Clio as firm time, on no matter
+	// ledger rows that could go into a balance were rejected at ingest: the
+	// balance worked out without them may be wrong, so it is not sent
+	RuleBalanceRejectedRows = "balance.rejected_rows"
 )
