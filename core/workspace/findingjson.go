@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+
+	"handover/core/internal/jsonquote"
 )
 
 // The findings' JSON for `handover check --json` is written here without
@@ -12,63 +14,9 @@ import (
 // the same bytes, and re-encoded otherwise. The tests and FuzzFindingJSON
 // hold the output to json.Marshal's.
 
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s quoted exactly as encoding/json's Marshal
-// quotes a string (HTML escaping on): \" \\ \b \f \n \r \t, \u00XX for other
-// control characters and < > &, \ufffd for each byte of broken UTF-8, and
-// \u2028 \u2029 spelled out.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+// appendJSONString appends s quoted exactly as json.Marshal quotes a string
+// (HTML escaping on, as the findings were always written).
+func appendJSONString(b []byte, s string) []byte { return jsonquote.Append(b, s, true) }
 
 // canonicalDetail tells whether det is a JSON object that json.Marshal,
 // given what json.Unmarshal makes of det in a map[string]any, writes back
@@ -231,7 +179,7 @@ func (c *canon) escape() bool {
 	case hex[:2] == "00":
 		lo := hex[2:]
 		v, err := strconv.ParseUint(lo, 16, 8)
-		if err != nil || lo != string([]byte{hexDigits[v>>4], hexDigits[v&0xF]}) {
+		if err != nil || lo != string([]byte{jsonquote.HexDigits[v>>4], jsonquote.HexDigits[v&0xF]}) {
 			return false // not lower-case hex as Marshal writes it
 		}
 		switch byte(v) {
