@@ -59,3 +59,44 @@ func TestCompanyByValues(t *testing.T) {
 		}
 	}
 }
+
+// A list with a single firm among its people: one row is thin evidence, so
+// the column is the company only where that firm's name reads as a firm's
+// (a legal form); a lone nickname in a column is not taken.
+func TestCompanyByValuesOneFirm(t *testing.T) {
+	header := []string{"PRENOM", "NOM_FAM", "RS", "TEL"}
+	rows := [][]string{
+		{"Ana", "Ruiz", "", "555-0101"},
+		{"Ben", "Okafor", "", "555-0102"},
+		{"", "", "Harbour Freight Ltd.", "555-0103"},
+		{"Cy", "Lam", "", "555-0104"},
+		{"Dee", "Moss", "", "555-0105"},
+	}
+	p, err := Choose("contacts.csv", "", header, rows, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.kind != "contacts" {
+		t.Fatalf("kind %q, want contacts", p.kind)
+	}
+	if c := p.Columns[2]; c.Target != "company" || c.Via != ViaValues {
+		t.Errorf("RS: %q via %q, want company by values", c.Target, c.Via)
+	}
+	p.Finish()
+	out := p.Map(rows[2])
+	if len(out.Records) == 0 {
+		t.Fatalf("row 3: %+v", out)
+	}
+	if c, ok := out.Records[0].Data.(*model.Contact); !ok || c.Type != "Company" || c.Name != "Harbour Freight Ltd." {
+		t.Errorf("row 3: %+v, want the company Harbour Freight Ltd.", out.Records[0].Data)
+	}
+
+	rows[2][2] = "Nan" // one value, not a firm's name: not enough to say
+	p, err = Choose("contacts.csv", "", header, rows, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := p.Columns[2]; c.Target == "company" {
+		t.Errorf("RS read as the company from one value that is no firm's name")
+	}
+}

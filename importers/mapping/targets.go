@@ -637,7 +637,8 @@ func (p *Plan) readAcrossColumns(sample [][]string) {
 // companyByValues: a contacts table's column no header rule read, filled on
 // every sampled row that has no person's name and empty on most rows that
 // have one, is the name of the contacts that are not people — firms (CO_NM,
-// Firma, Raison sociale). It takes the company field only when exactly one
+// Firma, Raison sociale). Where one sampled row has no person's name, its
+// value must read as a firm's (a legal form, "&"). It takes the company field only when exactly one
 // column fits and the table has first or last names but no company or full
 // name column. It reports whether a column changed.
 func (p *Plan) companyByValues(sample [][]string) bool {
@@ -674,7 +675,7 @@ func (p *Plan) companyByValues(sample [][]string) bool {
 			nameless++
 		}
 	}
-	if nameless < 2 {
+	if nameless == 0 {
 		return false
 	}
 	found, evidence := -1, ""
@@ -682,7 +683,7 @@ func (p *Plan) companyByValues(sample [][]string) bool {
 		if c.Via != ViaNone || c.Index < 0 {
 			continue
 		}
-		onNameless, onNamed := 0, 0
+		onNameless, onNamed, firmLike := 0, 0, 0
 		ok := true
 		for _, r := range sample {
 			person := false
@@ -698,9 +699,17 @@ func (p *Plan) companyByValues(sample [][]string) bool {
 				ok = false // a number, a date, an e-mail: not a name
 			default:
 				onNameless++
+				if looksCompany(v) {
+					firmLike++
+				}
 			}
 		}
 		if !ok || onNameless != nameless || 2*onNamed > named {
+			continue
+		}
+		if nameless == 1 && firmLike == 0 {
+			// one row is thin evidence: it takes a firm's name written as
+			// one ("Summit Construction Inc.", "Müller GmbH")
 			continue
 		}
 		if found >= 0 {
