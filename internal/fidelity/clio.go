@@ -775,5 +775,5 @@ func (res *Result) clioMisses() {
 	if out.Violations > 0 {
 		res.Misses = append(res.Misses, Miss{What: "Clio spec violations", Lost: out.Violations, Why: "requests or responses that do not match Clio's OpenAPI spec"})
 	}
-	sort.SliceStable(res.Misses, func(i, j int) bool { return res.Misses[i].Lost > res.Misses[j].Lost })
+	sortMisses(res.Misses)
 }

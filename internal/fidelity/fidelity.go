@@ -682,13 +682,22 @@ func (r *Result) misses(ctx context.Context, ws *workspace.Workspace) error {
 	if lost := r.Balances.Want - r.Balances.Got; lost > 0 {
 		r.Misses = append(r.Misses, Miss{What: "balances", Lost: lost, Why: fmt.Sprintf("not equal to the truth to the cent (%d spurious), e.g. %s", r.Spurious, strings.Join(r.balEx, "; "))})
 	}
-	sort.Slice(r.Misses, func(i, j int) bool {
-		if r.Misses[i].Lost != r.Misses[j].Lost {
-			return r.Misses[i].Lost > r.Misses[j].Lost
-		}
-		return r.Misses[i].What+r.Misses[i].Where < r.Misses[j].What+r.Misses[j].Where
-	})
+	sortMisses(r.Misses)
 	return nil
+}
+
+// sortMisses puts the worst misses first, ties in a fixed order (they are
+// gathered from maps, and the report must read the same run to run).
+func sortMisses(ms []Miss) {
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].Lost != ms[j].Lost {
+			return ms[i].Lost > ms[j].Lost
+		}
+		if ms[i].What+ms[i].Where != ms[j].What+ms[j].Where {
+			return ms[i].What+ms[i].Where < ms[j].What+ms[j].Where
+		}
+		return ms[i].Why < ms[j].Why
+	})
 }
 
 func (r *Result) otherType(entity string, rows map[string]bool) string {
