@@ -21,31 +21,29 @@ func recordJSON(data any) (string, error) {
 	switch d := data.(type) {
 	case *model.Contact:
 		if d != nil {
-			buf := scratch.Get().(*[]byte)
-			*buf = appendContact((*buf)[:0], d)
-			s := string(*buf) // the one copy
-			scratch.Put(buf)
-			return s, nil
+			return written(func(b []byte) []byte { return appendContact(b, d) }), nil
 		}
 	case *model.Note:
 		if d != nil {
-			buf := scratch.Get().(*[]byte)
-			*buf = appendNote((*buf)[:0], d)
-			s := string(*buf)
-			scratch.Put(buf)
-			return s, nil
+			return written(func(b []byte) []byte { return appendNote(b, d) }), nil
 		}
 	case *model.TimeEntry:
 		if d != nil {
-			buf := scratch.Get().(*[]byte)
-			*buf = appendTimeEntry((*buf)[:0], d)
-			s := string(*buf)
-			scratch.Put(buf)
-			return s, nil
+			return written(func(b []byte) []byte { return appendTimeEntry(b, d) }), nil
 		}
 	}
 	b, err := json.Marshal(data)
 	return string(b), err
+}
+
+// written runs write on a pooled buffer and returns what it wrote, copied
+// once into a string.
+func written(write func([]byte) []byte) string {
+	buf := scratch.Get().(*[]byte)
+	*buf = write((*buf)[:0])
+	s := string(*buf)
+	scratch.Put(buf)
+	return s
 }
 
 // scratch holds the buffers records are written in before their one copy.
@@ -95,6 +93,22 @@ func (o *jsonObject) trueOmit(k string, v bool) {
 	}
 }
 
+// listOmit is a slice member tagged omitempty, each item written by item.
+func listOmit[T any](o *jsonObject, k string, items []T, item func([]byte, T) []byte) {
+	if len(items) == 0 {
+		return
+	}
+	o.key(k)
+	o.b = append(o.b, '[')
+	for i, v := range items {
+		if i > 0 {
+			o.b = append(o.b, ',')
+		}
+		o.b = item(o.b, v)
+	}
+	o.b = append(o.b, ']')
+}
+
 func appendRef(b []byte, r model.Ref) []byte {
 	o := jsonObject{b: append(b, '{')}
 	o.str("kind", r.Kind)
@@ -113,65 +127,31 @@ func appendContact(b []byte, c *model.Contact) []byte {
 	o.strOmit("title", c.Title)
 	o.refOmitZero("company", c.Company)
 	o.strOmit("date_of_birth", c.DateOfBirth)
-	if len(c.Emails) > 0 {
-		o.key("email_addresses")
-		o.b = append(o.b, '[')
-		for i, e := range c.Emails {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			m := jsonObject{b: append(o.b, '{')}
-			m.str("name", e.Name)
-			m.str("address", e.Address)
-			m.trueOmit("default_email", e.Default)
-			o.b = append(m.b, '}')
-		}
-		o.b = append(o.b, ']')
-	}
-	if len(c.Phones) > 0 {
-		o.key("phone_numbers")
-		o.b = append(o.b, '[')
-		for i, p := range c.Phones {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			m := jsonObject{b: append(o.b, '{')}
-			m.str("name", p.Name)
-			m.str("number", p.Number)
-			m.trueOmit("default_number", p.Default)
-			o.b = append(m.b, '}')
-		}
-		o.b = append(o.b, ']')
-	}
-	if len(c.Addresses) > 0 {
-		o.key("addresses")
-		o.b = append(o.b, '[')
-		for i, a := range c.Addresses {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			m := jsonObject{b: append(o.b, '{')}
-			m.str("name", a.Name)
-			m.strOmit("street", a.Street)
-			m.strOmit("city", a.City)
-			m.strOmit("province", a.Province)
-			m.strOmit("postal_code", a.PostalCode)
-			m.strOmit("country", a.Country)
-			o.b = append(m.b, '}')
-		}
-		o.b = append(o.b, ']')
-	}
-	if len(c.WebSites) > 0 {
-		o.key("web_sites")
-		o.b = append(o.b, '[')
-		for i, w := range c.WebSites {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			o.b = appendJSONString(o.b, w)
-		}
-		o.b = append(o.b, ']')
-	}
+	listOmit(&o, "email_addresses", c.Emails, func(b []byte, e model.Email) []byte {
+		m := jsonObject{b: append(b, '{')}
+		m.str("name", e.Name)
+		m.str("address", e.Address)
+		m.trueOmit("default_email", e.Default)
+		return append(m.b, '}')
+	})
+	listOmit(&o, "phone_numbers", c.Phones, func(b []byte, p model.Phone) []byte {
+		m := jsonObject{b: append(b, '{')}
+		m.str("name", p.Name)
+		m.str("number", p.Number)
+		m.trueOmit("default_number", p.Default)
+		return append(m.b, '}')
+	})
+	listOmit(&o, "addresses", c.Addresses, func(b []byte, a model.Address) []byte {
+		m := jsonObject{b: append(b, '{')}
+		m.str("name", a.Name)
+		m.strOmit("street", a.Street)
+		m.strOmit("city", a.City)
+		m.strOmit("province", a.Province)
+		m.strOmit("postal_code", a.PostalCode)
+		m.strOmit("country", a.Country)
+		return append(m.b, '}')
+	})
+	listOmit(&o, "web_sites", c.WebSites, appendJSONString)
 	if len(c.CustomFields) > 0 {
 		o.key("custom_fields")
 		o.b = appendStringMap(o.b, c.CustomFields)
