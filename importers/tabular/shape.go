@@ -58,10 +58,7 @@ func (s *columnShapes) dominant(i int) valueClass {
 		return classEmpty
 	}
 	c := s.counts[i]
-	n := 0
-	for k := classNumber; k < nClasses; k++ {
-		n += c[k]
-	}
+	n := shaped(c)
 	for k := classNumber; k < nClasses; k++ {
 		if c[k] >= 3 && c[k]*10 >= n*8 {
 			return k
@@ -97,11 +94,16 @@ func (s *columnShapes) holds(i int, k valueClass) bool {
 		return false
 	}
 	c := s.counts[i]
+	return c[k] > 0 && c[k]*10 >= shaped(c)
+}
+
+// shaped is how many of a column's counted values have a shape (are not empty).
+func shaped(c [nClasses]int) int {
 	n := 0
-	for j := classNumber; j < nClasses; j++ {
-		n += c[j]
+	for k := classNumber; k < nClasses; k++ {
+		n += c[k]
 	}
-	return c[k] > 0 && c[k]*10 >= n
+	return n
 }
 
 // shortRow decides a row with fewer fields than the header. It returns the
