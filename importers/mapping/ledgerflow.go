@@ -2,7 +2,8 @@ package mapping
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"handover/core/model"
@@ -12,15 +13,6 @@ import (
 // may be a trust account's money in and out or payments of invoices, and
 // whose amounts do not tell which: no balance is written from it.
 const RuleLedgerDirection = "ledger.direction_unknown"
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // trustByFlow re-reads as a trust ledger a typed ledger that a profile,
 // matched by its headers, took for receivables, when its values show money
@@ -123,7 +115,7 @@ func (p *Plan) trustByFlow(sample [][]string) {
 			for w := range arReading {
 				delete(p.values["ledger.type"], w)
 			}
-			p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerDirection, Column: p.Columns[typeCol].Header, Message: fmt.Sprintf("Column %q has no invoice lines: its types (%s) may be money received and paid out of a trust account, or payments of invoices, and the amounts do not tell (account %s pays out more than it took in). No balance is worked out from this table; map each type to Deposit/Withdrawal (trust) or Payment (A/R), then re-import.", p.Columns[typeCol].Header, strings.Join(sortedKeys(arReading), ", "), m.account)})
+			p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerDirection, Column: p.Columns[typeCol].Header, Message: fmt.Sprintf("Column %q has no invoice lines: its types (%s) may be money received and paid out of a trust account, or payments of invoices, and the amounts do not tell (account %s pays out more than it took in). No balance is worked out from this table; map each type to Deposit/Withdrawal (trust) or Payment (A/R), then re-import.", p.Columns[typeCol].Header, strings.Join(slices.Sorted(maps.Keys(arReading)), ", "), m.account)})
 			return
 		}
 	}
