@@ -73,6 +73,9 @@ func (c *canon) object(depth int) bool {
 	prev, first := "", true
 	for {
 		start := c.i
+		if c.i >= len(c.s) || c.s[c.i] != '"' {
+			return false // a key is a string; str takes the quote as read
+		}
 		plain, ok := c.str()
 		if !ok || !plain {
 			return false // a key with escapes: its order is the decoded text's

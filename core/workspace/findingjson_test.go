@@ -58,7 +58,7 @@ func TestFindingJSONIsMarshalsOutput(t *testing.T) {
 	dets = append(dets, "", "{}", "null", "{ }", `{"b":1,"a":2}`, `{"a":1,"a":2}`, `{"a": 1}`, `{"a":1.0}`, `{"a":1e3}`,
 		`{"a":-0}`, `{"a":12345678901234567890}`, `{"a":"\u00e9"}`, `{"a":"\/"}`, `{"a":"\u003C"}`, `{"a":"\u0008"}`,
 		`{"a":"\ufffd"}`, `{"\u0061":1}`, `{"a":"<"}`, `{"a":"x"} `, `[1,2]`, `{"a":`, `not json`, `{"a":"\xff"}`, `{"a":tru}`,
-		`{"a":[1,,2]}`, `{"a":01}`, `{"a":+1}`, `{"a":1.}`, `{"a":"\u2028"}`, `{"a":"`+"\u2028"+`"}`)
+		`{"a":[1,,2]}`, `{0":0}`, `{"a":1,0":0}`, `{"a":01}`, `{"a":+1}`, `{"a":1.}`, `{"a":"\u2028"}`, `{"a":"`+"\u2028"+`"}`)
 	for _, det := range dets {
 		for _, s := range awkward {
 			f := StoredFinding{ID: 7, Origin: "check", Rule: "rule." + s, Severity: model.Severity(s), Entity: model.Entity(s),
