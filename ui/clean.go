@@ -75,6 +75,7 @@ func newClean(ui *App) *cleanScreen {
 		{clean.NormEmails, "Tidy e-mail addresses", "BOB@X.COM → bob@x.com"},
 		{clean.NormNameCase, "Fix name capitals", "JOHN SMITH → John Smith"},
 		{clean.NormTrim, "Remove stray spaces", "“Smith  ” → “Smith”"},
+		{clean.NormEmailPhones, "Phones out of e-mail", "E-mail “202-555-0143” → Phone"},
 	} {
 		b := b
 		btn := widget.NewButton(b.label, func() {

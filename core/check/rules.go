@@ -219,14 +219,14 @@ func (c *checker) contact(r workspace.StoredRecord, v *model.Contact, phones []p
 			return err
 		}
 		a := strings.TrimSpace(e.Address)
-		if a == "" || validEmail(a) {
+		if a == "" || model.ValidEmail(a) {
 			continue
 		}
 		msg := fmt.Sprintf("%q is not an e-mail address", a)
 		fix := fmt.Sprintf("Correct the e-mail address in %s and export again, or fix it here", sys)
-		if looksLikePhone(a) {
+		if model.LooksLikePhone(a) {
 			msg = fmt.Sprintf("%q is a phone number, not an e-mail address", a)
-			fix = fmt.Sprintf("Move it to a phone column in %s and export again, or move it here", sys)
+			fix = fmt.Sprintf("Move it to a phone column in %s and export again, or here: Clean → “Phones out of e-mail” moves every such number at once", sys)
 		}
 		if err := c.em.add(r, model.RuleEmailInvalid, B, "email", a, msg, fix, nil); err != nil {
 			return err

@@ -2,7 +2,6 @@ package check
 
 import (
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 	"unicode"
@@ -45,43 +44,6 @@ func fold(s string) string {
 
 // normEmail is the blocking form of an address: trimmed and lowercased.
 func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// validEmail accepts a plain addr-spec (no display name) with a dotted domain.
-func validEmail(s string) bool {
-	s = strings.TrimSpace(s)
-	if s == "" || strings.ContainsAny(s, " \t<>,;") || strings.Count(s, "@") != 1 {
-		return false
-	}
-	at := strings.IndexByte(s, '@')
-	local, domain := s[:at], s[at+1:]
-	if local == "" || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") ||
-		strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return false
-	}
-	for _, r := range domain {
-		if !(r == '.' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			return false
-		}
-	}
-	a, err := mail.ParseAddress(s)
-	return err == nil && strings.EqualFold(a.Address, s)
-}
-
-// looksLikePhone reports whether s is a phone number typed where an e-mail
-// address belongs: at least 7 digits and nothing but phone punctuation.
-func looksLikePhone(s string) bool {
-	digits := 0
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case strings.ContainsRune(" +-().x/ext:#", unicode.ToLower(r)):
-		default:
-			return false
-		}
-	}
-	return digits >= 7
-}
 
 // otherRegions are tried when a number is not valid for the firm's country,
 // to suggest the international form of a foreign number written without it.

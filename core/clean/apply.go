@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"handover/core/model"
 )
 
 type applier struct {
@@ -276,6 +278,8 @@ func normalize(fields map[string]any, norm, country string) bool {
 				}
 			}
 		}
+	case NormEmailPhones:
+		changed = moveEmailPhones(fields)
 	case NormTrim:
 		for f, v := range fields {
 			if s, ok := v.(string); ok {
@@ -287,6 +291,49 @@ func normalize(fields map[string]any, norm, country string) bool {
 		}
 	}
 	return changed
+}
+
+// moveEmailPhones moves each e-mail entry whose address is a phone number
+// (model.LooksLikePhone, and not a valid address) to the phone numbers,
+// keeping its label where Clio's phone labels have it (Work, Home; else
+// Other). A number the contact already has is not added twice.
+func moveEmailPhones(fields map[string]any) bool {
+	emails, _ := fields["email_addresses"].([]any)
+	phones, _ := fields["phone_numbers"].([]any)
+	have := map[string]bool{}
+	for _, p := range phones {
+		have[identity(p)] = true
+	}
+	var kept []any
+	moved := false
+	for _, e := range emails {
+		m, ok := e.(map[string]any)
+		addr, _ := m["address"].(string)
+		if !ok || model.ValidEmail(addr) || !model.LooksLikePhone(strings.TrimSpace(addr)) {
+			kept = append(kept, e)
+			continue
+		}
+		moved = true
+		label, _ := m["name"].(string)
+		if label != "Work" && label != "Home" {
+			label = "Other"
+		}
+		p := map[string]any{"name": label, "number": strings.TrimSpace(addr)}
+		if !have[identity(p)] {
+			have[identity(p)] = true
+			phones = append(phones, p)
+		}
+	}
+	if !moved {
+		return false
+	}
+	if len(kept) == 0 {
+		delete(fields, "email_addresses")
+	} else {
+		fields["email_addresses"] = kept
+	}
+	fields["phone_numbers"] = phones
+	return true
 }
 
 // E164 formats a phone number for the firm's country ("(555) 123-4567" →

@@ -44,6 +44,11 @@ const (
 	NormEmails   = "emails"    // trim and lower-case
 	NormNameCase = "name_case" // "JOHN SMITH" / "john smith" → "John Smith"
 	NormTrim     = "trim"      // trim spaces and collapse runs of them in every text field
+	// NormEmailPhones moves a phone number typed into an e-mail field (a
+	// blocker: Clio refuses the contact) to the contact's phone numbers,
+	// under the same label. Invalid addresses that are not phone numbers
+	// stay where they are, for a person to correct.
+	NormEmailPhones = "email_phones"
 )
 
 // Op is one operation of the recipe.
@@ -83,6 +88,9 @@ func (o Op) Describe() string {
 	case Set:
 		return fmt.Sprintf("Set %s of %s to %s", o.Field, strings.Join(o.Targets, ", "), string(o.Value))
 	case Normalize:
+		if o.Norm == NormEmailPhones {
+			return fmt.Sprintf("Move phone numbers out of the e-mail addresses of all %s", strings.ToLower(o.Entity.Label()))
+		}
 		return fmt.Sprintf("Normalise %s of all %s", o.Norm, strings.ToLower(o.Entity.Label()))
 	case MapValues:
 		return fmt.Sprintf("Replace %d value(s) of %s in %s", len(o.Values), o.Field, strings.ToLower(o.Entity.Label()))
@@ -112,7 +120,7 @@ func (o Op) validate() error {
 		}
 	case Normalize:
 		switch o.Norm {
-		case NormPhones, NormEmails, NormNameCase, NormTrim:
+		case NormPhones, NormEmails, NormNameCase, NormTrim, NormEmailPhones:
 		default:
 			return fmt.Errorf("unknown normalisation %q", o.Norm)
 		}
