@@ -69,6 +69,10 @@ func Generate(dir string, spec Spec) (*Truth, error) {
 			st.MatterRef = "number" // what names a matter by its description names it by its number too
 		}
 	}
+	ledgers := rand.New(rand.NewPCG(uint64(spec.Seed), 0x1ED6))
+	if spec.Widened {
+		st.L = drawLedgers(ledgers, st)
+	}
 	sz := size{Staff: 2 + r.IntN(4), Clients: 15 + r.IntN(35), Matters: 20 + r.IntN(50), Parties: 5 + r.IntN(20)}
 	base := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 	w := newWorld(r, sz, base)
@@ -83,7 +87,7 @@ func Generate(dir string, spec Spec) (*Truth, error) {
 	}
 	g := &gen{dir: out, st: st, locs: map[string]Loc{}, later: later, quirk: quirk,
 		truth: &Truth{Firm: spec.Name, Seed: spec.Seed, Shape: spec.Shape, Style: st.describe()}}
-	b := &builder{w: w, st: st, r: r, staffByName: r.IntN(2) == 0}
+	b := &builder{w: w, st: st, r: r, lr: ledgers, staffByName: r.IntN(2) == 0}
 	if err := g.shape(spec.Shape, b, r); err != nil {
 		return nil, fmt.Errorf("firm %s: %w", spec.Name, err)
 	}
@@ -163,7 +167,7 @@ func (g *gen) shape(shape string, b *builder, r *rand.Rand) error {
 	all := func(withParties bool) []*table {
 		ts := []*table{b.contacts(false), b.matters(false), b.time(r.IntN(2) == 0), b.invoices()}
 		if st.AR == "payments" {
-			ts = append(ts, b.payments())
+			ts = append(ts, b.paymentsShaped())
 		}
 		ts = append(ts, b.trust(), b.notes(), b.tasks())
 		if withParties {
@@ -172,6 +176,9 @@ func (g *gen) shape(shape string, b *builder, r *rand.Rand) error {
 				clients[i] = !c.party
 			}
 			ts = append(ts, b.parties(clients))
+		}
+		if st.L.Lines { // last, so the tables before it draw as they did
+			ts = append(ts, b.invoiceLines())
 		}
 		return ts
 	}
@@ -235,9 +242,12 @@ func (g *gen) shape(shape string, b *builder, r *rand.Rand) error {
 		}
 		ts := []*table{b.matters(false), b.time(true), b.invoices()}
 		if st.AR == "payments" {
-			ts = append(ts, b.payments())
+			ts = append(ts, b.paymentsShaped())
 		}
 		ts = append(ts, b.trust(), b.phone())
+		if st.L.Lines {
+			ts = append(ts, b.invoiceLines())
+		}
 		if err := csvs("Exports/", ts); err != nil {
 			return err
 		}
@@ -297,7 +307,7 @@ func (g *gen) widen(t *table, report bool) {
 	t.layout(g.quirk, g.st)
 	if report && g.st.Q.Totals {
 		switch t.base {
-		case "time_entries", "invoices", "payments", "trust":
+		case "time_entries", "invoices", "payments", "trust", g.st.L.LinesBase:
 			t.totalsRow(g.quirk)
 		}
 	}

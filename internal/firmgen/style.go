@@ -34,6 +34,8 @@ type Style struct {
 	Drift bool
 	// Q: the widened range's quirks (zero for the corpus's eight).
 	Q Quirks
+	// L: the widened range's ledger shapes (zero for the corpus's eight).
+	L Ledgers
 }
 
 func (s Style) describe() map[string]string {
@@ -45,6 +47,9 @@ func (s Style) describe() map[string]string {
 	}
 	if s.Q != (Quirks{}) {
 		s.Q.describe(m)
+	}
+	if s.L.LinesBase != "" {
+		s.L.describe(m)
 	}
 	return m
 }

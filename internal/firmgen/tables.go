@@ -106,6 +106,7 @@ type builder struct {
 	w  *world
 	st Style
 	r  *rand.Rand
+	lr *rand.Rand // the ledger shapes' own stream (Style.L)
 	// relational: clients are referenced by numeric id, matters by id or
 	// by their number (MatterNo), staff by initials decoded by a staff table.
 	relational bool
