@@ -2,7 +2,6 @@ package tabular
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -330,7 +329,7 @@ func (r *xlsxReader) openNextSheet() error {
 		if err != nil {
 			return damagedWorkbook(err)
 		}
-		st = &sheetStream{rc: rc, dec: xml.NewDecoder(bufio.NewReaderSize(rc, 1<<16)), sst: r.sst, styles: r.styles, fm: r.fm, date1904: r.wb.date1904}
+		st = newSheetStream(rc, r.sst, r.styles, r.fm, r.wb.date1904)
 	}
 	s := &xlsxSheet{table: &Table{Name: name}, rows: st}
 	r.cur = s
@@ -491,13 +490,4 @@ func headerIf(s *xlsxSheet) []string {
 		return nil
 	}
 	return s.table.Header
-}
-
-func attr(se xml.StartElement, name string) string {
-	for _, a := range se.Attr {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
 }

@@ -14,7 +14,7 @@ package tabular
 import (
 	"archive/zip"
 	"bufio"
-	"encoding/xml"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -156,41 +156,6 @@ func unescapeOOXML(s string) string {
 	})
 }
 
-// readRichText collects the text of an <si> or <is> element, skipping phonetic
-// runs. next is the decoder's Token or RawToken, whichever the caller reads with.
-func readRichText(next func() (xml.Token, error), end string) (string, error) {
-	var b strings.Builder
-	inT, skip := 0, 0
-	for {
-		tok, err := next()
-		if err != nil {
-			return b.String(), err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "t":
-				inT++
-			case "rPh", "phoneticPr":
-				skip++
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "t":
-				inT--
-			case "rPh", "phoneticPr":
-				skip--
-			case end:
-				return unescapeOOXML(b.String()), nil
-			}
-		case xml.CharData:
-			if inT > 0 && skip == 0 {
-				b.Write(t)
-			}
-		}
-	}
-}
-
 func loadSharedStrings(zr *zip.Reader, part string) (*sharedStrings, error) {
 	s := &sharedStrings{}
 	zf := findZipFile(zr, part)
@@ -212,9 +177,11 @@ func loadSharedStrings(zr *zip.Reader, part string) (*sharedStrings, error) {
 		s.f = f
 		w = bufio.NewWriterSize(f, 1<<20)
 	}
-	dec := xml.NewDecoder(bufio.NewReaderSize(rc, 1<<16))
+	// Tags must match here, as they did with Decoder.Token.
+	x := newXMLScan(rc, true)
+	var text []byte
 	for {
-		tok, err := dec.Token()
+		tok, err := x.next()
 		if err == io.EOF {
 			break
 		}
@@ -222,21 +189,19 @@ func loadSharedStrings(zr *zip.Reader, part string) (*sharedStrings, error) {
 			s.close()
 			return nil, fmt.Errorf("the shared strings are damaged: %v", err)
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || se.Name.Local != "si" {
+		if tok != tokStart || string(x.local) != "si" {
 			continue
 		}
-		text, err := readRichText(dec.Token, "si")
-		if err != nil {
+		if text, err = x.richText(text[:0], "si"); err != nil {
 			s.close()
 			return nil, fmt.Errorf("the shared strings are damaged: %v", err)
 		}
 		if w == nil {
-			s.mem = append(s.mem, text)
+			s.mem = append(s.mem, unescapeOOXML(string(text)))
 			continue
 		}
 		s.offs = append(s.offs, off)
-		n, err := w.WriteString(text)
+		n, err := w.WriteString(unescapeOOXML(string(text)))
 		if err != nil {
 			s.close()
 			return nil, err
@@ -375,7 +340,7 @@ func generalNumber(raw string) string {
 
 type sheetStream struct {
 	rc       io.ReadCloser
-	dec      *xml.Decoder
+	x        *xmlScan
 	sst      *sharedStrings
 	styles   []styleInfo
 	fm       *numFormatter
@@ -387,9 +352,16 @@ type sheetStream struct {
 	havePend bool
 	emitted  int64 // last row number returned
 	done     bool
+	width    int    // cells in the last row: the next row's starting capacity
+	v        []byte // scratch: a cell's <v> text
+	inline   []byte // scratch: a cell's inline string
 }
 
-func colIndex(ref string) int {
+func newSheetStream(rc io.ReadCloser, sst *sharedStrings, styles []styleInfo, fm *numFormatter, date1904 bool) *sheetStream {
+	return &sheetStream{rc: rc, x: newXMLScan(rc, false), sst: sst, styles: styles, fm: fm, date1904: date1904}
+}
+
+func colIndex(ref []byte) int {
 	col := 0
 	for i := 0; i < len(ref); i++ {
 		c := ref[i] | 0x20
@@ -424,8 +396,9 @@ func (s *sheetStream) next() (int64, []string, bool, error) {
 }
 
 func (s *sheetStream) readRow() error {
+	x := s.x
 	for {
-		tok, err := s.dec.RawToken()
+		tok, err := x.next()
 		if err == io.EOF {
 			s.done = true
 			return nil
@@ -434,13 +407,12 @@ func (s *sheetStream) readRow() error {
 			s.done = true
 			return fmt.Errorf("after row %d the sheet is damaged: %v", s.lastRow, err)
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || se.Name.Local != "row" {
+		if tok != tokStart || string(x.local) != "row" {
 			continue
 		}
 		num := s.lastRow + 1
-		if v := attr(se, "r"); v != "" {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > s.lastRow && n <= 1<<20 {
+		if v := x.attr[attrR]; len(v) > 0 {
+			if n, ok := parseInt64(v); ok && n > s.lastRow && n <= 1<<20 {
 				num = n
 			}
 		}
@@ -450,46 +422,84 @@ func (s *sheetStream) readRow() error {
 			s.done = true
 			return fmt.Errorf("row %d is damaged: %v", num, err)
 		}
-		s.pending, s.pendNum, s.havePend = cells[:filledWidth(cells)], num, true
+		cells = cells[:filledWidth(cells)]
+		if len(cells) > 0 {
+			s.width = len(cells)
+		}
+		s.pending, s.pendNum, s.havePend = cells, num, true
 		return nil
 	}
 }
 
+// cellType is a cell's t attribute.
+type cellType uint8
+
+const (
+	cellNumber  cellType = iota // absent or anything not below
+	cellShared                  // s
+	cellInline                  // inlineStr
+	cellFormula                 // str
+	cellError                   // e
+	cellBool                    // b
+	cellISODate                 // d
+)
+
+func cellTypeOf(t []byte) cellType {
+	switch string(t) {
+	case "s":
+		return cellShared
+	case "inlineStr":
+		return cellInline
+	case "str":
+		return cellFormula
+	case "e":
+		return cellError
+	case "b":
+		return cellBool
+	case "d":
+		return cellISODate
+	}
+	return cellNumber
+}
+
 func (s *sheetStream) readCells() ([]string, error) {
 	var cells []string
+	x := s.x
 	col := -1
 	for {
-		tok, err := s.dec.RawToken()
+		tok, err := x.next()
 		if err != nil {
 			return cells, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name.Local == "row" {
+		switch tok {
+		case tokEnd:
+			if string(x.local) == "row" {
 				return cells, nil
 			}
-		case xml.StartElement:
-			if t.Name.Local != "c" {
+		case tokStart:
+			if string(x.local) != "c" {
 				continue
 			}
 			col++
-			if ref := attr(t, "r"); ref != "" {
+			if ref := x.attr[attrR]; len(ref) > 0 {
 				if c := colIndex(ref); c >= 0 {
 					col = c
 				}
 			}
-			typ := attr(t, "t")
-			sid, _ := strconv.Atoi(attr(t, "s"))
-			v, inline, err := s.readCell(typ == "inlineStr")
-			if err != nil {
+			typ := cellTypeOf(x.attr[attrT])
+			sid := atoiLikeStrconv(x.attr[attrS])
+			if err := s.readCell(); err != nil {
 				return cells, err
 			}
 			if col >= maxColumns {
 				continue
 			}
-			val := s.cellText(typ, sid, v, inline)
+			val := s.cellText(typ, sid)
 			if val == "" {
 				continue
+			}
+			if cells == nil {
+				cells = make([]string, 0, max(s.width, col+1))
 			}
 			for len(cells) <= col {
 				cells = append(cells, "")
@@ -499,65 +509,114 @@ func (s *sheetStream) readCells() ([]string, error) {
 	}
 }
 
-// readCell reads a <c> element's <v> text (or inline string) up to </c>.
-func (s *sheetStream) readCell(inlineType bool) (v, inline string, err error) {
-	var vb strings.Builder
+// readCell reads a <c> element's <v> text into s.v and its inline string
+// (the last <is>) into s.inline, up to </c>.
+func (s *sheetStream) readCell() error {
+	x := s.x
+	s.v, s.inline = s.v[:0], s.inline[:0]
 	inV := false
 	for {
-		tok, err := s.dec.RawToken()
+		tok, err := x.next()
 		if err != nil {
-			return "", "", err
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch tok {
+		case tokStart:
+			switch string(x.local) {
 			case "v":
 				inV = true
 			case "is":
-				if inline, err = readRichText(s.dec.RawToken, "is"); err != nil {
-					return "", "", err
+				if s.inline, err = x.richText(s.inline[:0], "is"); err != nil {
+					return err
 				}
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEnd:
+			switch string(x.local) {
 			case "v":
 				inV = false
 			case "c":
-				return vb.String(), inline, nil
+				return nil
 			}
-		case xml.CharData:
+		case tokText:
 			if inV {
-				vb.Write(t)
+				s.v = append(s.v, x.text...)
 			}
 		}
 	}
 }
 
-func (s *sheetStream) cellText(typ string, sid int, v, inline string) string {
+func (s *sheetStream) cellText(typ cellType, sid int) string {
+	v := s.v
 	switch typ {
-	case "s":
-		i, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil {
+	case cellShared:
+		i, ok := parseDecimal(bytes.TrimSpace(v))
+		if !ok {
+			n, err := strconv.Atoi(string(bytes.TrimSpace(v)))
+			if err != nil {
+				return ""
+			}
+			i = int64(n)
+		}
+		str, _ := s.sst.get(int(i))
+		return str
+	case cellInline:
+		if len(s.inline) == 0 {
 			return ""
 		}
-		str, _ := s.sst.get(i)
-		return str
-	case "inlineStr":
-		return inline
-	case "str", "e":
-		return unescapeOOXML(v)
-	case "b":
-		if strings.TrimSpace(v) == "1" {
+		return unescapeOOXML(string(s.inline))
+	case cellFormula, cellError:
+		return unescapeOOXML(string(v))
+	case cellBool:
+		switch string(bytes.TrimSpace(v)) {
+		case "1":
 			return "TRUE"
-		}
-		if strings.TrimSpace(v) == "0" {
+		case "0":
 			return "FALSE"
 		}
-		return v
-	case "d":
-		return v
+		return string(v)
+	case cellISODate:
+		return string(v)
 	}
-	return numberText(s.styles, s.fm, s.date1904, sid, v)
+	return numberText(s.styles, s.fm, s.date1904, sid, string(v))
+}
+
+// parseDecimal reads plain decimal digits (no sign, at most 18 of them);
+// false for anything else, which the callers hand to strconv.
+func parseDecimal(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// parseInt64 is strconv.ParseInt(string(b), 10, 64) without the conversion
+// for plain digits.
+func parseInt64(b []byte) (int64, bool) {
+	if n, ok := parseDecimal(b); ok {
+		return n, true
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	return n, err == nil
+}
+
+// atoiLikeStrconv is `n, _ := strconv.Atoi(string(b))` (a style index that
+// is absent or not a number is 0) without the conversion's allocation.
+func atoiLikeStrconv(b []byte) int {
+	if len(b) == 0 {
+		return 0
+	}
+	if n, ok := parseDecimal(b); ok {
+		return int(n)
+	}
+	n, _ := strconv.Atoi(string(b))
+	return n
 }
 
 // numberText shows a numeric cell as Excel does: a date (ISO) when its style
