@@ -72,18 +72,20 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 	// (encodeRows), so neither idles while the other works.
 	ctx2, stop := context.WithCancel(ctx)
 	batches := make(chan encodedBatch, 8)
+	spent := make(chan []encodedRow, cap(batches)+2) // batches written, for the reader to fill again
 	defer func() { // the reader is closed before this returns
 		stop()
 		for range batches {
 		}
 	}()
-	go encodeRows(ctx2, path, opts, tables, st.SourceID(), info.Name, batches)
+	go encodeRows(ctx2, path, opts, tables, st.SourceID(), info.Name, batches, spent)
 	var done int64
 	for b := range batches {
 		if b.err != nil {
 			return sr, b.err
 		}
-		for _, e := range b.rows {
+		for i := range b.rows {
+			e := &b.rows[i]
 			t := e.table
 			if t != nil && t.header == 0 {
 				if t.header, err = st.Header(ctx, t.table.Name, t.table.Header); err != nil {
@@ -114,6 +116,11 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 			if done%1000 == 0 {
 				report(opts, Progress{File: path, Stage: "reading", Done: done, Total: rows})
 			}
+		}
+		clear(b.rows) // nothing of the written rows is kept alive by the array
+		select {
+		case spent <- b.rows[:0]:
+		default:
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -152,7 +159,10 @@ type encodedBatch struct {
 // the writer has nothing waiting goes out mapped but not encoded: the writer
 // encodes it (a row's encoding is the same on either goroutine), which
 // shares the work out by how busy each side is.
-func encodeRows(ctx context.Context, path string, opts Options, tables map[string]*tableState, sourceID int64, name string, out chan<- encodedBatch) {
+//
+// A batch's array comes back on spent once the writer is done with it, so a
+// few arrays carry the whole file.
+func encodeRows(ctx context.Context, path string, opts Options, tables map[string]*tableState, sourceID int64, name string, out chan<- encodedBatch, spent <-chan []encodedRow) {
 	defer close(out)
 	send := func(b encodedBatch) bool {
 		select {
@@ -202,7 +212,11 @@ func encodeRows(ctx context.Context, path string, opts Options, tables map[strin
 			if !send(encodedBatch{rows: batch}) {
 				return
 			}
-			batch = make([]encodedRow, 0, batchRows)
+			select {
+			case batch = <-spent:
+			default:
+				batch = make([]encodedRow, 0, batchRows)
+			}
 		}
 	}
 	if len(batch) > 0 {

@@ -28,43 +28,63 @@ var errRecordTooLong = errors.New("record too long")
 // line and a bare quote can be re-read leniently), counts line breaks, and
 // fails once a single record grows past MaxRecordBytes, so a 2 GB line or a
 // quote that never closes cannot pull the whole file into memory.
+//
+// buf[start:] holds the raw bytes from input offset base on. Taking a record
+// only moves start; Read moves the kept bytes to the front when buf is full,
+// so the same array serves the whole file instead of a new one every few
+// records.
 type recorder struct {
 	r     io.Reader
-	buf   []byte // raw bytes from offset base on
-	base  int64  // input offset of buf[0]
-	lines int64  // '\n' seen in bytes before base
-	nl    int64  // '\n' seen in all bytes read
+	buf   []byte
+	start int
+	base  int64 // input offset of buf[start]
+	nl    int64 // '\n' seen in all bytes read
 	max   int
 }
 
+// recorderSize is the recorder's buffer: several of encoding/csv's 4 KiB reads.
+const recorderSize = 64 << 10
+
 func (c *recorder) Read(p []byte) (int, error) {
-	if len(c.buf) > c.max {
+	kept := len(c.buf) - c.start
+	if kept > c.max {
 		return 0, errRecordTooLong
 	}
 	n, err := c.r.Read(p)
+	if len(c.buf)+n > cap(c.buf) && c.start > 0 {
+		c.buf = c.buf[:copy(c.buf, c.buf[c.start:])]
+		c.start = 0
+	}
+	if c.buf == nil {
+		c.buf = make([]byte, 0, max(recorderSize, n))
+	}
 	c.buf = append(c.buf, p[:n]...)
 	c.nl += int64(bytes.Count(p[:n], []byte{'\n'}))
 	return n, err
 }
 
-// take returns the raw text up to input offset off and forgets it.
+// take returns the raw text up to input offset off and forgets it. The text
+// is valid until the next Read.
 func (c *recorder) take(off int64) []byte {
 	k := int(off - c.base)
-	if k < 0 || k > len(c.buf) {
+	if k < 0 || k > len(c.buf)-c.start {
 		return nil
 	}
-	raw := c.buf[:k:k]
-	c.lines += int64(bytes.Count(raw, []byte{'\n'}))
-	rest := c.buf[k:]
-	if cap(c.buf) > 1<<16 && len(rest) < cap(c.buf)/4 {
-		nb := make([]byte, len(rest), max(len(rest)*2, 4096))
-		copy(nb, rest)
-		c.buf = nb
-	} else {
-		c.buf = rest
-	}
+	raw := c.buf[c.start : c.start+k : c.start+k]
+	c.start += k
 	c.base = off
+	if rest := len(c.buf) - c.start; cap(c.buf) > 4*recorderSize && rest < cap(c.buf)/4 {
+		// a long record grew the buffer: let it go
+		nb := make([]byte, rest, max(rest*2, recorderSize))
+		copy(nb, c.buf[c.start:])
+		c.buf, c.start = nb, 0
+	}
 	return raw
+}
+
+// lines is the number of '\n' in the input before base.
+func (c *recorder) lines() int64 {
+	return c.nl - int64(bytes.Count(c.buf[c.start:], []byte{'\n'}))
 }
 
 // csvUnit is one physical thing the csv reader produced: a record or a parse error.
@@ -74,6 +94,7 @@ type csvUnit struct {
 	raw        string // original text of a record that failed to parse
 	lenient    bool   // parsed only after allowing a bare quote
 	eofMarker  bool   // not a record: only flushes blank lines at the end
+	utf8       bool   // the record's raw text is valid UTF-8 (checked when the reader checks UTF-8)
 	err        error
 }
 
@@ -94,6 +115,8 @@ type csvReader struct {
 	width    int // header width
 	noted    bool
 	shapes   columnShapes // value classes of the full rows read so far (short rows are judged by them)
+	slab     []string     // keep's values, handed out a record at a time
+	qhead    int          // queue[qhead:] are the rows not yet returned
 }
 
 func openCSV(path string, opts Options) (Reader, error) {
@@ -203,7 +226,7 @@ func (r *csvReader) readUnit() (csvUnit, bool) {
 	rec, err := r.cr.Read()
 	if err == io.EOF {
 		r.eof = true
-		r.rec.take(r.rec.base + int64(len(r.rec.buf)))
+		r.rec.take(r.rec.base + int64(len(r.rec.buf)-r.rec.start))
 		// Blank lines after the last record.
 		if total := r.rec.nl; total > r.lastRead {
 			return csvUnit{start: total + 1, end: total, eofMarker: true}, true
@@ -211,17 +234,22 @@ func (r *csvReader) readUnit() (csvUnit, bool) {
 		return csvUnit{}, false
 	}
 	var u csvUnit
-	var pe *csv.ParseError
-	switch {
-	case err == nil:
+	if err == nil {
 		line, _ := r.cr.FieldPos(0)
 		u.start = int64(line)
 		last := len(rec) - 1
 		ll, _ := r.cr.FieldPos(last)
 		u.end = int64(ll) + int64(strings.Count(rec[last], "\n"))
-		u.fields = append([]string(nil), rec...)
-		r.rec.take(r.cr.InputOffset())
-	case errors.As(err, &pe):
+		u.fields = r.keep(rec)
+		raw := r.rec.take(r.cr.InputOffset())
+		// Quotes, delimiters and line breaks are whole characters, so when the
+		// record's text is valid UTF-8, so is each of its values.
+		u.utf8 = r.checkU8 && utf8.Valid(raw)
+		r.lastRead = max(r.lastRead, u.end)
+		return u, true
+	}
+	switch pe := parseError(err); {
+	case pe != nil:
 		u.start, u.end, u.err = int64(pe.StartLine), int64(pe.Line), pe
 		if u.end < u.start {
 			u.end = u.start
@@ -238,7 +266,7 @@ func (r *csvReader) readUnit() (csvUnit, bool) {
 		}
 	default:
 		// Too long or an I/O / decoding error: nothing after this can be trusted.
-		u.start = r.rec.lines + 1
+		u.start = r.rec.lines() + 1
 		u.end = u.start
 		if errors.Is(err, errRecordTooLong) {
 			u.err = fmt.Errorf("the record starting at line %d is longer than %d MiB (a missing closing quote or a binary file?); reading stopped here", u.start, MaxRecordBytes>>20)
@@ -249,6 +277,30 @@ func (r *csvReader) readUnit() (csvUnit, bool) {
 	}
 	r.lastRead = max(r.lastRead, u.end)
 	return u, true
+}
+
+// parseError is err as a *csv.ParseError, or nil.
+func parseError(err error) *csv.ParseError {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return nil
+}
+
+// fieldSlab is how many values keep allocates at a time.
+const fieldSlab = 4096
+
+// keep copies a record's values (encoding/csv reuses its slice) into the
+// reader's slab, so a row costs no allocation of its own. The slice is
+// capped at its length: appending to it never touches the next row's values.
+func (r *csvReader) keep(rec []string) []string {
+	if len(r.slab)+len(rec) > cap(r.slab) {
+		r.slab = make([]string, 0, max(fieldSlab, len(rec)))
+	}
+	n := len(r.slab)
+	r.slab = append(r.slab, rec...)
+	return r.slab[n:len(r.slab):len(r.slab)]
 }
 
 // unitRows turns blank lines before u plus u itself into rows of unknown kind:
@@ -382,7 +434,7 @@ func (r *csvReader) rowFor(u csvUnit) Row {
 		}
 		return row
 	}
-	if r.checkU8 {
+	if r.checkU8 && !u.utf8 {
 		for i, v := range u.fields {
 			if !utf8.ValidString(v) {
 				p := firstInvalidUTF8([]byte(v))
@@ -450,7 +502,8 @@ func (r *csvReader) Info() Info { return r.info }
 func (r *csvReader) Next() (Row, error) { return safeNext(r.next) }
 
 func (r *csvReader) next() (Row, error) {
-	for len(r.queue) == 0 {
+	for r.qhead == len(r.queue) {
+		r.queue, r.qhead = r.queue[:0], 0 // the same array again: a row is queued and taken at a time
 		if r.fatal != nil && r.eof {
 			return Row{}, r.fatal
 		}
@@ -470,9 +523,9 @@ func (r *csvReader) next() (Row, error) {
 			r.eof = true
 		}
 	}
-	row := r.queue[0]
-	r.queue[0] = Row{}
-	r.queue = r.queue[1:]
+	row := r.queue[r.qhead]
+	r.queue[r.qhead] = Row{}
+	r.qhead++
 	return row, nil
 }
 

@@ -560,3 +560,61 @@ func TestCSVShortRowWithOneOddValue(t *testing.T) {
 		t.Errorf("row %d: %v %q reason %q; want it read with the last two empty", r.Num, r.Kind, r.Values, r.Reason)
 	}
 }
+
+// The recorder reuses one buffer, moving the unread bytes to its front when
+// it fills, and lets go of a buffer a long record grew: rows far into a file,
+// on either side of such a move and after a long record, still carry their
+// own raw text, line numbers and values.
+func TestCSVRawTextFarIntoTheFile(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("id,name,note\n")
+	type want struct {
+		line   int64
+		kind   RowKind
+		values []string
+	}
+	var wants []want
+	line := int64(1)
+	for i := 1; i <= 6000; i++ {
+		line++
+		switch {
+		case i%997 == 0: // not UTF-8: rejected with its text
+			raw := fmt.Sprintf("%d,Bad\xff%d,x", i, i)
+			sb.WriteString(raw + "\n")
+			wants = append(wants, want{line, Rejected, nil})
+		case i%1009 == 0: // a quote inside an unquoted value: read as written
+			sb.WriteString(fmt.Sprintf("%d,12\" x %d\",y\n", i, i))
+			wants = append(wants, want{line, Data, []string{fmt.Sprint(i), fmt.Sprintf("12\" x %d\"", i), "y"}})
+		case i == 3000: // a value longer than the recorder's buffer
+			long := strings.Repeat("long text ", 40000)
+			sb.WriteString(fmt.Sprintf("%d,\"%s\nsecond line\",z\n", i, long))
+			wants = append(wants, want{line, Data, []string{fmt.Sprint(i), long + "\nsecond line", "z"}})
+			line++
+		case i == 5999: // a quote never closed: the rest of the file is its text
+			raw := fmt.Sprintf("%d,\"open,x\n6000,last,row", i)
+			sb.WriteString(raw + "\n")
+			wants = append(wants, want{line, Rejected, []string{raw}})
+			i = 6000
+		default:
+			sb.WriteString(fmt.Sprintf("%d,Name %d,note for row %d\n", i, i, i))
+			wants = append(wants, want{line, Data, []string{fmt.Sprint(i), fmt.Sprintf("Name %d", i), fmt.Sprintf("note for row %d", i)}})
+		}
+	}
+	p := writeFile(t, "far.csv", []byte(sb.String()))
+	_, rows := readAll(t, p, Options{Encoding: "utf-8"})
+	if len(rows) != len(wants) {
+		t.Fatalf("%d rows, want %d", len(rows), len(wants))
+	}
+	for i, w := range wants {
+		r := rows[i]
+		if r.Num != w.line || r.Kind != w.kind {
+			t.Fatalf("row %d: line %d %v (%s), want line %d %v", i, r.Num, r.Kind, r.Reason, w.line, w.kind)
+		}
+		if w.values != nil && !reflect.DeepEqual(r.Values, w.values) {
+			t.Fatalf("row at line %d: values %.80q, want %.80q", w.line, r.Values, w.values)
+		}
+		if w.kind == Rejected && w.values == nil && !strings.Contains(r.Reason, "not valid UTF-8 (byte 0xFF in field 2)") {
+			t.Fatalf("row at line %d: reason %q", w.line, r.Reason)
+		}
+	}
+}
