@@ -72,7 +72,8 @@ func ingestTable(ctx context.Context, ws *workspace.Workspace, path string, info
 	// (encodeRows), so neither idles while the other works.
 	ctx2, stop := context.WithCancel(ctx)
 	batches := make(chan encodedBatch, 8)
-	spent := make(chan []encodedRow, cap(batches)+2) // batches written, for the reader to fill again
+	// batches written, for the reader to fill again
+	spent := make(chan []encodedRow, cap(batches)+2)
 	defer func() { // the reader is closed before this returns
 		stop()
 		for range batches {
