@@ -658,7 +658,19 @@ func (p *Plan) mapTime(r *rowCtx) Outcome {
 
 func (p *Plan) mapLedger(r *rowCtx) Outcome {
 	trust := p.kind == "ledger:trust"
+	if p.BilledLines {
+		// what an invoice was made of: billed history, no movement of money
+		amount, _ := r.money("ledger.amount")
+		r.reject = "" // left out anyway: a line's unread amount moves nothing
+		return Outcome{Excluded: model.AccountingHistory, Entity: model.ARBalances,
+			Excl: &BilledLine{Invoice: r.get("ledger.reference"), Amount: amount}}
+	}
 	line := &model.LedgerLine{Matter: matterRef(r), Reference: r.get("ledger.reference")}
+	if line.Matter.IsZero() && line.Reference != "" && p.matterOf != nil {
+		if m, ok := p.matterOf[line.Reference]; ok {
+			line.Matter = model.Ref{Kind: "number", Value: m} // the invoice's matter, from the invoice listing
+		}
+	}
 	if v := r.get("client"); v != "" {
 		line.Contact = clientIDRef(v)
 	} else if v := r.get("client_name"); v != "" {
@@ -701,6 +713,13 @@ func (p *Plan) mapLedger(r *rowCtx) Outcome {
 		return Outcome{Reject: r.reject}
 	}
 	return Outcome{Excluded: model.AccountingHistory, Entity: ent, Ledger: line, Excl: line}
+}
+
+// BilledLine is what an excluded invoice line keeps of its row: the invoice
+// it belongs to and its amount (it moves no balance).
+type BilledLine struct {
+	Invoice string      `json:"invoice,omitempty"`
+	Amount  model.Cents `json:"amount_cents"`
 }
 
 // typedMovement reads a row whose table has a type column: the type says the

@@ -38,6 +38,13 @@ type Hints struct {
 	Lookup    string
 	Questions []Question
 	Why       string // what in the table's columns, links and values decided its type
+	// Lines: an A/R table's rows are invoices' lines — billed history that
+	// moves no balance (each row is excluded as accounting history).
+	Lines bool
+	// Settles: an A/R table's rows settle an invoice listing's invoices —
+	// payments, and refunds of them — however their money flows (it is
+	// never read as a trust account's, ledgerflow.go).
+	Settles bool
 }
 
 // ColumnHint says where one column goes and how its values read.
@@ -58,6 +65,10 @@ type ColumnHint struct {
 	// keeps in integer cents everywhere.
 	Reading string
 	Link    *Link // set when the column is a link
+	// Matters maps a ledger's invoice reference to the matter (its number)
+	// the invoice listing gives that invoice: a payments list that names
+	// only the invoice each row settles takes its matter from it.
+	Matters map[string]string
 }
 
 // Link describes a column that refers to another table's records.
@@ -144,6 +155,7 @@ func (p *Plan) applyHints(h Hints) {
 		p.Lookup = h.Lookup
 		return
 	}
+	p.settles = h.Settles
 	if h.Kind != "" && h.Kind != p.kind && (!h.KindIfUnknown || p.kind == "") {
 		if err := p.setEntity(h.Kind, !h.KindIfUnknown); err != nil {
 			return
@@ -151,6 +163,7 @@ func (p *Plan) applyHints(h Hints) {
 	}
 	if h.Kind != "" && h.Kind == p.kind {
 		p.Why = h.Why
+		p.BilledLines = h.Lines && p.kind == "ledger:ar"
 	}
 	var readings [][2]string // set once the targets are (a reading belongs to its target)
 	headers := make([]string, 0, len(h.Columns))
@@ -196,6 +209,9 @@ func (p *Plan) applyHints(h Hints) {
 			}
 			if ch.Link != nil {
 				p.Links = append(p.Links, *ch.Link)
+			}
+			if len(ch.Matters) > 0 && c.Target == "ledger.reference" {
+				p.matterOf = ch.Matters
 			}
 			if ch.Reading != "" {
 				readings = append(readings, [2]string{c.Header, ch.Reading})

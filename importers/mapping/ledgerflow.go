@@ -35,8 +35,8 @@ const RuleLedgerDirection = "ledger.direction_unknown"
 // Otherwise the reading is left as it was: the type words do not decide it
 // alone.
 func (p *Plan) trustByFlow(sample [][]string) {
-	if p.kind != "ledger:ar" || p.forced {
-		return // (a profile the user named is read as named)
+	if p.kind != "ledger:ar" || p.forced || p.settles {
+		return // (a profile the user named is read as named; payments of listed invoices are receivables)
 	}
 	typeCol, amountCol, accountCol := -1, -1, -1
 	for _, c := range p.Columns {
@@ -132,4 +132,103 @@ func (p *Plan) trustByFlow(sample [][]string) {
 		}
 	}
 	p.Why = "a trust ledger by its flow: no invoice lines, each account opens with money in and never pays out more than it holds"
+}
+
+// refundsByFlow reads the type words of a list of payments of an invoice
+// listing's invoices (Hints.Settles) that the A/R reading does not know,
+// from how the money flows rather than from a dictionary of every language's
+// word for a refund (Erstattung, Remboursement, RFND):
+//
+//   - no sampled row's word reads as an invoice or a credit (the words say
+//     nothing beyond payments);
+//   - every invoice (or, without an invoice column, every matter or client)
+//     opens with a word of one set, and the others never open one;
+//   - taking the opening words as money received and the others as money
+//     given back, what each invoice was paid never falls below zero.
+//
+// The opening words are then payments and the others refunds, which raise
+// the receivable again (read as the invoice kind: money owed once more).
+// Otherwise the words stay as they are (an unknown word's rows are rejected
+// with their reason).
+func (p *Plan) refundsByFlow(sample [][]string) {
+	if p.kind != "ledger:ar" || !p.settles || p.forced {
+		return
+	}
+	typeCol, amountCol, accountCol := -1, -1, -1
+	for _, c := range p.Columns {
+		switch c.Target {
+		case "ledger.type":
+			typeCol = c.Index
+		case "ledger.amount":
+			amountCol = c.Index
+		case "ledger.reference":
+			accountCol = c.Index
+		case "matter", "client", "client_name":
+			if accountCol < 0 {
+				accountCol = c.Index
+			}
+		}
+	}
+	if typeCol < 0 || amountCol < 0 || accountCol < 0 {
+		return
+	}
+	// the invoice number, when there is one, is the account a refund follows
+	for _, c := range p.Columns {
+		if c.Target == "ledger.reference" {
+			accountCol = c.Index
+		}
+	}
+	opens, words := map[string]bool{}, map[string]bool{}
+	seen := map[string]bool{}
+	type move struct {
+		account, word string
+		cents         model.Cents
+	}
+	var moves []move
+	for _, r := range sample {
+		if typeCol >= len(r) || amountCol >= len(r) || accountCol >= len(r) {
+			continue
+		}
+		w, acct := Normalize(r[typeCol]), Normalize(r[accountCol])
+		if w == "" || acct == "" {
+			continue
+		}
+		if m := p.values["ledger.type"][w]; m != "" && m != string(model.LedgerPayment) {
+			return // an invoice or a credit word: the types say more than payments
+		}
+		v, err := ParseCents(r[amountCol], false)
+		if err != nil {
+			if v, err = ParseCents(r[amountCol], true); err != nil {
+				return
+			}
+		}
+		words[w] = true
+		if !seen[acct] {
+			seen[acct], opens[w] = true, true
+		}
+		moves = append(moves, move{acct, w, max(v, -v)})
+	}
+	if len(opens) == 0 || len(opens) == len(words) {
+		return
+	}
+	for w := range words {
+		if !opens[w] && p.values["ledger.type"][w] == string(model.LedgerPayment) {
+			return // a known payment word that never opens: not one flow of payments and refunds
+		}
+	}
+	paid := map[string]model.Cents{}
+	for _, m := range moves {
+		if opens[m.word] {
+			paid[m.account] += m.cents
+		} else if paid[m.account] -= m.cents; paid[m.account] < 0 {
+			return // more given back than was paid: not a refund
+		}
+	}
+	for w := range words {
+		if opens[w] {
+			p.SetValue("ledger.type", w, string(model.LedgerPayment))
+		} else {
+			p.SetValue("ledger.type", w, string(model.LedgerInvoice)) // money given back: owed again
+		}
+	}
 }

@@ -143,6 +143,12 @@ type Plan struct {
 	Questions  []Question `json:",omitempty"` // columns the mapper could not settle: asked on the Mapping screen
 	Lookup     string     `json:",omitempty"` // a lookup table's reason: its rows decode codes, not migrated
 	Why        string     `json:",omitempty"` // why a pre-pass gave the table its type (ChooseWithHints)
+	// BilledLines: the rows are invoices' lines (Hints.Lines): accounting
+	// history excluded with its reason, feeding no balance.
+	BilledLines bool `json:",omitempty"`
+
+	settles  bool              // payments of an invoice listing (Hints.Settles): never trust by flow; refunds read by flow
+	matterOf map[string]string // a payment's invoice reference → the invoice's matter number (Hints: ColumnHint.Matters)
 
 	decode     map[int]map[string]string // by source column index: legacy key → parent's reference form
 	refKinds   map[string]string         // link target → model.Ref kind of its decoded values

@@ -135,7 +135,8 @@ func ledgerNamed(file, table string) model.LedgerKind {
 // pair trust ledgers are kept in. Alone, a trust "Payment" stays a question
 // (money paid in, or out?).
 func (p *Plan) shapeLedger(file, table string, sample [][]string) {
-	p.trustByFlow(sample) // ledgerflow.go: money held read as money owed
+	p.trustByFlow(sample)   // ledgerflow.go: money held read as money owed
+	p.refundsByFlow(sample) // ledgerflow.go: a payment list's words for money back
 	if p.kind == "ledger:ar" && ledgerNamed(file, table) == model.LedgerPayment {
 		p.Ledger = model.LedgerPayment
 		p.remarksNotType(sample)
@@ -628,7 +629,9 @@ func amountIn(v string) (model.Cents, bool) {
 // readAcrossColumns settles the columns whose meaning shows only beside the
 // other columns of the same rows (a sample's rows, read together).
 func (p *Plan) readAcrossColumns(sample [][]string) {
-	p.readSettlement(sample)
+	if !p.BilledLines { // (an invoice's lines settle nothing)
+		p.readSettlement(sample)
+	}
 	if p.companyByValues(sample) {
 		p.refresh()
 	}

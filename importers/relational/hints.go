@@ -196,6 +196,17 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 		}
 		set(f.amount, "ledger.amount")
 		set(f.date, "date")
+		if t.settles && !mapped["ledger.type"] {
+			// a payment list's column of two or three words on every row
+			// ("Eingang", "Rückgabe"): what each row is; the words are read
+			// by how the money flows (mapping's refundsByFlow)
+			for _, c := range t.cols {
+				if free[c] && t.linkOf(c) == nil && c.text() && len(c.counts) >= 2 && len(c.counts) <= 3 && 10*c.nonEmpty >= 9*t.rows && c.share(c.names) < 0.5 {
+					set(c, "ledger.type")
+					break
+				}
+			}
+		}
 		if t.linksTo("matters") == nil && !mapped["matter"] && !mapped["client"] && !mapped["client_name"] {
 			// kept under the clients' names, not linked by a key
 			if c := ledgerOfNames(t); c != nil {
@@ -399,6 +410,50 @@ func buildDecodes(ctx context.Context, tables []*table, opts tabular.Options) er
 			byPath[l.parent.path] = true
 		}
 	}
+	// a payments table naming only invoices: each invoice's matter, as the
+	// invoice listing names it (decoded below as the listing's own link is)
+	type via struct {
+		t       *table
+		listing *link // the listing's matter link (nil: its matter column as written)
+	}
+	var vias []via
+	for _, t := range tables {
+		l := invoiceLink(t)
+		if t.holds != "ledger:ar" || t.lines || l == nil {
+			continue
+		}
+		u := l.parent
+		ml := u.linksTo("matters")
+		mc := (*column)(nil)
+		if ml != nil {
+			mc = ml.col
+		} else {
+			for _, c := range u.cols {
+				if u.targetOf(c) == "matter" {
+					mc = c
+				}
+			}
+		}
+		if mc == nil {
+			continue
+		}
+		t.matterOf = map[string]string{}
+		needs[u] = append(needs[u], need{key: l.key, form: colForm(mc), out: t.matterOf})
+		byPath[u.path] = true
+		vias = append(vias, via{t, ml})
+	}
+	defer func() {
+		for _, v := range vias {
+			if v.listing == nil || len(v.listing.decode) == 0 {
+				continue
+			}
+			for inv, m := range v.t.matterOf {
+				if d, ok := v.listing.decode[m]; ok {
+					v.t.matterOf[inv] = d
+				}
+			}
+		}
+	}()
 	for path := range byPath {
 		r, err := tabular.Open(path, opts)
 		if err != nil {
@@ -515,10 +570,25 @@ func hintsFor(t *table, flat bool, qs []*question) mapping.Hints {
 				Values: map[string]string{"1": "complete", "-1": "complete", "0": "pending", "t": "complete", "f": "pending"}}
 		}
 	}
+	h.Settles = t.settles
+	if h.Lines = t.lines; t.lines {
+		// a line's amount, not its rate (which the header may call a price)
+		for _, c := range t.cols {
+			if ledgerMoney[t.targetOf(c)] && c != t.lineAmount {
+				h.Columns[c.name] = mapping.ColumnHint{Target: "skip"}
+			}
+		}
+		if t.lineAmount != nil {
+			h.Columns[t.lineAmount.name] = mapping.ColumnHint{Target: "ledger.amount"}
+		}
+	}
 	for _, l := range t.links {
 		target, rk := linkTarget(t.holds, l)
 		lk := l.report()
 		ch := mapping.ColumnHint{Target: target, RefKind: rk, Decode: l.decode, Link: &lk}
+		if len(t.matterOf) > 0 && l == invoiceLink(t) {
+			ch.Target, ch.Decode, ch.Matters = "ledger.reference", nil, t.matterOf
+		}
 		if target == "phone" {
 			ch.Decode = nil // a phone number is its own reference
 		}

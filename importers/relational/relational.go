@@ -145,6 +145,13 @@ type table struct {
 	// byShape: typed as contacts from its columns' shape (names, e-mails),
 	// not by the mapping's reading nor by other tables referring to it
 	byShape bool
+	// lines: an A/R table of invoices' lines (billed history, no balance);
+	// matterOf: a payments table naming only invoices, each invoice's
+	// matter from the invoice listing (settles.go)
+	lines      bool
+	lineAmount *column
+	matterOf   map[string]string
+	settles    bool // payments of an invoice listing's invoices
 }
 
 func (t *table) col(name string) *column {
@@ -250,6 +257,11 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 			}
 			prepare(t, opts.Memory, opts.Flat)
 		}
+	}
+	// what names only invoices — their payments or their lines — and
+	// ledgers whose rows settle listed invoices (settles.go)
+	for _, t := range settlements(tables) {
+		prepare(t, opts.Memory, opts.Flat)
 	}
 	var invoiceRefs []*link
 	if opts.Flat {

@@ -1,0 +1,130 @@
+package ingest
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"handover/core/model"
+)
+
+// ledgerFolder writes a folder of CSVs: six matters, an invoice listing of
+// twelve bills (invoice i on matter i%6+1, amount 100·i + 0.50) under the
+// headers given, and one more file.
+func ledgerFolder(t *testing.T, name, more string) string {
+	dir := t.TempDir()
+	var matters, bills strings.Builder
+	matters.WriteString("File No;Client;Subject;Opened\r\n")
+	for i := 1; i <= 6; i++ {
+		fmt.Fprintf(&matters, "F/%02d;Client %c;Subject %d;03.01.2024\r\n", i, 'A'+i, i)
+	}
+	bills.WriteString("Bill Ref;File No;Billed On;Bill Total\r\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&bills, "B%03d;F/%02d;%02d.02.2024;%d,50\r\n", 700+i, i%6+1, i, 100*i)
+	}
+	write(t, filepath.Join(dir, "files.csv"), []byte(matters.String()))
+	write(t, filepath.Join(dir, "bills.csv"), []byte(bills.String()))
+	write(t, filepath.Join(dir, name), []byte(more))
+	return dir
+}
+
+// ledgerOf lists the ledger lines staged from file, and its rejected rows.
+func ledgerOf(s staged, file string) (lines []*model.LedgerLine, excluded int, rejected []string) {
+	for _, o := range s.left {
+		if !strings.EqualFold(filepath.Base(o.Source), file) {
+			continue
+		}
+		switch {
+		case o.Outcome == "rejected":
+			rejected = append(rejected, o.Reason)
+		case o.Ledger != nil:
+			lines = append(lines, o.Ledger)
+		default:
+			excluded++
+		}
+	}
+	return lines, excluded, rejected
+}
+
+// A receipts list that names only the bill each amount settles — no file,
+// no client — is the payments of those bills, each on the bill's matter as
+// the listing gives it: none rejected, none lost from its matter's balance.
+func TestPaymentsNamingOnlyTheInvoiceTakeItsMatter(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Receipt Date;Bill Ref;Sum\r\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&b, "%02d.03.2024;B%03d;%d,00\r\n", i, 700+i, 40*i)
+	}
+	s := ingestDB(t, ledgerFolder(t, "cash.csv", b.String()))
+	lines, _, rejected := ledgerOf(s, "cash.csv")
+	if len(rejected) > 0 || len(lines) != 9 {
+		t.Fatalf("cash.csv: %d lines, rejected %v; want 9 payments", len(lines), rejected)
+	}
+	for i, l := range lines {
+		want := fmt.Sprintf("F/%02d", (i+1)%6+1)
+		if l.Kind != model.LedgerPayment || l.Matter.Value != want || !s.found("matter", l.Matter) {
+			t.Errorf("payment %d: %s on %v, want a payment on %s (its bill's matter)", i+1, l.Kind, l.Matter, want)
+		}
+	}
+}
+
+// An invoice's lines — hours, a rate and their product, several lines to a
+// bill, or undated amounts adding up to each bill — were billed, not paid:
+// each row is accounting history with its reason and moves no balance.
+func TestInvoiceLinesMoveNoBalance(t *testing.T) {
+	var timed, flat strings.Builder
+	timed.WriteString("Item;Bill Ref;Narrative;Hrs;Price;Ext\r\n")
+	flat.WriteString("Bill Ref;Text;Value\r\n")
+	item := 0
+	for i := 1; i <= 12; i++ {
+		// 100·i + 0.50 as hours × rate and a last line for the rest
+		hours := float64(i%4+1) / 2
+		rest := float64(100*i) + 0.5 - hours*20
+		item++
+		fmt.Fprintf(&timed, "%d;B%03d;Drafting;%s;20,00;%s\r\n", item, 700+i, comma(hours), comma(hours*20))
+		item++
+		fmt.Fprintf(&timed, "%d;B%03d;Fixed fee;;;%s\r\n", item, 700+i, comma(rest))
+		fmt.Fprintf(&flat, "B%03d;Services;%s\r\nB%03d;Court fee;0,50\r\n", 700+i, comma(float64(100*i)), 700+i)
+	}
+	for name, file := range map[string]string{"detail.csv": timed.String(), "items.csv": flat.String()} {
+		t.Run(name, func(t *testing.T) {
+			s := ingestDB(t, ledgerFolder(t, name, file))
+			lines, excluded, rejected := ledgerOf(s, name)
+			if len(lines) > 0 || len(rejected) > 0 || excluded != 24 {
+				t.Fatalf("%s: %d ledger lines, %d rejected, %d excluded; want its 24 rows excluded, no ledger line", name, len(lines), len(rejected), excluded)
+			}
+			bills, _, _ := ledgerOf(s, "bills.csv")
+			if len(bills) != 12 {
+				t.Errorf("bills.csv: %d lines, want 12 invoices", len(bills))
+			}
+		})
+	}
+}
+
+func comma(f float64) string { return strings.Replace(fmt.Sprintf("%.2f", f), ".", ",", 1) }
+
+// A payment list naming the bill it settles, with a type column in words no
+// dictionary holds (the first word of each bill money received, the other
+// money given back): receivables — the payments lower, the refunds raise
+// the bill's matter's balance — not a trust account's money in and out,
+// however its money flows.
+func TestTypedPaymentsWithRefundsAreReceivables(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Booked;File No;Bill Ref;Kind;Sum\r\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&b, "%02d.03.2024;F/%02d;B%03d;Eingang;%d,00\r\n", i, i%6+1, 700+i, 40*i+10)
+		if i%3 == 0 {
+			fmt.Fprintf(&b, "%02d.04.2024;F/%02d;B%03d;Rückgabe;10,00\r\n", i, i%6+1, 700+i)
+		}
+	}
+	s := ingestDB(t, ledgerFolder(t, "booked.csv", b.String()))
+	lines, _, rejected := ledgerOf(s, "booked.csv")
+	kinds := map[model.LedgerKind]int{}
+	for _, l := range lines {
+		kinds[l.Kind]++
+	}
+	if len(rejected) > 0 || kinds[model.LedgerPayment] != 9 || kinds[model.LedgerInvoice] != 3 || len(lines) != 12 {
+		t.Fatalf("booked.csv: lines %v, rejected %v; want 9 payments and 3 refunds (raising the receivable)", kinds, rejected)
+	}
+}
