@@ -47,9 +47,11 @@ func hold(ctx context.Context, ws *workspace.Workspace, purpose string) (context
 
 // openToChange is how a command that changes the project starts: open it,
 // make Ctrl-C cancel the work, and hold the lease for purpose. done gives the
-// lease back and closes the project, in that order.
-func openToChange(path string, create bool, purpose string) (ws *workspace.Workspace, ctx context.Context, done func(), err error) {
-	if ws, err = openProject(path, create); err != nil {
+// lease back and closes the project, in that order. load is for ingest: the
+// project is created if need be and opened for a bulk load
+// (workspace.OpenOrCreateBulk), which the lease makes this run's alone.
+func openToChange(path string, load bool, purpose string) (ws *workspace.Workspace, ctx context.Context, done func(), err error) {
+	if ws, err = openProject(path, load); err != nil {
 		return nil, nil, nil, err
 	}
 	ctx, cancel := interruptible()
@@ -62,12 +64,12 @@ func openToChange(path string, create bool, purpose string) (ws *workspace.Works
 	return ws, ctx, func() { release(); cancel(); ws.Close() }, nil
 }
 
-func openProject(path string, create bool) (*workspace.Workspace, error) {
+func openProject(path string, load bool) (*workspace.Workspace, error) {
 	if path == "" {
 		return nil, usagef("-w PROJECT.handover is required")
 	}
-	if create {
-		return workspace.OpenOrCreate(path)
+	if load {
+		return workspace.OpenOrCreateBulk(path)
 	}
 	return workspace.Open(path)
 }

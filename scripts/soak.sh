@@ -115,7 +115,7 @@ if want ingest; then
         rm -rf "$rd"
       fi
       bad "ingest trial $i ($kind): killed at ${KILL_AT} ms: $(tail -1 "$LOG")$diag"
-      for f in "$p" "$p"-wal "$p"-shm; do [ -e "$f" ] && cp "$f" "$OUT/failed-ingest-$i.handover${f#"$p"}"; done
+      for f in "$p" "$p"-wal "$p"-shm "$p"-journal; do [ -e "$f" ] && cp "$f" "$OUT/failed-ingest-$i.handover${f#"$p"}"; done
     fi
     if "$H" ingest -w "$p" "${files[@]}" >>"$LOG" 2>&1 && "$WSCHECK" -w "$p" -expect "$w/clean-state.json" -complete >>"$LOG" 2>&1; then
       ok "ingest trial $i ($kind): re-run complete, counts equal the clean run"

@@ -108,5 +108,5 @@ func markValue(closed, verified time.Time) string {
 
 // openRaw is a plain read-write connection to a project file.
 func openRaw(path string) (*sql.DB, error) {
-	return sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(10000)")
+	return sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+fmt.Sprintf("?_pragma=busy_timeout(%d)", busyTimeoutMS))
 }
