@@ -32,7 +32,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	w, err := workspace.OpenOrCreate(*ws)
+	w, err := workspace.OpenOrCreateBulk(*ws) // as the command line's ingest opens it
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
