@@ -367,7 +367,14 @@ func targets(b *strings.Builder, res []result, sz []int) {
 		q, ok2 := find(res, s, "ingest-csv", "sqlite3")
 		if ok1 && ok2 && q.wall > 0 && !o.failed() && !q.failed() {
 			r := o.wall / q.wall
-			p("| CSV ingest ≤ 5× `sqlite3 .import` time (%s rows) | %.2f s vs %.2f s = **%.2f×** | %s |\n", human(s), o.wall, q.wall, r, verdict(r <= 5))
+			// #18 sets the ratio on the 1M-row firm; below it the line is
+			// context: .import of 10k rows takes 0.01 s, so there the ratio
+			// is mostly the start-up of one process against the other's.
+			v := verdict(r <= 5)
+			if s != 1_000_000 {
+				v = "context (the target is at 1M rows)"
+			}
+			p("| CSV ingest ≤ 5× `sqlite3 .import` time (%s rows) | %.2f s vs %.2f s = **%.2f×** | %s |\n", human(s), o.wall, q.wall, r, v)
 		}
 	}
 	// 1b. What the fixed SQLite driver alone costs: the floor under target 1.
