@@ -64,38 +64,15 @@ func (p *Plan) trustByFlow(sample [][]string) {
 	if typeCol < 0 || amountCol < 0 || accountCol < 0 {
 		return
 	}
-	type move struct {
-		account, word string
-		cents         model.Cents
+	f, ok := readFlow(sample, typeCol, amountCol, accountCol)
+	if !ok {
+		return // an amount not read: the flow cannot be followed
 	}
-	var moves []move
 	arReading := map[string]string{} // word → its A/R meaning ("" unknown)
-	opens := map[string]bool{}       // words that open an account
-	seen := map[string]bool{}        // accounts seen
-	for _, r := range sample {
-		if typeCol >= len(r) || amountCol >= len(r) || accountCol >= len(r) {
-			continue
-		}
-		w, acct := Normalize(r[typeCol]), Normalize(r[accountCol])
-		if w == "" || acct == "" {
-			continue
-		}
-		v, err := ParseCents(r[amountCol], false)
-		if err != nil {
-			if v, err = ParseCents(r[amountCol], true); err != nil {
-				return // an amount not read: the flow cannot be followed
-			}
-		}
-		if v < 0 {
-			v = -v // a sign repeating the type; the type says the way
-		}
+	for w := range f.words {
 		arReading[w] = p.values["ledger.type"][w]
-		if !seen[acct] {
-			seen[acct], opens[w] = true, true
-		}
-		moves = append(moves, move{acct, w, v})
 	}
-	if len(arReading) < 2 || len(opens) == len(arReading) {
+	if len(arReading) < 2 || len(f.opens) == len(arReading) {
 		return
 	}
 	for _, m := range arReading {
@@ -103,21 +80,16 @@ func (p *Plan) trustByFlow(sample [][]string) {
 			return // an invoice or a credit: the A/R reading has a way up and a way down
 		}
 	}
-	balance := map[string]model.Cents{}
-	for _, m := range moves {
-		if opens[m.word] {
-			balance[m.account] += m.cents
-		} else if balance[m.account] -= m.cents; balance[m.account] < 0 {
-			// Money in, then more out than came in: neither a trust
-			// account's flow nor receivables (nothing was owed). Which
-			// way each word moves the money is not guessed: its rows
-			// wait for the user's answer, and no balance is written.
-			for w := range arReading {
-				delete(p.values["ledger.type"], w)
-			}
-			p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerDirection, Column: p.Columns[typeCol].Header, Message: fmt.Sprintf("Column %q has no invoice lines: its types (%s) may be money received and paid out of a trust account, or payments of invoices, and the amounts do not tell (account %s pays out more than it took in). No balance is worked out from this table; map each type to Deposit/Withdrawal (trust) or Payment (A/R), then re-import.", p.Columns[typeCol].Header, strings.Join(slices.Sorted(maps.Keys(arReading)), ", "), m.account)})
-			return
+	if account := f.overdrawn(); account != "" {
+		// Money in, then more out than came in: neither a trust account's
+		// flow nor receivables (nothing was owed). Which way each word
+		// moves the money is not guessed: its rows wait for the user's
+		// answer, and no balance is written.
+		for w := range arReading {
+			delete(p.values["ledger.type"], w)
 		}
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerDirection, Column: p.Columns[typeCol].Header, Message: fmt.Sprintf("Column %q has no invoice lines: its types (%s) may be money received and paid out of a trust account, or payments of invoices, and the amounts do not tell (account %s pays out more than it took in). No balance is worked out from this table; map each type to Deposit/Withdrawal (trust) or Payment (A/R), then re-import.", p.Columns[typeCol].Header, strings.Join(slices.Sorted(maps.Keys(arReading)), ", "), account)})
+		return
 	}
 	p.prof = byName["generic"] // the header-matched profile's words no longer apply
 	p.Profile, p.System = p.prof.Name, p.prof.System
@@ -125,7 +97,7 @@ func (p *Plan) trustByFlow(sample [][]string) {
 		return
 	}
 	for w := range arReading {
-		if opens[w] {
+		if f.opens[w] {
 			p.SetValue("ledger.type", w, string(model.LedgerTrustDeposit))
 		} else {
 			p.SetValue("ledger.type", w, string(model.LedgerTrustWithdrawal))
@@ -178,13 +150,48 @@ func (p *Plan) refundsByFlow(sample [][]string) {
 			accountCol = c.Index
 		}
 	}
-	opens, words := map[string]bool{}, map[string]bool{}
-	seen := map[string]bool{}
-	type move struct {
-		account, word string
-		cents         model.Cents
+	f, ok := readFlow(sample, typeCol, amountCol, accountCol)
+	if !ok || len(f.opens) == 0 || len(f.opens) == len(f.words) {
+		return
 	}
-	var moves []move
+	for w := range f.words {
+		switch m := p.values["ledger.type"][w]; {
+		case m != "" && m != string(model.LedgerPayment):
+			return // an invoice or a credit word: the types say more than payments
+		case !f.opens[w] && m == string(model.LedgerPayment):
+			return // a known payment word that never opens: not one flow of payments and refunds
+		}
+	}
+	if f.overdrawn() != "" {
+		return // more given back than was paid: not a refund
+	}
+	for w := range f.words {
+		if f.opens[w] {
+			p.SetValue("ledger.type", w, string(model.LedgerPayment))
+		} else {
+			p.SetValue("ledger.type", w, string(model.LedgerInvoice)) // money given back: owed again
+		}
+	}
+}
+
+// flow is what a typed ledger's sample says of its money's way: each row's
+// account, type word and amount (its size: the word says the way), every
+// word, and the words that open an account (on its first row).
+type flow struct {
+	moves        []flowMove
+	words, opens map[string]bool
+}
+
+type flowMove struct {
+	account, word string
+	cents         model.Cents
+}
+
+// readFlow reads the flow of sample's rows that name a word and an account;
+// ok is false when an amount cannot be read.
+func readFlow(sample [][]string, typeCol, amountCol, accountCol int) (f flow, ok bool) {
+	f.words, f.opens = map[string]bool{}, map[string]bool{}
+	seen := map[string]bool{} // accounts seen
 	for _, r := range sample {
 		if typeCol >= len(r) || amountCol >= len(r) || accountCol >= len(r) {
 			continue
@@ -193,42 +200,31 @@ func (p *Plan) refundsByFlow(sample [][]string) {
 		if w == "" || acct == "" {
 			continue
 		}
-		if m := p.values["ledger.type"][w]; m != "" && m != string(model.LedgerPayment) {
-			return // an invoice or a credit word: the types say more than payments
-		}
 		v, err := ParseCents(r[amountCol], false)
 		if err != nil {
 			if v, err = ParseCents(r[amountCol], true); err != nil {
-				return
+				return f, false
 			}
 		}
-		words[w] = true
+		f.words[w] = true
 		if !seen[acct] {
-			seen[acct], opens[w] = true, true
+			seen[acct], f.opens[w] = true, true
 		}
-		moves = append(moves, move{acct, w, max(v, -v)})
+		f.moves = append(f.moves, flowMove{acct, w, max(v, -v)}) // a sign repeating the type; the type says the way
 	}
-	if len(opens) == 0 || len(opens) == len(words) {
-		return
-	}
-	for w := range words {
-		if !opens[w] && p.values["ledger.type"][w] == string(model.LedgerPayment) {
-			return // a known payment word that never opens: not one flow of payments and refunds
-		}
-	}
-	paid := map[string]model.Cents{}
-	for _, m := range moves {
-		if opens[m.word] {
-			paid[m.account] += m.cents
-		} else if paid[m.account] -= m.cents; paid[m.account] < 0 {
-			return // more given back than was paid: not a refund
+	return f, true
+}
+
+// overdrawn is the first account, row by row as written, out of which more
+// goes (words that do not open) than came in (words that open), or "".
+func (f flow) overdrawn() string {
+	balance := map[string]model.Cents{}
+	for _, m := range f.moves {
+		if f.opens[m.word] {
+			balance[m.account] += m.cents
+		} else if balance[m.account] -= m.cents; balance[m.account] < 0 {
+			return m.account
 		}
 	}
-	for w := range words {
-		if opens[w] {
-			p.SetValue("ledger.type", w, string(model.LedgerPayment))
-		} else {
-			p.SetValue("ledger.type", w, string(model.LedgerInvoice)) // money given back: owed again
-		}
-	}
+	return ""
 }
