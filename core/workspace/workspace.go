@@ -125,6 +125,12 @@ func openAs(path string, mode access) (*Workspace, error) {
 func OpenOrCreate(path string) (*Workspace, error) { return openOrCreate(path, shared) }
 
 func openOrCreate(path string, mode access) (*Workspace, error) {
+	if _, err := os.Stat(path); err == nil {
+		// a creation killed in its first commit is empty once rolled back
+		if err := recoverJournal(path); err != nil {
+			return nil, err
+		}
+	}
 	if st, err := os.Stat(path); err == nil {
 		if st.Size() > 0 {
 			return openAs(path, mode)
@@ -232,26 +238,31 @@ type inspection struct {
 // read through again (cleanClose says how that is known).
 func inspect(path string) (inspection, error) {
 	var in inspection
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return in, fmt.Errorf("%s does not exist: check the name, or start a new migration", path)
+	}
+	// first, so that what is read below is the last commit's file
+	if err := recoverJournal(path); err != nil {
+		return in, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return in, fmt.Errorf("%s does not exist: check the name, or start a new migration", path)
-		}
 		return in, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	head := make([]byte, 100)
 	n, _ := io.ReadFull(f, head)
 	st, statErr := f.Stat()
 	f.Close()
+	if n == 0 {
+		// what a creation killed before its first commit leaves (OpenOrCreate starts it again)
+		return in, fmt.Errorf("%s: %w (the file is empty: its creation was interrupted); read the export files into it again to start it afresh", path, ErrNotProject)
+	}
 	if n < 100 || !bytes.HasPrefix(head, []byte("SQLite format 3\x00")) {
 		return in, fmt.Errorf("%s: %w (it is not a SQLite database); open a .handover file made by Handover", path, ErrNotProject)
 	}
 	appID := uint32(head[68])<<24 | uint32(head[69])<<16 | uint32(head[70])<<8 | uint32(head[71])
 	if appID != applicationID {
 		return in, fmt.Errorf("%s: %w (it is a database made by another program); open a .handover file made by Handover", path, ErrNotProject)
-	}
-	if err := recoverJournal(path); err != nil {
-		return in, err
 	}
 	db, err := sql.Open("sqlite", dsn(path, readOnly))
 	if err != nil {

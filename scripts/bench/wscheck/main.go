@@ -57,7 +57,9 @@ func main() {
 
 func inspect(path string) (state, error) {
 	st := state{Sources: map[string]workspace.SourceCounts{}}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+	if fi, err := os.Stat(path); errors.Is(err, os.ErrNotExist) || err == nil && fi.Size() == 0 {
+		// an empty file is a creation killed before its first commit: no
+		// project yet, as OpenOrCreate takes it (it starts one afresh)
 		return st, nil
 	}
 	st.Exists = true
