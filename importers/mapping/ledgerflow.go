@@ -14,6 +14,12 @@ import (
 // whose amounts do not tell which: no balance is written from it.
 const RuleLedgerDirection = "ledger.direction_unknown"
 
+// RuleLedgerTrustByFlow: a ledger read as trust by its flow (trustByFlow)
+// whose opening words also read as payments of invoices and whose other
+// words are unknown: payments and their refunds flow the same way, so the
+// reading is said, with how to undo it, rather than left silent.
+const RuleLedgerTrustByFlow = "ledger.trust_by_flow"
+
 // trustByFlow re-reads as a trust ledger a typed ledger that a profile,
 // matched by its headers, took for receivables, when its values show money
 // held for the client rather than money owed:
@@ -104,6 +110,21 @@ func (p *Plan) trustByFlow(sample [][]string) {
 		}
 	}
 	p.Why = "a trust ledger by its flow: no invoice lines, each account opens with money in and never pays out more than it holds"
+	var payments, others []string
+	for _, w := range slices.Sorted(maps.Keys(arReading)) {
+		switch {
+		case f.opens[w] && arReading[w] == string(model.LedgerPayment):
+			payments = append(payments, w)
+		case !f.opens[w] && arReading[w] == "":
+			others = append(others, w)
+		case !f.opens[w]:
+			return // a known word for money out: a trust account's payment, not a refund
+		}
+	}
+	if len(payments) > 0 && len(others) > 0 {
+		col := p.Columns[typeCol].Header
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerTrustByFlow, Column: col, Message: fmt.Sprintf("Column %q is read as money paid into and out of a trust account, by how it flows: every account opens with %s and never pays out more than it took in. But %s also means a payment of an invoice, and payments followed by refunds (%s) flow the same way. If this table lists payments of invoices, map %s to Payment and %s to Invoice (a refund raises what is owed again), then re-import.", col, strings.Join(payments, ", "), strings.Join(payments, ", "), strings.Join(others, ", "), strings.Join(payments, ", "), strings.Join(others, ", "))})
+	}
 }
 
 // refundsByFlow reads the type words of a list of payments of an invoice

@@ -103,3 +103,43 @@ func TestLedgerDirectionNotGuessed(t *testing.T) {
 		t.Errorf("forced A/R ledger re-read: %+v", outs[1])
 	}
 }
+
+// TestTrustByFlowSaysWhenPaymentsFlowAlike: payments of invoices followed
+// by smaller refunds flow as a trust account does, so a ledger whose
+// opening word also reads as a payment (PMT) and whose other word is
+// unknown (RFND) is still read by its flow, but the table says so and how to
+// read it as payments instead; a trust ledger whose words say nothing of
+// payments, or whose money-out word is a known one, is read without it.
+func TestTrustByFlowSaysWhenPaymentsFlowAlike(t *testing.T) {
+	h := []string{"Date", "Matter", "Type", "Amount"}
+	ledger := func(in, out string) [][]string {
+		return [][]string{
+			{"2024-01-02", "E-1", in, "1.000,00"}, {"2024-01-09", "E-1", out, "200,00"},
+			{"2024-01-05", "E-2", in, "80,00"}, {"2024-03-05", "E-2", out, "30,00"},
+		}
+	}
+	warned := func(p *Plan) string {
+		for _, w := range p.Warnings {
+			if w.Rule == RuleLedgerTrustByFlow {
+				return w.Message
+			}
+		}
+		return ""
+	}
+	p, _ := run(t, "konto.csv", h, ledger("PMT", "RFND"), nil, "")
+	if p.kind != "ledger:trust" {
+		t.Fatalf("PMT/RFND read as %q", p.kind)
+	}
+	if m := warned(p); !strings.Contains(m, "map pmt to Payment and rfnd to Invoice") {
+		t.Errorf("PMT/RFND read as trust without saying so: %q (%+v)", m, p.Warnings)
+	}
+	for _, words := range [][2]string{{"Deposit", "Cheque"}, {"Einzahlung", "Auszahlung"}, {"Receipt", "Payment"}} {
+		p, _ := run(t, "konto.csv", h, ledger(words[0], words[1]), nil, "")
+		if p.kind != "ledger:trust" {
+			t.Fatalf("%v read as %q", words, p.kind)
+		}
+		if m := warned(p); m != "" {
+			t.Errorf("%v: a trust ledger whose words say nothing of invoices warned: %q", words, m)
+		}
+	}
+}

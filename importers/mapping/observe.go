@@ -362,7 +362,7 @@ func (p *Plan) settle() {
 	// drop warnings computed by an earlier settle, keep Choose's
 	var keep []Warning
 	for _, w := range p.Warnings {
-		if w.Rule == RuleUnknownTable || w.Rule == RuleLinkQuestion || w.Rule == RuleLookupTable || w.Rule == RuleSettlementUnread || w.Rule == RuleLedgerDirection || p.hintAsked(w) {
+		if w.Rule == RuleUnknownTable || w.Rule == RuleLinkQuestion || w.Rule == RuleLookupTable || w.Rule == RuleSettlementUnread || w.Rule == RuleLedgerDirection || w.Rule == RuleLedgerTrustByFlow || p.hintAsked(w) {
 			keep = append(keep, w)
 		}
 	}
