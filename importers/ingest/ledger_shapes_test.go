@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"handover/core/model"
+	"handover/importers/mapping"
 )
 
 // ledgerFolder writes a folder of CSVs: six matters, an invoice listing of
@@ -126,5 +127,49 @@ func TestTypedPaymentsWithRefundsAreReceivables(t *testing.T) {
 	}
 	if len(rejected) > 0 || kinds[model.LedgerPayment] != 9 || kinds[model.LedgerInvoice] != 3 || len(lines) != 12 {
 		t.Fatalf("booked.csv: lines %v, rejected %v; want 9 payments and 3 refunds (raising the receivable)", kinds, rejected)
+	}
+}
+
+// Payments of a matter's bills followed by smaller refunds (PMT, RFND) flow
+// as a trust account does: each matter opens with money in and never pays
+// out more than it took in. Beside a trust account of the firm's own and a
+// list of bills, they are the bills' payments and refunds, each on its
+// matter; alone, without a trust account beside them, they are read by
+// their flow as before — and either way the table says which.
+func TestPaymentsAndRefundsBesideATrustAccount(t *testing.T) {
+	var pay strings.Builder
+	pay.WriteString("Date;File No;Transaction Type;Amount\r\n")
+	for i := 1; i <= 6; i++ {
+		fmt.Fprintf(&pay, "%02d.03.2024;F/%02d;PMT;%d,00\r\n", i, i, 150*i)
+		if i%2 == 0 {
+			fmt.Fprintf(&pay, "%02d.04.2024;F/%02d;RFND;%d,00\r\n", i, i, 10*i)
+		}
+	}
+	trust := "Date;Client;Deposit;Withdrawal;Memo\r\n02.01.2024;Client B;500,00;;Retainer\r\n05.02.2024;Client B;;200,00;Transfer to fees\r\n03.01.2024;Client C;900,00;;Retainer\r\n"
+	for _, beside := range []bool{true, false} {
+		dir := ledgerFolder(t, "payments.csv", pay.String())
+		if beside {
+			write(t, filepath.Join(dir, "client_trust.csv"), []byte(trust))
+		}
+		s := ingestDB(t, dir)
+		lines, _, rejected := ledgerOf(s, "payments.csv")
+		if len(rejected) > 0 || len(lines) != 9 {
+			t.Fatalf("beside a trust account %v: %d lines, rejected %v; want 9", beside, len(lines), rejected)
+		}
+		for _, l := range lines {
+			want := map[bool]map[model.LedgerKind]bool{
+				true:  {model.LedgerPayment: true, model.LedgerInvoice: true},
+				false: {model.LedgerTrustDeposit: true, model.LedgerTrustWithdrawal: true},
+			}[beside]
+			if !want[l.Kind] || !s.found("matter", l.Matter) {
+				t.Errorf("beside a trust account %v: a %s on %v", beside, l.Kind, l.Matter)
+			}
+			if beside && (l.Kind == model.LedgerInvoice) != (max(l.Amount, -l.Amount) < 10000) { // refunds are the small sums
+				t.Errorf("a refund read as %s: %+v", l.Kind, l)
+			}
+		}
+		if w := s.warned("payments.csv", mapping.RuleLedgerTrustByFlow); w == "" {
+			t.Errorf("beside a trust account %v: the table does not say how it was read", beside)
+		}
 	}
 }

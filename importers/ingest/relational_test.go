@@ -37,6 +37,7 @@ type staged struct {
 	tasks    []*model.Task
 	parties  []*model.Relationship
 	left     []workspace.OutcomeRow
+	findings []workspace.StoredFinding
 	rows     int64
 	resolver *resolve.Resolver // the one resolver check, package and upload use
 }
@@ -94,10 +95,23 @@ func ingestDB(t *testing.T, paths ...string) staged {
 	if err := ws.EachLeftOut(ctx, func(o workspace.OutcomeRow) error { s.left = append(s.left, o); return nil }); err != nil {
 		t.Fatal(err)
 	}
+	if err := ws.EachFinding(ctx, workspace.FindingFilter{}, func(f workspace.StoredFinding) error { s.findings = append(s.findings, f); return nil }); err != nil {
+		t.Fatal(err)
+	}
 	if s.resolver, err = resolve.Build(ctx, ws); err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// warned is the message of the first finding of rule on source, or "".
+func (s staged) warned(source, rule string) string {
+	for _, f := range s.findings {
+		if f.Rule == rule && strings.EqualFold(filepath.Base(f.Source), source) {
+			return f.Message
+		}
+	}
+	return ""
 }
 
 // An in-house case database nobody wrote a profile for: every table typed

@@ -45,6 +45,12 @@ type Hints struct {
 	// payments, and refunds of them — however their money flows (it is
 	// never read as a trust account's, ledgerflow.go).
 	Settles bool
+	// TrustKeptIn names the table of the same source that keeps the firm's
+	// trust money (typed trust by its name or columns), when the source
+	// also lists invoices: a typed money table on matters beside them whose
+	// words read as payments and their refunds is not a second trust
+	// account, however its money flows (ledgerflow.go).
+	TrustKeptIn string
 }
 
 // ColumnHint says where one column goes and how its values read.
@@ -156,6 +162,7 @@ func (p *Plan) applyHints(h Hints) {
 		return
 	}
 	p.settles = h.Settles
+	p.trustKeptIn = h.TrustKeptIn
 	if h.Kind != "" && h.Kind != p.kind && (!h.KindIfUnknown || p.kind == "") {
 		if err := p.setEntity(h.Kind, !h.KindIfUnknown); err != nil {
 			return

@@ -14,10 +14,12 @@ import (
 // whose amounts do not tell which: no balance is written from it.
 const RuleLedgerDirection = "ledger.direction_unknown"
 
-// RuleLedgerTrustByFlow: a ledger read as trust by its flow (trustByFlow)
-// whose opening words also read as payments of invoices and whose other
-// words are unknown: payments and their refunds flow the same way, so the
-// reading is said, with how to undo it, rather than left silent.
+// RuleLedgerTrustByFlow: a ledger whose flow is a trust account's, whose
+// opening words also read as payments of invoices and whose other words are
+// unknown: payments and their refunds flow the same way. It is read as
+// payments and refunds where the source keeps its trust money in another
+// table and lists invoices (Hints.TrustKeptIn), as trust otherwise; either
+// way the table says which, and how to read it the other way.
 const RuleLedgerTrustByFlow = "ledger.trust_by_flow"
 
 // trustByFlow re-reads as a trust ledger a typed ledger that a profile,
@@ -97,6 +99,33 @@ func (p *Plan) trustByFlow(sample [][]string) {
 		p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerDirection, Column: p.Columns[typeCol].Header, Message: fmt.Sprintf("Column %q has no invoice lines: its types (%s) may be money received and paid out of a trust account, or payments of invoices, and the amounts do not tell (account %s pays out more than it took in). No balance is worked out from this table; map each type to Deposit/Withdrawal (trust) or Payment (A/R), then re-import.", p.Columns[typeCol].Header, strings.Join(slices.Sorted(maps.Keys(arReading)), ", "), account)})
 		return
 	}
+	// Payments followed by smaller refunds flow as a trust account does:
+	// when every opening word reads as a payment and every other word is
+	// unknown (PMT, RFND), the table may be either. (A known word for money
+	// out — Receipt, then Payment — is a trust account's payment, not a
+	// refund.)
+	var payments, others []string
+	for _, w := range slices.Sorted(maps.Keys(arReading)) {
+		switch {
+		case f.opens[w] && arReading[w] == string(model.LedgerPayment):
+			payments = append(payments, w)
+		case !f.opens[w] && arReading[w] == "":
+			others = append(others, w)
+		}
+	}
+	either := len(payments) > 0 && len(others) > 0 && len(payments)+len(others) == len(arReading)
+	p.either = either
+	col := p.Columns[typeCol].Header
+	pays, backs := strings.Join(payments, ", "), strings.Join(others, ", ")
+	if either && p.trustKeptIn != "" {
+		// the source keeps its trust money in another table and lists
+		// invoices: these are the invoices' payments and refunds
+		// (refundsByFlow reads the words)
+		p.settles = true
+		p.Why = fmt.Sprintf("payments of invoices and their refunds: the trust money is kept in %s, and %s reads as a payment", p.trustKeptIn, pays)
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerTrustByFlow, Column: col, Message: fmt.Sprintf("Column %q is read as payments of invoices (%s) and their refunds (%s): this source keeps its trust money in %s and lists invoices. If this table is a second trust account, map %s to Deposit and %s to Withdrawal, then re-import.", col, pays, backs, p.trustKeptIn, pays, backs)})
+		return
+	}
 	p.prof = byName["generic"] // the header-matched profile's words no longer apply
 	p.Profile, p.System = p.prof.Name, p.prof.System
 	if err := p.setEntity("ledger:trust", true); err != nil {
@@ -110,22 +139,15 @@ func (p *Plan) trustByFlow(sample [][]string) {
 		}
 	}
 	p.Why = "a trust ledger by its flow: no invoice lines, each account opens with money in and never pays out more than it holds"
-	var payments, others []string
-	for _, w := range slices.Sorted(maps.Keys(arReading)) {
-		switch {
-		case f.opens[w] && arReading[w] == string(model.LedgerPayment):
-			payments = append(payments, w)
-		case !f.opens[w] && arReading[w] == "":
-			others = append(others, w)
-		case !f.opens[w]:
-			return // a known word for money out: a trust account's payment, not a refund
-		}
-	}
-	if len(payments) > 0 && len(others) > 0 {
-		col := p.Columns[typeCol].Header
-		p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerTrustByFlow, Column: col, Message: fmt.Sprintf("Column %q is read as money paid into and out of a trust account, by how it flows: every account opens with %s and never pays out more than it took in. But %s also means a payment of an invoice, and payments followed by refunds (%s) flow the same way. If this table lists payments of invoices, map %s to Payment and %s to Invoice (a refund raises what is owed again), then re-import.", col, strings.Join(payments, ", "), strings.Join(payments, ", "), strings.Join(others, ", "), strings.Join(payments, ", "), strings.Join(others, ", "))})
+	if either {
+		p.Warnings = append(p.Warnings, Warning{Rule: RuleLedgerTrustByFlow, Column: col, Message: fmt.Sprintf("Column %q is read as money paid into and out of a trust account, by how it flows: every account opens with %s and never pays out more than it took in. But %s also means a payment of an invoice, and payments followed by refunds (%s) flow the same way. If this table lists payments of invoices, map %s to Payment and %s to Invoice (a refund raises what is owed again), then re-import.", col, pays, pays, backs, pays, backs)})
 	}
 }
+
+// PaymentsOrTrust: the table's money flows as a trust account's, and its
+// words read as payments and their refunds (trustByFlow): which it is, the
+// rest of the source tells (Hints.TrustKeptIn).
+func (p *Plan) PaymentsOrTrust() bool { return p.either }
 
 // refundsByFlow reads the type words of a list of payments of an invoice
 // listing's invoices (Hints.Settles) that the A/R reading does not know,

@@ -147,8 +147,10 @@ type Plan struct {
 	// history excluded with its reason, feeding no balance.
 	BilledLines bool `json:",omitempty"`
 
-	settles  bool              // payments of an invoice listing (Hints.Settles): never trust by flow; refunds read by flow
-	matterOf map[string]string // a payment's invoice reference → the invoice's matter number (Hints: ColumnHint.Matters)
+	settles     bool              // payments of an invoice listing (Hints.Settles): never trust by flow; refunds read by flow
+	trustKeptIn string            // the table keeping the source's trust money (Hints.TrustKeptIn)
+	either      bool              // its flow is a trust account's, its words payments and refunds (trustByFlow)
+	matterOf    map[string]string // a payment's invoice reference → the invoice's matter number (Hints: ColumnHint.Matters)
 
 	decode     map[int]map[string]string // by source column index: legacy key → parent's reference form
 	refKinds   map[string]string         // link target → model.Ref kind of its decoded values

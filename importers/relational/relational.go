@@ -151,7 +151,8 @@ type table struct {
 	lines      bool
 	lineAmount *column
 	matterOf   map[string]string
-	settles    bool // payments of an invoice listing's invoices
+	settles    bool   // payments of an invoice listing's invoices
+	keptIn     string // paymentsBesideTrust: the table keeping the trust money beside these payments
 }
 
 func (t *table) col(name string) *column {
@@ -295,6 +296,7 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 		}
 	}
 	linkInvoices(invoiceRefs)
+	paymentsBesideTrust(tables)
 	res := &Result{hints: map[string]mapping.Hints{}, reads: reads}
 	if err := buildDecodes(ctx, tables, opts.Tabular); err != nil {
 		return nil, err
@@ -307,6 +309,7 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 			continue
 		}
 		h := hintsFor(t, opts.Flat, questions[t])
+		h.TrustKeptIn = t.keptIn
 		if res.Cents != "" && h.Lookup == "" {
 			centsReadings(t, &h)
 		}

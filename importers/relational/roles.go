@@ -35,6 +35,9 @@ func preliminary(t *table, kind string) *mapping.Plan {
 	return p
 }
 
+// trustWords name a trust account in a table's name.
+var trustWords = map[string]bool{"trust": true, "iolta": true, "escrow": true, "treuhand": true, "fiducie": true}
+
 // people: the table lists persons or organisations — name columns with an
 // e-mail, phone or address, or name-shaped values beside e-mails, phones or
 // an initials key. Link columns say nothing about the table's own rows.
@@ -431,7 +434,7 @@ func leaf(t *table, qs []*question) {
 			own = "ledger:ar"
 		}
 	}
-	trust := hasWord(t.name, map[string]bool{"trust": true, "iolta": true, "escrow": true, "treuhand": true, "fiducie": true})
+	trust := hasWord(t.name, trustWords)
 	switch {
 	case f.hours != nil && f.date != nil && !(f.span && f.clock != nil):
 		// (a short h:mm beside a time of day is an event's length)

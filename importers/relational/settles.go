@@ -285,3 +285,49 @@ func readQuantity(v string) (float64, bool) {
 	}
 	return readAmount(v)
 }
+
+// trustKeptIn names, for a money table t hanging on matters whose money
+// flows as a trust account's and whose words read as payments and their
+// refunds (PMT, RFND: mapping's PaymentsOrTrust), the table of the same
+// source that keeps the firm's trust money, when the source also lists
+// invoices in a table of their own (receivables with a key, an amount and a
+// matter). "" otherwise, and for a table whose name says trust. Beside a
+// trust account of its own and a list of invoices, such a table is the
+// invoices' payments and refunds, not a second trust account
+// (Hints.TrustKeptIn; the mapping reads its words).
+func trustKeptIn(t *table, tables []*table) string {
+	if t.virtual || t.holds != "ledger:ar" && t.holds != "ledger:trust" || t.lines || t.linksTo("matters") == nil || hasWord(t.name, trustWords) {
+		return ""
+	}
+	var keeper *table
+	listed := false
+	for _, u := range tables {
+		switch {
+		case u == t || u.virtual:
+		case u.holds == "ledger:trust":
+			if keeper == nil || hasWord(u.name, trustWords) && !hasWord(keeper.name, trustWords) {
+				keeper = u
+			}
+		case u.holds == "ledger:ar" && u.pk != nil && !u.lines && featuresOf(u).amount != nil && u.linksTo("matters") != nil:
+			listed = true
+		}
+	}
+	if keeper == nil || !listed {
+		return ""
+	}
+	if p := preliminary(t, ""); p == nil || !p.PaymentsOrTrust() {
+		return ""
+	}
+	return keeper.name
+}
+
+// paymentsBesideTrust types as receivables each table trustKeptIn names a
+// trust keeper for; its hints carry the keeper's name.
+func paymentsBesideTrust(tables []*table) {
+	for _, t := range tables {
+		if k := trustKeptIn(t, tables); k != "" {
+			t.holds, t.overrules, t.keptIn = "ledger:ar", true, k
+			t.why = fmt.Sprintf("payments of invoices and their refunds: the trust money is kept in %s", k)
+		}
+	}
+}
