@@ -3,6 +3,7 @@ package relational
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -315,7 +316,11 @@ func trustKeptIn(t *table, tables []*table) string {
 	if keeper == nil || !listed {
 		return ""
 	}
-	if p := preliminary(t, ""); p == nil || !p.PaymentsOrTrust() {
+	// read as receivables with its matter column known, as the mapping
+	// will read it
+	h := mapping.Hints{Kind: "ledger:ar", Columns: map[string]mapping.ColumnHint{t.linksTo("matters").col.name: {Target: "matter"}}}
+	p, err := mapping.ChooseWithHints(filepath.Base(t.path), t.t.Name, t.t.Header, t.sample, nil, "", h)
+	if err != nil || !p.PaymentsOrTrust() {
 		return ""
 	}
 	return keeper.name
