@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,6 +141,45 @@ func TestTrustByFlowSaysWhenPaymentsFlowAlike(t *testing.T) {
 		}
 		if m := warned(p); m != "" {
 			t.Errorf("%v: a trust ledger whose words say nothing of invoices warned: %q", words, m)
+		}
+	}
+}
+
+// TestPaymentTypeIsTheTypeWhenItsWordsSaySo: "Payment Type" is the payment
+// method in one export (Cheque, Card) and the transaction type in another
+// (PMT beside RFND): the values decide. Read as a method, every refund was
+// a payment.
+func TestPaymentTypeIsTheTypeWhenItsWordsSaySo(t *testing.T) {
+	h := []string{"datum", "user_field_1", "fax", "akte", "payment_type", "betrag"}
+	target := func(words ...string) string {
+		var rows [][]string
+		for i, w := range words {
+			rows = append(rows, []string{fmt.Sprintf("%02d/03/2026", i+1), "", "", fmt.Sprintf("2024/%04d - Lease dispute", i%3+1), w, fmt.Sprintf("%d,00 EUR", 90+i)})
+		}
+		p, err := ChooseWithHints("payments.csv", "payments", h, rows, nil, "", Hints{Kind: "ledger:ar", Columns: map[string]ColumnHint{"akte": {Target: "matter"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Columns {
+			if c.Header == "payment_type" {
+				return c.Target
+			}
+		}
+		return ""
+	}
+	if got := target("PMT", "PMT", "RFND", "PMT"); got != "ledger.type" {
+		t.Errorf("PMT/RFND read as %q, want ledger.type", got)
+	}
+	if got := target("Paiement", "Remboursement", "Paiement"); got != "ledger.type" {
+		t.Errorf("Paiement/Remboursement read as %q, want ledger.type", got)
+	}
+	for name, words := range map[string][]string{
+		"methods":         {"Cheque", "Card", "Cash", "Cheque"},
+		"cheque numbers":  {"Chq 1001", "Chq 1002", "Chq 1003"},
+		"no payment word": {"Alpha", "Beta", "Alpha"},
+	} {
+		if got := target(words...); got != "ledger.method" {
+			t.Errorf("%s read as %q, want ledger.method", name, got)
 		}
 	}
 }

@@ -135,6 +135,7 @@ func ledgerNamed(file, table string) model.LedgerKind {
 // pair trust ledgers are kept in. Alone, a trust "Payment" stays a question
 // (money paid in, or out?).
 func (p *Plan) shapeLedger(file, table string, sample [][]string) {
+	p.typeNotMethod(sample)
 	p.trustByFlow(sample)   // ledgerflow.go: money held read as money owed
 	p.refundsByFlow(sample) // ledgerflow.go: a payment list's words for money back
 	if p.kind == "ledger:ar" && ledgerNamed(file, table) == model.LedgerPayment {
@@ -191,6 +192,61 @@ func (p *Plan) remarksNotType(sample [][]string) {
 			c.Target, c.Via, c.Confidence = "", ViaNone, 0
 		}
 	}
+}
+
+// typeNotMethod reads as the transaction type a column its header called
+// the payment method ("Payment Type" is either) when its values say so: a
+// few words, none a way of paying (cash, cheque, card, transfer …), one of
+// them a payment in the A/R reading (PMT beside RFND, Paiement beside
+// Remboursement). Read as methods, every row was a payment: refunds lowered
+// the receivable instead of raising it.
+func (p *Plan) typeNotMethod(sample [][]string) {
+	if p.kind != "ledger:ar" || p.forced {
+		return
+	}
+	method := -1
+	for i, c := range p.Columns {
+		switch {
+		case c.Target == "ledger.type":
+			return
+		case c.Target == "ledger.method" && c.Via != ViaUser:
+			method = i
+		}
+	}
+	if method < 0 {
+		return
+	}
+	col := p.Columns[method].Index
+	words := map[string]bool{}
+	payment := false
+	for _, r := range sample {
+		if col >= len(r) {
+			continue
+		}
+		w := Normalize(r[col])
+		if w == "" {
+			continue
+		}
+		if payMethods[w] || strings.ContainsAny(w, "0123456789") {
+			return // a way of paying, or a cheque number
+		}
+		words[w] = true
+		payment = payment || p.values["ledger.type"][w] == string(model.LedgerPayment)
+	}
+	if !payment || len(words) < 2 || len(words) > 4 {
+		return
+	}
+	c := &p.Columns[method]
+	c.Target, c.Via = "ledger.type", ViaValues
+}
+
+// payMethods are ways of paying, as a method column writes them.
+var payMethods = map[string]bool{
+	"cash": true, "cheque": true, "check": true, "chq": true, "card": true, "credit card": true, "debit card": true,
+	"visa": true, "mastercard": true, "amex": true, "eft": true, "ach": true, "wire": true, "transfer": true,
+	"bank transfer": true, "direct debit": true, "paypal": true, "stripe": true, "bacs": true, "chaps": true,
+	"online": true, "bar": true, "uberweisung": true, "lastschrift": true, "virement": true, "especes": true,
+	"carte": true, "efectivo": true, "tarjeta": true, "transferencia": true, "contanti": true, "bonifico": true,
 }
 
 // sparse: the column is filled on fewer than half the sampled rows.
