@@ -173,3 +173,36 @@ func TestPaymentsAndRefundsBesideATrustAccount(t *testing.T) {
 		}
 	}
 }
+
+// Payments naming only the invoice, beside an invoice listing that names
+// each matter by number and description ("1003: Oakline Farms - Lease"):
+// the listing is typed only once that link is found, after the payments
+// were looked at; they are the invoices' payments all the same, each on its
+// invoice's matter, not an untyped table whose every row is rejected.
+func TestPaymentsOfInvoicesTypedLate(t *testing.T) {
+	dir := t.TempDir()
+	var matters, invoices, payments strings.Builder
+	matters.WriteString("MTR_NO,CLIENT,DESCRIPTION,OPENED\r\n")
+	invoices.WriteString("INV_NO,MTR,TRAN_DT,AMT\r\n")
+	payments.WriteString("TRAN_DT,INV_NO,AMT\r\n")
+	for i := 1; i <= 8; i++ {
+		fmt.Fprintf(&matters, "%d,Client %c,Subject %d,2024-01-%02d\r\n", 1000+i, 'A'+i, i, i)
+		fmt.Fprintf(&invoices, "%d,%d: Client %c - Subject %d,2024-02-%02d,%d.50\r\n", 5944+i, 1000+i, 'A'+i, i, i, 300*i)
+		if i%4 != 0 {
+			fmt.Fprintf(&payments, "2024-03-%02d,%d,%d.00\r\n", i, 5944+i, 100*i)
+		}
+	}
+	write(t, filepath.Join(dir, "MATTERS.csv"), []byte(matters.String()))
+	write(t, filepath.Join(dir, "INVOICES.csv"), []byte(invoices.String()))
+	write(t, filepath.Join(dir, "PAYMENTS.csv"), []byte(payments.String()))
+	s := ingestDB(t, dir)
+	lines, _, rejected := ledgerOf(s, "PAYMENTS.csv")
+	if len(rejected) > 0 || len(lines) != 6 {
+		t.Fatalf("PAYMENTS.csv: %d lines, rejected %v; want 6 payments", len(lines), rejected)
+	}
+	for _, l := range lines {
+		if l.Kind != model.LedgerPayment || !s.found("matter", l.Matter) {
+			t.Errorf("a %s on %v, want a payment on its invoice's matter", l.Kind, l.Matter)
+		}
+	}
+}

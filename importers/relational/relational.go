@@ -296,6 +296,18 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 		}
 	}
 	linkInvoices(invoiceRefs)
+	// a table still untyped whose only link is into invoices that were
+	// typed late (their matters named by number and description): what it
+	// is to those invoices is decided now
+	var untyped []*table
+	for _, t := range tables {
+		if !t.virtual && t.holds == "" && invoiceLink(t) != nil {
+			untyped = append(untyped, t)
+		}
+	}
+	for _, t := range settlements(untyped) {
+		prepare(t, opts.Memory, opts.Flat)
+	}
 	paymentsBesideTrust(tables)
 	res := &Result{hints: map[string]mapping.Hints{}, reads: reads}
 	if err := buildDecodes(ctx, tables, opts.Tabular); err != nil {
@@ -869,7 +881,14 @@ func linkInvoices(cut []*link) {
 // column it reads as the invoice's reference).
 func intoInvoices(l *link) bool {
 	u := l.parent
-	return l.child.holds == "ledger:ar" && u.holds == "ledger:ar" && u.plan != nil && u.plan.Ledger == model.LedgerInvoice && u.targetOf(l.key) == "ledger.reference"
+	return ledgerLike(l.child) && u.holds == "ledger:ar" && u.plan != nil && u.plan.Ledger == model.LedgerInvoice && u.targetOf(l.key) == "ledger.reference"
+}
+
+// ledgerLike: t is typed receivables, or not typed at all but holds dated
+// amounts (a list of payments naming only the invoice, by a number, with
+// its amounts in integer cents: nothing else tells its type).
+func ledgerLike(t *table) bool {
+	return t.holds == "ledger:ar" || t.holds == "" && featuresOf(t).date != nil && moneyOf(t) != nil
 }
 
 // isReference: the link's key is a column the mapping keeps as the
