@@ -881,7 +881,9 @@ func (p *Plan) mapRelationship(r *rowCtx) Outcome {
 	switch {
 	case r.get("contact") != "":
 		rel.Contact = model.Ref{Kind: "id", Value: r.get("contact")}
-	case len(c.Emails) > 0:
+	case len(c.Emails) > 0 && model.ValidEmail(c.Emails[0].Address):
+		// (a phone number typed where the e-mail goes names nobody: the
+		// name does, and finds the contact whose e-mail field holds the same)
 		rel.Contact = model.Ref{Kind: "email", Value: strings.ToLower(c.Emails[0].Address)}
 	case strings.TrimSpace(name) != "":
 		rel.Contact = model.Ref{Kind: "name", Value: name}

@@ -27,6 +27,9 @@ func TestPartyListsInTheirCommonShapes(t *testing.T) {
 			model.Ref{Kind: "name", Value: "Müller GmbH"}, "Gegner", "Müller GmbH"},
 		{"partes.csv", []string{"Expediente", "Correo", "Rol"}, []string{"A-7", "perito@example.es", "Perito"},
 			model.Ref{Kind: "email", Value: "perito@example.es"}, "Perito", "perito@example.es"},
+		// a phone number typed in the e-mail column names nobody: the name does
+		{"parties.csv", []string{"Matter", "Name", "Role", "Email"}, []string{"2024-017", "Bob Stone", "Judge", "(617) 368-9060"},
+			model.Ref{Kind: "name", Value: "Bob Stone"}, "Judge", "Bob Stone"},
 	}
 	for _, c := range cases {
 		p, outs := run(t, c.file, c.header, [][]string{c.row}, nil, "")
