@@ -206,3 +206,42 @@ func TestPaymentsOfInvoicesTypedLate(t *testing.T) {
 		}
 	}
 }
+
+// A matters list with a row id beside the number the firm writes (MTR_ID 1
+// beside MTR_NO 1001), whose other files name each matter by number and
+// description ("1001 - Custody"): the number they name is the matter's, the
+// row id is only its id. Read the other way round, every time entry and
+// balance pointed at a matter that was not there.
+func TestMatterNumberIsTheOneTheOthersName(t *testing.T) {
+	dir := t.TempDir()
+	var matters, times strings.Builder
+	matters.WriteString("MTR_ID,MTR_NO,CLNT_NM,MTR_DSC,OPN_DT\r\n")
+	times.WriteString("ENTRY_NO,TRAN_DT,MTR,TK_INIT,UNITS,RT,WRK_DSC\r\n")
+	subjects := []string{"Custody", "Divorce", "Lease dispute", "Probate", "Harassment claim", "Share purchase"}
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&matters, "%d,%d,Client %c Example,%s,2024-01-%02d\r\n", i, 1000+i, 'A'+i, subjects[i%6], i)
+	}
+	for i := 1; i <= 30; i++ {
+		m := i%12 + 1
+		fmt.Fprintf(&times, "%d,2024-03-%02d,%d - %s,AB,%d,250.00,Drafting\r\n", 500+i, i%28+1, 1000+m, subjects[m%6], i%5+1)
+	}
+	write(t, filepath.Join(dir, "MATTERS.csv"), []byte(matters.String()))
+	write(t, filepath.Join(dir, "TIME_ENTRIES.csv"), []byte(times.String()))
+	s := ingestDB(t, dir)
+	if len(s.matters) != 12 {
+		t.Fatalf("%d matters, want 12", len(s.matters))
+	}
+	for _, m := range s.matters {
+		if !strings.HasPrefix(m.DisplayNumber, "10") {
+			t.Errorf("matter numbered %q, want the 10xx the others name", m.DisplayNumber)
+		}
+	}
+	if len(s.times) != 30 {
+		t.Fatalf("%d time entries, want 30", len(s.times))
+	}
+	for _, e := range s.times {
+		if !s.found("matter", e.Matter) {
+			t.Errorf("time entry on %v: no such matter", e.Matter)
+		}
+	}
+}

@@ -241,6 +241,14 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 		prepare(t, opts.Memory, opts.Flat)
 	}
 	prefixLinks(tables) // matters named by number and description (prefix.go)
+	// matters the others name by a column their first reading did not take
+	// for the number (MTR_NO 1001 beside the MTR_ID 1 it took, named as
+	// "1001 - Custody"): read again, now that the links say which
+	for _, t := range tables {
+		if t.holds == "matters" && slices.ContainsFunc(t.refBy, func(l *link) bool { return l.key != t.pk && l.key != nil && t.targets[l.key] == "" }) {
+			prepare(t, opts.Memory, opts.Flat)
+		}
+	}
 	// a list of people typed by its shape, each row naming a matter by
 	// number and description, is the matters' other parties, decided again
 	// now that the link is found (prefix.go)
