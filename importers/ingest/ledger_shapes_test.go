@@ -178,7 +178,8 @@ func TestPaymentsAndRefundsBesideATrustAccount(t *testing.T) {
 // each matter by number and description ("1003: Oakline Farms - Lease"):
 // the listing is typed only once that link is found, after the payments
 // were looked at; they are the invoices' payments all the same, each on its
-// invoice's matter, not an untyped table whose every row is rejected.
+// invoice's matter, not an untyped table whose every row is rejected. The
+// invoices' lines, undated, are billed history likewise.
 func TestPaymentsOfInvoicesTypedLate(t *testing.T) {
 	dir := t.TempDir()
 	var matters, invoices, payments strings.Builder
@@ -195,7 +196,17 @@ func TestPaymentsOfInvoicesTypedLate(t *testing.T) {
 	write(t, filepath.Join(dir, "MATTERS.csv"), []byte(matters.String()))
 	write(t, filepath.Join(dir, "INVOICES.csv"), []byte(invoices.String()))
 	write(t, filepath.Join(dir, "PAYMENTS.csv"), []byte(payments.String()))
+	// and the invoices' lines, undated, two to an invoice, adding up to it
+	var detail strings.Builder
+	detail.WriteString("UNITS,INV_NO,PRC,AMT,WRK_DSC\r\n")
+	for i := 1; i <= 8; i++ {
+		fmt.Fprintf(&detail, "%d,%d,250.00,%d.00,Drafting\r\n%d,%d,250.00,%d.50,Court\r\n", i, 5944+i, 100*i, i+1, 5944+i, 200*i)
+	}
+	write(t, filepath.Join(dir, "INVOICE_DETAIL.csv"), []byte(detail.String()))
 	s := ingestDB(t, dir)
+	if billed, excluded, rejected := ledgerOf(s, "INVOICE_DETAIL.csv"); len(billed) > 0 || excluded != 16 || len(rejected) > 0 {
+		t.Errorf("INVOICE_DETAIL.csv: %d ledger lines, %d excluded, rejected %v; want its 16 lines excluded as billed history", len(billed), excluded, rejected)
+	}
 	lines, _, rejected := ledgerOf(s, "PAYMENTS.csv")
 	if len(rejected) > 0 || len(lines) != 6 {
 		t.Fatalf("PAYMENTS.csv: %d lines, rejected %v; want 6 payments", len(lines), rejected)

@@ -892,11 +892,11 @@ func intoInvoices(l *link) bool {
 	return ledgerLike(l.child) && u.holds == "ledger:ar" && u.plan != nil && u.plan.Ledger == model.LedgerInvoice && u.targetOf(l.key) == "ledger.reference"
 }
 
-// ledgerLike: t is typed receivables, or not typed at all but holds dated
-// amounts (a list of payments naming only the invoice, by a number, with
-// its amounts in integer cents: nothing else tells its type).
+// ledgerLike: t is typed receivables, or not typed at all but holds
+// amounts (a list of payments or of invoice lines naming only the invoice,
+// by a number: nothing else tells its type; settlements decides which).
 func ledgerLike(t *table) bool {
-	return t.holds == "ledger:ar" || t.holds == "" && featuresOf(t).date != nil && moneyOf(t) != nil
+	return t.holds == "ledger:ar" || t.holds == "" && moneyOf(t) != nil
 }
 
 // isReference: the link's key is a column the mapping keeps as the
