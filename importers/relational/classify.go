@@ -1,6 +1,10 @@
 package relational
 
-import "handover/importers/internal/bytescan"
+import (
+	"strings"
+
+	"handover/importers/internal/bytescan"
+)
 
 // Byte-level forms of the patterns pass 1 holds every value of every column
 // to. As regular expressions they were a fifth of an ingest's CPU;
@@ -49,6 +53,33 @@ func isPhone(v string) bool {
 		switch c := v[i]; {
 		case bytescan.Digit(c), isSpace(c), c == '(', c == ')', c == '.', c == '-', c == '/':
 		default:
+			return false
+		}
+	}
+	return true
+}
+
+// yearNumbered: a year and a running number, one separator between
+// ("2023/0001", "2024-017"): how firms number their files, not a phone
+// number, though it has the digits of one.
+func yearNumbered(v string) bool {
+	if len(v) < 6 || !(strings.HasPrefix(v, "19") || strings.HasPrefix(v, "20")) {
+		return false
+	}
+	for i := 0; i < 4; i++ {
+		if !bytescan.Digit(v[i]) {
+			return false
+		}
+	}
+	if c := v[4]; c != '/' && c != '-' && c != '.' {
+		return false
+	}
+	rest := v[5:]
+	if len(rest) > 5 {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if !bytescan.Digit(rest[i]) {
 			return false
 		}
 	}

@@ -143,7 +143,7 @@ func readValue(v string) valueClass {
 		k.shape = shapeEmail
 	case isTextDate(v):
 		k.shape = shapeTextDate
-	case !isInt(v) && isPhone(v) && digits(v) >= 7:
+	case !isInt(v) && isPhone(v) && digits(v) >= 7 && !yearNumbered(v):
 		k.shape = shapePhone
 	case isInitials(v):
 		k.shape = shapeInitials

@@ -2,6 +2,7 @@ package relational
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
 	"os"
 	"reflect"
@@ -215,5 +216,25 @@ func TestReadStatsCountsAsOneReader(t *testing.T) {
 	}
 	if got.worker[2] == got.worker[5] {
 		t.Errorf("the two columns of ever new values (Matter, Invoice) went to one worker: %v", got.worker)
+	}
+}
+
+// TestFileNumbersAreNotPhones: "2023/0001" has a phone number's digits and
+// separators, but a year and a running number are how firms number their
+// files: a matters list of them read as a list of people with phones (and,
+// referred to by every other table, as the firm's staff) lost every link.
+func TestFileNumbersAreNotPhones(t *testing.T) {
+	files, phones := newColumn("matter_no", 0), newColumn("phone", 1)
+	for i := 1; i <= 20; i++ {
+		files.add(fmt.Sprintf("%d/%04d", 2020+i%5, i))
+		files.add(fmt.Sprintf("%d-%03d", 2020+i%5, i))
+		phones.add(fmt.Sprintf("030/12345%02d", i))
+		phones.add(fmt.Sprintf("(212) 514-79%02d", i))
+	}
+	if files.phones != 0 {
+		t.Errorf("%d of %d file numbers read as phone numbers", files.phones, files.nonEmpty)
+	}
+	if phones.phones != phones.nonEmpty {
+		t.Errorf("%d of %d phone numbers read as phones", phones.phones, phones.nonEmpty)
 	}
 }
