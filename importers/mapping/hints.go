@@ -114,6 +114,8 @@ func ChooseWithHints(file, table string, header []string, sample [][]string, mem
 	p.applyHints(h)
 	if p.kind != before {
 		p.shapeLedger(file, table, sample) // the hinted type's ledger kind, as Choose settles its own
+	} else if h.Settles {
+		p.refundsByFlow(sample) // Choose read the words before it knew the rows settle listed invoices
 	}
 	p.readAcrossColumns(sample) // on the hinted type, with the hinted amount column
 	p.paymentsByLink(sample)

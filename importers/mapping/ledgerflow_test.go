@@ -183,3 +183,33 @@ func TestPaymentTypeIsTheTypeWhenItsWordsSaySo(t *testing.T) {
 		}
 	}
 }
+
+// TestRefundsReadOnceTheRowsAreKnownToSettleInvoices: a file named payments
+// is read as a list of payments before the pre-pass says its rows settle
+// an invoice listing's invoices (Hints.Settles); its words for money given
+// back (Erstattung) are read by their flow then, not left unknown (each
+// such row was rejected and every refund lost from its matter).
+func TestRefundsReadOnceTheRowsAreKnownToSettleInvoices(t *testing.T) {
+	h := []string{"Datum", "Akte", "InvoiceNo", "Art", "Betrag"}
+	rows := [][]string{
+		{"2025-02-07", "1010", "4624", "Zahlung", "1,323.86"}, {"2025-02-16", "1010", "4624", "Erstattung", "55.00"},
+		{"2025-10-21", "1015", "4630", "Zahlung", "644.48"}, {"2025-11-06", "1015", "4630", "Erstattung", "15.00"},
+		{"2025-06-16", "1018", "4631", "Zahlung", "210.50"},
+	}
+	p, err := ChooseWithHints("Firm data.xlsx", "tblPayments", h, rows, nil, "", Hints{Kind: "ledger:ar", Settles: true,
+		Columns: map[string]ColumnHint{"Akte": {Target: "matter"}, "InvoiceNo": {Target: "ledger.reference"}, "Art": {Target: "ledger.type"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Finish()
+	for i, r := range rows {
+		o := p.Map(r)
+		want := model.LedgerPayment
+		if r[3] == "Erstattung" {
+			want = model.LedgerInvoice // money given back is owed again
+		}
+		if o.Ledger == nil || o.Ledger.Kind != want {
+			t.Errorf("row %d (%s): %+v, reject %q; want a %s", i, r[3], o.Ledger, o.Reject, want)
+		}
+	}
+}
