@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -254,5 +255,63 @@ func TestMatterNumberIsTheOneTheOthersName(t *testing.T) {
 		if !s.found("matter", e.Matter) {
 			t.Errorf("time entry on %v: no such matter", e.Matter)
 		}
+	}
+}
+
+// A database whose payments (Zahlung, then a smaller Erstattung, per matter)
+// sit beside its trust ledger and its invoices, under a type column whose
+// header only the trust reading knows ("art"): read as the invoices'
+// payments and refunds, the type column kept, every refund raising its
+// matter's balance — not every row a payment, nor every row rejected.
+func TestPaymentsBesideTrustKeepTheirTypeColumn(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "casebase.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := []string{
+		`CREATE TABLE clients(client_id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT)`,
+		`CREATE TABLE matters(matter_id INTEGER PRIMARY KEY, matter_no TEXT UNIQUE, client_id INTEGER REFERENCES clients(client_id), description TEXT)`,
+		`CREATE TABLE invoices(invoice_no TEXT PRIMARY KEY, matter_id INTEGER REFERENCES matters(matter_id), datum TEXT, betrag NUMERIC)`,
+		`CREATE TABLE payments(datum TEXT, matter_id INTEGER REFERENCES matters(matter_id), art TEXT, betrag NUMERIC)`,
+		`CREATE TABLE trust(datum TEXT, matter_id INTEGER REFERENCES matters(matter_id), art TEXT, betrag NUMERIC, buchungstext TEXT)`,
+	}
+	for i := 1; i <= 12; i++ {
+		q = append(q,
+			fmt.Sprintf(`INSERT INTO clients VALUES(%d, 'Ana%c', 'Ruiz%c', 'ana%d@example.com')`, i, 'a'+i, 'a'+i, i),
+			fmt.Sprintf(`INSERT INTO matters VALUES(%d, '2024/%04d', %d, 'Matter %d')`, i, i, i, i),
+			fmt.Sprintf(`INSERT INTO invoices VALUES('%d', %d, '2024-02-%02d', %d.0)`, 5100+i, i, i, 500+10*i),
+			fmt.Sprintf(`INSERT INTO payments VALUES('2024-03-%02d', %d, 'Zahlung', %d.0)`, i, i, 200+10*i))
+		if i%3 == 0 {
+			q = append(q, fmt.Sprintf(`INSERT INTO payments VALUES('2024-04-%02d', %d, 'Erstattung', %d.0)`, i, i, 20+i))
+		}
+		if i%2 == 0 {
+			q = append(q, fmt.Sprintf(`INSERT INTO trust VALUES('2024-01-%02d', %d, 'Einzahlung', 2000.0, 'Retainer')`, i, i),
+				fmt.Sprintf(`INSERT INTO trust VALUES('2024-05-%02d', %d, 'Auszahlung', 300.0, 'Transfer')`, i, i))
+		}
+	}
+	for _, s := range q {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(s, err)
+		}
+	}
+	db.Close()
+	s := ingestDB(t, filepath.Join(dir, "casebase.sqlite"))
+	var pay, back, other int
+	for _, o := range s.left {
+		if o.Ledger == nil || o.Locator != "payments" {
+			continue
+		}
+		switch o.Ledger.Kind {
+		case model.LedgerPayment:
+			pay++
+		case model.LedgerInvoice:
+			back++
+		default:
+			other++
+		}
+	}
+	if pay != 12 || back != 4 || other != 0 {
+		t.Errorf("payments read as %d payments, %d refunds, %d other; want 12, 4, 0", pay, back, other)
 	}
 }

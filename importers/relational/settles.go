@@ -316,9 +316,17 @@ func trustKeptIn(t *table, tables []*table) string {
 	if keeper == nil || !listed {
 		return ""
 	}
-	// read as receivables with its matter column known, as the mapping
-	// will read it
+	// read as receivables with its matter column known, and its type,
+	// amount and date columns where its first reading found them (a
+	// trust reading knows words an A/R one does not: "Art")
 	h := mapping.Hints{Kind: "ledger:ar", Columns: map[string]mapping.ColumnHint{t.linksTo("matters").col.name: {Target: "matter"}}}
+	if t.plan != nil {
+		for _, c := range t.plan.Columns {
+			if c.Target == "ledger.type" || c.Target == "ledger.amount" || c.Target == "date" {
+				h.Columns[c.Header] = mapping.ColumnHint{Target: c.Target}
+			}
+		}
+	}
 	p, err := mapping.ChooseWithHints(filepath.Base(t.path), t.t.Name, t.t.Header, t.sample, nil, "", h)
 	if err != nil || !p.PaymentsOrTrust() {
 		return ""
@@ -333,6 +341,15 @@ func paymentsBesideTrust(tables []*table) {
 		if k := trustKeptIn(t, tables); k != "" {
 			t.holds, t.overrules, t.keptIn = "ledger:ar", true, k
 			t.why = fmt.Sprintf("payments of invoices and their refunds: the trust money is kept in %s", k)
+			// the type column its first reading found stays the type (a
+			// trust profile knows "Art"; the A/R one may not)
+			if t.plan != nil {
+				for _, c := range t.plan.Columns {
+					if col := t.byIndex(c.Index); col != nil && c.Target == "ledger.type" && t.targets != nil {
+						t.targets[col] = "ledger.type"
+					}
+				}
+			}
 		}
 	}
 }
