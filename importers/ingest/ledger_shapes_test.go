@@ -315,3 +315,53 @@ func TestPaymentsBesideTrustKeepTheirTypeColumn(t *testing.T) {
 		t.Errorf("payments read as %d payments, %d refunds, %d other; want 12, 4, 0", pay, back, other)
 	}
 }
+
+// A short parties list whose matter numbers happen to be all different
+// (so its matter column looks like a key), two of whose firms are also
+// the employers named in the clients table: it hangs on the matters all
+// the same — the related contacts of those matters, not more contacts.
+func TestPartiesListNamedAsAnEmployerStillHangsOnItsMatters(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "Office.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := []string{
+		`CREATE TABLE tblClients(ClientID INTEGER PRIMARY KEY, FirstName TEXT, LastName TEXT, Company TEXT, Email TEXT, Phone TEXT)`,
+		`CREATE TABLE tblMatters(MatterID INTEGER PRIMARY KEY, MatterNo TEXT UNIQUE, ClientID INTEGER, Description TEXT, PracticeArea TEXT, Status TEXT)`,
+		`CREATE TABLE tblParties(MatterID INTEGER, Name TEXT, Role TEXT, Fax TEXT, Email TEXT, UserField1 TEXT, OldRef TEXT, Remarks TEXT)`,
+	}
+	firms := []string{"Willow Partners", "Harbor Dental Group"}
+	first := []string{"Ana", "Ben", "Cara", "Dev", "Eli", "Fay"}
+	last := []string{"Ruiz", "Okafor", "Mendes", "Patel", "Stone"}
+	subjects := []string{"DUI defence", "Contract dispute", "Prenuptial agreement"}
+	areas := []string{"Criminal", "Litigation", "Family", "Probate"}
+	for i := 1; i <= 30; i++ {
+		company := ""
+		if i <= 2 {
+			company = firms[i-1]
+		}
+		q = append(q,
+			fmt.Sprintf(`INSERT INTO tblClients VALUES(%d, '%s', '%s%d', '%s', 'c%d@example.com', '(212) 555-%04d')`, i, first[i%6], last[i%5], i, company, i, i),
+			fmt.Sprintf(`INSERT INTO tblMatters VALUES(%d, '202%d-%03d', %d, '%s', '%s', 'Open')`, i, i%4, i, i, subjects[i%3], areas[i%4]))
+	}
+	roles := []string{"Witness", "Expert", "Opposing Party"}
+	for i, p := range []string{"Uwe Lefevre", "Willow Partners", "Harbor Dental Group", "Elodie Becker", "Noah Becker", "Ivy Stone", "Max Ford", "Lia Chen", "Omar Haddad"} {
+		q = append(q, fmt.Sprintf(`INSERT INTO tblParties VALUES(%d, '%s', '%s', '', 'p%d@mail.example', '', 'R%05d', '')`, 3*i+1, p, roles[i%3], i, 37*i))
+	}
+	for _, s := range q {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(s, err)
+		}
+	}
+	db.Close()
+	s := ingestDB(t, filepath.Join(dir, "Office.db"))
+	if len(s.parties) != 9 {
+		t.Fatalf("%d related contacts from tblParties, want 9", len(s.parties))
+	}
+	for _, r := range s.parties {
+		if !s.found("matter", r.Matter) {
+			t.Errorf("related contact on %v: no such matter", r.Matter)
+		}
+	}
+}

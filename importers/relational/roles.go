@@ -3,6 +3,7 @@ package relational
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -268,7 +269,7 @@ func classify(tables []*table, questions map[*table][]*question) {
 		for _, l := range t.links {
 			// its own key, which other tables refer to, found inside another
 			// table's 1, 2, 3… is a coincidence of numbering, not a parent
-			if l.col == t.pk && len(t.refBy) > 0 {
+			if l.col == t.pk && slices.ContainsFunc(t.refBy, func(r *link) bool { return r.key == t.pk }) {
 				continue
 			}
 			hangs = hangs || !isPeople[l.parent] && !lookupish(l.parent)
