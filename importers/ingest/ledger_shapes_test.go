@@ -365,3 +365,32 @@ func TestPartiesListNamedAsAnEmployerStillHangsOnItsMatters(t *testing.T) {
 		}
 	}
 }
+
+// A small firm's time sheet whose money column (RT) holds six lawyers'
+// hourly rates, each on several rows, written with their currency: the
+// price of each entry, not its total — read as the total, every entry's
+// price came out as nothing.
+func TestRepeatedMoneyBesideHoursIsTheRate(t *testing.T) {
+	dir := t.TempDir()
+	var matters, times strings.Builder
+	matters.WriteString("MTR,CLIENT,DESCRIPTION,OPENED\r\n")
+	times.WriteString("ENTRY_NO,TRAN_DT,MTR,TK_INIT,UNITS,RT,WRK_DSC\r\n")
+	for i := 1; i <= 6; i++ {
+		fmt.Fprintf(&matters, "M-%d,Client %c,Subject %d,2024-01-%02d\r\n", i, 'A'+i, i, i)
+	}
+	rates := []int{200, 325, 250, 350, 275, 300}
+	for i := 1; i <= 25; i++ {
+		fmt.Fprintf(&times, "%d,2024-03-%02d,M-%d,Lawyer %d,%d,\"%d,00 CHF\",Drafting\r\n", i, i, i%6+1, i%6, i%13+1, rates[i%6])
+	}
+	write(t, filepath.Join(dir, "MATTERS.csv"), []byte(matters.String()))
+	write(t, filepath.Join(dir, "TIME_ENTRIES.csv"), []byte(times.String()))
+	s := ingestDB(t, dir)
+	if len(s.times) != 25 {
+		t.Fatalf("%d time entries, want 25", len(s.times))
+	}
+	for _, e := range s.times {
+		if e.Price < 20000 || e.Price > 35000 || e.Price%2500 != 0 {
+			t.Errorf("time entry priced %d cents, want one of the hourly rates", e.Price)
+		}
+	}
+}

@@ -129,7 +129,7 @@ func prepare(t *table, mem mapping.Memory, flat bool) {
 		set(f.date, "date")
 		set(f.prose, "description")
 		set(f.text, "description")
-		if f.amount != nil && (hasWord(f.amount.name, rateWords) || fewValues(f.amount)) {
+		if f.amount != nil && (hasWord(f.amount.name, rateWords) || fewValues(f.amount) || repeats(f.amount)) {
 			set(f.amount, "rate") // a price per hour repeats; a total varies with the hours
 		}
 		set(f.amount, "amount")
@@ -716,6 +716,13 @@ func askFor(t *table, q *question) mapping.Question {
 }
 
 // moneyTargets are the mapping's targets that hold amounts.
+// repeats: each of the column's values is on three rows or more, on
+// average — a few lawyers' hourly rates down a small firm's time sheet,
+// where hours times rate would be nearly a new total on every row.
+func repeats(c *column) bool {
+	return len(c.counts) > 0 && 3*int64(len(c.counts)) <= c.nonEmpty
+}
+
 var moneyTargets = map[string]bool{"rate": true, "amount": true, "ledger.amount": true, "ledger.paid": true,
 	"ledger.balance": true, "ledger.in": true, "ledger.out": true}
 
