@@ -264,11 +264,6 @@ func TestMatterNumberIsTheOneTheOthersName(t *testing.T) {
 // payments and refunds, the type column kept, every refund raising its
 // matter's balance — not every row a payment, nor every row rejected.
 func TestPaymentsBesideTrustKeepTheirTypeColumn(t *testing.T) {
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "casebase.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	q := []string{
 		`CREATE TABLE clients(client_id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT)`,
 		`CREATE TABLE matters(matter_id INTEGER PRIMARY KEY, matter_no TEXT UNIQUE, client_id INTEGER REFERENCES clients(client_id), description TEXT)`,
@@ -290,13 +285,7 @@ func TestPaymentsBesideTrustKeepTheirTypeColumn(t *testing.T) {
 				fmt.Sprintf(`INSERT INTO trust VALUES('2024-05-%02d', %d, 'Auszahlung', 300.0, 'Transfer')`, i, i))
 		}
 	}
-	for _, s := range q {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatal(s, err)
-		}
-	}
-	db.Close()
-	s := ingestDB(t, filepath.Join(dir, "casebase.sqlite"))
+	s := ingestDB(t, sqliteFile(t, "casebase.sqlite", q))
 	var pay, back, other int
 	for _, o := range s.left {
 		if o.Ledger == nil || o.Locator != "payments" {
@@ -321,11 +310,6 @@ func TestPaymentsBesideTrustKeepTheirTypeColumn(t *testing.T) {
 // the employers named in the clients table: it hangs on the matters all
 // the same — the related contacts of those matters, not more contacts.
 func TestPartiesListNamedAsAnEmployerStillHangsOnItsMatters(t *testing.T) {
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "Office.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	q := []string{
 		`CREATE TABLE tblClients(ClientID INTEGER PRIMARY KEY, FirstName TEXT, LastName TEXT, Company TEXT, Email TEXT, Phone TEXT)`,
 		`CREATE TABLE tblMatters(MatterID INTEGER PRIMARY KEY, MatterNo TEXT UNIQUE, ClientID INTEGER, Description TEXT, PracticeArea TEXT, Status TEXT)`,
@@ -349,13 +333,7 @@ func TestPartiesListNamedAsAnEmployerStillHangsOnItsMatters(t *testing.T) {
 	for i, p := range []string{"Uwe Lefevre", "Willow Partners", "Harbor Dental Group", "Elodie Becker", "Noah Becker", "Ivy Stone", "Max Ford", "Lia Chen", "Omar Haddad"} {
 		q = append(q, fmt.Sprintf(`INSERT INTO tblParties VALUES(%d, '%s', '%s', '', 'p%d@mail.example', '', 'R%05d', '')`, 3*i+1, p, roles[i%3], i, 37*i))
 	}
-	for _, s := range q {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatal(s, err)
-		}
-	}
-	db.Close()
-	s := ingestDB(t, filepath.Join(dir, "Office.db"))
+	s := ingestDB(t, sqliteFile(t, "Office.db", q))
 	if len(s.parties) != 9 {
 		t.Fatalf("%d related contacts from tblParties, want 9", len(s.parties))
 	}
@@ -393,4 +371,22 @@ func TestRepeatedMoneyBesideHoursIsTheRate(t *testing.T) {
 			t.Errorf("time entry priced %d cents, want one of the hourly rates", e.Price)
 		}
 	}
+}
+
+// sqliteFile writes a database named name, made by the statements q, in a
+// folder of its own, and returns its path.
+func sqliteFile(t *testing.T, name string, q []string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range q {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(s, err)
+		}
+	}
+	return path
 }
