@@ -213,3 +213,13 @@ func TestRefundsReadOnceTheRowsAreKnownToSettleInvoices(t *testing.T) {
 		}
 	}
 }
+
+// Every way of paying is written as Normalize writes a value, so the ones
+// of two words ("Credit Card", "Bank Transfer") are found too.
+func TestPayMethodsMatchNormalizedValues(t *testing.T) {
+	for _, v := range []string{"Credit Card", "Bank Transfer", "Direct Debit", "Überweisung", "Espèces", "CHQ"} {
+		if !payMethods[Normalize(v)] {
+			t.Errorf("%q (%q) is not a way of paying", v, Normalize(v))
+		}
+	}
+}

@@ -240,13 +240,23 @@ func (p *Plan) typeNotMethod(sample [][]string) {
 	c.Target, c.Via = "ledger.type", ViaValues
 }
 
-// payMethods are ways of paying, as a method column writes them.
-var payMethods = map[string]bool{
-	"cash": true, "cheque": true, "check": true, "chq": true, "card": true, "credit card": true, "debit card": true,
-	"visa": true, "mastercard": true, "amex": true, "eft": true, "ach": true, "wire": true, "transfer": true,
-	"bank transfer": true, "direct debit": true, "paypal": true, "stripe": true, "bacs": true, "chaps": true,
-	"online": true, "bar": true, "uberweisung": true, "lastschrift": true, "virement": true, "especes": true,
-	"carte": true, "efectivo": true, "tarjeta": true, "transferencia": true, "contanti": true, "bonifico": true,
+// payMethods are ways of paying, as a method column writes them, in
+// Normalize's form (it drops spaces: "credit card" is "creditcard").
+var payMethods = normalizedSet(
+	"cash", "cheque", "check", "chq", "card", "credit card", "debit card",
+	"visa", "mastercard", "amex", "eft", "ach", "wire", "transfer",
+	"bank transfer", "direct debit", "paypal", "stripe", "bacs", "chaps",
+	"online", "bar", "überweisung", "lastschrift", "virement", "espèces",
+	"carte", "efectivo", "tarjeta", "transferencia", "contanti", "bonifico",
+)
+
+// normalizedSet is the set of words in Normalize's form.
+func normalizedSet(words ...string) map[string]bool {
+	set := make(map[string]bool, len(words))
+	for _, w := range words {
+		set[Normalize(w)] = true
+	}
+	return set
 }
 
 // sparse: the column is filled on fewer than half the sampled rows.
