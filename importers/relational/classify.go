@@ -63,27 +63,14 @@ func isPhone(v string) bool {
 // ("2023/0001", "2024-017"): how firms number their files, not a phone
 // number, though it has the digits of one.
 func yearNumbered(v string) bool {
-	if len(v) < 6 || !(strings.HasPrefix(v, "19") || strings.HasPrefix(v, "20")) {
+	if bytescan.Digits(v, 0) != 4 || !(strings.HasPrefix(v, "19") || strings.HasPrefix(v, "20")) || len(v) < 6 {
 		return false
-	}
-	for i := 0; i < 4; i++ {
-		if !bytescan.Digit(v[i]) {
-			return false
-		}
 	}
 	if c := v[4]; c != '/' && c != '-' && c != '.' {
 		return false
 	}
-	rest := v[5:]
-	if len(rest) > 5 {
-		return false
-	}
-	for i := 0; i < len(rest); i++ {
-		if !bytescan.Digit(rest[i]) {
-			return false
-		}
-	}
-	return true
+	n := bytescan.Digits(v, 5)
+	return n <= 5 && 5+n == len(v)
 }
 
 // isClock: ^\d{1,3}:\d{2}(:\d{2})?( ?[AaPp][Mm])?$
