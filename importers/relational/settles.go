@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -320,12 +321,8 @@ func trustKeptIn(t *table, tables []*table) string {
 	// amount and date columns where its first reading found them (a
 	// trust reading knows words an A/R one does not: "Art")
 	h := mapping.Hints{Kind: "ledger:ar", Columns: map[string]mapping.ColumnHint{t.linksTo("matters").col.name: {Target: "matter"}}}
-	if t.plan != nil {
-		for _, c := range t.plan.Columns {
-			if c.Target == "ledger.type" || c.Target == "ledger.amount" || c.Target == "date" {
-				h.Columns[c.Header] = mapping.ColumnHint{Target: c.Target}
-			}
-		}
+	for c, target := range firstReading(t, "ledger.type", "ledger.amount", "date") {
+		h.Columns[c.name] = mapping.ColumnHint{Target: target}
 	}
 	p, err := mapping.ChooseWithHints(filepath.Base(t.path), t.t.Name, t.t.Header, t.sample, nil, "", h)
 	if err != nil || !p.PaymentsOrTrust() {
@@ -343,13 +340,26 @@ func paymentsBesideTrust(tables []*table) {
 			t.why = fmt.Sprintf("payments of invoices and their refunds: the trust money is kept in %s", k)
 			// the type column its first reading found stays the type (a
 			// trust profile knows "Art"; the A/R one may not)
-			if t.plan != nil {
-				for _, c := range t.plan.Columns {
-					if col := t.byIndex(c.Index); col != nil && c.Target == "ledger.type" && t.targets != nil {
-						t.targets[col] = "ledger.type"
-					}
+			for c := range firstReading(t, "ledger.type") {
+				if t.targets != nil {
+					t.targets[c] = "ledger.type"
 				}
 			}
 		}
 	}
+}
+
+// firstReading is t's columns its first reading (t.plan, made when its
+// type was decided) took for one of targets, with the target each took.
+func firstReading(t *table, targets ...string) map[*column]string {
+	found := map[*column]string{}
+	if t.plan == nil {
+		return found
+	}
+	for _, c := range t.plan.Columns {
+		if col := t.byIndex(c.Index); col != nil && slices.Contains(targets, c.Target) {
+			found[col] = c.Target
+		}
+	}
+	return found
 }
