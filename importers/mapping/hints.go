@@ -112,10 +112,10 @@ func ChooseWithHints(file, table string, header []string, sample [][]string, mem
 	}
 	before := p.kind
 	p.applyHints(h)
-	if p.kind != before {
-		p.shapeLedger(file, table, sample) // the hinted type's ledger kind, as Choose settles its own
-	} else if h.Settles {
-		p.refundsByFlow(sample) // Choose read the words before it knew the rows settle listed invoices
+	if p.kind != before || h.Settles || h.TrustKeptIn != "" {
+		// the hinted type's ledger kind, as Choose settles its own, and the
+		// words Choose read before it knew the rows settle listed invoices
+		p.shapeLedger(file, table, sample)
 	}
 	p.readAcrossColumns(sample) // on the hinted type, with the hinted amount column
 	p.paymentsByLink(sample)
