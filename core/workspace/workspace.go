@@ -64,7 +64,7 @@ func create(path string, mode access) (*Workspace, error) {
 		return nil, fmt.Errorf("cannot create the project file %s: %w", path, err)
 	}
 	f.Close()
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=page_size(16384)&_pragma=busy_timeout(10000)&_pragma=journal_mode(DELETE)")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+fmt.Sprintf("?_pragma=page_size(16384)&_pragma=busy_timeout(%d)&_pragma=journal_mode(DELETE)", busyTimeoutMS))
 	if err == nil {
 		err = (&Workspace{db: db, path: path}).migrate(0)
 		db.Close()
